@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck cfn-lint pytest bench requirements schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --group dev --editable .
+	touch $(STAMP)
+
+## run: set up, then evaluate the demo households (the local stack arrives with the loket API)
+run: $(STAMP)
+	$(BIN)/vil demo
+
+## test: set up, then every check CI runs
+test: lint typecheck cfn-lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+cfn-lint: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+## bench: speed and memory of the rules engine (figures go in the README)
+bench: $(STAMP)
+	$(BIN)/vil bench
+
+## requirements: regenerate the generated files (the layer's requirements.txt, the rule schema)
+requirements: $(STAMP)
+	$(BIN)/python -m vil.build requirements > layers/vil/requirements.txt
+
+schema: $(STAMP)
+	$(BIN)/vil rules schema > rules/schema/regeling.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""VIL — Virtueel Inkomsten Loket: the shared layer (rules engine, models, services, adapters)."""

@@ -1,0 +1,1 @@
+"""Pydantic models at every edge: rule files, the household, evaluation results."""

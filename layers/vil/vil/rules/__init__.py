@@ -1,0 +1,5 @@
+"""The rules engine: load regelingen as data, validate them, evaluate a household, explain."""
+
+from vil.rules.catalogus import Catalogus, RegelFout
+
+__all__ = ["Catalogus", "RegelFout"]

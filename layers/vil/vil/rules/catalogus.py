@@ -1,0 +1,153 @@
+"""The catalogue: every regeling, each in the versions published for it, evaluated together.
+
+A rule set is data. `Catalogus.from_directory` reads the YAML files in rules/; the beheermodule
+publishes new versions at run time with `publish`, and an evaluation uses, per regeling, the
+version in force on its peildatum.
+"""
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from vil.models.huishouden import Huishouden
+from vil.models.regeling import GedeeldeParameters, Parameter, Regeling
+from vil.models.resultaat import Evaluatie, FeitHerkomst
+from vil.rules.laden import RegelFout, compile_regeling
+from vil.rules.regel import CompiledRegeling, content_hash
+
+SHARED_FILE = "parameters/gedeeld.yaml"
+Model = TypeVar("Model", Regeling, GedeeldeParameters)
+
+
+@dataclass(frozen=True, slots=True)
+class Versie:
+    """One published version of a regeling, in force from `geldig_vanaf`."""
+
+    geldig_vanaf: date
+    regel: CompiledRegeling
+
+
+class Catalogus:
+    """Compiled regelingen by id, each with its versions sorted by date."""
+
+    def __init__(
+        self, shared: Mapping[str, Parameter], versies: Mapping[str, list[Versie]]
+    ) -> None:
+        self.shared = dict(shared)
+        self._versies = {key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()}
+
+    @classmethod
+    def from_data(
+        cls,
+        shared: Mapping[str, Any],
+        regelingen: Iterable[tuple[str, Mapping[str, Any]]],
+    ) -> "Catalogus":
+        """Build from parsed documents: the shared parameters and (source name, rule) pairs."""
+        problems: list[str] = []
+        parameters = _validated(GedeeldeParameters, shared, SHARED_FILE, problems)
+        shared_parameters = parameters.parameters if parameters else {}
+        versies: dict[str, list[Versie]] = {}
+        for source, document in regelingen:
+            regeling = _validated(Regeling, document, source, problems)
+            if regeling is None:
+                continue
+            if regeling.id in versies:
+                problems.append(f"{source}: id: '{regeling.id}' bestaat al")
+                continue
+            try:
+                regel = compile_regeling(regeling, shared_parameters, source)
+            except RegelFout as error:
+                problems.extend(error.problems)
+                continue
+            versies[regeling.id] = [Versie(date.min, regel)]
+        if problems:
+            raise RegelFout(problems)
+        return cls(shared_parameters, versies)
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> "Catalogus":
+        """Load rules/: the shared parameters file and one YAML file per regeling."""
+        problems: list[str] = []
+        shared = _read(directory / SHARED_FILE, directory, problems)
+        documents = [
+            (str(path.relative_to(directory.parent)), document)
+            for path in sorted(directory.glob("*.yaml"))
+            if (document := _read(path, directory, problems)) is not None
+        ]
+        if problems or shared is None:
+            raise RegelFout(problems)
+        return cls.from_data(shared, documents)
+
+    def publish(self, document: Mapping[str, Any], geldig_vanaf: date) -> "Catalogus":
+        """A new catalogue in which this version of a regeling is in force from a date."""
+        problems: list[str] = []
+        regeling = _validated(Regeling, document, "beheer", problems)
+        if regeling is None:
+            raise RegelFout(problems)
+        regel = compile_regeling(regeling, self.shared, f"beheer: {regeling.id}")
+        versies = dict(self._versies)
+        earlier = [v for v in versies.get(regeling.id, []) if v.geldig_vanaf != geldig_vanaf]
+        versies[regeling.id] = [*earlier, Versie(geldig_vanaf, regel)]
+        return Catalogus(self.shared, versies)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._versies)
+
+    def versions(self, regeling_id: str) -> list[Versie]:
+        return list(self._versies[regeling_id])
+
+    def in_force(self, peildatum: date) -> list[CompiledRegeling]:
+        """Per regeling, the version in force on the peildatum (regelingen not yet in force are left out)."""
+        result = []
+        for versies in self._versies.values():
+            index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
+            if index:
+                result.append(versies[index - 1].regel)
+        return result
+
+    def evaluate(
+        self,
+        huishouden: Huishouden,
+        peildatum: date,
+        herkomst: Mapping[str, FeitHerkomst] | None = None,
+        regelingen: Iterable[str] | None = None,
+    ) -> Evaluatie:
+        """Evaluate every regeling (or the named ones) for one household."""
+        household = huishouden.model_dump(by_alias=True)
+        chosen = set(regelingen) if regelingen is not None else None
+        regels = [r for r in self.in_force(peildatum) if chosen is None or r.id in chosen]
+        return Evaluatie(
+            peildatum=peildatum,
+            regelset_versie=content_hash([r.versie for r in regels]),
+            resultaten=[regel.evaluate(household, peildatum, herkomst) for regel in regels],
+        )
+
+
+def _read(path: Path, directory: Path, problems: list[str]) -> Any:
+    source = str(path.relative_to(directory.parent))
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{source}: bestand ontbreekt")
+    except yaml.YAMLError as error:
+        problems.append(f"{source}: geen geldige YAML: {error}")
+    return None
+
+
+def _validated(
+    model: type[Model], document: Any, source: str, problems: list[str]
+) -> Model | None:
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "bestand"
+            problems.append(f"{source}: {where}: {item['msg']}")
+        return None

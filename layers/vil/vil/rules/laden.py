@@ -1,0 +1,304 @@
+"""Loading and validating rule files: every problem named with its file, rule and cause.
+
+A rule file that does not load is refused as a whole: an unknown reference, a cycle between
+steps, an expression syntax error, a value of the wrong type, a parameter without a value on a
+date a test uses, or a missing legal basis (the last is the model's: `grondslag` is required).
+"""
+
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from graphlib import CycleError, TopologicalSorter
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from vil.models.huishouden import Huishouden
+from vil.models.regeling import (
+    Invoer,
+    InvoerType,
+    Parameter,
+    Regeling,
+    StapType,
+    Uitleg,
+    Voorwaarde,
+)
+from vil.rules.expressies import Expressie, ExpressieFout, syntax_error
+from vil.rules.parameters import entry_on
+from vil.rules.regel import BUILTINS, CompiledRegeling, CompiledVoorwaarde, Node, Nodes
+
+# Probe values per type: every expression is evaluated once with them at load, so that a
+# voorwaarde that is not yes/no, or arithmetic on a date, is refused before any household.
+PROBE: dict[InvoerType | StapType, Any] = {
+    InvoerType.bedrag: 1000,
+    InvoerType.getal: 1,
+    InvoerType.datum: "2000-01-01",
+    InvoerType.ja_nee: True,
+    InvoerType.tekst: "0344",
+    StapType.bedrag: 1000,
+    StapType.getal: 1,
+    StapType.datum: "2000-01-01",
+    StapType.ja_nee: True,
+}
+INVOER_TO_STAP = {
+    InvoerType.bedrag: StapType.bedrag,
+    InvoerType.getal: StapType.getal,
+    InvoerType.datum: StapType.datum,
+    InvoerType.ja_nee: StapType.ja_nee,
+}
+
+
+class RegelFout(Exception):
+    """One or more rule files are broken; `problems` lists each as 'file: where: what'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def household_facts(model: type[BaseModel] = Huishouden, prefix: str = "") -> dict[str, InvoerType]:
+    """Every fact path of the household model (by JSON name) with its input type."""
+    facts: dict[str, InvoerType] = {}
+    for name, field in model.model_fields.items():
+        path = prefix + (field.alias or name)
+        kind, item = _kind(field.annotation)
+        facts[path] = kind
+        if item is not None:
+            facts.update(household_facts(item, path + ("[]." if kind is InvoerType.lijst else ".")))
+    return facts
+
+
+def _kind(annotation: Any) -> tuple[InvoerType, type[BaseModel] | None]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return _kind(args[0])
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _kind(args[0])
+    if typing.get_origin(annotation) is list:
+        return InvoerType.lijst, args[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return InvoerType.tekst, annotation  # an object: only its fields are facts
+    simple = {date: InvoerType.datum, Decimal: InvoerType.bedrag, bool: InvoerType.ja_nee}
+    return simple.get(annotation, InvoerType.tekst), None
+
+
+FACTS = household_facts()
+
+
+def compile_regeling(
+    regeling: Regeling, shared: Mapping[str, Parameter], source: str
+) -> CompiledRegeling:
+    """Compile and check one regeling; raise RegelFout listing every problem."""
+    problems: list[str] = []
+
+    def problem(where: str, what: str) -> None:
+        problems.append(f"{source}: {where}: {what}")
+
+    regeling = _with_gemeente(regeling)
+    for name in regeling.parameters.keys() & shared.keys():
+        problem(f"parameter '{name}'", "bestaat al als gedeelde parameter")
+    _check_invoer(regeling.invoer, problem)
+    parameters = {**shared, **regeling.parameters}
+    types_: dict[str, StapType | InvoerType] = {
+        **BUILTINS,
+        **{name: StapType.getal for name in parameters},
+        **{path: spec.type for path, spec in regeling.invoer.items()},
+    }
+    expressions: dict[str, Expressie] = {}
+
+    def compile_one(where: str, text: str, type_: StapType) -> Expressie | None:
+        if error := syntax_error(text):
+            problem(where, f"fout in expressie: {error}")
+            return None
+        expressie = Expressie(text, type_)
+        for name in sorted(expressie.names - types_.keys()):
+            problem(where, f"onbekende naam '{name}'")
+        return expressie
+
+    step_names = [stap.naam for stap in regeling.berekening]
+    for stap in regeling.berekening:
+        if stap.naam in types_ or step_names.count(stap.naam) > 1:
+            problem(f"stap '{stap.naam}'", "de naam is al in gebruik")
+        types_[stap.naam] = stap.type
+    for stap in regeling.berekening:
+        if expressie := compile_one(f"stap '{stap.naam}'", stap.expressie, stap.type):
+            expressions[stap.naam] = expressie
+
+    order = _order(regeling, expressions, step_names, problem)
+    steps: dict[str, Node] = {}
+    for name in order:
+        steps[name] = _node(name, expressions[name], parameters, regeling.invoer, steps)
+
+    voorwaarden = []
+    for voorwaarde in regeling.voorwaarden:
+        where = f"voorwaarde '{voorwaarde.naam}'"
+        expressie = compile_one(where, voorwaarde.expressie, StapType.ja_nee)
+        hint = None
+        if voorwaarde.hint:
+            hint_type = StapType.datum if "{datum}" in voorwaarde.hint.tekst else StapType.bedrag
+            hint = compile_one(f"{where}, hint", voorwaarde.hint.expressie, hint_type)
+        if expressie and (hint or not voorwaarde.hint) and not problems:
+            voorwaarden.append(CompiledVoorwaarde(
+                spec=voorwaarde,
+                node=_node(voorwaarde.naam, expressie, parameters, regeling.invoer, steps),
+                hint=hint and _node(voorwaarde.naam, hint, parameters, regeling.invoer, steps),
+            ))  # fmt: skip
+    _check_uitkomst(regeling, types_, parameters, problem)
+    if problems:
+        raise RegelFout(problems)
+
+    for where, node in [
+        *((f"stap '{n.naam}'", n) for n in steps.values()),
+        *((f"voorwaarde '{v.spec.naam}'", v.node) for v in voorwaarden),
+        *((f"voorwaarde '{v.spec.naam}', hint", v.hint) for v in voorwaarden if v.hint),
+    ]:
+        if error := _probe(node, types_, regeling.invoer, parameters):
+            problem(where, error)
+    used = frozenset().union(*(n.parameters for n in steps.values()), *(
+        v.node.parameters for v in voorwaarden
+    ), *(v.hint.parameters for v in voorwaarden if v.hint))
+    if regeling.uitkomst.minimum:
+        used |= {regeling.uitkomst.minimum}
+    _check_tests(regeling, parameters, used, problem)
+    if problems:
+        raise RegelFout(problems)
+    return CompiledRegeling(regeling, shared, Nodes(steps, voorwaarden, used))
+
+
+def _with_gemeente(regeling: Regeling) -> Regeling:
+    """A gemeente's regeling gets the voorwaarde that the resident lives there."""
+    if not regeling.gemeenten:
+        return regeling
+    codes = ", ".join(f"'{code}'" for code in regeling.gemeenten)
+    namen = " of ".join(f"de gemeente {naam}" for naam in regeling.gemeenten.values())
+    woonplaats = Voorwaarde(
+        naam="woonplaats",
+        expressie=f"gemeentecode in [{codes}]",
+        grondslag=f"{regeling.grondslag.wet}: de regeling geldt voor inwoners van {namen}",
+        uitleg=Uitleg(
+            voldaan=f"U woont in {namen}.",
+            niet_voldaan=f"Deze regeling is alleen voor inwoners van {namen}.",
+        ),
+    )
+    invoer = {"gemeentecode": Invoer(type=InvoerType.tekst, bron="brp"), **regeling.invoer}
+    return regeling.model_copy(
+        update={"invoer": invoer, "voorwaarden": [woonplaats, *regeling.voorwaarden]}
+    )
+
+
+def _check_invoer(invoer: Mapping[str, Invoer], problem: Any) -> None:
+    for path, spec in invoer.items():
+        where = f"invoer '{path}'"
+        known = FACTS.get(path)
+        if known is None:
+            problem(where, "geen gegeven van het huishouden (zie rules/schema)")
+        elif (known is InvoerType.lijst) != (spec.type in (InvoerType.lijst, InvoerType.maandreeks)):
+            problem(where, f"verkeerd type: het gegeven is {known.value}, niet {spec.type.value}")
+        elif spec.type not in (InvoerType.lijst, InvoerType.maandreeks) and known is not spec.type:
+            problem(where, f"verkeerd type: het gegeven is {known.value}, niet {spec.type.value}")
+        for veld, veld_spec in (spec.velden or {}).items():
+            item_type = FACTS.get(f"{path}[].{veld}")
+            if item_type is None:
+                problem(where, f"onbekend veld '{veld}'")
+            elif item_type is not veld_spec.type:
+                problem(where, f"verkeerd type voor veld '{veld}': het is {item_type.value}")
+
+
+def _order(
+    regeling: Regeling, expressions: Mapping[str, Expressie], names: list[str], problem: Any
+) -> list[str]:
+    graph = {name: expressions[name].names & set(names) for name in names if name in expressions}
+    try:
+        return [name for name in TopologicalSorter(graph).static_order() if name in expressions]
+    except CycleError as error:
+        cycle = " -> ".join(error.args[1])
+        problem(f"stap '{error.args[1][0]}'", f"kringverwijzing: {cycle}")
+        return []
+
+
+def _node(
+    naam: str,
+    expressie: Expressie,
+    parameters: Mapping[str, Parameter],
+    invoer: Mapping[str, Invoer],
+    steps: Mapping[str, Node],
+) -> Node:
+    direct_steps = [steps[name] for name in expressie.names if name in steps]
+    return Node(
+        naam=naam,
+        expressie=expressie,
+        inputs=frozenset(expressie.names & invoer.keys()).union(*(s.inputs for s in direct_steps)),
+        parameters=frozenset(expressie.names & parameters.keys()).union(
+            *(s.parameters for s in direct_steps)
+        ),
+        steps=frozenset(s.naam for s in direct_steps).union(*(s.steps for s in direct_steps)),
+    )
+
+
+def _probe(
+    node: Node,
+    types_: Mapping[str, StapType | InvoerType],
+    invoer: Mapping[str, Invoer],
+    parameters: Mapping[str, Parameter],
+) -> str | None:
+    """Evaluate once with probe values; a type error is a broken rule."""
+    context: dict[str, Any] = {}
+    for name in node.expressie.names:
+        spec = invoer.get(name)
+        if spec is not None and spec.velden is not None:
+            item = {veld: PROBE[v.type] for veld, v in spec.velden.items()}
+            value: Any = [{**item, "maandenGeleden": 1}]
+        elif name in parameters:
+            value = 1
+        else:
+            value = PROBE[types_[name]]
+        target = context
+        *parents, leaf = name.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    try:
+        node.expressie.evaluate(context)
+    except ExpressieFout as error:
+        if "Unsupported type" in str(error) or "geen " in str(error):
+            return f"verkeerd type: {error}"
+    return None
+
+
+def _check_uitkomst(
+    regeling: Regeling,
+    types_: Mapping[str, StapType | InvoerType],
+    parameters: Mapping[str, Parameter],
+    problem: Any,
+) -> None:
+    uitkomst = regeling.uitkomst
+    for step in (uitkomst.bedrag_per_jaar, uitkomst.bedrag_per_maand, uitkomst.bedrag_eenmalig):
+        if step is not None and types_.get(step) is not StapType.bedrag:
+            problem("uitkomst", f"'{step}' is geen stap van het type bedrag")
+    if uitkomst.minimum and uitkomst.minimum not in parameters:
+        problem("uitkomst", f"onbekende parameter '{uitkomst.minimum}'")
+    for path in regeling.toekenning.eigen_verklaring:
+        if path not in regeling.invoer:
+            problem("toekenning", f"eigenVerklaring '{path}' is geen invoer van deze regeling")
+
+
+def _check_tests(
+    regeling: Regeling,
+    parameters: Mapping[str, Parameter],
+    used: frozenset[str],
+    problem: Any,
+) -> None:
+    for test in regeling.tests:
+        where = f"test '{test.naam}'"
+        try:
+            huishouden = Huishouden.model_validate(test.huishouden)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = ".".join(str(part) for part in item["loc"])
+                problem(where, f"huishouden.{loc}: {item['msg']}")
+            continue
+        for name in sorted(used):
+            if entry_on(parameters[name], test.peildatum, huishouden.gemeentecode) is None:
+                problem(where, f"parameter '{name}' heeft geen waarde op {test.peildatum}")
