@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cfn-lint pytest bench requirements schema clean
+.PHONY: run test lint typecheck cfn-lint pytest bench generate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,9 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/vil bench
 
-## requirements: regenerate the generated files (the layer's requirements.txt, the rule schema)
-requirements: $(STAMP)
-	$(BIN)/python -m vil.build requirements > layers/vil/requirements.txt
-
-schema: $(STAMP)
-	$(BIN)/vil rules schema > rules/schema/regeling.schema.json
+## generate: regenerate what is generated from the code (tests fail when these drift)
+generate: $(STAMP)
+	$(BIN)/python tests/generated.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

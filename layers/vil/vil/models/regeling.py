@@ -288,7 +288,9 @@ class Regeling(VilModel):
     @model_validator(mode="after")
     def _gemeenten(self) -> "Regeling":
         if (self.soort is Soort.gemeente) != bool(self.gemeenten):
-            raise ValueError("een gemeentelijke regeling noemt haar gemeenten, een rijksregeling niet")
+            raise ValueError(
+                "een gemeentelijke regeling noemt haar gemeenten, een rijksregeling niet"
+            )
         return self
 
 

@@ -9,6 +9,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +41,9 @@ class Catalogus:
         self, shared: Mapping[str, Parameter], versies: Mapping[str, list[Versie]]
     ) -> None:
         self.shared = dict(shared)
-        self._versies = {key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()}
+        self._versies = {
+            key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
+        }
 
     @classmethod
     def from_data(
@@ -104,7 +107,7 @@ class Catalogus:
         return list(self._versies[regeling_id])
 
     def in_force(self, peildatum: date) -> list[CompiledRegeling]:
-        """Per regeling, the version in force on the peildatum (regelingen not yet in force are left out)."""
+        """Per regeling, the version in force on the peildatum (if one is in force yet)."""
         result = []
         for versies in self._versies.values():
             index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
@@ -123,11 +126,16 @@ class Catalogus:
         household = huishouden.model_dump(by_alias=True)
         chosen = set(regelingen) if regelingen is not None else None
         regels = [r for r in self.in_force(peildatum) if chosen is None or r.id in chosen]
-        return Evaluatie(
+        return Evaluatie.model_construct(
             peildatum=peildatum,
-            regelset_versie=content_hash([r.versie for r in regels]),
+            regelset_versie=_regelset_versie(tuple(r.versie for r in regels)),
             resultaten=[regel.evaluate(household, peildatum, herkomst) for regel in regels],
         )
+
+
+@lru_cache(maxsize=64)
+def _regelset_versie(versies: tuple[str, ...]) -> str:
+    return content_hash(versies)
 
 
 def _read(path: Path, directory: Path, problems: list[str]) -> Any:
@@ -141,9 +149,7 @@ def _read(path: Path, directory: Path, problems: list[str]) -> Any:
     return None
 
 
-def _validated(
-    model: type[Model], document: Any, source: str, problems: list[str]
-) -> Model | None:
+def _validated(model: type[Model], document: Any, source: str, problems: list[str]) -> Model | None:
     try:
         return model.model_validate(document)
     except ValidationError as error:

@@ -6,7 +6,6 @@ unknown references and cycles and each evaluation gets only the names it uses.
 """
 
 import re
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,9 +16,7 @@ from vil.models.regeling import StapType
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false", "null", "in"})
 _STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
-_NAME = re.compile(
-    r"(?<![\w#.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\s*\()?"
-)
+_NAME = re.compile(r"(?<![\w#.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\s*\()?")
 
 
 class ExpressieFout(Exception):
@@ -74,7 +71,7 @@ class Expressie:
         except RuntimeError as error:  # pragma: no cover - validate_expression catches these
             raise ExpressieFout(str(error)) from error
 
-    def evaluate(self, context: Mapping[str, Any]) -> Decimal | bool | date:
+    def evaluate(self, context: dict[str, Any]) -> Decimal | bool | date:
         """Evaluate with a zen-ready context; raise ExpressieFout when no typed value results."""
         try:
             raw = self._compiled.evaluate(context)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from vil.models.regeling import Invoer, InvoerType
+from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
 
@@ -14,7 +15,7 @@ PREFIX = "huishouden."
 class Feiten:
     """The inputs of one regeling: zen-ready values by path, and the missing paths."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # as zen takes them
     missing: set[str] = field(default_factory=set)  # input paths as declared in the rule
     missing_paths: list[str] = field(default_factory=list)  # reported, with `huishouden.`
 
@@ -24,9 +25,7 @@ def month_start(day: date, months_back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def read(
-    invoer: Mapping[str, Invoer], household: Mapping[str, Any], peildatum: date
-) -> Feiten:
+def read(invoer: Mapping[str, Invoer], household: Mapping[str, Any], peildatum: date) -> Feiten:
     """Read each declared input from a household dumped with `by_alias=True`."""
     feiten = Feiten()
     for path, spec in invoer.items():
@@ -35,7 +34,7 @@ def read(
             feiten.missing.add(path)
             feiten.missing_paths.extend(gaps)
         else:
-            feiten.values[path] = value
+            feiten.values[path] = to_zen(value)
     return feiten
 
 
@@ -72,7 +71,8 @@ def _months(
     path: str, spec: Invoer, items: list[dict[str, Any]], peildatum: date
 ) -> tuple[Any, list[str]]:
     """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`."""
-    assert spec.velden is not None and spec.maanden is not None
+    assert spec.velden is not None
+    assert spec.maanden is not None
     by_month = {item["maand"]: item for item in items}
     window = []
     for back in range(1, spec.maanden + 1):

@@ -103,7 +103,7 @@ def compile_regeling(
     parameters = {**shared, **regeling.parameters}
     types_: dict[str, StapType | InvoerType] = {
         **BUILTINS,
-        **{name: StapType.getal for name in parameters},
+        **dict.fromkeys(parameters, StapType.getal),
         **{path: spec.type for path, spec in regeling.invoer.items()},
     }
     expressions: dict[str, Expressie] = {}
@@ -140,11 +140,15 @@ def compile_regeling(
             hint_type = StapType.datum if "{datum}" in voorwaarde.hint.tekst else StapType.bedrag
             hint = compile_one(f"{where}, hint", voorwaarde.hint.expressie, hint_type)
         if expressie and (hint or not voorwaarde.hint) and not problems:
-            voorwaarden.append(CompiledVoorwaarde(
-                spec=voorwaarde,
-                node=_node(voorwaarde.naam, expressie, parameters, regeling.invoer, steps),
-                hint=hint and _node(voorwaarde.naam, hint, parameters, regeling.invoer, steps),
-            ))  # fmt: skip
+            voorwaarden.append(
+                CompiledVoorwaarde(
+                    spec=voorwaarde,
+                    node=_node(voorwaarde.naam, expressie, parameters, regeling.invoer, steps),
+                    hint=_node(voorwaarde.naam, hint, parameters, regeling.invoer, steps)
+                    if hint
+                    else None,
+                )
+            )
     _check_uitkomst(regeling, types_, parameters, problem)
     if problems:
         raise RegelFout(problems)
@@ -156,9 +160,11 @@ def compile_regeling(
     ]:
         if error := _probe(node, types_, regeling.invoer, parameters):
             problem(where, error)
-    used = frozenset().union(*(n.parameters for n in steps.values()), *(
-        v.node.parameters for v in voorwaarden
-    ), *(v.hint.parameters for v in voorwaarden if v.hint))
+    used = frozenset().union(
+        *(n.parameters for n in steps.values()),
+        *(v.node.parameters for v in voorwaarden),
+        *(v.hint.parameters for v in voorwaarden if v.hint),
+    )
     if regeling.uitkomst.minimum:
         used |= {regeling.uitkomst.minimum}
     _check_tests(regeling, parameters, used, problem)
@@ -194,9 +200,11 @@ def _check_invoer(invoer: Mapping[str, Invoer], problem: Any) -> None:
         known = FACTS.get(path)
         if known is None:
             problem(where, "geen gegeven van het huishouden (zie rules/schema)")
-        elif (known is InvoerType.lijst) != (spec.type in (InvoerType.lijst, InvoerType.maandreeks)):
-            problem(where, f"verkeerd type: het gegeven is {known.value}, niet {spec.type.value}")
-        elif spec.type not in (InvoerType.lijst, InvoerType.maandreeks) and known is not spec.type:
+        elif (known is InvoerType.lijst) != (
+            spec.type in (InvoerType.lijst, InvoerType.maandreeks)
+        ) or (
+            spec.type not in (InvoerType.lijst, InvoerType.maandreeks) and known is not spec.type
+        ):
             problem(where, f"verkeerd type: het gegeven is {known.value}, niet {spec.type.value}")
         for veld, veld_spec in (spec.velden or {}).items():
             item_type = FACTS.get(f"{path}[].{veld}")
@@ -226,14 +234,14 @@ def _node(
     steps: Mapping[str, Node],
 ) -> Node:
     direct_steps = [steps[name] for name in expressie.names if name in steps]
-    return Node(
-        naam=naam,
-        expressie=expressie,
+    return Node.of(
+        naam,
+        expressie,
         inputs=frozenset(expressie.names & invoer.keys()).union(*(s.inputs for s in direct_steps)),
-        parameters=frozenset(expressie.names & parameters.keys()).union(
+        parameters=(expressie.names & parameters.keys()).union(
             *(s.parameters for s in direct_steps)
         ),
-        steps=frozenset(s.naam for s in direct_steps).union(*(s.steps for s in direct_steps)),
+        steps={s.naam for s in direct_steps}.union(*(s.steps for s in direct_steps)),
     )
 
 

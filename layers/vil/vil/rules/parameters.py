@@ -5,29 +5,19 @@ from datetime import date
 from decimal import Decimal
 
 from vil.models.regeling import Eenheid, Parameter, ParameterWaarde, Status
+from vil.models.resultaat import GebruikteParameter
+from vil.rules.expressies import to_zen
 
 
 @dataclass(frozen=True, slots=True)
 class Waarde:
-    """A parameter's value on a date: `value` is None when no value is known."""
+    """A parameter's value on a date, as expressions see it (a percentage as a fraction)."""
 
-    naam: str
-    parameter: Parameter
-    entry: ParameterWaarde | None
-    onbevestigd: str | None  # the reason, when the value is not confirmed
-
-    @property
-    def value(self) -> Decimal | None:
-        if self.entry is None or self.entry.waarde is None:
-            return None
-        waarde = self.entry.waarde
-        return waarde / 100 if self.parameter.eenheid is Eenheid.procent else waarde
-
-    @property
-    def unknown_reason(self) -> str:
-        if self.entry is None:
-            return f"Voor parameter {self.naam} is op deze datum geen waarde vastgesteld."
-        return self.entry.reden or f"Parameter {self.naam} heeft geen bekende waarde."
+    value: Decimal | None  # None when no value is known
+    zen: int | float | None  # the value as zen takes it
+    unknown_reason: str | None  # why there is no value
+    onbevestigd: str | None  # why the value is not confirmed
+    gebruikt: GebruikteParameter | None  # how a result reports it
 
 
 def entry_on(parameter: Parameter, peildatum: date, gemeente: str | None) -> ParameterWaarde | None:
@@ -44,13 +34,29 @@ def entry_on(parameter: Parameter, peildatum: date, gemeente: str | None) -> Par
 
 def waarde_on(naam: str, parameter: Parameter, peildatum: date, gemeente: str | None) -> Waarde:
     entry = entry_on(parameter, peildatum, gemeente)
-    reason = None
-    if entry is not None and entry.waarde is not None:
-        if entry.status is Status.onbevestigd:
-            reason = f"{parameter.omschrijving}: {entry.reden or 'onbevestigd'} (bron: {entry.bron})."
-        elif parameter.indexatie and entry.vanaf.year < peildatum.year:
-            reason = (
-                f"{parameter.omschrijving}: de waarde van {entry.vanaf.year} is gebruikt;"
-                f" de waarde voor {peildatum.year} is nog niet gepubliceerd."
-            )
-    return Waarde(naam, parameter, entry, reason)
+    if entry is None:
+        reason = f"Voor parameter {naam} is op {peildatum} geen waarde vastgesteld."
+        return Waarde(None, None, reason, None, None)
+    gebruikt = GebruikteParameter.model_construct(
+        naam=naam,
+        waarde=None if entry.waarde is None else str(entry.waarde),
+        eenheid=parameter.eenheid.value,
+        vanaf=entry.vanaf,
+        bron=entry.bron,
+        status=entry.status,
+    )
+    if entry.waarde is None:
+        reason = entry.reden or f"Parameter {naam} heeft geen bekende waarde."
+        return Waarde(None, None, reason, None, gebruikt)
+    onbevestigd = None
+    if entry.status is Status.onbevestigd:
+        onbevestigd = (
+            f"{parameter.omschrijving}: {entry.reden or 'onbevestigd'} (bron: {entry.bron})."
+        )
+    elif parameter.indexatie and entry.vanaf.year < peildatum.year:
+        onbevestigd = (
+            f"{parameter.omschrijving}: de waarde van {entry.vanaf.year} is gebruikt;"
+            f" de waarde voor {peildatum.year} is nog niet gepubliceerd."
+        )
+    value = entry.waarde / 100 if parameter.eenheid is Eenheid.procent else entry.waarde
+    return Waarde(value, to_zen(value), None, onbevestigd, gebruikt)

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -21,9 +21,7 @@ from vil.models.resultaat import (
     FeitHerkomst,
     GebruikteParameter,
     HerkomstSoort,
-    Rekenstap,
     Resultaat,
-    VoorwaardeUitkomst,
 )
 from vil.rules import feiten
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
@@ -34,9 +32,19 @@ BUILTINS: dict[str, StapType] = {"peildatum": StapType.datum, "heeftPartner": St
 EURO = Decimal(1)
 CENT = Decimal("0.01")
 MAANDEN = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-]  # fmt: skip
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +54,30 @@ class Node:
     naam: str
     expressie: Expressie
     inputs: frozenset[str]
-    parameters: frozenset[str]
-    steps: frozenset[str]
+    parameters: tuple[str, ...]  # sorted, so the first reason found is always the same
+    steps: tuple[str, ...]  # sorted
+    plain: tuple[str, ...] = ()  # names given to the expression as they are
+    nested: tuple[tuple[str, str, str], ...] = ()  # dotted inputs: (root, rest, path)
+
+    @classmethod
+    def of(
+        cls,
+        naam: str,
+        expressie: Expressie,
+        inputs: frozenset[str],
+        parameters: Iterable[str],
+        steps: Iterable[str],
+    ) -> "Node":
+        dotted = sorted(name for name in expressie.names if "." in name)
+        return cls(
+            naam=naam,
+            expressie=expressie,
+            inputs=inputs,
+            parameters=tuple(sorted(parameters)),
+            steps=tuple(sorted(steps)),
+            plain=tuple(name for name in expressie.names if "." not in name),
+            nested=tuple((*name.split(".", 1), name) for name in dotted),  # type: ignore[misc]
+        )
 
 
 class CompiledRegeling:
@@ -58,7 +88,9 @@ class CompiledRegeling:
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
-        used_shared = {name: shared[name] for name in sorted(nodes.used_parameters) if name in shared}
+        used_shared = {
+            name: shared[name] for name in sorted(nodes.used_parameters) if name in shared
+        }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
         self._waarden = lru_cache(maxsize=256)(self._resolve)
 
@@ -66,11 +98,15 @@ class CompiledRegeling:
     def id(self) -> str:
         return self.regeling.id
 
-    def _resolve(self, peildatum: date, gemeente: str | None) -> dict[str, Waarde]:
-        return {
+    def _resolve(
+        self, peildatum: date, gemeente: str | None
+    ) -> tuple[dict[str, Waarde], dict[str, Any]]:
+        """The parameter values on a date, and the same as zen takes them."""
+        waarden = {
             name: waarde_on(name, parameter, peildatum, gemeente)
             for name, parameter in self.parameters.items()
         }
+        return waarden, {name: waarde.zen for name, waarde in waarden.items()}
 
     def evaluate(
         self,
@@ -104,8 +140,11 @@ class _Run:
         self.regel = regel
         self.peildatum = peildatum
         self.feiten = feiten.read(regel.regeling.invoer, household, peildatum)
-        self.waarden = regel._waarden(peildatum, household.get("gemeentecode"))
-        self.builtins = {
+        self.waarden, parameters = regel._waarden(peildatum, household.get("gemeentecode"))
+        # Every name an expression may read, as zen takes it; steps are added as they are computed.
+        self.env: dict[str, Any] = {
+            **self.feiten.values,
+            **parameters,
             "peildatum": peildatum.isoformat(),
             "heeftPartner": household.get("partner") is not None,
         }
@@ -119,35 +158,24 @@ class _Run:
                 self.blocked[node.naam] = value
             else:
                 self.values[node.naam] = value
+                self.env[node.naam] = to_zen(value)
 
     def evaluate(self, node: Node) -> Decimal | bool | date | str:
         """The node's value, or a text saying why it has none."""
-        if node.inputs & self.feiten.missing:
+        if node.inputs and not node.inputs.isdisjoint(self.feiten.missing):
             return "Hiervoor ontbreken gegevens."
-        for name in sorted(node.parameters):
-            if self.waarden[name].value is None:
-                return self.waarden[name].unknown_reason
-        for name in sorted(node.steps):
+        waarden = self.waarden
+        for name in node.parameters:
+            if waarden[name].value is None:
+                return waarden[name].unknown_reason or name
+        for name in node.steps:
             if name in self.blocked:
                 return self.blocked[name]
-        context: dict[str, Any] = {}
-        for name in node.expressie.names:
-            value: Any
-            if name in self.builtins:
-                value = self.builtins[name]
-            elif name in self.values:
-                value = to_zen(self.values[name])
-            elif name in self.waarden:
-                value = to_zen(self.waarden[name].value)
-            else:
-                value = self.feiten.values[name]
-                if "." in name:
-                    root, _, rest = name.partition(".")
-                    _nest(context.setdefault(root, {}), rest, to_zen(value))
-                    continue
-                value = to_zen(value)
-            context[name] = value
-        self.used |= node.parameters
+        env = self.env
+        context = {name: env[name] for name in node.plain}
+        for root, rest, name in node.nested:
+            _nest(context.setdefault(root, {}), rest, env[name])
+        self.used.update(node.parameters)
         try:
             return node.expressie.evaluate(context)
         except ExpressieFout as error:
@@ -157,7 +185,7 @@ class _Run:
 
     def result(self, herkomst: Mapping[str, FeitHerkomst]) -> Resultaat:
         regeling = self.regel.regeling
-        voorwaarden = []
+        voorwaarden: list[dict[str, Any]] = []
         for compiled in self.regel.voorwaarden:
             spec = compiled.spec
             outcome = self.evaluate(compiled.node)
@@ -167,46 +195,53 @@ class _Run:
                 assert isinstance(outcome, bool)
                 voldaan = outcome
                 uitleg = spec.uitleg.voldaan if outcome else spec.uitleg.niet_voldaan
-            voorwaarden.append(VoorwaardeUitkomst(
-                naam=spec.naam, voldaan=voldaan, uitleg=uitleg, grondslag=spec.grondslag
-            ))  # fmt: skip
-        failed = [v for v in voorwaarden if v.voldaan is False]
-        recht: bool | None = False if failed else None if any(
-            v.voldaan is None for v in voorwaarden
-        ) else True
+            voorwaarden.append(
+                {
+                    "naam": spec.naam,
+                    "voldaan": voldaan,
+                    "uitleg": uitleg,
+                    "grondslag": spec.grondslag,
+                }
+            )
+        failed = [v["naam"] for v in voorwaarden if v["voldaan"] is False]
+        recht: bool | None = (
+            False if failed else None if any(v["voldaan"] is None for v in voorwaarden) else True
+        )
         amounts = _Amounts(regeling.uitkomst.betaling)
         if recht is True:
             recht = self.amounts(amounts, voorwaarden)
         elif recht is False:
             amounts.zero()
-        return Resultaat(
-            regeling=regeling.id,
-            naam=regeling.naam,
-            recht=recht,
-            regelversie=self.regel.versie,
-            toekenning=regeling.toekenning.wijze,
-            bedrag_per_maand=amounts.text("maand"),
-            bedrag_per_jaar=amounts.text("jaar"),
-            bedrag_eenmalig=amounts.text("eenmalig"),
-            bedrag_uitleg=amounts.uitleg,
-            voorwaarden=voorwaarden,
-            berekening=[
-                Rekenstap(
-                    stap=stap.naam,
-                    waarde=_text(self.values.get(stap.naam)),
-                    omschrijving=stap.omschrijving,
-                    grondslag=stap.grondslag,
-                )
-                for stap in regeling.berekening
-            ],
-            parameters=self.parameters_used(),
-            hints=self.hint(failed),
-            ontbrekende_gegevens=self.feiten.missing_paths,
-            indicatief=bool(reasons := self.indicatief(herkomst)),
-            indicatief_redenen=reasons,
+        return Resultaat.model_validate(
+            {
+                "regeling": regeling.id,
+                "naam": regeling.naam,
+                "recht": recht,
+                "regelversie": self.regel.versie,
+                "toekenning": regeling.toekenning.wijze,
+                "bedrag_per_maand": amounts.text("maand"),
+                "bedrag_per_jaar": amounts.text("jaar"),
+                "bedrag_eenmalig": amounts.text("eenmalig"),
+                "bedrag_uitleg": amounts.uitleg,
+                "voorwaarden": voorwaarden,
+                "berekening": [
+                    {
+                        "stap": stap.naam,
+                        "waarde": _text(self.values.get(stap.naam)),
+                        "omschrijving": stap.omschrijving,
+                        "grondslag": stap.grondslag,
+                    }
+                    for stap in regeling.berekening
+                ],
+                "parameters": self.parameters_used(),
+                "hints": self.hint(failed),
+                "ontbrekende_gegevens": self.feiten.missing_paths,
+                "indicatief": bool(reasons := self.indicatief(herkomst)),
+                "indicatief_redenen": reasons,
+            }
         )
 
-    def amounts(self, amounts: "_Amounts", voorwaarden: list[VoorwaardeUitkomst]) -> bool | None:
+    def amounts(self, amounts: "_Amounts", voorwaarden: list[dict[str, Any]]) -> bool | None:
         """Fill in the amounts; whether there is a right once the amount is known."""
         uitkomst = self.regel.regeling.uitkomst
         if uitkomst.betaling is Betaling.in_natura:
@@ -216,8 +251,8 @@ class _Run:
         assert step is not None
         if step in self.blocked:
             amounts.uitleg = self.blocked[step]
-            unknown = self.regel.steps[step].inputs & self.feiten.missing or self.failures
-            return None if unknown else True
+            unknown = not self.regel.steps[step].inputs.isdisjoint(self.feiten.missing)
+            return None if unknown or self.failures else True
         value = self.values[step]
         assert isinstance(value, Decimal)
         minimum = None
@@ -244,17 +279,21 @@ class _Run:
             return True
         amounts.zero()
         assert uitkomst.uitleg_geen_bedrag is not None
-        voorwaarden.append(VoorwaardeUitkomst(
-            naam="bedrag", voldaan=False, uitleg=uitkomst.uitleg_geen_bedrag,
-            grondslag=uitkomst.grondslag,
-        ))  # fmt: skip
+        voorwaarden.append(
+            {
+                "naam": "bedrag",
+                "voldaan": False,
+                "uitleg": uitkomst.uitleg_geen_bedrag,
+                "grondslag": uitkomst.grondslag,
+            }
+        )
         return False
 
-    def hint(self, failed: list[VoorwaardeUitkomst]) -> list[str]:
+    def hint(self, failed: list[str]) -> list[str]:
         """A hint only when one voorwaarde alone stands between the resident and the right."""
         if len(failed) != 1:
             return []
-        compiled = next(v for v in self.regel.voorwaarden if v.spec.naam == failed[0].naam)
+        compiled = next(v for v in self.regel.voorwaarden if v.spec.naam == failed[0])
         if compiled.hint is None or compiled.spec.hint is None:
             return []
         spec = compiled.spec.hint
@@ -266,19 +305,7 @@ class _Run:
         return []
 
     def parameters_used(self) -> list[GebruikteParameter]:
-        result = []
-        for name in sorted(self.used):
-            waarde = self.waarden[name]
-            if waarde.entry is not None:
-                result.append(GebruikteParameter(
-                    naam=name,
-                    waarde=None if waarde.entry.waarde is None else str(waarde.entry.waarde),
-                    eenheid=waarde.parameter.eenheid.value,
-                    vanaf=waarde.entry.vanaf,
-                    bron=waarde.entry.bron,
-                    status=waarde.entry.status,
-                ))  # fmt: skip
-        return result
+        return [g for n in sorted(self.used) if (g := self.waarden[n].gebruikt) is not None]
 
     def indicatief(self, herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
         reasons = [r for n in sorted(self.used) if (r := self.waarden[n].onbevestigd)]

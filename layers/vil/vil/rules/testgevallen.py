@@ -34,17 +34,18 @@ def _differences(case: Testgeval, result: Resultaat) -> Iterator[str]:
     expected = case.verwacht
     given = expected.model_fields_set
     for field in ("recht", "indicatief", "ontbrekende_gegevens", "hints"):
-        if field in given and getattr(expected, field) != getattr(result, field):
-            yield f"{field}: verwacht {getattr(expected, field)!r}, kreeg {getattr(result, field)!r}"
+        want, got = getattr(expected, field), getattr(result, field)
+        if field in given and want != got:
+            yield f"{field}: verwacht {want!r}, kreeg {got!r}"
     for field in ("bedrag_per_maand", "bedrag_per_jaar", "bedrag_eenmalig"):
-        if field in given and _decimal(getattr(expected, field)) != _decimal(
-            getattr(result, field)
-        ):
-            yield f"{field}: verwacht {getattr(expected, field)}, kreeg {getattr(result, field)}"
+        want, got = getattr(expected, field), getattr(result, field)
+        if field in given and _decimal(want) != _decimal(got):
+            yield f"{field}: verwacht {want}, kreeg {got}"
     voorwaarden = {v.naam: v.voldaan for v in result.voorwaarden}
     for naam, voldaan in (expected.voorwaarden or {}).items():
         if naam not in voorwaarden or voorwaarden[naam] is not voldaan:
-            yield f"voorwaarde {naam}: verwacht {voldaan!r}, kreeg {voorwaarden.get(naam, 'geen')!r}"
+            got = voorwaarden.get(naam, "geen")
+            yield f"voorwaarde {naam}: verwacht {voldaan!r}, kreeg {got!r}"
     stappen = {s.stap: s.waarde for s in result.berekening}
     for stap, waarde in (expected.berekening or {}).items():
         if _decimal(stappen.get(stap)) != waarde:

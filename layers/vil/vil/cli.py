@@ -1,0 +1,181 @@
+"""The `vil` command: evaluate a household, check and test the rules, benchmark the engine."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from vil.models.huishouden import Evaluatieverzoek
+from vil.models.resultaat import Resultaat
+from vil.rules import Catalogus, RegelFout
+from vil.settings import RulesSettings
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def today() -> date:
+    """The default peildatum: today in the Netherlands."""
+    return datetime.now(AMSTERDAM).date()
+
+
+def load() -> Catalogus:
+    return Catalogus.from_directory(RulesSettings.from_environ().rules_dir)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        verzoek = Evaluatieverzoek.model_validate_json(text)
+    except ValidationError as error:
+        for problem in validation_problems(error):
+            print(problem, file=sys.stderr)
+        return 2
+    evaluatie = load().evaluate(verzoek.huishouden, verzoek.peildatum or today())
+    print(evaluatie.model_dump_json(by_alias=True, indent=2))
+    return 0
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """One line per invalid field, named by its JSON path."""
+    problems = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or "invoer"
+        problems.append(f"ongeldig: {path}: {item['msg']}")
+    return problems
+
+
+def rules_check(args: argparse.Namespace) -> int:
+    catalogus = load()
+    for regeling_id in catalogus.ids:
+        (versie,) = catalogus.versions(regeling_id)
+        regeling = versie.regel.regeling
+        print(f"{regeling_id}: {len(regeling.tests)} testgevallen, versie {versie.regel.versie}")
+    print(f"{len(catalogus.ids)} regelingen geladen en gecontroleerd.")
+    return 0
+
+
+def rules_test(args: argparse.Namespace) -> int:
+    from vil.rules.testgevallen import cases, run
+
+    catalogus = load()
+    passed = failed = 0
+    for regeling_id, case in cases(catalogus):
+        differences = run(catalogus, regeling_id, case)
+        if differences:
+            failed += 1
+            print(f"MISLUKT {regeling_id}: {case.naam}")
+            for difference in differences:
+                print(f"    {difference}")
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def rules_schema(args: argparse.Namespace) -> int:
+    from vil.models.regeling import GedeeldeParameters, Regeling
+
+    model = GedeeldeParameters if args.gedeeld else Regeling
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **model.model_json_schema(by_alias=True),
+    }
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Evaluate the example households and print a table a person can read."""
+    catalogus = load()
+    rows = [("voorbeeld", "regeling", "recht", "bedrag", "reden")]
+    for path in sorted(Path(args.directory).glob("*.json")):
+        verzoek = Evaluatieverzoek.model_validate_json(path.read_text(encoding="utf-8"))
+        evaluatie = catalogus.evaluate(verzoek.huishouden, verzoek.peildatum or today())
+        for result in evaluatie.resultaten:
+            rows.append((path.stem, result.regeling, *summary(result)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]
+        )
+    return 0
+
+
+def summary(result: Resultaat) -> tuple[str, str, str]:
+    """Recht, bedrag and the main reason, in words."""
+    recht = {True: "ja", False: "nee", None: "onbekend"}[result.recht]
+    if result.indicatief and result.recht:
+        recht += " (indicatief)"
+    if result.bedrag_per_maand is not None:
+        bedrag = f"€ {result.bedrag_per_maand} p/m"
+    elif result.bedrag_eenmalig is not None:
+        bedrag = f"€ {result.bedrag_eenmalig}"
+    else:
+        bedrag = "-"
+    if result.recht is None:
+        reden = "Ontbreekt: " + ", ".join(result.ontbrekende_gegevens)
+    elif result.recht is False:
+        reden = next(v.uitleg for v in result.voorwaarden if v.voldaan is False)
+    else:
+        reden = result.bedrag_uitleg or "U voldoet aan alle voorwaarden."
+    return recht, bedrag, reden
+
+
+def bench(args: argparse.Namespace) -> int:
+    from vil.bench import run
+
+    print(json.dumps(run(households=args.n, regeling=args.regeling)))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="vil", description=__doc__)
+    commands = root.add_subparsers(required=True, metavar="COMMAND")
+
+    command = commands.add_parser("evaluate", help="evaluate every regeling for a household (JSON)")
+    command.add_argument("file", help="a JSON file with {peildatum?, huishouden}, or - for stdin")
+    command.set_defaults(run=evaluate)
+
+    rules = commands.add_parser("rules", help="the rule files").add_subparsers(
+        required=True, metavar="COMMAND"
+    )
+    rules.add_parser("check", help="load and validate every rule file").set_defaults(
+        run=rules_check
+    )
+    rules.add_parser("test", help="run the YAML test cases").set_defaults(run=rules_test)
+    command = rules.add_parser("schema", help="print the JSON Schema of a rule file")
+    command.add_argument("--gedeeld", action="store_true", help="of the shared parameters file")
+    command.set_defaults(run=rules_schema)
+
+    command = commands.add_parser("bench", help="speed and memory of the engine")
+    command.add_argument("--regeling", help="only this regeling")
+    command.add_argument("--n", type=int, default=10_000, help="number of households")
+    command.set_defaults(run=bench)
+
+    command = commands.add_parser("demo", help="evaluate the example households as a table")
+    command.add_argument("directory", nargs="?", default="docs/voorbeelden")
+    command.set_defaults(run=demo)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except RegelFout as error:
+        print("De regels laden niet:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"vil: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

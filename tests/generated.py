@@ -1,0 +1,43 @@
+"""The generated files, each from its one source; `make generate` writes them, tests compare.
+
+- layers/vil/requirements.txt from the runtime dependencies in pyproject.toml;
+- rules/schema/*.schema.json from the rule-file models (`vil rules schema`).
+"""
+
+import io
+import sys
+import tomllib
+from contextlib import redirect_stdout
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def layer_requirements() -> str:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = [
+        "# Generated from pyproject.toml by `make generate`; do not edit.",
+        *project["dependencies"],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def vil_output(*args: str) -> str:
+    from vil.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(list(args))
+    return out.getvalue()
+
+
+GENERATED = {
+    ROOT / "layers/vil/requirements.txt": layer_requirements,
+    ROOT / "rules/schema/regeling.schema.json": lambda: vil_output("rules", "schema"),
+    ROOT / "rules/schema/gedeeld.schema.json": lambda: vil_output("rules", "schema", "--gedeeld"),
+}
+
+if __name__ == "__main__":
+    for path, make in GENERATED.items():
+        path.write_text(make(), encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)

@@ -1,0 +1,130 @@
+"""The engine as a whole: versions in force, provenance, explanations, no AWS at import."""
+
+import copy
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from typing import Any
+
+from vil.models.huishouden import Huishouden
+from vil.models.resultaat import FeitHerkomst, HerkomstSoort
+from vil.rules import Catalogus
+
+from tests.unit.test_laden import SHARED, VALID
+
+HUISHOUDEN = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+
+
+def only(catalogus: Catalogus, peildatum: date, **kwargs: Any) -> Any:
+    (result,) = catalogus.evaluate(HUISHOUDEN, peildatum, **kwargs).resultaten
+    return result
+
+
+def test_a_published_version_applies_from_its_date() -> None:
+    # Given the proef regeling, and a new version with a higher grens from 1 July 2026
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
+    newer = copy.deepcopy(VALID)
+    newer["parameters"]["grens"]["waarden"][0]["waarde"] = 30000
+    published = catalogus.publish(newer, date(2026, 7, 1))
+    # When evaluated before and after that date
+    before, after = only(published, date(2026, 6, 30)), only(published, date(2026, 7, 1))
+    # Then each uses the version in force: (20000 - 10000) / 10 and (30000 - 10000) / 10
+    assert (before.bedrag_per_jaar, after.bedrag_per_jaar) == ("1000.00", "2000.00")
+    assert before.regelversie != after.regelversie
+    # And the catalogue it came from is unchanged
+    assert only(catalogus, date(2026, 7, 1)).bedrag_per_jaar == "1000.00"
+
+
+def test_a_self_declared_fact_makes_the_result_indicative() -> None:
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
+    herkomst = {
+        "huishouden.aanvrager.toetsingsinkomen": FeitHerkomst(
+            bron="inwoner", soort=HerkomstSoort.gecorrigeerd
+        )
+    }
+    result = only(catalogus, date(2026, 3, 1), herkomst=herkomst)
+    assert result.indicatief is True
+    assert result.indicatief_redenen == [
+        "aanvrager.toetsingsinkomen: door u opgegeven, nog niet door een bron bevestigd."
+    ]
+
+
+def test_a_declaration_the_policy_accepts_keeps_the_result_firm() -> None:
+    document = copy.deepcopy(VALID)
+    document["toekenning"]["eigenVerklaring"] = ["aanvrager.toetsingsinkomen"]
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    herkomst = {
+        "huishouden.aanvrager.toetsingsinkomen": FeitHerkomst(
+            bron="inwoner", soort=HerkomstSoort.eigen_verklaring
+        )
+    }
+    assert only(catalogus, date(2026, 3, 1), herkomst=herkomst).indicatief is False
+
+
+def test_a_stale_fact_makes_the_result_indicative() -> None:
+    document = copy.deepcopy(VALID)
+    document["invoer"]["aanvrager.toetsingsinkomen"]["maximaleOuderdomDagen"] = 30
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    opgehaald = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    herkomst = {
+        "huishouden.aanvrager.toetsingsinkomen": FeitHerkomst(
+            bron="belastingdienst", soort=HerkomstSoort.opgehaald, opgehaald_op=opgehaald
+        )
+    }
+    assert only(catalogus, date(2026, 1, 31), herkomst=herkomst).indicatief is False
+    late = only(catalogus, date(2026, 3, 1), herkomst=herkomst)
+    assert late.indicatief_redenen == ["aanvrager.toetsingsinkomen: het gegeven is 59 dagen oud."]
+
+
+def test_a_year_without_published_values_uses_the_last_one_indicatively() -> None:
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
+    result = only(catalogus, date(2027, 1, 1))
+    assert result.bedrag_per_jaar == "1000.00"
+    assert result.indicatief_redenen == [
+        "Inkomensgrens: de waarde van 2026 is gebruikt; de waarde voor 2027 is nog niet"
+        " gepubliceerd."
+    ]
+
+
+def test_before_any_value_the_outcome_is_unknown_with_the_reason() -> None:
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
+    result = only(catalogus, date(2025, 12, 31))
+    assert result.recht is None
+    assert result.voorwaarden[0].uitleg == (
+        "Voor parameter grens is op 2025-12-31 geen waarde vastgesteld."
+    )
+
+
+def test_the_explanation_carries_steps_parameters_and_legal_basis(catalogus: Catalogus) -> None:
+    huishouden = Huishouden.model_validate(
+        {
+            "aanvrager": {
+                "geboortedatum": "1990-01-01",
+                "zorgverzekerd": True,
+                "toetsingsinkomen": 20000,
+                "vermogen": 0,
+            }
+        }
+    )
+    evaluatie = catalogus.evaluate(huishouden, date(2026, 3, 1), regelingen=["zorgtoeslag"])
+    (result,) = evaluatie.resultaten
+    steps = {s.stap: s for s in result.berekening}
+    assert steps["drempelinkomen"].waarde == "29736"
+    assert steps["drempelinkomen"].grondslag == "Wzt art. 1 lid 1 onder f"
+    assert [v.naam for v in result.voorwaarden] == ["leeftijd", "verzekerd", "vermogen"]
+    assert all(v.voldaan and v.uitleg and v.grondslag for v in result.voorwaarden)
+    standaardpremie = next(p for p in result.parameters if p.naam == "standaardpremie")
+    assert (standaardpremie.waarde, standaardpremie.bron) == ("2119", "Stcrt. 2025, 40022, art. 1")
+
+
+def test_the_rules_engine_imports_no_aws_library() -> None:
+    # Cold start: the engine and `vil evaluate` must not pay for boto3 or Powertools.
+    code = (
+        "import sys, vil.rules, vil.cli, vil.bench; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('boto3', 'botocore', 'aws_lambda_powertools', 'moto')))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert output.stdout.strip() == "[]"

@@ -1,0 +1,122 @@
+"""The `vil` command: evaluate, invalid input, rules check/test, demo."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from vil.cli import main
+
+from tests.conftest import ROOT
+
+HOUSEHOLD = {
+    "peildatum": "2026-03-01",
+    "huishouden": {
+        "gemeentecode": "0344",
+        "aanvrager": {
+            "geboortedatum": "1990-05-01",
+            "zorgverzekerd": True,
+            "toetsingsinkomen": "20000.00",
+            "vermogen": 0,
+        },
+    },
+}
+
+
+def write(tmp_path: Path, document: object) -> str:
+    path = tmp_path / "huishouden.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+def test_evaluate_prints_every_regeling_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", write(tmp_path, HOUSEHOLD)]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output["peildatum"] == "2026-03-01"
+    assert output["regelsetVersie"].startswith("sha256:")
+    zorgtoeslag = next(r for r in output["resultaten"] if r["regeling"] == "zorgtoeslag")
+    assert (zorgtoeslag["recht"], zorgtoeslag["bedragPerMaand"]) == (True, "129.00")
+    assert set(zorgtoeslag) >= {
+        "naam",
+        "regelversie",
+        "bedragPerJaar",
+        "bedragEenmalig",
+        "voorwaarden",
+        "berekening",
+        "hints",
+        "ontbrekendeGegevens",
+        "indicatief",
+        "indicatiefRedenen",
+    }
+
+
+def test_evaluate_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(HOUSEHOLD)))
+    assert main(["evaluate", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["resultaten"]
+
+
+def test_invalid_input_names_every_invalid_field_and_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {
+        "peildatum": "2026-02-30",
+        "huishouden": {
+            "gemeentecode": "Utrecht",
+            "aanvrager": {"toetsingsinkomen": "veel", "salaris": 1},
+        },
+    }
+    assert main(["evaluate", write(tmp_path, document)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    named = [line.split(":")[1].strip() for line in captured.err.splitlines()]
+    assert named == [
+        "peildatum",
+        "huishouden.gemeentecode",
+        "huishouden.aanvrager.toetsingsinkomen",
+        "huishouden.aanvrager.salaris",
+    ]
+
+
+def test_input_that_is_not_json_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kapot.json"
+    path.write_text("{niet json", encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("ongeldig: invoer: Invalid JSON")
+
+
+def test_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bestaat-niet.json"]) == 2
+    assert "bestaat-niet.json" in capsys.readouterr().err
+
+
+def test_rules_check_and_test_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check"]) == 0
+    assert main(["rules", "test"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_demo_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", str(ROOT / "docs" / "voorbeelden")]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split()[:4] == ["voorbeeld", "regeling", "recht", "bedrag"]
+    assert any("zorgtoeslag" in row and "€ " in row for row in rows)
+
+
+def test_the_installed_command_runs() -> None:
+    vil = Path(sys.executable).with_name("vil")
+    result = subprocess.run(
+        [str(vil), "evaluate", "-"], input=json.dumps(HOUSEHOLD), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["peildatum"] == "2026-03-01"

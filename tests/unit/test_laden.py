@@ -1,0 +1,229 @@
+"""A broken rule file is refused at load, with a message naming the file, the rule and the cause."""
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from vil.rules import Catalogus, RegelFout
+
+SHARED: dict[str, Any] = {
+    "parameters": {
+        "awirMinimumBedrag": {
+            "omschrijving": "Minimum",
+            "eenheid": "euro-per-jaar",
+            "indexatie": False,
+            "waarden": [
+                {"vanaf": "2025-01-01", "waarde": 24, "bron": "Awir", "status": "bevestigd"}
+            ],
+        }
+    }
+}
+
+VALID: dict[str, Any] = {
+    "id": "proef",
+    "naam": "Proefregeling",
+    "omschrijving": "Een kleine regeling om de lader mee te toetsen.",
+    "uitvoerder": "VIL",
+    "soort": "rijk",
+    "grondslag": {"wet": "Proefwet", "url": "https://wetten.overheid.nl/proef"},
+    "toekenning": {"wijze": "handmatig", "periode": "kalenderjaar"},
+    "parameters": {
+        "grens": {
+            "omschrijving": "Inkomensgrens",
+            "eenheid": "euro-per-jaar",
+            "indexatie": True,
+            "waarden": [
+                {"vanaf": "2026-01-01", "waarde": 20000, "bron": "Stcrt.", "status": "bevestigd"}
+            ],
+        }
+    },
+    "invoer": {"aanvrager.toetsingsinkomen": {"type": "bedrag", "bron": "belastingdienst"}},
+    "berekening": [
+        {
+            "naam": "ruimte",
+            "type": "bedrag",
+            "expressie": "grens - aanvrager.toetsingsinkomen",
+            "omschrijving": "Ruimte onder de grens",
+            "grondslag": "art. 1",
+        },
+        {
+            "naam": "bedrag",
+            "type": "bedrag",
+            "expressie": "ruimte / 10",
+            "omschrijving": "Een tiende daarvan",
+            "grondslag": "art. 2",
+        },
+    ],
+    "voorwaarden": [
+        {
+            "naam": "inkomen",
+            "expressie": "ruimte >= 0",
+            "grondslag": "art. 1",
+            "uitleg": {"voldaan": "Uw inkomen is laag genoeg.", "nietVoldaan": "Te hoog."},
+        }
+    ],
+    "uitkomst": {
+        "betaling": "periodiek",
+        "bedragPerJaar": "bedrag",
+        "afronding": "awir",
+        "minimum": "awirMinimumBedrag",
+        "grondslag": "art. 2",
+        "uitlegGeenBedrag": "Het bedrag is te laag.",
+    },
+    "tests": [
+        {
+            "naam": "Een laag inkomen geeft een tiende van de ruimte",
+            "bron": "hand",
+            "peildatum": "2026-03-01",
+            "huishouden": {"aanvrager": {"toetsingsinkomen": 10000}},
+            "verwacht": {"recht": True, "bedragPerJaar": "1000.00"},
+        }
+    ],
+}
+
+
+def load(document: dict[str, Any], shared: dict[str, Any] = SHARED) -> Catalogus:
+    return Catalogus.from_data(shared, [("rules/proef.yaml", document)])
+
+
+def problems(change: Any) -> list[str]:
+    document = copy.deepcopy(VALID)
+    change(document)
+    with pytest.raises(RegelFout) as raised:
+        load(document)
+    return raised.value.problems
+
+
+def test_the_valid_file_loads() -> None:
+    assert load(VALID).ids == ["proef"]
+
+
+def test_unknown_reference() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["berekening"][1]["expressie"] = "ruimt / 10"
+
+    assert problems(change) == ["rules/proef.yaml: stap 'bedrag': onbekende naam 'ruimt'"]
+
+
+def test_unknown_fact() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["invoer"]["aanvrager.salaris"] = {"type": "bedrag", "bron": "uwv"}
+
+    assert problems(change) == [
+        "rules/proef.yaml: invoer 'aanvrager.salaris': geen gegeven van het huishouden"
+        " (zie rules/schema)"
+    ]
+
+
+def test_cycle_between_steps() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["berekening"][0]["expressie"] = "bedrag - aanvrager.toetsingsinkomen"
+
+    (problem,) = problems(change)
+    assert problem.startswith("rules/proef.yaml: stap '")
+    assert "kringverwijzing: " in problem
+    assert "ruimte -> bedrag" in problem or "bedrag -> ruimte" in problem
+
+
+def test_expression_syntax_error() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["voorwaarden"][0]["expressie"] = "ruimte >= * 0"
+
+    (problem,) = problems(change)
+    assert problem.startswith("rules/proef.yaml: voorwaarde 'inkomen': fout in expressie:")
+
+
+def test_parameter_without_value_on_a_test_date() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["tests"][0]["peildatum"] = "2025-06-01"
+
+    assert problems(change) == [
+        "rules/proef.yaml: test 'Een laag inkomen geeft een tiende van de ruimte':"
+        " parameter 'grens' heeft geen waarde op 2025-06-01"
+    ]
+
+
+def test_missing_legal_basis() -> None:
+    def change(d: dict[str, Any]) -> None:
+        del d["voorwaarden"][0]["grondslag"]
+
+    assert problems(change) == ["rules/proef.yaml: voorwaarden.0.grondslag: Field required"]
+
+
+def test_voorwaarde_of_the_wrong_type() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["voorwaarden"][0]["expressie"] = "ruimte + 1"
+
+    (problem,) = problems(change)
+    assert problem.startswith("rules/proef.yaml: voorwaarde 'inkomen': verkeerd type:")
+
+
+def test_date_arithmetic_is_the_wrong_type() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["berekening"][0]["expressie"] = "peildatum - aanvrager.toetsingsinkomen"
+
+    (problem,) = problems(change)
+    assert problem.startswith("rules/proef.yaml: stap 'ruimte': verkeerd type:")
+
+
+def test_input_declared_with_the_wrong_type() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["invoer"]["aanvrager.toetsingsinkomen"]["type"] = "datum"
+
+    assert problems(change)[0] == (
+        "rules/proef.yaml: invoer 'aanvrager.toetsingsinkomen': verkeerd type:"
+        " het gegeven is bedrag, niet datum"
+    )
+
+
+def test_a_parameter_value_of_the_wrong_type() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["parameters"]["grens"]["waarden"][0]["waarde"] = "twintigduizend"
+
+    assert problems(change) == [
+        "rules/proef.yaml: parameters.grens.waarden.0.waarde: Input should be a valid decimal"
+    ]
+
+
+def test_a_test_household_with_an_unknown_field() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["tests"][0]["huishouden"]["aanvrager"]["salaris"] = 1
+
+    (problem,) = problems(change)
+    assert problem.startswith("rules/proef.yaml: test 'Een laag inkomen")
+    assert "huishouden.aanvrager.salaris: Extra inputs are not permitted" in problem
+
+
+def test_a_parameter_may_not_shadow_a_shared_one() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["parameters"]["awirMinimumBedrag"] = d["parameters"]["grens"]
+
+    assert "rules/proef.yaml: parameter 'awirMinimumBedrag': bestaat al als gedeelde parameter" in (
+        problems(change)
+    )
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["berekening"][1]["expressie"] = "ruimt / 10"
+        d["voorwaarden"][0]["expressie"] = "inkomn > 0"
+
+    assert len(problems(change)) == 2
+
+
+def test_a_file_that_is_not_yaml(tmp_path: Path) -> None:
+    (tmp_path / "rules" / "parameters").mkdir(parents=True)
+    (tmp_path / "rules" / "parameters" / "gedeeld.yaml").write_text(yaml.safe_dump(SHARED))
+    (tmp_path / "rules" / "kapot.yaml").write_text("id: [unclosed\n")
+    with pytest.raises(RegelFout) as raised:
+        Catalogus.from_directory(tmp_path / "rules")
+    (problem,) = raised.value.problems
+    assert problem.startswith("rules/kapot.yaml: geen geldige YAML:")
+
+
+def test_two_files_with_one_id() -> None:
+    with pytest.raises(RegelFout) as raised:
+        Catalogus.from_data(SHARED, [("rules/a.yaml", VALID), ("rules/b.yaml", VALID)])
+    assert raised.value.problems == ["rules/b.yaml: id: 'proef' bestaat al"]
