@@ -128,3 +128,14 @@ def test_the_rules_engine_imports_no_aws_library() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     )
     assert output.stdout.strip() == "[]"
+
+
+def test_before_its_rules_apply_a_regeling_is_not_assessed(catalogus: Catalogus) -> None:
+    # Huurtoeslag is modelled from the 2026 law on (geldigVanaf 2026-01-01)
+    evaluatie = catalogus.evaluate(HUISHOUDEN, date(2025, 12, 31), regelingen=["huurtoeslag"])
+    (result,) = evaluatie.resultaten
+    assert (result.recht, result.bedrag_per_maand, result.indicatief) == (None, None, True)
+    assert result.bedrag_uitleg == (
+        "VIL beoordeelt Huurtoeslag vanaf 1 januari 2026; voor een peildatum daarvoor kan VIL"
+        " het recht niet vaststellen."
+    )

@@ -156,14 +156,34 @@ class Invoer(VilModel):
         return self
 
 
+class Keuze(VilModel):
+    """One row of a choice: when `als` holds (or always, without `als`), the value is `dan`."""
+
+    als: Tekst | None = Field(None, description="Ja/nee-expressie; weg laten voor 'anders'.")
+    dan: Tekst = Field(description="De waarde in dat geval.")
+
+
 class Stap(VilModel):
-    """A named intermediate value, one expression deep."""
+    """A named intermediate value: one expression, or a choice between expressions.
+
+    With `keuze` only the row that applies counts: a parameter in another row does not make
+    the outcome indicatief and is not listed as used.
+    """
 
     naam: Naam
     type: StapType
-    expressie: Tekst
+    expressie: Tekst | None = None
+    keuze: list[Keuze] | None = Field(None, min_length=2)
     omschrijving: Tekst
     grondslag: Tekst
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Stap":
+        if (self.expressie is None) == (self.keuze is None):
+            raise ValueError("een stap heeft een expressie of een keuze")
+        if self.keuze and any(row.als is None for row in self.keuze[:-1]):
+            raise ValueError("alleen de laatste rij van een keuze mag zonder `als`")
+        return self
 
 
 class Uitleg(VilModel):
@@ -277,6 +297,13 @@ class Regeling(VilModel):
         None, description="Gemeenten (code: naam) waar de regeling geldt; null = heel Nederland."
     )
     grondslag: Grondslag
+    geldig_vanaf: date | None = Field(
+        None,
+        description=(
+            "Eerste peildatum waarvoor deze regels gelden; daarvoor beoordeelt VIL de regeling"
+            " niet (bijvoorbeeld de huurtoeslag van vóór de wetswijziging van 2026)."
+        ),
+    )
     toekenning: Toekenning
     parameters: dict[Naam, Parameter] = Field(default_factory=dict)
     invoer: dict[Annotated[str, Field(pattern=r"^[a-z][A-Za-z0-9.]*$")], Invoer]

@@ -68,7 +68,7 @@ class Catalogus:
             except RegelFout as error:
                 problems.extend(error.problems)
                 continue
-            versies[regeling.id] = [Versie(date.min, regel)]
+            versies[regeling.id] = [Versie(regeling.geldig_vanaf or date.min, regel)]
         if problems:
             raise RegelFout(problems)
         return cls(shared_parameters, versies)
@@ -107,12 +107,11 @@ class Catalogus:
         return list(self._versies[regeling_id])
 
     def in_force(self, peildatum: date) -> list[CompiledRegeling]:
-        """Per regeling, the version in force on the peildatum (if one is in force yet)."""
+        """Per regeling, the version in force on the peildatum, or else its earliest version."""
         result = []
         for versies in self._versies.values():
             index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
-            if index:
-                result.append(versies[index - 1].regel)
+            result.append(versies[max(index - 1, 0)].regel)
         return result
 
     def evaluate(

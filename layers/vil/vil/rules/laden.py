@@ -21,13 +21,14 @@ from vil.models.regeling import (
     InvoerType,
     Parameter,
     Regeling,
+    Stap,
     StapType,
     Uitleg,
     Voorwaarde,
 )
 from vil.rules.expressies import Expressie, ExpressieFout, syntax_error
 from vil.rules.parameters import entry_on
-from vil.rules.regel import BUILTINS, CompiledRegeling, CompiledVoorwaarde, Node, Nodes
+from vil.rules.regel import BUILTINS, CompiledRegeling, CompiledVoorwaarde, Keuze, Node, Nodes
 
 # Probe values per type: every expression is evaluated once with them at load, so that a
 # voorwaarde that is not yes/no, or arithmetic on a date, is refused before any household.
@@ -106,11 +107,10 @@ def compile_regeling(
         **dict.fromkeys(parameters, StapType.getal),
         **{path: spec.type for path, spec in regeling.invoer.items()},
     }
-    expressions: dict[str, Expressie] = {}
 
     def compile_one(where: str, text: str, type_: StapType) -> Expressie | None:
         if error := syntax_error(text):
-            problem(where, f"fout in expressie: {error}")
+            problem(where, f"fout in expressie: {error}{_yaml_hint(text)}")
             return None
         expressie = Expressie(text, type_)
         for name in sorted(expressie.names - types_.keys()):
@@ -122,14 +122,42 @@ def compile_regeling(
         if stap.naam in types_ or step_names.count(stap.naam) > 1:
             problem(f"stap '{stap.naam}'", "de naam is al in gebruik")
         types_[stap.naam] = stap.type
+    # Each step as rows of (condition, value); a plain expression is one row without condition.
+    compiled: dict[str, list[tuple[Expressie | None, Expressie | None]]] = {}
     for stap in regeling.berekening:
-        if expressie := compile_one(f"stap '{stap.naam}'", stap.expressie, stap.type):
-            expressions[stap.naam] = expressie
+        where = f"stap '{stap.naam}'"
+        if stap.expressie is not None:
+            compiled[stap.naam] = [(None, compile_one(where, stap.expressie, stap.type))]
+            continue
+        compiled[stap.naam] = [
+            (
+                compile_one(f"{where}, keuze {row}", keuze.als, StapType.ja_nee)
+                if keuze.als
+                else None,
+                compile_one(f"{where}, keuze {row}", keuze.dan, stap.type),
+            )
+            for row, keuze in enumerate(stap.keuze or [], start=1)
+        ]
+    compiles = not problems
 
-    order = _order(regeling, expressions, step_names, problem)
-    steps: dict[str, Node] = {}
-    for name in order:
-        steps[name] = _node(name, expressions[name], parameters, regeling.invoer, steps)
+    def node(naam: str, expressie: Expressie | None) -> Node:
+        assert expressie is not None
+        return Node.of(naam, expressie, regeling.invoer.keys(), parameters.keys(), step_names)
+
+    graph = {
+        name: set().union(*(e.names for row in rows for e in row if e)) & set(step_names)
+        for name, rows in compiled.items()
+    }
+    steps: dict[str, Node | Keuze] = {}
+    for name in _order(graph, problem) if compiles else []:
+        rows = compiled[name]
+        if regeling_step(regeling, name).expressie is not None:
+            steps[name] = node(name, rows[0][1])
+        else:
+            steps[name] = Keuze(
+                name,
+                tuple((node(name, als) if als else None, node(name, dan)) for als, dan in rows),
+            )
 
     voorwaarden = []
     for voorwaarde in regeling.voorwaarden:
@@ -139,38 +167,48 @@ def compile_regeling(
         if voorwaarde.hint:
             hint_type = StapType.datum if "{datum}" in voorwaarde.hint.tekst else StapType.bedrag
             hint = compile_one(f"{where}, hint", voorwaarde.hint.expressie, hint_type)
-        if expressie and (hint or not voorwaarde.hint) and not problems:
+        if compiles and expressie and (hint or not voorwaarde.hint):
             voorwaarden.append(
                 CompiledVoorwaarde(
                     spec=voorwaarde,
-                    node=_node(voorwaarde.naam, expressie, parameters, regeling.invoer, steps),
-                    hint=_node(voorwaarde.naam, hint, parameters, regeling.invoer, steps)
-                    if hint
-                    else None,
+                    node=node(voorwaarde.naam, expressie),
+                    hint=node(voorwaarde.naam, hint) if hint else None,
                 )
             )
     _check_uitkomst(regeling, types_, parameters, problem)
     if problems:
         raise RegelFout(problems)
 
-    for where, node in [
-        *((f"stap '{n.naam}'", n) for n in steps.values()),
+    every_node = [
+        *(
+            (f"stap '{step.naam}'", n)
+            for step in steps.values()
+            for n in (step.nodes if isinstance(step, Keuze) else [step])
+        ),
         *((f"voorwaarde '{v.spec.naam}'", v.node) for v in voorwaarden),
         *((f"voorwaarde '{v.spec.naam}', hint", v.hint) for v in voorwaarden if v.hint),
-    ]:
-        if error := _probe(node, types_, regeling.invoer, parameters):
+    ]
+    for where, each in every_node:
+        if error := _probe(each, types_, regeling.invoer):
             problem(where, error)
-    used = frozenset().union(
-        *(n.parameters for n in steps.values()),
-        *(v.node.parameters for v in voorwaarden),
-        *(v.hint.parameters for v in voorwaarden if v.hint),
-    )
+    used = frozenset().union(*(each.parameters for _, each in every_node))
     if regeling.uitkomst.minimum:
         used |= {regeling.uitkomst.minimum}
     _check_tests(regeling, parameters, used, problem)
     if problems:
         raise RegelFout(problems)
     return CompiledRegeling(regeling, shared, Nodes(steps, voorwaarden, used))
+
+
+def regeling_step(regeling: Regeling, name: str) -> Stap:
+    return next(stap for stap in regeling.berekening if stap.naam == name)
+
+
+def _yaml_hint(text: str) -> str:
+    """A `#` outside quotes starts a YAML comment: the expression then stops short."""
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return " (staat er een # in? Zet de expressie dan tussen aanhalingstekens)"
+    return ""
 
 
 def _with_gemeente(regeling: Regeling) -> Regeling:
@@ -214,42 +252,17 @@ def _check_invoer(invoer: Mapping[str, Invoer], problem: Any) -> None:
                 problem(where, f"verkeerd type voor veld '{veld}': het is {item_type.value}")
 
 
-def _order(
-    regeling: Regeling, expressions: Mapping[str, Expressie], names: list[str], problem: Any
-) -> list[str]:
-    graph = {name: expressions[name].names & set(names) for name in names if name in expressions}
+def _order(graph: Mapping[str, set[str]], problem: Any) -> list[str]:
     try:
-        return [name for name in TopologicalSorter(graph).static_order() if name in expressions]
+        return list(TopologicalSorter(graph).static_order())
     except CycleError as error:
         cycle = " -> ".join(error.args[1])
         problem(f"stap '{error.args[1][0]}'", f"kringverwijzing: {cycle}")
         return []
 
 
-def _node(
-    naam: str,
-    expressie: Expressie,
-    parameters: Mapping[str, Parameter],
-    invoer: Mapping[str, Invoer],
-    steps: Mapping[str, Node],
-) -> Node:
-    direct_steps = [steps[name] for name in expressie.names if name in steps]
-    return Node.of(
-        naam,
-        expressie,
-        inputs=frozenset(expressie.names & invoer.keys()).union(*(s.inputs for s in direct_steps)),
-        parameters=(expressie.names & parameters.keys()).union(
-            *(s.parameters for s in direct_steps)
-        ),
-        steps={s.naam for s in direct_steps}.union(*(s.steps for s in direct_steps)),
-    )
-
-
 def _probe(
-    node: Node,
-    types_: Mapping[str, StapType | InvoerType],
-    invoer: Mapping[str, Invoer],
-    parameters: Mapping[str, Parameter],
+    node: Node, types_: Mapping[str, StapType | InvoerType], invoer: Mapping[str, Invoer]
 ) -> str | None:
     """Evaluate once with probe values; a type error is a broken rule."""
     context: dict[str, Any] = {}
@@ -258,8 +271,6 @@ def _probe(
         if spec is not None and spec.velden is not None:
             item = {veld: PROBE[v.type] for veld, v in spec.velden.items()}
             value: Any = [{**item, "maandenGeleden": 1}]
-        elif name in parameters:
-            value = 1
         else:
             value = PROBE[types_[name]]
         target = context
@@ -300,6 +311,8 @@ def _check_tests(
 ) -> None:
     for test in regeling.tests:
         where = f"test '{test.naam}'"
+        if regeling.geldig_vanaf and test.peildatum < regeling.geldig_vanaf:
+            problem(where, f"de peildatum ligt voor geldigVanaf {regeling.geldig_vanaf}")
         try:
             huishouden = Huishouden.model_validate(test.huishouden)
         except ValidationError as error:

@@ -2,10 +2,11 @@
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,6 @@ from vil.models.regeling import (
 )
 from vil.models.resultaat import (
     FeitHerkomst,
-    GebruikteParameter,
     HerkomstSoort,
     Resultaat,
 )
@@ -49,35 +49,70 @@ MAANDEN = [
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A compiled step, voorwaarde or hint, with everything it depends on (transitively)."""
+    """A compiled expression, with the inputs, parameters and steps it reads directly."""
 
     naam: str
     expressie: Expressie
     inputs: frozenset[str]
     parameters: tuple[str, ...]  # sorted, so the first reason found is always the same
     steps: tuple[str, ...]  # sorted
-    plain: tuple[str, ...] = ()  # names given to the expression as they are
-    nested: tuple[tuple[str, str, str], ...] = ()  # dotted inputs: (root, rest, path)
+    plain: tuple[str, ...]  # names given to the expression as they are
+    nested: tuple[tuple[str, str, str], ...]  # dotted inputs: (root, rest, path)
 
     @classmethod
     def of(
         cls,
         naam: str,
         expressie: Expressie,
-        inputs: frozenset[str],
-        parameters: Iterable[str],
-        steps: Iterable[str],
+        inputs: Collection[str],
+        parameters: Collection[str],
+        steps: Collection[str],
     ) -> "Node":
-        dotted = sorted(name for name in expressie.names if "." in name)
+        names = expressie.names
         return cls(
             naam=naam,
             expressie=expressie,
-            inputs=inputs,
-            parameters=tuple(sorted(parameters)),
-            steps=tuple(sorted(steps)),
-            plain=tuple(name for name in expressie.names if "." not in name),
-            nested=tuple((*name.split(".", 1), name) for name in dotted),  # type: ignore[misc]
+            inputs=frozenset(names & set(inputs)),
+            parameters=tuple(sorted(names & set(parameters))),
+            steps=tuple(sorted(names & set(steps))),
+            plain=tuple(name for name in names if "." not in name),
+            nested=tuple(
+                (root, rest, name)
+                for name in sorted(names)
+                if "." in name
+                for root, _, rest in [name.partition(".")]
+            ),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Keuze:
+    """A step that is a choice: the first row whose condition holds gives the value."""
+
+    naam: str
+    rijen: tuple[tuple[Node | None, Node], ...]
+
+    @property
+    def nodes(self) -> list[Node]:
+        return [node for row in self.rijen for node in row if node is not None]
+
+
+class Oorzaak(Enum):
+    ontbreekt = "ontbreekt"  # a fact is missing: the right is unknown
+    onbekend = "onbekend"  # a parameter has no known value: only the amount is unknown
+    fout = "fout"  # an expression failed at run time
+
+
+@dataclass(frozen=True, slots=True)
+class Geblokkeerd:
+    """Why a step or voorwaarde has no value."""
+
+    reden: str
+    oorzaak: Oorzaak
+
+
+ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
+Value = Decimal | bool | date
 
 
 class CompiledRegeling:
@@ -115,8 +150,38 @@ class CompiledRegeling:
         herkomst: Mapping[str, FeitHerkomst] | None = None,
     ) -> Resultaat:
         """Evaluate for a household dumped with `model_dump(by_alias=True)`."""
+        if self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf:
+            return self.not_in_force(peildatum)
         run = _Run(self, household, peildatum)
         return run.result(herkomst or {})
+
+    def not_in_force(self, peildatum: date) -> Resultaat:
+        """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
+        assert self.regeling.geldig_vanaf is not None
+        reden = (
+            f"VIL beoordeelt {self.regeling.naam} vanaf {_datum(self.regeling.geldig_vanaf)};"
+            f" voor een peildatum daarvoor kan VIL het recht niet vaststellen."
+        )
+        return Resultaat.model_validate(
+            {
+                "regeling": self.id,
+                "naam": self.regeling.naam,
+                "recht": None,
+                "regelversie": self.versie,
+                "toekenning": self.regeling.toekenning.wijze,
+                "bedrag_per_maand": None,
+                "bedrag_per_jaar": None,
+                "bedrag_eenmalig": None,
+                "bedrag_uitleg": reden,
+                "voorwaarden": [],
+                "berekening": [],
+                "parameters": [],
+                "hints": [],
+                "ontbrekende_gegevens": [],
+                "indicatief": True,
+                "indicatief_redenen": [reden],
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +193,18 @@ class CompiledVoorwaarde:
 
 @dataclass(frozen=True, slots=True)
 class Nodes:
-    steps: dict[str, Node]  # in dependency order
+    steps: dict[str, Node | Keuze]  # in dependency order
     voorwaarden: list[CompiledVoorwaarde]  # the gemeente's own first, then the file's
-    used_parameters: frozenset[str]
+    used_parameters: frozenset[str]  # every parameter any expression reads
 
 
 class _Run:
-    """The state of one evaluation of one regeling."""
+    """The state of one evaluation of one regeling.
+
+    Every step is computed once, up front. Each step, voorwaarde and hint also records which
+    parameters it actually read (in a choice, only the row taken): those decide what the result
+    lists as used and which unconfirmed values make it indicatief.
+    """
 
     def __init__(self, regel: CompiledRegeling, household: Mapping[str, Any], peildatum: date):
         self.regel = regel
@@ -148,49 +218,66 @@ class _Run:
             "peildatum": peildatum.isoformat(),
             "heeftPartner": household.get("partner") is not None,
         }
-        self.values: dict[str, Decimal | bool | date] = {}
-        self.blocked: dict[str, str] = {}  # step name -> why it has no value
+        self.values: dict[str, Value] = {}
+        self.blocked: dict[str, Geblokkeerd] = {}  # step name -> why it has no value
+        self.reads: dict[str, set[str]] = {}  # step name -> parameters it read
         self.failures: list[str] = []
-        self.used: set[str] = set()  # parameters used by what was evaluated
-        for node in regel.steps.values():
-            value = self.evaluate(node)
-            if isinstance(value, str):
-                self.blocked[node.naam] = value
+        for step in regel.steps.values():
+            self.reads[step.naam] = reads = set[str]()
+            value = self.evaluate(step, reads)
+            if isinstance(value, Geblokkeerd):
+                self.blocked[step.naam] = value
             else:
-                self.values[node.naam] = value
-                self.env[node.naam] = to_zen(value)
+                self.values[step.naam] = value
+                self.env[step.naam] = to_zen(value)
 
-    def evaluate(self, node: Node) -> Decimal | bool | date | str:
-        """The node's value, or a text saying why it has none."""
+    def evaluate(self, node: Node | Keuze, reads: set[str]) -> Value | Geblokkeerd:
+        """The node's value, or why it has none; adds the parameters it read to `reads`."""
+        if isinstance(node, Keuze):
+            for condition, value in node.rijen:
+                if condition is not None:
+                    holds = self.evaluate(condition, reads)
+                    if isinstance(holds, Geblokkeerd):
+                        return holds
+                    if not holds:
+                        continue
+                return self.evaluate(value, reads)
+            return self.fail(node.naam, "geen rij van de keuze is van toepassing")
         if node.inputs and not node.inputs.isdisjoint(self.feiten.missing):
-            return "Hiervoor ontbreken gegevens."
-        waarden = self.waarden
-        for name in node.parameters:
-            if waarden[name].value is None:
-                return waarden[name].unknown_reason or name
+            return ONTBREEKT
         for name in node.steps:
+            reads |= self.reads[name]
             if name in self.blocked:
                 return self.blocked[name]
+        reads.update(node.parameters)
+        for name in node.parameters:
+            waarde = self.waarden[name]
+            if waarde.value is None:
+                return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
         env = self.env
         context = {name: env[name] for name in node.plain}
         for root, rest, name in node.nested:
             _nest(context.setdefault(root, {}), rest, env[name])
-        self.used.update(node.parameters)
         try:
             return node.expressie.evaluate(context)
         except ExpressieFout as error:
-            message = f"{node.naam}: {error}"
-            self.failures.append(message)
-            return f"Kon niet worden berekend ({message})."
+            return self.fail(node.naam, str(error))
+
+    def fail(self, naam: str, problem: str) -> Geblokkeerd:
+        message = f"{naam}: {problem}"
+        self.failures.append(message)
+        return Geblokkeerd(f"Kon niet worden berekend ({message}).", Oorzaak.fout)
 
     def result(self, herkomst: Mapping[str, FeitHerkomst]) -> Resultaat:
         regeling = self.regel.regeling
         voorwaarden: list[dict[str, Any]] = []
+        reads: dict[str, set[str]] = {}  # voorwaarde -> parameters it read
         for compiled in self.regel.voorwaarden:
             spec = compiled.spec
-            outcome = self.evaluate(compiled.node)
-            if isinstance(outcome, str):
-                voldaan, uitleg = None, outcome
+            reads[spec.naam] = set()
+            outcome = self.evaluate(compiled.node, reads[spec.naam])
+            if isinstance(outcome, Geblokkeerd):
+                voldaan, uitleg = None, outcome.reden
             else:
                 assert isinstance(outcome, bool)
                 voldaan = outcome
@@ -209,9 +296,14 @@ class _Run:
         )
         amounts = _Amounts(regeling.uitkomst.betaling)
         if recht is True:
-            recht = self.amounts(amounts, voorwaarden)
+            reads["bedrag"] = set()
+            recht = self.amounts(amounts, voorwaarden, reads["bedrag"])
         elif recht is False:
             amounts.zero()
+        # What decided the outcome: for a refusal only what refused it, otherwise everything.
+        decisive = [v["naam"] for v in voorwaarden if v["voldaan"] is False] or list(reads)
+        used = set().union(*(reads[naam] for naam in decisive))
+        hints = self.hint(failed, used)
         return Resultaat.model_validate(
             {
                 "regeling": regeling.id,
@@ -233,15 +325,19 @@ class _Run:
                     }
                     for stap in regeling.berekening
                 ],
-                "parameters": self.parameters_used(),
-                "hints": self.hint(failed),
+                "parameters": [
+                    g for n in sorted(used) if (g := self.waarden[n].gebruikt) is not None
+                ],
+                "hints": hints,
                 "ontbrekende_gegevens": self.feiten.missing_paths,
-                "indicatief": bool(reasons := self.indicatief(herkomst)),
+                "indicatief": bool(reasons := self.indicatief(used, herkomst)),
                 "indicatief_redenen": reasons,
             }
         )
 
-    def amounts(self, amounts: "_Amounts", voorwaarden: list[dict[str, Any]]) -> bool | None:
+    def amounts(
+        self, amounts: "_Amounts", voorwaarden: list[dict[str, Any]], reads: set[str]
+    ) -> bool | None:
         """Fill in the amounts; whether there is a right once the amount is known."""
         uitkomst = self.regel.regeling.uitkomst
         if uitkomst.betaling is Betaling.in_natura:
@@ -249,15 +345,16 @@ class _Run:
             return True
         step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
         assert step is not None
+        reads |= self.reads[step]
         if step in self.blocked:
-            amounts.uitleg = self.blocked[step]
-            unknown = not self.regel.steps[step].inputs.isdisjoint(self.feiten.missing)
-            return None if unknown or self.failures else True
+            blocked = self.blocked[step]
+            amounts.uitleg = blocked.reden
+            return True if blocked.oorzaak is Oorzaak.onbekend else None
         value = self.values[step]
         assert isinstance(value, Decimal)
         minimum = None
         if uitkomst.minimum:
-            self.used.add(uitkomst.minimum)
+            reads.add(uitkomst.minimum)
             minimum = self.waarden[uitkomst.minimum].value
         if uitkomst.betaling is Betaling.eenmalig:
             amounts.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
@@ -289,26 +386,30 @@ class _Run:
         )
         return False
 
-    def hint(self, failed: list[str]) -> list[str]:
+    def hint(self, failed: list[str], used: set[str]) -> list[str]:
         """A hint only when one voorwaarde alone stands between the resident and the right."""
         if len(failed) != 1:
             return []
-        compiled = next(v for v in self.regel.voorwaarden if v.spec.naam == failed[0])
-        if compiled.hint is None or compiled.spec.hint is None:
+        compiled = next((v for v in self.regel.voorwaarden if v.spec.naam == failed[0]), None)
+        if compiled is None or compiled.hint is None or compiled.spec.hint is None:
             return []
         spec = compiled.spec.hint
-        value = self.evaluate(compiled.hint)
+        value = self.evaluate(compiled.hint, used)
         if isinstance(value, Decimal) and value > 0:
             return [spec.tekst.replace("{bedrag}", _euro(value))]
         if isinstance(value, date) and value > self.peildatum:
             return [spec.tekst.replace("{datum}", _datum(value))]
         return []
 
-    def parameters_used(self) -> list[GebruikteParameter]:
-        return [g for n in sorted(self.used) if (g := self.waarden[n].gebruikt) is not None]
-
-    def indicatief(self, herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
-        reasons = [r for n in sorted(self.used) if (r := self.waarden[n].onbevestigd)]
+    def indicatief(self, used: set[str], herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
+        """Why the outcome is not firm: unconfirmed or unknown values, unverified facts."""
+        reasons = []
+        for name in sorted(used):
+            waarde = self.waarden[name]
+            if waarde.onbevestigd:
+                reasons.append(waarde.onbevestigd)
+            elif waarde.value is None:
+                reasons.append(f"Geen bekende waarde: {waarde.unknown_reason}")
         toekenning = self.regel.regeling.toekenning
         for path, spec in self.regel.regeling.invoer.items():
             origin = herkomst.get(feiten.PREFIX + path)
