@@ -139,3 +139,49 @@ def test_before_its_rules_apply_a_regeling_is_not_assessed(catalogus: Catalogus)
         "VIL beoordeelt Huurtoeslag vanaf 1 januari 2026; voor een peildatum daarvoor kan VIL"
         " het recht niet vaststellen."
     )
+
+
+def test_outside_the_gemeente_only_the_woonplaats_is_assessed(catalogus: Catalogus) -> None:
+    # Given a resident of Amersfoort with facts that would fail other IIT conditions
+    huishouden = Huishouden.model_validate(
+        {"gemeentecode": "0307", "aanvrager": {"geboortedatum": "2010-01-01", "vermogen": 90000}}
+    )
+    evaluatie = catalogus.evaluate(
+        huishouden, date(2026, 6, 1), regelingen=["individuele-inkomenstoeslag-utrecht"]
+    )
+    (result,) = evaluatie.resultaten
+    # Then the Utrecht regeling says no for the one reason that matters, and asks for nothing
+    assert result.recht is False
+    assert [(v.naam, v.voldaan) for v in result.voorwaarden] == [("woonplaats", False)]
+    assert result.voorwaarden[0].uitleg == (
+        "Deze regeling is alleen voor inwoners van de gemeente Utrecht."
+    )
+    assert (result.ontbrekende_gegevens, result.indicatief) == ([], False)
+
+
+def test_only_the_row_a_choice_takes_counts() -> None:
+    # Given a step that chooses between two expressions, one with an unconfirmed parameter
+    document = copy.deepcopy(VALID)
+    document["parameters"]["factor"] = {
+        "omschrijving": "Onzekere factor",
+        "eenheid": "aantal",
+        "indexatie": False,
+        "waarden": [
+            {"vanaf": "2026-01-01", "waarde": 2, "bron": "blog", "status": "onbevestigd",
+             "reden": "alleen secundair gezien"}
+        ],
+    }  # fmt: skip
+    document["berekening"][1] = {
+        **document["berekening"][1],
+        "expressie": None,
+        "keuze": [{"als": "ruimte > 50000", "dan": "ruimte / 10 * factor"}, {"dan": "ruimte / 10"}],
+    }
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    # When the row without it applies, the outcome does not rest on it
+    result = only(catalogus, date(2026, 3, 1))
+    assert (result.bedrag_per_jaar, result.indicatief) == ("1000.00", False)
+    assert "factor" not in {p.naam for p in result.parameters}
+    # And when the row with it applies, it does
+    rich = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": -40000}})
+    (result,) = catalogus.evaluate(rich, date(2026, 3, 1)).resultaten
+    assert (result.bedrag_per_jaar, result.indicatief) == ("12000.00", True)

@@ -106,11 +106,14 @@ def test_rules_check_and_test_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.splitlines()[-1].endswith(" passed, 0 failed")
 
 
-def test_demo_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_prints_a_table_per_household(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", str(ROOT / "docs" / "voorbeelden")]) == 0
-    header, *rows = capsys.readouterr().out.splitlines()
-    assert header.split()[:4] == ["voorbeeld", "regeling", "recht", "bedrag"]
-    assert any("zorgtoeslag" in row and "€ " in row for row in rows)
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("1-alleenstaande-utrecht (peildatum 1 juni 2026)")
+    header, *rows = lines[start + 1 : start + 8]
+    assert header.split() == ["regeling", "recht", "bedrag", "reden"]
+    zorgtoeslag = next(row for row in rows if row.strip().startswith("Zorgtoeslag"))
+    assert "€ 129,00 per maand" in zorgtoeslag
 
 
 def test_the_installed_command_runs() -> None:

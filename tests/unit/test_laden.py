@@ -227,3 +227,26 @@ def test_two_files_with_one_id() -> None:
     with pytest.raises(RegelFout) as raised:
         Catalogus.from_data(SHARED, [("rules/a.yaml", VALID), ("rules/b.yaml", VALID)])
     assert raised.value.problems == ["rules/b.yaml: id: 'proef' bestaat al"]
+
+
+def test_two_voorwaarden_with_one_name() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["voorwaarden"].append(d["voorwaarden"][0])
+
+    assert set(problems(change)) == {
+        "rules/proef.yaml: voorwaarde 'inkomen': de naam komt meer dan eens voor"
+    }
+
+
+def test_a_choice_whose_otherwise_row_is_not_last() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["berekening"][1] = {
+            **d["berekening"][1],
+            "expressie": None,
+            "keuze": [{"dan": "ruimte / 10"}, {"als": "ruimte > 5", "dan": "ruimte"}],
+        }
+
+    assert problems(change) == [
+        "rules/proef.yaml: berekening.1: Value error, alleen de laatste rij van een keuze mag"
+        " zonder `als`"
+    ]

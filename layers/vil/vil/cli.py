@@ -5,6 +5,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from vil.models.huishouden import Evaluatieverzoek
 from vil.models.resultaat import Resultaat
 from vil.rules import Catalogus, RegelFout
+from vil.rules.tekst import datum, euro
 from vil.settings import RulesSettings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -90,19 +92,19 @@ def rules_schema(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Evaluate the example households and print a table a person can read."""
+    """Evaluate the example households and print, per household, a table a person can read."""
     catalogus = load()
-    rows = [("voorbeeld", "regeling", "recht", "bedrag", "reden")]
     for path in sorted(Path(args.directory).glob("*.json")):
         verzoek = Evaluatieverzoek.model_validate_json(path.read_text(encoding="utf-8"))
-        evaluatie = catalogus.evaluate(verzoek.huishouden, verzoek.peildatum or today())
-        for result in evaluatie.resultaten:
-            rows.append((path.stem, result.regeling, *summary(result)))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]
-        )
+        peildatum = verzoek.peildatum or today()
+        evaluatie = catalogus.evaluate(verzoek.huishouden, peildatum)
+        rows = [("regeling", "recht", "bedrag", "reden")]
+        rows += [(r.naam, *summary(r)) for r in evaluatie.resultaten]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        print(f"\n{path.stem} (peildatum {datum(peildatum)})")
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            print("  " + "  ".join([*cells, row[3]]))
     return 0
 
 
@@ -112,13 +114,14 @@ def summary(result: Resultaat) -> tuple[str, str, str]:
     if result.indicatief and result.recht:
         recht += " (indicatief)"
     if result.bedrag_per_maand is not None:
-        bedrag = f"€ {result.bedrag_per_maand} p/m"
+        bedrag = f"{euro(Decimal(result.bedrag_per_maand), centen=True)} per maand"
     elif result.bedrag_eenmalig is not None:
-        bedrag = f"€ {result.bedrag_eenmalig}"
+        bedrag = euro(Decimal(result.bedrag_eenmalig), centen=True)
     else:
         bedrag = "-"
     if result.recht is None:
         reden = "Ontbreekt: " + ", ".join(result.ontbrekende_gegevens)
+        reden = reden if result.ontbrekende_gegevens else result.bedrag_uitleg or ""
     elif result.recht is False:
         reden = next(v.uitleg for v in result.voorwaarden if v.voldaan is False)
     else:

@@ -1,7 +1,6 @@
 """Facts for one regeling: read its inputs from the household, note what is missing."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -11,31 +10,53 @@ from vil.rules.expressies import to_zen
 PREFIX = "huishouden."
 
 
-@dataclass(slots=True)
 class Feiten:
-    """The inputs of one regeling: zen-ready values by path, and the missing paths."""
+    """The inputs of one regeling, each read from the household when first needed.
 
-    values: dict[str, Any] = field(default_factory=dict)  # as zen takes them
-    missing: set[str] = field(default_factory=set)  # input paths as declared in the rule
-    missing_paths: list[str] = field(default_factory=list)  # reported, with `huishouden.`
+    Values land, as zen takes them, in the dict the caller passes (the evaluation's names).
+    """
+
+    def __init__(
+        self,
+        invoer: Mapping[str, Invoer],
+        household: Mapping[str, Any],
+        peildatum: date,
+        values: dict[str, Any],
+    ) -> None:
+        self.invoer = invoer
+        self.household = household
+        self.peildatum = peildatum
+        self.values = values
+        self.gaps: dict[str, list[str]] = {}  # input path -> missing fact paths (empty: present)
+
+    def missing(self, paths: Iterable[str]) -> bool:
+        """Whether any of these inputs is missing."""
+        for path in paths:
+            gaps = self.gaps.get(path)
+            if gaps is None:
+                gaps = self.read(path)
+            if gaps:
+                return True
+        return False
+
+    def read(self, path: str) -> list[str]:
+        """Read one input; the fact paths (with `huishouden.`) that are missing for it."""
+        gaps = self.gaps.get(path)
+        if gaps is None:
+            value, gaps = _lookup(path, self.invoer[path], self.household, self.peildatum)
+            self.gaps[path] = gaps
+            if not gaps:
+                self.values[path] = to_zen(value)
+        return gaps
+
+    def missing_paths(self) -> list[str]:
+        """Every missing fact of every input of the regeling."""
+        return [gap for path in self.invoer for gap in self.read(path)]
 
 
 def month_start(day: date, months_back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
-
-
-def read(invoer: Mapping[str, Invoer], household: Mapping[str, Any], peildatum: date) -> Feiten:
-    """Read each declared input from a household dumped with `by_alias=True`."""
-    feiten = Feiten()
-    for path, spec in invoer.items():
-        value, gaps = _lookup(path, spec, household, peildatum)
-        if gaps:
-            feiten.missing.add(path)
-            feiten.missing_paths.extend(gaps)
-        else:
-            feiten.values[path] = to_zen(value)
-    return feiten
 
 
 def _lookup(

@@ -51,6 +51,9 @@ INVOER_TO_STAP = {
 }
 
 
+WOONPLAATS = "woonplaats"  # the voorwaarde the loader adds to a gemeente's regeling
+
+
 class RegelFout(Exception):
     """One or more rule files are broken; `problems` lists each as 'file: where: what'."""
 
@@ -160,8 +163,11 @@ def compile_regeling(
             )
 
     voorwaarden = []
+    names = [voorwaarde.naam for voorwaarde in regeling.voorwaarden]
     for voorwaarde in regeling.voorwaarden:
         where = f"voorwaarde '{voorwaarde.naam}'"
+        if names.count(voorwaarde.naam) > 1:
+            problem(where, "de naam komt meer dan eens voor")
         expressie = compile_one(where, voorwaarde.expressie, StapType.ja_nee)
         hint = None
         if voorwaarde.hint:
@@ -173,6 +179,7 @@ def compile_regeling(
                     spec=voorwaarde,
                     node=node(voorwaarde.naam, expressie),
                     hint=node(voorwaarde.naam, hint) if hint else None,
+                    beslissend=voorwaarde.naam == WOONPLAATS and bool(regeling.gemeenten),
                 )
             )
     _check_uitkomst(regeling, types_, parameters, problem)
@@ -218,7 +225,7 @@ def _with_gemeente(regeling: Regeling) -> Regeling:
     codes = ", ".join(f"'{code}'" for code in regeling.gemeenten)
     namen = " of ".join(f"de gemeente {naam}" for naam in regeling.gemeenten.values())
     woonplaats = Voorwaarde(
-        naam="woonplaats",
+        naam=WOONPLAATS,
         expressie=f"gemeentecode in [{codes}]",
         grondslag=f"{regeling.grondslag.wet}: de regeling geldt voor inwoners van {namen}",
         uitleg=Uitleg(

@@ -26,25 +26,12 @@ from vil.models.resultaat import (
 from vil.rules import feiten
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.parameters import Waarde, waarde_on
+from vil.rules.tekst import datum, euro
 
 # Names every expression may use besides parameters, steps and inputs.
 BUILTINS: dict[str, StapType] = {"peildatum": StapType.datum, "heeftPartner": StapType.ja_nee}
 EURO = Decimal(1)
 CENT = Decimal("0.01")
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +146,7 @@ class CompiledRegeling:
         """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
         assert self.regeling.geldig_vanaf is not None
         reden = (
-            f"VIL beoordeelt {self.regeling.naam} vanaf {_datum(self.regeling.geldig_vanaf)};"
+            f"VIL beoordeelt {self.regeling.naam} vanaf {datum(self.regeling.geldig_vanaf)};"
             f" voor een peildatum daarvoor kan VIL het recht niet vaststellen."
         )
         return Resultaat.model_validate(
@@ -189,6 +176,9 @@ class CompiledVoorwaarde:
     spec: Voorwaarde
     node: Node
     hint: Node | None
+    # When a decisive voorwaarde fails the others are not assessed: someone who lives
+    # elsewhere needs no verdict on their income for a gemeente's regeling.
+    beslissend: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,35 +191,40 @@ class Nodes:
 class _Run:
     """The state of one evaluation of one regeling.
 
-    Every step is computed once, up front. Each step, voorwaarde and hint also records which
-    parameters it actually read (in a choice, only the row taken): those decide what the result
-    lists as used and which unconfirmed values make it indicatief.
+    A step is computed once, when a voorwaarde or the amount first needs it (the trace shows
+    the steps that were needed). Each step, voorwaarde and hint records which parameters it
+    actually read (in a choice, only the row taken): those decide what the result lists as used
+    and which unconfirmed values make it indicatief.
     """
 
     def __init__(self, regel: CompiledRegeling, household: Mapping[str, Any], peildatum: date):
         self.regel = regel
         self.peildatum = peildatum
-        self.feiten = feiten.read(regel.regeling.invoer, household, peildatum)
         self.waarden, parameters = regel._waarden(peildatum, household.get("gemeentecode"))
-        # Every name an expression may read, as zen takes it; steps are added as they are computed.
+        # Every name an expression may read, as zen takes it; facts and steps are added as they
+        # are first needed.
         self.env: dict[str, Any] = {
-            **self.feiten.values,
             **parameters,
             "peildatum": peildatum.isoformat(),
             "heeftPartner": household.get("partner") is not None,
         }
+        self.feiten = feiten.Feiten(regel.regeling.invoer, household, peildatum, self.env)
         self.values: dict[str, Value] = {}
         self.blocked: dict[str, Geblokkeerd] = {}  # step name -> why it has no value
         self.reads: dict[str, set[str]] = {}  # step name -> parameters it read
         self.failures: list[str] = []
-        for step in regel.steps.values():
-            self.reads[step.naam] = reads = set[str]()
-            value = self.evaluate(step, reads)
+
+    def step(self, name: str) -> set[str]:
+        """Compute a step the first time something needs it; the parameters it read."""
+        if name not in self.reads:
+            self.reads[name] = reads = set[str]()
+            value = self.evaluate(self.regel.steps[name], reads)
             if isinstance(value, Geblokkeerd):
-                self.blocked[step.naam] = value
+                self.blocked[name] = value
             else:
-                self.values[step.naam] = value
-                self.env[step.naam] = to_zen(value)
+                self.values[name] = value
+                self.env[name] = to_zen(value)
+        return self.reads[name]
 
     def evaluate(self, node: Node | Keuze, reads: set[str]) -> Value | Geblokkeerd:
         """The node's value, or why it has none; adds the parameters it read to `reads`."""
@@ -243,10 +238,10 @@ class _Run:
                         continue
                 return self.evaluate(value, reads)
             return self.fail(node.naam, "geen rij van de keuze is van toepassing")
-        if node.inputs and not node.inputs.isdisjoint(self.feiten.missing):
+        if node.inputs and self.feiten.missing(node.inputs):
             return ONTBREEKT
         for name in node.steps:
-            reads |= self.reads[name]
+            reads |= self.step(name)
             if name in self.blocked:
                 return self.blocked[name]
         reads.update(node.parameters)
@@ -272,6 +267,7 @@ class _Run:
         regeling = self.regel.regeling
         voorwaarden: list[dict[str, Any]] = []
         reads: dict[str, set[str]] = {}  # voorwaarde -> parameters it read
+        decided = False  # a decisive voorwaarde failed: nothing else is assessed
         for compiled in self.regel.voorwaarden:
             spec = compiled.spec
             reads[spec.naam] = set()
@@ -290,6 +286,9 @@ class _Run:
                     "grondslag": spec.grondslag,
                 }
             )
+            if compiled.beslissend and voldaan is False:
+                decided = True
+                break
         failed = [v["naam"] for v in voorwaarden if v["voldaan"] is False]
         recht: bool | None = (
             False if failed else None if any(v["voldaan"] is None for v in voorwaarden) else True
@@ -324,12 +323,13 @@ class _Run:
                         "grondslag": stap.grondslag,
                     }
                     for stap in regeling.berekening
+                    if stap.naam in self.reads  # the steps this outcome needed
                 ],
                 "parameters": [
                     g for n in sorted(used) if (g := self.waarden[n].gebruikt) is not None
                 ],
                 "hints": hints,
-                "ontbrekende_gegevens": self.feiten.missing_paths,
+                "ontbrekende_gegevens": [] if decided else self.feiten.missing_paths(),
                 "indicatief": bool(reasons := self.indicatief(used, herkomst)),
                 "indicatief_redenen": reasons,
             }
@@ -345,7 +345,7 @@ class _Run:
             return True
         step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
         assert step is not None
-        reads |= self.reads[step]
+        reads |= self.step(step)
         if step in self.blocked:
             blocked = self.blocked[step]
             amounts.uitleg = blocked.reden
@@ -396,9 +396,9 @@ class _Run:
         spec = compiled.spec.hint
         value = self.evaluate(compiled.hint, used)
         if isinstance(value, Decimal) and value > 0:
-            return [spec.tekst.replace("{bedrag}", _euro(value))]
+            return [spec.tekst.replace("{bedrag}", euro(value))]
         if isinstance(value, date) and value > self.peildatum:
-            return [spec.tekst.replace("{datum}", _datum(value))]
+            return [spec.tekst.replace("{datum}", datum(value))]
         return []
 
     def indicatief(self, used: set[str], herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
@@ -413,7 +413,7 @@ class _Run:
         toekenning = self.regel.regeling.toekenning
         for path, spec in self.regel.regeling.invoer.items():
             origin = herkomst.get(feiten.PREFIX + path)
-            if origin is None or path in self.feiten.missing:
+            if origin is None or self.feiten.read(path):
                 continue
             what = spec.omschrijving or path
             if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
@@ -462,17 +462,6 @@ def _text(value: Decimal | bool | date | None) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return f"{value.normalize():f}"
-
-
-def _euro(value: Decimal) -> str:
-    """Dutch notation: € 1.234 or € 1.234,56."""
-    whole = value == value.to_integral_value()
-    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
-    return "€ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _datum(day: date) -> str:
-    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
 
 
 def content_hash(*parts: Any) -> str:
