@@ -114,7 +114,7 @@ class CompiledRegeling:
             name: shared[name] for name in sorted(nodes.used_parameters) if name in shared
         }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
-        self._waarden = lru_cache(maxsize=256)(self._resolve)
+        self.waarden_on = lru_cache(maxsize=256)(self._resolve)
 
     @property
     def id(self) -> str:
@@ -200,7 +200,7 @@ class _Run:
     def __init__(self, regel: CompiledRegeling, household: Mapping[str, Any], peildatum: date):
         self.regel = regel
         self.peildatum = peildatum
-        self.waarden, parameters = regel._waarden(peildatum, household.get("gemeentecode"))
+        self.waarden, parameters = regel.waarden_on(peildatum, household.get("gemeentecode"))
         # Every name an expression may read, as zen takes it; facts and steps are added as they
         # are first needed.
         self.env: dict[str, Any] = {
