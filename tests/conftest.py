@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from vil.rules import Catalogus
 
 ROOT = Path(__file__).resolve().parents[1]

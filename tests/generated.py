@@ -1,7 +1,8 @@
 """The generated files, each from its one source; `make generate` writes them, tests compare.
 
 - layers/vil/requirements.txt from the runtime dependencies in pyproject.toml;
-- rules/schema/*.schema.json from the rule-file models (`vil rules schema`).
+- rules/schema/*.schema.json from the rule-file models (`vil rules schema`);
+- layers/vil/vil/openapi.json from the functions' resolvers (served at /v1/openapi.json).
 """
 
 import io
@@ -31,7 +32,14 @@ def vil_output(*args: str) -> str:
     return out.getvalue()
 
 
+def openapi() -> str:
+    from vil_local.openapi import text
+
+    return text()
+
+
 GENERATED = {
+    ROOT / "layers/vil/vil/openapi.json": openapi,
     ROOT / "layers/vil/requirements.txt": layer_requirements,
     ROOT / "rules/schema/regeling.schema.json": lambda: vil_output("rules", "schema"),
     ROOT / "rules/schema/gedeeld.schema.json": lambda: vil_output("rules", "schema", "--gedeeld"),

@@ -10,12 +10,12 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import RULES
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import Resultaat
 from vil.rules import Catalogus
 from vil.rules.feiten import month_start
-
-from tests.conftest import RULES
 
 CATALOGUS = Catalogus.from_directory(RULES)
 PEILDATA = st.dates(date(2025, 1, 1), date(2027, 6, 30))

@@ -1,10 +1,10 @@
 """Every YAML test case of every rule file, one pytest test each."""
 
 import pytest
-from vil.rules import Catalogus
-from vil.rules.testgevallen import cases, run
 
 from tests.conftest import RULES
+from vil.rules import Catalogus
+from vil.rules.testgevallen import cases, run
 
 CATALOGUS = Catalogus.from_directory(RULES)
 CASES = list(cases(CATALOGUS))

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import pytest
+
 from vil.models.huishouden import Huishouden
 from vil.rules import Catalogus
 

@@ -6,11 +6,10 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tests.unit.test_laden import SHARED, VALID
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.rules import Catalogus
-
-from tests.unit.test_laden import SHARED, VALID
 
 HUISHOUDEN = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
 

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from vil.cli import main
 
 from tests.conftest import ROOT
+from vil.cli import main
 
 HOUSEHOLD = {
     "peildatum": "2026-03-01",

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from vil.rules import Catalogus, RegelFout
 
 SHARED: dict[str, Any] = {

@@ -24,7 +24,7 @@ import time
 start = time.perf_counter()
 from vil.rules import Catalogus
 from vil.settings import RulesSettings
-Catalogus.from_directory(RulesSettings.from_environ().rules_dir)
+Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
 print((time.perf_counter() - start) * 1000)
 """
 
@@ -105,7 +105,7 @@ def run(households: int = 10_000, regeling: str | None = None) -> dict[str, Any]
     """Print the figures as it goes; return the summary that `vil bench` prints last."""
     cold = cold_start_ms()
     print(f"cold start (import, load, compile): {cold:.1f} ms")
-    catalogus = Catalogus.from_directory(RulesSettings.from_environ().rules_dir)
+    catalogus = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
     chosen = [regeling] if regeling else None
     count = len(catalogus.evaluate(next(generate(1)), PEILDATUM, None, chosen).resultaten)
     timings = []

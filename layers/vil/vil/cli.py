@@ -26,7 +26,7 @@ def today() -> date:
 
 
 def load() -> Catalogus:
-    return Catalogus.from_directory(RulesSettings.from_environ().rules_dir)
+    return Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
 
 
 def evaluate(args: argparse.Namespace) -> int:

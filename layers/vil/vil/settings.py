@@ -1,23 +1,93 @@
-"""Settings as models: the only place that reads os.environ."""
+"""Settings as models: the only place that reads os.environ.
+
+Each function has one settings model; its fields are the environment variables the template
+gives that function (upper case), and a test checks the two agree.
+"""
 
 import os
 from pathlib import Path
+from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 # In a checkout the rules sit next to the layer; in Lambda the rules layer mounts at /opt/rules.
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "rules"
 _LAYER_RULES = Path("/opt/rules")
 
 
-class RulesSettings(BaseModel):
-    """Where the rules engine finds the regelingen (`VIL_RULES_DIR`)."""
+class Settings(BaseModel):
+    """Base: fields are read from environment variables of the same name in upper case."""
 
-    rules_dir: Path = Field(
+    model_config = ConfigDict(alias_generator=str.upper, populate_by_name=True, frozen=True)
+
+    @classmethod
+    def from_environ(cls) -> Self:
+        names = {field.alias or name for name, field in cls.model_fields.items()}
+        return cls.model_validate({k: v for k, v in os.environ.items() if k in names})
+
+
+class RulesSettings(Settings):
+    """Where the rules engine finds the regelingen."""
+
+    vil_rules_dir: Path = Field(
         default_factory=lambda: _CHECKOUT_RULES if _CHECKOUT_RULES.is_dir() else _LAYER_RULES
     )
 
-    @classmethod
-    def from_environ(cls) -> "RulesSettings":
-        given = os.environ.get("VIL_RULES_DIR")
-        return cls(rules_dir=Path(given)) if given else cls()
+
+class TableSettings(Settings):
+    """The DynamoDB tables and KMS keys every stateful function uses."""
+
+    tabel: str = Field(description="The main table: consent, beoordelingen, aanvragen, ...")
+    audit_tabel: str = Field(description="The append-only audit table (put only).")
+    pseudoniem_sleutel: str = Field(description="KMS HMAC key for BSN pseudonyms.")
+    pseudoniem_sleutel_versie: str = Field("1", description="Version written into pseudonyms.")
+    gegevens_sleutel: str = Field(description="KMS key that encrypts BSNs and cached data.")
+
+
+class SourcesSettings(Settings):
+    """The government sources the prefill calls."""
+
+    brp_url: HttpUrl
+    belastingdienst_url: HttpUrl
+    uwv_url: HttpUrl
+    svb_url: HttpUrl
+    bron_timeout_seconden: float = Field(3.0, gt=0, le=25)
+
+
+class CatalogusSettings(RulesSettings):
+    pass
+
+
+class BeoordelingenSettings(RulesSettings, TableSettings, SourcesSettings):
+    pass
+
+
+class ToestemmingenSettings(TableSettings):
+    pass
+
+
+class GegevensSettings(TableSettings, SourcesSettings):
+    pass
+
+
+class AanvragenSettings(RulesSettings, TableSettings):
+    idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
+
+
+class InzageSettings(TableSettings):
+    pass
+
+
+class AuthorizerSettings(Settings):
+    """Who may call: DigiD-backed OIDC for citizens, client credentials for gemeenten."""
+
+    oidc_issuer: str
+    oidc_audience: str
+    oidc_jwks_url: HttpUrl
+    bsn_claim: str = "bsn"
+    m2m_issuer: str
+    m2m_audience: str
+    m2m_jwks_url: HttpUrl
+    pseudoniem_sleutel: str
+    pseudoniem_sleutel_versie: str = "1"
+    gegevens_sleutel: str

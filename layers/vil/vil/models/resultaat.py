@@ -22,6 +22,9 @@ class FeitHerkomst(VilModel):
     bron: str | None = Field(None, description="brp, belastingdienst, uwv, svb of inwoner.")
     soort: HerkomstSoort
     opgehaald_op: datetime | None = Field(None, description="Wanneer de bron het leverde.")
+    in_onderzoek: bool = Field(
+        False, description="De bron (BRP) meldt dat dit gegeven in onderzoek is."
+    )
 
 
 class VoorwaardeUitkomst(VilModel):

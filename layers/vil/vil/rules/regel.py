@@ -416,6 +416,8 @@ class _Run:
             if origin is None or self.feiten.read(path):
                 continue
             what = spec.omschrijving or path
+            if origin.in_onderzoek:
+                reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
             if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
                 if path not in toekenning.eigen_verklaring:
                     reasons.append(f"{what}: door u opgegeven, nog niet door een bron bevestigd.")

@@ -1,0 +1,84 @@
+"""Catalogue: the regelingen with their parameters and versions, and the OpenAPI document."""
+
+from datetime import date
+from importlib import resources
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from vil.api import handler, resolver
+from vil.models.api import (
+    GetRegelingResponse,
+    ListRegelingenResponse,
+    RegelingSamenvatting,
+    RegelingVersie,
+)
+from vil.services.catalogus import catalogus, versies
+
+app = resolver()
+
+
+@app.get(
+    "/v1/regelingen",
+    summary="Alle regelingen",
+    description="De regelingen die VIL kent, met de versie die vandaag geldt.",
+    tags=["Catalogus"],
+    operation_id="listRegelingen",
+)
+def list_regelingen() -> ListRegelingenResponse:
+    return ListRegelingenResponse(
+        regelingen=[
+            RegelingSamenvatting(
+                id=regel.id,
+                naam=regel.regeling.naam,
+                omschrijving=regel.regeling.omschrijving,
+                uitvoerder=regel.regeling.uitvoerder,
+                soort=regel.regeling.soort,
+                gemeenten=regel.regeling.gemeenten,
+                grondslag=regel.regeling.grondslag,
+                toekenning=regel.regeling.toekenning.wijze,
+                periode=regel.regeling.toekenning.periode,
+                regelversie=regel.versie,
+            )
+            for regel in catalogus().in_force(date.today())  # noqa: DTZ011
+        ]
+    )
+
+
+@app.get(
+    "/v1/regelingen/<regeling_id>",
+    summary="Eén regeling met haar versies",
+    description="Het volledige regelbestand van elke gepubliceerde versie.",
+    tags=["Catalogus"],
+    operation_id="getRegeling",
+    responses={404: {"description": "Onbekende regeling (problem+json)."}},
+)
+def get_regeling(
+    regeling_id: Annotated[str, Path(description="Id van de regeling.", max_length=100)],
+) -> GetRegelingResponse:
+    return GetRegelingResponse(
+        id=regeling_id,
+        versies=[
+            RegelingVersie(
+                geldig_vanaf=None if versie.geldig_vanaf == date.min else versie.geldig_vanaf,
+                regelversie=versie.regel.versie,
+                regeling=versie.regel.regeling,
+            )
+            for versie in versies(regeling_id)
+        ],
+    )
+
+
+@app.get(
+    "/v1/openapi.json",
+    summary="Het OpenAPI-document",
+    tags=["Catalogus"],
+    operation_id="getOpenapi",
+)
+def openapi() -> Response[str]:
+    document = resources.files("vil").joinpath("openapi.json").read_text(encoding="utf-8")
+    return Response(status_code=200, content_type="application/json", body=document)
+
+
+lambda_handler = handler(app)

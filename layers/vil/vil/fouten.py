@@ -1,0 +1,45 @@
+"""Domain errors: each maps to one HTTP status in vil.api's table (and nowhere else)."""
+
+
+class VilFout(Exception):
+    """Base of every error a client can cause; `detail` is safe to show (never a BSN)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NietGeauthenticeerd(VilFout):
+    """No valid token where one is needed."""
+
+
+class NietGevonden(VilFout):
+    """Unknown, or belonging to another caller (never 403 for someone else's resource)."""
+
+
+class GeenToestemming(VilFout):
+    """The resident has not consented to any source for this purpose."""
+
+
+class Conflict(VilFout):
+    """The request conflicts with the current state (e.g. an application in this period)."""
+
+    def __init__(self, detail: str, regelingen: list[str] | None = None) -> None:
+        super().__init__(detail)
+        self.regelingen = regelingen or []
+
+
+class NogBezig(VilFout):
+    """The same idempotent request is still being processed."""
+
+
+class AndereInhoud(VilFout):
+    """An Idempotency-Key reused with another body (IETF Idempotency-Key draft: 422)."""
+
+
+class OngeldigeAanvraag(VilFout):
+    """Valid JSON, but not a request that can be carried out (e.g. a missing IBAN)."""
+
+    def __init__(self, detail: str, velden: list[tuple[str, str]]) -> None:
+        super().__init__(detail)
+        self.velden = velden

@@ -1,0 +1,43 @@
+"""Who is calling: the principal the authorizer puts in the request context."""
+
+from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Soort(StrEnum):
+    anoniem = "anoniem"
+    burger = "burger"  # a resident, DigiD-backed OIDC token
+    gemeente = "gemeente"  # a gemeente's system, client credentials
+    beheerder = "beheerder"  # a gemeente's beheerder, client credentials
+
+
+class Principal(BaseModel):
+    """The caller. A citizen is known by pseudonym; the BSN travels only encrypted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    soort: Soort = Soort.anoniem
+    pseudoniem: str | None = None  # citizens: HMAC pseudonym of the BSN, with key version
+    bsn_versleuteld: str | None = None  # citizens: KMS ciphertext of the BSN (base64)
+    gemeentecode: str | None = None  # gemeenten and beheerders
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any]) -> Self:
+        """From API Gateway's authorizer context (string values; missing means anonymous)."""
+        return cls(
+            soort=Soort(context.get("soort") or Soort.anoniem),
+            pseudoniem=context.get("pseudoniem") or None,
+            bsn_versleuteld=context.get("bsnVersleuteld") or None,
+            gemeentecode=context.get("gemeentecode") or None,
+        )
+
+    def to_context(self) -> dict[str, str]:
+        """What the authorizer returns as context (API Gateway allows strings only)."""
+        return {
+            "soort": self.soort.value,
+            "pseudoniem": self.pseudoniem or "",
+            "bsnVersleuteld": self.bsn_versleuteld or "",
+            "gemeentecode": self.gemeentecode or "",
+        }

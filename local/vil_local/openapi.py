@@ -1,0 +1,77 @@
+"""The one OpenAPI document of the loket API, merged from every function's resolver.
+
+Powertools documents 422 on every validated operation; VIL answers invalid input with 400
+problem+json (NL API Design Rules), so the document says that instead. The result is
+committed as `vil/openapi.json` (served at /v1/openapi.json) and checked for drift.
+"""
+
+import json
+from typing import Any
+
+from vil.api import API_VERSION, PROBLEM
+from vil_local.functies import modules
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "invalidParams": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# Statuses every operation can answer, besides its own.
+COMMON = {
+    "400": "Ongeldige invoer: elke fout staat in invalidParams.",
+    "413": "Het verzoek is groter dan 256 KB.",
+    "500": "Interne fout.",
+}
+
+
+def document() -> dict[str, Any]:
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "VIL — Virtueel Inkomsten Loket",
+            "version": API_VERSION,
+            "description": "Eén loket voor elke inkomensregeling waar een inwoner recht op heeft.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": {},
+        "components": {"schemas": {"Problem": PROBLEM_SCHEMA}},
+    }
+    for _, module in modules():
+        schema = module.app.get_openapi_schema().model_dump(
+            by_alias=True, exclude_none=True, mode="json"
+        )
+        for path, operations in schema.get("paths", {}).items():
+            merged["paths"].setdefault(path, {}).update(operations)
+        merged["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+        for name, scheme in schema.get("components", {}).get("securitySchemes", {}).items():
+            merged["components"].setdefault("securitySchemes", {})[name] = scheme
+    for operations in merged["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            responses.pop("422", None)
+            for status, description in COMMON.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = PROBLEM_CONTENT
+    for unused in ("HTTPValidationError", "ValidationError"):
+        merged["components"]["schemas"].pop(unused, None)
+    return merged
+
+
+def text() -> str:
+    return json.dumps(document(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
