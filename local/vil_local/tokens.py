@@ -1,0 +1,116 @@
+"""The local dev issuer: an RSA key in .vil-local/, its JWKS, and tokens for citizens and gemeenten.
+
+The local stack trusts this key instead of DigiD and the gemeenten's authorisation server
+(ARCHITECTURE.md 10). The key is made on first use and kept, so tokens survive a restart.
+Tokens use the real clock, not the local stack's domain clock.
+"""
+
+import base64
+import hashlib
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from vil.ports import Sleutels
+from vil.services.identiteit import SUBSTANTIEEL, Tokencontrole, Uitgever
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY_FILE = ROOT / ".vil-local" / "dev-signing-key.pem"  # git-ignored
+
+BURGER_ISSUER = "http://127.0.0.1/vil-local/digid"
+M2M_ISSUER = "http://127.0.0.1/vil-local/m2m"
+AUDIENCE = "vil-local"
+GELDIGHEID = timedelta(hours=12)
+
+
+def signing_key() -> rsa.RSAPrivateKey:
+    """The dev key: read from KEY_FILE, or made and written there (mode 0600) on first use."""
+    if KEY_FILE.exists():
+        key = serialization.load_pem_private_key(KEY_FILE.read_bytes(), password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return key
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    KEY_FILE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with os.fdopen(os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(pem)
+    return key
+
+
+def jwks() -> dict[str, Any]:
+    """The JWKS document with the dev key's public half."""
+    return {"keys": [_public_jwk(signing_key())]}
+
+
+def burger_token(bsn: str) -> str:
+    """A citizen's access token as a DigiD broker would issue it (LoA substantial)."""
+    return _sign({"iss": BURGER_ISSUER, "bsn": bsn, "acr": SUBSTANTIEEL})
+
+
+def gemeente_token(gemeentecode: str, rol: str = "gemeente") -> str:
+    """A client-credentials token of a gemeente's system ('gemeente') or beheerder."""
+    return _sign({"iss": M2M_ISSUER, "gemeentecode": gemeentecode, "rol": rol})
+
+
+def authorizer_environment(jwks_url: str) -> dict[str, str]:
+    """The authorizer's environment for local mode, less the KMS keys the local stack makes."""
+    return {
+        "OIDC_ISSUER": BURGER_ISSUER,
+        "OIDC_AUDIENCE": AUDIENCE,
+        "OIDC_JWKS_URL": jwks_url,
+        "BSN_CLAIM": "bsn",
+        "M2M_ISSUER": M2M_ISSUER,
+        "M2M_AUDIENCE": AUDIENCE,
+        "M2M_JWKS_URL": jwks_url,
+    }
+
+
+class InProcessJwks(jwt.PyJWKClient):
+    """A JWKS client that serves a given document without HTTP (local stack in-process, tests)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        super().__init__("http://in-process.invalid/jwks.json")
+        self.document = document
+
+    def fetch_data(self) -> Any:
+        return self.document
+
+
+def tokencontrole(sleutels: Sleutels) -> Tokencontrole:
+    """The real validator, trusting the dev key in-process (no JWKS over HTTP)."""
+    keys = InProcessJwks(jwks())
+    return Tokencontrole(
+        burger=Uitgever(BURGER_ISSUER, AUDIENCE, keys),
+        m2m=Uitgever(M2M_ISSUER, AUDIENCE, keys),
+        sleutels=sleutels,
+    )
+
+
+def _sign(claims: dict[str, Any]) -> str:
+    key = signing_key()
+    now = datetime.now(UTC)
+    return jwt.encode(
+        {**claims, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + GELDIGHEID},
+        key,
+        algorithm="RS256",
+        headers={"kid": _public_jwk(key)["kid"]},
+    )
+
+
+def _public_jwk(key: rsa.RSAPrivateKey) -> dict[str, Any]:
+    jwk: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    # kid: the RFC 7638 thumbprint, so a new key never shares a kid with an old one.
+    members = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
+    kid = base64.urlsafe_b64encode(hashlib.sha256(members.encode()).digest()).rstrip(b"=")
+    return {**jwk, "kid": kid.decode(), "use": "sig", "alg": "RS256"}
