@@ -40,5 +40,11 @@ bench: $(STAMP)
 generate: $(STAMP)
 	$(BIN)/python tests/generated.py
 
+## build: every function and both layers into build/ for Lambda (python3.13, arm64), without
+## Docker; prints the sizes and fails above 50 MB. Needs the package index, so not part of `test`.
+.PHONY: build
+build: $(STAMP)
+	$(BIN)/python -m vil_local.build
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

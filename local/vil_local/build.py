@@ -1,0 +1,129 @@
+"""`make build`: every function and layer of template.yaml into build/, for Lambda, without Docker.
+
+Lambda runs python3.13 on arm64 (Globals in template.yaml). pip fetches the layer's dependencies
+as manylinux aarch64 wheels for CPython 3.13 (`--only-binary=:all:`: nothing is compiled here),
+so the machine that builds needs neither Docker nor that interpreter, only the package index.
+Each artefact's unzipped size is printed; the build fails when the total exceeds the budget
+(STANDARDS.md 5e: small packages; Lambda's hard limit is 250 MB per function with its layers).
+
+    build/VilLayer/python/...     requirements.txt installed, plus the `vil` package
+    build/RulesLayer/rules/...    as rules/Makefile lays it out for `sam build`
+    build/<Function>/...          functions/<name>/ as is
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET = 50 * 1024 * 1024
+# Lambda's python3.13 runs on Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels fit, and
+# zen-engine publishes no other aarch64 wheel.
+TARGET_PLATFORM = (
+    "--platform", "manylinux2014_aarch64",
+    "--platform", "manylinux_2_28_aarch64",
+    "--python-version", "3.13",
+    "--implementation", "cp",
+    "--only-binary=:all:",
+)  # fmt: skip
+SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags; only plain values matter here."""
+
+
+_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def artefacts(template: Path = ROOT / "template.yaml") -> dict[str, tuple[str, Path]]:
+    """{logical id: (kind, source folder)} for every function and layer of the template."""
+    resources: dict[str, Any] = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)[  # noqa: S506
+        "Resources"
+    ]
+    found: dict[str, tuple[str, Path]] = {}
+    for name, resource in resources.items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::Serverless::Function":
+            found[name] = ("functie", ROOT / properties["CodeUri"])
+        elif resource["Type"] == "AWS::Serverless::LayerVersion":
+            found[name] = ("laag", ROOT / properties["ContentUri"])
+    return found
+
+
+def vil_layer(source: Path, target: Path) -> None:
+    """The layer's requirements as aarch64 wheels, and the `vil` package, under python/."""
+    python = target / "python"
+    subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [
+            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "--no-compile",  # bytecode of this interpreter would be useless to 3.13
+            *TARGET_PLATFORM, "--target", str(python), "-r", str(source / "requirements.txt"),
+        ],
+        check=True,
+    )  # fmt: skip
+    shutil.copytree(source / "vil", python / "vil", ignore=SKIP)
+
+
+def rules_layer(source: Path, target: Path) -> None:
+    """What rules/Makefile's build-RulesLayer copies: mounted at /opt/rules."""
+    rules = target / "rules"
+    rules.mkdir(parents=True)
+    for path in sorted(source.glob("*.yaml")):
+        shutil.copy2(path, rules / path.name)
+    for folder in ("parameters", "schema"):
+        shutil.copytree(source / folder, rules / folder, ignore=SKIP)
+
+
+def function(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, ignore=SKIP)
+
+
+BUILDERS: dict[str, Callable[[Path, Path], None]] = {
+    "VilLayer": vil_layer,
+    "RulesLayer": rules_layer,
+}
+
+
+def size(path: Path) -> int:
+    """Unzipped bytes under a folder."""
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1024 / 1024:6.1f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make build", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build", help="output folder")
+    out: Path = parser.parse_args(argv).out
+    shutil.rmtree(out, ignore_errors=True)
+    sizes: dict[str, tuple[str, int]] = {}
+    for name, (kind, source) in artefacts().items():
+        builder = BUILDERS.get(name, function)
+        try:
+            builder(source, out / name)
+        except subprocess.CalledProcessError as error:
+            print(f"{name}: pip failed (exit {error.returncode}); it needs the package index.")
+            return 1
+        sizes[name] = (kind, size(out / name))
+    width = max(len(name) for name in sizes)
+    for name, (kind, count) in sizes.items():
+        print(f"{name:<{width}}  {kind:<7} {megabytes(count)}")
+    total = sum(count for _, count in sizes.values())
+    print(f"{'totaal':<{width}}  {'':<7} {megabytes(total)}  (budget {megabytes(BUDGET).strip()})")
+    if total > BUDGET:
+        print(f"Te groot: {megabytes(total).strip()} is meer dan {megabytes(BUDGET).strip()}.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
