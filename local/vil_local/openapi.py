@@ -51,6 +51,8 @@ def document() -> dict[str, Any]:
         "components": {"schemas": {"Problem": PROBLEM_SCHEMA}},
     }
     for _, module in modules():
+        if not hasattr(module, "app"):  # the authorizer has no routes
+            continue
         schema = module.app.get_openapi_schema().model_dump(
             by_alias=True, exclude_none=True, mode="json"
         )

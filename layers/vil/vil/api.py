@@ -74,7 +74,7 @@ def resolver() -> APIGatewayRestResolver:
             {"name": ".".join(str(part) for part in item["loc"]), "reason": item["msg"]}
             for item in error.errors()
         ]
-        detail = f"{len(params)} ongeldige invoer" + ("" if len(params) == 1 else "n")
+        detail = f"De invoer bevat {len(params)} fout" + ("" if len(params) == 1 else "en") + "."
         return problem(HTTPStatus.BAD_REQUEST, "Ongeldige invoer", detail, invalidParams=params)
 
     @app.exception_handler(fouten.VilFout)

@@ -1,11 +1,12 @@
 """Protocols for every I/O boundary; `vil.adapters` implements them, tests swap in fakes."""
 
-from collections.abc import Collection
-from datetime import date
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from vil.models.aanvraag import Aanvraag, Beoordeling, Beslisverslag, Status
 from vil.models.resultaat import FeitHerkomst
-from vil.models.toestemming import Bron
+from vil.models.toestemming import Bron, Doel, Toestemming
 
 
 class Sleutels(Protocol):
@@ -38,3 +39,76 @@ class Bronnen(Protocol):
     def vooraf_invullen(self, bsn: str, peildatum: date, bronnen: Collection[Bron]) -> Prefill:
         """Ask only the consented `bronnen`; a source that fails leaves its facts missing."""
         ...
+
+
+class Opslag(Protocol):
+    """The main table: consent ledger, source cache, beoordelingen, aanvragen, verslagen."""
+
+    def toestemmingen(self, pseudoniem: str) -> dict[Bron, Toestemming]: ...
+
+    def leg_toestemming_vast(
+        self, pseudoniem: str, bron: Bron, doelen: list[Doel], tekstversie: str, nu: datetime
+    ) -> Toestemming: ...
+
+    def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None: ...
+
+    def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None: ...
+
+    def gegevens(self, pseudoniem: str) -> dict[str, Any]: ...
+
+    def bewaar_beoordeling(self, pseudoniem: str, beoordeling: Beoordeling) -> None: ...
+
+    def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None: ...
+
+    def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
+
+    def dien_in(
+        self,
+        pseudoniem: str,
+        aanvragen: list[Aanvraag],
+        verslagen: Iterable[Beslisverslag],
+        geblokkeerd_tot: dict[str, date],
+        vandaag: date,
+    ) -> None: ...
+
+    def aanvraag(self, aanvraag_id: str) -> tuple[str, Aanvraag] | None: ...
+
+    def aanvragen_van_burger(self, pseudoniem: str) -> list[Aanvraag]: ...
+
+    def aanvragen_van_gemeente(
+        self,
+        gemeentecode: str,
+        status: Status | None,
+        regeling: str | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Aanvraag], str | None]: ...
+
+    def wijzig(
+        self,
+        pseudoniem: str,
+        aanvraag: Aanvraag,
+        van: Status,
+        verslag: Beslisverslag | None,
+        vrijgeven: bool = False,
+    ) -> None: ...
+
+    def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
+
+
+class Auditlog(Protocol):
+    """The append-only audit log: one record per data subject per read of personal data."""
+
+    def schrijf(
+        self,
+        pseudoniem: str,
+        verwerking: str,
+        actor: str,
+        doel: str,
+        resultaat: str,
+        trace_id: str,
+        nu: datetime,
+        bronnen: Iterable[str] = (),
+    ) -> None: ...
+
+    def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...

@@ -1,11 +1,16 @@
 """Request and response models of the loket API (`<Action><Thing>Request/Response`)."""
 
 from datetime import date
+from typing import Any, Literal
 
 from pydantic import Field
 
+from vil.models.aanvraag import Aanvraag
 from vil.models.base import VilModel
+from vil.models.huishouden import Huishouden
 from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Wijze
+from vil.models.resultaat import FeitHerkomst, Resultaat
+from vil.models.toestemming import Bron, Doel, Toestemming
 
 
 class RegelingSamenvatting(VilModel):
@@ -36,3 +41,97 @@ class RegelingVersie(VilModel):
 class GetRegelingResponse(VilModel):
     id: str = Field(description="Id van de regeling.")
     versies: list[RegelingVersie] = Field(description="Gepubliceerde versies, oudste eerst.")
+
+
+class EvaluateRequest(VilModel):
+    """POST /v1/beoordelingen: a household (anonymous, nothing stored), or nothing (prefill)."""
+
+    peildatum: date | None = Field(
+        None, description="Datum waarop beoordeeld wordt; standaard vandaag (Europe/Amsterdam)."
+    )
+    huishouden: Huishouden | None = Field(
+        None, description="Proefberekening zonder inloggen: het huishouden zelf. Niets bewaard."
+    )
+    correcties: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Met inloggen: aanvullingen en correcties op de vooraf ingevulde gegevens, per pad"
+            " (bv. 'huishouden.woning.kaleHuur': 650)."
+        ),
+        max_length=100,
+    )
+
+
+class EvaluateResponse(VilModel):
+    """The outcome of an evaluation; with an id when it was stored."""
+
+    id: str | None = Field(None, description="Id van de bewaarde beoordeling (met inloggen).")
+    peildatum: date = Field(description="Datum waarop beoordeeld is.")
+    huishouden: dict[str, Any] = Field(description="Het beoordeelde huishouden.")
+    herkomst: dict[str, FeitHerkomst] = Field(
+        default_factory=dict, description="Herkomst per gegeven; leeg bij een proefberekening."
+    )
+    ontbrekende_bronnen: dict[str, str] = Field(
+        default_factory=dict, description="Bronnen die niet zijn geraadpleegd, met de reden."
+    )
+    regelset_versie: str = Field(description="Inhoudshash van de gebruikte regels.")
+    resultaten: list[Resultaat] = Field(description="De uitkomst per regeling.")
+
+
+class SubmitRequest(VilModel):
+    """POST /v1/aanvragen: apply for chosen regelingen of a stored beoordeling."""
+
+    beoordeling: str = Field(description="Id van de beoordeling.", max_length=64)
+    regelingen: list[str] = Field(
+        description="De regelingen waarvoor aangevraagd wordt.", min_length=1, max_length=20
+    )
+    iban: str | None = Field(
+        None, description="Rekeningnummer voor uitbetaling door de gemeente.", max_length=40
+    )
+
+
+class SubmitResponse(VilModel):
+    aanvragen: list[Aanvraag] = Field(description="Per regeling de aanvraag en haar status.")
+
+
+class ListAanvragenResponse(VilModel):
+    aanvragen: list[Aanvraag] = Field(description="Aanvragen, nieuwste eerst.")
+    volgende: str | None = Field(None, description="Cursor voor de volgende pagina, of null.")
+
+
+class DecideRequest(VilModel):
+    """POST /v1/aanvragen/{id}/besluiten: the gemeente's decision."""
+
+    besluit: Literal["toekennen", "afwijzen"] = Field(description="toekennen of afwijzen.")
+    motivering: str = Field(
+        description="De motivering, voor de beschikking.", min_length=1, max_length=4000
+    )
+
+
+class ToestemmingOverzicht(VilModel):
+    """One source: what VIL asks, and what the resident agreed to."""
+
+    bron: Bron = Field(description="De bron.")
+    tekst: str = Field(description="De toestemmingstekst.")
+    tekstversie: str = Field(description="Versie van de tekst.")
+    doelen: dict[Doel, str] = Field(description="De mogelijke doelen, met uitleg.")
+    toestemming: Toestemming | None = Field(description="De huidige toestemming, of null.")
+
+
+class ListToestemmingenResponse(VilModel):
+    toestemmingen: list[ToestemmingOverzicht] = Field(description="Elke bron.")
+
+
+class PutToestemmingRequest(VilModel):
+    doelen: list[Doel] = Field(description="De doelen; een lege lijst trekt in.", max_length=2)
+    tekstversie: str | None = Field(
+        None, description="De versie van de tekst waarmee is ingestemd.", max_length=20
+    )
+
+
+class GetGegevensResponse(VilModel):
+    huishouden: dict[str, Any] = Field(description="Het huishouden volgens de bronnen.")
+    herkomst: dict[str, FeitHerkomst] = Field(description="Herkomst per gegeven (pad).")
+    ontbrekende_bronnen: dict[str, str] = Field(
+        description="Bronnen die niet zijn geraadpleegd of niet antwoordden, met de reden."
+    )

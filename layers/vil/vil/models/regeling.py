@@ -72,6 +72,12 @@ class Betaling(StrEnum):
     in_natura = "in-natura"
 
 
+class Uitbetaling(StrEnum):
+    inwoner = "inwoner"  # paid to the resident's account: an application needs an IBAN
+    aanbieder = "aanbieder"  # paid to a club or provider
+    geen = "geen"  # nothing is paid out (a remission, for example)
+
+
 class Afronding(StrEnum):
     awir = "awir"  # Awir art. 14: year rounded half-up to euros; month = year / 12 rounded down
     centen = "centen"  # half-up to whole cents
@@ -216,6 +222,7 @@ class Uitkomst(VilModel):
     """How the outcome is paid, which step gives the amount and how it is rounded."""
 
     betaling: Betaling
+    uitbetaling: Uitbetaling = Field(Uitbetaling.inwoner, description="Aan wie wordt betaald.")
     bedrag_per_jaar: Naam | None = Field(None, description="Stap met het bedrag per jaar.")
     bedrag_per_maand: Naam | None = Field(None, description="Stap met het bedrag per maand.")
     bedrag_eenmalig: Naam | None = Field(None, description="Stap met het eenmalige bedrag.")

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from vil.models.regeling import Invoer, InvoerType
+from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
@@ -102,3 +103,16 @@ def _months(
             return None, [PREFIX + path]
         window.append({**{name: item[name] for name in spec.velden}, "maandenGeleden": back})
     return window, []
+
+
+def herkomst_van(path: str, herkomst: Mapping[str, FeitHerkomst]) -> list[FeitHerkomst]:
+    """The provenance of an input: of the fact itself, of its items and fields, or of the
+    object it is part of (a correction of 'huishouden.woning' covers 'woning.kaleHuur')."""
+    key = PREFIX + path
+    return [
+        origin
+        for pad, origin in herkomst.items()
+        if pad == key
+        or pad.startswith((key + "[", key + "."))
+        or key.startswith((pad + "[", pad + "."))
+    ]

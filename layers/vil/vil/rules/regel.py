@@ -412,19 +412,22 @@ class _Run:
                 reasons.append(f"Geen bekende waarde: {waarde.unknown_reason}")
         toekenning = self.regel.regeling.toekenning
         for path, spec in self.regel.regeling.invoer.items():
-            origin = herkomst.get(feiten.PREFIX + path)
-            if origin is None or self.feiten.read(path):
+            if not herkomst or self.feiten.read(path):
                 continue
             what = spec.omschrijving or path
-            if origin.in_onderzoek:
-                reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
-            if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
-                if path not in toekenning.eigen_verklaring:
-                    reasons.append(f"{what}: door u opgegeven, nog niet door een bron bevestigd.")
-            elif origin.opgehaald_op and spec.maximale_ouderdom_dagen:
-                age = (self.peildatum - origin.opgehaald_op.date()).days
-                if age > spec.maximale_ouderdom_dagen:
-                    reasons.append(f"{what}: het gegeven is {age} dagen oud.")
+            for origin in set(feiten.herkomst_van(path, herkomst)):
+                if origin.in_onderzoek:
+                    reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
+                if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
+                    if path not in toekenning.eigen_verklaring:
+                        reasons.append(
+                            f"{what}: door u opgegeven, nog niet door een bron bevestigd."
+                        )
+                elif origin.opgehaald_op and spec.maximale_ouderdom_dagen:
+                    age = (self.peildatum - origin.opgehaald_op.date()).days
+                    if age > spec.maximale_ouderdom_dagen:
+                        reasons.append(f"{what}: het gegeven is {age} dagen oud.")
+        reasons = list(dict.fromkeys(reasons))  # one list item may repeat a reason
         reasons.extend(f"Berekening mislukt: {failure}" for failure in self.failures)
         return reasons
 

@@ -1,0 +1,113 @@
+"""Applications: residents apply and withdraw; gemeenten list, read and decide their own."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from vil.api import handler, principal, resolver
+from vil.models.aanvraag import Aanvraag, Status
+from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.samenstelling import diensten
+from vil.services import aanvragen
+from vil.settings import AanvragenSettings
+
+app = resolver()
+AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
+NIET_GEVONDEN: dict[int, OpenAPIResponse] = {
+    401: {"description": "Niet ingelogd."},
+    404: {"description": "Onbekend."},
+}
+
+
+@app.post(
+    "/v1/aanvragen",
+    summary="Vraag regelingen aan",
+    description=(
+        "Eén aanvraag per gekozen regeling van een bewaarde beoordeling. Idempotent op de"
+        " header Idempotency-Key (24 uur per inwoner); 409 als een regeling in haar periode al"
+        " is aangevraagd (dan wordt niets bewaard)."
+    ),
+    tags=["Aanvragen"],
+    operation_id="submit",
+    responses={
+        201: {"description": "Aangevraagd."},
+        **NIET_GEVONDEN,
+        409: {"description": "Al aangevraagd in deze periode, of nog in behandeling."},
+        422: {"description": "Idempotency-Key hergebruikt met een ander verzoek."},
+    },
+)
+def submit(
+    verzoek: SubmitRequest,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            description="Unieke sleutel per verzoek (IETF Idempotency-Key).",
+            min_length=8,
+            max_length=128,
+        ),
+    ],
+) -> Response[SubmitResponse]:
+    tabel = AanvragenSettings.from_environ().idempotentie_tabel
+    body = aanvragen.dien_in(diensten(), tabel, principal(app), verzoek, idempotency_key)
+    return Response(201, "application/json", body)
+
+
+@app.get(
+    "/v1/aanvragen",
+    summary="Aanvragen",
+    description="Een inwoner ziet de eigen aanvragen; een gemeente die voor haar regelingen.",
+    tags=["Aanvragen"],
+    operation_id="listAanvragen",
+    responses={401: {"description": "Niet ingelogd."}},
+)
+def list_aanvragen(
+    status: Annotated[Status | None, Query(description="Alleen deze status.")] = None,
+    regeling: Annotated[
+        str | None, Query(description="Alleen deze regeling.", max_length=100)
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(description="Van de vorige pagina.", max_length=2000)
+    ] = None,
+    limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
+) -> ListAanvragenResponse:
+    return aanvragen.lijst(diensten(), principal(app), status, regeling, cursor, limiet)
+
+
+@app.get(
+    "/v1/aanvragen/<aanvraag_id>",
+    summary="Eén aanvraag",
+    tags=["Aanvragen"],
+    operation_id="getAanvraag",
+    responses=NIET_GEVONDEN,
+)
+def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
+    return aanvragen.haal(diensten(), principal(app), aanvraag_id)[1]
+
+
+@app.post(
+    "/v1/aanvragen/<aanvraag_id>/intrekking",
+    summary="Trek een aanvraag in",
+    description="Alleen een aanvraag die nog in behandeling is.",
+    tags=["Aanvragen"],
+    operation_id="withdraw",
+    responses={**NIET_GEVONDEN, 409: {"description": "Niet meer in behandeling."}},
+)
+def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
+    return aanvragen.trek_in(diensten(), principal(app), aanvraag_id)
+
+
+@app.post(
+    "/v1/aanvragen/<aanvraag_id>/besluiten",
+    summary="Beslis over een aanvraag (gemeente)",
+    tags=["Aanvragen"],
+    operation_id="decide",
+    responses={**NIET_GEVONDEN, 409: {"description": "Niet meer in behandeling."}},
+)
+def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
+    return aanvragen.besluit(diensten(), principal(app), aanvraag_id, verzoek)
+
+
+lambda_handler = handler(app)

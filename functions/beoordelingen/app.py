@@ -1,0 +1,55 @@
+"""Evaluation: an anonymous proefberekening, or a resident's prefilled, stored beoordeling."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from vil.api import handler, principal, resolver
+from vil.models.aanvraag import Beoordeling
+from vil.models.api import EvaluateRequest, EvaluateResponse
+from vil.samenstelling import diensten
+from vil.services import beoordelen
+
+app = resolver()
+
+
+@app.post(
+    "/v1/beoordelingen",
+    summary="Beoordeel elke regeling",
+    description=(
+        "Zonder inloggen: een proefberekening voor het meegestuurde huishouden (200; niets"
+        " bewaard). Met een DigiD-token en zonder huishouden: de gegevens worden opgehaald bij"
+        " de bronnen waarvoor toestemming is, aangevuld met de correcties, beoordeeld en"
+        " bewaard (201, met id)."
+    ),
+    tags=["Beoordelingen"],
+    operation_id="evaluate",
+    responses={
+        200: {"description": "Proefberekening (niets bewaard)."},
+        201: {"description": "Beoordeling bewaard."},
+        401: {"description": "Geen geldig token, of geen huishouden zonder token."},
+    },
+)
+def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
+    if verzoek.huishouden is not None:
+        body = beoordelen.anoniem(diensten(), verzoek.huishouden, verzoek.peildatum)
+        return Response(200, "application/json", body)
+    body = beoordelen.voor_burger(diensten(bronnen=True), principal(app), verzoek)
+    return Response(201, "application/json", body)
+
+
+@app.get(
+    "/v1/beoordelingen/<beoordeling_id>",
+    summary="Een bewaarde beoordeling",
+    tags=["Beoordelingen"],
+    operation_id="getBeoordeling",
+    responses={401: {"description": "Niet ingelogd."}, 404: {"description": "Onbekend."}},
+)
+def get_beoordeling(
+    beoordeling_id: Annotated[str, Path(description="Id van de beoordeling.", max_length=64)],
+) -> Beoordeling:
+    return beoordelen.beoordeling(diensten(), principal(app), beoordeling_id)
+
+
+lambda_handler = handler(app)

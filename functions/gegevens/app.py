@@ -1,0 +1,31 @@
+"""Prefill: the resident's household from the sources they consented to, with provenance."""
+
+from vil.api import handler, principal, resolver
+from vil.models.api import GetGegevensResponse
+from vil.samenstelling import diensten
+from vil.services import beoordelen
+
+app = resolver()
+
+
+@app.get(
+    "/v1/gegevens",
+    summary="Mijn gegevens, vooraf ingevuld",
+    description=(
+        "Haalt de gegevens op bij de bronnen waarvoor toestemming is voor 'aanvragen'; gegevens"
+        " van andere bronnen ontbreken. 403 alleen als er voor geen enkele bron toestemming is."
+    ),
+    tags=["Gegevens"],
+    operation_id="getGegevens",
+    responses={401: {"description": "Niet ingelogd."}, 403: {"description": "Geen toestemming."}},
+)
+def get_gegevens() -> GetGegevensResponse:
+    gegevens = beoordelen.gegevens(diensten(bronnen=True), principal(app))
+    return GetGegevensResponse(
+        huishouden=gegevens.huishouden,
+        herkomst=gegevens.herkomst,
+        ontbrekende_bronnen={bron.value: reden for bron, reden in gegevens.ontbrekend.items()},
+    )
+
+
+lambda_handler = handler(app)

@@ -1,0 +1,27 @@
+"""Inzage: everything VIL stores about the resident, and who read their data, when and why."""
+
+from typing import Any
+
+from vil.api import handler, principal, resolver
+from vil.samenstelling import diensten
+from vil.services.inzage import inzage
+
+app = resolver()
+
+
+@app.get(
+    "/v1/inzage",
+    summary="Alles wat VIL over mij bewaart",
+    description=(
+        "Toestemmingen, opgeslagen brongegevens, beoordelingen, aanvragen en elke verwerking"
+        " van uw gegevens (wie, wanneer, waarom): het inzagerecht van AVG artikel 15."
+    ),
+    tags=["Inzage"],
+    operation_id="getInzage",
+    responses={401: {"description": "Niet ingelogd."}},
+)
+def get_inzage() -> dict[str, Any]:
+    return inzage(diensten(), principal(app))
+
+
+lambda_handler = handler(app)

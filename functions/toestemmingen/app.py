@@ -1,0 +1,69 @@
+"""Consent: per source and purpose, given, changed and revoked by the resident."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from vil.api import handler, principal, resolver
+from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
+from vil.models.toestemming import Bron, Toestemming
+from vil.samenstelling import diensten
+from vil.services import toestemmingen
+
+app = resolver()
+BronPad = Annotated[Bron, Path(description="brp, belastingdienst, uwv of svb.")]
+AUTH: dict[int, OpenAPIResponse] = {401: {"description": "Niet ingelogd."}}
+
+
+@app.get(
+    "/v1/toestemmingen",
+    summary="Mijn toestemmingen",
+    description="Elke bron met de toestemmingstekst en de huidige toestemming.",
+    tags=["Toestemmingen"],
+    operation_id="listToestemmingen",
+    responses=AUTH,
+)
+def list_toestemmingen() -> ListToestemmingenResponse:
+    huidige = toestemmingen.overzicht(diensten(), principal(app))
+    return ListToestemmingenResponse(
+        toestemmingen=[
+            ToestemmingOverzicht(
+                bron=bron,
+                tekst=toestemmingen.TEKSTEN[bron],
+                tekstversie=toestemmingen.TEKSTVERSIE,
+                doelen=toestemmingen.DOELEN,
+                toestemming=toestemming,
+            )
+            for bron, toestemming in huidige.items()
+        ]
+    )
+
+
+@app.put(
+    "/v1/toestemmingen/<bron>",
+    summary="Toestemming voor een bron geven of wijzigen",
+    description="Vervangt de doelen voor deze bron; een lege lijst trekt de toestemming in.",
+    tags=["Toestemmingen"],
+    operation_id="putToestemming",
+    responses={**AUTH, 404: {"description": "Onbekende bron."}},
+)
+def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
+    return toestemmingen.wijzig(
+        diensten(), principal(app), bron, verzoek.doelen, verzoek.tekstversie
+    )
+
+
+@app.delete(
+    "/v1/toestemmingen/<bron>",
+    summary="Toestemming voor een bron intrekken",
+    description="Trekt elke toestemming voor deze bron in en verwijdert opgeslagen gegevens.",
+    tags=["Toestemmingen"],
+    operation_id="deleteToestemming",
+    responses={**AUTH, 404: {"description": "Onbekende bron."}},
+)
+def delete_toestemming(bron: BronPad) -> Toestemming:
+    return toestemmingen.wijzig(diensten(), principal(app), bron, [], None)
+
+
+lambda_handler = handler(app)

@@ -1,0 +1,1 @@
+"""Implementations of vil.ports: DynamoDB, KMS, httpx source clients, ..."""

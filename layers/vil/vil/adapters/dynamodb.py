@@ -1,0 +1,354 @@
+"""DynamoDB: the main table (consent ledger, beoordelingen, aanvragen, beslisverslagen) and audit.
+
+One table, keys by access pattern (docs/decisions.md):
+  BURGER#<pseudoniem>  TOESTEMMING#<bron>#<versie>   append-only consent ledger
+  BURGER#<pseudoniem>  GEGEVENS#<bron>              cached source data (deleted on revoke)
+  BURGER#<pseudoniem>  BEOORDELING#<id>
+  BURGER#<pseudoniem>  PERIODE#<regeling>           one application per period (conditional)
+  AANVRAAG#<id>        AANVRAAG                     GSI1: the resident's, GSI2: the gemeente's
+  AANVRAAG#<id>        BESLISVERSLAG#<tijd>
+Models are stored whole as JSON in `data`; keys and index attributes beside it.
+"""
+
+import base64
+import binascii
+import functools
+import json
+import operator
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+
+import boto3
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from vil.fouten import Conflict, OngeldigeAanvraag
+from vil.models.aanvraag import Aanvraag, Beoordeling, Beslisverslag, Status
+from vil.models.toestemming import Bron, Doel, Toestemming
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+@cache
+def table(name: str) -> "Table":
+    """A DynamoDB table resource, made once per process (no I/O at import time)."""
+    return boto3.resource("dynamodb").Table(name)
+
+
+class Opslag:
+    """The main table."""
+
+    def __init__(self, tabel: "Table") -> None:
+        self.tabel = tabel
+
+    # Consent: an append-only ledger; each change is a new version, written only if new.
+
+    def toestemmingen(self, pseudoniem: str) -> dict[Bron, Toestemming]:
+        """The current consent per source (the latest version in the ledger)."""
+        current: dict[Bron, Toestemming] = {}
+        for item in self._query(f"BURGER#{pseudoniem}", "TOESTEMMING#"):
+            toestemming = Toestemming.model_validate_json(item["data"])
+            current[toestemming.bron] = toestemming  # sort key order: versions ascending
+        return current
+
+    def leg_toestemming_vast(
+        self, pseudoniem: str, bron: Bron, doelen: list[Doel], tekstversie: str, nu: datetime
+    ) -> Toestemming:
+        vorige = self.toestemmingen(pseudoniem).get(bron)
+        toestemming = Toestemming(
+            bron=bron,
+            doelen=sorted(set(doelen)),
+            tekstversie=tekstversie,
+            gegeven_op=nu,
+            versie=(vorige.versie if vorige else 0) + 1,
+        )
+        try:
+            self.tabel.put_item(
+                Item={
+                    "PK": f"BURGER#{pseudoniem}",
+                    "SK": f"TOESTEMMING#{bron.value}#{toestemming.versie:06d}",
+                    "data": toestemming.model_dump_json(),
+                },
+                ConditionExpression=Attr("PK").not_exists(),
+            )
+        except ClientError as error:
+            if _conditional(error):
+                raise Conflict(
+                    "De toestemming is tegelijk gewijzigd; probeer het opnieuw."
+                ) from error
+            raise
+        return toestemming
+
+    def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None:
+        self.tabel.put_item(
+            Item={
+                "PK": f"BURGER#{pseudoniem}",
+                "SK": f"GEGEVENS#{bron.value}",
+                "data": json.dumps(gegevens, default=str),
+            }
+        )
+
+    def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None:
+        self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": f"GEGEVENS#{bron.value}"})
+
+    def gegevens(self, pseudoniem: str) -> dict[str, Any]:
+        return {
+            item["SK"].removeprefix("GEGEVENS#"): json.loads(item["data"])
+            for item in self._query(f"BURGER#{pseudoniem}", "GEGEVENS#")
+        }
+
+    # Beoordelingen.
+
+    def bewaar_beoordeling(self, pseudoniem: str, beoordeling: Beoordeling) -> None:
+        self.tabel.put_item(
+            Item={
+                "PK": f"BURGER#{pseudoniem}",
+                "SK": f"BEOORDELING#{beoordeling.id}",
+                "data": beoordeling.model_dump_json(),
+            },
+            ConditionExpression=Attr("PK").not_exists(),
+        )
+
+    def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None:
+        item = self.tabel.get_item(
+            Key={"PK": f"BURGER#{pseudoniem}", "SK": f"BEOORDELING#{beoordeling_id}"}
+        ).get("Item")
+        return None if item is None else Beoordeling.model_validate_json(str(item["data"]))
+
+    def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]:
+        return [
+            Beoordeling.model_validate_json(item["data"])
+            for item in self._query(f"BURGER#{pseudoniem}", "BEOORDELING#")
+        ]
+
+    # Aanvragen.
+
+    def dien_in(
+        self,
+        pseudoniem: str,
+        aanvragen: list[Aanvraag],
+        verslagen: Iterable[Beslisverslag],
+        geblokkeerd_tot: dict[str, date],
+        vandaag: date,
+    ) -> None:
+        """Write every aanvraag at once, or none: Conflict when a regeling is in its period."""
+        puts: list[dict[str, Any]] = []
+        for regeling, tot in geblokkeerd_tot.items():
+            puts.append({
+                "Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"PERIODE#{regeling}",
+                         "geblokkeerdTot": tot.isoformat()},
+                "ConditionExpression": "attribute_not_exists(PK) OR geblokkeerdTot <= :vandaag",
+                "ExpressionAttributeValues": {":vandaag": vandaag.isoformat()},
+            })  # fmt: skip
+        puts += [{"Item": self._aanvraag_item(pseudoniem, a)} for a in aanvragen]
+        puts += [{"Item": _verslag_item(v)} for v in verslagen]
+        try:
+            # The resource's client serialises Python values itself (boto3 transformation).
+            items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts]
+            self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons", [])
+            blocked = [
+                regeling
+                for regeling, reason in zip(geblokkeerd_tot, reasons, strict=False)
+                if reason.get("Code") == "ConditionalCheckFailed"
+            ]
+            if blocked:
+                raise Conflict(
+                    "Voor deze regelingen loopt al een aanvraag in deze periode.", blocked
+                ) from error
+            raise
+
+    def aanvraag(self, aanvraag_id: str) -> tuple[str, Aanvraag] | None:
+        """The aanvraag and the pseudonym of the resident who made it."""
+        item = self.tabel.get_item(Key={"PK": f"AANVRAAG#{aanvraag_id}", "SK": "AANVRAAG"}).get(
+            "Item"
+        )
+        if item is None:
+            return None
+        return str(item["pseudoniem"]), Aanvraag.model_validate_json(str(item["data"]))
+
+    def aanvragen_van_burger(self, pseudoniem: str) -> list[Aanvraag]:
+        response = self.tabel.query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(f"BURGER#{pseudoniem}"),
+            ScanIndexForward=False,
+        )
+        return [Aanvraag.model_validate_json(str(item["data"])) for item in response["Items"]]
+
+    def aanvragen_van_gemeente(
+        self,
+        gemeentecode: str,
+        status: Status | None,
+        regeling: str | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Aanvraag], str | None]:
+        """A page of the gemeente's aanvragen, newest first, and the cursor to the next one."""
+        query: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": Key("GSI2PK").eq(f"GEMEENTE#{gemeentecode}"),
+            "ScanIndexForward": False,
+            "Limit": limiet,
+        }
+        filters = [
+            Attr(name).eq(value)
+            for name, value in (("status", status), ("regeling", regeling))
+            if value is not None
+        ]
+        if filters:
+            query["FilterExpression"] = functools.reduce(operator.and_, filters)
+        if cursor:
+            query["ExclusiveStartKey"] = _decode_cursor(cursor, gemeentecode)
+        response = self.tabel.query(**query)
+        volgende = response.get("LastEvaluatedKey")
+        return (
+            [Aanvraag.model_validate_json(str(item["data"])) for item in response["Items"]],
+            _encode_cursor(volgende) if volgende else None,
+        )
+
+    def wijzig(
+        self,
+        pseudoniem: str,
+        aanvraag: Aanvraag,
+        van: Status,
+        verslag: Beslisverslag | None,
+        vrijgeven: bool = False,
+    ) -> None:
+        """Store a new status, only if the aanvraag still has status `van`."""
+        item = self._aanvraag_item(pseudoniem, aanvraag)
+        items: list[dict[str, Any]] = [{"Put": {
+            "TableName": self.tabel.name,
+            **{"Item": item, "ConditionExpression": "#s = :van",
+                      "ExpressionAttributeNames": {"#s": "status"},
+                      "ExpressionAttributeValues": {":van": van.value}},
+        }}]  # fmt: skip
+        if verslag is not None:
+            items.append({"Put": {"TableName": self.tabel.name, "Item": _verslag_item(verslag)}})
+        if vrijgeven:  # a withdrawn application does not block a new one in its period
+            items.append({"Delete": {"TableName": self.tabel.name, "Key": {
+                "PK": f"BURGER#{pseudoniem}", "SK": f"PERIODE#{aanvraag.regeling}"}}})  # fmt: skip
+        try:
+            self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise Conflict(f"De aanvraag heeft niet (meer) de status {van.value}.") from error
+            raise
+
+    def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]:
+        return [
+            Beslisverslag.model_validate_json(item["data"])
+            for item in self._query(f"AANVRAAG#{aanvraag_id}", "BESLISVERSLAG#")
+        ]
+
+    def _aanvraag_item(self, pseudoniem: str, aanvraag: Aanvraag) -> dict[str, Any]:
+        moment = aanvraag.ingediend_op.isoformat()
+        item = {
+            "PK": f"AANVRAAG#{aanvraag.id}",
+            "SK": "AANVRAAG",
+            "pseudoniem": pseudoniem,
+            "status": aanvraag.status.value,
+            "regeling": aanvraag.regeling,
+            "GSI1PK": f"BURGER#{pseudoniem}",
+            "GSI1SK": f"{moment}#{aanvraag.id}",
+            "data": aanvraag.model_dump_json(),
+        }
+        if aanvraag.gemeentecode:
+            item |= {
+                "GSI2PK": f"GEMEENTE#{aanvraag.gemeentecode}",
+                "GSI2SK": f"{moment}#{aanvraag.id}",
+            }
+        return item
+
+    def _query(self, pk: str, prefix: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(pk) & Key("SK").begins_with(prefix)
+        }
+        while True:
+            response = self.tabel.query(**query)
+            items += response["Items"]
+            if "LastEvaluatedKey" not in response:
+                return items
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+class Auditlog:
+    """The append-only audit table: one record per data subject per read (Logboek
+    Dataverwerkingen). Functions may only put; each record is written only if new."""
+
+    def __init__(self, tabel: "Table") -> None:
+        self.tabel = tabel
+
+    def schrijf(
+        self,
+        pseudoniem: str,
+        verwerking: str,
+        actor: str,
+        doel: str,
+        resultaat: str,
+        trace_id: str,
+        nu: datetime,
+        bronnen: Iterable[str] = (),
+    ) -> None:
+        self.tabel.put_item(
+            Item={
+                "PK": f"BETROKKENE#{pseudoniem}",
+                "SK": f"{nu.isoformat()}#{uuid.uuid4()}",
+                "verwerking": verwerking,
+                "actor": actor,
+                "doel": doel,
+                "resultaat": resultaat,
+                "traceId": trace_id,
+                "bronnen": sorted(bronnen),
+                "tijd": nu.isoformat(),
+            },
+            ConditionExpression=Attr("PK").not_exists(),
+        )
+
+    def van(self, pseudoniem: str) -> list[dict[str, Any]]:
+        """Every record about one person, oldest first."""
+        response = self.tabel.query(KeyConditionExpression=Key("PK").eq(f"BETROKKENE#{pseudoniem}"))
+        return [
+            {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
+        ]
+
+
+def _verslag_item(verslag: Beslisverslag) -> dict[str, Any]:
+    return {
+        "PK": f"AANVRAAG#{verslag.aanvraag}",
+        "SK": f"BESLISVERSLAG#{verslag.op.isoformat()}",
+        "data": verslag.model_dump_json(),
+    }
+
+
+def _conditional(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, gemeentecode: str) -> dict[str, Any]:
+    """A cursor from `_encode_cursor`, for this gemeente only; anything else is a 400."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise OngeldigeAanvraag(
+            "Ongeldige cursor.", [("query.cursor", "onbekende cursor")]
+        ) from error
+    expected = {"PK", "SK", "GSI2PK", "GSI2SK"}
+    if (
+        not isinstance(key, dict)
+        or set(key) != expected
+        or key["GSI2PK"] != f"GEMEENTE#{gemeentecode}"
+        or not all(isinstance(v, str) for v in key.values())
+    ):
+        raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+    return key

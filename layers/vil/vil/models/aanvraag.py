@@ -1,0 +1,80 @@
+"""Beoordelingen, aanvragen and beslisverslagen: what VIL stores about an application."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from vil.models.base import VilModel
+from vil.models.resultaat import FeitHerkomst, Resultaat
+
+
+class Status(StrEnum):
+    """The status of an aanvraag; event names follow it (`nl.vil.aanvraag.<status>`)."""
+
+    in_behandeling = "in-behandeling"  # waiting for the gemeente
+    toegekend = "toegekend"
+    afgewezen = "afgewezen"
+    doorgestuurd = "doorgestuurd"  # rijksregeling: the resident applies with our prefill
+    ingetrokken = "ingetrokken"
+
+
+class Beoordeling(VilModel):
+    """A stored evaluation of a resident's household: facts with provenance, and outcomes."""
+
+    id: str = Field(description="Id van de beoordeling.")
+    peildatum: date = Field(description="Datum waarop beoordeeld is.")
+    huishouden: dict[str, Any] = Field(description="Het huishouden zoals het is beoordeeld.")
+    herkomst: dict[str, FeitHerkomst] = Field(description="Herkomst per gegeven (pad).")
+    ontbrekende_bronnen: dict[str, str] = Field(
+        description="Bronnen die niet zijn geraadpleegd of niet antwoordden, met de reden."
+    )
+    regelset_versie: str = Field(description="Inhoudshash van de gebruikte regels.")
+    resultaten: list[Resultaat] = Field(description="De uitkomst per regeling.")
+    aangemaakt_op: datetime = Field(description="Wanneer de beoordeling is gemaakt (UTC).")
+
+
+class Beschikking(VilModel):
+    """The decision as the resident receives it, in plain Dutch."""
+
+    besluit: Status = Field(description="toegekend of afgewezen.")
+    tekst: str = Field(description="De beschikking: besluit, bedrag, grondslag, bezwaar.")
+    datum: date = Field(description="Datum van het besluit.")
+
+
+class Aanvraag(VilModel):
+    """An application for one regeling."""
+
+    id: str = Field(description="Id van de aanvraag.")
+    regeling: str = Field(description="Id van de regeling.")
+    naam: str = Field(description="Naam van de regeling.")
+    status: Status = Field(description="Status van de aanvraag.")
+    beoordeling: str = Field(description="Id van de beoordeling waarop de aanvraag rust.")
+    gemeentecode: str | None = Field(description="De gemeente die beslist (null: rijk).")
+    ingediend_op: datetime = Field(description="Wanneer de aanvraag is ingediend (UTC).")
+    gewijzigd_op: datetime = Field(description="Laatste wijziging van de status (UTC).")
+    bedrag_per_maand: str | None = Field(None, description="Bedrag per maand (euro).")
+    bedrag_per_jaar: str | None = Field(None, description="Bedrag per jaar (euro).")
+    bedrag_eenmalig: str | None = Field(None, description="Eenmalig bedrag (euro).")
+    beschikking: Beschikking | None = Field(None, description="Het besluit, zodra er een is.")
+    doorsturen_naar: str | None = Field(
+        None, description="Waar de inwoner een rijksregeling zelf aanvraagt (met onze gegevens)."
+    )
+    toelichting: str = Field(description="Wat er met de aanvraag gebeurt, in gewone taal.")
+
+
+class Beslisverslag(VilModel):
+    """The decision record: everything needed to replay the outcome exactly (bezwaar)."""
+
+    aanvraag: str
+    regeling: str
+    regelversie: str
+    peildatum: date
+    huishouden: dict[str, Any]
+    herkomst: dict[str, FeitHerkomst]
+    resultaat: Resultaat
+    uitkomst: Status
+    door: str = Field(description="vil (automatisch) of de gemeentecode.")
+    motivering: str | None = None
+    op: datetime

@@ -1,0 +1,339 @@
+"""Submission and decision: apply for regelingen, grant where policy allows, let gemeenten decide.
+
+ARCHITECTURE.md section 6. Submission is idempotent on the caller's Idempotency-Key (Powertools
+`idempotent_function` here, not on the handler, so a 500 is never replayed) and unique per
+resident, regeling and period (a conditional write, all applications or none).
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from stdnum import iban as iban_nummer
+
+from vil.fouten import AndereInhoud, NietGeauthenticeerd, NietGevonden, NogBezig, OngeldigeAanvraag
+from vil.models.aanvraag import Aanvraag, Beoordeling, Beschikking, Beslisverslag, Status
+from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.models.huishouden import Huishouden
+from vil.models.identiteit import Principal, Soort
+from vil.models.regeling import Periode, Regeling, Uitbetaling, Wijze
+from vil.models.resultaat import Resultaat
+from vil.rules.feiten import herkomst_van
+from vil.rules.tekst import datum, euro
+from vil.services import audit
+from vil.services.diensten import Diensten
+from vil.services.toestemmingen import burger
+
+BEWAARTERMIJN_SLEUTEL = 24 * 60 * 60  # an Idempotency-Key is kept 24 hours
+
+
+@cache
+def _idempotent(tabel: str) -> Any:
+    """`_dien_in` made idempotent per (resident, key), validating the body (IETF draft)."""
+    config = IdempotencyConfig(
+        event_key_jmespath="[burger, sleutel]",
+        payload_validation_jmespath="verzoek",
+        expires_after_seconds=BEWAARTERMIJN_SLEUTEL,
+    )
+    store = DynamoDBPersistenceLayer(table_name=tabel)
+    return idempotent_function(
+        data_keyword_argument="invoer", persistence_store=store, config=config
+    )(_dien_in_eenmaal)
+
+
+def dien_in(
+    diensten: Diensten,
+    idempotentie_tabel: str,
+    principal: Principal,
+    verzoek: SubmitRequest,
+    sleutel: str,
+) -> SubmitResponse:
+    """POST /v1/aanvragen: one aanvraag per chosen regeling, or a 409 and nothing written."""
+    pseudoniem = burger(principal)
+    invoer = {
+        "burger": pseudoniem,
+        "sleutel": sleutel,
+        "verzoek": verzoek.model_dump(mode="json"),
+    }
+    try:
+        # Only `invoer` is hashed and validated; the dependencies are passed through.
+        uitkomst = _idempotent(idempotentie_tabel)(diensten, invoer=invoer)
+        return SubmitResponse.model_validate(uitkomst)
+    except IdempotencyValidationError as error:
+        raise AndereInhoud("Deze Idempotency-Key is al gebruikt voor een ander verzoek.") from error
+    except IdempotencyAlreadyInProgressError as error:
+        raise NogBezig("Een verzoek met deze Idempotency-Key wordt nog verwerkt.") from error
+
+
+def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, Any]:
+    pseudoniem: str = invoer["burger"]
+    verzoek = SubmitRequest.model_validate(invoer["verzoek"])
+    beoordeling = diensten.opslag.beoordeling(pseudoniem, verzoek.beoordeling)
+    if beoordeling is None:
+        raise NietGevonden("Deze beoordeling bestaat niet.")
+    regelingen = list(dict.fromkeys(verzoek.regelingen))
+    resultaten = _herbeoordeel(diensten, beoordeling, regelingen)
+    _controleer_iban(diensten, regelingen, verzoek.iban)
+    nu = diensten.nu()
+    aanvragen: list[Aanvraag] = []
+    verslagen: list[Beslisverslag] = []
+    for resultaat in resultaten:
+        regeling = _regeling(diensten, resultaat.regeling)
+        aanvraag = _beslis(diensten, regeling, resultaat, beoordeling)
+        aanvragen.append(aanvraag)
+        verslagen.append(
+            Beslisverslag(
+                aanvraag=aanvraag.id,
+                regeling=regeling.id,
+                regelversie=resultaat.regelversie,
+                peildatum=beoordeling.peildatum,
+                huishouden=beoordeling.huishouden,
+                herkomst=beoordeling.herkomst,
+                resultaat=resultaat,
+                uitkomst=aanvraag.status,
+                door="vil",
+                op=nu,
+            )
+        )
+    vandaag = diensten.vandaag()
+    geblokkeerd = {a.regeling: _periode_eind(diensten, a.regeling, vandaag) for a in aanvragen}
+    diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag)
+    return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
+
+
+def _herbeoordeel(diensten: Diensten, beoordeling: Beoordeling, ids: list[str]) -> list[Resultaat]:
+    """Evaluate again with the stored facts: the outcome the decision rests on."""
+    bekend = {r.regeling for r in beoordeling.resultaten}
+    onbekend = [i for i in ids if i not in bekend or i not in diensten.catalogus.ids]
+    if onbekend:
+        raise OngeldigeAanvraag(
+            "Deze regelingen horen niet bij de beoordeling.",
+            [("body.regelingen", f"onbekende regeling '{i}'") for i in onbekend],
+        )
+    huishouden = Huishouden.model_validate(beoordeling.huishouden)
+    evaluatie = diensten.catalogus.evaluate(
+        huishouden, beoordeling.peildatum, beoordeling.herkomst, ids
+    )
+    return sorted(evaluatie.resultaten, key=lambda r: ids.index(r.regeling))
+
+
+def _controleer_iban(diensten: Diensten, ids: list[str], iban: str | None) -> None:
+    """A gemeente regeling that pays the resident needs a valid IBAN."""
+    nodig = [
+        i
+        for i in ids
+        if (regeling := _regeling(diensten, i)).gemeenten
+        and regeling.uitkomst.uitbetaling is Uitbetaling.inwoner
+    ]
+    if nodig and (iban is None or not iban_nummer.is_valid(iban)):
+        reden = "ontbreekt" if iban is None else "geen geldig IBAN"
+        raise OngeldigeAanvraag(
+            f"Voor {', '.join(nodig)} is een geldig rekeningnummer (IBAN) nodig.",
+            [("body.iban", reden)],
+        )
+
+
+def _regeling(diensten: Diensten, regeling_id: str) -> Regeling:
+    return diensten.catalogus.versions(regeling_id)[-1].regel.regeling
+
+
+def _beslis(
+    diensten: Diensten, regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling
+) -> Aanvraag:
+    """Grant, forward, or put in the gemeente's queue (ARCHITECTURE.md section 6)."""
+    nu = diensten.nu()
+    gemeentecode = beoordeling.huishouden.get("gemeentecode") if regeling.gemeenten else None
+    aanvraag = Aanvraag(
+        id=uuid.uuid4().hex,
+        regeling=regeling.id,
+        naam=regeling.naam,
+        status=Status.in_behandeling,
+        beoordeling=beoordeling.id,
+        gemeentecode=gemeentecode,
+        ingediend_op=nu,
+        gewijzigd_op=nu,
+        bedrag_per_maand=resultaat.bedrag_per_maand,
+        bedrag_per_jaar=resultaat.bedrag_per_jaar,
+        bedrag_eenmalig=resultaat.bedrag_eenmalig,
+        toelichting="De gemeente beoordeelt uw aanvraag.",
+    )
+    if regeling.toekenning.wijze is Wijze.doorsturen:
+        return aanvraag.model_copy(
+            update={
+                "status": Status.doorgestuurd,
+                "doorsturen_naar": regeling.toekenning.aanvraag_url,
+                "toelichting": (
+                    f"{regeling.uitvoerder} beslist over {regeling.naam}. Vraag het aan via de"
+                    " link; de vooraf ingevulde gegevens staan in uw beoordeling."
+                ),
+            }
+        )
+    if _automatisch(regeling, resultaat, beoordeling):
+        beschikking = Beschikking(
+            besluit=Status.toegekend,
+            tekst=beschikkingstekst(regeling, resultaat, Status.toegekend, diensten.vandaag()),
+            datum=diensten.vandaag(),
+        )
+        return aanvraag.model_copy(
+            update={
+                "status": Status.toegekend,
+                "beschikking": beschikking,
+                "toelichting": "Toegekend: uw gegevens en de regels van de gemeente laten dat toe.",
+            }
+        )
+    return aanvraag
+
+
+def _automatisch(regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling) -> bool:
+    """Grant on the spot only when the regeling allows it and nothing is uncertain: a right,
+    a known amount, no unconfirmed value, every fact from a source or an accepted declaration.
+    """
+    return (
+        regeling.toekenning.wijze is Wijze.automatisch
+        and resultaat.recht is True
+        and not resultaat.indicatief
+        and (resultaat.bedrag_eenmalig or resultaat.bedrag_per_jaar) is not None
+        and all(
+            herkomst_van(pad, beoordeling.herkomst)
+            for pad in regeling.invoer
+            if not pad.startswith("partner.") or beoordeling.huishouden.get("partner")
+        )
+    )
+
+
+def beschikkingstekst(
+    regeling: Regeling,
+    resultaat: Resultaat,
+    besluit: Status,
+    op: date,
+    motivering: str | None = None,
+) -> str:
+    """The beschikking in plain Dutch: decision, amount, legal basis, date, how to object."""
+    grondslag = regeling.grondslag
+    wet = f"{grondslag.artikel} van de {grondslag.wet}" if grondslag.artikel else grondslag.wet
+    if besluit is Status.toegekend:
+        bedrag = _bedrag(resultaat)
+        kern = f"U krijgt {regeling.naam}{': ' + bedrag if bedrag else ''}."
+    else:
+        redenen = [v.uitleg for v in resultaat.voorwaarden if v.voldaan is False]
+        kern = f"U krijgt geen {regeling.naam}. " + (motivering or " ".join(redenen))
+    return (
+        f"Besluit van {datum(op)} over uw aanvraag voor {regeling.naam}.\n\n{kern}\n\n"
+        f"Dit besluit is genomen op grond van {wet} ({grondslag.url}).\n\n"
+        f"Bent u het niet eens met dit besluit? Dan kunt u binnen zes weken na {datum(op)}"
+        f" bezwaar maken bij {regeling.uitvoerder}."
+    )
+
+
+def _bedrag(resultaat: Resultaat) -> str:
+    if resultaat.bedrag_per_maand is not None:
+        return f"{euro(Decimal(resultaat.bedrag_per_maand), centen=True)} per maand"
+    if resultaat.bedrag_eenmalig is not None:
+        return euro(Decimal(resultaat.bedrag_eenmalig), centen=True)
+    return ""
+
+
+def _periode_eind(diensten: Diensten, regeling_id: str, vandaag: date) -> date:
+    """Until when a new application for this regeling is refused."""
+    if _regeling(diensten, regeling_id).toekenning.periode is Periode.kalenderjaar:
+        return date(vandaag.year + 1, 1, 1)
+    try:
+        return vandaag.replace(year=vandaag.year + 1)
+    except ValueError:  # 29 February
+        return date(vandaag.year + 1, 3, 1)
+
+
+def lijst(
+    diensten: Diensten,
+    principal: Principal,
+    status: Status | None,
+    regeling: str | None,
+    cursor: str | None,
+    limiet: int,
+) -> ListAanvragenResponse:
+    """A resident sees their own aanvragen; a gemeente those for its regelingen, paged."""
+    if principal.soort is Soort.gemeente and principal.gemeentecode:
+        aanvragen, volgende = diensten.opslag.aanvragen_van_gemeente(
+            principal.gemeentecode, status, regeling, cursor, limiet
+        )
+        return ListAanvragenResponse(aanvragen=aanvragen, volgende=volgende)
+    eigen = diensten.opslag.aanvragen_van_burger(burger(principal))
+    gefilterd = [a for a in eigen if status in (None, a.status) and regeling in (None, a.regeling)]
+    return ListAanvragenResponse(aanvragen=gefilterd)
+
+
+def haal(diensten: Diensten, principal: Principal, aanvraag_id: str) -> tuple[str, Aanvraag]:
+    """One aanvraag of the caller, with the resident's pseudonym; 404 for anyone else's."""
+    found = diensten.opslag.aanvraag(aanvraag_id)
+    if found is None or not _mag_zien(principal, *found):
+        raise NietGevonden("Deze aanvraag bestaat niet.")
+    audit.vastleggen(diensten, found[0], "inzien-aanvraag", principal, "behandelen-aanvraag")
+    return found
+
+
+def _mag_zien(principal: Principal, pseudoniem: str, aanvraag: Aanvraag) -> bool:
+    if principal.soort is Soort.burger:
+        return principal.pseudoniem == pseudoniem
+    if principal.soort is Soort.gemeente:
+        return aanvraag.gemeentecode is not None and aanvraag.gemeentecode == principal.gemeentecode
+    return False
+
+
+def trek_in(diensten: Diensten, principal: Principal, aanvraag_id: str) -> Aanvraag:
+    """The resident withdraws an aanvraag that is still in behandeling."""
+    if principal.soort is not Soort.burger:
+        raise NietGeauthenticeerd("Alleen de inwoner zelf kan een aanvraag intrekken.")
+    pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
+    ingetrokken = aanvraag.model_copy(
+        update={
+            "status": Status.ingetrokken,
+            "gewijzigd_op": diensten.nu(),
+            "toelichting": "U heeft deze aanvraag ingetrokken.",
+        }
+    )
+    diensten.opslag.wijzig(pseudoniem, ingetrokken, Status.in_behandeling, None, vrijgeven=True)
+    return ingetrokken
+
+
+def besluit(
+    diensten: Diensten, principal: Principal, aanvraag_id: str, verzoek: DecideRequest
+) -> Aanvraag:
+    """The gemeente decides an aanvraag in its queue; the beschikking goes to the resident."""
+    if principal.soort is not Soort.gemeente:
+        raise NietGevonden("Deze aanvraag bestaat niet.")
+    pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
+    regeling = _regeling(diensten, aanvraag.regeling)
+    verslag = diensten.opslag.beslisverslagen(aanvraag_id)[-1]  # written at submission
+    uitkomst = Status.toegekend if verzoek.besluit == "toekennen" else Status.afgewezen
+    tekst = beschikkingstekst(
+        regeling, verslag.resultaat, uitkomst, diensten.vandaag(), verzoek.motivering
+    )
+    besloten = aanvraag.model_copy(
+        update={
+            "status": uitkomst,
+            "gewijzigd_op": diensten.nu(),
+            "beschikking": Beschikking(besluit=uitkomst, tekst=tekst, datum=diensten.vandaag()),
+            "toelichting": f"De gemeente heeft besloten: {uitkomst.value}.",
+        }
+    )
+    nieuw_verslag = verslag.model_copy(
+        update={
+            "uitkomst": uitkomst,
+            "door": principal.gemeentecode,
+            "motivering": verzoek.motivering,
+            "op": diensten.nu(),
+        }
+    )
+    diensten.opslag.wijzig(pseudoniem, besloten, Status.in_behandeling, nieuw_verslag)
+    return besloten

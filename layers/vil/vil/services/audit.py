@@ -1,0 +1,33 @@
+"""Audit: one record per data subject for every read of personal data (ARCHITECTURE.md 9)."""
+
+from collections.abc import Iterable
+
+from aws_lambda_powertools import Logger
+
+from vil.models.identiteit import Principal
+from vil.services.diensten import Diensten
+
+logger = Logger(service="vil")
+
+
+def actor(principal: Principal) -> str:
+    """Who read: the resident themself, or a gemeente by its code (never a BSN)."""
+    if principal.gemeentecode:
+        return f"{principal.soort.value}:{principal.gemeentecode}"
+    return principal.soort.value
+
+
+def vastleggen(
+    diensten: Diensten,
+    pseudoniem: str,
+    verwerking: str,
+    principal: Principal,
+    doel: str,
+    bronnen: Iterable[str] = (),
+    resultaat: str = "gelukt",
+) -> None:
+    """Write the audit record before the data leaves VIL; a failed write fails the request."""
+    trace_id = logger.get_correlation_id() or "onbekend"
+    diensten.audit.schrijf(
+        pseudoniem, verwerking, actor(principal), doel, resultaat, trace_id, diensten.nu(), bronnen
+    )

@@ -1,0 +1,29 @@
+"""Inzage (AVG art. 15): everything VIL stores about the resident, and who read it, when, why."""
+
+from typing import Any
+
+from vil.models.identiteit import Principal
+from vil.services import audit
+from vil.services.diensten import Diensten
+from vil.services.toestemmingen import burger
+
+
+def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
+    pseudoniem = burger(principal)
+    audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
+    opslag = diensten.opslag
+    return {
+        "toestemmingen": [
+            t.model_dump(mode="json", by_alias=True)
+            for t in opslag.toestemmingen(pseudoniem).values()
+        ],
+        "gegevens": opslag.gegevens(pseudoniem),
+        "beoordelingen": [
+            b.model_dump(mode="json", by_alias=True) for b in opslag.beoordelingen(pseudoniem)
+        ],
+        "aanvragen": [
+            a.model_dump(mode="json", by_alias=True)
+            for a in opslag.aanvragen_van_burger(pseudoniem)
+        ],
+        "verwerkingen": diensten.audit.van(pseudoniem),
+    }

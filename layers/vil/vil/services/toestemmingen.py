@@ -1,0 +1,68 @@
+"""Consent per source and purpose: an append-only ledger; revoking deletes cached data."""
+
+from vil.fouten import NietGeauthenticeerd, OngeldigeAanvraag
+from vil.models.identiteit import Principal, Soort
+from vil.models.toestemming import Bron, Doel, Toestemming
+from vil.services.diensten import Diensten
+
+# The text a resident agrees to, per source; a new text gets a new version.
+TEKSTVERSIE = "2026-11"
+TEKSTEN: dict[Bron, str] = {
+    Bron.brp: (
+        "VIL mag uw geboortedatum, woongemeente, partner en kinderen opvragen bij de"
+        " Basisregistratie Personen."
+    ),
+    Bron.belastingdienst: (
+        "VIL mag uw toetsingsinkomen, vermogen en zorgverzekering (en die van uw"
+        " toeslagpartner) opvragen bij de Belastingdienst."
+    ),
+    Bron.uwv: "VIL mag uw netto maandinkomens van de afgelopen drie jaar opvragen bij het UWV.",
+    Bron.svb: "VIL mag opvragen voor welke kinderen u kinderbijslag krijgt en of u AOW krijgt.",
+}
+DOELEN: dict[Doel, str] = {
+    Doel.aanvragen: "om uw aanvragen vooraf in te vullen en te beoordelen",
+    Doel.maandcheck: "om elke maand te controleren of u ergens (nog) recht op heeft",
+}
+
+
+def burger(principal: Principal) -> str:
+    """The pseudonym of a resident; 401 for anyone else."""
+    if principal.soort is not Soort.burger or not principal.pseudoniem:
+        raise NietGeauthenticeerd("Log in met DigiD om dit te doen.")
+    return principal.pseudoniem
+
+
+def overzicht(diensten: Diensten, principal: Principal) -> dict[Bron, Toestemming | None]:
+    huidige = diensten.opslag.toestemmingen(burger(principal))
+    return {bron: huidige.get(bron) for bron in Bron}
+
+
+def wijzig(
+    diensten: Diensten,
+    principal: Principal,
+    bron: Bron,
+    doelen: list[Doel],
+    tekstversie: str | None,
+) -> Toestemming:
+    """Replace the purposes for one source; an empty list revokes and deletes cached data."""
+    pseudoniem = burger(principal)
+    if doelen and (tekstversie or TEKSTVERSIE) != TEKSTVERSIE:
+        raise OngeldigeAanvraag(
+            "U stemde in met een oudere tekst; lees de huidige en probeer het opnieuw.",
+            [("body.tekstversie", f"de huidige versie is {TEKSTVERSIE}")],
+        )
+    toestemming = diensten.opslag.leg_toestemming_vast(
+        pseudoniem, bron, doelen, TEKSTVERSIE, diensten.nu()
+    )
+    if not doelen:
+        diensten.opslag.verwijder_gegevens(pseudoniem, bron)
+    return toestemming
+
+
+def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> set[Bron]:
+    """The sources the resident consented to for this purpose."""
+    return {
+        bron
+        for bron, toestemming in diensten.opslag.toestemmingen(pseudoniem).items()
+        if doel in toestemming.doelen
+    }

@@ -1,0 +1,49 @@
+"""AWS on the laptop: moto in-process, with the tables and keys that template.yaml defines."""
+
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from vil_local.template import resources
+
+REGION = "eu-west-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    # DynamoDB Streams calls go to an endpoint moto does not intercept (LIBRARY-NOTES.md).
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+TABLE_KEYS = ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode")
+
+
+def start() -> Any:
+    """Start moto for every AWS call in this process; the caller stops it with `.stop()`."""
+    mock = mock_aws()
+    mock.start()
+    return mock
+
+
+def create_tables() -> dict[str, str]:
+    """Each DynamoDB table of the template, named by its logical id; {logical id: name}."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    for name, properties in resources("AWS::DynamoDB::Table").items():
+        spec = {key: properties[key] for key in TABLE_KEYS if key in properties}
+        client.create_table(TableName=name, **spec)
+        ttl = properties.get("TimeToLiveSpecification")
+        if ttl:
+            client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+    return {name: name for name in resources("AWS::DynamoDB::Table")}
+
+
+def create_keys() -> dict[str, str]:
+    """Each KMS key of the template (HMAC or symmetric, as declared); {logical id: ARN}."""
+    client = boto3.client("kms", region_name=REGION)
+    arns = {}
+    for name, properties in resources("AWS::KMS::Key").items():
+        spec = {k: properties[k] for k in ("KeySpec", "KeyUsage") if k in properties}
+        arns[name] = client.create_key(Description=name, **spec)["KeyMetadata"]["Arn"]
+    return arns

@@ -1,0 +1,192 @@
+"""The local stack: the API of template.yaml on loopback, the same handlers and authorizer.
+
+A router reads the routes from template.yaml and calls each function's `lambda_handler` with
+the REST (v1) proxy event API Gateway would send, after running the REQUEST authorizer as API
+Gateway does. Unknown routes and denied tokens get API Gateway's responses, which the template
+sets to problem+json. AWS is moto in-process; the government is the fake on loopback.
+"""
+
+import importlib
+import json
+import os
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from vil.api import PROBLEM, SECURITY_HEADERS
+from vil_local import aws
+from vil_local.template import ROOT, Route, resources, routes
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Reply = tuple[int, dict[str, str], bytes]
+
+
+class Context:
+    """What a handler reads of its LambdaContext."""
+
+    def __init__(self, function: str) -> None:
+        self.function_name = function
+        self.memory_limit_in_mb = 512
+        self.invoked_function_arn = f"arn:aws:lambda:{aws.REGION}:000000000000:function:{function}"
+        self.aws_request_id = str(uuid.uuid4())
+
+
+def handler(route_or_folder: Route | str) -> Handler:
+    """The `lambda_handler` of a function folder, imported as SAM would package it."""
+    folder = route_or_folder if isinstance(route_or_folder, str) else route_or_folder.folder
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    module = importlib.import_module(f"functions.{folder}.app")
+    result: Handler = module.lambda_handler
+    return result
+
+
+def gateway_response(status: int, title: str, detail: str) -> Reply:
+    """API Gateway's own answer (its gateway responses are problem+json in the template)."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return status, {"Content-Type": PROBLEM, **SECURITY_HEADERS}, json.dumps(body).encode()
+
+
+class Router:
+    """API Gateway's behaviour for the routes of template.yaml."""
+
+    def __init__(self) -> None:
+        self.routes = routes()
+        self.authorizer = handler("authorizer")
+
+    def __call__(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Reply:
+        matches = [(route, m) for route in self.routes if (m := route.pattern.match(path))]
+        chosen = next((rm for rm in matches if rm[0].method == method), None) or next(
+            (rm for rm in matches if rm[0].method == "ANY"), None
+        )
+        if chosen is None:  # API Gateway: MISSING_AUTHENTICATION_TOKEN, as a 404 problem
+            return gateway_response(404, "Niet gevonden", "Deze URL bestaat niet.")
+        route, match = chosen
+        event = self._event(route, method, path, match.groupdict(), query, headers, body)
+        context = self._authorize(route, event)
+        if isinstance(context, tuple):
+            return context
+        event["requestContext"]["authorizer"] = context
+        try:
+            response = handler(route)(event, Context(route.function))
+        except Exception:  # API Gateway answers 502 when the function itself fails
+            return gateway_response(502, "Interne fout", "De functie gaf geen antwoord.")
+        merged = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            merged[name] = ", ".join(values)
+        return response["statusCode"], merged, (response.get("body") or "").encode()
+
+    def _authorize(self, route: Route, event: dict[str, Any]) -> dict[str, Any] | Reply:
+        arn = f"arn:aws:execute-api:{aws.REGION}:000000000000:local/api/{route.method}{route.path}"
+        request = {
+            "type": "REQUEST",
+            "methodArn": arn,
+            **{k: event[k] for k in ("resource", "path", "httpMethod", "headers",
+                                     "multiValueHeaders", "queryStringParameters",
+                                     "pathParameters", "requestContext")},
+        }  # fmt: skip
+        try:
+            policy = self.authorizer(request, Context("AuthorizerFunction"))
+        except Exception:  # the authorizer raises "Unauthorized" for any invalid token
+            return gateway_response(401, "Niet geauthenticeerd", "Het token is ongeldig.")
+        statements = policy["policyDocument"]["Statement"]
+        if any(s["Effect"] != "Allow" for s in statements):
+            return gateway_response(403, "Geen toegang", "Dit token geeft hier geen toegang.")
+        return {"principalId": policy.get("principalId", ""), **policy.get("context", {})}
+
+    @staticmethod
+    def _event(
+        route: Route,
+        method: str,
+        path: str,
+        parameters: dict[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: bytes,
+    ) -> dict[str, Any]:
+        return {
+            "resource": route.path,
+            "path": path,
+            "httpMethod": method,
+            "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": query or None,
+            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} or None,
+            "pathParameters": parameters or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourcePath": route.path,
+                "httpMethod": method,
+                "path": path,
+                "stage": "api",
+                "requestId": str(uuid.uuid4()),
+                "identity": {"sourceIp": "127.0.0.1"},
+            },
+            "body": body.decode() if body else None,
+            "isBase64Encoded": False,
+        }
+
+
+def environment(values: dict[str, str]) -> dict[str, str]:
+    """Every variable any function's template environment names, with its local value."""
+    names: set[str] = set()
+    for properties in resources("AWS::Serverless::Function").values():
+        names |= set(properties.get("Environment", {}).get("Variables", {}))
+    missing = names - values.keys() - {"VIL_RULES_DIR", "POWERTOOLS_SERVICE_NAME"}
+    if missing:
+        raise RuntimeError(f"geen lokale waarde voor {sorted(missing)}")
+    return {name: values[name] for name in names if name in values}
+
+
+class Server(ThreadingHTTPServer):
+    """HTTP on loopback in front of the router."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, port: int, router: Router, local_routes: Callable[[str, str, bytes], Reply | None]
+    ):
+        self.router = router
+        self.local_routes = local_routes
+        super().__init__(("127.0.0.1", port), _RequestHandler)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: Server
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        reply = self.server.local_routes(self.command, parts.path, body) or self.server.router(
+            self.command, parts.path, dict(parse_qsl(parts.query)), dict(self.headers.items()), body
+        )
+        status, headers, content = reply
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a request line could carry personal data in a query string."""
+
+
+def serve_forever_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread
+
+
+def apply_environment(values: dict[str, str]) -> None:
+    os.environ.update({**aws.FAKE_CREDENTIALS, **environment(values)})
