@@ -1,37 +1,108 @@
-"""The SAM template: every layer's content exists; the runtime is Lambda's longest-supported Python.
+"""The SAM template: layers, routes, environments, permissions, tables, the authorizer, the
+gateway responses and alarms agree with the code and with ARCHITECTURE.md.
 
 cfn-lint (run by `make test`) validates the template itself.
 """
 
+import importlib
+import json
+import re
+from functools import cache
 from typing import Any
 
+import pytest
 import yaml
 
+import vil.settings
 from tests.conftest import ROOT
+from vil.api import PROBLEM, PROBLEM_TYPES, SECURITY_HEADERS
 
 
 class _CfnLoader(yaml.SafeLoader):
-    """YAML with CloudFormation's short tags (!Ref, !Sub, ...) read as plain values."""
+    """YAML with CloudFormation's short tags, kept as {"Ref": ...} or {"Fn::<name>": ...}."""
 
 
-_CfnLoader.add_multi_constructor(
-    "!",
-    lambda loader, suffix, node: (
-        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
-    ),
-)
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        assert isinstance(node, yaml.MappingNode)
+        value = loader.construct_mapping(node, deep=True)
+    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
 
 
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+@cache
 def template() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
     return loaded
 
 
+def resources(kind: str) -> dict[str, dict[str, Any]]:
+    """The properties of every resource of one type, by logical id."""
+    return {
+        name: resource.get("Properties", {})
+        for name, resource in template()["Resources"].items()
+        if resource["Type"] == kind
+    }
+
+
+def functions() -> dict[str, dict[str, Any]]:
+    return resources("AWS::Serverless::Function")
+
+
+def statements(function: str) -> list[dict[str, Any]]:
+    """Every inline policy statement of a function (SAM policy templates are not used)."""
+    found: list[dict[str, Any]] = []
+    for policy in functions()[function].get("Policies", []):
+        # Inline statements only: no managed policies, no SAM policy templates.
+        assert isinstance(policy, dict), (function, policy)
+        assert set(policy) == {"Statement"}, (function, policy)
+        found += policy["Statement"]
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def mentions(value: Any, logical_id: str) -> bool:
+    """Whether a (possibly intrinsic) value refers to a resource by its logical id."""
+    return re.search(rf"\b{logical_id}\b", json.dumps(value)) is not None
+
+
+def template_routes() -> set[tuple[str, str, str]]:
+    """(function, METHOD, path) of every Api event."""
+    return {
+        (name, event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for name, properties in functions().items()
+        for event in properties.get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+
+
+def code_routes(function: str) -> set[tuple[str, str]]:
+    """(METHOD, path) of a function's resolver, `<param>` written as `{param}`."""
+    folder = functions()[function]["CodeUri"].strip("/").split("/")[-1]
+    app = importlib.import_module(f"functions.{folder}.app").app
+    return {
+        (route.method.upper(), re.sub(r"<(\w+)>", r"{\1}", route.path))
+        for route in [*app._static_routes, *app._dynamic_routes]
+    }
+
+
+# Layers and runtime.
+
+
 def test_every_layer_points_at_existing_content() -> None:
     layers = {
-        name: resource["Properties"]["ContentUri"]
-        for name, resource in template()["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::LayerVersion"
+        name: properties["ContentUri"]
+        for name, properties in resources("AWS::Serverless::LayerVersion").items()
     }
     assert layers == {"VilLayer": "layers/vil/", "RulesLayer": "rules/"}
     assert all((ROOT / uri).is_dir() for uri in layers.values())
@@ -42,4 +113,303 @@ def test_every_layer_points_at_existing_content() -> None:
 def test_functions_run_python_3_13_on_arm64() -> None:
     function = template()["Globals"]["Function"]
     assert (function["Runtime"], function["Architectures"]) == ("python3.13", ["arm64"])
-    assert function["Environment"]["Variables"]["VIL_RULES_DIR"] == "/opt/rules"
+    # The rules layer mounts at /opt/rules: every function whose settings read the rules says so.
+    rules_dirs = {
+        name: properties["Environment"]["Variables"]["VIL_RULES_DIR"]
+        for name, properties in functions().items()
+        if "VIL_RULES_DIR" in properties["Environment"]["Variables"]
+    }
+    assert rules_dirs
+    assert set(rules_dirs.values()) == {"/opt/rules"}
+
+
+def test_every_function_has_its_folder_and_handler() -> None:
+    for name, properties in functions().items():
+        folder = ROOT / properties["CodeUri"]
+        assert folder.parent == ROOT / "functions", name
+        assert folder.is_dir(), name
+        assert properties["Handler"] == "app.lambda_handler", name
+
+
+# Routes: template, code and OpenAPI document name the same operations.
+
+
+def test_every_route_has_its_handler_and_every_handler_its_route() -> None:
+    routed = {name for name, _, _ in template_routes()}
+    for name in routed:
+        in_template = {(method, path) for fn, method, path in template_routes() if fn == name}
+        assert in_template == code_routes(name), name
+
+
+def test_every_route_is_an_openapi_operation_and_the_reverse() -> None:
+    document = json.loads((ROOT / "layers/vil/vil/openapi.json").read_text(encoding="utf-8"))
+    operations = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in {"get", "put", "post", "delete", "patch", "head", "options"}
+    }
+    assert {(method, path) for _, method, path in template_routes()} == operations
+
+
+def test_routes_are_under_v1_on_a_stage_that_is_not_v1() -> None:
+    # https://host/v1/... with an empty base-path mapping, not /v1/v1 (docs/operations.md).
+    (api,) = resources("AWS::Serverless::Api").values()
+    assert api["StageName"] != "v1"
+    assert all(path.startswith("/v1/") for _, _, path in template_routes())
+    for properties in functions().values():
+        for event in properties.get("Events", {}).values():
+            assert event["Properties"]["RestApiId"] == {"Ref": "LoketApi"}
+            assert "Auth" not in event["Properties"]  # the default authorizer, everywhere
+
+
+# The authorizer runs on every request (ARCHITECTURE.md 5; LIBRARY-NOTES.md).
+
+
+def test_the_one_authorizer_has_no_identity_source_and_no_caching() -> None:
+    auth = resources("AWS::Serverless::Api")["LoketApi"]["Auth"]
+    assert list(auth["Authorizers"]) == [auth["DefaultAuthorizer"]]
+    authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]
+    assert authorizer["FunctionPayloadType"] == "REQUEST"
+    assert authorizer["FunctionArn"] == {"Fn::GetAtt": "AuthorizerFunction.Arn"}
+    assert authorizer["Identity"] == {"ReauthorizeEvery": 0}
+
+
+# Environment: exactly the settings model of each function.
+
+
+@pytest.mark.parametrize("function", sorted(functions()))
+def test_environment_is_exactly_the_settings_model(function: str) -> None:
+    model = getattr(vil.settings, function.removesuffix("Function") + "Settings")
+    expected = {field.alias or name for name, field in model.model_fields.items()}
+    global_names = set(template()["Globals"]["Function"]["Environment"]["Variables"])
+    own = set(functions()[function].get("Environment", {}).get("Variables", {}))
+    names = {name for name in global_names | own if not name.startswith("POWERTOOLS_")}
+    assert names == expected
+
+
+def test_only_powertools_variables_are_global() -> None:
+    names = template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert all(name.startswith("POWERTOOLS_") for name in names)
+
+
+def test_tables_and_keys_are_named_by_reference() -> None:
+    expected = {
+        "TABEL": {"Ref": "Tabel"},
+        "AUDIT_TABEL": {"Ref": "AuditTabel"},
+        "IDEMPOTENTIE_TABEL": {"Ref": "IdempotentieTabel"},
+        "PSEUDONIEM_SLEUTEL": {"Fn::GetAtt": "PseudoniemSleutel.Arn"},
+        "GEGEVENS_SLEUTEL": {"Fn::GetAtt": "GegevensSleutel.Arn"},
+        "PSEUDONIEM_SLEUTEL_VERSIE": {"Ref": "PseudoniemSleutelVersie"},
+    }
+    for name, properties in functions().items():
+        variables = properties["Environment"]["Variables"]
+        for variable, value in expected.items():
+            if variable in variables:
+                assert variables[variable] == value, (name, variable)
+
+
+# Permissions: exact resources, and the audit table put-only.
+
+
+def test_no_function_may_act_on_every_resource_or_every_action() -> None:
+    for name in functions():
+        for statement in statements(name):
+            assert statement["Effect"] == "Allow"
+            assert "*" not in json.dumps(statement["Resource"]), (name, statement)
+            assert not any(action.endswith("*") for action in as_list(statement["Action"]))
+
+
+def test_the_audit_table_is_put_only_and_only_inzage_reads_it() -> None:
+    for name in functions():
+        actions = {
+            action
+            for statement in statements(name)
+            if mentions(statement["Resource"], "AuditTabel")
+            for action in as_list(statement["Action"])
+        }
+        allowed = {"dynamodb:PutItem"} | ({"dynamodb:Query"} if name == "InzageFunction" else set())
+        assert actions <= allowed, name
+        if "AUDIT_TABEL" in functions()[name]["Environment"]["Variables"]:
+            assert actions == allowed, name
+
+
+def test_kms_permissions_are_the_minimum() -> None:
+    granted = {
+        (name, action, key)
+        for name in functions()
+        for statement in statements(name)
+        for action in as_list(statement["Action"])
+        if action.startswith("kms:")
+        for key in ("PseudoniemSleutel", "GegevensSleutel")
+        if mentions(statement["Resource"], key)
+    }
+    assert granted == {
+        ("AuthorizerFunction", "kms:GenerateMac", "PseudoniemSleutel"),
+        ("AuthorizerFunction", "kms:Encrypt", "GegevensSleutel"),
+        ("BeoordelingenFunction", "kms:Decrypt", "GegevensSleutel"),
+        ("GegevensFunction", "kms:Decrypt", "GegevensSleutel"),
+    }
+
+
+def test_only_aanvragen_uses_the_idempotency_table() -> None:
+    users = {
+        name
+        for name in functions()
+        for statement in statements(name)
+        if mentions(statement["Resource"], "IdempotentieTabel")
+    }
+    assert users == {"AanvragenFunction"}
+
+
+# Tables and keys.
+
+
+def test_every_table_has_point_in_time_recovery_and_the_data_key() -> None:
+    tables = resources("AWS::DynamoDB::Table")
+    assert set(tables) == {"Tabel", "AuditTabel", "IdempotentieTabel"}
+    for name, properties in tables.items():
+        assert properties["PointInTimeRecoverySpecification"] == {
+            "PointInTimeRecoveryEnabled": True
+        }, name
+        assert properties["SSESpecification"] == {
+            "SSEEnabled": True,
+            "SSEType": "KMS",
+            "KMSMasterKeyId": {"Ref": "GegevensSleutel"},
+        }, name
+        assert properties["BillingMode"] == "PAY_PER_REQUEST", name
+
+
+def test_table_keys_match_the_adapters() -> None:
+    tables = resources("AWS::DynamoDB::Table")
+    main = tables["Tabel"]
+    assert [k["AttributeName"] for k in main["KeySchema"]] == ["PK", "SK"]
+    assert {
+        index["IndexName"]: (
+            [k["AttributeName"] for k in index["KeySchema"]],
+            index["Projection"]["ProjectionType"],
+        )
+        for index in main["GlobalSecondaryIndexes"]
+    } == {"GSI1": (["GSI1PK", "GSI1SK"], "ALL"), "GSI2": (["GSI2PK", "GSI2SK"], "ALL")}
+    assert main["TimeToLiveSpecification"] == {"AttributeName": "verlooptOp", "Enabled": True}
+    audit = tables["AuditTabel"]
+    assert [k["AttributeName"] for k in audit["KeySchema"]] == ["PK", "SK"]
+    assert audit["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    idempotency = tables["IdempotentieTabel"]
+    assert [k["AttributeName"] for k in idempotency["KeySchema"]] == ["id"]
+    assert idempotency["TimeToLiveSpecification"] == {
+        "AttributeName": "expiration",
+        "Enabled": True,
+    }
+
+
+def test_the_audit_stream_is_archived_under_object_lock() -> None:
+    (pipe,) = resources("AWS::Pipes::Pipe").values()
+    assert pipe["Source"] == {"Fn::GetAtt": "AuditTabel.StreamArn"}
+    assert pipe["Target"] == {"Fn::GetAtt": "AuditArchiefStroom.Arn"}
+    stream = resources("AWS::KinesisFirehose::DeliveryStream")["AuditArchiefStroom"]
+    assert stream["ExtendedS3DestinationConfiguration"]["BucketARN"] == {
+        "Fn::GetAtt": "AuditArchief.Arn"
+    }
+    bucket = resources("AWS::S3::Bucket")["AuditArchief"]
+    assert bucket["ObjectLockEnabled"] is True
+    assert bucket["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
+
+
+def test_keys_are_an_hmac_key_and_a_rotating_data_key() -> None:
+    keys = resources("AWS::KMS::Key")
+    assert (keys["PseudoniemSleutel"]["KeySpec"], keys["PseudoniemSleutel"]["KeyUsage"]) == (
+        "HMAC_256",
+        "GENERATE_VERIFY_MAC",
+    )
+    assert keys["GegevensSleutel"]["EnableKeyRotation"] is True
+    aliased = {alias["TargetKeyId"]["Ref"] for alias in resources("AWS::KMS::Alias").values()}
+    assert aliased == set(keys)
+
+
+# API Gateway's own answers are problem+json with the headers of vil/api.py.
+
+
+def test_gateway_responses_are_problem_json_with_the_security_headers() -> None:
+    responses = resources("AWS::Serverless::Api")["LoketApi"]["GatewayResponses"]
+    expected_status = {
+        "DEFAULT_4XX": 400,
+        "DEFAULT_5XX": 500,
+        "MISSING_AUTHENTICATION_TOKEN": 404,  # an unknown path is a 404, not a 403
+        "UNAUTHORIZED": 401,
+        "ACCESS_DENIED": 403,
+        "REQUEST_TOO_LARGE": 413,
+        "THROTTLED": 429,
+    }
+    assert set(expected_status) <= set(responses)
+    headers = {"Content-Type": PROBLEM, **SECURITY_HEADERS}
+    for kind, response in responses.items():
+        body = json.loads(response["ResponseTemplates"]["application/json"])
+        status = int(response["StatusCode"])
+        assert status == body["status"] == expected_status.get(kind, status), kind
+        slug = re.sub(r"[^a-z]+", "-", body["title"].lower()).strip("-")
+        assert body["type"] == PROBLEM_TYPES + slug, kind
+        assert body["detail"], kind
+        sent = response["ResponseParameters"]["Headers"]
+        assert {name: sent[name] for name in headers} == {
+            name: f"'{value}'" for name, value in headers.items()
+        }, kind
+    assert responses["UNAUTHORIZED"]["ResponseParameters"]["Headers"]["WWW-Authenticate"]
+
+
+# Operations.
+
+
+def test_every_function_logs_to_a_log_group_with_retention() -> None:
+    groups = resources("AWS::Logs::LogGroup")
+    assert all("RetentionInDays" in group for group in groups.values())
+    for name, properties in functions().items():
+        group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+        assert group in groups, name
+
+
+def watched_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The metrics an alarm reads: its own, or each metric of its metric math."""
+    if "Metrics" not in alarm:
+        return [{**alarm, "Stat": alarm.get("ExtendedStatistic") or alarm["Statistic"]}]
+    return [
+        {**query["MetricStat"]["Metric"], "Stat": query["MetricStat"]["Stat"]}
+        for query in alarm["Metrics"]
+        if "MetricStat" in query
+    ]
+
+
+def test_every_function_has_errors_throttles_and_p99_duration_alarms() -> None:
+    alarms = resources("AWS::CloudWatch::Alarm").values()
+    watched = {
+        (metric["Dimensions"][0]["Value"]["Ref"], metric["MetricName"], metric["Stat"])
+        for alarm in alarms
+        for metric in watched_metrics(alarm)
+        if metric["Namespace"] == "AWS/Lambda"
+    }
+    for name in functions():
+        assert {(name, "Errors", "Sum"), (name, "Throttles", "Sum")} <= watched, name
+        assert (name, "Duration", "p99") in watched, name
+    api = [m for a in alarms for m in watched_metrics(a) if m["Namespace"] == "AWS/ApiGateway"]
+    assert [metric["MetricName"] for metric in api] == ["5XXError"]
+    # Each alarm points at its runbook.
+    runbooks = (ROOT / "docs/operations.md").read_text(encoding="utf-8")
+    for alarm in alarms:
+        anchor = re.search(r"docs/operations\.md#([\w-]+)", alarm["AlarmDescription"])
+        assert anchor, alarm["AlarmDescription"]
+        assert f'<a id="{anchor[1]}"></a>' in runbooks, alarm["AlarmDescription"]
+
+
+def test_the_authorizer_alarm_discounts_the_refusals_the_authorizer_logs() -> None:
+    # Refusing a token raises "Unauthorized", which Lambda counts as an error (runbook).
+    (metric_filter,) = resources("AWS::Logs::MetricFilter").values()
+    message = re.fullmatch(r'\{ \$\.message = "(.+)" \}', metric_filter["FilterPattern"])
+    assert message
+    code = (ROOT / "functions/authorizer/app.py").read_text(encoding="utf-8")
+    assert f'logger.info("{message[1]}"' in code
+
+
+def test_outputs_name_the_api_url_and_the_tables() -> None:
+    outputs = template()["Outputs"]
+    assert {"ApiUrl", "TabelNaam", "AuditTabelNaam", "IdempotentieTabelNaam"} <= set(outputs)
+    assert "/api/v1/" in outputs["ApiUrl"]["Value"]["Fn::Sub"]
