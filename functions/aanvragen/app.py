@@ -51,7 +51,9 @@ def submit(
     ],
 ) -> Response[SubmitResponse]:
     tabel = AanvragenSettings.from_environ().idempotentie_tabel
-    body = aanvragen.dien_in(diensten(), tabel, principal(app), verzoek, idempotency_key)
+    body = aanvragen.dien_in(
+        diensten(), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
+    )
     return Response(201, "application/json", body)
 
 

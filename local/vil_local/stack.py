@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,11 +29,17 @@ Reply = tuple[int, dict[str, str], bytes]
 class Context:
     """What a handler reads of its LambdaContext."""
 
+    TIMEOUT_MS = 10_000  # Globals.Function.Timeout in template.yaml
+
     def __init__(self, function: str) -> None:
         self.function_name = function
         self.memory_limit_in_mb = 512
         self.invoked_function_arn = f"arn:aws:lambda:{aws.REGION}:000000000000:function:{function}"
         self.aws_request_id = str(uuid.uuid4())
+        self._deadline = time.monotonic() * 1000 + self.TIMEOUT_MS
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int(self._deadline - time.monotonic() * 1000))
 
 
 def handler(route_or_folder: Route | str) -> Handler:

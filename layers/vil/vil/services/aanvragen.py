@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from stdnum import iban as iban_nummer
 
 from vil.fouten import AndereInhoud, NietGeauthenticeerd, NietGevonden, NogBezig, OngeldigeAanvraag
@@ -39,7 +40,7 @@ BEWAARTERMIJN_SLEUTEL = 24 * 60 * 60  # an Idempotency-Key is kept 24 hours
 
 
 @cache
-def _idempotent(tabel: str) -> Any:
+def _idempotent(tabel: str) -> tuple[IdempotencyConfig, Any]:
     """`_dien_in` made idempotent per (resident, key), validating the body (IETF draft)."""
     config = IdempotencyConfig(
         event_key_jmespath="[burger, sleutel]",
@@ -47,7 +48,7 @@ def _idempotent(tabel: str) -> Any:
         expires_after_seconds=BEWAARTERMIJN_SLEUTEL,
     )
     store = DynamoDBPersistenceLayer(table_name=tabel)
-    return idempotent_function(
+    return config, idempotent_function(
         data_keyword_argument="invoer", persistence_store=store, config=config
     )(_dien_in_eenmaal)
 
@@ -58,6 +59,7 @@ def dien_in(
     principal: Principal,
     verzoek: SubmitRequest,
     sleutel: str,
+    context: LambdaContext,
 ) -> SubmitResponse:
     """POST /v1/aanvragen: one aanvraag per chosen regeling, or a 409 and nothing written."""
     pseudoniem = burger(principal)
@@ -66,9 +68,12 @@ def dien_in(
         "sleutel": sleutel,
         "verzoek": verzoek.model_dump(mode="json"),
     }
+    config, idempotent = _idempotent(idempotentie_tabel)
+    # A request in progress expires with the invocation (and may then be retried).
+    config.register_lambda_context(context)
     try:
         # Only `invoer` is hashed and validated; the dependencies are passed through.
-        uitkomst = _idempotent(idempotentie_tabel)(diensten, invoer=invoer)
+        uitkomst = idempotent(diensten, invoer=invoer)
         return SubmitResponse.model_validate(uitkomst)
     except IdempotencyValidationError as error:
         raise AndereInhoud("Deze Idempotency-Key is al gebruikt voor een ander verzoek.") from error

@@ -1,0 +1,208 @@
+"""One button, through the real API on the local stack: consent, prefill, evaluate, apply,
+and the gemeente's decision (issue 3's "done")."""
+
+import itertools
+from typing import Any
+
+import httpx
+from stdnum.nl import bsn as elfproef
+
+from tests.integration.conftest import burger, gemeente
+
+ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
+# What a resident adds to the prefill: facts no source holds.
+AANVULLING = {
+    "huishouden.aanvrager.student": False,
+    "huishouden.aanvrager.studentAfgelopenDrieJaar": False,
+    "huishouden.aanvrager.geenUitzichtOpInkomensverbetering": True,
+    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 640,
+                          "nettoWoonlasten": 380},
+    "huishouden.gemeentelijkeBelastingen": 412.60,
+}  # fmt: skip
+IBAN = "NL91ABNA0417164300"
+_nummers = (str(n) for n in itertools.count(999_970_000) if elfproef.is_valid(str(n)))
+
+
+def nieuwe_bsn() -> str:
+    """A valid BSN no source knows: a resident whose facts all come from corrections."""
+    return next(_nummers)
+
+
+def toestemming(api: httpx.Client, bsn: str, bronnen: tuple[str, ...] = ALLE_BRONNEN) -> None:
+    for bron in bronnen:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
+                           headers=burger(bsn))  # fmt: skip
+        assert response.status_code == 200, response.text
+
+
+def beoordeel(api: httpx.Client, bsn: str, correcties: dict[str, Any]) -> dict[str, Any]:
+    response = api.post("/beoordelingen", json={"correcties": correcties}, headers=burger(bsn))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def dien_in(api: httpx.Client, bsn: str, body: dict[str, Any], sleutel: str) -> httpx.Response:
+    headers = {**burger(bsn), "Idempotency-Key": sleutel}
+    return api.post("/aanvragen", json=body, headers=headers)
+
+
+def resultaat(beoordeling: dict[str, Any], regeling: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in beoordeling["resultaten"] if r["regeling"] == regeling)
+    return found
+
+
+def test_from_consent_to_granted_applications(api: httpx.Client) -> None:
+    bsn = "999993653"  # the single low-income resident of Utrecht
+    toestemming(api, bsn)
+
+    # The prefill comes from the four sources, with provenance per fact
+    gegevens = api.get("/gegevens", headers=burger(bsn)).json()
+    assert gegevens["huishouden"]["gemeentecode"] == "0344"
+    assert gegevens["herkomst"]["huishouden.aanvrager.vermogen"]["bron"] == "belastingdienst"
+    assert gegevens["ontbrekendeBronnen"] == {}
+
+    beoordeling = beoordeel(api, bsn, AANVULLING)
+    assert resultaat(beoordeling, "individuele-inkomenstoeslag-utrecht")["recht"] is True
+    assert resultaat(beoordeling, "zorgtoeslag")["bedragPerMaand"] == "129.00"
+    herkomst = beoordeling["herkomst"]
+    assert herkomst["huishouden.gemeentelijkeBelastingen"]["soort"] == "eigen-verklaring"
+
+    aanvragen = dien_in(api, bsn, {
+        "beoordeling": beoordeling["id"],
+        "regelingen": ["kwijtschelding-gemeentelijke-belastingen",
+                       "individuele-inkomenstoeslag-utrecht", "zorgtoeslag"],
+        "iban": IBAN,
+    }, "scenario-999993653")  # fmt: skip
+    assert aanvragen.status_code == 201, aanvragen.text
+    status = {a["regeling"]: a for a in aanvragen.json()["aanvragen"]}
+    # Kwijtschelding at the statutory norm, firm data: granted on the spot, with a beschikking
+    kwijtschelding = status["kwijtschelding-gemeentelijke-belastingen"]
+    assert kwijtschelding["status"] == "toegekend"
+    assert "bezwaar" in kwijtschelding["beschikking"]["tekst"]
+    assert "€ 412,60" in kwijtschelding["beschikking"]["tekst"]
+    # The inkomenstoeslag rests on unpublished amounts: the gemeente decides
+    iit = status["individuele-inkomenstoeslag-utrecht"]
+    assert iit["status"] == "in-behandeling"
+    # Zorgtoeslag is the Dienst Toeslagen's: forwarded with the prefilled values
+    assert status["zorgtoeslag"]["status"] == "doorgestuurd"
+    assert status["zorgtoeslag"]["doorsturenNaar"].startswith("https://")
+
+    # The gemeente sees it in its queue and grants it
+    wachtrij = api.get("/aanvragen", params={"status": "in-behandeling"},
+                       headers=gemeente("0344")).json()  # fmt: skip
+    assert iit["id"] in {a["id"] for a in wachtrij["aanvragen"]}
+    besluit = api.post(
+        f"/aanvragen/{iit['id']}/besluiten",
+        headers=gemeente("0344"),
+        json={"besluit": "toekennen", "motivering": "Voldoet aan de regels."},
+    )
+    assert besluit.status_code == 200, besluit.text
+    assert besluit.json()["status"] == "toegekend"
+
+    # And the resident sees the status and the beschikking
+    eigen = api.get(f"/aanvragen/{iit['id']}", headers=burger(bsn)).json()
+    assert eigen["status"] == "toegekend"
+    assert "€ 276,00" in eigen["beschikking"]["tekst"]
+
+
+def test_a_repeat_with_the_same_key_returns_the_same_response(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0214"})
+    body = {"beoordeling": beoordeling["id"], "regelingen": ["zorgtoeslag"]}
+    first = dien_in(api, bsn, body, "herhaal-1234")
+    again = dien_in(api, bsn, body, "herhaal-1234")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+
+
+def test_the_same_key_with_another_body_is_422(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, AANVULLING)
+    dien_in(
+        api, bsn, {"beoordeling": beoordeling["id"], "regelingen": ["zorgtoeslag"]}, "k-12345678"
+    )
+    other = dien_in(api, bsn, {"beoordeling": beoordeling["id"],
+                               "regelingen": ["huurtoeslag"]}, "k-12345678")  # fmt: skip
+    assert other.status_code == 422
+    assert other.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_regeling_in_its_period_is_409_and_nothing_is_written(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, AANVULLING)
+    body = {"beoordeling": beoordeling["id"], "regelingen": ["zorgtoeslag"]}
+    assert dien_in(api, bsn, body, "periode-001").status_code == 201
+    both = {"beoordeling": beoordeling["id"], "regelingen": ["huurtoeslag", "zorgtoeslag"]}
+    conflict = dien_in(api, bsn, both, "periode-002")
+    assert conflict.status_code == 409
+    assert conflict.json()["regelingen"] == ["zorgtoeslag"]
+    eigen = api.get("/aanvragen", headers=burger(bsn)).json()["aanvragen"]
+    assert [a["regeling"] for a in eigen] == ["zorgtoeslag"]  # no huurtoeslag written
+
+
+def test_a_gemeente_payment_needs_a_valid_iban(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0344"})
+    body = {"beoordeling": beoordeling["id"], "regelingen": ["individuele-inkomenstoeslag-utrecht"],
+            "iban": "NL00BANK0123456789"}  # fmt: skip
+    response = dien_in(api, bsn, body, "iban-12345")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"] == [{"name": "body.iban", "reason": "geen geldig IBAN"}]
+
+
+def test_anyone_may_apply_also_when_the_check_says_no(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()  # lives in Buren: the Utrecht regeling says no, the gemeente decides
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0214"})
+    assert resultaat(beoordeling, "individuele-inkomenstoeslag-utrecht")["recht"] is False
+    body = {"beoordeling": beoordeling["id"],
+            "regelingen": ["individuele-inkomenstoeslag-utrecht"], "iban": IBAN}  # fmt: skip
+    response = dien_in(api, bsn, body, "awb-12345")
+    assert response.status_code == 201
+    assert response.json()["aanvragen"][0]["status"] == "in-behandeling"
+
+
+def test_a_resident_withdraws_an_application_in_behandeling(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0344"})
+    body = {"beoordeling": beoordeling["id"],
+            "regelingen": ["individuele-inkomenstoeslag-utrecht"], "iban": IBAN}  # fmt: skip
+    (aanvraag,) = dien_in(api, bsn, body, "intrek-123").json()["aanvragen"]
+    ingetrokken = api.post(f"/aanvragen/{aanvraag['id']}/intrekking", headers=burger(bsn))
+    assert ingetrokken.json()["status"] == "ingetrokken"
+    again = api.post(f"/aanvragen/{aanvraag['id']}/intrekking", headers=burger(bsn))
+    assert again.status_code == 409
+
+
+def test_anonymous_evaluation_stores_nothing(api: httpx.Client) -> None:
+    response = api.post("/beoordelingen", json={"peildatum": "2026-03-01", "huishouden": {
+        "aanvrager": {"geboortedatum": "1990-05-01", "zorgverzekerd": True,
+                      "toetsingsinkomen": 20000, "vermogen": 0}}})  # fmt: skip
+    assert response.status_code == 200
+    assert response.json()["id"] is None
+    assert resultaat(response.json(), "zorgtoeslag")["bedragPerMaand"] == "129.00"
+
+
+def test_revoking_consent_deletes_cached_data_and_stops_the_prefill(api: httpx.Client) -> None:
+    bsn = "999996666"
+    toestemming(api, bsn, ("brp",))
+    api.get("/gegevens", headers=burger(bsn))
+    assert "brp" in api.get("/inzage", headers=burger(bsn)).json()["gegevens"]
+    ingetrokken = api.delete("/toestemmingen/brp", headers=burger(bsn))
+    assert ingetrokken.json()["doelen"] == []
+    assert ingetrokken.json()["versie"] == 2  # the ledger keeps the earlier version
+    assert "brp" not in api.get("/inzage", headers=burger(bsn)).json()["gegevens"]
+    geweigerd = api.get("/gegevens", headers=burger(bsn))
+    assert geweigerd.status_code == 403
+    assert "brp" in geweigerd.json()["detail"]
+
+
+def test_inzage_shows_who_read_my_data_and_why(api: httpx.Client) -> None:
+    bsn = "999996678"
+    toestemming(api, bsn, ("brp", "belastingdienst"))
+    api.get("/gegevens", headers=burger(bsn))
+    verwerkingen = api.get("/inzage", headers=burger(bsn)).json()["verwerkingen"]
+    prefill = next(v for v in verwerkingen if v["verwerking"] == "vooraf-invullen")
+    assert prefill["actor"] == "burger"
+    assert prefill["bronnen"] == ["belastingdienst", "brp"]
+    assert bsn not in str(verwerkingen)
