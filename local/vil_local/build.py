@@ -33,6 +33,9 @@ TARGET_PLATFORM = (
     "--only-binary=:all:",
 )  # fmt: skip
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+STDNUM_DATA = {"iban.dat"}
+STDNUM_PACKAGES = {"nl", "iso7064"}
+TZDATA_ZONES = {"Europe/Amsterdam", "UTC", "Etc/UTC"}
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -69,6 +72,22 @@ def vil_layer(source: Path, target: Path) -> None:
         check=True,
     )  # fmt: skip
     shutil.copytree(source / "vil", python / "vil", ignore=SKIP)
+    # python-stdnum ships every country and standard (MAC vendors, ISBN ranges, ...). VIL checks
+    # BSNs and IBANs: keep stdnum.nl, the mod 97 check and iban.dat. An IBAN of another country
+    # is then checked by length and checksum without its country's extra BBAN rule.
+    stdnum = python / "stdnum"
+    for data in stdnum.glob("*.dat"):
+        if data.name not in STDNUM_DATA:
+            data.unlink()
+    for package in stdnum.iterdir():
+        if package.is_dir() and package.name not in STDNUM_PACKAGES:
+            shutil.rmtree(package)
+    # tzdata: VIL's clock is Europe/Amsterdam (and UTC); the other zones are dead weight.
+    zoneinfo = python / "tzdata" / "zoneinfo"
+    for zone in zoneinfo.rglob("*"):
+        name = zone.relative_to(zoneinfo).as_posix()
+        if zone.is_file() and zone.name != "__init__.py" and name not in TZDATA_ZONES:
+            zone.unlink()
 
 
 def rules_layer(source: Path, target: Path) -> None:
