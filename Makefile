@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --group dev --editable .
 	touch $(STAMP)
 
-## run: set up, then evaluate the demo households (the local stack arrives with the loket API)
+## run: set up, then start the local stack (API, moto, fake government) on port 3000
 run: $(STAMP)
-	$(BIN)/vil demo
+	$(BIN)/vil local
 
 ## test: set up, then every check CI runs
 test: lint typecheck cfn-lint pytest

@@ -3,6 +3,7 @@
 import argparse
 import re
 import sys
+import threading
 from collections.abc import Sequence
 
 from stdnum.nl import bsn
@@ -22,6 +23,37 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Start everything on loopback; print `ready` and the URL when requests are accepted."""
+    from vil_local.lokaal import LokaleStack
+    from vil_local.overheid import PERSONEN
+
+    with LokaleStack(args.port) as stack:
+        print(f"ready {stack.url}/v1", flush=True)
+        print(f"\nOpenAPI: {stack.url}/v1/openapi.json   Swagger UI: {stack.url}/v1/docs")
+        print("\nTestpersonen (BSN, situatie):")
+        for nummer, persoon in PERSONEN.items():
+            print(f"  {nummer}  {persoon.situatie}")
+        print(REQUESTS.replace("URL", stack.url), flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("gestopt")
+    return 0
+
+
+REQUESTS = """
+Probeer (in een andere terminal):
+  TOKEN=$(.venv/bin/vil local token --bsn 999993653)
+  curl -s -X PUT URL/v1/toestemmingen/brp -H "Authorization: Bearer $TOKEN" \\
+       -H 'Content-Type: application/json' -d '{"doelen": ["aanvragen"]}'
+  curl -s URL/v1/gegevens -H "Authorization: Bearer $TOKEN"
+  curl -s -X POST URL/v1/beoordelingen -H "Authorization: Bearer $TOKEN" \\
+       -H 'Content-Type: application/json' -d '{}'
+  .venv/bin/vil demo --url URL      # het hele verhaal in één keer
+"""
+
+
 def _bsn(value: str) -> str:
     if not bsn.is_valid(value):
         raise argparse.ArgumentTypeError("geen geldig BSN (elfproef)")
@@ -36,7 +68,9 @@ def _gemeentecode(value: str) -> str:
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vil local", description=__doc__)
-    commands = root.add_subparsers(required=True, metavar="COMMAND")
+    root.add_argument("--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000)")
+    root.set_defaults(run=serve)
+    commands = root.add_subparsers(required=False, metavar="COMMAND")
 
     command = commands.add_parser("token", help="a token signed by the local dev issuer")
     wie = command.add_mutually_exclusive_group(required=True)

@@ -107,7 +107,7 @@ def test_rules_check_and_test_pass(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_prints_a_table_per_household(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", str(ROOT / "docs" / "voorbeelden")]) == 0
+    assert main(["voorbeelden", str(ROOT / "docs" / "voorbeelden")]) == 0
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("1-alleenstaande-utrecht (peildatum 1 juni 2026)")
     header, *rows = lines[start + 1 : start + 8]

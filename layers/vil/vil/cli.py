@@ -91,7 +91,7 @@ def rules_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo(args: argparse.Namespace) -> int:
+def voorbeelden(args: argparse.Namespace) -> int:
     """Evaluate the example households and print, per household, a table a person can read."""
     catalogus = load()
     for path in sorted(Path(args.directory).glob("*.json")):
@@ -129,6 +129,18 @@ def summary(result: Resultaat) -> tuple[str, str, str]:
     return recht, bedrag, reden
 
 
+def demo(args: argparse.Namespace) -> int:
+    from vil_local.demo import run
+
+    return run(args.url)
+
+
+def local(args: argparse.Namespace) -> int:
+    from vil_local.cli import main as local_main
+
+    return local_main(args.argv)
+
+
 def bench(args: argparse.Namespace) -> int:
     from vil.bench import run
 
@@ -160,13 +172,24 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--n", type=int, default=10_000, help="number of households")
     command.set_defaults(run=bench)
 
-    command = commands.add_parser("demo", help="evaluate the example households as a table")
+    command = commands.add_parser("voorbeelden", help="evaluate the example households")
     command.add_argument("directory", nargs="?", default="docs/voorbeelden")
+    command.set_defaults(run=voorbeelden)
+
+    command = commands.add_parser("demo", help="the one-button story against `vil local`")
+    command.add_argument("--url", default="http://127.0.0.1:3000", help="the local stack")
     command.set_defaults(run=demo)
+
+    commands.add_parser("local", help="the local stack and dev tokens (`vil local --help`)")
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["local"]:  # its options are the local stack's own (`vil local --help`)
+        from vil_local.cli import main as local_main
+
+        return local_main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
