@@ -1,0 +1,64 @@
+"""The one Lambda REQUEST authorizer: every route, every caller (STANDARDS.md 3b).
+
+It has no identity source and no result caching (LIBRARY-NOTES.md: API Gateway): without an
+Authorization header the caller is anonymous, and the route decides what anonymous may do; a
+header that is not a valid token is always 401, never anonymous. Allowed requests carry the
+`Principal` as the authorizer context.
+"""
+
+import re
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from vil.adapters.sleutels import KmsSleutels
+from vil.fouten import NietGeauthenticeerd
+from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+from vil.settings import AuthorizerSettings
+
+logger = Logger(service="vil")
+
+# Characters Powertools refuses in a policy path (a ':' or '%' in a path parameter) become '*'.
+# Without result caching a policy serves this one request, so the wildcard widens nothing.
+_NOT_IN_POLICY = re.compile(r"[^/.a-zA-Z0-9_-]")
+
+
+@cache
+def tokencontrole() -> Tokencontrole:
+    """Built on the first request and kept while warm, with its JWKS cache and KMS client."""
+    settings = AuthorizerSettings.from_environ()
+    return Tokencontrole(
+        burger=Uitgever(settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)),
+        m2m=Uitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
+        sleutels=KmsSleutels.from_settings(settings),
+        bsn_claim=settings.bsn_claim,
+    )
+
+
+# Not `@event_source`: its middleware would log every 401 as an ERROR with a traceback.
+@logger.inject_lambda_context(log_event=False)  # the event carries the token: never log it
+def lambda_handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = APIGatewayAuthorizerRequestEvent(raw)
+    try:
+        principal = tokencontrole().principal(event.headers.get("Authorization"))
+    except NietGeauthenticeerd as fout:
+        logger.info("Token geweigerd", reden=fout.detail)
+        # API Gateway answers 401 only to exactly this error message.
+        raise Exception("Unauthorized") from None
+    # The invoked method ARN, path taken whole: Powertools' parser stops at a ':' in the path.
+    _, _, method, path = event.method_arn.split("/", 3)
+    response = APIGatewayAuthorizerResponse.from_route_arn(
+        event.method_arn,
+        principal_id=":".join(
+            filter(None, [principal.soort, principal.pseudoniem, principal.gemeentecode])
+        ),
+        context=principal.to_context(),
+    )
+    response.allow_route(method, _NOT_IN_POLICY.sub("*", path))
+    return response.asdict()

@@ -1,0 +1,212 @@
+"""The authorizer, called as API Gateway would: anonymous, citizens, gemeenten, and every 401."""
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import HttpUrl
+
+from functions.authorizer import app
+from functions.authorizer.app import tokencontrole
+from tests.api import Context
+from tests.kms import moto_sleutels
+from vil.adapters.sleutels import KmsSleutels
+from vil.models.identiteit import Principal, Soort
+from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+from vil_local.tokens import InProcessJwks
+
+BSN = "999993653"
+OIDC = "https://digid-broker.test"
+M2M = "https://auth.gemeenten.test"
+AUDIENCE = "vil-api"
+KID = "test-key"
+METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abcdef123/api/GET/v1/aanvragen/01J"
+
+TRUSTED = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+JWKS = {
+    "keys": [{**jwt.algorithms.RSAAlgorithm.to_jwk(TRUSTED.public_key(), as_dict=True), "kid": KID}]
+}
+
+
+def vertrouw(keys: jwt.PyJWKClient, sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the handler validate with these keys and these KMS keys."""
+    controle = Tokencontrole(
+        Uitgever(OIDC, AUDIENCE, keys), Uitgever(M2M, AUDIENCE, keys), sleutels
+    )
+    monkeypatch.setattr(app, "tokencontrole", lambda: controle)
+
+
+@pytest.fixture(autouse=True)
+def sleutels(monkeypatch: pytest.MonkeyPatch) -> Iterator[KmsSleutels]:
+    """The real handler and validator, with moto KMS and the test JWKS in-process."""
+    with moto_sleutels() as sleutels:
+        vertrouw(InProcessJwks(JWKS), sleutels, monkeypatch)
+        yield sleutels
+
+
+def token(iss: str = OIDC, key: Any = TRUSTED, algorithm: str = "RS256", **claims: Any) -> str:
+    """A token valid for an hour; a claim given as None is left out."""
+    now = datetime.now(UTC)
+    standaard: dict[str, Any] = {
+        "iss": iss,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+    }
+    if iss == OIDC:
+        standaard |= {"acr": "http://eidas.europa.eu/LoA/substantial", "bsn": BSN}
+    else:
+        standaard |= {"gemeentecode": "0344", "rol": "gemeente"}
+    payload = {k: v for k, v in (standaard | claims).items() if v is not None}
+    return jwt.encode(payload, key, algorithm=algorithm, headers={"kid": KID})
+
+
+def authorize(authorization: str | None, method_arn: str = METHOD_ARN) -> dict[str, Any]:
+    headers = {"Host": "api.vil.test"} | ({"Authorization": authorization} if authorization else {})
+    event = {
+        "type": "REQUEST",
+        "methodArn": method_arn,
+        "resource": "/v1/aanvragen/{id}",
+        "path": "/v1/aanvragen/01J",
+        "httpMethod": "GET",
+        "headers": headers,
+        "queryStringParameters": {},
+        "pathParameters": {"id": "01J"},
+        "stageVariables": {},
+        "requestContext": {"stage": "api", "requestId": "test-request"},
+    }
+    response: dict[str, Any] = app.lambda_handler(event, Context())
+    return response
+
+
+def allowed(response: dict[str, Any], method_arn: str = METHOD_ARN) -> Principal:
+    """The principal of an Allow for exactly the invoked method."""
+    (statement,) = response["policyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Resource"] == [method_arn]
+    return Principal.from_context(response["context"])
+
+
+def test_no_authorization_header_is_anonymous() -> None:
+    assert allowed(authorize(None)) == Principal()
+
+
+def test_a_citizen_is_known_by_pseudonym_and_encrypted_bsn(sleutels: KmsSleutels) -> None:
+    response = authorize(f"Bearer {token()}")
+
+    principal = allowed(response)
+    assert principal.soort == Soort.burger
+    assert principal.pseudoniem == sleutels.pseudoniem(BSN)
+    assert principal.bsn_versleuteld is not None
+    assert sleutels.ontsleutel(principal.bsn_versleuteld) == BSN
+    assert BSN not in json.dumps(response)
+
+
+def test_a_sector_coded_bsn_is_the_same_citizen(sleutels: KmsSleutels) -> None:
+    principal = allowed(authorize(f"Bearer {token(bsn=f's00000000:{BSN}')}"))
+    assert principal.pseudoniem == sleutels.pseudoniem(BSN)
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "beheerder"])
+def test_a_gemeente_or_beheerder_is_known_by_gemeentecode(rol: str) -> None:
+    principal = allowed(authorize(f"Bearer {token(M2M, rol=rol)}"))
+    assert principal == Principal(soort=Soort(rol), gemeentecode="0344")
+
+
+def test_an_odd_character_in_the_path_widens_only_that_part_of_the_policy() -> None:
+    arn = METHOD_ARN.replace("01J", "a:b%20c")
+    (statement,) = authorize(None, arn)["policyDocument"]["Statement"]
+    assert statement["Resource"] == [arn.replace("a:b%20c", "a*b*20c")]
+
+
+def _verlopen() -> str:
+    now = datetime.now(UTC)
+    return token(iat=now - timedelta(hours=2), exp=now - timedelta(hours=1))
+
+
+INVALID = {
+    "expired": _verlopen,
+    "not yet valid": lambda: token(nbf=datetime.now(UTC) + timedelta(hours=1)),
+    "issued in the future": lambda: token(iat=datetime.now(UTC) + timedelta(hours=1)),
+    "wrong issuer": lambda: token(iss="https://elders.test"),
+    "wrong audience": lambda: token(aud="een-ander"),
+    "no expiry": lambda: token(exp=None),
+    "HS256": lambda: token(key="een-gedeeld-geheim-van-32-tekens!", algorithm="HS256"),
+    "alg none": lambda: token(key=None, algorithm="none"),
+    "signed by another key": lambda: token(key=OTHER),
+    "acr low": lambda: token(acr="http://eidas.europa.eu/LoA/low"),
+    "acr unknown": lambda: token(acr="urn:iets"),
+    "no acr": lambda: token(acr=None),
+    "no BSN claim": lambda: token(bsn=None),
+    "BSN failing the elfproef": lambda: token(bsn="999993654"),
+    "BSN as a number": lambda: token(bsn=999993653),
+    "BSN of another sector": lambda: token(bsn=f"s00000099:{BSN}"),
+    "gemeentecode of 3 digits": lambda: token(M2M, gemeentecode="344"),
+    "gemeentecode as a number": lambda: token(M2M, gemeentecode=344),
+    "unknown rol": lambda: token(M2M, rol="admin"),
+    "no rol": lambda: token(M2M, rol=None),
+}
+HEADERS = {
+    "Basic scheme": "Basic dXNlcjpwYXNz",
+    "Bearer alone": "Bearer",
+    "Bearer and spaces": "Bearer   ",
+    "garbage token": "Bearer not.a.jwt",
+    "garbage header": "garbage",
+}
+
+
+@pytest.mark.parametrize("maak", INVALID.values(), ids=INVALID.keys())
+def test_an_invalid_token_is_401(maak: Any) -> None:
+    with pytest.raises(Exception, match=r"^Unauthorized$") as raised:
+        authorize(f"Bearer {maak()}")
+    assert raised.type is Exception
+
+
+@pytest.mark.parametrize("header", HEADERS.values(), ids=HEADERS.keys())
+def test_a_malformed_authorization_header_is_401(header: str) -> None:
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(header)
+
+
+def test_a_rejection_logs_why_but_not_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    ongeldig = token(bsn="999993654")
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(f"Bearer {ongeldig}")
+    (record,) = [r for r in caplog.records if r.name == "vil"]
+    assert record.reden == "Het token bevat geen geldig BSN."
+    assert ongeldig not in str(vars(record))
+    assert "999993654" not in str(vars(record))
+
+
+def test_an_unreachable_jwks_is_a_server_error_not_a_401(
+    monkeypatch: pytest.MonkeyPatch, sleutels: KmsSleutels
+) -> None:
+    vertrouw(jwks(HttpUrl("http://127.0.0.1:9/jwks.json")), sleutels, monkeypatch)  # port 9: none
+    with pytest.raises(jwt.PyJWKClientConnectionError):
+        authorize(f"Bearer {token()}")
+
+
+def test_settings_are_read_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    environment = {
+        "OIDC_ISSUER": OIDC,
+        "OIDC_AUDIENCE": AUDIENCE,
+        "OIDC_JWKS_URL": "https://digid-broker.test/jwks",
+        "M2M_ISSUER": M2M,
+        "M2M_AUDIENCE": AUDIENCE,
+        "M2M_JWKS_URL": "https://auth.gemeenten.test/jwks",
+        "PSEUDONIEM_SLEUTEL": "alias/pseudoniem",
+        "GEGEVENS_SLEUTEL": "alias/gegevens",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    tokencontrole.cache_clear()  # the real factory, imported before the fixture replaced it
+    controle = tokencontrole()
+    assert (controle.burger.issuer, controle.m2m.issuer) == (OIDC, M2M)
+    assert controle.burger.sleutels.uri == "https://digid-broker.test/jwks"
+    assert tokencontrole() is controle
+    tokencontrole.cache_clear()
