@@ -81,4 +81,19 @@ def openapi() -> Response[str]:
     return Response(status_code=200, content_type="application/json", body=document)
 
 
+SWAGGER_UI = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>VIL — API</title>
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+</head><body><div id="swagger-ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui"});</script>
+</body></html>"""
+
+
+@app.get("/v1/docs", include_in_schema=False)
+def docs() -> Response[str]:
+    """Swagger UI over /v1/openapi.json (its inline script gets its own CSP in vil.api)."""
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=SWAGGER_UI)
+
+
 lambda_handler = handler(app)

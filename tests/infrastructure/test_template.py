@@ -76,14 +76,23 @@ def mentions(value: Any, logical_id: str) -> bool:
     return re.search(rf"\b{logical_id}\b", json.dumps(value)) is not None
 
 
-def template_routes() -> set[tuple[str, str, str]]:
-    """(function, METHOD, path) of every Api event."""
+def template_routes(any_method: bool = False) -> set[tuple[str, str, str]]:
+    """(function, METHOD, path) of every Api event; the catch-all ANY events only if asked."""
     return {
         (name, event["Properties"]["Method"].upper(), event["Properties"]["Path"])
         for name, properties in functions().items()
         for event in properties.get("Events", {}).values()
-        if event["Type"] == "Api"
+        if event["Type"] == "Api" and (any_method or event["Properties"]["Method"] != "any")
     }
+
+
+def test_every_path_sends_other_methods_to_its_function_for_a_405() -> None:
+    """API Gateway answers an undefined method itself (403, no Allow); with an ANY method on
+    every path the function's resolver answers 405 with Allow instead (NL API Design Rules)."""
+    routes = template_routes(any_method=True)
+    explicit = {(fn, path) for fn, method, path in routes if method != "ANY"}
+    catch_all = {(fn, path) for fn, method, path in routes if method == "ANY"}
+    assert catch_all == explicit
 
 
 def code_routes(function: str) -> set[tuple[str, str]]:
@@ -149,7 +158,9 @@ def test_every_route_is_an_openapi_operation_and_the_reverse() -> None:
         for method in item
         if method in {"get", "put", "post", "delete", "patch", "head", "options"}
     }
-    assert {(method, path) for _, method, path in template_routes()} == operations
+    # The Swagger UI page is a route but not an operation of the API it documents.
+    pages = {("GET", "/v1/docs")}
+    assert {(method, path) for _, method, path in template_routes()} - pages == operations
 
 
 def test_routes_are_under_v1_on_a_stage_that_is_not_v1() -> None:
