@@ -76,7 +76,7 @@ class Router:
             return gateway_response(404, "Niet gevonden", "Deze URL bestaat niet.")
         route, match = chosen
         event = self._event(route, method, path, match.groupdict(), query, headers, body)
-        context = self._authorize(route, event)
+        context = self._authorize(event)
         if isinstance(context, tuple):
             return context
         event["requestContext"]["authorizer"] = context
@@ -89,8 +89,10 @@ class Router:
             merged[name] = ", ".join(values)
         return response["statusCode"], merged, (response.get("body") or "").encode()
 
-    def _authorize(self, route: Route, event: dict[str, Any]) -> dict[str, Any] | Reply:
-        arn = f"arn:aws:execute-api:{aws.REGION}:000000000000:local/api/{route.method}{route.path}"
+    def _authorize(self, event: dict[str, Any]) -> dict[str, Any] | Reply:
+        # API Gateway names the invoked method and path (not the route's ANY or template).
+        invoked = f"{event['httpMethod']}{event['path']}"
+        arn = f"arn:aws:execute-api:{aws.REGION}:000000000000:local/api/{invoked}"
         request = {
             "type": "REQUEST",
             "methodArn": arn,
@@ -100,8 +102,10 @@ class Router:
         }  # fmt: skip
         try:
             policy = self.authorizer(request, Context("AuthorizerFunction"))
-        except Exception:  # the authorizer raises "Unauthorized" for any invalid token
-            return gateway_response(401, "Niet geauthenticeerd", "Het token is ongeldig.")
+        except Exception as error:  # API Gateway: exactly "Unauthorized" is 401, the rest 500
+            if str(error) == "Unauthorized":
+                return gateway_response(401, "Niet geauthenticeerd", "Het token is ongeldig.")
+            return gateway_response(500, "Interne fout", "De autorisatie faalde.")
         statements = policy["policyDocument"]["Statement"]
         if any(s["Effect"] != "Allow" for s in statements):
             return gateway_response(403, "Geen toegang", "Dit token geeft hier geen toegang.")
