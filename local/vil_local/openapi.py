@@ -34,6 +34,7 @@ PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}
 COMMON = {
     "400": "Ongeldige invoer: elke fout staat in invalidParams.",
     "413": "Het verzoek is groter dan 256 KB.",
+    "415": "Alleen application/json wordt aangenomen.",
     "500": "Interne fout.",
 }
 

@@ -14,7 +14,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil import fouten
@@ -76,6 +79,14 @@ def resolver() -> APIGatewayRestResolver:
         ]
         detail = f"De invoer bevat {len(params)} fout" + ("" if len(params) == 1 else "en") + "."
         return problem(HTTPStatus.BAD_REQUEST, "Ongeldige invoer", detail, invalidParams=params)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported(error: RequestUnsupportedContentType) -> Response[str]:
+        return problem(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "Niet ondersteund mediatype",
+            "Stuur de gegevens als JSON (Content-Type: application/json).",
+        )
 
     @app.exception_handler(fouten.VilFout)
     def domain(error: fouten.VilFout) -> Response[str]:
