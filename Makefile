@@ -35,6 +35,7 @@ pytest: $(STAMP)
 ## bench: speed and memory of the rules engine (figures go in the README)
 bench: $(STAMP)
 	$(BIN)/vil bench
+	$(BIN)/vil local bench
 
 ## generate: regenerate what is generated from the code (tests fail when these drift)
 generate: $(STAMP)

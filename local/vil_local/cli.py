@@ -54,6 +54,12 @@ Probeer (in een andere terminal):
 """
 
 
+def bench(args: argparse.Namespace) -> int:
+    from vil_local.bench import main
+
+    return main()
+
+
 def _bsn(value: str) -> str:
     if not bsn.is_valid(value):
         raise argparse.ArgumentTypeError("geen geldig BSN (elfproef)")
@@ -78,6 +84,9 @@ def parser() -> argparse.ArgumentParser:
     wie.add_argument("--gemeente", type=_gemeentecode, metavar="CODE", help="a gemeente's system")
     command.add_argument("--rol", choices=["gemeente", "beheerder"], help="with --gemeente")
     command.set_defaults(run=token)
+
+    command = commands.add_parser("bench", help="import times, latency and throughput locally")
+    command.set_defaults(run=bench)
     return root
 
 

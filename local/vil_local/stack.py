@@ -64,6 +64,10 @@ class Router:
     def __init__(self) -> None:
         self.routes = routes()
         self.authorizer = handler("authorizer")
+        # Lambda runs one request at a time per environment; here every function shares one
+        # process (a resolver keeps the current event on its module's `app`, boto3 resources
+        # are not thread-safe), so the router runs one invocation at a time.
+        self.lock = threading.Lock()
 
     def __call__(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
@@ -81,7 +85,8 @@ class Router:
             return context
         event["requestContext"]["authorizer"] = context
         try:
-            response = handler(route)(event, Context(route.function))
+            with self.lock:
+                response = handler(route)(event, Context(route.function))
         except Exception:  # API Gateway answers 502 when the function itself fails
             return gateway_response(502, "Interne fout", "De functie gaf geen antwoord.")
         merged = dict(response.get("headers") or {})
@@ -101,7 +106,8 @@ class Router:
                                      "pathParameters", "requestContext")},
         }  # fmt: skip
         try:
-            policy = self.authorizer(request, Context("AuthorizerFunction"))
+            with self.lock:
+                policy = self.authorizer(request, Context("AuthorizerFunction"))
         except Exception as error:  # API Gateway: exactly "Unauthorized" is 401, the rest 500
             if str(error) == "Unauthorized":
                 return gateway_response(401, "Niet geauthenticeerd", "Het token is ongeldig.")

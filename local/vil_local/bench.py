@@ -1,0 +1,123 @@
+"""`vil local bench`: handler import times, and latency and throughput through the local stack.
+
+Loopback only, bounded by a request count. The local stack runs the real handlers, authorizer,
+moto and the fake government in one process, so these figures measure VIL's own code paths
+end to end on this machine — not API Gateway or DynamoDB latency on AWS.
+"""
+
+import itertools
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+from stdnum.nl import bsn as elfproef
+
+from vil_local import tokens
+from vil_local.demo import AANVULLING, IBAN
+from vil_local.lokaal import LokaleStack
+from vil_local.template import ROOT
+
+IMPORT = "import time; t = time.perf_counter(); import functions.{}.app; print((time.perf_counter() - t) * 1000)"  # noqa: E501
+HUISHOUDEN = {
+    "peildatum": "2026-06-01",
+    "huishouden": {
+        "gemeentecode": "0344",
+        "aanvrager": {"geboortedatum": "1980-01-01", "zorgverzekerd": True,
+                      "toetsingsinkomen": 21000, "vermogen": 1000},
+    },
+}  # fmt: skip
+
+
+def import_ms(folder: str, runs: int = 3) -> float:
+    """The median import time of a function's handler module, each in a fresh interpreter."""
+    timings = [
+        float(
+            subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+                [sys.executable, "-c", IMPORT.format(folder)],
+                check=True, capture_output=True, text=True, cwd=ROOT,
+            ).stdout.strip().splitlines()[-1]
+        )
+        for _ in range(runs)
+    ]  # fmt: skip
+    return statistics.median(timings)
+
+
+def measure(call: Callable[[], None], requests: int, workers: int) -> dict[str, float]:
+    """p50/p99 latency in ms and requests per second over `requests` calls."""
+    latencies: list[float] = []
+
+    def one(_: int) -> None:
+        start = time.perf_counter()
+        call()
+        latencies.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "p50Ms": round(statistics.median(latencies), 1),
+        "p99Ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+        "requestsPerSecond": round(requests / elapsed, 1),
+    }
+
+
+def run(requests: int = 200, workers: int = 4) -> dict[str, Any]:
+    folders = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
+    imports = {folder: round(import_ms(folder), 1) for folder in folders}
+    for folder, ms in imports.items():
+        print(f"import functions.{folder}.app: {ms} ms")
+    nummers = (str(n) for n in itertools.count(999_960_000) if elfproef.is_valid(str(n)))
+    volgende = threading.Lock()
+
+    def nieuwe_bsn() -> str:
+        with volgende:  # a generator is not thread-safe
+            return next(nummers)
+
+    with LokaleStack(port=0) as stack, httpx.Client(base_url=stack.url + "/v1", timeout=60) as api:
+
+        def anoniem() -> None:
+            api.post("/beoordelingen", json=HUISHOUDEN).raise_for_status()
+
+        def beoordelen_en_aanvragen() -> None:
+            burger = {"Authorization": f"Bearer {tokens.burger_token(nieuwe_bsn())}"}
+            beoordeling = api.post(
+                "/beoordelingen",
+                json={"correcties": {**AANVULLING, "huishouden.gemeentecode": "0344"}},
+                headers=burger,
+            ).json()
+            antwoord = api.post(
+                "/aanvragen",
+                json={"beoordeling": beoordeling["id"], "iban": IBAN,
+                      "regelingen": ["kwijtschelding-gemeentelijke-belastingen"]},
+                headers={**burger, "Idempotency-Key": str(uuid.uuid4())},
+            )  # fmt: skip
+            if antwoord.is_error:
+                raise RuntimeError(antwoord.text)
+
+        anoniem()  # warm: the first request loads the catalogue
+        anonymous = measure(anoniem, requests, workers)
+        print(f"anonymous POST /v1/beoordelingen: {anonymous}")
+        submit = measure(beoordelen_en_aanvragen, requests // 4, workers)
+        print(f"authenticated beoordeling + aanvraag: {submit}")
+    return {
+        "importMs": imports,
+        "anoniemeBeoordeling": anonymous,
+        "beoordelingEnAanvraag": submit,
+        "requests": requests,
+        "workers": workers,
+    }
+
+
+def main() -> int:
+    print(json.dumps(run()))
+    return 0
