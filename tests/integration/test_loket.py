@@ -206,3 +206,25 @@ def test_inzage_shows_who_read_my_data_and_why(api: httpx.Client) -> None:
     assert prefill["actor"] == "burger"
     assert prefill["bronnen"] == ["belastingdienst", "brp"]
     assert bsn not in str(verwerkingen)
+
+
+def test_the_partners_inzage_shows_that_their_data_was_read(api: httpx.Client) -> None:
+    toestemming(api, "999996708", ("brp", "belastingdienst"))
+    api.get("/gegevens", headers=burger("999996708"))
+    verwerkingen = api.get("/inzage", headers=burger("999996630")).json()["verwerkingen"]
+    gelezen = [v for v in verwerkingen if v["verwerking"] == "vooraf-invullen-gezinslid"]
+    assert gelezen
+    assert gelezen[0]["bronnen"] == ["belastingdienst", "brp"]
+
+
+def test_a_gemeente_reading_its_queue_is_audited_for_each_resident(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0344"})
+    body = {"beoordeling": beoordeling["id"],
+            "regelingen": ["individuele-inkomenstoeslag-utrecht"], "iban": IBAN}  # fmt: skip
+    assert dien_in(api, bsn, body, "wachtrij-123").status_code == 201
+    api.get("/aanvragen", headers=gemeente("0344"))
+    verwerkingen = api.get("/inzage", headers=burger(bsn)).json()["verwerkingen"]
+    assert {"verwerking": "inzien-aanvragen", "actor": "gemeente:0344"}.items() <= next(
+        v for v in verwerkingen if v["verwerking"] == "inzien-aanvragen"
+    ).items()

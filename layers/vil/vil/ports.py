@@ -31,6 +31,7 @@ class Prefill(Protocol):
     huishouden: dict[str, Any]  # camelCase, as `Huishouden` validates it
     herkomst: dict[str, FeitHerkomst]  # by fact path, 'huishouden.aanvrager.vermogen'
     ontbrekend: dict[Bron, str]  # sources that were not consulted or failed, with why
+    gezinsleden: list[str]  # BSNs of the partner and children whose data was asked for
 
 
 class Bronnen(Protocol):
@@ -82,7 +83,7 @@ class Opslag(Protocol):
         regeling: str | None,
         cursor: str | None,
         limiet: int,
-    ) -> tuple[list[Aanvraag], str | None]: ...
+    ) -> tuple[list[tuple[str, Aanvraag]], str | None]: ...
 
     def wijzig(
         self,

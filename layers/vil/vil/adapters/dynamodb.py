@@ -187,8 +187,9 @@ class Opslag:
         regeling: str | None,
         cursor: str | None,
         limiet: int,
-    ) -> tuple[list[Aanvraag], str | None]:
-        """A page of the gemeente's aanvragen, newest first, and the cursor to the next one."""
+    ) -> tuple[list[tuple[str, Aanvraag]], str | None]:
+        """A page of the gemeente's aanvragen with each resident's pseudonym, newest first, and
+        the cursor to the next page."""
         query: dict[str, Any] = {
             "IndexName": "GSI2",
             "KeyConditionExpression": Key("GSI2PK").eq(f"GEMEENTE#{gemeentecode}"),
@@ -207,7 +208,10 @@ class Opslag:
         response = self.tabel.query(**query)
         volgende = response.get("LastEvaluatedKey")
         return (
-            [Aanvraag.model_validate_json(str(item["data"])) for item in response["Items"]],
+            [
+                (str(item["pseudoniem"]), Aanvraag.model_validate_json(str(item["data"])))
+                for item in response["Items"]
+            ],
             _encode_cursor(volgende) if volgende else None,
         )
 

@@ -269,10 +269,12 @@ def lijst(
 ) -> ListAanvragenResponse:
     """A resident sees their own aanvragen; a gemeente those for its regelingen, paged."""
     if principal.soort is Soort.gemeente and principal.gemeentecode:
-        aanvragen, volgende = diensten.opslag.aanvragen_van_gemeente(
+        pagina, volgende = diensten.opslag.aanvragen_van_gemeente(
             principal.gemeentecode, status, regeling, cursor, limiet
         )
-        return ListAanvragenResponse(aanvragen=aanvragen, volgende=volgende)
+        for pseudoniem in dict.fromkeys(p for p, _ in pagina):  # one record per resident
+            audit.vastleggen(diensten, pseudoniem, "inzien-aanvragen", principal, "behandelen")
+        return ListAanvragenResponse(aanvragen=[a for _, a in pagina], volgende=volgende)
     eigen = diensten.opslag.aanvragen_van_burger(burger(principal))
     gefilterd = [a for a in eigen if status in (None, a.status) and regeling in (None, a.regeling)]
     return ListAanvragenResponse(aanvragen=gefilterd)
@@ -283,7 +285,7 @@ def haal(diensten: Diensten, principal: Principal, aanvraag_id: str) -> tuple[st
     found = diensten.opslag.aanvraag(aanvraag_id)
     if found is None or not _mag_zien(principal, *found):
         raise NietGevonden("Deze aanvraag bestaat niet.")
-    audit.vastleggen(diensten, found[0], "inzien-aanvraag", principal, "behandelen-aanvraag")
+    audit.vastleggen(diensten, found[0], "inzien-aanvraag", principal, "behandelen")
     return found
 
 

@@ -52,6 +52,10 @@ def vooraf_invullen(diensten: Diensten, principal: Principal, peildatum: date) -
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
     geraadpleegd = sorted(bron.value for bron in bronnen)
     audit.vastleggen(diensten, pseudoniem, "vooraf-invullen", principal, "aanvragen", geraadpleegd)
+    for nummer in gegevens.gezinsleden:  # the partner and children are data subjects too
+        lid = diensten.sleutels.pseudoniem(nummer)
+        audit.vastleggen(diensten, lid, "vooraf-invullen-gezinslid", principal, "aanvragen",
+                         geraadpleegd)  # fmt: skip
     for bron, facts in _per_bron(gegevens).items():
         diensten.opslag.bewaar_gegevens(pseudoniem, bron, facts)
     return gegevens

@@ -51,6 +51,9 @@ class PrefillResult:
     huishouden: dict[str, Any] = field(default_factory=lambda: {"aanvrager": {}})
     herkomst: dict[str, FeitHerkomst] = field(default_factory=dict)
     ontbrekend: dict[Bron, str] = field(default_factory=dict)
+    # The partner's and children's BSNs whose data was asked for: data subjects too, each
+    # audited under their own pseudonym. In memory only; never stored or returned.
+    gezinsleden: list[str] = field(default_factory=list)
 
     def put(self, feit: Feit, herkomst: FeitHerkomst) -> None:
         """Set a fact at its path ('kinderen[1].geboortedatum') and record its provenance."""
@@ -96,6 +99,7 @@ class Overheidsbronnen:
                 futures = {bron: pool.submit(call) for bron, call in calls.items()}
                 for bron, future in futures.items():
                     self._collect(prefill, bron, future.result)
+        prefill.gezinsleden = [nummer for wie, nummer in gezin.items() if wie != "aanvrager"]
         return prefill
 
     def _collect(
