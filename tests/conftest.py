@@ -1,10 +1,16 @@
-"""Fixtures shared by every test: the catalogue as loaded from rules/."""
+"""Fixtures shared by every test: the catalogue as loaded from rules/, and the local stack."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from vil.rules import Catalogus
+
+if TYPE_CHECKING:
+    from vil_local.lokaal import LokaleStack
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -13,3 +19,19 @@ RULES = ROOT / "rules"
 @pytest.fixture(scope="session")
 def catalogus() -> Catalogus:
     return Catalogus.from_directory(RULES)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator["LokaleStack"]:
+    """The local stack: moto, the fake government and the router on loopback (port 0), one for
+    the whole session, shared by tests/integration and tests/contract."""
+    from vil_local.lokaal import LokaleStack  # moto and the handlers: only when a test needs them
+
+    with LokaleStack(port=0) as lokaal:
+        yield lokaal
+
+
+@pytest.fixture
+def api(stack: "LokaleStack") -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.url + "/v1", timeout=30) as client:
+        yield client
