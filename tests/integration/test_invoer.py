@@ -1,0 +1,305 @@
+"""Bad input through the real API on the local stack: every refusal is an RFC 9457 problem with
+the right status, `API-Version` and the security headers, every schema error is listed in
+invalidParams, and nothing is stored (NL API Design Rules, STANDARDS.md 1a)."""
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.integration.conftest import burger, gemeente
+from tests.integration.hulp import (
+    aanvragen_van_gemeente,
+    assert_problem,
+    bearer,
+    bewaard,
+    burger_claims,
+    invalid_params,
+    token,
+)
+from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, nieuwe_bsn
+
+ANDERE_SLEUTEL = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+KB = 1024
+
+
+def sleutel(bsn: str) -> dict[str, str]:
+    """A resident's token with an Idempotency-Key, for POST /v1/aanvragen."""
+    return {**burger(bsn), "Idempotency-Key": f"invoer-{bsn}"}
+
+
+@dataclass(frozen=True)
+class Geval:
+    """One bad request of a resident who has a stored beoordeling (its id: `{beoordeling}`)."""
+
+    method: str
+    path: str
+    status: int
+    json: Any = None
+    content: bytes | None = None
+    headers: Callable[[str], dict[str, str]] = burger  # from the resident's BSN
+    invalid: list[str] | None = None  # exactly these invalidParams names, in any order
+    allow: str | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+GEVALLEN = {
+    # Syntax
+    "malformed JSON": Geval(
+        "POST", "/beoordelingen", 400, content=b'{"correcties": {"huishouden.woning": ',
+        extra_headers={"Content-Type": "application/json"},
+    ),
+    "malformed JSON for consent": Geval(
+        "PUT", "/toestemmingen/brp", 400, content=b"{doelen: [aanvragen]}",
+        extra_headers={"Content-Type": "application/json"},
+    ),
+    "JSON that is not an object": Geval(
+        "PUT", "/toestemmingen/brp", 400, json=["aanvragen"], invalid=["body"]
+    ),
+    # Schema: every error listed
+    "wrong types": Geval(
+        "POST", "/aanvragen", 400, json={"beoordeling": 12, "regelingen": "zorgtoeslag"},
+        headers=sleutel, invalid=["body.beoordeling", "body.regelingen"],
+    ),
+    "a list where a string is": Geval(
+        "PUT", "/toestemmingen/brp", 400, json={"doelen": "aanvragen"}, invalid=["body.doelen"]
+    ),
+    "missing required field": Geval(
+        "POST", "/aanvragen", 400, json={"regelingen": ["zorgtoeslag"]}, headers=sleutel,
+        invalid=["body.beoordeling"],
+    ),
+    "unknown fields": Geval(
+        "PUT", "/toestemmingen/brp", 400,
+        json={"doelen": ["aanvragen"], "reclame": True, "delen": "iedereen"},
+        invalid=["body.reclame", "body.delen"],
+    ),
+    "unknown field next to a wrong type": Geval(
+        "POST", "/aanvragen", 400,
+        json={"beoordeling": "{beoordeling}", "regelingen": [], "spoed": True},
+        headers=sleutel, invalid=["body.regelingen", "body.spoed"],
+    ),
+    "invalid date": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": "2026-02-30", "correcties": AANVULLING},
+        invalid=["body.peildatum"],
+    ),
+    "invalid date in a household": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"huishouden": {"aanvrager": {"geboortedatum": "1990-13-01"}}},
+        invalid=["body.huishouden.aanvrager.geboortedatum"],
+    ),
+    "invalid enum": Geval(
+        "PUT", "/toestemmingen/brp", 400, json={"doelen": ["reclame"]}, invalid=["body.doelen.0"]
+    ),
+    "an old consent text": Geval(
+        "PUT", "/toestemmingen/brp", 400, json={"doelen": ["aanvragen"], "tekstversie": "2020-01"},
+        invalid=["body.tekstversie"],
+    ),
+    # Tokens: the gateway refuses them before any function runs
+    "not a JWT": Geval("GET", "/toestemmingen", 401, headers=lambda bsn: bearer("abc.def.ghi")),
+    "not a bearer token": Geval(
+        "GET", "/toestemmingen", 401, headers=lambda bsn: {"Authorization": "Basic dmlsOnZpbA=="}
+    ),
+    "expired token": Geval(
+        "PUT", "/toestemmingen/brp", 401, json={"doelen": ["aanvragen"]},
+        headers=lambda bsn: bearer(token(burger_claims(bsn), geldig=timedelta(hours=-1))),
+    ),
+    "token signed by another key": Geval(
+        "PUT", "/toestemmingen/brp", 401, json={"doelen": ["aanvragen"]},
+        headers=lambda bsn: bearer(token(burger_claims(bsn), key=ANDERE_SLEUTEL)),
+    ),
+    "BSN failing the elfproef": Geval(
+        "POST", "/beoordelingen", 401, json={"correcties": AANVULLING},
+        headers=lambda bsn: bearer(token(burger_claims(bsn[:-1] + str((int(bsn[-1]) + 1) % 10)))),
+    ),
+    "level of assurance below substantial": Geval(
+        "PUT", "/toestemmingen/brp", 401, json={"doelen": ["aanvragen"]},
+        headers=lambda bsn: bearer(
+            token({**burger_claims(bsn), "acr": "http://eidas.europa.eu/LoA/low"})
+        ),
+    ),
+    "an invalid token on a route open to anyone": Geval(
+        "POST", "/beoordelingen", 401,
+        json={"huishouden": {"aanvrager": {"geboortedatum": "1990-05-01"}}},
+        headers=lambda bsn: bearer(token(burger_claims(bsn), key=ANDERE_SLEUTEL)),
+    ),
+    # Headers
+    "missing Idempotency-Key": Geval(
+        "POST", "/aanvragen", 400, json={"beoordeling": "{beoordeling}", "iban": IBAN,
+                                         "regelingen": ["zorgtoeslag"]},
+        invalid=["header.idempotency-key"],
+    ),
+    "too short an Idempotency-Key": Geval(
+        "POST", "/aanvragen", 400, json={"beoordeling": "{beoordeling}",
+                                         "regelingen": ["zorgtoeslag"]},
+        headers=lambda bsn: {**burger(bsn), "Idempotency-Key": "kort"},
+        invalid=["header.idempotency-key"],
+    ),
+    "a body that is not JSON": Geval(
+        "POST", "/beoordelingen", 415, content=b"correcties=niets",
+        extra_headers={"Content-Type": "text/plain"},
+    ),
+    # Size
+    "body over 256 KB": Geval(
+        "POST", "/beoordelingen", 413,
+        json={"correcties": {**AANVULLING, "huishouden.woning.notitie": "x" * (257 * KB)}},
+    ),
+    # Methods and paths
+    "wrong method on a known path": Geval("PUT", "/inzage", 405, allow="GET"),
+    "wrong method on a collection": Geval("DELETE", "/beoordelingen", 405, allow="POST"),
+    "wrong method on a path with a parameter": Geval(
+        "PATCH", "/toestemmingen/brp", 405, json={"doelen": []}, allow="DELETE, PUT"
+    ),
+    "unknown path": Geval("GET", "/bestaat-niet", 404),
+    "trailing slash": Geval("GET", "/inzage/", 404),
+    "unknown version": Geval("GET", "/../v2/inzage", 404),
+    # Corrections
+    "a correction outside the household": Geval(
+        "POST", "/beoordelingen", 400, json={"correcties": {"buiten.huishouden": 1}},
+        invalid=["body.correcties.buiten.huishouden"],
+    ),
+    "a correction of an unknown fact": Geval(
+        "POST", "/beoordelingen", 400, json={"correcties": {"huishouden.aanvrager.schoenmaat": 43}},
+        invalid=["body.correcties.huishouden.aanvrager.schoenmaat"],
+    ),
+    "a correction with an invalid date": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {**AANVULLING, "huishouden.aanvrager.geboortedatum": "2026-02-30"}},
+        invalid=["body.correcties.huishouden.aanvrager.geboortedatum"],
+    ),
+    # Applications
+    "an unknown regeling": Geval(
+        "POST", "/aanvragen", 400, json={"beoordeling": "{beoordeling}",
+                                         "regelingen": ["zorgtoeslag", "reclametoeslag"]},
+        headers=sleutel, invalid=["body.regelingen"],
+    ),
+    "an unknown beoordeling": Geval(
+        "POST", "/aanvragen", 404, json={"beoordeling": "onbekend", "regelingen": ["zorgtoeslag"]},
+        headers=sleutel,
+    ),
+}  # fmt: skip
+
+
+def _vul_in(value: Any, beoordeling: str) -> Any:
+    if value == "{beoordeling}":
+        return beoordeling
+    if isinstance(value, dict):
+        return {k: _vul_in(v, beoordeling) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("geval", GEVALLEN.values(), ids=GEVALLEN.keys())
+def test_bad_input_is_a_problem_and_nothing_is_stored(api: httpx.Client, geval: Geval) -> None:
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, AANVULLING)["id"]
+    vooraf = bewaard(api, bsn)
+    assert vooraf["beoordelingen"]
+    arguments: dict[str, Any] = {"headers": {**geval.headers(bsn), **geval.extra_headers}}
+    if geval.content is not None:
+        arguments["content"] = geval.content
+    elif geval.json is not None:
+        arguments["json"] = _vul_in(geval.json, beoordeling)
+
+    response = api.request(geval.method, geval.path, **arguments)
+
+    body = assert_problem(response, geval.status)
+    if geval.invalid is not None:
+        assert sorted(invalid_params(body)) == sorted(geval.invalid)
+    if geval.allow is not None:
+        assert response.headers["Allow"] == geval.allow
+    assert bewaard(api, bsn) == vooraf
+
+
+def test_a_correct_request_of_the_same_shape_is_stored(api: httpx.Client) -> None:
+    """The control: what the matrix refuses is stored when it is right."""
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, AANVULLING)["id"]
+
+    response = dien_in(api, bsn, {"beoordeling": beoordeling, "regelingen": ["zorgtoeslag"]},
+                       f"goed-{bsn}")  # fmt: skip
+
+    assert response.status_code == 201, response.text
+    assert [a["regeling"] for a in bewaard(api, bsn)["aanvragen"]] == ["zorgtoeslag"]
+
+
+def _cursor(api: httpx.Client, code: str) -> str:
+    """A real cursor of gemeente `code`: after its first page of one aanvraag."""
+    page = api.get("/aanvragen", params={"limiet": 1}, headers=gemeente(code)).json()
+    assert page["volgende"], page
+    cursor: str = page["volgende"]
+    return cursor
+
+
+def utrechtse_aanvraag(api: httpx.Client) -> str:
+    """A new aanvraag in Utrecht's queue."""
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0344"})
+    body = {"beoordeling": beoordeling["id"], "iban": IBAN,
+            "regelingen": ["individuele-inkomenstoeslag-utrecht"]}  # fmt: skip
+    response = dien_in(api, bsn, body, f"cursor-{bsn}")
+    assert response.status_code == 201, response.text
+    aanvraag: str = response.json()["aanvragen"][0]["id"]
+    return aanvraag
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        pytest.param("nonsens!", id="not base64"),
+        pytest.param(base64.urlsafe_b64encode(b"[]").decode(), id="base64 of JSON, not a cursor"),
+        pytest.param(
+            base64.urlsafe_b64encode(json.dumps({"pagina": 2}).encode()).decode(),
+            id="base64 of another object",
+        ),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_an_invalid_cursor_is_400(api: httpx.Client, cursor: str) -> None:
+    vooraf = set(aanvragen_van_gemeente(api, "0307"))
+
+    response = api.get("/aanvragen", params={"cursor": cursor}, headers=gemeente("0307"))
+
+    if cursor == "":  # no cursor at all: the first page
+        assert response.status_code == 200, response.text
+        return
+    body = assert_problem(response, 400)
+    assert invalid_params(body) == ["query.cursor"]
+    assert set(aanvragen_van_gemeente(api, "0307")) == vooraf
+
+
+def test_another_gemeentes_cursor_is_400(api: httpx.Client) -> None:
+    aanvragen = [utrechtse_aanvraag(api), utrechtse_aanvraag(api)]  # so that there is a next page
+    cursor = _cursor(api, "0344")
+    assert api.get("/aanvragen", params={"cursor": cursor}, headers=gemeente("0344")).is_success
+
+    response = api.get("/aanvragen", params={"cursor": cursor}, headers=gemeente("0307"))
+
+    body = assert_problem(response, 400)
+    assert invalid_params(body) == ["query.cursor"]
+    assert not any(aanvraag in response.text for aanvraag in aanvragen)
+
+
+def test_a_wrong_method_reaches_the_function_which_answers_405_with_allow(
+    api: httpx.Client,
+) -> None:
+    """template.yaml gives every path an ANY route on the path's own function, after its
+    methods (API Gateway prefers an exact method). So a method the path does not have still
+    reaches that function, whose resolver answers 405 with `Allow` (vil.api.not_found); the
+    local router picks routes the same way. Without those ANY routes API Gateway itself would
+    answer an unknown method with MISSING_AUTHENTICATION_TOKEN, which the template makes a 404.
+    """
+    for method, path, allow in (
+        ("POST", "/aanvragen/abc", "GET"),
+        ("GET", "/aanvragen/abc/besluiten", "POST"),
+        ("PUT", "/regelingen", "GET"),
+        ("DELETE", "/openapi.json", "GET"),
+        ("OPTIONS", "/gegevens", "GET"),
+    ):
+        response = api.request(method, path)
+        assert_problem(response, 405)
+        assert response.headers["Allow"] == allow
