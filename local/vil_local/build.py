@@ -17,11 +17,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import yaml
+from vil_local.template import ROOT, resources
 
-ROOT = Path(__file__).resolve().parents[2]
+FUNCTION, LAYER = "AWS::Serverless::Function", "AWS::Serverless::LayerVersion"
 BUDGET = 50 * 1024 * 1024
 # Lambda's python3.13 runs on Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels fit, and
 # zen-engine publishes no other aarch64 wheel.
@@ -38,26 +37,12 @@ STDNUM_PACKAGES = {"nl", "iso7064"}
 TZDATA_ZONES = {"Europe/Amsterdam", "UTC", "Etc/UTC"}
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """YAML with CloudFormation's short tags; only plain values matter here."""
-
-
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def artefacts(template: Path = ROOT / "template.yaml") -> dict[str, tuple[str, Path]]:
+def artefacts() -> dict[str, tuple[str, Path]]:
     """{logical id: (kind, source folder)} for every function and layer of the template."""
-    resources: dict[str, Any] = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)[  # noqa: S506
-        "Resources"
-    ]
-    found: dict[str, tuple[str, Path]] = {}
-    for name, resource in resources.items():
-        properties = resource.get("Properties", {})
-        if resource["Type"] == "AWS::Serverless::Function":
-            found[name] = ("functie", ROOT / properties["CodeUri"])
-        elif resource["Type"] == "AWS::Serverless::LayerVersion":
-            found[name] = ("laag", ROOT / properties["ContentUri"])
-    return found
+    return {
+        **{name: ("functie", ROOT / p["CodeUri"]) for name, p in resources(FUNCTION).items()},
+        **{name: ("laag", ROOT / p["ContentUri"]) for name, p in resources(LAYER).items()},
+    }
 
 
 def vil_layer(source: Path, target: Path) -> None:

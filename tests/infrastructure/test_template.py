@@ -7,49 +7,14 @@ cfn-lint (run by `make test`) validates the template itself.
 import importlib
 import json
 import re
-from functools import cache
 from typing import Any
 
 import pytest
-import yaml
 
 import vil.settings
 from tests.conftest import ROOT
 from vil.api import PROBLEM, PROBLEM_TYPES, SECURITY_HEADERS
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """YAML with CloudFormation's short tags, kept as {"Ref": ...} or {"Fn::<name>": ...}."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        assert isinstance(node, yaml.MappingNode)
-        value = loader.construct_mapping(node, deep=True)
-    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
-
-
-_CfnLoader.add_multi_constructor("!", _intrinsic)
-
-
-@cache
-def template() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
-    return loaded
-
-
-def resources(kind: str) -> dict[str, dict[str, Any]]:
-    """The properties of every resource of one type, by logical id."""
-    return {
-        name: resource.get("Properties", {})
-        for name, resource in template()["Resources"].items()
-        if resource["Type"] == kind
-    }
+from vil_local.template import resources, template
 
 
 def functions() -> dict[str, dict[str, Any]]:
