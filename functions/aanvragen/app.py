@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from vil.api import handler, principal, resolver
-from vil.models.aanvraag import Aanvraag, Status
+from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.samenstelling import diensten
 from vil.services import aanvragen
@@ -63,10 +63,10 @@ def submit(
     description="Een inwoner ziet de eigen aanvragen; een gemeente die voor haar regelingen.",
     tags=["Aanvragen"],
     operation_id="listAanvragen",
-    responses={401: {"description": "Niet ingelogd."}},
+    responses={200: {"description": "De aanvragen."}, 401: {"description": "Niet ingelogd."}},
 )
 def list_aanvragen(
-    status: Annotated[Status | None, Query(description="Alleen deze status.")] = None,
+    status: Annotated[AanvraagStatus | None, Query(description="Alleen deze status.")] = None,
     regeling: Annotated[
         str | None, Query(description="Alleen deze regeling.", max_length=100)
     ] = None,
@@ -83,7 +83,7 @@ def list_aanvragen(
     summary="Eén aanvraag",
     tags=["Aanvragen"],
     operation_id="getAanvraag",
-    responses=NIET_GEVONDEN,
+    responses={200: {"description": "De aanvraag."}, **NIET_GEVONDEN},
 )
 def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     return aanvragen.haal(diensten(), principal(app), aanvraag_id)[1]
@@ -95,7 +95,11 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     description="Alleen een aanvraag die nog in behandeling is.",
     tags=["Aanvragen"],
     operation_id="withdraw",
-    responses={**NIET_GEVONDEN, 409: {"description": "Niet meer in behandeling."}},
+    responses={
+        200: {"description": "De aanvraag met haar nieuwe status."},
+        **NIET_GEVONDEN,
+        409: {"description": "Niet meer in behandeling."},
+    },
 )
 def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
     return aanvragen.trek_in(diensten(), principal(app), aanvraag_id)
@@ -106,7 +110,11 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
     summary="Beslis over een aanvraag (gemeente)",
     tags=["Aanvragen"],
     operation_id="decide",
-    responses={**NIET_GEVONDEN, 409: {"description": "Niet meer in behandeling."}},
+    responses={
+        200: {"description": "De aanvraag met haar nieuwe status."},
+        **NIET_GEVONDEN,
+        409: {"description": "Niet meer in behandeling."},
+    },
 )
 def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
     return aanvragen.besluit(diensten(), principal(app), aanvraag_id, verzoek)

@@ -44,7 +44,11 @@ def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
     summary="Een bewaarde beoordeling",
     tags=["Beoordelingen"],
     operation_id="getBeoordeling",
-    responses={401: {"description": "Niet ingelogd."}, 404: {"description": "Onbekend."}},
+    responses={
+        200: {"description": "De beoordeling."},
+        401: {"description": "Niet ingelogd."},
+        404: {"description": "Onbekend."},
+    },
 )
 def get_beoordeling(
     beoordeling_id: Annotated[str, Path(description="Id van de beoordeling.", max_length=64)],

@@ -52,7 +52,10 @@ def list_regelingen() -> ListRegelingenResponse:
     description="Het volledige regelbestand van elke gepubliceerde versie.",
     tags=["Catalogus"],
     operation_id="getRegeling",
-    responses={404: {"description": "Onbekende regeling (problem+json)."}},
+    responses={
+        200: {"description": "De regeling met haar versies."},
+        404: {"description": "Onbekende regeling."},
+    },
 )
 def get_regeling(
     regeling_id: Annotated[str, Path(description="Id van de regeling.", max_length=100)],
@@ -75,6 +78,12 @@ def get_regeling(
     summary="Het OpenAPI-document",
     tags=["Catalogus"],
     operation_id="getOpenapi",
+    responses={
+        200: {
+            "description": "Dit document (OpenAPI 3.1).",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
 )
 def openapi() -> Response[str]:
     document = resources.files("vil").joinpath("openapi.json").read_text(encoding="utf-8")

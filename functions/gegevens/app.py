@@ -17,7 +17,11 @@ app = resolver()
     ),
     tags=["Gegevens"],
     operation_id="getGegevens",
-    responses={401: {"description": "Niet ingelogd."}, 403: {"description": "Geen toestemming."}},
+    responses={
+        200: {"description": "De vooraf ingevulde gegevens."},
+        401: {"description": "Niet ingelogd."},
+        403: {"description": "Geen toestemming."},
+    },
 )
 def get_gegevens() -> GetGegevensResponse:
     gegevens = beoordelen.gegevens(diensten(bronnen=True), principal(app))

@@ -18,7 +18,7 @@ app = resolver()
     ),
     tags=["Inzage"],
     operation_id="getInzage",
-    responses={401: {"description": "Niet ingelogd."}},
+    responses={200: {"description": "Alles over u."}, 401: {"description": "Niet ingelogd."}},
 )
 def get_inzage() -> dict[str, Any]:
     return inzage(diensten(), principal(app))

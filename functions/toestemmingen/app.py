@@ -7,13 +7,17 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from vil.api import handler, principal, resolver
 from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
-from vil.models.toestemming import Bron, Toestemming
+from vil.models.toestemming import Toestemming
 from vil.samenstelling import diensten
 from vil.services import toestemmingen
 
 app = resolver()
-BronPad = Annotated[Bron, Path(description="brp, belastingdienst, uwv of svb.")]
-AUTH: dict[int, OpenAPIResponse] = {401: {"description": "Niet ingelogd."}}
+# A plain string, so that an unknown source is 404 (a resource that does not exist), not 400.
+BronPad = Annotated[str, Path(description="brp, belastingdienst, uwv of svb.", max_length=40)]
+AUTH: dict[int, OpenAPIResponse] = {
+    200: {"description": "Gelukt."},
+    401: {"description": "Niet ingelogd."},
+}
 
 
 @app.get(
@@ -50,7 +54,7 @@ def list_toestemmingen() -> ListToestemmingenResponse:
 )
 def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
     return toestemmingen.wijzig(
-        diensten(), principal(app), bron, verzoek.doelen, verzoek.tekstversie
+        diensten(), principal(app), toestemmingen.bron(bron), verzoek.doelen, verzoek.tekstversie
     )
 
 
@@ -63,7 +67,7 @@ def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemmin
     responses={**AUTH, 404: {"description": "Onbekende bron."}},
 )
 def delete_toestemming(bron: BronPad) -> Toestemming:
-    return toestemmingen.wijzig(diensten(), principal(app), bron, [], None)
+    return toestemmingen.wijzig(diensten(), principal(app), toestemmingen.bron(bron), [], None)
 
 
 lambda_handler = handler(app)

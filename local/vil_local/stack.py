@@ -7,7 +7,6 @@ sets to problem+json. AWS is moto in-process; the government is the fake on loop
 """
 
 import importlib
-import json
 import os
 import sys
 import threading
@@ -18,7 +17,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from vil.api import PROBLEM, SECURITY_HEADERS
 from vil_local import aws
 from vil_local.template import ROOT, Route, resources, routes
 
@@ -52,10 +50,16 @@ def handler(route_or_folder: Route | str) -> Handler:
     return result
 
 
-def gateway_response(status: int, title: str, detail: str) -> Reply:
-    """API Gateway's own answer (its gateway responses are problem+json in the template)."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return status, {"Content-Type": PROBLEM, **SECURITY_HEADERS}, json.dumps(body).encode()
+def gateway_response(soort: str) -> Reply:
+    """API Gateway's own answer, exactly as template.yaml's GatewayResponses define it."""
+    api = next(iter(resources("AWS::Serverless::Api").values()))
+    antwoord = api["GatewayResponses"][soort]
+    headers = {  # a static value is written between single quotes: 'value'
+        name: value[1:-1]
+        for name, value in antwoord.get("ResponseParameters", {}).get("Headers", {}).items()
+    }
+    body = antwoord["ResponseTemplates"]["application/json"].encode()
+    return int(antwoord["StatusCode"]), headers, body
 
 
 class Router:
@@ -76,8 +80,8 @@ class Router:
         chosen = next((rm for rm in matches if rm[0].method == method), None) or next(
             (rm for rm in matches if rm[0].method == "ANY"), None
         )
-        if chosen is None:  # API Gateway: MISSING_AUTHENTICATION_TOKEN, as a 404 problem
-            return gateway_response(404, "Niet gevonden", "Deze URL bestaat niet.")
+        if chosen is None:  # API Gateway: "Missing Authentication Token" (a 404 problem)
+            return gateway_response("MISSING_AUTHENTICATION_TOKEN")
         route, match = chosen
         event = self._event(route, method, path, match.groupdict(), query, headers, body)
         context = self._authorize(event)
@@ -87,8 +91,8 @@ class Router:
         try:
             with self.lock:
                 response = handler(route)(event, Context(route.function))
-        except Exception:  # API Gateway answers 502 when the function itself fails
-            return gateway_response(502, "Interne fout", "De functie gaf geen antwoord.")
+        except Exception:  # API Gateway answers with its 5XX response when the function fails
+            return gateway_response("DEFAULT_5XX")
         merged = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
             merged[name] = ", ".join(values)
@@ -110,11 +114,11 @@ class Router:
                 policy = self.authorizer(request, Context("AuthorizerFunction"))
         except Exception as error:  # API Gateway: exactly "Unauthorized" is 401, the rest 500
             if str(error) == "Unauthorized":
-                return gateway_response(401, "Niet geauthenticeerd", "Het token is ongeldig.")
-            return gateway_response(500, "Interne fout", "De autorisatie faalde.")
+                return gateway_response("UNAUTHORIZED")
+            return gateway_response("DEFAULT_5XX")
         statements = policy["policyDocument"]["Statement"]
         if any(s["Effect"] != "Allow" for s in statements):
-            return gateway_response(403, "Geen toegang", "Dit token geeft hier geen toegang.")
+            return gateway_response("ACCESS_DENIED")
         return {"principalId": policy.get("principalId", ""), **policy.get("context", {})}
 
     @staticmethod
@@ -145,7 +149,9 @@ class Router:
                 "requestId": str(uuid.uuid4()),
                 "identity": {"sourceIp": "127.0.0.1"},
             },
-            "body": body.decode() if body else None,
+            # API Gateway passes a text body on as text; bytes that are not UTF-8 become
+            # replacement characters, which the function then refuses as invalid JSON.
+            "body": body.decode("utf-8", errors="replace") if body else None,
             "isBase64Encoded": False,
         }
 
@@ -193,7 +199,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(content)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        """Every method goes to the router (API Gateway's ANY), also TRACE or QUERY."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a request line could carry personal data in a query string."""

@@ -272,15 +272,18 @@ def test_an_invalid_cursor_is_400(api: httpx.Client, cursor: str) -> None:
     assert set(aanvragen_van_gemeente(api, "0307")) == vooraf
 
 
-def test_another_gemeentes_cursor_is_400(api: httpx.Client) -> None:
+def test_another_gemeentes_cursor_shows_none_of_the_first_gemeentes_applications(
+    api: httpx.Client,
+) -> None:
+    """A cursor is a position in time (and an id), not a key: in another gemeente's list it is
+    that gemeente's own position, so it can never reach the first gemeente's applications."""
     aanvragen = [utrechtse_aanvraag(api), utrechtse_aanvraag(api)]  # so that there is a next page
     cursor = _cursor(api, "0344")
     assert api.get("/aanvragen", params={"cursor": cursor}, headers=gemeente("0344")).is_success
 
     response = api.get("/aanvragen", params={"cursor": cursor}, headers=gemeente("0307"))
 
-    body = assert_problem(response, 400)
-    assert invalid_params(body) == ["query.cursor"]
+    assert response.status_code == 200
     assert not any(aanvraag in response.text for aanvraag in aanvragen)
 
 

@@ -14,10 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil import fouten
@@ -80,14 +77,6 @@ def resolver() -> APIGatewayRestResolver:
         detail = f"De invoer bevat {len(params)} fout" + ("" if len(params) == 1 else "en") + "."
         return problem(HTTPStatus.BAD_REQUEST, "Ongeldige invoer", detail, invalidParams=params)
 
-    @app.exception_handler(RequestUnsupportedContentType)
-    def unsupported(error: RequestUnsupportedContentType) -> Response[str]:
-        return problem(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-            "Niet ondersteund mediatype",
-            "Stuur de gegevens als JSON (Content-Type: application/json).",
-        )
-
     @app.exception_handler(fouten.VilFout)
     def domain(error: fouten.VilFout) -> Response[str]:
         status, title = next(v for k, v in ERRORS.items() if isinstance(error, k))
@@ -130,7 +119,15 @@ def handler(
     @logger.inject_lambda_context(log_event=False)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         body = event.get("body") or ""
-        if len(body.encode()) > MAX_BODY_BYTES:
+        if body and not _json(event.get("headers") or {}):
+            response = _plain(
+                problem(
+                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Niet ondersteund mediatype",
+                    "Stuur de gegevens als JSON (Content-Type: application/json).",
+                )
+            )
+        elif len(body.encode()) > MAX_BODY_BYTES:
             response = _plain(
                 problem(
                     HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -159,6 +156,15 @@ def handler(
         return response
 
     return lambda_handler
+
+
+def _json(headers: dict[str, str]) -> bool:
+    """Whether a request body is declared JSON (application/json or application/*+json)."""
+    declared = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    media = declared.split(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def _plain(response: Response[str]) -> dict[str, Any]:

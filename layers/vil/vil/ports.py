@@ -4,7 +4,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from vil.models.aanvraag import Aanvraag, Beoordeling, Beslisverslag, Status
+from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.resultaat import FeitHerkomst
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -79,7 +79,7 @@ class Opslag(Protocol):
     def aanvragen_van_gemeente(
         self,
         gemeentecode: str,
-        status: Status | None,
+        status: AanvraagStatus | None,
         regeling: str | None,
         cursor: str | None,
         limiet: int,
@@ -89,7 +89,7 @@ class Opslag(Protocol):
         self,
         pseudoniem: str,
         aanvraag: Aanvraag,
-        van: Status,
+        van: AanvraagStatus,
         verslag: Beslisverslag | None,
         vrijgeven: bool = False,
     ) -> None: ...

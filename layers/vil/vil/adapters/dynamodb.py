@@ -15,6 +15,7 @@ import binascii
 import functools
 import json
 import operator
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from vil.fouten import Conflict, OngeldigeAanvraag
-from vil.models.aanvraag import Aanvraag, Beoordeling, Beslisverslag, Status
+from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ class Opslag:
     def aanvragen_van_gemeente(
         self,
         gemeentecode: str,
-        status: Status | None,
+        status: AanvraagStatus | None,
         regeling: str | None,
         cursor: str | None,
         limiet: int,
@@ -219,7 +220,7 @@ class Opslag:
         self,
         pseudoniem: str,
         aanvraag: Aanvraag,
-        van: Status,
+        van: AanvraagStatus,
         verslag: Beslisverslag | None,
         vrijgeven: bool = False,
     ) -> None:
@@ -335,24 +336,24 @@ def _conditional(error: ClientError) -> bool:
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
+    """The position in the gemeente's list, without the table's keys: when and which aanvraag."""
+    return base64.urlsafe_b64encode(str(key["GSI2SK"]).encode()).decode().rstrip("=")
 
 
 def _decode_cursor(cursor: str, gemeentecode: str) -> dict[str, Any]:
-    """A cursor from `_encode_cursor`, for this gemeente only; anything else is a 400."""
+    """The start key back from `_encode_cursor`; anything else is a 400."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        position = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
     except (ValueError, binascii.Error) as error:
         raise OngeldigeAanvraag(
             "Ongeldige cursor.", [("query.cursor", "onbekende cursor")]
         ) from error
-    expected = {"PK", "SK", "GSI2PK", "GSI2SK"}
-    if (
-        not isinstance(key, dict)
-        or set(key) != expected
-        or key["GSI2PK"] != f"GEMEENTE#{gemeentecode}"
-        or not all(isinstance(v, str) for v in key.values())
-    ):
+    moment, _, aanvraag_id = position.rpartition("#")
+    if not moment or not re.fullmatch(r"[0-9a-f]{32}", aanvraag_id):
         raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
-    return key
+    return {
+        "PK": f"AANVRAAG#{aanvraag_id}",
+        "SK": "AANVRAAG",
+        "GSI2PK": f"GEMEENTE#{gemeentecode}",
+        "GSI2SK": position,
+    }

@@ -10,7 +10,7 @@ from vil.models.base import VilModel
 from vil.models.resultaat import FeitHerkomst, Resultaat
 
 
-class Status(StrEnum):
+class AanvraagStatus(StrEnum):
     """The status of an aanvraag; event names follow it (`nl.vil.aanvraag.<status>`)."""
 
     in_behandeling = "in-behandeling"  # waiting for the gemeente
@@ -38,7 +38,7 @@ class Beoordeling(VilModel):
 class Beschikking(VilModel):
     """The decision as the resident receives it, in plain Dutch."""
 
-    besluit: Status = Field(description="toegekend of afgewezen.")
+    besluit: AanvraagStatus = Field(description="toegekend of afgewezen.")
     tekst: str = Field(description="De beschikking: besluit, bedrag, grondslag, bezwaar.")
     datum: date = Field(description="Datum van het besluit.")
 
@@ -49,7 +49,7 @@ class Aanvraag(VilModel):
     id: str = Field(description="Id van de aanvraag.")
     regeling: str = Field(description="Id van de regeling.")
     naam: str = Field(description="Naam van de regeling.")
-    status: Status = Field(description="Status van de aanvraag.")
+    status: AanvraagStatus = Field(description="AanvraagStatus van de aanvraag.")
     beoordeling: str = Field(description="Id van de beoordeling waarop de aanvraag rust.")
     gemeentecode: str | None = Field(description="De gemeente die beslist (null: rijk).")
     ingediend_op: datetime = Field(description="Wanneer de aanvraag is ingediend (UTC).")
@@ -74,7 +74,7 @@ class Beslisverslag(VilModel):
     huishouden: dict[str, Any]
     herkomst: dict[str, FeitHerkomst]
     resultaat: Resultaat
-    uitkomst: Status
+    uitkomst: AanvraagStatus
     door: str = Field(description="vil (automatisch) of de gemeentecode.")
     motivering: str | None = None
     op: datetime

@@ -1,13 +1,36 @@
 """The shared model configuration: camelCase JSON, unknown fields refused, money as Decimal."""
 
+from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
+
+def _geen_getal(value: Any) -> Any:
+    """A date is text ('2026-01-31'): pydantic would read a number as seconds since 1970."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("een datum is tekst, bijvoorbeeld 2026-01-31")
+    return value
+
+
+def _alleen_ja_nee(value: Any) -> Any:
+    """Yes or no is true or false, not 'yes', 1 or 'on'."""
+    if not isinstance(value, bool):
+        raise ValueError("true of false")
+    return value
+
+
 # Euros as JSON numbers or decimal strings, at most two decimals; never float, never NaN.
-Bedrag = Annotated[Decimal, Field(allow_inf_nan=False, decimal_places=2, max_digits=14)]
+# Written back as plain decimal text ('1000', not '1E+3').
+Bedrag = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, decimal_places=2, max_digits=14),
+    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+]
+Datum = Annotated[date, BeforeValidator(_geen_getal)]
+JaNee = Annotated[bool, BeforeValidator(_alleen_ja_nee)]
 
 
 class VilModel(BaseModel):

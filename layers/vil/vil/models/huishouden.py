@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from vil.models.base import Bedrag, VilModel
+from vil.models.base import Bedrag, Datum, JaNee, VilModel
 
 Gemeentecode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS-gemeentecode, bv. 0344")]
 
@@ -18,8 +18,8 @@ Gemeentecode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS-gemeent
 class Persoon(VilModel):
     """The aanvrager or the toeslagpartner."""
 
-    geboortedatum: date | None = Field(None, description="Geboortedatum (BRP).")
-    zorgverzekerd: bool | None = Field(
+    geboortedatum: Datum | None = Field(None, description="Geboortedatum (BRP).")
+    zorgverzekerd: JaNee | None = Field(
         None, description="Verzekerd onder de Zorgverzekeringswet of verdragsgerechtigd."
     )
     toetsingsinkomen: Bedrag | None = Field(
@@ -28,11 +28,11 @@ class Persoon(VilModel):
     vermogen: Bedrag | None = Field(
         None, description="Vermogen (rendementsgrondslag) op 1 januari van dat jaar, in euro."
     )
-    student: bool | None = Field(None, description="Volgt nu een studie met studiefinanciering.")
-    student_afgelopen_drie_jaar: bool | None = Field(
+    student: JaNee | None = Field(None, description="Volgt nu een studie met studiefinanciering.")
+    student_afgelopen_drie_jaar: JaNee | None = Field(
         None, description="Studeerde op enig moment in de 36 maanden voor de peildatum."
     )
-    geen_uitzicht_op_inkomensverbetering: bool | None = Field(
+    geen_uitzicht_op_inkomensverbetering: JaNee | None = Field(
         None,
         description=(
             "Verklaart geen uitzicht te hebben op een hoger inkomen en zich daarvoor te hebben"
@@ -44,8 +44,8 @@ class Persoon(VilModel):
 class Kind(VilModel):
     """A child of the aanvrager or partner who lives at home."""
 
-    geboortedatum: date | None = Field(None, description="Geboortedatum (BRP).")
-    kinderbijslag: bool | None = Field(
+    geboortedatum: Datum | None = Field(None, description="Geboortedatum (BRP).")
+    kinderbijslag: JaNee | None = Field(
         None, description="Voor dit kind wordt kinderbijslag ontvangen (SVB)."
     )
     toetsingsinkomen: Bedrag | None = Field(
@@ -56,7 +56,7 @@ class Kind(VilModel):
 class Medebewoner(VilModel):
     """Someone else who lives at the address (not partner, not child), e.g. for huurtoeslag."""
 
-    geboortedatum: date | None = Field(None, description="Geboortedatum (BRP).")
+    geboortedatum: Datum | None = Field(None, description="Geboortedatum (BRP).")
     toetsingsinkomen: Bedrag | None = Field(None, description="Toetsingsinkomen in euro per jaar.")
     vermogen: Bedrag | None = Field(None, description="Vermogen op 1 januari in euro.")
 
@@ -64,8 +64,8 @@ class Medebewoner(VilModel):
 class Woning(VilModel):
     """The home the household lives in."""
 
-    huurwoning: bool | None = Field(None, description="De woning wordt gehuurd.")
-    zelfstandig: bool | None = Field(
+    huurwoning: JaNee | None = Field(None, description="De woning wordt gehuurd.")
+    zelfstandig: JaNee | None = Field(
         None, description="Zelfstandige woonruimte: eigen toegang, keuken, toilet en douche."
     )
     kale_huur: Bedrag | None = Field(
@@ -79,7 +79,7 @@ class Woning(VilModel):
 class Maandinkomen(VilModel):
     """The household's net income in one calendar month."""
 
-    maand: date = Field(description="De maand, als 2026-10 of 2026-10-01.")
+    maand: Datum = Field(description="De maand, als 2026-10 of 2026-10-01.")
     netto_inkomen: Bedrag = Field(description="Netto inkomen van aanvrager en partner samen.")
 
     @field_validator("maand", mode="before")
@@ -124,7 +124,7 @@ class Huishouden(VilModel):
 class Evaluatieverzoek(VilModel):
     """What `vil evaluate` reads: an optional peildatum and the household."""
 
-    peildatum: date | None = Field(
+    peildatum: Datum | None = Field(
         None, description="Datum waarop beoordeeld wordt; standaard vandaag (Europe/Amsterdam)."
     )
     huishouden: Huishouden

@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from stdnum import iban as iban_nummer
 
 from vil.fouten import AndereInhoud, NietGeauthenticeerd, NietGevonden, NogBezig, OngeldigeAanvraag
-from vil.models.aanvraag import Aanvraag, Beoordeling, Beschikking, Beslisverslag, Status
+from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beschikking, Beslisverslag
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal, Soort
@@ -158,14 +158,13 @@ def _beslis(
 ) -> Aanvraag:
     """Grant, forward, or put in the gemeente's queue (ARCHITECTURE.md section 6)."""
     nu = diensten.nu()
-    gemeentecode = beoordeling.huishouden.get("gemeentecode") if regeling.gemeenten else None
     aanvraag = Aanvraag(
         id=uuid.uuid4().hex,
         regeling=regeling.id,
         naam=regeling.naam,
-        status=Status.in_behandeling,
+        status=AanvraagStatus.in_behandeling,
         beoordeling=beoordeling.id,
-        gemeentecode=gemeentecode,
+        gemeentecode=behandelaar(regeling, beoordeling),
         ingediend_op=nu,
         gewijzigd_op=nu,
         bedrag_per_maand=resultaat.bedrag_per_maand,
@@ -176,7 +175,7 @@ def _beslis(
     if regeling.toekenning.wijze is Wijze.doorsturen:
         return aanvraag.model_copy(
             update={
-                "status": Status.doorgestuurd,
+                "status": AanvraagStatus.doorgestuurd,
                 "doorsturen_naar": regeling.toekenning.aanvraag_url,
                 "toelichting": (
                     f"{regeling.uitvoerder} beslist over {regeling.naam}. Vraag het aan via de"
@@ -186,18 +185,37 @@ def _beslis(
         )
     if _automatisch(regeling, resultaat, beoordeling):
         beschikking = Beschikking(
-            besluit=Status.toegekend,
-            tekst=beschikkingstekst(regeling, resultaat, Status.toegekend, diensten.vandaag()),
+            besluit=AanvraagStatus.toegekend,
+            tekst=beschikkingstekst(
+                regeling, resultaat, AanvraagStatus.toegekend, diensten.vandaag()
+            ),
             datum=diensten.vandaag(),
         )
         return aanvraag.model_copy(
             update={
-                "status": Status.toegekend,
+                "status": AanvraagStatus.toegekend,
                 "beschikking": beschikking,
                 "toelichting": "Toegekend: uw gegevens en de regels van de gemeente laten dat toe.",
             }
         )
     return aanvraag
+
+
+def behandelaar(regeling: Regeling, beoordeling: Beoordeling) -> str | None:
+    """The gemeente whose regeling it is: the resident's own where the regeling covers several
+    (kwijtschelding), otherwise its one gemeente; None for a rijksregeling."""
+    if not regeling.gemeenten:
+        return None
+    woonplaats = beoordeling.huishouden.get("gemeentecode")
+    if woonplaats in regeling.gemeenten:
+        return str(woonplaats)
+    if len(regeling.gemeenten) == 1:
+        return next(iter(regeling.gemeenten))
+    namen = ", ".join(regeling.gemeenten.values())
+    raise OngeldigeAanvraag(
+        f"{regeling.naam} wordt via VIL alleen behandeld door de gemeenten {namen}.",
+        [("body.regelingen", f"'{regeling.id}' hoort niet bij uw woongemeente")],
+    )
 
 
 def _automatisch(regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling) -> bool:
@@ -220,14 +238,14 @@ def _automatisch(regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordel
 def beschikkingstekst(
     regeling: Regeling,
     resultaat: Resultaat,
-    besluit: Status,
+    besluit: AanvraagStatus,
     op: date,
     motivering: str | None = None,
 ) -> str:
     """The beschikking in plain Dutch: decision, amount, legal basis, date, how to object."""
     grondslag = regeling.grondslag
     wet = f"{grondslag.artikel} van de {grondslag.wet}" if grondslag.artikel else grondslag.wet
-    if besluit is Status.toegekend:
+    if besluit is AanvraagStatus.toegekend:
         bedrag = _bedrag(resultaat)
         kern = f"U krijgt {regeling.naam}{': ' + bedrag if bedrag else ''}."
     else:
@@ -262,7 +280,7 @@ def _periode_eind(diensten: Diensten, regeling_id: str, vandaag: date) -> date:
 def lijst(
     diensten: Diensten,
     principal: Principal,
-    status: Status | None,
+    status: AanvraagStatus | None,
     regeling: str | None,
     cursor: str | None,
     limiet: int,
@@ -282,6 +300,8 @@ def lijst(
 
 def haal(diensten: Diensten, principal: Principal, aanvraag_id: str) -> tuple[str, Aanvraag]:
     """One aanvraag of the caller, with the resident's pseudonym; 404 for anyone else's."""
+    if principal.soort is Soort.anoniem:
+        raise NietGeauthenticeerd("Log in om een aanvraag te zien.")
     found = diensten.opslag.aanvraag(aanvraag_id)
     if found is None or not _mag_zien(principal, *found):
         raise NietGevonden("Deze aanvraag bestaat niet.")
@@ -304,12 +324,14 @@ def trek_in(diensten: Diensten, principal: Principal, aanvraag_id: str) -> Aanvr
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     ingetrokken = aanvraag.model_copy(
         update={
-            "status": Status.ingetrokken,
+            "status": AanvraagStatus.ingetrokken,
             "gewijzigd_op": diensten.nu(),
             "toelichting": "U heeft deze aanvraag ingetrokken.",
         }
     )
-    diensten.opslag.wijzig(pseudoniem, ingetrokken, Status.in_behandeling, None, vrijgeven=True)
+    diensten.opslag.wijzig(
+        pseudoniem, ingetrokken, AanvraagStatus.in_behandeling, None, vrijgeven=True
+    )
     return ingetrokken
 
 
@@ -317,12 +339,16 @@ def besluit(
     diensten: Diensten, principal: Principal, aanvraag_id: str, verzoek: DecideRequest
 ) -> Aanvraag:
     """The gemeente decides an aanvraag in its queue; the beschikking goes to the resident."""
+    if principal.soort is Soort.anoniem:
+        raise NietGeauthenticeerd("Alleen een gemeente beslist over een aanvraag.")
     if principal.soort is not Soort.gemeente:
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     regeling = _regeling(diensten, aanvraag.regeling)
     verslag = diensten.opslag.beslisverslagen(aanvraag_id)[-1]  # written at submission
-    uitkomst = Status.toegekend if verzoek.besluit == "toekennen" else Status.afgewezen
+    uitkomst = (
+        AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
+    )
     tekst = beschikkingstekst(
         regeling, verslag.resultaat, uitkomst, diensten.vandaag(), verzoek.motivering
     )
@@ -342,5 +368,5 @@ def besluit(
             "op": diensten.nu(),
         }
     )
-    diensten.opslag.wijzig(pseudoniem, besloten, Status.in_behandeling, nieuw_verslag)
+    diensten.opslag.wijzig(pseudoniem, besloten, AanvraagStatus.in_behandeling, nieuw_verslag)
     return besloten

@@ -124,18 +124,16 @@ def corrigeer(gegevens: Prefill, correcties: dict[str, Any]) -> Huishouden:
             bron="inwoner",
             soort=HerkomstSoort.gecorrigeerd if vorige else HerkomstSoort.eigen_verklaring,
         )
-    if not fouten:
-        try:
-            return Huishouden.model_validate(document)
-        except ValidationError as error:
-            fouten = [
-                (
-                    "body.correcties." + PREFIX + ".".join(str(p) for p in item["loc"]),
-                    item["msg"],
-                )
-                for item in error.errors()
-            ]
-    raise OngeldigeAanvraag("De correcties passen niet op het huishouden.", fouten)
+    try:
+        huishouden = Huishouden.model_validate(document)
+    except ValidationError as error:
+        fouten += [
+            ("body.correcties." + PREFIX + ".".join(str(p) for p in item["loc"]), item["msg"])
+            for item in error.errors()
+        ]
+    if fouten:  # every error at once: the paths that do not exist and the values that do not fit
+        raise OngeldigeAanvraag("De correcties passen niet op het huishouden.", fouten)
+    return huishouden
 
 
 def _zet(document: dict[str, Any], pad: str, waarde: Any) -> None:

@@ -1,6 +1,6 @@
 """Consent per source and purpose: an append-only ledger; revoking deletes cached data."""
 
-from vil.fouten import NietGeauthenticeerd, OngeldigeAanvraag
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
 from vil.models.identiteit import Principal, Soort
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.services.diensten import Diensten
@@ -23,6 +23,15 @@ DOELEN: dict[Doel, str] = {
     Doel.aanvragen: "om uw aanvragen vooraf in te vullen en te beoordelen",
     Doel.maandcheck: "om elke maand te controleren of u ergens (nog) recht op heeft",
 }
+
+
+def bron(naam: str) -> Bron:
+    """A source by name; 404 for a source VIL does not know."""
+    try:
+        return Bron(naam)
+    except ValueError:
+        bekend = ", ".join(b.value for b in Bron)
+        raise NietGevonden(f"Onbekende bron '{naam[:40]}'; VIL kent {bekend}.") from None
 
 
 def burger(principal: Principal) -> str:
