@@ -8,6 +8,7 @@ import httpx
 from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
+from vil.samenstelling import diensten
 
 ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
 # What a resident adds to the prefill: facts no source holds.
@@ -228,3 +229,16 @@ def test_a_gemeente_reading_its_queue_is_audited_for_each_resident(api: httpx.Cl
     assert {"verwerking": "inzien-aanvragen", "actor": "gemeente:0344"}.items() <= next(
         v for v in verwerkingen if v["verwerking"] == "inzien-aanvragen"
     ).items()
+
+
+def test_the_bsn_is_kept_encrypted_exactly_while_consent_lasts(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    toestemming(api, bsn, ("svb",))
+    assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is True
+    pseudoniem = diensten().sleutels.pseudoniem(bsn)
+    item = diensten().opslag.tabel.get_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
+    versleuteld = item["Item"]["bsnVersleuteld"]
+    assert bsn not in versleuteld
+    assert diensten().sleutels.ontsleutel(versleuteld) == bsn
+    api.delete("/toestemmingen/svb", headers=burger(bsn))
+    assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is False

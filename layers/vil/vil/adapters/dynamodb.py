@@ -2,6 +2,7 @@
 
 One table, keys by access pattern (docs/decisions.md):
   BURGER#<pseudoniem>  TOESTEMMING#<bron>#<versie>   append-only consent ledger
+  BURGER#<pseudoniem>  PROFIEL                      the BSN, KMS-encrypted, while consent lasts
   BURGER#<pseudoniem>  GEGEVENS#<bron>              cached source data (deleted on revoke)
   BURGER#<pseudoniem>  BEOORDELING#<id>
   BURGER#<pseudoniem>  PERIODE#<regeling>           one application per period (conditional)
@@ -83,6 +84,19 @@ class Opslag:
                 ) from error
             raise
         return toestemming
+
+    def bewaar_bsn(self, pseudoniem: str, bsn_versleuteld: str) -> None:
+        """The BSN, KMS-encrypted, for work without the resident present (the monthly check)."""
+        self.tabel.put_item(
+            Item={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL", "bsnVersleuteld": bsn_versleuteld}
+        )
+
+    def bsn_bewaard(self, pseudoniem: str) -> bool:
+        key = {"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}
+        return "Item" in self.tabel.get_item(Key=key, ProjectionExpression="PK")
+
+    def verwijder_bsn(self, pseudoniem: str) -> None:
+        self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
 
     def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None:
         self.tabel.put_item(

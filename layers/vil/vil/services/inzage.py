@@ -17,6 +17,7 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
             t.model_dump(mode="json", by_alias=True)
             for t in opslag.toestemmingen(pseudoniem).values()
         ],
+        "bsnVersleuteldBewaard": opslag.bsn_bewaard(pseudoniem),
         "gegevens": opslag.gegevens(pseudoniem),
         "beoordelingen": [
             b.model_dump(mode="json", by_alias=True) for b in opslag.beoordelingen(pseudoniem)

@@ -65,6 +65,13 @@ def wijzig(
     )
     if not doelen:
         diensten.opslag.verwijder_gegevens(pseudoniem, bron)
+    # The BSN is kept (encrypted) exactly while some consent lasts: without the resident at the
+    # keyboard, only it lets VIL ask the sources again.
+    if any(t.doelen for t in diensten.opslag.toestemmingen(pseudoniem).values()):
+        if principal.bsn_versleuteld:
+            diensten.opslag.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
+    else:
+        diensten.opslag.verwijder_bsn(pseudoniem)
     return toestemming
 
 
