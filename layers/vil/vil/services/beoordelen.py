@@ -15,12 +15,12 @@ from vil.models.identiteit import Principal
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron, Doel
 from vil.ports import Prefill
+from vil.rules.feiten import PREFIX
 from vil.services import audit
 from vil.services.diensten import Diensten
 from vil.services.prefill import GEEN_TOESTEMMING, PrefillResult
 from vil.services.toestemmingen import bronnen_voor, burger
 
-PREFIX = "huishouden."
 _SEGMENT = re.compile(r"^([A-Za-z]\w*)(?:\[(\d{1,2})\])?$")
 
 
@@ -63,17 +63,12 @@ def vooraf_invullen(diensten: Diensten, principal: Principal, peildatum: date) -
 
 def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
     """GET /v1/gegevens: 403 only when no source is consented at all."""
-    result = vooraf_invullen(diensten, principal, diensten.vandaag())
-    if (
-        result.ontbrekend
-        and all(r == "geen toestemming" for r in result.ontbrekend.values())
-        and (len(result.ontbrekend) == len(Bron))
-    ):
+    if not bronnen_voor(diensten, burger(principal), Doel.aanvragen):
         raise GeenToestemming(
-            "Er is voor geen enkele bron toestemming om uw gegevens op te halen"
-            f" (bronnen: {', '.join(b.value for b in Bron)})."
+            "Er is voor geen enkele bron toestemming om uw gegevens op te halen voor een"
+            f" aanvraag (bronnen: {', '.join(b.value for b in Bron)})."
         )
-    return result
+    return vooraf_invullen(diensten, principal, diensten.vandaag())
 
 
 def voor_burger(
