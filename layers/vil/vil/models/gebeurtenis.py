@@ -1,0 +1,141 @@
+"""The events VIL sends gemeenten about an aanvraag: NL GOV CloudEvents with thin `data`.
+
+Profile: Logius "NL GOV profile for CloudEvents" (STANDARDS.md 2b). The event says *that*
+something happened and where to read it; the gemeente fetches the details through the API, so
+every read of personal data is authenticated and audit-logged (ARCHITECTURE.md 7). No BSN, no
+pseudonym and no amount ever goes into an event: intermediaries may log CloudEvents.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from vil.models.aanvraag import Aanvraag, AanvraagStatus
+from vil.models.base import VilModel
+
+TYPE_PREFIX = "nl.vil.aanvraag."
+HERZIEN = "herzien"  # a decision revised (bezwaar, monthly check), whatever its new status
+EVENT_TYPES: tuple[str, ...] = tuple(TYPE_PREFIX + soort for soort in [*AanvraagStatus, HERZIEN])
+# Namespace of the event ids: a replayed change yields the same id, so receivers dedupe it.
+_EVENT_ID_NAMESPACE = uuid.UUID("2f0c7a52-6f5e-4d0f-9a4b-8d1c1e0b7a11")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+Utc = Annotated[AwareDatetime, AfterValidator(_utc)]
+
+
+class AanvraagEventData(VilModel):
+    """The thin payload: identifiers, dates and where to fetch the aanvraag."""
+
+    aanvraag: str = Field(description="Id van de aanvraag.")
+    regeling: str = Field(description="Id van de regeling.")
+    gemeentecode: str | None = Field(description="De gemeente die beslist (null: rijk).")
+    status: AanvraagStatus = Field(description="De status van de aanvraag na deze gebeurtenis.")
+    ingediend_op: Utc = Field(description="Wanneer de aanvraag is ingediend (UTC).")
+    gewijzigd_op: Utc = Field(description="Laatste wijziging van de status (UTC).")
+    besluitdatum: date | None = Field(description="Datum van het besluit, zodra er een is.")
+    url: str = Field(
+        description="Waar de gemeente de aanvraag ophaalt (GET, met eigen token).",
+        json_schema_extra={"format": "uri"},
+    )
+
+
+class AanvraagEvent(VilModel):
+    """A CloudEvent 1.0 (structured mode, JSON) about one aanvraag."""
+
+    specversion: Literal["1.0"] = Field("1.0", description="CloudEvents-versie.")
+    id: str = Field(description="Uniek per gebeurtenis (met source); ook de webhook-id.")
+    source: str = Field(description="urn:nld:oin:<OIN>:systeem:vil")
+    type: str = Field(description="nl.vil.aanvraag.<status> of nl.vil.aanvraag.herzien")
+    time: Utc = Field(description="Wanneer de gebeurtenis plaatsvond (UTC).")
+    subject: str = Field(description="Id van de aanvraag (nooit een BSN).")
+    datacontenttype: Literal["application/json"] = Field(
+        "application/json", description="Mediatype van data."
+    )
+    dataschema: str = Field(description="URL van het JSON Schema van data voor dit type.")
+    data: AanvraagEventData
+
+
+def event_type(status: AanvraagStatus, herzien: bool = False) -> str:
+    """'nl.vil.aanvraag.<status>', or 'nl.vil.aanvraag.herzien' for a revised decision."""
+    return TYPE_PREFIX + (HERZIEN if herzien else status.value)
+
+
+def source(oin: str) -> str:
+    """The source URN the profile recommends: organisation by OIN, then the system."""
+    if not (len(oin) == 20 and oin.isdigit()):
+        raise ValueError("Een OIN is 20 cijfers.")
+    return f"urn:nld:oin:{oin}:systeem:vil"
+
+
+def dataschema_url(api_url: str, type_: str) -> str:
+    """Where the JSON Schema of `data` for `type_` is published (see `event_schemas`)."""
+    return f"{api_url.rstrip('/')}/v1/gebeurtenissen/{type_}/schema"
+
+
+def aanvraag_event(
+    aanvraag: Aanvraag,
+    status: AanvraagStatus,
+    *,
+    oin: str,
+    api_url: str,
+    herzien: bool = False,
+    tijd: datetime | None = None,
+) -> AanvraagEvent:
+    """The event for `aanvraag` reaching `status` (or its decision being revised: `herzien`).
+
+    `tijd` defaults to `aanvraag.gewijzigd_op`, the stored moment of the change. The id is a
+    UUIDv5 of aanvraag, type and time: building the event again for the same change (a retried
+    stream record) gives the same id, which receivers use to drop duplicates.
+    """
+    when = _utc(tijd if tijd is not None else aanvraag.gewijzigd_op)
+    type_ = event_type(status, herzien)
+    base = api_url.rstrip("/")
+    data = AanvraagEventData(
+        aanvraag=aanvraag.id,
+        regeling=aanvraag.regeling,
+        gemeentecode=aanvraag.gemeentecode,
+        status=status,
+        ingediend_op=_utc(aanvraag.ingediend_op),
+        gewijzigd_op=_utc(aanvraag.gewijzigd_op),
+        besluitdatum=aanvraag.beschikking.datum if aanvraag.beschikking else None,
+        url=f"{base}/v1/aanvragen/{quote(aanvraag.id, safe='')}",
+    )
+    return AanvraagEvent(
+        id=str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{aanvraag.id}|{type_}|{when.isoformat()}")),
+        source=source(oin),
+        type=type_,
+        time=when,
+        subject=aanvraag.id,
+        dataschema=dataschema_url(base, type_),
+        data=data,
+    )
+
+
+def event_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema (2020-12) of `data` per event type, generated from `AanvraagEventData`.
+
+    A status type fixes `status` to that status; `herzien` allows any status.
+    """
+    schemas: dict[str, dict[str, Any]] = {}
+    for type_ in EVENT_TYPES:
+        schema = AanvraagEventData.model_json_schema(by_alias=True)
+        soort = type_.removeprefix(TYPE_PREFIX)
+        if soort != HERZIEN:
+            schema["properties"]["status"] = {
+                "const": soort,
+                "description": schema["properties"]["status"].get("description", ""),
+            }
+            schema.pop("$defs", None)  # AanvraagStatus was its only definition
+        schemas[type_] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema,
+            "title": f"data van {type_}",
+        }
+    return schemas
