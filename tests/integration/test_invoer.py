@@ -4,9 +4,10 @@ invalidParams, and nothing is stored (NL API Design Rules, STANDARDS.md 1a)."""
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from tests.integration.hulp import (
     token,
 )
 from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, nieuwe_bsn
+from vil_local.template import resources
 
 ANDERE_SLEUTEL = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 KB = 1024
@@ -62,6 +64,10 @@ GEVALLEN = {
     "JSON that is not an object": Geval(
         "PUT", "/toestemmingen/brp", 400, json=["aanvragen"], invalid=["body"]
     ),
+    "a body that is not UTF-8": Geval(
+        "POST", "/beoordelingen", 400, content=b"\xf4",
+        extra_headers={"Content-Type": "application/json"},
+    ),
     # Schema: every error listed
     "wrong types": Geval(
         "POST", "/aanvragen", 400, json={"beoordeling": 12, "regelingen": "zorgtoeslag"},
@@ -92,6 +98,10 @@ GEVALLEN = {
         "POST", "/beoordelingen", 400,
         json={"huishouden": {"aanvrager": {"geboortedatum": "1990-13-01"}}},
         invalid=["body.huishouden.aanvrager.geboortedatum"],
+    ),
+    "a number as a date": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": 0, "correcties": AANVULLING},
+        invalid=["body.peildatum"],
     ),
     "invalid enum": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["reclame"]}, invalid=["body.doelen.0"]
@@ -144,6 +154,10 @@ GEVALLEN = {
         "POST", "/beoordelingen", 415, content=b"correcties=niets",
         extra_headers={"Content-Type": "text/plain"},
     ),
+    "multipart without a boundary": Geval(
+        "POST", "/beoordelingen", 415, content=b'{"correcties": {}}',
+        extra_headers={"Content-Type": "multipart/form-data"},
+    ),
     # Size
     "body over 256 KB": Geval(
         "POST", "/beoordelingen", 413,
@@ -158,6 +172,8 @@ GEVALLEN = {
     "unknown path": Geval("GET", "/bestaat-niet", 404),
     "trailing slash": Geval("GET", "/inzage/", 404),
     "unknown version": Geval("GET", "/../v2/inzage", 404),
+    "unknown bron": Geval("PUT", "/toestemmingen/kvk", 404, json={"doelen": ["aanvragen"]}),
+    "unknown bron, revoked": Geval("DELETE", "/toestemmingen/kvk", 404),
     # Corrections
     "a correction outside the household": Geval(
         "POST", "/beoordelingen", 400, json={"correcties": {"buiten.huishouden": 1}},
@@ -171,6 +187,12 @@ GEVALLEN = {
         "POST", "/beoordelingen", 400,
         json={"correcties": {**AANVULLING, "huishouden.aanvrager.geboortedatum": "2026-02-30"}},
         invalid=["body.correcties.huishouden.aanvrager.geboortedatum"],
+    ),
+    "two bad corrections, two entries": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {"buiten.huishouden": 1, "huishouden.aanvrager.schoenmaat": 43}},
+        invalid=["body.correcties.buiten.huishouden",
+                 "body.correcties.huishouden.aanvrager.schoenmaat"],
     ),
     # Applications
     "an unknown regeling": Geval(
@@ -287,6 +309,20 @@ def test_another_gemeentes_cursor_shows_none_of_the_first_gemeentes_applications
     assert not any(aanvraag in response.text for aanvraag in aanvragen)
 
 
+def test_the_cursor_hides_the_implementation(api: httpx.Client) -> None:
+    """/core/hide-implementation: no DynamoDB keys in the API, not even base64-encoded; only
+    the position, '<ingediendOp>#<aanvraag id>'."""
+    for _ in range(2):  # so that there is a next page
+        utrechtse_aanvraag(api)
+    cursor = _cursor(api, "0344")
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode(errors="replace")
+    for implementation in ("PK", "SK", "GSI", "AANVRAAG#", "GEMEENTE#"):
+        assert implementation not in decoded
+    moment, _, aanvraag = decoded.rpartition("#")
+    assert datetime.fromisoformat(moment).tzinfo is not None, decoded
+    assert re.fullmatch(r"[0-9a-f]{32}", aanvraag), decoded
+
+
 def test_a_wrong_method_reaches_the_function_which_answers_405_with_allow(
     api: httpx.Client,
 ) -> None:
@@ -306,3 +342,32 @@ def test_a_wrong_method_reaches_the_function_which_answers_405_with_allow(
         response = api.request(method, path)
         assert_problem(response, 405)
         assert response.headers["Allow"] == allow
+
+
+def _gateway_response(soort: str) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """API Gateway's own answer of this kind as template.yaml defines it: status, headers (a
+    static value is written between single quotes) and the problem it sends."""
+    antwoord = resources("AWS::Serverless::Api")["LoketApi"]["GatewayResponses"][soort]
+    headers = {k: v[1:-1] for k, v in antwoord["ResponseParameters"]["Headers"].items()}
+    body = json.loads(antwoord["ResponseTemplates"]["application/json"])
+    return int(antwoord["StatusCode"]), headers, body
+
+
+@pytest.mark.parametrize(
+    ("soort", "method", "path", "headers"),
+    [
+        ("UNAUTHORIZED", "GET", "/inzage", bearer("abc.def.ghi")),
+        ("MISSING_AUTHENTICATION_TOKEN", "GET", "/bestaat-niet", {}),
+    ],
+)
+def test_the_local_router_answers_as_the_template_gateway_responses(
+    api: httpx.Client, soort: str, method: str, path: str, headers: dict[str, str]
+) -> None:
+    status, template_headers, body = _gateway_response(soort)
+
+    response = api.request(method, path, headers=headers)
+
+    assert response.status_code == status
+    assert response.json() == body
+    for name, value in template_headers.items():
+        assert response.headers.get(name) == value, name
