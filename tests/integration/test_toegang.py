@@ -11,7 +11,14 @@ import pytest
 
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import aanvragen_van_gemeente, assert_problem, bewaard, inwoner
-from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, toestemming
+from tests.integration.test_loket import (
+    AANVULLING,
+    IBAN,
+    beoordeel,
+    dien_in,
+    nieuwe_bsn,
+    toestemming,
+)
 from vil_local.lokaal import LokaleStack
 
 IIT_UTRECHT = "individuele-inkomenstoeslag-utrecht"
@@ -197,6 +204,28 @@ def test_a_gemeente_cannot_decide_another_gemeentes_aanvraag(
     assert status_van(api, anna, anna.rijk) == "doorgestuurd"
 
 
+def test_an_application_goes_to_the_gemeente_whose_regeling_it_is(api: httpx.Client) -> None:
+    """ARCHITECTURE.md 5: a gemeente sees 'the applications for its own regelingen'. A resident
+    of Amersfoort (0307) applies for Utrecht's (0344) inkomenstoeslag: Utrecht decides, and
+    Amersfoort neither sees nor decides it. Without a known gemeente it is Utrecht's too."""
+    for woonplaats in ({"huishouden.gemeentecode": "0307"}, {}):
+        bsn = nieuwe_bsn()
+        beoordeling = beoordeel(api, bsn, {**AANVULLING, **woonplaats})
+        body = {"beoordeling": beoordeling["id"], "iban": IBAN, "regelingen": [IIT_UTRECHT]}
+        response = dien_in(api, bsn, body, f"regeling-{bsn}")
+        assert response.status_code == 201, response.text
+        (aanvraag,) = response.json()["aanvragen"]
+
+        assert aanvraag["gemeentecode"] == "0344"
+        assert aanvraag["id"] in set(aanvragen_van_gemeente(api, "0344"))
+        assert aanvraag["id"] not in set(aanvragen_van_gemeente(api, "0307"))
+        besluit = {"besluit": "toekennen", "motivering": "Niet onze regeling."}
+        response = api.post(
+            f"/aanvragen/{aanvraag['id']}/besluiten", json=besluit, headers=gemeente("0307")
+        )
+        assert_problem(response, 404)
+
+
 RESIDENT_ONLY: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/toestemmingen", None),
     ("PUT", "/toestemmingen/brp", {"doelen": ["aanvragen"]}),
@@ -234,7 +263,12 @@ def test_a_gemeente_cannot_call_resident_only_routes(
     assert bewaard(api, anna.bsn) == vooraf
 
 
-NEEDS_A_TOKEN = [*RESIDENT_ONLY, ("GET", "/aanvragen", None)]
+NEEDS_A_TOKEN = [
+    *RESIDENT_ONLY,
+    ("GET", "/aanvragen", None),
+    ("GET", "/aanvragen/{aanvraag}", None),
+    ("POST", "/aanvragen/{aanvraag}/besluiten", {"besluit": "toekennen", "motivering": "Ja."}),
+]
 
 
 @pytest.mark.parametrize(("method", "path", "body"), NEEDS_A_TOKEN)
