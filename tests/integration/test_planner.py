@@ -53,12 +53,24 @@ def queue_arn() -> Iterator[str]:
     """A fresh moto account with the check queue; yields the queue's ARN."""
     with mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "eu-west-1"}), mock_aws():
         planner.scheduler.cache_clear()
+        _leeg_scheduler()
         sqs = boto3.client("sqs")
         url = sqs.create_queue(QueueName="vil-maandcheck")["QueueUrl"]
         yield sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
     planner.scheduler.cache_clear()
+
+
+def _leeg_scheduler() -> None:
+    """No schedules or groups left by earlier tests: inside the session's local stack moto is
+    already running, and a nested `mock_aws()` then keeps its state."""
+    client = boto3.client("scheduler")
+    for groep in client.list_schedule_groups()["ScheduleGroups"]:
+        for schedule in client.list_schedules(GroupName=groep["Name"])["Schedules"]:
+            client.delete_schedule(Name=schedule["Name"], GroupName=groep["Name"])
+        if groep["Name"] != "default":
+            client.delete_schedule_group(Name=groep["Name"])
 
 
 @pytest.fixture
