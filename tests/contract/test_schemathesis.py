@@ -47,9 +47,7 @@ VOLLEDIG = schemathesis.openapi.from_path(
             },
         }
     ),
-    # Left out until the document describes amounts as the server checks them (see
-    # test_every_response_conforms_to_the_document): every other operation is checked.
-).exclude(operation_id="evaluate")
+)
 Case: TypeAlias = schemathesis.Case[Any]
 
 OPEN = {"listRegelingen", "getRegeling", "getOpenapi"}  # no token
@@ -133,13 +131,9 @@ def schema_agrees(ctx: Any, response: schemathesis.Response, case: Case) -> None
     suppress_health_check=list(HealthCheck),
 )
 def test_every_response_conforms_to_the_document(case: Case, stack: LokaleStack) -> None:
-    """Every check of schemathesis and ours, for valid and invalid requests.
-
-    POST /v1/beoordelingen (`evaluate`) is left out: the document calls any string and any
-    number an amount (`Bedrag`: anyOf number, string), while the server refuses '' or 'abc'
-    (not a decimal), 640.005 (more than 2 decimals) and 1e15 (more than 14 digits) as
-    'Ongeldige invoer', which `schema_agrees` rightly reports.
-    """
+    """Every check of schemathesis and ours, for valid and invalid requests, on every
+    operation (amounts are documented as whole euros or text with at most two decimals,
+    exactly what the server accepts)."""
     case.call_and_validate(
         base_url=stack.url,
         additional_checks=[api_version, problem_details, schema_agrees],

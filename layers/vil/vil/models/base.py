@@ -4,7 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic.alias_generators import to_camel
 
 
@@ -28,6 +35,16 @@ Bedrag = Annotated[
     Decimal,
     Field(allow_inf_nan=False, decimal_places=2, max_digits=14),
     PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+    # The document states exactly what is accepted: whole euros as a number, or cents as text.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": -(10**12) + 1, "maximum": 10**12 - 1},
+                {"type": "string", "pattern": r"^-?\d{1,12}(\.\d{1,2})?$"},
+            ],
+            "description": "Euro: een geheel getal, of tekst met hoogstens twee decimalen.",
+        }
+    ),
 ]
 Datum = Annotated[date, BeforeValidator(_geen_getal)]
 JaNee = Annotated[bool, BeforeValidator(_alleen_ja_nee)]
