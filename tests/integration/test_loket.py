@@ -242,3 +242,16 @@ def test_the_bsn_is_kept_encrypted_exactly_while_consent_lasts(api: httpx.Client
     assert diensten().sleutels.ontsleutel(versleuteld) == bsn
     api.delete("/toestemmingen/svb", headers=burger(bsn))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is False
+
+
+def test_a_regeling_of_several_gemeenten_outside_them_is_400_and_nothing_is_written(
+    api: httpx.Client,
+) -> None:
+    bsn = nieuwe_bsn()  # lives in Amsterdam: no gemeente in VIL decides its kwijtschelding
+    beoordeling = beoordeel(api, bsn, {**AANVULLING, "huishouden.gemeentecode": "0363"})
+    body = {"beoordeling": beoordeling["id"],
+            "regelingen": ["zorgtoeslag", "kwijtschelding-gemeentelijke-belastingen"]}  # fmt: skip
+    response = dien_in(api, bsn, body, "buiten-1234")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "body.regelingen"
+    assert api.get("/aanvragen", headers=burger(bsn)).json()["aanvragen"] == []
