@@ -54,7 +54,11 @@ def list_toestemmingen() -> ListToestemmingenResponse:
 )
 def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
     return toestemmingen.wijzig(
-        diensten(), principal(app), toestemmingen.bron(bron), verzoek.doelen, verzoek.tekstversie
+        diensten(planner=True),
+        principal(app),
+        toestemmingen.bron(bron),
+        verzoek.doelen,
+        verzoek.tekstversie,
     )
 
 
@@ -67,7 +71,9 @@ def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemmin
     responses={**AUTH, 404: {"description": "Onbekende bron."}},
 )
 def delete_toestemming(bron: BronPad) -> Toestemming:
-    return toestemmingen.wijzig(diensten(), principal(app), toestemmingen.bron(bron), [], None)
+    return toestemmingen.wijzig(
+        diensten(planner=True), principal(app), toestemmingen.bron(bron), [], None
+    )
 
 
 lambda_handler = handler(app)

@@ -47,3 +47,27 @@ def create_keys() -> dict[str, str]:
         spec = {k: properties[k] for k in ("KeySpec", "KeyUsage") if k in properties}
         arns[name] = client.create_key(Description=name, **spec)["KeyMetadata"]["Arn"]
     return arns
+
+
+def create_queues() -> dict[str, str]:
+    """Each SQS queue of the template, named by its logical id; {logical id: ARN}."""
+    client = boto3.client("sqs", region_name=REGION)
+    arns = {}
+    for name in resources("AWS::SQS::Queue"):
+        url = client.create_queue(QueueName=name)["QueueUrl"]
+        attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        arns[name] = attributes["Attributes"]["QueueArn"]
+    return arns
+
+
+def create_schedule_groups() -> dict[str, str]:
+    """Each EventBridge Scheduler group of the template, named by its logical id."""
+    client = boto3.client("scheduler", region_name=REGION)
+    for name in resources("AWS::Scheduler::ScheduleGroup"):
+        client.create_schedule_group(Name=name)
+    return {name: name for name in resources("AWS::Scheduler::ScheduleGroup")}
+
+
+def role_arn(name: str) -> str:
+    """A role of the template: moto does not check who may assume it."""
+    return f"arn:aws:iam::123456789012:role/{name}"

@@ -33,6 +33,7 @@ class LokaleStack:
         os.environ.update(aws.FAKE_CREDENTIALS)
         self.moto = aws.start()
         tables, keys = aws.create_tables(), aws.create_keys()
+        queues, groups = aws.create_queues(), aws.create_schedule_groups()
         self.overheid.start()
         self.server = Server(self.port, Router(), self._local)
         os.environ.update(
@@ -49,6 +50,9 @@ class LokaleStack:
                     "UWV_URL": self.overheid.url(Bron.uwv),
                     "SVB_URL": self.overheid.url(Bron.svb),
                     "BRON_TIMEOUT_SECONDEN": "3",
+                    "MAANDCHECK_WACHTRIJ": queues["MaandcheckWachtrij"],
+                    "MAANDCHECK_ROL": aws.role_arn("MaandcheckPlannerRol"),
+                    "MAANDCHECK_GROEP": groups["MaandcheckGroep"],
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )
@@ -85,7 +89,7 @@ def _clear_caches() -> None:
     """Factories cached per process read the environment: start them afresh for this stack."""
     from functions.authorizer.app import tokencontrole
     from vil import samenstelling
-    from vil.adapters import dynamodb, sleutels
+    from vil.adapters import dynamodb, planner, sleutels
     from vil.adapters.bronnen import source_clients
     from vil.services import aanvragen
 
@@ -93,6 +97,7 @@ def _clear_caches() -> None:
         samenstelling.diensten,
         dynamodb.table,
         sleutels.kms,
+        planner.scheduler,
         source_clients,
         aanvragen._idempotent,
         tokencontrole,

@@ -255,3 +255,26 @@ def test_a_regeling_of_several_gemeenten_outside_them_is_400_and_nothing_is_writ
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "body.regelingen"
     assert api.get("/aanvragen", headers=burger(bsn)).json()["aanvragen"] == []
+
+
+def test_one_schedule_exactly_while_some_source_is_consented_for_the_monthly_check(
+    api: httpx.Client,
+) -> None:
+    bsn = nieuwe_bsn()
+    planner = diensten(planner=True).planner
+    assert planner is not None
+    pseudoniem = diensten().sleutels.pseudoniem(bsn)
+
+    def maandcheck(bron: str, doelen: list[str]) -> None:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": doelen}, headers=burger(bsn))
+        assert response.status_code == 200, response.text
+
+    maandcheck("brp", ["aanvragen"])
+    assert not planner.bestaat(pseudoniem)  # consent for applications only: no schedule
+    maandcheck("brp", ["aanvragen", "maandcheck"])
+    maandcheck("uwv", ["maandcheck"])
+    assert planner.bestaat(pseudoniem)
+    maandcheck("brp", ["aanvragen"])
+    assert planner.bestaat(pseudoniem)  # the UWV consent still asks for it
+    assert api.delete("/toestemmingen/uwv", headers=burger(bsn)).status_code == 200
+    assert not planner.bestaat(pseudoniem)  # the last consent for it is gone

@@ -119,3 +119,17 @@ class Auditlog(Protocol):
     ) -> None: ...
 
     def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...
+
+
+class Planner(Protocol):
+    """EventBridge Scheduler: one monthly-check schedule per consenting resident."""
+
+    def zet(self, pseudoniem: str) -> object:
+        """Create the resident's schedule if it does not exist (idempotent)."""
+        ...
+
+    def verwijder(self, pseudoniem: str) -> None:
+        """Delete it if it exists (idempotent)."""
+        ...
+
+    def bestaat(self, pseudoniem: str) -> bool: ...

@@ -63,7 +63,11 @@ class BeoordelingenSettings(RulesSettings, TableSettings, SourcesSettings):
 
 
 class ToestemmingenSettings(TableSettings):
-    pass
+    """Consent for the monthly check keeps exactly one schedule per resident."""
+
+    maandcheck_wachtrij: str = Field(description="ARN of the queue the schedules send to.")
+    maandcheck_rol: str = Field(description="ARN of the role EventBridge Scheduler assumes.")
+    maandcheck_groep: str = Field(description="The schedule group of the monthly checks.")
 
 
 class GegevensSettings(TableSettings, SourcesSettings):

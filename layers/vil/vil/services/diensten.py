@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from vil.ports import Auditlog, Bronnen, Opslag, Sleutels
+from vil.ports import Auditlog, Bronnen, Opslag, Planner, Sleutels
 from vil.rules import Catalogus
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -22,6 +22,7 @@ class Diensten:
     sleutels: Sleutels
     catalogus: Catalogus
     bronnen: Bronnen | None = None  # only the functions that prefill have sources
+    planner: Planner | None = None  # only the consent function plans monthly checks
     nu: Callable[[], datetime] = utc_now  # the clock; tests and the local stack move it
 
     def vandaag(self) -> date:

@@ -67,11 +67,19 @@ def wijzig(
         diensten.opslag.verwijder_gegevens(pseudoniem, bron)
     # The BSN is kept (encrypted) exactly while some consent lasts: without the resident at the
     # keyboard, only it lets VIL ask the sources again.
-    if any(t.doelen for t in diensten.opslag.toestemmingen(pseudoniem).values()):
+    huidige = diensten.opslag.toestemmingen(pseudoniem).values()
+    if any(t.doelen for t in huidige):
         if principal.bsn_versleuteld:
             diensten.opslag.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
     else:
         diensten.opslag.verwijder_bsn(pseudoniem)
+    # One schedule exactly while some source is consented for the monthly check (both calls
+    # are idempotent, so a retried request converges too).
+    if diensten.planner is not None:
+        if any(Doel.maandcheck in t.doelen for t in huidige):
+            diensten.planner.zet(pseudoniem)
+        else:
+            diensten.planner.verwijder(pseudoniem)
     return toestemming
 
 
