@@ -36,7 +36,7 @@ HUISHOUDEN = {
 }  # fmt: skip
 
 
-def import_ms(folder: str, runs: int = 3) -> float:
+def import_ms(folder: str, runs: int = 7) -> float:
     """The median import time of a function's handler module, each in a fresh interpreter."""
     timings = [
         float(
