@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vil.models.identiteit import Principal
+from vil_local.stack import Context
 
 
 @dataclass
@@ -12,15 +13,6 @@ class Antwoord:
     status: int
     headers: dict[str, str]
     body: Any  # parsed JSON, or the text
-
-
-class Context:
-    """The bits of LambdaContext that Powertools' logger reads."""
-
-    function_name = "test"
-    memory_limit_in_mb = 128
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:test"
-    aws_request_id = "test-request"
 
 
 def event(
@@ -59,7 +51,7 @@ def event(
 
 
 def call(handler: Any, *args: Any, **kwargs: Any) -> Antwoord:
-    response = handler(event(*args, **kwargs), Context())
+    response = handler(event(*args, **kwargs), Context("test"))
     text = response.get("body") or ""
     # API Gateway merges `headers` and `multiValueHeaders` into one set of response headers.
     headers = dict(response.get("headers") or {})

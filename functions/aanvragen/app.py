@@ -4,9 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from vil.api import handler, principal, resolver
+from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.samenstelling import diensten
@@ -15,10 +14,7 @@ from vil.settings import AanvragenSettings
 
 app = resolver()
 AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
-NIET_GEVONDEN: dict[int, OpenAPIResponse] = {
-    401: {"description": "Niet ingelogd."},
-    404: {"description": "Onbekend."},
-}
+NIET_GEVONDEN = {**NIET_INGELOGD, **ONBEKEND}
 
 
 @app.post(
@@ -63,7 +59,7 @@ def submit(
     description="Een inwoner ziet de eigen aanvragen; een gemeente die voor haar regelingen.",
     tags=["Aanvragen"],
     operation_id="listAanvragen",
-    responses={200: {"description": "De aanvragen."}, 401: {"description": "Niet ingelogd."}},
+    responses={200: {"description": "De aanvragen."}, **NIET_INGELOGD},
 )
 def list_aanvragen(
     status: Annotated[AanvraagStatus | None, Query(description="Alleen deze status.")] = None,

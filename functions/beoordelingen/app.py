@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from vil.api import handler, principal, resolver
+from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
 from vil.samenstelling import diensten
@@ -46,8 +46,8 @@ def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
     operation_id="getBeoordeling",
     responses={
         200: {"description": "De beoordeling."},
-        401: {"description": "Niet ingelogd."},
-        404: {"description": "Onbekend."},
+        **NIET_INGELOGD,
+        **ONBEKEND,
     },
 )
 def get_beoordeling(

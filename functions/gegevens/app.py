@@ -1,6 +1,6 @@
 """Prefill: the resident's household from the sources they consented to, with provenance."""
 
-from vil.api import handler, principal, resolver
+from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import GetGegevensResponse
 from vil.samenstelling import diensten
 from vil.services import beoordelen
@@ -19,7 +19,7 @@ app = resolver()
     operation_id="getGegevens",
     responses={
         200: {"description": "De vooraf ingevulde gegevens."},
-        401: {"description": "Niet ingelogd."},
+        **NIET_INGELOGD,
         403: {"description": "Geen toestemming."},
     },
 )

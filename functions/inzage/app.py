@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from vil.api import handler, principal, resolver
+from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.samenstelling import diensten
 from vil.services.inzage import inzage
 
@@ -18,7 +18,7 @@ app = resolver()
     ),
     tags=["Inzage"],
     operation_id="getInzage",
-    responses={200: {"description": "Alles over u."}, 401: {"description": "Niet ingelogd."}},
+    responses={200: {"description": "Alles over u."}, **NIET_INGELOGD},
 )
 def get_inzage() -> dict[str, Any]:
     return inzage(diensten(), principal(app))

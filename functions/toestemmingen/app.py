@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from vil.api import handler, principal, resolver
+from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
 from vil.models.toestemming import Toestemming
 from vil.samenstelling import diensten
@@ -16,7 +16,7 @@ app = resolver()
 BronPad = Annotated[str, Path(description="brp, belastingdienst, uwv of svb.", max_length=40)]
 AUTH: dict[int, OpenAPIResponse] = {
     200: {"description": "Gelukt."},
-    401: {"description": "Niet ingelogd."},
+    **NIET_INGELOGD,
 }
 
 

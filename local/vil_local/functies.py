@@ -3,16 +3,22 @@
 import importlib
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
+from vil_local.template import ROOT
+
 FUNCTIONS = ROOT / "functions"
 
 
-def modules() -> Iterator[tuple[str, ModuleType]]:
-    """Each function's `app` module, by folder name (imported as `functions.<name>.app`)."""
-    if str(ROOT) not in sys.path:  # the checkout is the deployment package, as for `sam build`
+def module(folder: str) -> ModuleType:
+    """A function's `app` module, imported as `functions.<folder>.app` (as `sam build` packages
+    the checkout's functions/<folder>/)."""
+    if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"functions.{folder}.app")
+
+
+def modules() -> Iterator[tuple[str, ModuleType]]:
+    """Each function's `app` module, by folder name."""
     for path in sorted(FUNCTIONS.glob("*/app.py")):
-        yield path.parent.name, importlib.import_module(f"functions.{path.parent.name}.app")
+        yield path.parent.name, module(path.parent.name)

@@ -6,9 +6,7 @@ Gateway does. Unknown routes and denied tokens get API Gateway's responses, whic
 sets to problem+json. AWS is moto in-process; the government is the fake on loopback.
 """
 
-import importlib
 import os
-import sys
 import threading
 import time
 import uuid
@@ -18,7 +16,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from vil_local import aws
-from vil_local.template import ROOT, Route, resources, routes
+from vil_local.functies import module
+from vil_local.template import Route, resources, routes
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 Reply = tuple[int, dict[str, str], bytes]
@@ -41,12 +40,9 @@ class Context:
 
 
 def handler(route_or_folder: Route | str) -> Handler:
-    """The `lambda_handler` of a function folder, imported as SAM would package it."""
+    """The `lambda_handler` of a function folder."""
     folder = route_or_folder if isinstance(route_or_folder, str) else route_or_folder.folder
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    module = importlib.import_module(f"functions.{folder}.app")
-    result: Handler = module.lambda_handler
+    result: Handler = module(folder).lambda_handler
     return result
 
 

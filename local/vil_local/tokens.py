@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -20,8 +19,8 @@ from jwt.algorithms import RSAAlgorithm
 
 from vil.ports import Sleutels
 from vil.services.identiteit import SUBSTANTIEEL, Tokencontrole, Uitgever
+from vil_local.template import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY_FILE = ROOT / ".vil-local" / "dev-signing-key.pem"  # git-ignored
 
 BURGER_ISSUER = "http://127.0.0.1/vil-local/digid"

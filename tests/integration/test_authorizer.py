@@ -12,11 +12,11 @@ from pydantic import HttpUrl
 
 from functions.authorizer import app
 from functions.authorizer.app import tokencontrole
-from tests.api import Context
 from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
 from vil.models.identiteit import Principal, Soort
 from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks
 
 BSN = "999993653"
@@ -80,7 +80,7 @@ def authorize(authorization: str | None, method_arn: str = METHOD_ARN) -> dict[s
         "stageVariables": {},
         "requestContext": {"stage": "api", "requestId": "test-request"},
     }
-    response: dict[str, Any] = app.lambda_handler(event, Context())
+    response: dict[str, Any] = app.lambda_handler(event, Context("AuthorizerFunction"))
     return response
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil import fouten
@@ -46,6 +47,10 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
     fouten.AndereInhoud: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key hergebruikt"),
     fouten.OngeldigeAanvraag: (HTTPStatus.BAD_REQUEST, "Ongeldige aanvraag"),
 }
+
+# Responses many routes document (every error is problem+json; the OpenAPI merge says so).
+NIET_INGELOGD: dict[int, OpenAPIResponse] = {401: {"description": "Niet ingelogd."}}
+ONBEKEND: dict[int, OpenAPIResponse] = {404: {"description": "Onbekend."}}
 
 logger = Logger(service="vil")
 
