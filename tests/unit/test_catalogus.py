@@ -30,6 +30,8 @@ def test_a_published_version_applies_from_its_date() -> None:
     # Then each uses the version in force: (20000 - 10000) / 10 and (30000 - 10000) / 10
     assert (before.bedrag_per_jaar, after.bedrag_per_jaar) == ("1000.00", "2000.00")
     assert before.regelversie != after.regelversie
+    assert published.regel("proef", date(2026, 7, 1)).versie == after.regelversie
+    assert published.regel("proef", date(2026, 6, 30)).versie == before.regelversie
     # And the catalogue it came from is unchanged
     assert only(catalogus, date(2026, 7, 1)).bedrag_per_jaar == "1000.00"
 

@@ -110,11 +110,13 @@ class Catalogus:
 
     def in_force(self, peildatum: date) -> list[CompiledRegeling]:
         """Per regeling, the version in force on the peildatum, or else its earliest version."""
-        result = []
-        for versies in self._versies.values():
-            index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
-            result.append(versies[max(index - 1, 0)].regel)
-        return result
+        return [self.regel(regeling_id, peildatum) for regeling_id in self._versies]
+
+    def regel(self, regeling_id: str, peildatum: date) -> CompiledRegeling:
+        """The version of one regeling in force on the peildatum (or else its earliest)."""
+        versies = self._versies[regeling_id]
+        index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
+        return versies[max(index - 1, 0)].regel
 
     def evaluate(
         self,

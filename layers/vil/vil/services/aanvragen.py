@@ -87,14 +87,18 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
     beoordeling = diensten.opslag.beoordeling(pseudoniem, verzoek.beoordeling)
     if beoordeling is None:
         raise NietGevonden("Deze beoordeling bestaat niet.")
-    regelingen = list(dict.fromkeys(verzoek.regelingen))
-    resultaten = _herbeoordeel(diensten, beoordeling, regelingen)
-    _controleer_iban(diensten, regelingen, verzoek.iban)
+    resultaten = _herbeoordeel(diensten, beoordeling, list(dict.fromkeys(verzoek.regelingen)))
+    # The rules the decision rests on: each regeling's version on the beoordeling's peildatum.
+    regels = {
+        r.regeling: diensten.catalogus.regel(r.regeling, beoordeling.peildatum).regeling
+        for r in resultaten
+    }
+    _controleer_iban(list(regels.values()), verzoek.iban)
     nu = diensten.nu()
     aanvragen: list[Aanvraag] = []
     verslagen: list[Beslisverslag] = []
     for resultaat in resultaten:
-        regeling = _regeling(diensten, resultaat.regeling)
+        regeling = regels[resultaat.regeling]
         aanvraag = _beslis(diensten, regeling, resultaat, beoordeling)
         aanvragen.append(aanvraag)
         verslagen.append(
@@ -112,7 +116,7 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
             )
         )
     vandaag = diensten.vandaag()
-    geblokkeerd = {a.regeling: _periode_eind(diensten, a.regeling, vandaag) for a in aanvragen}
+    geblokkeerd = {a.regeling: _periode_eind(regels[a.regeling], vandaag) for a in aanvragen}
     diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag)
     return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
 
@@ -133,13 +137,12 @@ def _herbeoordeel(diensten: Diensten, beoordeling: Beoordeling, ids: list[str]) 
     return sorted(evaluatie.resultaten, key=lambda r: ids.index(r.regeling))
 
 
-def _controleer_iban(diensten: Diensten, ids: list[str], iban: str | None) -> None:
+def _controleer_iban(regelingen: list[Regeling], iban: str | None) -> None:
     """A gemeente regeling that pays the resident needs a valid IBAN."""
     nodig = [
-        i
-        for i in ids
-        if (regeling := _regeling(diensten, i)).gemeenten
-        and regeling.uitkomst.uitbetaling is Uitbetaling.inwoner
+        regeling.id
+        for regeling in regelingen
+        if regeling.gemeenten and regeling.uitkomst.uitbetaling is Uitbetaling.inwoner
     ]
     if nodig and (iban is None or not iban_nummer.is_valid(iban)):
         reden = "ontbreekt" if iban is None else "geen geldig IBAN"
@@ -147,10 +150,6 @@ def _controleer_iban(diensten: Diensten, ids: list[str], iban: str | None) -> No
             f"Voor {', '.join(nodig)} is een geldig rekeningnummer (IBAN) nodig.",
             [("body.iban", reden)],
         )
-
-
-def _regeling(diensten: Diensten, regeling_id: str) -> Regeling:
-    return diensten.catalogus.versions(regeling_id)[-1].regel.regeling
 
 
 def _beslis(
@@ -267,9 +266,9 @@ def _bedrag(resultaat: Resultaat) -> str:
     return ""
 
 
-def _periode_eind(diensten: Diensten, regeling_id: str, vandaag: date) -> date:
+def _periode_eind(regeling: Regeling, vandaag: date) -> date:
     """Until when a new application for this regeling is refused."""
-    if _regeling(diensten, regeling_id).toekenning.periode is Periode.kalenderjaar:
+    if regeling.toekenning.periode is Periode.kalenderjaar:
         return date(vandaag.year + 1, 1, 1)
     try:
         return vandaag.replace(year=vandaag.year + 1)
@@ -344,8 +343,8 @@ def besluit(
     if principal.soort is not Soort.gemeente:
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
-    regeling = _regeling(diensten, aanvraag.regeling)
     verslag = diensten.opslag.beslisverslagen(aanvraag_id)[-1]  # written at submission
+    regeling = diensten.catalogus.regel(aanvraag.regeling, verslag.peildatum).regeling
     uitkomst = (
         AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
     )
