@@ -48,7 +48,7 @@ def submit(
 ) -> Response[SubmitResponse]:
     tabel = AanvragenSettings.from_environ().idempotentie_tabel
     body = aanvragen.dien_in(
-        diensten(), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
+        diensten(uitgever=True), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
     )
     return Response(201, "application/json", body)
 
@@ -98,7 +98,7 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.trek_in(diensten(), principal(app), aanvraag_id)
+    return aanvragen.trek_in(diensten(uitgever=True), principal(app), aanvraag_id)
 
 
 @app.post(
@@ -113,7 +113,7 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
-    return aanvragen.besluit(diensten(), principal(app), aanvraag_id, verzoek)
+    return aanvragen.besluit(diensten(uitgever=True), principal(app), aanvraag_id, verzoek)
 
 
 lambda_handler = handler(app)

@@ -16,6 +16,7 @@ from vil_local.overheid import Overheid
 from vil_local.stack import Reply, Router, Server, environment, serve_forever_in_thread
 
 JWKS_PATH = "/_local/jwks.json"
+OIN = "00000009999999999000"  # a made-up OIN: the local events' source
 
 
 class LokaleStack:
@@ -53,6 +54,8 @@ class LokaleStack:
                     "MAANDCHECK_WACHTRIJ": queues["MaandcheckWachtrij"],
                     "MAANDCHECK_ROL": aws.role_arn("MaandcheckPlannerRol"),
                     "MAANDCHECK_GROEP": groups["MaandcheckGroep"],
+                    "OIN": OIN,
+                    "API_URL": self.url,
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )

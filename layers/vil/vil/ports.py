@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.resultaat import FeitHerkomst
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -76,6 +77,7 @@ class Opslag(Protocol):
         verslagen: Iterable[Beslisverslag],
         geblokkeerd_tot: dict[str, date],
         vandaag: date,
+        gebeurtenissen: Iterable[AanvraagEvent],
     ) -> None: ...
 
     def aanvraag(self, aanvraag_id: str) -> tuple[str, Aanvraag] | None: ...
@@ -97,6 +99,7 @@ class Opslag(Protocol):
         aanvraag: Aanvraag,
         van: AanvraagStatus,
         verslag: Beslisverslag | None,
+        gebeurtenis: AanvraagEvent,
         vrijgeven: bool = False,
     ) -> None: ...
 

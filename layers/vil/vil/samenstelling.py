@@ -1,19 +1,30 @@
 """Composition: the adapters behind each port, built once per process from the settings."""
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 
 from vil.adapters.dynamodb import Auditlog, Opslag, table
 from vil.adapters.sleutels import KmsSleutels
+from vil.models.gebeurtenis import Uitgever
 from vil.ports import Bronnen, Planner
 from vil.services.catalogus import catalogus
-from vil.services.diensten import Diensten
-from vil.settings import SourcesSettings, TableSettings, ToestemmingenSettings
+from vil.services.diensten import Diensten, utc_now
+from vil.settings import (
+    GebeurtenissenSettings,
+    SourcesSettings,
+    TableSettings,
+    ToestemmingenSettings,
+)
+
+# The domain clock: real time in Lambda; the local stack moves it (`vil local advance`).
+klok: Callable[[], datetime] = utc_now
 
 
 @cache
-def diensten(bronnen: bool = False, planner: bool = False) -> Diensten:
+def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = False) -> Diensten:
     """The ports for a function; with `bronnen` the government sources, with `planner` the
-    monthly-check schedules too."""
+    monthly-check schedules, with `uitgever` the publisher of events about aanvragen."""
     tabellen = TableSettings.from_environ()
     return Diensten(
         opslag=Opslag(table(tabellen.tabel)),
@@ -22,6 +33,8 @@ def diensten(bronnen: bool = False, planner: bool = False) -> Diensten:
         catalogus=catalogus(),
         bronnen=_bronnen() if bronnen else None,
         planner=_planner() if planner else None,
+        uitgever=_uitgever() if uitgever else None,
+        nu=lambda: klok(),
     )
 
 
@@ -44,3 +57,8 @@ def _planner() -> Planner:
         rol_arn=settings.maandcheck_rol,
         groep=settings.maandcheck_groep,
     )
+
+
+def _uitgever() -> Uitgever:
+    settings = GebeurtenissenSettings.from_environ()
+    return Uitgever(oin=settings.oin, api_url=str(settings.api_url))

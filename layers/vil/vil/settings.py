@@ -54,6 +54,13 @@ class SourcesSettings(Settings):
     bron_timeout_seconden: float = Field(3.0, gt=0, le=25)
 
 
+class GebeurtenissenSettings(Settings):
+    """Who publishes the events about aanvragen, and where gemeenten read the aanvragen."""
+
+    oin: str = Field(pattern=r"^[0-9]{20}$", description="VIL's OIN: the events' source.")
+    api_url: HttpUrl = Field(description="The public base URL of the API (without /v1).")
+
+
 class CatalogusSettings(RulesSettings):
     pass
 
@@ -74,7 +81,7 @@ class GegevensSettings(TableSettings, SourcesSettings):
     pass
 
 
-class AanvragenSettings(RulesSettings, TableSettings):
+class AanvragenSettings(RulesSettings, TableSettings, GebeurtenissenSettings):
     idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
 
 

@@ -8,6 +8,8 @@ One table, keys by access pattern (docs/decisions.md):
   BURGER#<pseudoniem>  PERIODE#<regeling>           one application per period (conditional)
   AANVRAAG#<id>        AANVRAAG                     GSI1: the resident's, GSI2: the gemeente's
   AANVRAAG#<id>        BESLISVERSLAG#<tijd>
+  GEBEURTENIS#<id>     GEBEURTENIS                  outbox: written with the change it reports;
+                                                    the table's stream hands it to the relay
 Models are stored whole as JSON in `data`; keys and index attributes beside it.
 """
 
@@ -29,6 +31,7 @@ from botocore.exceptions import ClientError
 
 from vil.fouten import Conflict, OngeldigeAanvraag
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
@@ -149,8 +152,10 @@ class Opslag:
         verslagen: Iterable[Beslisverslag],
         geblokkeerd_tot: dict[str, date],
         vandaag: date,
+        gebeurtenissen: Iterable[AanvraagEvent],
     ) -> None:
-        """Write every aanvraag at once, or none: Conflict when a regeling is in its period."""
+        """Write every aanvraag with its verslag and event at once, or none: Conflict when a
+        regeling is in its period."""
         puts: list[dict[str, Any]] = []
         for regeling, tot in geblokkeerd_tot.items():
             puts.append({
@@ -161,6 +166,7 @@ class Opslag:
             })  # fmt: skip
         puts += [{"Item": self._aanvraag_item(pseudoniem, a)} for a in aanvragen]
         puts += [{"Item": _verslag_item(v)} for v in verslagen]
+        puts += [{"Item": _gebeurtenis_item(g)} for g in gebeurtenissen]
         try:
             # The resource's client serialises Python values itself (boto3 transformation).
             items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts]
@@ -236,9 +242,11 @@ class Opslag:
         aanvraag: Aanvraag,
         van: AanvraagStatus,
         verslag: Beslisverslag | None,
+        gebeurtenis: AanvraagEvent,
         vrijgeven: bool = False,
     ) -> None:
-        """Store a new status, only if the aanvraag still has status `van`."""
+        """Store a new status with its event (the outbox), only if the aanvraag still has
+        status `van`."""
         item = self._aanvraag_item(pseudoniem, aanvraag)
         items: list[dict[str, Any]] = [{"Put": {
             "TableName": self.tabel.name,
@@ -248,6 +256,9 @@ class Opslag:
         }}]  # fmt: skip
         if verslag is not None:
             items.append({"Put": {"TableName": self.tabel.name, "Item": _verslag_item(verslag)}})
+        items.append(
+            {"Put": {"TableName": self.tabel.name, "Item": _gebeurtenis_item(gebeurtenis)}}
+        )
         if vrijgeven:  # a withdrawn application does not block a new one in its period
             items.append({"Delete": {"TableName": self.tabel.name, "Key": {
                 "PK": f"BURGER#{pseudoniem}", "SK": f"PERIODE#{aanvraag.regeling}"}}})  # fmt: skip
@@ -343,6 +354,19 @@ def _verslag_item(verslag: Beslisverslag) -> dict[str, Any]:
         "SK": f"BESLISVERSLAG#{verslag.op.isoformat()}",
         "data": verslag.model_dump_json(),
     }
+
+
+def _gebeurtenis_item(gebeurtenis: AanvraagEvent) -> dict[str, Any]:
+    """The outbox record: the event whole, and the gemeente whose subscriptions receive it."""
+    item = {
+        "PK": f"GEBEURTENIS#{gebeurtenis.id}",
+        "SK": "GEBEURTENIS",
+        "type": gebeurtenis.type,
+        "data": gebeurtenis.model_dump_json(by_alias=True),
+    }
+    if gebeurtenis.data.gemeentecode:
+        item["gemeentecode"] = gebeurtenis.data.gemeentecode
+    return item
 
 
 def _conditional(error: ClientError) -> bool:

@@ -7,6 +7,7 @@ pseudonym and no amount ever goes into an event: intermediaries may log CloudEve
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -18,7 +19,12 @@ from vil.models.base import VilModel
 
 TYPE_PREFIX = "nl.vil.aanvraag."
 HERZIEN = "herzien"  # a decision revised (bezwaar, monthly check), whatever its new status
-EVENT_TYPES: tuple[str, ...] = tuple(TYPE_PREFIX + soort for soort in [*AanvraagStatus, HERZIEN])
+# The event of each status: an aanvraag waiting for the gemeente has just been submitted.
+SOORTEN: dict[AanvraagStatus, str] = {
+    status: "ingediend" if status is AanvraagStatus.in_behandeling else status.value
+    for status in AanvraagStatus
+}
+EVENT_TYPES: tuple[str, ...] = tuple(TYPE_PREFIX + s for s in [*SOORTEN.values(), HERZIEN])
 # Namespace of the event ids: a replayed change yields the same id, so receivers dedupe it.
 _EVENT_ID_NAMESPACE = uuid.UUID("2f0c7a52-6f5e-4d0f-9a4b-8d1c1e0b7a11")
 
@@ -63,8 +69,9 @@ class AanvraagEvent(VilModel):
 
 
 def event_type(status: AanvraagStatus, herzien: bool = False) -> str:
-    """'nl.vil.aanvraag.<status>', or 'nl.vil.aanvraag.herzien' for a revised decision."""
-    return TYPE_PREFIX + (HERZIEN if herzien else status.value)
+    """'nl.vil.aanvraag.<soort>' of the status (`ingediend` for `in-behandeling`), or
+    'nl.vil.aanvraag.herzien' for a revised decision."""
+    return TYPE_PREFIX + (HERZIEN if herzien else SOORTEN[status])
 
 
 def source(oin: str) -> str:
@@ -118,6 +125,20 @@ def aanvraag_event(
     )
 
 
+@dataclass(frozen=True)
+class Uitgever:
+    """Who publishes the events (OIN) and where the aanvragen are read (the public API URL)."""
+
+    oin: str
+    api_url: str
+
+    def over(self, aanvraag: Aanvraag, herzien: bool = False) -> AanvraagEvent:
+        """The event of `aanvraag`'s current status (or of its revision) at `gewijzigd_op`."""
+        return aanvraag_event(
+            aanvraag, aanvraag.status, oin=self.oin, api_url=self.api_url, herzien=herzien
+        )
+
+
 def event_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema (2020-12) of `data` per event type, generated from `AanvraagEventData`.
 
@@ -128,8 +149,9 @@ def event_schemas() -> dict[str, dict[str, Any]]:
         schema = AanvraagEventData.model_json_schema(by_alias=True)
         soort = type_.removeprefix(TYPE_PREFIX)
         if soort != HERZIEN:
+            status = next(s for s, naam in SOORTEN.items() if naam == soort)
             schema["properties"]["status"] = {
-                "const": soort,
+                "const": status.value,
                 "description": schema["properties"]["status"].get("description", ""),
             }
             schema.pop("$defs", None)  # AanvraagStatus was its only definition

@@ -117,7 +117,8 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
         )
     vandaag = diensten.vandaag()
     geblokkeerd = {a.regeling: _periode_eind(regels[a.regeling], vandaag) for a in aanvragen}
-    diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag)
+    gebeurtenissen = [diensten.gebeurtenis(a) for a in aanvragen]
+    diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag, gebeurtenissen)
     return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
 
 
@@ -329,7 +330,12 @@ def trek_in(diensten: Diensten, principal: Principal, aanvraag_id: str) -> Aanvr
         }
     )
     diensten.opslag.wijzig(
-        pseudoniem, ingetrokken, AanvraagStatus.in_behandeling, None, vrijgeven=True
+        pseudoniem,
+        ingetrokken,
+        AanvraagStatus.in_behandeling,
+        None,
+        diensten.gebeurtenis(ingetrokken),
+        vrijgeven=True,
     )
     return ingetrokken
 
@@ -367,5 +373,11 @@ def besluit(
             "op": diensten.nu(),
         }
     )
-    diensten.opslag.wijzig(pseudoniem, besloten, AanvraagStatus.in_behandeling, nieuw_verslag)
+    diensten.opslag.wijzig(
+        pseudoniem,
+        besloten,
+        AanvraagStatus.in_behandeling,
+        nieuw_verslag,
+        diensten.gebeurtenis(besloten),
+    )
     return besloten

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from vil.models.aanvraag import Aanvraag
+from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.ports import Auditlog, Bronnen, Opslag, Planner, Sleutels
 from vil.rules import Catalogus
 
@@ -23,7 +25,14 @@ class Diensten:
     catalogus: Catalogus
     bronnen: Bronnen | None = None  # only the functions that prefill have sources
     planner: Planner | None = None  # only the consent function plans monthly checks
+    uitgever: Uitgever | None = None  # only the functions that change an aanvraag publish
     nu: Callable[[], datetime] = utc_now  # the clock; tests and the local stack move it
+
+    def gebeurtenis(self, aanvraag: Aanvraag, herzien: bool = False) -> AanvraagEvent:
+        """The event that reports `aanvraag`'s change, for the outbox."""
+        if self.uitgever is None:
+            raise RuntimeError("Deze functie publiceert geen gebeurtenissen (geen uitgever).")
+        return self.uitgever.over(aanvraag, herzien)
 
     def vandaag(self) -> date:
         """Today in the Netherlands: the default peildatum."""
