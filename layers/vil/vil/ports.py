@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.models.maandcheck import Melding, StandItem
 from vil.models.resultaat import FeitHerkomst
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -56,6 +57,8 @@ class Opslag(Protocol):
 
     def bsn_bewaard(self, pseudoniem: str) -> bool: ...
 
+    def bsn_versleuteld(self, pseudoniem: str) -> str | None: ...
+
     def verwijder_bsn(self, pseudoniem: str) -> None: ...
 
     def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None: ...
@@ -69,6 +72,23 @@ class Opslag(Protocol):
     def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None: ...
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
+
+    def stand(self, pseudoniem: str) -> StandItem | None: ...
+
+    def leg_maandcheck_vast(
+        self,
+        pseudoniem: str,
+        stand: StandItem,
+        gegevens: dict[Bron, dict[str, Any]],
+        meldingen: Iterable[Melding],
+        herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
+    ) -> None: ...
+
+    def meldingen(self, pseudoniem: str) -> list[Melding]: ...
+
+    def markeer_melding(
+        self, pseudoniem: str, melding_id: str, gelezen: bool
+    ) -> Melding | None: ...
 
     def dien_in(
         self,

@@ -6,6 +6,8 @@ One table, keys by access pattern (docs/decisions.md):
   BURGER#<pseudoniem>  GEGEVENS#<bron>              cached source data (deleted on revoke)
   BURGER#<pseudoniem>  BEOORDELING#<id>
   BURGER#<pseudoniem>  PERIODE#<regeling>           one application per period (conditional)
+  BURGER#<pseudoniem>  STAND                        the monthly check's baseline (versioned)
+  BURGER#<pseudoniem>  MELDING#<id>                 what the monthly check found
   AANVRAAG#<id>        AANVRAAG                     GSI1: the resident's, GSI2: the gemeente's
   AANVRAAG#<id>        BESLISVERSLAG#<tijd>
   GEBEURTENIS#<id>     GEBEURTENIS                  outbox: written with the change it reports;
@@ -32,6 +34,7 @@ from botocore.exceptions import ClientError
 from vil.fouten import Conflict, OngeldigeAanvraag
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.models.maandcheck import Melding, StandItem
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
@@ -98,17 +101,16 @@ class Opslag:
         key = {"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}
         return "Item" in self.tabel.get_item(Key=key, ProjectionExpression="PK")
 
+    def bsn_versleuteld(self, pseudoniem: str) -> str | None:
+        """The kept BSN's ciphertext, or None once consent has ended."""
+        item = self.tabel.get_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}).get("Item")
+        return None if item is None else str(item["bsnVersleuteld"])
+
     def verwijder_bsn(self, pseudoniem: str) -> None:
         self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
 
     def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None:
-        self.tabel.put_item(
-            Item={
-                "PK": f"BURGER#{pseudoniem}",
-                "SK": f"GEGEVENS#{bron.value}",
-                "data": json.dumps(gegevens, default=str),
-            }
-        )
+        self.tabel.put_item(Item=_gegevens_item(pseudoniem, bron, gegevens))
 
     def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None:
         self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": f"GEGEVENS#{bron.value}"})
@@ -142,6 +144,87 @@ class Opslag:
             Beoordeling.model_validate_json(item["data"])
             for item in self._query(f"BURGER#{pseudoniem}", "BEOORDELING#")
         ]
+
+    # The monthly check: its baseline and meldingen, written together with what it revised.
+
+    def stand(self, pseudoniem: str) -> StandItem | None:
+        item = self.tabel.get_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "STAND"}).get("Item")
+        return None if item is None else StandItem.model_validate_json(str(item["data"]))
+
+    def leg_maandcheck_vast(
+        self,
+        pseudoniem: str,
+        stand: StandItem,
+        gegevens: dict[Bron, dict[str, Any]],
+        meldingen: Iterable[Melding],
+        herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
+    ) -> None:
+        """Everything one check found, in one transaction: the new baseline (only if no other
+        check wrote one since `stand.versie - 1`), the sources' facts, the meldingen, and each
+        revised aanvraag (only if still toegekend) with its verslag and event. A crash leaves
+        all of it or none, so a retried check finds the changes once.
+
+        Raises:
+            Conflict: another check or a decision changed the resident's state meanwhile.
+        """
+        eerste = stand.versie == 1
+        items: list[dict[str, Any]] = [{
+            "Item": {"PK": f"BURGER#{pseudoniem}", "SK": "STAND", "versie": stand.versie,
+                     "data": stand.model_dump_json()},
+            "ConditionExpression": "attribute_not_exists(PK)" if eerste else "versie = :vorige",
+            **({} if eerste else {"ExpressionAttributeValues": {":vorige": stand.versie - 1}}),
+        }]  # fmt: skip
+        items += [{"Item": _gegevens_item(pseudoniem, b, g)} for b, g in gegevens.items()]
+        items += [
+            {"Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"MELDING#{m.id}",
+                      "data": m.model_dump_json()}}
+            for m in meldingen
+        ]  # fmt: skip
+        for aanvraag, verslag, gebeurtenis in herzieningen:
+            items.append({
+                "Item": self._aanvraag_item(pseudoniem, aanvraag),
+                "ConditionExpression": "#s = :toegekend",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":toegekend": AanvraagStatus.toegekend.value},
+            })  # fmt: skip
+            items += [{"Item": _verslag_item(verslag)}, {"Item": _gebeurtenis_item(gebeurtenis)}]
+        try:
+            self.tabel.meta.client.transact_write_items(
+                TransactItems=cast(
+                    Any, [{"Put": {"TableName": self.tabel.name, **i}} for i in items]
+                )
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise Conflict(
+                    "Er veranderde tegelijk iets anders aan uw gegevens; probeer het opnieuw."
+                ) from error
+            raise
+
+    def meldingen(self, pseudoniem: str) -> list[Melding]:
+        """The resident's meldingen, newest check first; within a check by regeling, then the
+        changed facts."""
+        meldingen = [
+            Melding.model_validate_json(item["data"])
+            for item in self._query(f"BURGER#{pseudoniem}", "MELDING#")
+        ]
+        meldingen.sort(key=lambda m: (m.regeling is None, m.regeling or ""))
+        return sorted(meldingen, key=lambda m: m.aangemaakt, reverse=True)  # stable
+
+    def markeer_melding(self, pseudoniem: str, melding_id: str, gelezen: bool) -> Melding | None:
+        """Mark one of the resident's meldingen (un)read; None if they have no such melding."""
+        key = {"PK": f"BURGER#{pseudoniem}", "SK": f"MELDING#{melding_id}"}
+        item = self.tabel.get_item(Key=key).get("Item")
+        if item is None:
+            return None
+        melding = Melding.model_validate_json(str(item["data"])).model_copy(
+            update={"gelezen": gelezen}
+        )
+        self.tabel.put_item(
+            Item={**key, "data": melding.model_dump_json()},
+            ConditionExpression=Attr("PK").exists(),
+        )
+        return melding
 
     # Aanvragen.
 
@@ -346,6 +429,14 @@ class Auditlog:
         return [
             {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
         ]
+
+
+def _gegevens_item(pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "PK": f"BURGER#{pseudoniem}",
+        "SK": f"GEGEVENS#{bron.value}",
+        "data": json.dumps(gegevens, default=str),
+    }
 
 
 def _verslag_item(verslag: Beslisverslag) -> dict[str, Any]:

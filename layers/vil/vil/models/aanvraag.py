@@ -43,6 +43,18 @@ class Beschikking(VilModel):
     datum: date = Field(description="Datum van het besluit.")
 
 
+class Herziening(VilModel):
+    """A change the monthly check found in a granted aanvraag, for the gemeente to review: the
+    status stays `toegekend` until the gemeente decides again."""
+
+    datum: date = Field(description="Datum van de maandcheck die de wijziging vond.")
+    toelichting: str = Field(description="Wat er veranderd is, in gewone taal.")
+    recht: bool = Field(description="Of er volgens de nieuwe gegevens nog recht is.")
+    bedrag_per_maand: str | None = Field(None, description="Nieuw bedrag per maand (euro).")
+    bedrag_per_jaar: str | None = Field(None, description="Nieuw bedrag per jaar (euro).")
+    bedrag_eenmalig: str | None = Field(None, description="Nieuw eenmalig bedrag (euro).")
+
+
 class Aanvraag(VilModel):
     """An application for one regeling."""
 
@@ -62,6 +74,9 @@ class Aanvraag(VilModel):
         None, description="Waar de inwoner een rijksregeling zelf aanvraagt (met onze gegevens)."
     )
     toelichting: str = Field(description="Wat er met de aanvraag gebeurt, in gewone taal.")
+    herziening: Herziening | None = Field(
+        None, description="De laatste herziening door de maandcheck, of null."
+    )
 
 
 class Beslisverslag(VilModel):
