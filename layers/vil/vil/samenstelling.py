@@ -12,9 +12,9 @@ from vil.services.catalogus import catalogus
 from vil.services.diensten import Diensten, utc_now
 from vil.settings import (
     GebeurtenissenSettings,
+    PlannerSettings,
     SourcesSettings,
     TableSettings,
-    ToestemmingenSettings,
 )
 
 # The domain clock: real time in Lambda; the local stack moves it (`vil local advance`).
@@ -51,7 +51,7 @@ def _bronnen() -> Bronnen:
 def _planner() -> Planner:
     from vil.adapters.planner import Planner as EventBridgePlanner
 
-    settings = ToestemmingenSettings.from_environ()
+    settings = PlannerSettings.from_environ()
     return EventBridgePlanner(
         queue_arn=settings.maandcheck_wachtrij,
         rol_arn=settings.maandcheck_rol,

@@ -69,24 +69,48 @@ class BeoordelingenSettings(RulesSettings, TableSettings, SourcesSettings):
     pass
 
 
-class ToestemmingenSettings(TableSettings):
-    """Consent for the monthly check keeps exactly one schedule per resident."""
+class PlannerSettings(Settings):
+    """The monthly-check schedules: their group, and the queue they send to."""
 
     maandcheck_wachtrij: str = Field(description="ARN of the queue the schedules send to.")
     maandcheck_rol: str = Field(description="ARN of the role EventBridge Scheduler assumes.")
     maandcheck_groep: str = Field(description="The schedule group of the monthly checks.")
 
 
+class IdempotentieSettings(Settings):
+    idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
+
+
+class ToestemmingenSettings(TableSettings, PlannerSettings):
+    """Consent for the monthly check keeps exactly one schedule per resident."""
+
+
 class GegevensSettings(TableSettings, SourcesSettings):
     pass
 
 
-class AanvragenSettings(RulesSettings, TableSettings, GebeurtenissenSettings):
-    idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
+class AanvragenSettings(RulesSettings, TableSettings, GebeurtenissenSettings, IdempotentieSettings):
+    pass
 
 
 class InzageSettings(TableSettings):
     pass
+
+
+class MaandcheckSettings(
+    RulesSettings,
+    TableSettings,
+    SourcesSettings,
+    GebeurtenissenSettings,
+    PlannerSettings,
+    IdempotentieSettings,
+):
+    """The scheduled check: sources, rules, herzieningen, its own schedule when consent is gone,
+    and idempotency per resident and month."""
+
+
+class MeldingenSettings(RulesSettings, TableSettings, SourcesSettings, GebeurtenissenSettings):
+    """The resident's meldingen, and the check on demand."""
 
 
 class AuthorizerSettings(Settings):

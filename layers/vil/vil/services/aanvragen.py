@@ -116,7 +116,7 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
             )
         )
     vandaag = diensten.vandaag()
-    geblokkeerd = {a.regeling: _periode_eind(regels[a.regeling], vandaag) for a in aanvragen}
+    geblokkeerd = {a.regeling: periode_eind(regels[a.regeling], vandaag) for a in aanvragen}
     gebeurtenissen = [diensten.gebeurtenis(a) for a in aanvragen]
     diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag, gebeurtenissen)
     return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
@@ -267,7 +267,7 @@ def _bedrag(resultaat: Resultaat) -> str:
     return ""
 
 
-def _periode_eind(regeling: Regeling, vandaag: date) -> date:
+def periode_eind(regeling: Regeling, vandaag: date) -> date:
     """Until when a new application for this regeling is refused."""
     if regeling.toekenning.periode is Periode.kalenderjaar:
         return date(vandaag.year + 1, 1, 1)

@@ -27,7 +27,21 @@ def vastleggen(
     resultaat: str = "gelukt",
 ) -> None:
     """Write the audit record before the data leaves VIL; a failed write fails the request."""
+    vastleggen_door(diensten, pseudoniem, verwerking, actor(principal), doel, bronnen, resultaat)
+
+
+def vastleggen_door(
+    diensten: Diensten,
+    pseudoniem: str,
+    verwerking: str,
+    door: str,
+    doel: str,
+    bronnen: Iterable[str] = (),
+    resultaat: str = "gelukt",
+) -> None:
+    """The same record with the actor named: also for work no caller asked for (the monthly
+    check reads as 'vil-maandcheck')."""
     trace_id = logger.get_correlation_id() or "onbekend"
     diensten.audit.schrijf(
-        pseudoniem, verwerking, actor(principal), doel, resultaat, trace_id, diensten.nu(), bronnen
+        pseudoniem, verwerking, door, doel, resultaat, trace_id, diensten.nu(), bronnen
     )

@@ -56,7 +56,7 @@ def vooraf_invullen(diensten: Diensten, principal: Principal, peildatum: date) -
         lid = diensten.sleutels.pseudoniem(nummer)
         audit.vastleggen(diensten, lid, "vooraf-invullen-gezinslid", principal, "aanvragen",
                          geraadpleegd)  # fmt: skip
-    for bron, facts in _per_bron(gegevens).items():
+    for bron, facts in per_bron(gegevens).items():
         diensten.opslag.bewaar_gegevens(pseudoniem, bron, facts)
     return gegevens
 
@@ -158,16 +158,18 @@ def _zet(document: dict[str, Any], pad: str, waarde: Any) -> None:
         node = items[int(position)]
 
 
-def _per_bron(gegevens: Prefill) -> dict[Bron, dict[str, Any]]:
+def per_bron(gegevens: Prefill) -> dict[Bron, dict[str, Any]]:
     """The facts each source supplied, by path (what is cached, and deleted on revoke)."""
     result: dict[Bron, dict[str, Any]] = {}
     for pad, herkomst in gegevens.herkomst.items():
         if herkomst.bron in Bron.__members__:
-            result.setdefault(Bron(str(herkomst.bron)), {})[pad] = _waarde(gegevens.huishouden, pad)
+            result.setdefault(Bron(str(herkomst.bron)), {})[pad] = waarde_op(
+                gegevens.huishouden, pad
+            )
     return result
 
 
-def _waarde(document: dict[str, Any], pad: str) -> Any:
+def waarde_op(document: dict[str, Any], pad: str) -> Any:
     """The value at `huishouden.a.b[0].c`, or None."""
     node: Any = document
     for part in pad.removeprefix(PREFIX).split("."):

@@ -24,7 +24,7 @@ class Diensten:
     sleutels: Sleutels
     catalogus: Catalogus
     bronnen: Bronnen | None = None  # only the functions that prefill have sources
-    planner: Planner | None = None  # only the consent function plans monthly checks
+    planner: Planner | None = None  # the consent function and the monthly check
     uitgever: Uitgever | None = None  # only the functions that change an aanvraag publish
     nu: Callable[[], datetime] = utc_now  # the clock; tests and the local stack move it
 

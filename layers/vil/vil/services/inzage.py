@@ -12,6 +12,7 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
     pseudoniem = burger(principal)
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
     opslag = diensten.opslag
+    stand = opslag.stand(pseudoniem)
     return {
         "toestemmingen": [
             t.model_dump(mode="json", by_alias=True)
@@ -26,5 +27,9 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
             a.model_dump(mode="json", by_alias=True)
             for a in opslag.aanvragen_van_burger(pseudoniem)
         ],
+        "meldingen": [
+            m.model_dump(mode="json", by_alias=True) for m in opslag.meldingen(pseudoniem)
+        ],
+        "maandcheck": stand.model_dump(mode="json", by_alias=True) if stand else None,
         "verwerkingen": diensten.audit.van(pseudoniem),
     }
