@@ -13,8 +13,9 @@ app = resolver()
     "/v1/inzage",
     summary="Alles wat VIL over mij bewaart",
     description=(
-        "Toestemmingen, opgeslagen brongegevens, beoordelingen, aanvragen en elke verwerking"
-        " van uw gegevens (wie, wanneer, waarom): het inzagerecht van AVG artikel 15."
+        "Toestemmingen, opgeslagen brongegevens, beoordelingen, aanvragen, meldingen en de"
+        " stand van de maandcheck, en elke verwerking van uw gegevens (wie, wanneer, waarom):"
+        " het inzagerecht van AVG artikel 15."
     ),
     tags=["Inzage"],
     operation_id="getInzage",

@@ -94,7 +94,7 @@ def _clear_caches() -> None:
     from vil import samenstelling
     from vil.adapters import dynamodb, planner, sleutels
     from vil.adapters.bronnen import source_clients
-    from vil.services import aanvragen
+    from vil.services import aanvragen, maandcheck
 
     for cached in (
         samenstelling.diensten,
@@ -103,6 +103,7 @@ def _clear_caches() -> None:
         planner.scheduler,
         source_clients,
         aanvragen._idempotent,
+        maandcheck._idempotent,
         tokencontrole,
     ):
         cached.cache_clear()

@@ -135,6 +135,8 @@ def test_routes_are_under_v1_on_a_stage_that_is_not_v1() -> None:
     assert all(path.startswith("/v1/") for _, _, path in template_routes())
     for properties in functions().values():
         for event in properties.get("Events", {}).values():
+            if event["Type"] != "Api":
+                continue
             assert event["Properties"]["RestApiId"] == {"Ref": "LoketApi"}
             assert "Auth" not in event["Properties"]  # the default authorizer, everywhere
 
@@ -228,17 +230,74 @@ def test_kms_permissions_are_the_minimum() -> None:
         ("AuthorizerFunction", "kms:Encrypt", "GegevensSleutel"),
         ("BeoordelingenFunction", "kms:Decrypt", "GegevensSleutel"),
         ("GegevensFunction", "kms:Decrypt", "GegevensSleutel"),
+        # The monthly check: the kept BSN, and pseudonyms of the partner and children it reads.
+        ("MaandcheckFunction", "kms:Decrypt", "GegevensSleutel"),
+        ("MaandcheckFunction", "kms:GenerateMac", "PseudoniemSleutel"),
+        ("MeldingenFunction", "kms:Decrypt", "GegevensSleutel"),
+        ("MeldingenFunction", "kms:GenerateMac", "PseudoniemSleutel"),
     }
 
 
-def test_only_aanvragen_uses_the_idempotency_table() -> None:
+def test_only_aanvragen_and_the_monthly_check_use_the_idempotency_table() -> None:
     users = {
         name
         for name in functions()
         for statement in statements(name)
         if mentions(statement["Resource"], "IdempotentieTabel")
     }
-    assert users == {"AanvragenFunction"}
+    assert users == {"AanvragenFunction", "MaandcheckFunction"}
+
+
+# The monthly check (ARCHITECTURE.md 8).
+
+
+def test_the_check_queue_feeds_the_check_function_with_partial_batch_failures() -> None:
+    """The schedules' queue feeds one function, a few messages at a time, at a bounded
+    concurrency (the sources are shared with the loket), reporting failed messages one by one
+    (`process_partial_response`); a message is out of sight for six function timeouts."""
+    events = [
+        (name, event["Properties"])
+        for name, properties in functions().items()
+        for event in properties.get("Events", {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert [(name, p["Queue"]) for name, p in events] == [
+        ("MaandcheckFunction", {"Fn::GetAtt": "MaandcheckWachtrij.Arn"})
+    ]
+    ((_, event),) = events
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert 1 <= event["BatchSize"] <= 10
+    assert 2 <= event["ScalingConfig"]["MaximumConcurrency"] <= 20
+    queue = resources("AWS::SQS::Queue")["MaandcheckWachtrij"]
+    assert queue["VisibilityTimeout"] >= 6 * functions()["MaandcheckFunction"]["Timeout"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": "MaandcheckDlq.Arn"}
+
+
+def test_the_check_may_delete_a_schedule_but_not_create_one() -> None:
+    actions = {
+        action
+        for statement in statements("MaandcheckFunction")
+        for action in as_list(statement["Action"])
+        if action.startswith(("scheduler:", "iam:"))
+    }
+    assert actions == {"scheduler:DeleteSchedule"}
+
+
+def test_every_dead_letter_queue_has_a_depth_alarm() -> None:
+    queues = resources("AWS::SQS::Queue").values()
+    dead_letter = {
+        queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"].removesuffix(".Arn")
+        for queue in queues
+        if "RedrivePolicy" in queue
+    }
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"].removesuffix(".QueueName")
+        for alarm in resources("AWS::CloudWatch::Alarm").values()
+        if alarm.get("Namespace") == "AWS/SQS"
+        and alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+    assert dead_letter
+    assert dead_letter <= watched
 
 
 # Tables and keys.

@@ -1,0 +1,65 @@
+"""The monthly check: one SQS message per schedule firing, one resident each (ARCHITECTURE.md 8).
+
+Powertools batch processing with partial failures: a message that fails (an invalid body, an
+unknown version, the same check still running elsewhere, a source or AWS error) goes back to
+the queue and, after five receives, to the DLQ; the others in the batch are done.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from vil.fouten import NogBezig
+from vil.models.maandcheck import MaandcheckEvent
+from vil.samenstelling import diensten
+from vil.services import maandcheck
+from vil.settings import MaandcheckSettings
+
+logger = Logger(service="vil")
+# A batch in which every message fails is reported message by message too, not raised: a bad
+# message is the DLQ's (and its alarm's) business, not a function error.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    """One message: the resident's check for this month. Raises to fail the message."""
+    logger.set_correlation_id(record.message_id)  # the audit records' trace id
+    try:
+        bericht = MaandcheckEvent.model_validate_json(record.body)
+    except ValidationError as error:
+        # Where and what, never the values: the body is not logged.
+        fouten = [f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in error.errors()]
+        logger.warning("Maandcheckbericht geweigerd", extra={"fouten": fouten})
+        raise
+    tabel = MaandcheckSettings.from_environ().idempotentie_tabel
+    try:
+        gevonden = maandcheck.maandelijks(
+            diensten(bronnen=True, planner=True, uitgever=True),
+            tabel,
+            bericht.pseudoniem,
+            lambda_context,
+        )
+    except NogBezig:
+        logger.info("Maandcheck loopt al; het bericht komt later terug")
+        raise
+    except Exception:
+        logger.exception("Maandcheck mislukt")
+        raise
+    logger.info("Maandcheck gedaan", extra={"meldingen": len(gevonden)})
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return dict(
+        process_partial_response(
+            event=event, record_handler=controleer, processor=processor, context=context
+        )
+    )

@@ -1,0 +1,67 @@
+"""Meldingen: what the monthly check found for the resident, marked read, and the check now."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
+from vil.models.maandcheck import (
+    ListMeldingenResponse,
+    Melding,
+    PatchMeldingRequest,
+    RunMaandcheckResponse,
+)
+from vil.samenstelling import diensten
+from vil.services import maandcheck, meldingen
+
+app = resolver()
+MeldingId = Annotated[str, Path(description="Id van de melding.", max_length=64)]
+
+
+@app.get(
+    "/v1/meldingen",
+    summary="Mijn meldingen",
+    description="Wat de maandcheck vond: nieuw recht, vervallen recht, een ander bedrag, andere"
+    " gegevens. Nieuwste eerst.",
+    tags=["Meldingen"],
+    operation_id="listMeldingen",
+    responses={200: {"description": "De meldingen."}, **NIET_INGELOGD},
+)
+def list_meldingen() -> ListMeldingenResponse:
+    return ListMeldingenResponse(meldingen=meldingen.lijst(diensten(), principal(app)))
+
+
+@app.patch(
+    "/v1/meldingen/<melding_id>",
+    summary="Markeer een melding als gelezen",
+    tags=["Meldingen"],
+    operation_id="patchMelding",
+    responses={200: {"description": "De melding."}, **NIET_INGELOGD, **ONBEKEND},
+)
+def patch_melding(melding_id: MeldingId, verzoek: PatchMeldingRequest) -> Melding:
+    return meldingen.markeer(diensten(), principal(app), melding_id, verzoek.gelezen)
+
+
+@app.post(
+    "/v1/maandchecks",
+    summary="Doe de maandcheck nu",
+    description=(
+        "Haalt uw gegevens opnieuw op bij de bronnen waarvoor u toestemming gaf voor de"
+        " maandcheck, beoordeelt elke regeling en vergelijkt met de vorige keer. 403 als er voor"
+        " geen enkele bron toestemming voor de maandcheck is."
+    ),
+    tags=["Meldingen"],
+    operation_id="runMaandcheck",
+    responses={
+        200: {"description": "De meldingen die deze controle maakte."},
+        **NIET_INGELOGD,
+        403: {"description": "Geen toestemming voor de maandcheck."},
+        409: {"description": "Tegelijk veranderde er iets anders; probeer het opnieuw."},
+    },
+)
+def run_maandcheck() -> RunMaandcheckResponse:
+    gevonden = maandcheck.op_verzoek(diensten(bronnen=True, uitgever=True), principal(app))
+    return RunMaandcheckResponse(meldingen=gevonden)
+
+
+lambda_handler = handler(app)
