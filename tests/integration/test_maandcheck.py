@@ -1,0 +1,567 @@
+"""The monthly check on the local stack: the check function called with the message a resident's
+schedule sends (moto never fires schedules), the fake government changed in between, and the
+resident's meldingen through the API.
+
+Amounts asserted come from REGELINGEN.md, worked out by hand in the test; elsewhere the tests
+assert relations (changed, lower), never the program's own output.
+"""
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import jsonschema_rs
+import pytest
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from boto3.dynamodb.conditions import Attr
+
+from functions.maandcheck import app
+from functions.maandcheck.app import lambda_handler
+from tests.integration.conftest import burger, gemeente
+from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
+from tests.integration.test_beslisverslag import herspeel
+from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, resultaat
+from tests.integration.test_storingen import storing
+from vil import samenstelling
+from vil.adapters.dynamodb import Opslag, table
+from vil.adapters.planner import payload
+from vil.models.gebeurtenis import AanvraagEvent, event_schemas
+from vil.models.toestemming import Bron, Doel
+from vil.samenstelling import diensten
+from vil.services.toestemmingen import TEKSTVERSIE
+from vil_local.lokaal import LokaleStack
+from vil_local.stack import Context
+
+KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
+HERZIEN = "nl.vil.aanvraag.herzien"
+BEIDE = ["aanvragen", "maandcheck"]
+
+
+@dataclass(frozen=True)
+class Inwoner:
+    bsn: str
+    pseudoniem: str
+    aanvraag: str | None = None  # the granted kwijtschelding, if applied for
+
+
+def met_toestemming(api: httpx.Client, stack: LokaleStack, zoals: str = "999993653") -> Inwoner:
+    """A fresh copy of a test person who consented to every source for both purposes, with a
+    stored beoordeling that includes their own declarations (AANVULLING)."""
+    bsn = inwoner(stack, zoals)
+    for bron in Bron:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": BEIDE}, headers=burger(bsn))
+        assert response.status_code == 200, response.text
+    beoordeel(api, bsn, AANVULLING)
+    return Inwoner(bsn, diensten().sleutels.pseudoniem(bsn))
+
+
+@pytest.fixture
+def anna(api: httpx.Client, stack: LokaleStack) -> Inwoner:
+    """A single resident of Utrecht (as 999993653: € 1.380 net a month) whose kwijtschelding
+    of the whole € 412,60 aanslag was granted on the spot."""
+    zonder = met_toestemming(api, stack)
+    beoordeling = beoordeel(api, zonder.bsn, AANVULLING)
+    assert resultaat(beoordeling, KWIJTSCHELDING)["bedragEenmalig"] == "412.60"
+    body = {"beoordeling": beoordeling["id"], "regelingen": [KWIJTSCHELDING], "iban": IBAN}
+    response = dien_in(api, zonder.bsn, body, f"maandcheck-{zonder.bsn}")
+    assert response.status_code == 201, response.text
+    (aanvraag,) = response.json()["aanvragen"]
+    assert aanvraag["status"] == "toegekend"
+    return Inwoner(zonder.bsn, zonder.pseudoniem, aanvraag["id"])
+
+
+def bericht(body: str, message_id: str) -> dict[str, Any]:
+    """An SQS record as Lambda's event source mapping delivers it."""
+    return {
+        "messageId": message_id,
+        "receiptHandle": f"handle-{message_id}",
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:000000000000:MaandcheckWachtrij",
+        "awsRegion": "eu-west-1",
+    }
+
+
+def vuur(*records: dict[str, Any]) -> list[str]:
+    """Call the check function with a batch; the ids of the messages it reports failed."""
+    response = lambda_handler({"Records": list(records)}, Context("MaandcheckFunction"))
+    return [failure["itemIdentifier"] for failure in response["batchItemFailures"]]
+
+
+def schema_vuurt(wie: Inwoner, message_id: str = "m-1") -> None:
+    """The resident's schedule fires: its payload reaches the check, which succeeds."""
+    assert vuur(bericht(payload(wie.pseudoniem), message_id)) == []
+
+
+def meldingen(api: httpx.Client, wie: Inwoner) -> list[dict[str, Any]]:
+    response = api.get("/meldingen", headers=burger(wie.bsn))
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["meldingen"]
+    return found
+
+
+def soorten(gevonden: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
+    return {(m["soort"], m["regeling"]) for m in gevonden}
+
+
+def herzien_events(aanvraag: str) -> list[AanvraagEvent]:
+    """The `herzien` events about an aanvraag in the outbox (the GEBEURTENIS# items)."""
+    items = table(os.environ["TABEL"]).scan(
+        FilterExpression=Attr("SK").eq("GEBEURTENIS") & Attr("type").eq(HERZIEN)
+    )["Items"]
+    events = [AanvraagEvent.model_validate_json(str(item["data"])) for item in items]
+    return [event for event in events if event.subject == aanvraag]
+
+
+def audit_records(wie: Inwoner, verwerking: str) -> list[dict[str, Any]]:
+    return [r for r in diensten().audit.van(wie.pseudoniem) if r["verwerking"] == verwerking]
+
+
+@pytest.fixture
+def opslag() -> Opslag:
+    return Opslag(table(os.environ["TABEL"]))
+
+
+# The check finds a change.
+
+
+def test_an_income_rise_lowers_the_granted_kwijtschelding_and_the_gemeente_reviews_it(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    # Given Anna's granted kwijtschelding, when her net income rises from € 1.380 to € 1.450
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    # and her schedule fires
+    schema_vuurt(anna)
+
+    # Then she reads what changed: the amount, and the facts by their rule files' names.
+    # By hand (REGELINGEN.md: bijstandsnorm alleenstaande 2026 € 1.401,50, basishuur one person
+    # € 202,52): kosten van bestaan 90% = 1.261,35; woonlasten 380 − 202,52 = 177,48;
+    # capaciteit 1.450 − 1.261,35 − 177,48 = 11,17; 80% × 12 × 11,17 = 107,23;
+    # kwijtschelding 412,60 − 107,23 = 305,37 (vermogen 1.200 is below 1.261,35 + 380).
+    gevonden = meldingen(api, anna)
+    assert soorten(gevonden) == {
+        ("bedrag-gewijzigd", KWIJTSCHELDING),
+        ("gegevens-gewijzigd", None),
+    }
+    bedrag = next(m for m in gevonden if m["soort"] == "bedrag-gewijzigd")["tekst"]
+    assert "€ 412,60" in bedrag
+    assert "€ 305,37" in bedrag
+    assert "gemeente" in bedrag
+    gegevens = next(m for m in gevonden if m["soort"] == "gegevens-gewijzigd")["tekst"]
+    assert "het netto inkomen per maand van u en uw partner" in gegevens
+    assert anna.bsn not in json.dumps(gevonden)
+    assert not any(m["gelezen"] for m in gevonden)
+
+    # And the gemeente sees a herziening on the aanvraag, which stays toegekend
+    assert anna.aanvraag is not None
+    response = api.get(f"/aanvragen/{anna.aanvraag}", headers=gemeente("0344"))
+    aanvraag = response.json()
+    assert aanvraag["status"] == "toegekend"
+    assert aanvraag["bedragEenmalig"] == "412.60"  # the grant itself is the gemeente's to change
+    assert aanvraag["herziening"]["recht"] is True
+    assert aanvraag["herziening"]["bedragEenmalig"] == "305.37"
+
+
+def test_a_herziening_writes_a_beslisverslag_that_replays_and_its_event_in_the_outbox(
+    stack: LokaleStack, anna: Inwoner, opslag: Opslag
+) -> None:
+    assert anna.aanvraag is not None
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+
+    schema_vuurt(anna)
+
+    toekenning, herziening = opslag.beslisverslagen(anna.aanvraag)
+    assert (herziening.door, herziening.uitkomst.value) == ("vil", "toegekend")
+    assert "Maandcheck" in str(herziening.motivering)
+    assert herziening.resultaat.bedrag_eenmalig != toekenning.resultaat.bedrag_eenmalig
+    assert herspeel(herziening) == herziening.resultaat  # replays exactly (bezwaar)
+    (event,) = herzien_events(anna.aanvraag)
+    found = opslag.aanvraag(anna.aanvraag)
+    assert found is not None
+    assert event.time == found[1].gewijzigd_op
+    assert event.data.status.value == "toegekend"
+    schema = jsonschema_rs.validator_for(event_schemas()[HERZIEN])
+    assert schema.is_valid(json.loads(event.model_dump_json(by_alias=True))["data"])
+
+
+def test_an_income_that_ends_the_entitlement_is_recht_vervallen_with_a_herziening(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    # € 2.500 leaves far more than the aanslag over twelve months
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 2500)
+
+    schema_vuurt(anna)
+
+    vervallen = [m for m in meldingen(api, anna) if m["soort"] == "recht-vervallen"]
+    assert [m["regeling"] for m in vervallen] == [KWIJTSCHELDING]
+    assert "geen recht meer" in vervallen[0]["tekst"]
+    aanvraag = api.get(f"/aanvragen/{anna.aanvraag}", headers=burger(anna.bsn)).json()
+    assert aanvraag["status"] == "toegekend"
+    assert aanvraag["herziening"]["recht"] is False
+    assert len(herzien_events(str(anna.aanvraag))) == 1
+
+
+def test_a_new_entitlement_becomes_a_nieuw_recht_melding(
+    api: httpx.Client, stack: LokaleStack
+) -> None:
+    # Given a resident whose income was too high for zorgtoeslag at their beoordeling
+    bram = met_toestemming(api, stack, zoals="999999230")
+    # When the Belastingdienst lowers their toetsingsinkomen to € 17.500
+    stack.overheid.set_fact(bram.bsn, "toetsingsinkomen", 17500)
+    schema_vuurt(bram)
+    # Then they read that they may now apply, and which fact changed
+    gevonden = meldingen(api, bram)
+    assert soorten(gevonden) == {("nieuw-recht", "zorgtoeslag"), ("gegevens-gewijzigd", None)}
+    nieuw = next(m for m in gevonden if m["soort"] == "nieuw-recht")["tekst"]
+    assert "Zorgtoeslag" in nieuw
+    assert "per maand" in nieuw
+    assert "aanvragen" in nieuw
+    gegevens = next(m for m in gevonden if m["soort"] == "gegevens-gewijzigd")["tekst"]
+    assert "uw toetsingsinkomen" in gegevens
+
+
+def test_a_month_without_changes_gives_no_melding(
+    api: httpx.Client, anna: Inwoner, opslag: Opslag
+) -> None:
+    schema_vuurt(anna)
+
+    assert meldingen(api, anna) == []
+    assert anna.aanvraag is not None
+    assert len(opslag.beslisverslagen(anna.aanvraag)) == 1
+    assert herzien_events(anna.aanvraag) == []
+
+
+def test_a_month_later_the_same_income_is_no_changed_fact(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The income history is the 36 months before the peildatum: a month later it has shifted
+    by one month, which is no change of the income."""
+    schema_vuurt(anna, "m-deze-maand")
+    later = diensten().nu() + timedelta(days=31)
+    monkeypatch.setattr(samenstelling, "klok", lambda: later)
+    calls = stack.overheid.calls.copy()
+
+    schema_vuurt(anna, "m-volgende-maand")
+
+    assert stack.overheid.calls[Bron.uwv] > calls[Bron.uwv]  # a new month: checked again
+    assert "gegevens-gewijzigd" not in {m["soort"] for m in meldingen(api, anna)}
+
+
+def test_every_read_of_the_check_is_audited_as_vil_maandcheck(anna: Inwoner) -> None:
+    schema_vuurt(anna)
+
+    (record,) = audit_records(anna, "maandcheck")
+    assert (record["actor"], record["doel"]) == ("vil-maandcheck", "maandcheck")
+    assert record["bronnen"] == sorted(b.value for b in Bron)
+    assert record["traceId"] == "m-1"  # the SQS message id
+
+
+# Sources that fail, consent that is gone.
+
+
+def test_a_source_down_during_the_check_makes_no_entitlement_lapse(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    # Given Anna's income rose so far that her kwijtschelding would end
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 2500)
+    # When the UWV, which supplies the income, is down during her check
+    with storing(stack, Bron.uwv):
+        stack.overheid.down(Bron.uwv)
+        schema_vuurt(anna, "m-storing")
+    # Then nothing lapses and nothing is revised: the outcome was unknown, not "no right"
+    assert meldingen(api, anna) == []
+    assert herzien_events(str(anna.aanvraag)) == []
+    # And once the UWV answers again, the next check finds the change
+    response = api.post("/maandchecks", headers=burger(anna.bsn))
+    assert response.status_code == 200, response.text
+    assert ("recht-vervallen", KWIJTSCHELDING) in soorten(response.json()["meldingen"])
+
+
+def test_without_consent_the_check_deletes_its_schedule_and_reads_nothing(
+    api: httpx.Client, stack: LokaleStack, opslag: Opslag
+) -> None:
+    # Given a resident whose revoke stopped after the ledger: their schedule is still there
+    wie = met_toestemming(api, stack)
+    planner = diensten(planner=True).planner
+    assert planner is not None
+    assert planner.bestaat(wie.pseudoniem)
+    for bron in Bron:
+        opslag.leg_toestemming_vast(wie.pseudoniem, bron, [], TEKSTVERSIE, diensten().nu())
+    calls = stack.overheid.calls.copy()
+    # When the schedule fires
+    schema_vuurt(wie)
+    # Then the check deletes the schedule, asks no source and makes no melding
+    assert not planner.bestaat(wie.pseudoniem)
+    assert stack.overheid.calls == calls
+    assert audit_records(wie, "maandcheck") == []
+    assert meldingen(api, wie) == []
+
+
+def test_consent_for_applications_only_is_no_consent_for_the_check(
+    api: httpx.Client, stack: LokaleStack
+) -> None:
+    bsn = inwoner(stack)
+    for bron in Bron:
+        response = api.put(
+            f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger(bsn)
+        )
+        assert response.status_code == 200, response.text
+    calls = stack.overheid.calls.copy()
+
+    response = api.post("/maandchecks", headers=burger(bsn))
+
+    assert_problem(response, 403)
+    assert stack.overheid.calls == calls
+
+
+# Once per resident and month.
+
+
+def test_a_duplicated_message_does_the_work_once(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner, opslag: Opslag
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    schema_vuurt(anna, "m-eerste")
+    na_eerste = (meldingen(api, anna), stack.overheid.calls.copy())
+
+    schema_vuurt(anna, "m-duplicaat")  # SQS delivers at least once
+
+    assert (meldingen(api, anna), stack.overheid.calls) == na_eerste
+    assert len(herzien_events(str(anna.aanvraag))) == 1
+    assert len(audit_records(anna, "maandcheck")) == 1
+
+
+@pytest.fixture
+def tijdens_ophalen(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
+    """Runs the callables appended to it while the next check is asking the sources: a second
+    check that starts while the first is still busy."""
+    bronnen = diensten(bronnen=True, planner=True, uitgever=True).bronnen
+    assert bronnen is not None
+    echt = bronnen.vooraf_invullen
+    tussendoor: list[Callable[[], None]] = []
+
+    def vooraf_invullen(*args: Any, **kwargs: Any) -> Any:
+        while tussendoor:
+            tussendoor.pop(0)()
+        return echt(*args, **kwargs)
+
+    monkeypatch.setattr(bronnen, "vooraf_invullen", vooraf_invullen)
+    return tussendoor
+
+
+def test_two_checks_racing_for_the_same_month_do_the_work_once(
+    api: httpx.Client,
+    stack: LokaleStack,
+    anna: Inwoner,
+    tijdens_ophalen: list[Callable[[], None]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    tweede: list[list[str]] = []
+
+    def tweede_levering() -> None:
+        """The same message, delivered again to another Lambda environment (its own batch
+        processor) while the first firing's check is still asking the sources."""
+        with monkeypatch.context() as patch:
+            eigen = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+            patch.setattr(app, "processor", eigen)
+            tweede.append(vuur(bericht(payload(anna.pseudoniem), "m-tweede")))
+
+    tijdens_ophalen.append(tweede_levering)
+
+    schema_vuurt(anna, "m-eerste")
+
+    # The second is handed back to the queue, for later; the first did the work
+    assert tweede == [["m-tweede"]]
+    gevonden = meldingen(api, anna)
+    assert soorten(gevonden) == {("bedrag-gewijzigd", KWIJTSCHELDING), ("gegevens-gewijzigd", None)}
+    # When SQS delivers it again, it finds the month done: nothing is fetched or written twice
+    calls = stack.overheid.calls.copy()
+    schema_vuurt(anna, "m-tweede")
+    assert stack.overheid.calls == calls
+    assert meldingen(api, anna) == gevonden
+    assert len(herzien_events(str(anna.aanvraag))) == 1
+
+
+@pytest.fixture
+def voor_het_vastleggen(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
+    """Runs the callables appended to it just before the next check writes its outcome: another
+    check that writes in between this one's reads and its conditional write."""
+    echt = Opslag.leg_maandcheck_vast
+    tussendoor: list[Callable[[], None]] = []
+
+    def leg_maandcheck_vast(self: Opslag, *args: Any, **kwargs: Any) -> None:
+        while tussendoor:
+            tussendoor.pop(0)()
+        echt(self, *args, **kwargs)
+
+    monkeypatch.setattr(Opslag, "leg_maandcheck_vast", leg_maandcheck_vast)
+    return tussendoor
+
+
+def test_a_check_on_demand_that_writes_first_leaves_the_monthly_one_nothing_to_add(
+    api: httpx.Client,
+    stack: LokaleStack,
+    anna: Inwoner,
+    voor_het_vastleggen: list[Callable[[], None]],
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    op_verzoek: list[httpx.Response] = []
+    # Just before the scheduled check writes, Anna's own check writes the same findings
+    voor_het_vastleggen.append(
+        lambda: op_verzoek.append(api.post("/maandchecks", headers=burger(anna.bsn)))
+    )
+
+    # The scheduled check finds the baseline changed under it and writes nothing
+    assert vuur(bericht(payload(anna.pseudoniem), "m-1")) == ["m-1"]
+
+    (antwoord,) = op_verzoek
+    gevonden = antwoord.json()["meldingen"]
+    assert soorten(gevonden) == {("bedrag-gewijzigd", KWIJTSCHELDING), ("gegevens-gewijzigd", None)}
+    assert meldingen(api, anna) == gevonden
+    # Redelivered, it compares with what her check left: nothing new
+    schema_vuurt(anna, "m-1")
+    assert meldingen(api, anna) == gevonden
+    assert len(herzien_events(str(anna.aanvraag))) == 1
+
+
+# The batch.
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "geen json",
+        "{}",
+        '{"pseudoniem": "v1.abc", "versie": 2}',  # a version this function does not know
+        '{"pseudoniem": "999993653", "versie": 1}',  # not a pseudonym (a BSN)
+        '{"pseudoniem": "v1.abc", "versie": 1, "bsn": "999993653"}',  # nothing else
+    ],
+    ids=["not JSON", "empty", "unknown version", "a BSN", "an extra field"],
+)
+def test_a_message_that_is_not_the_planners_payload_fails_alone(
+    api: httpx.Client, anna: Inwoner, body: str
+) -> None:
+    failed = vuur(bericht(body, "m-fout"), bericht(payload(anna.pseudoniem), "m-goed"))
+
+    assert failed == ["m-fout"]
+    assert len(audit_records(anna, "maandcheck")) == 1  # the good message was checked
+
+
+# The resident's API.
+
+
+def test_the_check_on_demand_answers_what_it_found_and_nothing_twice(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    eerst = api.post("/maandchecks", headers=burger(anna.bsn))
+    assert eerst.status_code == 200, eerst.text
+    assert eerst.json() == {"meldingen": []}
+
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    gevonden = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"]
+    opnieuw = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"]
+
+    assert soorten(gevonden) == {("bedrag-gewijzigd", KWIJTSCHELDING), ("gegevens-gewijzigd", None)}
+    assert opnieuw == []
+    assert meldingen(api, anna) == gevonden
+    assert (audit_records(anna, "maandcheck")[0]["actor"]) == "burger"  # the resident asked
+    assert bewaard(api, anna.bsn)["meldingen"] == gevonden
+
+
+def test_meldingen_are_listed_newest_check_first(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    eerste = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"]
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 2500)
+    tweede = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"]
+
+    lijst = meldingen(api, anna)
+
+    assert [m["id"] for m in lijst] == [m["id"] for m in tweede + eerste]
+    assert [m["soort"] for m in tweede] == ["recht-vervallen", "gegevens-gewijzigd"]
+
+
+def test_a_melding_is_marked_read_and_unread(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    melding = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"][0]
+
+    gelezen = api.patch(
+        f"/meldingen/{melding['id']}", json={"gelezen": True}, headers=burger(anna.bsn)
+    )
+
+    assert gelezen.status_code == 200, gelezen.text
+    assert gelezen.json() == {**melding, "gelezen": True}
+    assert next(m for m in meldingen(api, anna) if m["id"] == melding["id"])["gelezen"] is True
+    ongelezen = api.patch(
+        f"/meldingen/{melding['id']}", json={"gelezen": False}, headers=burger(anna.bsn)
+    )
+    assert ongelezen.json()["gelezen"] is False
+
+
+def test_another_residents_melding_is_not_found(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    melding = api.post("/maandchecks", headers=burger(anna.bsn)).json()["meldingen"][0]
+    ander = met_toestemming(api, stack)
+
+    for bsn, melding_id in ((ander.bsn, melding["id"]), (anna.bsn, "onbekend")):
+        response = api.patch(
+            f"/meldingen/{melding_id}", json={"gelezen": True}, headers=burger(bsn)
+        )
+        assert_problem(response, 404)
+    assert meldingen(api, ander) == []
+    assert next(m for m in meldingen(api, anna) if m["id"] == melding["id"])["gelezen"] is False
+
+
+def test_an_invalid_patch_lists_every_error(api: httpx.Client, anna: Inwoner) -> None:
+    response = api.patch(
+        "/meldingen/iets", json={"gelezen": "ja", "extra": 1}, headers=burger(anna.bsn)
+    )
+
+    body = assert_problem(response, 400)
+    assert invalid_params(body) == ["body.gelezen", "body.extra"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/meldingen", None),
+        ("PATCH", "/meldingen/iets", {"gelezen": True}),
+        ("POST", "/maandchecks", None),
+    ],
+)
+def test_a_gemeente_or_anonymous_caller_gets_401(
+    api: httpx.Client, method: str, path: str, body: Any
+) -> None:
+    for headers in ({}, gemeente("0344")):
+        response = api.request(method, path, json=body, headers=headers)
+        assert_problem(response, 401)
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_consent_for_the_check_alone_is_enough_to_run_it(
+    api: httpx.Client, stack: LokaleStack
+) -> None:
+    bsn = inwoner(stack)
+    response = api.put(
+        "/toestemmingen/uwv", json={"doelen": [Doel.maandcheck]}, headers=burger(bsn)
+    )
+    assert response.status_code == 200, response.text
+
+    gecontroleerd = api.post("/maandchecks", headers=burger(bsn))
+
+    assert gecontroleerd.status_code == 200, gecontroleerd.text
+    # The income alone decides no regeling: nothing to report
+    assert gecontroleerd.json() == {"meldingen": []}
