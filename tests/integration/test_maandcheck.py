@@ -113,11 +113,16 @@ def soorten(gevonden: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
 
 def herzien_events(aanvraag: str) -> list[AanvraagEvent]:
     """The `herzien` events about an aanvraag in the outbox (the GEBEURTENIS# items)."""
-    items = table(os.environ["TABEL"]).scan(
-        FilterExpression=Attr("SK").eq("GEBEURTENIS") & Attr("type").eq(HERZIEN)
-    )["Items"]
-    events = [AanvraagEvent.model_validate_json(str(item["data"])) for item in items]
-    return [event for event in events if event.subject == aanvraag]
+    scan: dict[str, Any] = {
+        "FilterExpression": Attr("SK").eq("GEBEURTENIS") & Attr("type").eq(HERZIEN)
+    }
+    events: list[AanvraagEvent] = []
+    while True:  # the session's table is larger than one page
+        page = table(os.environ["TABEL"]).scan(**scan)
+        events += [AanvraagEvent.model_validate_json(str(item["data"])) for item in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return [event for event in events if event.subject == aanvraag]
+        scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def audit_records(wie: Inwoner, verwerking: str) -> list[dict[str, Any]]:
