@@ -150,7 +150,7 @@ def _controleer(
         evaluatie.resultaten, basis, _toekenningen(diensten, pseudoniem, vandaag)
     )
     meldingen: list[Melding] = []
-    herzieningen = []
+    herzieningen: list[tuple[Aanvraag, Beslisverslag, AanvraagEvent]] = []
     for wijziging in wijzigingen:
         tekst = _tekst(wijziging, vandaag)
         if wijziging.toekenning is not None:
@@ -159,12 +159,7 @@ def _controleer(
         meldingen.append(_melding(wijziging.soort, wijziging.resultaat.regeling, tekst, moment))
     gewijzigd = _gewijzigde_feiten(diensten.opslag.gegevens(pseudoniem), feiten)
     if gewijzigd:
-        namen = _namen(gewijzigd, diensten, vandaag)
-        tekst = (
-            f"Bij de maandcheck van {datum(vandaag)} gaven de bronnen andere gegevens dan de"
-            f" vorige keer: {namen}. Klopt een gegeven niet? Neem dan contact op met de"
-            " instantie die het bijhoudt."
-        )
+        tekst = _feitentekst(_namen(gewijzigd, diensten, vandaag), vandaag)
         meldingen.append(_melding(MeldingSoort.gegevens_gewijzigd, None, tekst, moment))
     nieuwe_stand = StandItem(
         versie=(stand.versie if stand else 0) + 1, peildatum=vandaag, regelingen=regelingen
@@ -284,6 +279,14 @@ def _tekst(wijziging: Wijziging, vandaag: date) -> str:
     tekst = f"Volgens uw gegevens van {datum(vandaag)} heeft u recht op {naam}"
     tekst += f": {bedrag}." if bedrag else "."
     return tekst if wijziging.toekenning else tekst + " U kunt het aanvragen via VIL."
+
+
+def _feitentekst(namen: str, vandaag: date) -> str:
+    return (
+        f"Bij de maandcheck van {datum(vandaag)} gaven de bronnen andere gegevens dan de vorige"
+        f" keer: {namen}. Klopt een gegeven niet? Neem dan contact op met de instantie die het"
+        " bijhoudt."
+    )
 
 
 def _bedrag(uitkomst: Uitkomst | None) -> str:
