@@ -89,6 +89,27 @@ class InzageSettings(TableSettings):
     pass
 
 
+class WebhookSettings(TableSettings):
+    """The webhook queue, and whether callbacks on loopback are allowed (the local stack only)."""
+
+    webhook_wachtrij: str = Field(description="URL of the queue of webhook deliveries.")
+    webhooks_lokaal: bool = Field(
+        False, description="Allow http://127.0.0.1 and localhost callbacks: never in AWS."
+    )
+
+
+class AbonnementenSettings(WebhookSettings):
+    pass
+
+
+class GebeurtenissenRelaySettings(WebhookSettings):
+    pass
+
+
+class AfleverenSettings(WebhookSettings):
+    pass
+
+
 class AuthorizerSettings(Settings):
     """Who may call: DigiD-backed OIDC for citizens, client credentials for gemeenten."""
 
