@@ -1,15 +1,11 @@
 """Webhook subscriptions of a gemeente: create, list, end, re-enable, rotate, log, redeliver."""
 
-from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from vil.adapters.abonnementen import Abonnementen
-from vil.adapters.dynamodb import table
-from vil.adapters.wachtrij import Wachtrij
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.abonnement import (
     Abonnement,
@@ -21,24 +17,14 @@ from vil.models.abonnement import (
     ListAfleveringenResponse,
     NieuwAbonnement,
 )
-from vil.samenstelling import diensten
+from vil.samenstelling import webhookdiensten
 from vil.services import abonnementen
-from vil.settings import AbonnementenSettings
 
 app = resolver()
 Id = Annotated[str, Path(description="Id van het abonnement.", max_length=64)]
 AUTH: dict[int, OpenAPIResponse] = {200: {"description": "Gelukt."}, **NIET_INGELOGD}
 EIGEN: dict[int, OpenAPIResponse] = {**AUTH, **ONBEKEND}
 TAGS = ["Abonnementen"]
-
-
-@cache
-def _settings() -> AbonnementenSettings:
-    return AbonnementenSettings.from_environ()
-
-
-def _opslag() -> Abonnementen:
-    return Abonnementen(table(_settings().tabel))
 
 
 @app.post(
@@ -53,9 +39,7 @@ def _opslag() -> Abonnementen:
     responses={201: {"description": "Aangemaakt."}, **NIET_INGELOGD},
 )
 def create_abonnement(verzoek: NieuwAbonnement) -> Response[AbonnementMetGeheim]:
-    nieuw = abonnementen.maak(
-        diensten(), _opslag(), principal(app), verzoek, _settings().webhooks_lokaal
-    )
+    nieuw = abonnementen.maak(webhookdiensten(), principal(app), verzoek)
     return Response(201, "application/json", nieuw)
 
 
@@ -67,8 +51,8 @@ def create_abonnement(verzoek: NieuwAbonnement) -> Response[AbonnementMetGeheim]
     responses=AUTH,
 )
 def list_abonnementen() -> ListAbonnementenResponse:
-    code = abonnementen.gemeente(principal(app))
-    return ListAbonnementenResponse(abonnementen=_opslag().lijst(code))
+    lijst = abonnementen.lijst(webhookdiensten(), principal(app))
+    return ListAbonnementenResponse(abonnementen=lijst)
 
 
 @app.get(
@@ -79,7 +63,7 @@ def list_abonnementen() -> ListAbonnementenResponse:
     responses=EIGEN,
 )
 def get_abonnement(abonnement_id: Id) -> Abonnement:
-    return abonnementen.haal(_opslag(), principal(app), abonnement_id)
+    return abonnementen.haal(webhookdiensten(), principal(app), abonnement_id)
 
 
 @app.patch(
@@ -91,7 +75,7 @@ def get_abonnement(abonnement_id: Id) -> Abonnement:
     responses=EIGEN,
 )
 def patch_abonnement(abonnement_id: Id, verzoek: AbonnementWijziging) -> Abonnement:
-    return abonnementen.wijzig(diensten(), _opslag(), principal(app), abonnement_id, verzoek.actief)
+    return abonnementen.wijzig(webhookdiensten(), principal(app), abonnement_id, verzoek.actief)
 
 
 @app.delete(
@@ -102,7 +86,7 @@ def patch_abonnement(abonnement_id: Id, verzoek: AbonnementWijziging) -> Abonnem
     responses={204: {"description": "Beëindigd."}, **NIET_INGELOGD, **ONBEKEND},
 )
 def delete_abonnement(abonnement_id: Id) -> Response[str]:
-    abonnementen.beëindig(_opslag(), principal(app), abonnement_id)
+    abonnementen.beëindig(webhookdiensten(), principal(app), abonnement_id)
     return Response(204, None, "")
 
 
@@ -115,7 +99,7 @@ def delete_abonnement(abonnement_id: Id) -> Response[str]:
     responses={201: {"description": "Nieuw secret."}, **NIET_INGELOGD, **ONBEKEND},
 )
 def rotate_geheim(abonnement_id: Id) -> Response[AbonnementMetGeheim]:
-    nieuw = abonnementen.roteer(diensten(), _opslag(), principal(app), abonnement_id)
+    nieuw = abonnementen.roteer(webhookdiensten(), principal(app), abonnement_id)
     return Response(201, "application/json", nieuw)
 
 
@@ -134,7 +118,7 @@ def list_afleveringen(
     limiet: Annotated[int, Query(ge=1, le=100, description="Hoeveel per pagina.")] = 100,
 ) -> ListAfleveringenResponse:
     return abonnementen.afleveringen(
-        _opslag(), principal(app), abonnement_id, status, cursor, limiet
+        webhookdiensten(), principal(app), abonnement_id, status, cursor, limiet
     )
 
 
@@ -146,8 +130,7 @@ def list_afleveringen(
     responses={202: {"description": "Opnieuw in de wachtrij."}, **NIET_INGELOGD, **ONBEKEND},
 )
 def herlever(abonnement_id: Id) -> Response[HerleveringResponse]:
-    wachtrij = Wachtrij(_settings().webhook_wachtrij)
-    aantal = abonnementen.herlever(_opslag(), wachtrij, principal(app), abonnement_id)
+    aantal = abonnementen.herlever(webhookdiensten(), principal(app), abonnement_id)
     return Response(202, "application/json", HerleveringResponse(herleverd=aantal))
 
 

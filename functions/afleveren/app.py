@@ -4,7 +4,6 @@ A failed attempt postpones its message to the next wait of the schedule and is r
 failed; SQS's receive count is the attempt number and its redrive policy the last resort.
 """
 
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -16,42 +15,25 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vil import samenstelling
-from vil.adapters.abonnementen import Abonnementen
-from vil.adapters.dynamodb import table
-from vil.adapters.sleutels import KmsSleutels
-from vil.adapters.wachtrij import Wachtrij
 from vil.models.abonnement import Bezorgopdracht
+from vil.samenstelling import webhookdiensten
 from vil.services import afleveren
-from vil.settings import AfleverenSettings
 
 logger = Logger(service="vil")
 # A receiver that is down is not a function error: failed attempts are reported, not raised.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-@cache
-def _settings() -> AfleverenSettings:
-    return AfleverenSettings.from_environ()
-
-
 def record_handler(record: SQSRecord) -> None:
-    settings = _settings()
+    w = webhookdiensten()
     opdracht = Bezorgopdracht.model_validate_json(record.body)
     poging = int(record.attributes.approximate_receive_count)
     try:
-        uitkomst = afleveren.bezorg(
-            Abonnementen(table(settings.tabel)),
-            KmsSleutels.from_settings(settings),
-            opdracht,
-            poging,
-            samenstelling.klok(),
-            settings.webhooks_lokaal,
-        )
+        uitkomst = afleveren.bezorg(w, opdracht, poging)
     except afleveren.OpnieuwProberen as wacht:
         logger.info("Aflevering mislukt", abonnement=opdracht.abonnement, poging=poging,
                     volgende_over=wacht.seconden)  # fmt: skip
-        Wachtrij(settings.webhook_wachtrij).later(record.receipt_handle, wacht.seconden)
+        w.wachtrij.later(record.receipt_handle, wacht.seconden)
         raise
     if uitkomst is not None:
         logger.info("Aflevering", abonnement=opdracht.abonnement, poging=poging,

@@ -1,7 +1,6 @@
 """The outbox relay: each event record from the table's stream becomes one webhook message per
 subscription that wants it (the event source mapping passes only inserted GEBEURTENIS items)."""
 
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -10,36 +9,22 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vil import samenstelling
-from vil.adapters.abonnementen import Abonnementen
-from vil.adapters.dynamodb import table
-from vil.adapters.wachtrij import Wachtrij
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.samenstelling import webhookdiensten
 from vil.services import afleveren
-from vil.settings import GebeurtenissenRelaySettings
 
 logger = Logger(service="vil")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-@cache
-def _settings() -> GebeurtenissenRelaySettings:
-    return GebeurtenissenRelaySettings.from_environ()
-
-
 def record_handler(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else {}
     event = AanvraagEvent.model_validate_json(str(image["data"]))
-    opdrachten = afleveren.verdeel(
-        Abonnementen(table(_settings().tabel)), event, samenstelling.klok()
-    )
-    Wachtrij(_settings().webhook_wachtrij).stuur([o.model_dump_json() for o in opdrachten])
-    logger.info("Gebeurtenis verdeeld", type=event.type, abonnementen=len(opdrachten))
+    aantal = afleveren.verdeel(webhookdiensten(), event)
+    logger.info("Gebeurtenis verdeeld", type=event.type, abonnementen=aantal)
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -179,12 +179,14 @@ def _clear_caches() -> None:
     """Factories cached per process read the environment: start them afresh for this stack."""
     from functions.authorizer.app import tokencontrole
     from vil import samenstelling
-    from vil.adapters import dynamodb, planner, sleutels
+    from vil.adapters import dynamodb, planner, sleutels, wachtrij
     from vil.adapters.bronnen import source_clients
     from vil.services import aanvragen
 
     for cached in (
         samenstelling.diensten,
+        samenstelling.webhookdiensten,
+        wachtrij.sqs,
         dynamodb.table,
         sleutels.kms,
         planner.scheduler,

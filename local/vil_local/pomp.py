@@ -154,35 +154,23 @@ class Pomp:
     # SQS -> Lambda.
 
     def wachtrijen_legen(self) -> int:
+        """Hand every visible message to its function, a batch at a time; the number handed.
+
+        A message its function reports as failed stays, invisible for as long as the function
+        asked (or the queue's visibility timeout); one it does not report is deleted.
+        """
         verwerkt = 0
         for folder, url, arn, batch in self.wachtrijen:
-            berichten = self.sqs.receive_message(
+            while berichten := self.sqs.receive_message(
                 QueueUrl=url, MaxNumberOfMessages=batch, AttributeNames=["All"],
                 MessageAttributeNames=["All"],
-            ).get("Messages", [])  # fmt: skip
-            if not berichten:
-                continue
-            records = [
-                {
-                    "messageId": b["MessageId"],
-                    "receiptHandle": b["ReceiptHandle"],
-                    "body": b["Body"],
-                    "attributes": b.get("Attributes", {}),
-                    "messageAttributes": b.get("MessageAttributes", {}),
-                    "md5OfBody": b["MD5OfBody"],
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": arn,
-                    "awsRegion": aws.REGION,
-                }
-                for b in berichten
-            ]
-            fouten = self._roep(folder, {"Records": records})
-            for record in records:
-                if record["messageId"] not in fouten:
-                    self.sqs.delete_message(
-                        QueueUrl=url, ReceiptHandle=str(record["receiptHandle"])
-                    )
-            verwerkt += len(records) - len(fouten)
+            ).get("Messages", []):  # fmt: skip
+                records = [_sqs_record(b, arn) for b in berichten]
+                fouten = self._roep(folder, {"Records": records})
+                for record in records:
+                    if record["messageId"] not in fouten:
+                        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=record["receiptHandle"])
+                verwerkt += len(records)
         return verwerkt
 
     def _roep(self, folder: str, event: dict[str, Any]) -> set[str]:
@@ -194,6 +182,21 @@ class Pomp:
         except Exception:
             return {r.get("messageId") or r["dynamodb"]["SequenceNumber"] for r in event["Records"]}
         return {f["itemIdentifier"] for f in (antwoord or {}).get("batchItemFailures", [])}
+
+
+def _sqs_record(bericht: Any, arn: str) -> dict[str, Any]:
+    """A received message as Lambda's SQS event source hands it to a function."""
+    return {
+        "messageId": bericht["MessageId"],
+        "receiptHandle": bericht["ReceiptHandle"],
+        "body": bericht["Body"],
+        "attributes": bericht.get("Attributes", {}),
+        "messageAttributes": bericht.get("MessageAttributes", {}),
+        "md5OfBody": bericht["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": aws.REGION,
+    }
 
 
 def _momenten(uitdrukking: str, vanaf: datetime, tot: datetime) -> list[datetime]:

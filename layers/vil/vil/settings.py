@@ -54,7 +54,7 @@ class SourcesSettings(Settings):
     bron_timeout_seconden: float = Field(3.0, gt=0, le=25)
 
 
-class GebeurtenissenSettings(Settings):
+class UitgeverSettings(Settings):
     """Who publishes the events about aanvragen, and where gemeenten read the aanvragen."""
 
     oin: str = Field(pattern=r"^[0-9]{20}$", description="VIL's OIN: the events' source.")
@@ -81,7 +81,7 @@ class GegevensSettings(TableSettings, SourcesSettings):
     pass
 
 
-class AanvragenSettings(RulesSettings, TableSettings, GebeurtenissenSettings):
+class AanvragenSettings(RulesSettings, TableSettings, UitgeverSettings):
     idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
 
 
@@ -89,9 +89,12 @@ class InzageSettings(TableSettings):
     pass
 
 
-class WebhookSettings(TableSettings):
-    """The webhook queue, and whether callbacks on loopback are allowed (the local stack only)."""
+class WebhookSettings(Settings):
+    """The subscriptions and deliveries in the main table, their secrets under the data key, the
+    webhook queue, and whether callbacks on loopback are allowed (the local stack only)."""
 
+    tabel: str = Field(description="The main table: subscriptions, outbox, delivery log.")
+    gegevens_sleutel: str = Field(description="KMS key that encrypts the secrets.")
     webhook_wachtrij: str = Field(description="URL of the queue of webhook deliveries.")
     webhooks_lokaal: bool = Field(
         False, description="Allow http://127.0.0.1 and localhost callbacks: never in AWS."
@@ -102,7 +105,7 @@ class AbonnementenSettings(WebhookSettings):
     pass
 
 
-class GebeurtenissenRelaySettings(WebhookSettings):
+class GebeurtenissenSettings(WebhookSettings):
     pass
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -32,8 +33,8 @@ class NieuwAbonnement(VilModel):
     """POST /v1/abonnementen."""
 
     callback_url: str = Field(max_length=2048, description="https-URL van de gemeente.")
-    types: list[str] | None = Field(
-        None, max_length=len(EVENT_TYPES), description="Weglaten of leeg: alle typen."
+    types: list[Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]] | None = (
+        Field(None, max_length=len(EVENT_TYPES), description="Weglaten of leeg: alle typen.")
     )
 
     @field_validator("types")

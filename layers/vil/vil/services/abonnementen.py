@@ -9,8 +9,7 @@ import uuid
 from datetime import timedelta
 
 from vil.adapters import webhooks
-from vil.adapters.abonnementen import Abonnementen, Geheimen
-from vil.adapters.wachtrij import Wachtrij
+from vil.adapters.abonnementen import Geheimen
 from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
 from vil.models.abonnement import (
     Abonnement,
@@ -21,7 +20,7 @@ from vil.models.abonnement import (
     NieuwAbonnement,
 )
 from vil.models.identiteit import Principal, Soort
-from vil.services.diensten import Diensten
+from vil.services.afleveren import Webhookdiensten
 
 ROTATIE = timedelta(hours=24)  # both secrets sign this long after a rotation
 
@@ -33,20 +32,17 @@ def gemeente(principal: Principal) -> str:
     return principal.gemeentecode
 
 
-def maak(
-    diensten: Diensten, abonnementen: Abonnementen, principal: Principal, verzoek: NieuwAbonnement,
-    lokaal: bool,
-) -> AbonnementMetGeheim:  # fmt: skip
+def maak(w: Webhookdiensten, principal: Principal, verzoek: NieuwAbonnement) -> AbonnementMetGeheim:
     """POST /v1/abonnementen: a checked callback URL and a new secret."""
     code = gemeente(principal)
     try:
-        webhooks.check_target(verzoek.callback_url, lokaal=lokaal)
+        webhooks.check_target(verzoek.callback_url, lokaal=w.lokaal)
     except webhooks.UnsafeTargetError as error:
         raise OngeldigeAanvraag(
             "Deze callbackUrl kan geen gebeurtenissen ontvangen.",
             [("body.callbackUrl", str(error))],
         ) from error
-    nu = diensten.nu()
+    nu = w.nu()
     abonnement = Abonnement(
         id=uuid.uuid4().hex,
         gemeentecode=code,
@@ -57,60 +53,61 @@ def maak(
         gewijzigd_op=nu,
     )
     secret = webhooks.generate_secret()
-    abonnementen.maak(abonnement, Geheimen(huidig=diensten.sleutels.versleutel(secret)))
+    w.abonnementen.maak(abonnement, Geheimen(huidig=w.geheimen.versleutel(secret)))
     return AbonnementMetGeheim(**abonnement.model_dump(), secret=secret)
 
 
-def haal(abonnementen: Abonnementen, principal: Principal, abonnement_id: str) -> Abonnement:
-    return _haal(abonnementen, principal, abonnement_id)[0]
+def lijst(w: Webhookdiensten, principal: Principal) -> list[Abonnement]:
+    return w.abonnementen.lijst(gemeente(principal))
+
+
+def haal(w: Webhookdiensten, principal: Principal, abonnement_id: str) -> Abonnement:
+    return _haal(w, principal, abonnement_id)[0]
 
 
 def _haal(
-    abonnementen: Abonnementen, principal: Principal, abonnement_id: str
+    w: Webhookdiensten, principal: Principal, abonnement_id: str
 ) -> tuple[Abonnement, Geheimen]:
-    gevonden = abonnementen.haal(gemeente(principal), abonnement_id)
+    gevonden = w.abonnementen.haal(gemeente(principal), abonnement_id)
     if gevonden is None:
         raise NietGevonden("Dit abonnement bestaat niet.")
     return gevonden
 
 
-def beëindig(abonnementen: Abonnementen, principal: Principal, abonnement_id: str) -> None:
+def beëindig(w: Webhookdiensten, principal: Principal, abonnement_id: str) -> None:
     """DELETE: the subscription ends; queued deliveries to it are skipped."""
-    _haal(abonnementen, principal, abonnement_id)
-    abonnementen.verwijder(gemeente(principal), abonnement_id)
+    _haal(w, principal, abonnement_id)
+    w.abonnementen.verwijder(gemeente(principal), abonnement_id)
 
 
 def wijzig(
-    diensten: Diensten, abonnementen: Abonnementen, principal: Principal, abonnement_id: str,
-    actief: bool,
-) -> Abonnement:  # fmt: skip
+    w: Webhookdiensten, principal: Principal, abonnement_id: str, actief: bool
+) -> Abonnement:
     """PATCH: switch off, or on again (which also clears the flag of a long outage)."""
-    abonnement = haal(abonnementen, principal, abonnement_id)
+    abonnement = haal(w, principal, abonnement_id)
     gewijzigd = abonnement.model_copy(
         update={
             "actief": actief,
             "storing": abonnement.storing and not actief,
             "reden": None if actief else "Uitgeschakeld door de gemeente.",
-            "gewijzigd_op": diensten.nu(),
+            "gewijzigd_op": w.nu(),
         }
     )
-    if not abonnementen.bewaar(gewijzigd):
+    if not w.abonnementen.bewaar(gewijzigd):
         raise NietGevonden("Dit abonnement bestaat niet.")
     return gewijzigd
 
 
-def roteer(
-    diensten: Diensten, abonnementen: Abonnementen, principal: Principal, abonnement_id: str
-) -> AbonnementMetGeheim:
+def roteer(w: Webhookdiensten, principal: Principal, abonnement_id: str) -> AbonnementMetGeheim:
     """POST /geheimen: a new secret; the previous one signs as well for ROTATIE."""
-    abonnement, geheimen = _haal(abonnementen, principal, abonnement_id)
-    nu = diensten.nu()
+    abonnement, geheimen = _haal(w, principal, abonnement_id)
+    nu = w.nu()
     secret = webhooks.generate_secret()
     nieuw = Geheimen(
-        huidig=diensten.sleutels.versleutel(secret), vorig=geheimen.huidig, vorig_tot=nu + ROTATIE
+        huidig=w.geheimen.versleutel(secret), vorig=geheimen.huidig, vorig_tot=nu + ROTATIE
     )
     gewijzigd = abonnement.model_copy(update={"gewijzigd_op": nu})
-    if not abonnementen.bewaar(gewijzigd, nieuw):
+    if not w.abonnementen.bewaar(gewijzigd, nieuw):
         raise NietGevonden("Dit abonnement bestaat niet.")
     return AbonnementMetGeheim(
         **gewijzigd.model_dump(), secret=secret, vorig_secret_geldig_tot=nieuw.vorig_tot
@@ -118,29 +115,27 @@ def roteer(
 
 
 def afleveringen(
-    abonnementen: Abonnementen, principal: Principal, abonnement_id: str,
+    w: Webhookdiensten, principal: Principal, abonnement_id: str,
     status: AfleveringStatus | None, cursor: str | None, limiet: int,
 ) -> ListAfleveringenResponse:  # fmt: skip
     """GET /afleveringen: the delivery log, newest first, every attempt."""
-    _haal(abonnementen, principal, abonnement_id)
-    pagina, volgende = abonnementen.afleveringen(abonnement_id, status, cursor, limiet)
+    _haal(w, principal, abonnement_id)
+    pagina, volgende = w.abonnementen.afleveringen(abonnement_id, status, cursor, limiet)
     return ListAfleveringenResponse(afleveringen=pagina, volgende=volgende)
 
 
-def herlever(
-    abonnementen: Abonnementen, wachtrij: Wachtrij, principal: Principal, abonnement_id: str
-) -> int:
+def herlever(w: Webhookdiensten, principal: Principal, abonnement_id: str) -> int:
     """POST /herleveringen: every failed delivery of this subscription is queued again (with
     the same event id, so the receiver still recognises one it did get)."""
-    abonnement = haal(abonnementen, principal, abonnement_id)
+    abonnement = haal(w, principal, abonnement_id)
     opdrachten: list[str] = []
     cursor: str | None = None
     while True:
-        pagina, cursor = abonnementen.afleveringen(
+        pagina, cursor = w.abonnementen.afleveringen(
             abonnement_id, AfleveringStatus.mislukt, cursor, 100
         )
         for aflevering in pagina:
-            abonnementen.leg_vast(abonnement_id, aflevering, AfleveringStatus.wachtend)
+            w.abonnementen.leg_vast(abonnement_id, aflevering, AfleveringStatus.wachtend)
             opdracht = Bezorgopdracht(
                 gemeentecode=abonnement.gemeentecode,
                 abonnement=abonnement_id,
@@ -149,5 +144,5 @@ def herlever(
             )
             opdrachten.append(opdracht.model_dump_json())
         if cursor is None:
-            wachtrij.stuur(opdrachten)
+            w.wachtrij.stuur(opdrachten)
             return len(opdrachten)

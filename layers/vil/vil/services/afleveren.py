@@ -10,14 +10,16 @@ webhook-id, which is the event id on every attempt.
 """
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from vil.adapters import webhooks
 from vil.adapters.abonnementen import Abonnementen
-from vil.adapters.wachtrij import MAX_ZICHTBAARHEID
+from vil.adapters.sleutels import Webhookgeheimen
+from vil.adapters.wachtrij import MAX_ZICHTBAARHEID, Wachtrij
 from vil.models.abonnement import AfleveringStatus, Bezorgopdracht, Poging
 from vil.models.gebeurtenis import AanvraagEvent
-from vil.ports import Sleutels
 
 # The waits between attempts (Standard Webhooks' schedule, stretched to about three days;
 # SQS postpones a message at most 12 hours at a time): 11 attempts over 65.6 hours.
@@ -37,6 +39,17 @@ POGINGEN = len(WACHTTIJDEN) + 1
 SPREIDING = 0.1  # jitter: each wait is 90-110% of its nominal length
 
 
+@dataclass(frozen=True)
+class Webhookdiensten:
+    """What subscriptions and deliveries need (built once per process by vil.samenstelling)."""
+
+    abonnementen: Abonnementen
+    geheimen: Webhookgeheimen
+    wachtrij: Wachtrij
+    lokaal: bool  # callbacks on loopback allowed: the local stack only
+    nu: Callable[[], datetime]
+
+
 class OpnieuwProberen(Exception):
     """The attempt failed and another is due after `seconden`."""
 
@@ -45,42 +58,37 @@ class OpnieuwProberen(Exception):
         self.seconden = seconden
 
 
-def verdeel(abonnementen: Abonnementen, event: AanvraagEvent, nu: datetime) -> list[Bezorgopdracht]:
-    """The messages for every subscription of the event's gemeente that wants its type.
+def verdeel(w: Webhookdiensten, event: AanvraagEvent) -> int:
+    """Queue one message for every subscription of the event's gemeente that wants its type;
+    how many.
 
     A stream record handed over twice finds its delivery records already there and queues the
     same messages again; `bezorg` drops a message whose event is no longer waiting.
     """
     if not event.data.gemeentecode:  # a rijksregeling: no gemeente to tell
-        return []
+        return 0
     opdrachten = []
-    for abonnement in abonnementen.lijst(event.data.gemeentecode):
+    for abonnement in w.abonnementen.lijst(event.data.gemeentecode):
         if abonnement.ontvangt(event.type):
-            abonnementen.registreer(abonnement.id, event, nu)
-            opdrachten.append(
-                Bezorgopdracht(
-                    gemeentecode=abonnement.gemeentecode,
-                    abonnement=abonnement.id,
-                    gebeurtenis=event.id,
-                    tijd=event.time,
-                )
+            w.abonnementen.registreer(abonnement.id, event, w.nu())
+            opdracht = Bezorgopdracht(
+                gemeentecode=abonnement.gemeentecode,
+                abonnement=abonnement.id,
+                gebeurtenis=event.id,
+                tijd=event.time,
             )
-    return opdrachten
+            opdrachten.append(opdracht.model_dump_json())
+    w.wachtrij.stuur(opdrachten)
+    return len(opdrachten)
 
 
-def bezorg(
-    abonnementen: Abonnementen,
-    sleutels: Sleutels,
-    opdracht: Bezorgopdracht,
-    poging: int,
-    nu: datetime,
-    lokaal: bool = False,
-) -> webhooks.Delivery | None:
+def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> webhooks.Delivery | None:
     """Attempt number `poging` of one message; None when there was nothing (left) to do.
 
     Raises:
         OpnieuwProberen: the attempt failed and attempts remain.
     """
+    abonnementen, nu = w.abonnementen, w.nu()
     aflevering = abonnementen.aflevering(opdracht.abonnement, opdracht.tijd, opdracht.gebeurtenis)
     if aflevering is None or aflevering.status is not AfleveringStatus.wachtend:
         return None  # a duplicate message, or one already settled
@@ -93,10 +101,10 @@ def bezorg(
     vorig = geheimen.vorig if geheimen.vorig_tot and geheimen.vorig_tot > nu else None
     doel = webhooks.Abonnement(
         url=abonnement.callback_url,
-        secret=sleutels.ontsleutel(geheimen.huidig),
-        vorig_secret=sleutels.ontsleutel(vorig) if vorig else None,
+        secret=w.geheimen.ontsleutel(geheimen.huidig),
+        vorig_secret=w.geheimen.ontsleutel(vorig) if vorig else None,
     )
-    uitkomst = webhooks.deliver(event, doel, lokaal=lokaal)
+    uitkomst = webhooks.deliver(event, doel, lokaal=w.lokaal)
     verslag = Poging(
         tijd=nu, statuscode=uitkomst.status_code, uitkomst=uitkomst.outcome.value,
         reden=uitkomst.reden,
