@@ -2,10 +2,12 @@
 
 - layers/vil/requirements.txt from the runtime dependencies in pyproject.toml;
 - rules/schema/*.schema.json from the rule-file models (`vil rules schema`);
-- layers/vil/vil/openapi.json from the functions' resolvers (served at /v1/openapi.json).
+- layers/vil/vil/openapi.json from the functions' resolvers (served at /v1/openapi.json);
+- docs/events/*.schema.json, the JSON Schema of each event type's data.
 """
 
 import io
+import json
 import sys
 import tomllib
 from contextlib import redirect_stdout
@@ -38,11 +40,27 @@ def openapi() -> str:
     return text()
 
 
+def event_schema(type_: str) -> str:
+    from vil.models.gebeurtenis import event_schemas
+
+    return json.dumps(event_schemas()[type_], indent=2, ensure_ascii=False) + "\n"
+
+
+def event_types() -> tuple[str, ...]:
+    from vil.models.gebeurtenis import EVENT_TYPES
+
+    return EVENT_TYPES
+
+
 GENERATED = {
     ROOT / "layers/vil/vil/openapi.json": openapi,
     ROOT / "layers/vil/requirements.txt": layer_requirements,
     ROOT / "rules/schema/regeling.schema.json": lambda: vil_output("rules", "schema"),
     ROOT / "rules/schema/gedeeld.schema.json": lambda: vil_output("rules", "schema", "--gedeeld"),
+    **{
+        ROOT / f"docs/events/{type_}.schema.json": lambda type_=type_: event_schema(type_)
+        for type_ in event_types()
+    },
 }
 
 if __name__ == "__main__":

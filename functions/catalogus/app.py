@@ -1,5 +1,6 @@
 """Catalogue: the regelingen with their parameters and versions, and the OpenAPI document."""
 
+import json
 from datetime import date
 from importlib import resources
 from typing import Annotated
@@ -7,13 +8,15 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from vil.api import handler, resolver
+from vil.api import ONBEKEND, handler, resolver
+from vil.fouten import NietGevonden
 from vil.models.api import (
     GetRegelingResponse,
     ListRegelingenResponse,
     RegelingSamenvatting,
     RegelingVersie,
 )
+from vil.models.gebeurtenis import EVENT_TYPES, event_schemas
 from vil.services.catalogus import catalogus, versies
 
 app = resolver()
@@ -88,6 +91,31 @@ def get_regeling(
 def openapi() -> Response[str]:
     document = resources.files("vil").joinpath("openapi.json").read_text(encoding="utf-8")
     return Response(status_code=200, content_type="application/json", body=document)
+
+
+@app.get(
+    "/v1/gebeurtenissen/<type_>/schema",
+    summary="JSON Schema van de data van een gebeurtenis",
+    description="Waar `dataschema` van elke CloudEvent naar wijst; ook in docs/events/.",
+    tags=["Catalogus"],
+    operation_id="getGebeurtenisSchema",
+    responses={
+        200: {
+            "description": "JSON Schema (2020-12).",
+            "content": {"application/schema+json": {"schema": {"type": "object"}}},
+        },
+        **ONBEKEND,
+    },
+)
+def gebeurtenis_schema(
+    type_: Annotated[
+        str, Path(description="Bijvoorbeeld nl.vil.aanvraag.toegekend.", max_length=64)
+    ],
+) -> Response[str]:
+    schema = event_schemas().get(type_)
+    if schema is None:
+        raise NietGevonden(f"Onbekend type; bekend: {', '.join(EVENT_TYPES)}.")
+    return Response(200, "application/schema+json", json.dumps(schema, ensure_ascii=False))
 
 
 SWAGGER_UI = """<!doctype html>

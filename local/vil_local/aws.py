@@ -1,11 +1,12 @@
 """AWS on the laptop: moto in-process, with the tables and keys that template.yaml defines."""
 
+import json
 from typing import Any
 
 import boto3
 from moto import mock_aws
 
-from vil_local.template import resources
+from vil_local.template import logical_id, resources
 
 REGION = "eu-west-1"
 FAKE_CREDENTIALS = {
@@ -18,6 +19,7 @@ FAKE_CREDENTIALS = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 TABLE_KEYS = ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode")
+QUEUE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod")
 
 
 def start() -> Any:
@@ -32,6 +34,11 @@ def create_tables() -> dict[str, str]:
     client = boto3.client("dynamodb", region_name=REGION)
     for name, properties in resources("AWS::DynamoDB::Table").items():
         spec = {key: properties[key] for key in TABLE_KEYS if key in properties}
+        if "StreamSpecification" in properties:
+            spec["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **properties["StreamSpecification"],
+            }
         client.create_table(TableName=name, **spec)
         ttl = properties.get("TimeToLiveSpecification")
         if ttl:
@@ -50,14 +57,31 @@ def create_keys() -> dict[str, str]:
 
 
 def create_queues() -> dict[str, str]:
-    """Each SQS queue of the template, named by its logical id; {logical id: ARN}."""
+    """Each SQS queue of the template with its timeouts and redrive policy (dead-letter queues
+    first), named by its logical id; {logical id: ARN}."""
     client = boto3.client("sqs", region_name=REGION)
-    arns = {}
-    for name in resources("AWS::SQS::Queue"):
-        url = client.create_queue(QueueName=name)["QueueUrl"]
-        attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-        arns[name] = attributes["Attributes"]["QueueArn"]
+    arns: dict[str, str] = {}
+    queues = resources("AWS::SQS::Queue")
+    for name, properties in sorted(queues.items(), key=lambda q: "RedrivePolicy" in q[1]):
+        attributes: dict[Any, str] = {
+            k: str(properties[k]) for k in QUEUE_ATTRIBUTES if k in properties
+        }
+        if "RedrivePolicy" in properties:
+            policy = properties["RedrivePolicy"]
+            dlq = logical_id(policy["deadLetterTargetArn"])
+            attributes["RedrivePolicy"] = json.dumps(
+                {"deadLetterTargetArn": arns[dlq], "maxReceiveCount": policy["maxReceiveCount"]}
+            )
+        url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        arns[name] = arn["Attributes"]["QueueArn"]
     return arns
+
+
+def queue_url(arn: str) -> str:
+    """The URL of a queue by its ARN (the name is the ARN's last part)."""
+    client = boto3.client("sqs", region_name=REGION)
+    return client.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
 
 
 def create_schedule_groups() -> dict[str, str]:

@@ -109,13 +109,28 @@ def run(requests: int = 200, workers: int = 4) -> dict[str, Any]:
         print(f"anonymous POST /v1/beoordelingen: {anonymous}")
         submit = measure(beoordelen_en_aanvragen, requests // 4, workers)
         print(f"authenticated beoordeling + aanvraag: {submit}")
+        afleveringen = deliveries(stack)
+        print(f"webhook deliveries (relay + signed POST + verification): {afleveringen}")
     return {
         "importMs": imports,
         "anoniemeBeoordeling": anonymous,
         "beoordelingEnAanvraag": submit,
+        "webhookAfleveringen": afleveringen,
         "requests": requests,
         "workers": workers,
     }
+
+
+def deliveries(stack: LokaleStack) -> dict[str, float]:
+    """Deliveries per second of the events the aanvragen above wrote to the outbox: the relay
+    from the stream, then one signed POST each to the receiver, which verifies it."""
+    voor = len(stack.ontvanger.afgeleverd())
+    start = time.perf_counter()
+    stack.verwerk()
+    elapsed = time.perf_counter() - start
+    aantal = len(stack.ontvanger.afgeleverd()) - voor
+    return {"afleveringen": aantal, "perSeconde": round(aantal / elapsed, 1),
+            "msPerAflevering": round(elapsed * 1000 / max(aantal, 1), 1)}  # fmt: skip
 
 
 def main() -> int:

@@ -1,14 +1,18 @@
 """`vil local ...`: the local stack's commands; `vil local token` needs no running stack."""
 
 import argparse
+import json
 import re
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
+import httpx
 from stdnum.nl import bsn
 
 from vil_local import tokens
+from vil_local.klok import duur
 
 
 def token(args: argparse.Namespace) -> int:
@@ -28,9 +32,12 @@ def serve(args: argparse.Namespace) -> int:
     from vil_local.lokaal import LokaleStack
     from vil_local.overheid import PERSONEN
 
-    with LokaleStack(args.port) as stack:
+    with LokaleStack(args.port, achtergrond=True, stil=False) as stack:
         print(f"ready {stack.url}/v1", flush=True)
         print(f"\nOpenAPI: {stack.url}/v1/openapi.json   Swagger UI: {stack.url}/v1/docs")
+        gemeenten = ", ".join(sorted(stack.ontvanger.geheimen))
+        print(f"Ontvanger (speelt de gemeenten {gemeenten}, controleert elke handtekening):"
+              f" {stack.ontvanger.url('<code>')}")  # fmt: skip
         print("\nTestpersonen (BSN, situatie):")
         for nummer, persoon in PERSONEN.items():
             print(f"  {nummer}  {persoon.situatie}")
@@ -52,6 +59,54 @@ Probeer (in een andere terminal):
        -H 'Content-Type: application/json' -d '{}'
   .venv/bin/vil demo --url URL      # het hele verhaal in één keer
 """
+
+
+def advance(args: argparse.Namespace) -> int:
+    """Move the running stack's domain clock; returns when everything due has run."""
+    antwoord = _lokaal(args.port, "/_local/klok", {"duur": args.duur})
+    print(f"De klok van de lokale stack staat op {antwoord['nu']}.")
+    return 0
+
+
+def zet(args: argparse.Namespace) -> int:
+    """Change facts of a test person at the fake government: PATH=VALUE (VALUE as JSON, or
+    else as text), e.g. `nettoInkomen=2400` or `zorgverzekerd=false`."""
+    for toewijzing in args.toewijzingen:
+        pad, _, tekst = toewijzing.partition("=")
+        try:
+            waarde: Any = json.loads(tekst)
+        except json.JSONDecodeError:
+            waarde = tekst
+        _lokaal(args.port, f"/_local/overheid/{args.bsn}", {"pad": pad, "waarde": waarde})
+        print(f"{args.bsn}: {pad} = {json.dumps(waarde)}")
+    return 0
+
+
+def _lokaal(port: int, pad: str, body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        antwoord = httpx.post(f"http://127.0.0.1:{port}{pad}", json=body, timeout=600)
+    except httpx.ConnectError:
+        raise SystemExit(
+            f"vil local: geen lokale stack op poort {port}; start die met `make run`."
+        ) from None
+    if antwoord.is_error:
+        raise SystemExit(f"vil local: {antwoord.json().get('detail', antwoord.text)}")
+    result: dict[str, Any] = antwoord.json()
+    return result
+
+
+def _toewijzing(value: str) -> str:
+    if not re.fullmatch(r"[a-zA-Z]+=.*", value):
+        raise argparse.ArgumentTypeError("schrijf PAD=WAARDE, bijvoorbeeld nettoInkomen=2400")
+    return value
+
+
+def _duur(value: str) -> str:
+    try:
+        duur(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
 
 
 def bench(args: argparse.Namespace) -> int:
@@ -84,6 +139,22 @@ def parser() -> argparse.ArgumentParser:
     wie.add_argument("--gemeente", type=_gemeentecode, metavar="CODE", help="a gemeente's system")
     command.add_argument("--rol", choices=["gemeente", "beheerder"], help="with --gemeente")
     command.set_defaults(run=token)
+
+    poort = argparse.ArgumentParser(add_help=False)
+    poort.add_argument("--port", type=int, default=3000, help="the running stack's port")
+
+    command = commands.add_parser(
+        "advance", parents=[poort], help="move the domain clock of a running stack forward"
+    )
+    command.add_argument("duur", type=_duur, metavar="DURATION", help="90m, 2h or 31d")
+    command.set_defaults(run=advance)
+
+    command = commands.add_parser(
+        "set", parents=[poort], help="change facts of a test person at the fake government"
+    )
+    command.add_argument("--bsn", type=_bsn, required=True)
+    command.add_argument("toewijzingen", type=_toewijzing, nargs="+", metavar="PATH=VALUE")
+    command.set_defaults(run=zet)
 
     command = commands.add_parser("bench", help="import times, latency and throughput locally")
     command.set_defaults(run=bench)

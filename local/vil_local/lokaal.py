@@ -1,4 +1,5 @@
-"""`vil local`: everything on loopback, no Docker — moto, the fake government, the API router.
+"""`vil local`: everything on loopback, no Docker — moto, the fake government, the API router,
+the domain clock with what AWS does between the functions, and a receiver playing the gemeenten.
 
 The same stack serves `make run` and the integration tests (on port 0). The environment each
 function gets comes from template.yaml, with local values: tables and keys made in moto from
@@ -7,24 +8,50 @@ the template, the fake government's URLs, and the dev issuer's JWKS served at /_
 
 import json
 import os
+import threading
+from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
+
+import httpx
+from pydantic import BaseModel, ValidationError
 
 from vil.models.toestemming import Bron
+from vil.services.catalogus import catalogus
 from vil_local import aws, tokens
+from vil_local.klok import Klok, duur
+from vil_local.ontvanger import Ontvanger
 from vil_local.overheid import Overheid
+from vil_local.pomp import Pomp
 from vil_local.stack import Reply, Router, Server, environment, serve_forever_in_thread
 
 JWKS_PATH = "/_local/jwks.json"
 OIN = "00000009999999999000"  # a made-up OIN: the local events' source
 
 
-class LokaleStack:
-    """Start with `with LokaleStack(port) as stack:`; `stack.url` is the API's base URL."""
+class _Vooruit(BaseModel):
+    duur: str
 
-    def __init__(self, port: int = 3000) -> None:
+
+class _Feit(BaseModel):
+    pad: str
+    waarde: Any
+
+
+class LokaleStack:
+    """Start with `with LokaleStack(port) as stack:`; `stack.url` is the API's base URL.
+
+    With `achtergrond` (the `vil local` command) due work runs every second by itself; tests
+    leave it off and call `verwerk()` or `klok`-moving `vooruit()` where they want it to run.
+    """
+
+    def __init__(self, port: int = 3000, achtergrond: bool = False, stil: bool = True) -> None:
         self.port = port
+        self.achtergrond = achtergrond
         self.overheid = Overheid()
+        self.klok = Klok()
+        self.ontvanger = Ontvanger(stil=stil)
+        self.gestopt = threading.Event()
 
     @property
     def url(self) -> str:
@@ -36,7 +63,8 @@ class LokaleStack:
         tables, keys = aws.create_tables(), aws.create_keys()
         queues, groups = aws.create_queues(), aws.create_schedule_groups()
         self.overheid.start()
-        self.server = Server(self.port, Router(), self._local)
+        router = Router()
+        self.server = Server(self.port, router, self._local)
         os.environ.update(
             environment(
                 {
@@ -56,15 +84,58 @@ class LokaleStack:
                     "MAANDCHECK_GROEP": groups["MaandcheckGroep"],
                     "OIN": OIN,
                     "API_URL": self.url,
+                    "WEBHOOK_WACHTRIJ": aws.queue_url(queues["WebhookWachtrij"]),
+                    "WEBHOOKS_LOKAAL": "true",
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )
         )
         _clear_caches()
+        self.klok.installeer()
+        self.pomp = Pomp(self.klok, router.lock, queues)
         serve_forever_in_thread(self.server)
+        serve_forever_in_thread(self.ontvanger)
+        self._abonneer_ontvanger()
+        if self.achtergrond:
+            threading.Thread(target=self._werk, daemon=True).start()
         return self
 
+    def verwerk(self) -> int:
+        """Run everything that is due now (schedules, the outbox, deliveries)."""
+        return self.pomp.leeg()
+
+    def vooruit(self, tekst: str) -> datetime:
+        """Move the domain clock ('90m', '2h', '31d') and run what became due on the way."""
+        self.pomp.vooruit(duur(tekst))
+        return self.klok.nu()
+
+    def _werk(self) -> None:
+        while not self.gestopt.wait(1.0):
+            try:
+                self.pomp.leeg()
+            except Exception as error:  # keep serving; say what went wrong
+                print(f"vil local: achtergrondwerk mislukt: {error!r}", flush=True)
+
+    def _abonneer_ontvanger(self) -> None:
+        """Subscribe the receiver for every gemeente of the catalogue, through the API."""
+        gemeenten = {
+            code
+            for regel in catalogus().in_force(self.klok.nu().date())
+            for code in regel.regeling.gemeenten or {}
+        }
+        for code in sorted(gemeenten):
+            antwoord = httpx.post(
+                f"{self.url}/v1/abonnementen",
+                json={"callbackUrl": self.ontvanger.url(code)},
+                headers={"Authorization": f"Bearer {tokens.gemeente_token(code)}"},
+            )
+            antwoord.raise_for_status()
+            self.ontvanger.geheim(code, antwoord.json()["secret"])
+
     def stop(self) -> None:
+        self.gestopt.set()
+        self.ontvanger.shutdown()
+        self.ontvanger.server_close()
         self.server.shutdown()
         self.server.server_close()
         self.overheid.stop()
@@ -84,20 +155,38 @@ class LokaleStack:
     def _local(self, method: str, path: str, body: bytes) -> Reply | None:
         """Local-only routes under /_local/ (not part of the API or its OpenAPI document)."""
         if method == "GET" and path == JWKS_PATH:
-            return 200, {"Content-Type": "application/json"}, json.dumps(tokens.jwks()).encode()
+            return _json(200, tokens.jwks())
+        try:
+            if method == "POST" and path == "/_local/klok":
+                nu = self.vooruit(_Vooruit.model_validate_json(body).duur)
+                return _json(200, {"nu": nu.isoformat()})
+            if method == "POST" and path.startswith("/_local/overheid/"):
+                feit = _Feit.model_validate_json(body)
+                persoon = self.overheid.set_fact(path.rsplit("/", 1)[1], feit.pad, feit.waarde)
+                return _json(200, persoon.model_dump(mode="json", by_alias=True))
+        except (ValidationError, ValueError, KeyError) as error:
+            return _json(400, {"title": "Ongeldig verzoek", "detail": str(error)})
+        if method == "GET" and path == "/_local/ontvanger":
+            return _json(200, [o.event for o in self.ontvanger.afgeleverd()])
         return None
+
+
+def _json(status: int, body: Any) -> Reply:
+    return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
 
 
 def _clear_caches() -> None:
     """Factories cached per process read the environment: start them afresh for this stack."""
     from functions.authorizer.app import tokencontrole
     from vil import samenstelling
-    from vil.adapters import dynamodb, planner, sleutels
+    from vil.adapters import dynamodb, planner, sleutels, wachtrij
     from vil.adapters.bronnen import source_clients
     from vil.services import aanvragen, maandcheck
 
     for cached in (
         samenstelling.diensten,
+        samenstelling.webhookdiensten,
+        wachtrij.sqs,
         dynamodb.table,
         sleutels.kms,
         planner.scheduler,

@@ -45,6 +45,12 @@ def resources(kind: str) -> dict[str, dict[str, Any]]:
     }
 
 
+def logical_id(get_att: dict[str, Any]) -> str:
+    """The resource of `!GetAtt X.Arn` (scalar) or `Fn::GetAtt: [X, Arn]` (list)."""
+    value = get_att["Fn::GetAtt"]
+    return str(value[0] if isinstance(value, list) else value.split(".")[0])
+
+
 @dataclass(frozen=True)
 class Route:
     method: str  # GET, POST, ..., or ANY

@@ -3,19 +3,24 @@
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from vil.adapters.dynamodb import Auditlog, Opslag, table
-from vil.adapters.sleutels import KmsSleutels
+from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
 from vil.ports import Bronnen, Planner
 from vil.services.catalogus import catalogus
 from vil.services.diensten import Diensten, utc_now
 from vil.settings import (
-    GebeurtenissenSettings,
     PlannerSettings,
     SourcesSettings,
     TableSettings,
+    UitgeverSettings,
+    WebhookSettings,
 )
+
+if TYPE_CHECKING:
+    from vil.services.afleveren import Webhookdiensten
 
 # The domain clock: real time in Lambda; the local stack moves it (`vil local advance`).
 klok: Callable[[], datetime] = utc_now
@@ -60,5 +65,22 @@ def _planner() -> Planner:
 
 
 def _uitgever() -> Uitgever:
-    settings = GebeurtenissenSettings.from_environ()
+    settings = UitgeverSettings.from_environ()
     return Uitgever(oin=settings.oin, api_url=str(settings.api_url))
+
+
+@cache
+def webhookdiensten() -> "Webhookdiensten":
+    """Subscriptions, their secrets, the webhook queue: what the three webhook functions use."""
+    from vil.adapters.abonnementen import Abonnementen
+    from vil.adapters.wachtrij import Wachtrij
+    from vil.services.afleveren import Webhookdiensten
+
+    settings = WebhookSettings.from_environ()
+    return Webhookdiensten(
+        abonnementen=Abonnementen(table(settings.tabel)),
+        geheimen=Webhookgeheimen(settings.gegevens_sleutel),
+        wachtrij=Wachtrij(settings.webhook_wachtrij),
+        lokaal=settings.webhooks_lokaal,
+        nu=lambda: klok(),
+    )

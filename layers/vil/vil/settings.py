@@ -54,7 +54,7 @@ class SourcesSettings(Settings):
     bron_timeout_seconden: float = Field(3.0, gt=0, le=25)
 
 
-class GebeurtenissenSettings(Settings):
+class UitgeverSettings(Settings):
     """Who publishes the events about aanvragen, and where gemeenten read the aanvragen."""
 
     oin: str = Field(pattern=r"^[0-9]{20}$", description="VIL's OIN: the events' source.")
@@ -89,7 +89,7 @@ class GegevensSettings(TableSettings, SourcesSettings):
     pass
 
 
-class AanvragenSettings(RulesSettings, TableSettings, GebeurtenissenSettings, IdempotentieSettings):
+class AanvragenSettings(RulesSettings, TableSettings, UitgeverSettings, IdempotentieSettings):
     pass
 
 
@@ -101,7 +101,7 @@ class MaandcheckSettings(
     RulesSettings,
     TableSettings,
     SourcesSettings,
-    GebeurtenissenSettings,
+    UitgeverSettings,
     PlannerSettings,
     IdempotentieSettings,
 ):
@@ -109,8 +109,32 @@ class MaandcheckSettings(
     and idempotency per resident and month."""
 
 
-class MeldingenSettings(RulesSettings, TableSettings, SourcesSettings, GebeurtenissenSettings):
+class MeldingenSettings(RulesSettings, TableSettings, SourcesSettings, UitgeverSettings):
     """The resident's meldingen, and the check on demand."""
+
+
+class WebhookSettings(Settings):
+    """The subscriptions and deliveries in the main table, their secrets under the data key, the
+    webhook queue, and whether callbacks on loopback are allowed (the local stack only)."""
+
+    tabel: str = Field(description="The main table: subscriptions, outbox, delivery log.")
+    gegevens_sleutel: str = Field(description="KMS key that encrypts the secrets.")
+    webhook_wachtrij: str = Field(description="URL of the queue of webhook deliveries.")
+    webhooks_lokaal: bool = Field(
+        False, description="Allow http://127.0.0.1 and localhost callbacks: never in AWS."
+    )
+
+
+class AbonnementenSettings(WebhookSettings):
+    pass
+
+
+class GebeurtenissenSettings(WebhookSettings):
+    pass
+
+
+class AfleverenSettings(WebhookSettings):
+    pass
 
 
 class AuthorizerSettings(Settings):

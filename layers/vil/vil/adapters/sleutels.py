@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 # Bound to every ciphertext: Decrypt refuses a ciphertext made for another purpose.
 ENCRYPTION_CONTEXT = {"toepassing": "vil", "doel": "persoonsgegevens"}
+WEBHOOKGEHEIM = {"toepassing": "vil", "doel": "webhookgeheim"}
 
 
 @cache
@@ -57,22 +58,34 @@ class KmsSleutels:
         return f"v{self.versie}." + base64.b32encode(mac).decode().rstrip("=").lower()
 
     def versleutel(self, tekst: str) -> str:
-        """KMS ciphertext of the text, base64 (KMS takes at most 4 KB of plaintext)."""
-        blob = kms().encrypt(
-            KeyId=self.gegevens_sleutel,
-            Plaintext=tekst.encode(),
-            EncryptionContext=ENCRYPTION_CONTEXT,
-        )["CiphertextBlob"]
-        return base64.b64encode(blob).decode()
+        return versleutel(self.gegevens_sleutel, tekst, ENCRYPTION_CONTEXT)
 
     def ontsleutel(self, versleuteld: str) -> str:
-        """The text back; KMS refuses a ciphertext of another key or purpose."""
-        return (
-            kms()
-            .decrypt(
-                KeyId=self.gegevens_sleutel,
-                CiphertextBlob=base64.b64decode(versleuteld, validate=True),
-                EncryptionContext=ENCRYPTION_CONTEXT,
-            )["Plaintext"]
-            .decode()
-        )
+        return ontsleutel(self.gegevens_sleutel, versleuteld, ENCRYPTION_CONTEXT)
+
+
+class Webhookgeheimen:
+    """The subscriptions' secrets under the data key, bound to their own purpose: a secret's
+    ciphertext does not decrypt as personal data, nor the other way round."""
+
+    def __init__(self, gegevens_sleutel: str) -> None:
+        self.gegevens_sleutel = gegevens_sleutel
+
+    def versleutel(self, geheim: str) -> str:
+        return versleutel(self.gegevens_sleutel, geheim, WEBHOOKGEHEIM)
+
+    def ontsleutel(self, versleuteld: str) -> str:
+        return ontsleutel(self.gegevens_sleutel, versleuteld, WEBHOOKGEHEIM)
+
+
+def versleutel(sleutel: str, tekst: str, context: dict[str, str]) -> str:
+    """KMS ciphertext of the text, base64 (KMS takes at most 4 KB of plaintext)."""
+    blob = kms().encrypt(KeyId=sleutel, Plaintext=tekst.encode(), EncryptionContext=context)
+    return base64.b64encode(blob["CiphertextBlob"]).decode()
+
+
+def ontsleutel(sleutel: str, versleuteld: str, context: dict[str, str]) -> str:
+    """The text back; KMS refuses a ciphertext of another key or purpose."""
+    blob = base64.b64decode(versleuteld, validate=True)
+    antwoord = kms().decrypt(KeyId=sleutel, CiphertextBlob=blob, EncryptionContext=context)
+    return antwoord["Plaintext"].decode()

@@ -1,0 +1,193 @@
+"""Events reach the gemeente: outbox -> stream -> relay -> SQS -> signed delivery, on the local
+stack (moto, the real handlers, the receiver verifying every signature)."""
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import httpx
+import jsonschema_rs
+import pytest
+
+from tests.integration.conftest import burger, gemeente
+from tests.integration.test_beslisverslag import GEZIN
+from tests.integration.test_loket import IBAN, dien_in, nieuwe_bsn
+from vil.models.gebeurtenis import event_schemas
+from vil_local.lokaal import LokaleStack
+
+SCHEMAS = {type_: jsonschema_rs.validator_for(s) for type_, s in event_schemas().items()}
+AMERSFOORT = "0307"
+
+
+@pytest.fixture
+def klok(stack: LokaleStack) -> Iterator[LokaleStack]:
+    """The stack, with its clock and receiver put back afterwards for the other tests."""
+    stack.verwerk()
+    verschuiving = stack.klok.verschuiving
+    yield stack
+    stack.ontvanger.storing = None
+    stack.verwerk()
+    stack.klok.verschuiving = verschuiving
+
+
+def aanvraag(
+    api: httpx.Client, regeling: str = "bijdrage-sport-en-cultuur-amersfoort"
+) -> dict[str, Any]:
+    """A new resident of Amersfoort (all facts their own) applies for one regeling."""
+    bsn = nieuwe_bsn()
+    response = api.post(
+        "/beoordelingen",
+        json={"correcties": GEZIN, "peildatum": "2026-06-01"},
+        headers=burger(bsn),
+    )
+    assert response.status_code == 201, response.text
+    body = {"beoordeling": response.json()["id"], "regelingen": [regeling], "iban": IBAN}
+    ingediend = dien_in(api, bsn, body, f"afleveren-{bsn}")
+    assert ingediend.status_code == 201, ingediend.text
+    result: dict[str, Any] = ingediend.json()["aanvragen"][0]
+    return result
+
+
+def ontvangen(stack: LokaleStack, aanvraag_id: str) -> list[dict[str, Any]]:
+    return [
+        o.event for o in stack.ontvanger.afgeleverd(AMERSFOORT) if o.event["subject"] == aanvraag_id
+    ]
+
+
+def test_the_gemeente_receives_a_signed_event_for_each_change(
+    api: httpx.Client, klok: LokaleStack
+) -> None:
+    ingediend = aanvraag(api)
+    assert ingediend["status"] == "in-behandeling"
+    klok.verwerk()
+    besluit = api.post(
+        f"/aanvragen/{ingediend['id']}/besluiten",
+        json={"besluit": "toekennen", "motivering": "Voldoet aan de regeling."},
+        headers=gemeente(AMERSFOORT),
+    )
+    assert besluit.status_code == 200, besluit.text
+    klok.verwerk()
+
+    events = ontvangen(klok, ingediend["id"])
+    assert [e["type"] for e in events] == ["nl.vil.aanvraag.ingediend", "nl.vil.aanvraag.toegekend"]
+    for event in events:
+        assert SCHEMAS[event["type"]].is_valid(event["data"]), event
+        assert event["data"]["gemeentecode"] == AMERSFOORT
+        assert event["data"]["url"].endswith(f"/v1/aanvragen/{ingediend['id']}")
+
+
+def abonnement_van(api: httpx.Client, stack: LokaleStack) -> dict[str, Any]:
+    """The subscription the local stack made for its receiver."""
+    response = api.get("/abonnementen", headers=gemeente(AMERSFOORT))
+    assert response.status_code == 200, response.text
+    url = stack.ontvanger.url(AMERSFOORT)
+    (eigen,) = [a for a in response.json()["abonnementen"] if a["callbackUrl"] == url]
+    return eigen
+
+
+def aflevering(api: httpx.Client, abonnement: str, gebeurtenis_van: str) -> dict[str, Any]:
+    response = api.get(f"/abonnementen/{abonnement}/afleveringen", headers=gemeente(AMERSFOORT))
+    assert response.status_code == 200, response.text
+    (gevonden,) = [
+        a for a in response.json()["afleveringen"] if a["gebeurtenis"] == gebeurtenis_van
+    ]
+    return gevonden
+
+
+@pytest.mark.parametrize("storing", [500, 503])
+def test_a_receiver_down_for_hours_gets_every_event_once_it_recovers(
+    api: httpx.Client, klok: LokaleStack, storing: int
+) -> None:
+    klok.ontvanger.storing = storing
+    aanvragen = [aanvraag(api), aanvraag(api, "kwijtschelding-gemeentelijke-belastingen")]
+    klok.verwerk()
+    klok.vooruit("6h")  # the attempts after 5 s, 5 min, 30 min and 2 h fail too
+    assert all(not ontvangen(klok, a["id"]) for a in aanvragen)
+
+    klok.ontvanger.storing = None
+    klok.vooruit("12h")
+
+    ids = {o.webhook_id for o in klok.ontvanger.ontvangen if o.event.get("subject") in
+           {a["id"] for a in aanvragen}}  # fmt: skip
+    for a in aanvragen:
+        (event,) = ontvangen(klok, a["id"])  # exactly once accepted
+        pogingen = [o for o in klok.ontvanger.ontvangen if o.webhook_id == event["id"]]
+        assert [o.status for o in pogingen] == [storing] * 5 + [204]  # one id on every attempt
+        log = aflevering(api, abonnement_van(api, klok)["id"], event["id"])
+        assert log["status"] == "afgeleverd"
+        assert [p["statuscode"] for p in log["pogingen"]] == [storing] * 5 + [204]
+    assert len(ids) == len(aanvragen)
+
+
+def test_a_duplicated_message_delivers_once(api: httpx.Client, klok: LokaleStack) -> None:
+    ingediend = aanvraag(api)
+    # The relay hands the same stream record over twice (Lambda retries a batch).
+    klok.pomp.stromen()
+    klok.pomp.iteratoren.clear()  # read the stream again from its start: every record twice
+    klok.verwerk()
+    assert len(ontvangen(klok, ingediend["id"])) == 1
+    assert (
+        len([o for o in klok.ontvanger.ontvangen if o.event.get("subject") == ingediend["id"]]) == 1
+    )
+
+
+def test_a_crash_between_the_change_and_the_delivery_loses_nothing(
+    api: httpx.Client, klok: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vil.adapters import wachtrij
+
+    origineel = wachtrij.Wachtrij.stuur
+    crashes = []
+
+    def crash_once(self: wachtrij.Wachtrij, berichten: list[str]) -> None:
+        if not crashes:
+            crashes.append(berichten)
+            raise RuntimeError("de relay valt om na het lezen van de outbox")
+        origineel(self, berichten)
+
+    monkeypatch.setattr(wachtrij.Wachtrij, "stuur", crash_once)
+    ingediend = aanvraag(api)
+    klok.verwerk()
+    assert crashes  # the relay did crash on this event's record
+    assert len(ontvangen(klok, ingediend["id"])) == 1
+
+
+def test_after_three_days_of_failures_the_subscription_is_flagged_and_redelivery_works(
+    api: httpx.Client, klok: LokaleStack
+) -> None:
+    from vil.services.afleveren import POGINGEN, WACHTTIJDEN
+
+    klok.ontvanger.storing = 500
+    ingediend = aanvraag(api)
+    klok.verwerk()
+    klok.vooruit("4d")
+    abonnement = abonnement_van(api, klok)
+    assert abonnement["storing"] is True
+    (event_id,) = {
+        o.webhook_id for o in klok.ontvanger.ontvangen if o.event.get("subject") == ingediend["id"]
+    }
+    # The last attempt's message went to the dead-letter queue (an alarm watches it).
+    sqs = boto3.client("sqs")
+    dlq = sqs.get_queue_url(QueueName="WebhookDlq")["QueueUrl"]
+    in_dlq = set()
+    while berichten := sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages"):
+        in_dlq |= {json.loads(b["Body"])["gebeurtenis"] for b in berichten}
+    assert event_id in in_dlq
+    log = aflevering(api, abonnement["id"], event_id)
+    assert log["status"] == "mislukt"
+    assert len(log["pogingen"]) == POGINGEN == len(WACHTTIJDEN) + 1
+    assert sum(WACHTTIJDEN, timedelta()) > timedelta(days=2, hours=12)
+
+    # The receiver is back; the gemeente asks for what it missed.
+    klok.ontvanger.storing = None
+    herlevering = api.post(
+        f"/abonnementen/{abonnement['id']}/herleveringen", headers=gemeente(AMERSFOORT)
+    )
+    assert herlevering.status_code == 202, herlevering.text
+    assert herlevering.json()["herleverd"] >= 1
+    klok.verwerk()
+    (event,) = ontvangen(klok, ingediend["id"])
+    assert event["id"] == event_id  # the same webhook-id as every failed attempt
+    assert abonnement_van(api, klok)["storing"] is False
