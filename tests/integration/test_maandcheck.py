@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import httpx
 import jsonschema_rs
 import pytest
@@ -33,6 +34,7 @@ from vil.models.gebeurtenis import AanvraagEvent, event_schemas
 from vil.models.toestemming import Bron, Doel
 from vil.samenstelling import diensten
 from vil.services.toestemmingen import TEKSTVERSIE
+from vil_local import aws
 from vil_local.lokaal import LokaleStack
 from vil_local.stack import Context
 
@@ -434,6 +436,24 @@ def test_a_check_on_demand_that_writes_first_leaves_the_monthly_one_nothing_to_a
     # Redelivered, it compares with what her check left: nothing new
     schema_vuurt(anna, "m-1")
     assert meldingen(api, anna) == gevonden
+    assert len(herzien_events(str(anna.aanvraag))) == 1
+
+
+def test_the_local_stack_drains_the_check_queue_into_the_check_function(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    """What a firing schedule does on AWS, end to end on the local stack: the payload on the
+    queue, the event source mapping of template.yaml calling the function."""
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    wachtrij = aws.queue_url(os.environ["MAANDCHECK_WACHTRIJ"])
+    boto3.client("sqs", region_name=aws.REGION).send_message(
+        QueueUrl=wachtrij, MessageBody=payload(anna.pseudoniem)
+    )
+
+    stack.verwerk()
+
+    gevonden = meldingen(api, anna)
+    assert soorten(gevonden) == {("bedrag-gewijzigd", KWIJTSCHELDING), ("gegevens-gewijzigd", None)}
     assert len(herzien_events(str(anna.aanvraag))) == 1
 
 
