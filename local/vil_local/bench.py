@@ -17,12 +17,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import boto3
 import httpx
 from stdnum.nl import bsn as elfproef
 
-from vil_local import tokens
+from vil_local import aws, tokens
 from vil_local.demo import AANVULLING, IBAN
 from vil_local.lokaal import LokaleStack
+from vil_local.overheid import PERSONEN
 from vil_local.template import ROOT
 
 IMPORT = "import time; t = time.perf_counter(); import functions.{}.app; print((time.perf_counter() - t) * 1000)"  # noqa: E501
@@ -111,11 +113,14 @@ def run(requests: int = 200, workers: int = 4) -> dict[str, Any]:
         print(f"authenticated beoordeling + aanvraag: {submit}")
         afleveringen = deliveries(stack)
         print(f"webhook deliveries (relay + signed POST + verification): {afleveringen}")
+        checks = maandchecks(stack, api, nieuwe_bsn, requests // 4)
+        print(f"monthly checks (one function instance, fake government, moto): {checks}")
     return {
         "importMs": imports,
         "anoniemeBeoordeling": anonymous,
         "beoordelingEnAanvraag": submit,
         "webhookAfleveringen": afleveringen,
+        "maandchecks": checks,
         "requests": requests,
         "workers": workers,
     }
@@ -131,6 +136,37 @@ def deliveries(stack: LokaleStack) -> dict[str, float]:
     aantal = len(stack.ontvanger.afgeleverd()) - voor
     return {"afleveringen": aantal, "perSeconde": round(aantal / elapsed, 1),
             "msPerAflevering": round(elapsed * 1000 / max(aantal, 1), 1)}  # fmt: skip
+
+
+def maandchecks(
+    stack: LokaleStack, api: httpx.Client, nieuwe_bsn: Callable[[], str], aantal: int
+) -> dict[str, float]:
+    """Checks per second of one function instance: `aantal` residents like 999993653 (copies
+    under new BSNs, consenting to every source for both purposes, with a beoordeling), each
+    schedule's payload on the queue, then the queue drained into the check function."""
+    from vil.adapters.planner import payload
+    from vil.samenstelling import diensten
+
+    sqs = boto3.client("sqs", region_name=aws.REGION)
+    url = sqs.get_queue_url(QueueName="MaandcheckWachtrij")["QueueUrl"]
+    berichten = []
+    for _ in range(aantal):
+        bsn = nieuwe_bsn()
+        stack.overheid.personen[bsn] = PERSONEN["999993653"]
+        burger = {"Authorization": f"Bearer {tokens.burger_token(bsn)}"}
+        for bron in ("brp", "belastingdienst", "uwv", "svb"):
+            doelen = {"doelen": ["aanvragen", "maandcheck"]}
+            api.put(f"/toestemmingen/{bron}", json=doelen, headers=burger).raise_for_status()
+        api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger)
+        berichten.append(payload(diensten().sleutels.pseudoniem(bsn)))
+    stack.verwerk()  # what the requests above left to do is not part of the figure
+    for body in berichten:
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    start = time.perf_counter()
+    stack.verwerk()
+    elapsed = time.perf_counter() - start
+    return {"checks": aantal, "perSeconde": round(aantal / elapsed, 1),
+            "msPerCheck": round(elapsed * 1000 / aantal, 1)}  # fmt: skip
 
 
 def main() -> int:

@@ -1,11 +1,15 @@
 """`vil demo`: the one-button scenario against a running local stack, as a readable story.
 
 A resident (test person 999993653) consents, VIL prefills and evaluates, the resident applies;
-the gemeente then decides what it must decide. Every step is a real HTTP request.
+the gemeente decides what it must decide and receives a signed webhook for each change. A month
+later (the stack's clock moved on) the resident's income has risen: the monthly check tells the
+resident and sends the gemeente a herziening. Every step is a real HTTP request.
 """
 
 import sys
+import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -42,10 +46,13 @@ def run(url: str) -> int:
 def _verhaal(url: str) -> int:
     burger = {"Authorization": f"Bearer {tokens.burger_token(BSN)}"}
     gemeente = {"Authorization": f"Bearer {tokens.gemeente_token(GEMEENTE)}"}
+    lokaal = httpx.Client(base_url=url.rstrip("/"), timeout=600)
     with httpx.Client(base_url=url.rstrip("/") + "/v1", timeout=30) as api:
-        print(f"1. Inwoner {BSN} geeft toestemming voor BRP, Belastingdienst, UWV en SVB.")
+        print(f"1. Inwoner {BSN} geeft toestemming voor BRP, Belastingdienst, UWV en SVB,")
+        print("   om aan te vragen en om elke maand te laten controleren.")
         for bron in ("brp", "belastingdienst", "uwv", "svb"):
-            _ok(api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger))
+            doelen = {"doelen": ["aanvragen", "maandcheck"]}
+            _ok(api.put(f"/toestemmingen/{bron}", json=doelen, headers=burger))
         print("2. VIL vult de gegevens vooraf in, de inwoner vult aan, VIL beoordeelt:")
         beoordeling = _ok(
             api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger)
@@ -80,7 +87,42 @@ def _verhaal(url: str) -> int:
         print("5. De inwoner ziet zijn aanvragen:")
         for aanvraag in _ok(api.get("/aanvragen", headers=burger))["aanvragen"]:
             print(f"   {aanvraag['naam']}: {aanvraag['status']}")
+        ids = {a["id"] for a in aanvragen}
+        print(f"6. Gemeente {GEMEENTE} kreeg ondertekende webhooks (handtekening gecontroleerd):")
+        verwacht = len([a for a in aanvragen if a["gemeentecode"]]) + len(
+            [a for a in wachtend if a["gemeentecode"] == GEMEENTE]
+        )
+        for event in _ontvangen(lokaal, ids, lambda e: True, verwacht):
+            print(f"   {event['type']} voor aanvraag {event['subject']}")
+        print(
+            "7. Een maand later verdient de inwoner € 1.450 netto per maand in plaats van € 1.380."
+        )
+        _ok(lokaal.post(f"/_local/overheid/{BSN}", json={"pad": "nettoInkomen", "waarde": 1450}))
+        _ok(lokaal.post("/_local/klok", json={"duur": "31d"}))
+        print("   De maandcheck vraagt de bronnen opnieuw en meldt de inwoner:")
+        for melding in _ok(api.get("/meldingen", headers=burger))["meldingen"]:
+            print(f"   [{melding['soort']}] {melding['tekst']}")
+        herzien = _ontvangen(lokaal, ids, lambda e: e["type"].endswith(".herzien"), 1)
+        for event in herzien:
+            print(f"8. Gemeente {GEMEENTE} kreeg {event['type']} voor aanvraag {event['subject']};")
+            herziening = _ok(api.get(f"/aanvragen/{event['subject']}", headers=gemeente))
+            print(f"   zij leest: {herziening['herziening']['toelichting']}")
     return 0
+
+
+def _ontvangen(
+    lokaal: httpx.Client, ids: set[str], past: Callable[[dict[str, Any]], bool], minimaal: int
+) -> list[dict[str, Any]]:
+    """The events about these aanvragen the local receiver accepted; waits (a few seconds at
+    most) for the stack's background work to deliver at least `minimaal`."""
+    for _ in range(50):
+        events = [
+            e for e in _ok(lokaal.get("/_local/ontvanger")) if e["subject"] in ids and past(e)
+        ]
+        if len(events) >= minimaal:
+            return events
+        time.sleep(0.2)
+    return events
 
 
 def _regel(resultaat: dict[str, Any]) -> str:

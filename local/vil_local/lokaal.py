@@ -50,7 +50,8 @@ class LokaleStack:
         self.achtergrond = achtergrond
         self.overheid = Overheid()
         self.klok = Klok()
-        self.ontvanger = Ontvanger(stil=stil)
+        # The receiver next to the API (3001 beside 3000); any free port when the API has one.
+        self.ontvanger = Ontvanger(port + 1 if port else 0, stil=stil)
         self.gestopt = threading.Event()
 
     @property

@@ -228,8 +228,11 @@ def test_kms_permissions_are_the_minimum() -> None:
     assert granted == {
         ("AuthorizerFunction", "kms:GenerateMac", "PseudoniemSleutel"),
         ("AuthorizerFunction", "kms:Encrypt", "GegevensSleutel"),
+        # The prefill: the BSN, and the family members' pseudonyms for their audit records.
         ("BeoordelingenFunction", "kms:Decrypt", "GegevensSleutel"),
+        ("BeoordelingenFunction", "kms:GenerateMac", "PseudoniemSleutel"),
         ("GegevensFunction", "kms:Decrypt", "GegevensSleutel"),
+        ("GegevensFunction", "kms:GenerateMac", "PseudoniemSleutel"),
         # The monthly check: the kept BSN, and pseudonyms of the partner and children it reads.
         ("MaandcheckFunction", "kms:Decrypt", "GegevensSleutel"),
         ("MaandcheckFunction", "kms:GenerateMac", "PseudoniemSleutel"),

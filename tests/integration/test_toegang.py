@@ -236,6 +236,9 @@ RESIDENT_ONLY: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/beoordelingen/{beoordeling}", None),
     ("POST", "/aanvragen", {"beoordeling": "{beoordeling}", "regelingen": ["zorgtoeslag"]}),
     ("POST", "/aanvragen/{aanvraag}/intrekking", None),
+    ("GET", "/meldingen", None),
+    ("PATCH", "/meldingen/{aanvraag}", {"gelezen": True}),
+    ("POST", "/maandchecks", None),
 ]
 
 
@@ -268,6 +271,10 @@ NEEDS_A_TOKEN = [
     ("GET", "/aanvragen", None),
     ("GET", "/aanvragen/{aanvraag}", None),
     ("POST", "/aanvragen/{aanvraag}/besluiten", {"besluit": "toekennen", "motivering": "Ja."}),
+    ("GET", "/abonnementen", None),
+    ("POST", "/abonnementen", {"callbackUrl": "http://127.0.0.1:9/"}),
+    ("GET", "/abonnementen/{aanvraag}/afleveringen", None),
+    ("POST", "/abonnementen/{aanvraag}/herleveringen", None),
 ]
 
 
