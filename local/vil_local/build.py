@@ -35,6 +35,10 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 STDNUM_DATA = {"iban.dat"}
 STDNUM_PACKAGES = {"nl", "iso7064"}
 TZDATA_ZONES = {"Europe/Amsterdam", "UTC", "Etc/UTC"}
+# Lambda's Python runtime ships boto3 with these (botocore needs python-dateutil < 3). A copy in
+# the layer would come first on sys.path and could give botocore a version it does not support
+# (pip picks python-dateutil 4 for cloudevents), so the layer uses the runtime's.
+FROM_THE_RUNTIME = ("dateutil", "python_dateutil-*.dist-info", "six.py", "six-*.dist-info")
 
 
 def artefacts() -> dict[str, tuple[str, Path]]:
@@ -67,6 +71,9 @@ def vil_layer(source: Path, target: Path) -> None:
     for package in stdnum.iterdir():
         if package.is_dir() and package.name not in STDNUM_PACKAGES:
             shutil.rmtree(package)
+    for pattern in FROM_THE_RUNTIME:
+        for path in python.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     # tzdata: VIL's clock is Europe/Amsterdam (and UTC); the other zones are dead weight.
     zoneinfo = python / "tzdata" / "zoneinfo"
     for zone in zoneinfo.rglob("*"):
