@@ -30,7 +30,7 @@ def record_handler(record: SQSRecord) -> None:
     poging = int(record.attributes.approximate_receive_count)
     try:
         uitkomst = afleveren.bezorg(w, opdracht, poging)
-    except afleveren.OpnieuwProberen as wacht:
+    except afleveren.NietAfgeleverd as wacht:
         logger.info("Aflevering mislukt", abonnement=opdracht.abonnement, poging=poging,
                     volgende_over=wacht.seconden)  # fmt: skip
         w.wachtrij.later(record.receipt_handle, wacht.seconden)

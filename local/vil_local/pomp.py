@@ -51,7 +51,8 @@ class Pomp:
         self.scheduler = boto3.client("scheduler", region_name=aws.REGION)
         self.dynamodb = boto3.client("dynamodb", region_name=aws.REGION)
         self.wachtrijen: list[tuple[str, str, str, int]] = []  # folder, url, arn, batch size
-        self.stroom: list[tuple[str, str, list[Any]]] = []  # folder, table, filter patterns
+        # folder, table, filter patterns, retries, the queue ARN for what failed them all
+        self.stroom: list[tuple[str, str, list[Any], int, str | None]] = []
         for properties in resources("AWS::Serverless::Function").values():
             folder = properties["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
             for event in properties.get("Events", {}).values():
@@ -66,9 +67,15 @@ class Pomp:
                         json.loads(f["Pattern"])
                         for f in bron.get("FilterCriteria", {}).get("Filters", [])
                     ]
-                    self.stroom.append((folder, logical_id(bron["Stream"]), filters))
+                    bij_falen = bron.get("DestinationConfig", {}).get("OnFailure")
+                    self.stroom.append((
+                        folder, logical_id(bron["Stream"]), filters,
+                        bron.get("MaximumRetryAttempts", 2),
+                        queues[logical_id(bij_falen["Destination"])] if bij_falen else None,
+                    ))  # fmt: skip
         self.iteratoren: dict[str, str] = {}  # shard id -> next iterator
         self.gezien: dict[str, datetime] = {}  # schedule -> until when it has fired
+        self.bekende_schemas: dict[str, dict[str, Any]] = {}  # schedule -> GetSchedule's answer
         self.groepen = list(resources("AWS::Scheduler::ScheduleGroup"))
 
     # The clock.
@@ -97,10 +104,13 @@ class Pomp:
         nu = self.klok.nu()
         gevuurd = 0
         for groep in self.groepen:
-            namen = [s["Name"] for s in self._alle_schemas(groep)]
-            for naam in namen:
+            for naam in [s["Name"] for s in self._alle_schemas(groep)]:
                 vanaf = self.gezien.setdefault(naam, nu)
-                schema = self.scheduler.get_schedule(Name=naam, GroupName=groep)
+                if naam not in self.bekende_schemas:  # a name stands for one expression and payload
+                    self.bekende_schemas[naam] = dict(
+                        self.scheduler.get_schedule(Name=naam, GroupName=groep)
+                    )
+                schema = self.bekende_schemas[naam]
                 for _ in _momenten(schema["ScheduleExpression"], vanaf, nu):
                     target = schema["Target"]
                     self.sqs.send_message(
@@ -124,7 +134,7 @@ class Pomp:
 
     def stromen(self) -> int:
         verwerkt = 0
-        for folder, tabel, filters in self.stroom:
+        for folder, tabel, filters, pogingen, bij_falen in self.stroom:
             arn = self.dynamodb.describe_table(TableName=tabel)["Table"]["LatestStreamArn"]
             records: list[dict[str, Any]] = []
             for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
@@ -142,12 +152,17 @@ class Pomp:
                     if not filters or any(_matches(f, r) for f in filters)
                 ]
             if records:
-                # A failed record is retried by Lambda from its position; here, at once.
-                for _ in range(3):
+                # Lambda retries the failed records (here at once), then reports them to the
+                # on-failure destination: their positions in the stream, not their content.
+                for _ in range(1 + pogingen):
                     fouten = self._roep(folder, {"Records": records})
                     records = [r for r in records if r["dynamodb"]["SequenceNumber"] in fouten]
                     if not records:
                         break
+                if records and bij_falen:
+                    posities = [r["dynamodb"]["SequenceNumber"] for r in records]
+                    body = json.dumps({"streamArn": arn, "sequenceNumbers": posities})
+                    self.sqs.send_message(QueueUrl=aws.queue_url(bij_falen), MessageBody=body)
                 verwerkt += 1
         return verwerkt
 

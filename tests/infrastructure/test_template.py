@@ -7,6 +7,7 @@ cfn-lint (run by `make test`) validates the template itself.
 import importlib
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 import vil.settings
 from tests.conftest import ROOT
 from vil.api import PROBLEM, PROBLEM_TYPES, SECURITY_HEADERS
+from vil.services.afleveren import POGINGEN, WACHTTIJDEN
 from vil_local.template import resources, template
 
 
@@ -287,6 +289,52 @@ def test_the_check_may_delete_a_schedule_but_not_create_one() -> None:
         if action.startswith(("scheduler:", "iam:"))
     }
     assert actions == {"scheduler:DeleteSchedule"}
+
+
+# Events to gemeenten (ARCHITECTURE.md 7).
+
+
+def test_the_webhook_queue_holds_a_message_for_every_attempt_and_then_the_dlq() -> None:
+    """SQS's receive count is the attempt number (vil.services.afleveren): the redrive policy
+    must allow exactly the attempts of the schedule, and keep a message longer than they last."""
+    queue = resources("AWS::SQS::Queue")["WebhookWachtrij"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == POGINGEN
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": "WebhookDlq.Arn"}
+    assert queue["MessageRetentionPeriod"] > sum(WACHTTIJDEN, timedelta()).total_seconds()
+    assert queue["VisibilityTimeout"] >= 6 * functions()["AfleverenFunction"]["Timeout"]
+    ((event,),) = [
+        [e["Properties"] for e in properties["Events"].values() if e["Type"] == "SQS"]
+        for name, properties in functions().items()
+        if name == "AfleverenFunction"
+    ]
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert 1 <= event["ScalingConfig"]["MaximumConcurrency"] <= 50  # gemeenten' endpoints
+
+
+def test_callbacks_on_loopback_are_never_allowed_in_aws() -> None:
+    values = {
+        properties["Environment"]["Variables"]["WEBHOOKS_LOKAAL"]
+        for properties in functions().values()
+        if "WEBHOOKS_LOKAAL" in properties["Environment"]["Variables"]
+    }
+    assert values == {"false"}
+
+
+def test_the_relay_reads_only_new_outbox_records_from_the_stream() -> None:
+    ((event,),) = [
+        [e["Properties"] for e in properties["Events"].values() if e["Type"] == "DynamoDB"]
+        for name, properties in functions().items()
+        if name == "GebeurtenissenFunction"
+    ]
+    assert event["Stream"] == {"Fn::GetAtt": "Tabel.StreamArn"}
+    (pattern,) = [json.loads(f["Pattern"]) for f in event["FilterCriteria"]["Filters"]]
+    assert pattern == {
+        "eventName": ["INSERT"],
+        "dynamodb": {"Keys": {"SK": {"S": ["GEBEURTENIS"]}}},
+    }
+    assert event["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": "GebeurtenissenDlq.Arn"
+    }
 
 
 def test_every_dead_letter_queue_has_a_depth_alarm() -> None:

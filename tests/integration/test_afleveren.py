@@ -191,3 +191,24 @@ def test_after_three_days_of_failures_the_subscription_is_flagged_and_redelivery
     (event,) = ontvangen(klok, ingediend["id"])
     assert event["id"] == event_id  # the same webhook-id as every failed attempt
     assert abonnement_van(api, klok)["storing"] is False
+
+
+def test_outbox_records_the_relay_keeps_failing_on_go_to_its_dead_letter_queue(
+    api: httpx.Client, klok: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vil.adapters import wachtrij
+
+    def kapot(self: wachtrij.Wachtrij, berichten: list[str]) -> None:
+        raise RuntimeError("SQS is onbereikbaar")
+
+    monkeypatch.setattr(wachtrij.Wachtrij, "stuur", kapot)
+    ingediend = aanvraag(api)
+    klok.verwerk()
+    monkeypatch.undo()
+
+    sqs = boto3.client("sqs")
+    dlq = sqs.get_queue_url(QueueName="GebeurtenissenDlq")["QueueUrl"]
+    (bericht,) = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(bericht["Body"])["sequenceNumbers"]  # where to find it, not what it says
+    assert ingediend["id"] not in bericht["Body"]
+    assert not ontvangen(klok, ingediend["id"])

@@ -50,8 +50,9 @@ class Webhookdiensten:
     nu: Callable[[], datetime]
 
 
-class OpnieuwProberen(Exception):
-    """The attempt failed and another is due after `seconden`."""
+class NietAfgeleverd(Exception):
+    """The attempt failed: report the message as failed, to be offered again after `seconden`
+    (after the last attempt SQS moves it to the DLQ instead)."""
 
     def __init__(self, seconden: int) -> None:
         super().__init__(f"volgende poging over {seconden} s")
@@ -86,7 +87,7 @@ def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> webhook
     """Attempt number `poging` of one message; None when there was nothing (left) to do.
 
     Raises:
-        OpnieuwProberen: the attempt failed and attempts remain.
+        NietAfgeleverd: the attempt failed.
     """
     abonnementen, nu = w.abonnementen, w.nu()
     aflevering = abonnementen.aflevering(opdracht.abonnement, opdracht.tijd, opdracht.gebeurtenis)
@@ -126,10 +127,10 @@ def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> webhook
         case webhooks.Outcome.retry if poging >= POGINGEN:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.mislukt, verslag)
             abonnementen.bewaar(abonnement.model_copy(update={"storing": True, "gewijzigd_op": nu}))
-            raise OpnieuwProberen(0)  # reported as failed: SQS moves it to the DLQ
+            raise NietAfgeleverd(0)  # reported as failed: SQS moves it to the DLQ
         case webhooks.Outcome.retry:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.wachtend, verslag)
-            raise OpnieuwProberen(wachttijd(poging, uitkomst.retry_after))
+            raise NietAfgeleverd(wachttijd(poging, uitkomst.retry_after))
     return uitkomst
 
 
