@@ -2,7 +2,6 @@
 stack (moto, the real handlers, the receiver verifying every signature)."""
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,17 +18,6 @@ from vil_local.lokaal import LokaleStack
 
 SCHEMAS = {type_: jsonschema_rs.validator_for(s) for type_, s in event_schemas().items()}
 AMERSFOORT = "0307"
-
-
-@pytest.fixture
-def klok(stack: LokaleStack) -> Iterator[LokaleStack]:
-    """The stack, with its clock and receiver put back afterwards for the other tests."""
-    stack.verwerk()
-    verschuiving = stack.klok.verschuiving
-    yield stack
-    stack.ontvanger.storing = None
-    stack.verwerk()
-    stack.klok.verschuiving = verschuiving
 
 
 def aanvraag(
