@@ -7,6 +7,7 @@ import boto3
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 MAX_ZICHTBAARHEID = 12 * 60 * 60  # SQS allows a visibility timeout of at most 12 hours
 
@@ -22,11 +23,13 @@ class Wachtrij:
         self.url = url
 
     def stuur(self, berichten: list[str]) -> None:
-        """Send every message (ten per call); raise when SQS took any of them not."""
+        """Send every message (ten per call); raise when SQS refused any of them."""
         for begin in range(0, len(berichten), 10):
             groep = berichten[begin : begin + 10]
-            entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(groep)]
-            antwoord = sqs().send_message_batch(QueueUrl=self.url, Entries=entries)  # type: ignore[arg-type]
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
+                {"Id": str(i), "MessageBody": body} for i, body in enumerate(groep)
+            ]
+            antwoord = sqs().send_message_batch(QueueUrl=self.url, Entries=entries)
             if antwoord.get("Failed"):
                 codes = sorted({f["Code"] for f in antwoord["Failed"]})
                 raise RuntimeError(f"SQS nam {len(antwoord['Failed'])} berichten niet aan: {codes}")
