@@ -1,0 +1,73 @@
+"""`make run` and `vil demo` as a person runs them: the stack in its own process (its own moto,
+clock and receiver, working in the background), the demo against it over loopback."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+VIL = [sys.executable, "-c", "import sys; from vil.cli import main; sys.exit(main())"]
+
+
+def vrije_poort() -> int:
+    """A free port, and the one after it (the receiver listens beside the API)."""
+    while True:
+        with socket.socket() as api, socket.socket() as ontvanger:
+            api.bind(("127.0.0.1", 0))
+            port = api.getsockname()[1]
+            try:
+                ontvanger.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return int(port)
+
+
+@pytest.fixture
+def lokaal(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`vil local` on a free port; its URL and the file its output goes to."""
+    port = vrije_poort()
+    uitvoer = tmp_path / "vil-local.log"
+    with uitvoer.open("w") as log:
+        stack = subprocess.Popen(
+            [*VIL, "local", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            for _ in range(600):  # up to a minute for the stack to say it is ready
+                if "ready" in uitvoer.read_text() or stack.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert "ready" in uitvoer.read_text(), uitvoer.read_text()
+            yield f"http://127.0.0.1:{port}", uitvoer
+        finally:
+            stack.terminate()
+            stack.wait(timeout=30)
+
+
+def test_the_demo_tells_the_whole_story(lokaal: tuple[str, Path]) -> None:
+    url, uitvoer = lokaal
+    demo = subprocess.run(
+        [*VIL, "demo", "--url", url], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert demo.returncode == 0, demo.stderr
+    verhaal = demo.stdout
+    # The gemeente received each application's event, signed and verified by the receiver.
+    assert "nl.vil.aanvraag.ingediend voor aanvraag" in verhaal
+    assert "nl.vil.aanvraag.toegekend voor aanvraag" in verhaal
+    # A month later: the melding with the amounts of REGELINGEN.md's kwijtschelding method for
+    # € 1.380 and € 1.450 net (tests/integration/test_maandcheck.py works them out), and the
+    # herziening for the gemeente.
+    assert (
+        "[bedrag-gewijzigd] Het bedrag van Kwijtschelding gemeentelijke belastingen is" in verhaal
+    )
+    assert "het was € 412,60, nu € 305,37" in verhaal
+    assert "kreeg nl.vil.aanvraag.herzien" in verhaal
+    ontvanger = [r for r in uitvoer.read_text().splitlines() if r.startswith("[gemeente 0344]")]
+    assert any("nl.vil.aanvraag.herzien" in r for r in ontvanger)
+    assert ontvanger
+    assert all("handtekening klopt" in r for r in ontvanger)
