@@ -6,8 +6,6 @@
 Delivery records expire after BEWAARDAGEN (the table's TTL attribute `verlooptOp`).
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from vil.fouten import OngeldigeAanvraag
+from vil.adapters.dynamodb import conditional, cursor_van, positie, query_alles
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Poging
 from vil.models.gebeurtenis import AanvraagEvent
 
@@ -50,11 +48,10 @@ class Abonnementen:
         )
 
     def lijst(self, gemeentecode: str) -> list[Abonnement]:
-        response = self.tabel.query(
-            KeyConditionExpression=Key("PK").eq(f"GEMEENTE#{gemeentecode}")
-            & Key("SK").begins_with("ABONNEMENT#")
-        )
-        return [Abonnement.model_validate_json(str(item["data"])) for item in response["Items"]]
+        return [
+            Abonnement.model_validate_json(str(item["data"]))
+            for item in query_alles(self.tabel, f"GEMEENTE#{gemeentecode}", "ABONNEMENT#")
+        ]
 
     def haal(self, gemeentecode: str, abonnement_id: str) -> tuple[Abonnement, Geheimen] | None:
         item = self.tabel.get_item(Key=_sleutel(gemeentecode, abonnement_id)).get("Item")
@@ -82,7 +79,7 @@ class Abonnementen:
                 ConditionExpression=Attr("PK").exists(),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if conditional(error):
                 return False
             raise
         return True
@@ -116,7 +113,7 @@ class Abonnementen:
                 ConditionExpression=Attr("PK").not_exists(),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if conditional(error):
                 return False
             raise
         return True
@@ -169,13 +166,14 @@ class Abonnementen:
         if status is not None:
             query["FilterExpression"] = Attr("status").eq(status.value)
         if cursor:
-            query["ExclusiveStartKey"] = {"PK": f"ABONNEMENT#{abonnement_id}", "SK": _sk(cursor)}
+            sk = positie(cursor, lambda p: p.startswith("AFLEVERING#"))
+            query["ExclusiveStartKey"] = {"PK": f"ABONNEMENT#{abonnement_id}", "SK": sk}
         response = self.tabel.query(**query)
         volgende = response.get("LastEvaluatedKey")
-        cursor_uit = None
-        if volgende:
-            cursor_uit = base64.urlsafe_b64encode(str(volgende["SK"]).encode()).decode()
-        return [_aflevering(item) for item in response["Items"]], cursor_uit
+        return (
+            [_aflevering(item) for item in response["Items"]],
+            cursor_van(str(volgende["SK"])) if volgende else None,
+        )
 
 
 def _sleutel(gemeentecode: str, abonnement_id: str) -> dict[str, str]:
@@ -201,14 +199,3 @@ def _aflevering(item: dict[str, Any]) -> Aflevering:
         status=AfleveringStatus(str(item["status"])),
         pogingen=[Poging.model_validate_json(str(p)) for p in item["pogingen"]],
     )
-
-
-def _sk(cursor: str) -> str:
-    """The sort key back from a cursor; anything else is a 400."""
-    try:
-        sk = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, binascii.Error):
-        sk = ""
-    if not sk.startswith("AFLEVERING#"):
-        raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
-    return sk

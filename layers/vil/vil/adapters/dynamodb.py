@@ -22,7 +22,7 @@ import json
 import operator
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -84,7 +84,7 @@ class Opslag:
                 ConditionExpression=Attr("PK").not_exists(),
             )
         except ClientError as error:
-            if _conditional(error):
+            if conditional(error):
                 raise Conflict(
                     "De toestemming is tegelijk gewijzigd; probeer het opnieuw."
                 ) from error
@@ -378,16 +378,7 @@ class Opslag:
         return item
 
     def _query(self, pk: str, prefix: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("PK").eq(pk) & Key("SK").begins_with(prefix)
-        }
-        while True:
-            response = self.tabel.query(**query)
-            items += response["Items"]
-            if "LastEvaluatedKey" not in response:
-                return items
-            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return query_alles(self.tabel, pk, prefix)
 
 
 class Auditlog:
@@ -460,26 +451,50 @@ def _gebeurtenis_item(gebeurtenis: AanvraagEvent) -> dict[str, Any]:
     return item
 
 
-def _conditional(error: ClientError) -> bool:
+def query_alles(tabel: "Table", pk: str, prefix: str) -> list[dict[str, Any]]:
+    """Every item of partition `pk` whose sort key starts with `prefix`, page after page."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, Any] = {
+        "KeyConditionExpression": Key("PK").eq(pk) & Key("SK").begins_with(prefix)
+    }
+    while True:
+        response = tabel.query(**query)
+        items += response["Items"]
+        if "LastEvaluatedKey" not in response:
+            return items
+        query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def conditional(error: ClientError) -> bool:
+    """Whether a write was refused by its condition."""
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def cursor_van(positie: str) -> str:
+    """A page's cursor: a sort key position, opaque to the client (no table keys)."""
+    return base64.urlsafe_b64encode(positie.encode()).decode().rstrip("=")
+
+
+def positie(cursor: str, geldig: Callable[[str], bool]) -> str:
+    """The position back from `cursor_van`, if `geldig` accepts it; anything else is a 400."""
+    try:
+        tekst = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+    except (ValueError, binascii.Error):
+        tekst = ""
+    if not geldig(tekst):
+        raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+    return tekst
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:
     """The position in the gemeente's list, without the table's keys: when and which aanvraag."""
-    return base64.urlsafe_b64encode(str(key["GSI2SK"]).encode()).decode().rstrip("=")
+    return cursor_van(str(key["GSI2SK"]))
 
 
 def _decode_cursor(cursor: str, gemeentecode: str) -> dict[str, Any]:
     """The start key back from `_encode_cursor`; anything else is a 400."""
-    try:
-        position = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-    except (ValueError, binascii.Error) as error:
-        raise OngeldigeAanvraag(
-            "Ongeldige cursor.", [("query.cursor", "onbekende cursor")]
-        ) from error
-    moment, _, aanvraag_id = position.rpartition("#")
-    if not moment or not re.fullmatch(r"[0-9a-f]{32}", aanvraag_id):
-        raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+    position = positie(cursor, lambda p: bool(re.fullmatch(r".+#[0-9a-f]{32}", p)))
+    aanvraag_id = position.rpartition("#")[2]
     return {
         "PK": f"AANVRAAG#{aanvraag_id}",
         "SK": "AANVRAAG",
