@@ -5,28 +5,17 @@ unknown version, the same check still running elsewhere, a source or AWS error) 
 the queue and, after five receives, to the DLQ; the others in the batch are done.
 """
 
-from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
+from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from vil.batch import handler, logger
 from vil.fouten import NogBezig
 from vil.models.maandcheck import MaandcheckEvent
 from vil.samenstelling import diensten
 from vil.services import maandcheck
 from vil.settings import MaandcheckSettings
-
-logger = Logger(service="vil")
-# A batch in which every message fails is reported message by message too, not raised: a bad
-# message is the DLQ's (and its alarm's) business, not a function error.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
@@ -56,10 +45,6 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
     logger.info("Maandcheck gedaan", extra={"meldingen": len(gevonden)})
 
 
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(
-        process_partial_response(
-            event=event, record_handler=controleer, processor=processor, context=context
-        )
-    )
+# A batch in which every message fails is reported message by message too, not raised: a bad
+# message is the DLQ's (and its alarm's) business, not a function error.
+lambda_handler = handler(controleer, EventType.SQS, raise_on_entire_batch_failure=False)
