@@ -49,9 +49,10 @@ class Pomp:
         self.sqs = boto3.client("sqs", region_name=aws.REGION)
         self.streams = boto3.client("dynamodbstreams", region_name=aws.REGION)
         self.scheduler = boto3.client("scheduler", region_name=aws.REGION)
-        self.dynamodb = boto3.client("dynamodb", region_name=aws.REGION)
+        dynamodb = boto3.client("dynamodb", region_name=aws.REGION)
+        self.urls = {arn: aws.queue_url(arn) for arn in queues.values()}
         self.wachtrijen: list[tuple[str, str, str, int]] = []  # folder, url, arn, batch size
-        # folder, table, filter patterns, retries, the queue ARN for what failed them all
+        # folder, stream ARN, filter patterns, retries, the queue ARN for what failed them all
         self.stroom: list[tuple[str, str, list[Any], int, str | None]] = []
         for properties in resources("AWS::Serverless::Function").values():
             folder = properties["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
@@ -59,17 +60,17 @@ class Pomp:
                 bron = event["Properties"]
                 if event["Type"] == "SQS":
                     arn = queues[logical_id(bron["Queue"])]
-                    self.wachtrijen.append(
-                        (folder, aws.queue_url(arn), arn, bron.get("BatchSize", 10))
-                    )
+                    self.wachtrijen.append((folder, self.urls[arn], arn, bron.get("BatchSize", 10)))
                 elif event["Type"] == "DynamoDB":
                     filters = [
                         json.loads(f["Pattern"])
                         for f in bron.get("FilterCriteria", {}).get("Filters", [])
                     ]
                     bij_falen = bron.get("DestinationConfig", {}).get("OnFailure")
+                    tabel = logical_id(bron["Stream"])
+                    stroom = dynamodb.describe_table(TableName=tabel)["Table"]["LatestStreamArn"]
                     self.stroom.append((
-                        folder, logical_id(bron["Stream"]), filters,
+                        folder, stroom, filters,
                         bron.get("MaximumRetryAttempts", 2),
                         queues[logical_id(bij_falen["Destination"])] if bij_falen else None,
                     ))  # fmt: skip
@@ -114,7 +115,7 @@ class Pomp:
                 for _ in _momenten(schema["ScheduleExpression"], vanaf, nu):
                     target = schema["Target"]
                     self.sqs.send_message(
-                        QueueUrl=aws.queue_url(target["Arn"]), MessageBody=target["Input"]
+                        QueueUrl=self.urls[target["Arn"]], MessageBody=target["Input"]
                     )
                     gevuurd += 1
                 self.gezien[naam] = nu
@@ -134,8 +135,7 @@ class Pomp:
 
     def stromen(self) -> int:
         verwerkt = 0
-        for folder, tabel, filters, pogingen, bij_falen in self.stroom:
-            arn = self.dynamodb.describe_table(TableName=tabel)["Table"]["LatestStreamArn"]
+        for folder, arn, filters, pogingen, bij_falen in self.stroom:
             records: list[dict[str, Any]] = []
             for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
                 iterator = (
@@ -162,7 +162,7 @@ class Pomp:
                 if records and bij_falen:
                     posities = [r["dynamodb"]["SequenceNumber"] for r in records]
                     body = json.dumps({"streamArn": arn, "sequenceNumbers": posities})
-                    self.sqs.send_message(QueueUrl=aws.queue_url(bij_falen), MessageBody=body)
+                    self.sqs.send_message(QueueUrl=self.urls[bij_falen], MessageBody=body)
                 verwerkt += 1
         return verwerkt
 
