@@ -132,6 +132,7 @@ def test_types_filter_what_a_subscription_receives(
     ontvanger.geheim(AMERSFOORT, nieuw["secret"])
     ingediend = aanvraag(api)
     stack.verwerk()
+    assert ontvangen(stack, ingediend["id"])  # delivered, to the subscription that wants it
     assert not [o for o in ontvanger.ontvangen if o.event.get("subject") == ingediend["id"]]
 
 
@@ -186,6 +187,7 @@ def test_an_ended_subscription_receives_nothing_more(
     weg = api.delete(f"/abonnementen/{nieuw['id']}", headers=gemeente(AMERSFOORT))
     assert weg.status_code == 204
     stack.verwerk()
+    assert ontvangen(stack, ingediend["id"])  # delivered, to the subscription that remains
     assert not [o for o in ontvanger.ontvangen if o.event.get("subject") == ingediend["id"]]
     assert_problem(api.get(f"/abonnementen/{nieuw['id']}", headers=gemeente(AMERSFOORT)), 404)
 
