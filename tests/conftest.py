@@ -1,12 +1,14 @@
 """Fixtures shared by every test: the catalogue as loaded from rules/, and the local stack."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
+from vil.klok import AMSTERDAM
 from vil.rules import Catalogus
 
 if TYPE_CHECKING:
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
+# No test depends on today's date: the session's stack starts its domain clock here, a day whose
+# parameters the rule files hold. A test about another moment puts the clock there itself.
+MOMENT = datetime(2026, 6, 15, 9, 0, tzinfo=AMSTERDAM)
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +32,7 @@ def stack() -> Iterator["LokaleStack"]:
     the whole session, shared by tests/integration and tests/contract."""
     from vil_local.lokaal import LokaleStack  # moto and the handlers: only when a test needs them
 
-    with LokaleStack(port=0) as lokaal:
+    with LokaleStack(port=0, nu=MOMENT) as lokaal:
         yield lokaal
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from vil import klok
 from vil.api import ONBEKEND, handler, resolver
 from vil.fouten import NietGevonden
 from vil.models.api import (
@@ -44,7 +45,7 @@ def list_regelingen() -> ListRegelingenResponse:
                 periode=regel.regeling.toekenning.periode,
                 regelversie=regel.versie,
             )
-            for regel in catalogus().in_force(date.today())  # noqa: DTZ011
+            for regel in catalogus().in_force(klok.vandaag())
         ]
     )
 

@@ -6,13 +6,15 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
 from stdnum.nl import bsn
 
+from vil.klok import AMSTERDAM
 from vil_local import tokens
-from vil_local.klok import duur
+from vil_local.klok import duur, moment
 
 
 def token(args: argparse.Namespace) -> int:
@@ -32,8 +34,11 @@ def serve(args: argparse.Namespace) -> int:
     from vil_local.lokaal import LokaleStack
     from vil_local.overheid import PERSONEN
 
-    with LokaleStack(args.port, achtergrond=True, stil=False) as stack:
+    with LokaleStack(args.port, achtergrond=True, stil=False, nu=args.nu) as stack:
         print(f"ready {stack.url}/v1", flush=True)
+        nu = stack.klok.nu().astimezone(AMSTERDAM)
+        print(f"\nDe klok van de lokale stack staat op {nu:%Y-%m-%d %H:%M} (Nederlandse tijd)"
+              " en loopt vanaf daar; `vil local advance` zet hem vooruit.")  # fmt: skip
         print(f"\nOpenAPI: {stack.url}/v1/openapi.json   Swagger UI: {stack.url}/v1/docs")
         gemeenten = ", ".join(sorted(stack.ontvanger.geheimen))
         print(f"Ontvanger (speelt de gemeenten {gemeenten}, controleert elke handtekening):"
@@ -115,6 +120,13 @@ def bench(args: argparse.Namespace) -> int:
     return main()
 
 
+def _moment(value: str) -> datetime:
+    try:
+        return moment(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _bsn(value: str) -> str:
     if not bsn.is_valid(value):
         raise argparse.ArgumentTypeError("geen geldig BSN (elfproef)")
@@ -130,6 +142,13 @@ def _gemeentecode(value: str) -> str:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vil local", description=__doc__)
     root.add_argument("--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000)")
+    root.add_argument(
+        "--nu",
+        type=_moment,
+        metavar="MOMENT",
+        help="start the domain clock at this moment, e.g. 2026-06-15T09:00 (Dutch time;"
+        " default: now); it runs on from there",
+    )
     root.set_defaults(run=serve)
     commands = root.add_subparsers(required=False, metavar="COMMAND")
 

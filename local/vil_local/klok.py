@@ -1,6 +1,7 @@
-"""The local stack's domain clock: `vil local advance` moves it, the real clock stays.
+"""The local stack's domain clock: it starts at a chosen moment (`vil local --nu`), runs with the
+real clock from there, and `vil local advance` moves it on; the real clock stays.
 
-Domain time is what the functions read through `vil.samenstelling.klok` (peildatum, due dates,
+Domain time is what the functions read through `vil.klok` (peildatum, due dates,
 the delivery log) and what moto's SQS uses for message delays and visibility, so a postponed
 webhook attempt becomes due when the domain clock passes it. Tokens and webhook signatures keep
 the real clock (ARCHITECTURE.md 10).
@@ -12,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 import moto.core.utils
 import moto.sqs.models
 
-from vil import samenstelling
+from vil import klok
+from vil.klok import AMSTERDAM
 
 _EENHEDEN = {"m": "minutes", "h": "hours", "d": "days"}
 
@@ -29,9 +31,28 @@ def duur(tekst: str) -> timedelta:
     return timedelta(**{_EENHEDEN[match.group(2)]: int(match.group(1))})
 
 
+def moment(tekst: str) -> datetime:
+    """'2026-06-15T09:00' (Europe/Amsterdam), '2026-06-15' (midnight there) or with an offset.
+
+    Raises:
+        ValueError: not an ISO 8601 date or date and time.
+    """
+    try:
+        gelezen = datetime.fromisoformat(tekst.strip())
+    except ValueError:
+        raise ValueError(
+            "een moment is een datum met tijd, bijvoorbeeld 2026-06-15T09:00 (Nederlandse tijd)"
+        ) from None
+    return gelezen if gelezen.tzinfo else gelezen.replace(tzinfo=AMSTERDAM)
+
+
 class Klok:
-    def __init__(self) -> None:
+    """Domain time: from `begin` (or else the real now) it runs as the real clock runs."""
+
+    def __init__(self, begin: datetime | None = None) -> None:
         self.verschuiving = timedelta(0)
+        if begin is not None:
+            self.zet(begin)
 
     def nu(self) -> datetime:
         return datetime.now(UTC) + self.verschuiving
@@ -39,9 +60,13 @@ class Klok:
     def verschuif(self, stap: timedelta) -> None:
         self.verschuiving += stap
 
+    def zet(self, moment: datetime) -> None:
+        """Put the clock at a moment, later or earlier; it runs on from there."""
+        self.verschuiving = moment - datetime.now(UTC)
+
     def installeer(self) -> None:
         """Make the functions and moto's SQS read this clock (in this process)."""
-        samenstelling.klok = self.nu
+        klok.bron = self.nu
 
         def unix_time(dt: datetime | None = None) -> float:
             return moto.core.utils.unix_time(dt) if dt else self.nu().timestamp()

@@ -9,12 +9,13 @@ the template, the fake government's URLs, and the dev issuer's JWKS served at /_
 import json
 import os
 import threading
+import time
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError, model_validator
 
 from vil.models.toestemming import Bron
 from vil.services.catalogus import catalogus
@@ -29,8 +30,21 @@ JWKS_PATH = "/_local/jwks.json"
 OIN = "00000009999999999000"  # a made-up OIN: the local events' source
 
 
-class _Vooruit(BaseModel):
-    duur: str
+class _Klok(BaseModel):
+    """Move the clock on by `duur` ('31d'), or put it at the moment `nu` (later or earlier)."""
+
+    duur: str | None = None
+    nu: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _een_van_beide(self) -> Self:
+        if (self.duur is None) == (self.nu is None):
+            raise ValueError("geef duur (bijvoorbeeld 31d) of nu (een moment), niet allebei")
+        return self
+
+
+class _Kopie(BaseModel):
+    zoals: str
 
 
 class _Feit(BaseModel):
@@ -43,13 +57,20 @@ class LokaleStack:
 
     With `achtergrond` (the `vil local` command) due work runs every second by itself; tests
     leave it off and call `verwerk()` or `klok`-moving `vooruit()` where they want it to run.
+    The domain clock starts at `nu` (or else the real now) and runs on from there.
     """
 
-    def __init__(self, port: int = 3000, achtergrond: bool = False, stil: bool = True) -> None:
+    def __init__(
+        self,
+        port: int = 3000,
+        achtergrond: bool = False,
+        stil: bool = True,
+        nu: datetime | None = None,
+    ) -> None:
         self.port = port
         self.achtergrond = achtergrond
         self.overheid = Overheid()
-        self.klok = Klok()
+        self.klok = Klok(nu)
         # The receiver next to the API (3001 beside 3000); any free port when the API has one.
         self.ontvanger = Ontvanger(port + 1 if port else 0, stil=stil)
         self.gestopt = threading.Event()
@@ -110,8 +131,18 @@ class LokaleStack:
         self.pomp.vooruit(duur(tekst))
         return self.klok.nu()
 
+    def zet(self, moment: datetime) -> datetime:
+        """Put the domain clock at a moment (later or earlier), as if the stack started then:
+        schedules due in between do not fire. Then run what is due."""
+        self.pomp.zet(moment)
+        self.verwerk()
+        return self.klok.nu()
+
     def _werk(self) -> None:
-        while not self.gestopt.wait(1.0):
+        # A sleep, not a timed Event.wait: under libfaketime (the date sweep of `make test`)
+        # timed lock waits can hang, sleeps do not.
+        while not self.gestopt.is_set():
+            time.sleep(1.0)
             try:
                 self.pomp.leeg()
             except Exception as error:  # keep serving; say what went wrong
@@ -159,8 +190,14 @@ class LokaleStack:
             return _json(200, tokens.jwks())
         try:
             if method == "POST" and path == "/_local/klok":
-                nu = self.vooruit(_Vooruit.model_validate_json(body).duur)
-                return _json(200, {"nu": nu.isoformat()})
+                klok = _Klok.model_validate_json(body)
+                if klok.nu is not None:
+                    return _json(200, {"nu": self.zet(klok.nu).isoformat()})
+                assert klok.duur is not None
+                return _json(200, {"nu": self.vooruit(klok.duur).isoformat()})
+            if method == "POST" and path == "/_local/overheid":
+                bsn = self.overheid.kopie(_Kopie.model_validate_json(body).zoals)
+                return _json(201, {"bsn": bsn})
             if method == "POST" and path.startswith("/_local/overheid/"):
                 feit = _Feit.model_validate_json(body)
                 persoon = self.overheid.set_fact(path.rsplit("/", 1)[1], feit.pad, feit.waarde)

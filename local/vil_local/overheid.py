@@ -3,12 +3,15 @@
 Each source listens on its own port and speaks the contract in docs/sources.md, so the real
 httpx clients run against it. The persons below are peildatum-independent: an income history
 is generated for whatever months are asked. For demos a person's fact can be changed while it
-runs (`set_fact`, or `POST /_local/personen/{bsn}` on any of the ports); for tests each source
-can be made slow, down (connection refused) or answer an error status for the next calls.
+runs (`set_fact`, or `POST /_local/personen/{bsn}` on any of the ports), and a single person can
+be copied under a new BSN (`kopie`) so that a story can start afresh; for tests each source can
+be made slow, down (connection refused) or answer an error status for the next calls.
 """
 
+import itertools
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
+from stdnum.nl import bsn as elfproef
 
 from vil.models.huishouden import Gemeentecode
 from vil.models.toestemming import Bron
@@ -278,6 +282,10 @@ class _Antwoord(Exception):
         self.headers: dict[str, str] = {}
 
 
+# The BSNs of copies: valid (elfproef), in the test range, and apart from the test persons.
+_KOPIEEN = (str(n) for n in itertools.count(999_980_000) if elfproef.is_valid(str(n)))
+
+
 class Overheid:
     """The four sources on 127.0.0.1; `with Overheid() as overheid:` starts and stops them."""
 
@@ -294,16 +302,13 @@ class Overheid:
         self._storingen: dict[Bron, _Storing] = {}
         self._servers: dict[Bron, ThreadingHTTPServer] = {}
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
 
     def start(self) -> Self:
-        self._stopping.clear()
         for bron in Bron:
             self.up(bron)
         return self
 
     def stop(self) -> None:
-        self._stopping.set()  # wakes answers that are being delayed
         for bron in list(self._servers):
             self.down(bron)
 
@@ -385,6 +390,21 @@ class Overheid:
             self.personen[bsn] = updated
             return updated
 
+    def kopie(self, zoals: str) -> str:
+        """A new BSN that every source knows as the single person `zoals`.
+
+        Raises:
+            KeyError: no such person.
+            ValueError: `zoals` has a partner or children (a family refers to its members).
+        """
+        with self._lock:
+            persoon = self.personen[zoals]
+            if persoon.partner or persoon.kinderen:
+                raise ValueError("Alleen een alleenstaande zonder kinderen kan gekopieerd worden.")
+            nummer = next(n for n in _KOPIEEN if n not in self.personen)
+            self.personen[nummer] = persoon
+            return nummer
+
     # HTTP.
 
     def _handler(self, bron: Bron) -> type[BaseHTTPRequestHandler]:
@@ -434,7 +454,8 @@ class Overheid:
             if failing:
                 storing.keer -= 1
         if storing.vertraging:
-            self._stopping.wait(storing.vertraging)
+            # A sleep, not a timed wait: under libfaketime timed lock waits can hang.
+            time.sleep(storing.vertraging)
         if failing:
             error = _Antwoord(storing.status, "Storing (nep-overheid).")
             if storing.retry_after is not None:

@@ -14,17 +14,16 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import boto3
 
+from vil.klok import AMSTERDAM
 from vil_local import aws
 from vil_local.functies import module
 from vil_local.klok import Klok
 from vil_local.stack import Context
 from vil_local.template import logical_id, resources
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 STAP = timedelta(hours=1)  # `vooruit` moves the clock at most this far before it works again
 # The shape of the planner's expressions (vil.adapters.planner.uitdrukking); nothing else.
 CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) (\d{1,2}) \* \? \*\)")
@@ -90,6 +89,13 @@ class Pomp:
             duur -= stap
             gedaan += self.leeg()
         return gedaan
+
+    def zet(self, moment: datetime) -> None:
+        """Put the clock at a moment, later or earlier, without doing what fell due in
+        between: every schedule starts afresh from there, as if the stack started then."""
+        with self.bezig:
+            self.klok.zet(moment)
+            self.gezien = dict.fromkeys(self.gezien, self.klok.nu())
 
     def leeg(self) -> int:
         """Work until nothing is due: schedules, the stream, the queues. The number of items."""

@@ -9,11 +9,9 @@ import httpx
 import jwt
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.test_loket import nieuwe_bsn
 from vil.api import PROBLEM, SECURITY_HEADERS
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
-from vil_local.overheid import PERSONEN
 
 
 def assert_headers(response: httpx.Response) -> None:
@@ -46,12 +44,7 @@ def inwoner(stack: LokaleStack, zoals: str = "999993653") -> str:
     The persons of docs/sources.md are shared by the whole session; a copy under a new BSN can be
     given consent, prefilled and made to apply without touching anyone else's state.
     """
-    persoon = PERSONEN[zoals]
-    if persoon.partner or persoon.kinderen:
-        raise ValueError("only a single person can be copied: a family refers to its members")
-    bsn = nieuwe_bsn()
-    stack.overheid.personen[bsn] = persoon
-    return bsn
+    return stack.overheid.kopie(zoals)
 
 
 def bewaard(api: httpx.Client, bsn: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from vil.services.prefill import Overheidsbronnen, PrefillResult
 from vil_local.overheid import PERSONEN, Overheid
 
 PEILDATUM = date(2026, 6, 1)
+OPGEHAALD = datetime(2026, 6, 1, 7, 30, tzinfo=UTC)  # the domain clock's moment of the prefill
 ALLE = set(Bron)
 ALLEENSTAANDE = "999993653"
 GEZIN = "999996708"
@@ -49,9 +50,8 @@ def fresh(overheid: Overheid) -> Iterator[None]:
 def prefill(
     overheid: Overheid, bsn: str, bronnen: set[Bron] = ALLE, timeout: float = 3.0
 ) -> PrefillResult:
-    return Overheidsbronnen.from_settings(overheid.settings(timeout)).vooraf_invullen(
-        bsn, PEILDATUM, bronnen
-    )
+    bronnen_ = Overheidsbronnen.from_settings(overheid.settings(timeout), lambda: OPGEHAALD)
+    return bronnen_.vooraf_invullen(bsn, PEILDATUM, bronnen)
 
 
 def facts(node: dict[str, Any], path: str = "huishouden") -> Iterator[str]:
@@ -87,8 +87,7 @@ def test_a_full_prefill_is_a_household_with_provenance_per_fact(
     for herkomst in result.herkomst.values():
         assert herkomst.bron in {b.value for b in Bron}
         assert herkomst.soort is HerkomstSoort.opgehaald
-        assert herkomst.opgehaald_op is not None
-        assert herkomst.opgehaald_op.utcoffset() == UTC.utcoffset(None)
+        assert herkomst.opgehaald_op == OPGEHAALD  # from the domain clock, in UTC
 
 
 def test_the_family_gets_partner_children_and_kinderbijslag(overheid: Overheid) -> None:

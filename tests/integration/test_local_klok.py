@@ -1,14 +1,19 @@
 """`vil local advance` and `vil local set` against a running stack: the domain clock moves and
 what became due runs; a fact changes at the fake government."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
+from tests.integration.conftest import burger
 from tests.integration.hulp import inwoner
-from vil_local.cli import main
-from vil_local.klok import duur
+from vil.klok import AMSTERDAM
+from vil.samenstelling import diensten
+from vil_local.cli import main, parser
+from vil_local.klok import duur, moment
 from vil_local.lokaal import LokaleStack
+from vil_local.pomp import _momenten
 
 
 @pytest.mark.parametrize(
@@ -58,3 +63,60 @@ def test_set_refuses_an_unknown_fact_and_changes_nothing(stack: LokaleStack) -> 
     with pytest.raises(SystemExit, match="Onbekend gegeven"):
         main(["set", "--bsn", bsn, "salaris=9000", "--port", str(stack.server.server_port)])
     assert stack.overheid.personen[bsn] == voor
+
+
+@pytest.mark.parametrize(
+    ("tekst", "verwacht"),
+    [
+        ("2026-06-15T09:00", datetime(2026, 6, 15, 9, 0, tzinfo=AMSTERDAM)),
+        ("2026-12-31", datetime(2026, 12, 31, tzinfo=AMSTERDAM)),
+        ("2027-01-01T00:30+00:00", datetime(2027, 1, 1, 0, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_moment_is_dutch_time_unless_it_says_otherwise(tekst: str, verwacht: datetime) -> None:
+    assert moment(tekst) == verwacht
+
+
+def test_vil_local_starts_the_clock_at_the_moment_given() -> None:
+    args = parser().parse_args(["--nu", "2027-01-01T00:30"])
+    assert args.nu == datetime(2027, 1, 1, 0, 30, tzinfo=AMSTERDAM)
+    with pytest.raises(SystemExit) as exit_:
+        parser().parse_args(["--nu", "morgen"])
+    assert exit_.value.code == 2
+
+
+def test_the_clock_can_be_put_at_a_moment_and_runs_on_from_there(klok: LokaleStack) -> None:
+    oud_en_nieuw = datetime(2026, 12, 31, 23, 59, tzinfo=AMSTERDAM)
+    response = httpx.post(f"{klok.url}/_local/klok", json={"nu": oud_en_nieuw.isoformat()})
+    assert response.status_code == 200, response.text
+    assert timedelta(0) <= klok.klok.nu() - oud_en_nieuw < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("body", [{}, {"duur": "1d", "nu": "2027-01-01T00:00:00+01:00"}])
+def test_the_clock_takes_a_duration_or_a_moment(stack: LokaleStack, body: dict[str, str]) -> None:
+    voor = stack.klok.verschuiving
+    response = httpx.post(f"{stack.url}/_local/klok", json=body)
+    assert response.status_code == 400
+    assert "duur" in response.json()["detail"]
+    assert stack.klok.verschuiving == voor
+
+
+def test_a_schedule_does_not_fire_for_the_months_a_jump_skips(
+    api: httpx.Client, klok: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a resident with a monthly schedule, seen by the local Scheduler
+    bsn = inwoner(klok)
+    response = api.put("/toestemmingen/brp", json={"doelen": ["maandcheck"]}, headers=burger(bsn))
+    assert response.status_code == 200, response.text
+    klok.verwerk()
+    naam = f"mc-{diensten().sleutels.pseudoniem(bsn)}"
+    gezien = klok.pomp.gezien[naam]
+    verstuurd: list[str] = []
+    monkeypatch.setattr(klok.pomp.sqs, "send_message", lambda **kwargs: verstuurd.append(kwargs))
+    # When the clock is put half a year on
+    later = klok.zet(gezien + timedelta(days=183))
+    # Then the months in between held due moments, but none fired: it is as if started then
+    uitdrukking = klok.pomp.bekende_schemas[naam]["ScheduleExpression"]
+    assert len(_momenten(uitdrukking, gezien, later)) >= 5
+    assert verstuurd == []
+    assert klok.pomp.gezien[naam] >= later - timedelta(minutes=1)

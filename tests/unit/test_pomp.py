@@ -29,6 +29,30 @@ def test_across_a_year_end() -> None:
     assert [m.month for m in _momenten(CRON, vanaf, tot)] == [12, 1]
 
 
+def test_a_due_day_on_the_28th_fires_every_month_february_too() -> None:
+    cron = "cron(0 4 28 * ? *)"  # 28 is the last due day the planner gives: every month has it
+    for jaar in (2027, 2028):  # 2028 is a leap year: still the 28th, never the 29th
+        momenten = _momenten(
+            cron, datetime(jaar, 1, 1, tzinfo=UTC), datetime(jaar + 1, 1, 1, tzinfo=UTC)
+        )
+        assert len(momenten) == 12
+        assert datetime(jaar, 2, 28, 4, 0, tzinfo=AMSTERDAM) in momenten
+
+
+@pytest.mark.parametrize(
+    ("dag", "maand", "utc"),
+    [(29, 3, 2), (25, 10, 3)],  # 2026: summer time starts on 29 March, ends on 25 October
+    ids=["summer-time-starts", "summer-time-ends"],
+)
+def test_on_the_day_the_clocks_change_it_fires_once_at_four_dutch_time(
+    dag: int, maand: int, utc: int
+) -> None:
+    cron = f"cron(0 4 {dag} * ? *)"
+    rond = (datetime(2026, maand, dag - 1, tzinfo=UTC), datetime(2026, maand, dag + 1, tzinfo=UTC))
+    (moment,) = _momenten(cron, *rond)
+    assert moment == datetime(2026, maand, dag, utc, 0, tzinfo=UTC)
+
+
 def test_other_expressions_are_not_understood() -> None:
     with pytest.raises(ValueError, match="maandelijkse"):
         _momenten(

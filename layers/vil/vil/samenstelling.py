@@ -1,16 +1,15 @@
 """Composition: the adapters behind each port, built once per process from the settings."""
 
-from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
+from vil import klok
 from vil.adapters.dynamodb import Auditlog, Opslag, table
 from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
 from vil.ports import Bronnen, Planner
 from vil.services.catalogus import catalogus
-from vil.services.diensten import Diensten, utc_now
+from vil.services.diensten import Diensten
 from vil.settings import (
     PlannerSettings,
     SourcesSettings,
@@ -21,9 +20,6 @@ from vil.settings import (
 
 if TYPE_CHECKING:
     from vil.services.afleveren import Webhookdiensten
-
-# The domain clock: real time in Lambda; the local stack moves it (`vil local advance`).
-klok: Callable[[], datetime] = utc_now
 
 
 @cache
@@ -39,7 +35,7 @@ def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = Fals
         bronnen=_bronnen() if bronnen else None,
         planner=_planner() if planner else None,
         uitgever=_uitgever() if uitgever else None,
-        nu=lambda: klok(),
+        nu=klok.nu,
     )
 
 
@@ -50,7 +46,7 @@ def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = Fals
 def _bronnen() -> Bronnen:
     from vil.services.prefill import Overheidsbronnen
 
-    return Overheidsbronnen.from_settings(SourcesSettings.from_environ())
+    return Overheidsbronnen.from_settings(SourcesSettings.from_environ(), klok.nu)
 
 
 def _planner() -> Planner:
@@ -82,5 +78,5 @@ def webhookdiensten() -> "Webhookdiensten":
         geheimen=Webhookgeheimen(settings.gegevens_sleutel),
         wachtrij=Wachtrij(settings.webhook_wachtrij),
         lokaal=settings.webhooks_lokaal,
-        nu=lambda: klok(),
+        nu=klok.nu,
     )

@@ -2,19 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
+from vil import klok
 from vil.models.aanvraag import Aanvraag
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.ports import Auditlog, Bronnen, Opslag, Planner, Sleutels
 from vil.rules import Catalogus
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -26,7 +20,7 @@ class Diensten:
     bronnen: Bronnen | None = None  # only the functions that prefill have sources
     planner: Planner | None = None  # the consent function and the monthly check
     uitgever: Uitgever | None = None  # only the functions that change an aanvraag publish
-    nu: Callable[[], datetime] = utc_now  # the clock; tests and the local stack move it
+    nu: Callable[[], datetime] = klok.nu  # the domain clock (vil.klok)
 
     def gebeurtenis(self, aanvraag: Aanvraag, herzien: bool = False) -> AanvraagEvent:
         """The event that reports `aanvraag`'s change, for the outbox."""
@@ -36,4 +30,4 @@ class Diensten:
 
     def vandaag(self) -> date:
         """Today in the Netherlands: the default peildatum."""
-        return self.nu().astimezone(AMSTERDAM).date()
+        return self.nu().astimezone(klok.AMSTERDAM).date()

@@ -14,7 +14,7 @@ as ISO text, amounts as decimal text), so the household can be stored and return
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any, NamedTuple, Self
 
@@ -69,12 +69,14 @@ class PrefillResult:
 class Overheidsbronnen:
     """The `Bronnen` port over the four government sources."""
 
-    def __init__(self, clients: SourceClients) -> None:
+    def __init__(self, clients: SourceClients, nu: Callable[[], datetime]) -> None:
+        """`nu`: the domain clock, for each fact's retrieval time."""
         self.clients = clients
+        self.nu = nu
 
     @classmethod
-    def from_settings(cls, settings: SourcesSettings) -> Self:
-        return cls(source_clients(settings))
+    def from_settings(cls, settings: SourcesSettings, nu: Callable[[], datetime]) -> Self:
+        return cls(source_clients(settings), nu)
 
     def vooraf_invullen(
         self, bsn: str, peildatum: date, bronnen: Collection[Bron]
@@ -111,7 +113,7 @@ class Overheidsbronnen:
             prefill.ontbrekend[bron] = error.reden.value
             logger.warning("Bron zonder antwoord", extra={"bron": bron.value, "reden": error.reden})
             return
-        opgehaald_op = datetime.now(UTC)
+        opgehaald_op = self.nu()
         for feit in feiten:
             herkomst = FeitHerkomst(
                 bron=bron.value,
