@@ -1,24 +1,31 @@
 """`vil demo`: the one-button scenario against a running local stack, as a readable story.
 
-A resident (test person 999993653) consents, VIL prefills and evaluates, the resident applies;
-the gemeente decides what it must decide and receives a signed webhook for each change. A month
-later (the stack's clock moved on) the resident's income has risen: the monthly check tells the
-resident and sends the gemeente a herziening. Every step is a real HTTP request.
+A resident (a fresh copy of test person 999993653) consents, VIL prefills and evaluates, the
+resident applies; the gemeente decides what it must decide and receives a signed webhook for each
+change. A month later (the stack's clock moved on) the resident's income has risen: the monthly
+check tells the resident and sends the gemeente a herziening. Every step is a real HTTP request.
+
+The story is the same on any day and on every run: it puts the stack's clock at MOMENT first
+(the amounts are those in force then), and a new copy of the test person never meets the
+application of an earlier run.
 """
 
 import sys
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from vil.rules.tekst import euro
+from vil.klok import AMSTERDAM
+from vil.rules.tekst import datum, euro
 from vil_local import tokens
 
-BSN = "999993653"
+ZOALS = "999993653"  # the test person the demo's resident is a copy of (docs/sources.md)
+MOMENT = datetime(2026, 6, 15, 9, 0, tzinfo=AMSTERDAM)
 GEMEENTE = "0344"
 AANVULLING = {  # facts no source holds: the resident adds them
     "huishouden.aanvrager.student": False,
@@ -44,11 +51,18 @@ def run(url: str) -> int:
 
 
 def _verhaal(url: str) -> int:
-    burger = {"Authorization": f"Bearer {tokens.burger_token(BSN)}"}
-    gemeente = {"Authorization": f"Bearer {tokens.gemeente_token(GEMEENTE)}"}
     lokaal = httpx.Client(base_url=url.rstrip("/"), timeout=600)
+    _ok(lokaal.post("/_local/klok", json={"nu": MOMENT.isoformat()}))
+    bsn = _ok(lokaal.post("/_local/overheid", json={"zoals": ZOALS}))["bsn"]
+    burger = {"Authorization": f"Bearer {tokens.burger_token(bsn)}"}
+    gemeente = {"Authorization": f"Bearer {tokens.gemeente_token(GEMEENTE)}"}
     with httpx.Client(base_url=url.rstrip("/") + "/v1", timeout=30) as api:
-        print(f"1. Inwoner {BSN} geeft toestemming voor BRP, Belastingdienst, UWV en SVB,")
+        print(
+            f"De demo speelt op {datum(MOMENT.date())}: de klok van de lokale stack staat daarop."
+        )
+        print(f"Inwoner {bsn} is alleenstaand in Utrecht en verdient al jaren € 1.380 netto per")
+        print(f"maand (zoals testpersoon {ZOALS}).")
+        print("1. De inwoner geeft toestemming voor BRP, Belastingdienst, UWV en SVB,")
         print("   om aan te vragen en om elke maand te laten controleren.")
         for bron in ("brp", "belastingdienst", "uwv", "svb"):
             doelen = {"doelen": ["aanvragen", "maandcheck"]}
@@ -97,7 +111,7 @@ def _verhaal(url: str) -> int:
         print(
             "7. Een maand later verdient de inwoner € 1.450 netto per maand in plaats van € 1.380."
         )
-        _ok(lokaal.post(f"/_local/overheid/{BSN}", json={"pad": "nettoInkomen", "waarde": 1450}))
+        _ok(lokaal.post(f"/_local/overheid/{bsn}", json={"pad": "nettoInkomen", "waarde": 1450}))
         _ok(lokaal.post("/_local/klok", json={"duur": "31d"}))
         print("   De maandcheck vraagt de bronnen opnieuw en meldt de inwoner:")
         for melding in _ok(api.get("/meldingen", headers=burger))["meldingen"]:
