@@ -81,10 +81,17 @@ def test_a_year_without_published_values_uses_the_last_one_indicatively() -> Non
     catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
     result = only(catalogus, date(2027, 1, 1))
     assert result.bedrag_per_jaar == "1000.00"
+    assert result.geschat_met_bedragen_van == 2026
     assert result.indicatief_redenen == [
-        "Inkomensgrens: de waarde van 2026 is gebruikt; de waarde voor 2027 is nog niet"
-        " gepubliceerd."
+        "De bedragen voor 2027 zijn nog niet vastgesteld; dit is een schatting met de bedragen"
+        " van 2026."
     ]
+
+
+def test_on_the_last_day_of_a_year_its_own_values_are_firm() -> None:
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
+    result = only(catalogus, date(2026, 12, 31))
+    assert (result.indicatief, result.geschat_met_bedragen_van) == (False, None)
 
 
 def test_before_any_value_the_outcome_is_unknown_with_the_reason() -> None:

@@ -116,6 +116,22 @@ def test_demo_prints_a_table_per_household(capsys: pytest.CaptureFixture[str]) -
     assert "€ 129,00 per maand" in zorgtoeslag
 
 
+def test_a_year_whose_amounts_are_not_set_says_so_per_regeling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    verzoek = json.loads(
+        (ROOT / "docs" / "voorbeelden" / "1-alleenstaande-utrecht.json").read_text()
+    )
+    (tmp_path / "januari.json").write_text(json.dumps({**verzoek, "peildatum": "2027-01-02"}))
+    assert main(["voorbeelden", str(tmp_path)]) == 0
+    zorgtoeslag = next(r for r in capsys.readouterr().out.splitlines() if "Zorgtoeslag" in r)
+    assert "ja (indicatief)" in zorgtoeslag
+    assert zorgtoeslag.endswith(
+        "De bedragen voor 2027 zijn nog niet vastgesteld; dit is een schatting met de bedragen"
+        " van 2026."
+    )
+
+
 def test_the_installed_command_runs() -> None:
     vil = Path(sys.executable).with_name("vil")
     result = subprocess.run(

@@ -4,25 +4,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from vil import klok
 from vil.models.huishouden import Evaluatieverzoek
 from vil.models.resultaat import Resultaat
 from vil.rules import Catalogus, RegelFout
 from vil.rules.tekst import datum, euro
 from vil.settings import RulesSettings
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def today() -> date:
-    """The default peildatum: today in the Netherlands."""
-    return datetime.now(AMSTERDAM).date()
 
 
 def load() -> Catalogus:
@@ -37,7 +29,7 @@ def evaluate(args: argparse.Namespace) -> int:
         for problem in validation_problems(error):
             print(problem, file=sys.stderr)
         return 2
-    evaluatie = load().evaluate(verzoek.huishouden, verzoek.peildatum or today())
+    evaluatie = load().evaluate(verzoek.huishouden, verzoek.peildatum or klok.vandaag())
     print(evaluatie.model_dump_json(by_alias=True, indent=2))
     return 0
 
@@ -96,7 +88,7 @@ def voorbeelden(args: argparse.Namespace) -> int:
     catalogus = load()
     for path in sorted(Path(args.directory).glob("*.json")):
         verzoek = Evaluatieverzoek.model_validate_json(path.read_text(encoding="utf-8"))
-        peildatum = verzoek.peildatum or today()
+        peildatum = verzoek.peildatum or klok.vandaag()
         evaluatie = catalogus.evaluate(verzoek.huishouden, peildatum)
         rows = [("regeling", "recht", "bedrag", "reden")]
         rows += [(r.naam, *summary(r)) for r in evaluatie.resultaten]
@@ -124,6 +116,8 @@ def summary(result: Resultaat) -> tuple[str, str, str]:
         reden = reden if result.ontbrekende_gegevens else result.bedrag_uitleg or ""
     elif result.recht is False:
         reden = next(v.uitleg for v in result.voorwaarden if v.voldaan is False)
+    elif result.geschat_met_bedragen_van:  # its reason comes first (vil.rules.regel)
+        reden = result.indicatief_redenen[0]
     else:
         reden = result.bedrag_uitleg or "U voldoet aan alle voorwaarden."
     return recht, bedrag, reden

@@ -274,6 +274,7 @@ class Verwacht(VilModel):
     bedrag_per_jaar: Decimal | None = None
     bedrag_eenmalig: Decimal | None = None
     indicatief: bool | None = None
+    indicatief_redenen: list[str] | None = None
     ontbrekende_gegevens: list[str] | None = None
     voorwaarden: dict[Naam, bool | None] | None = None
     berekening: dict[Naam, Decimal] | None = None

@@ -67,6 +67,14 @@ class Resultaat(VilModel):
     ontbrekende_gegevens: list[str]
     indicatief: bool
     indicatief_redenen: list[str]
+    geschat_met_bedragen_van: int | None = Field(
+        None,
+        description=(
+            "Zijn de bedragen voor het jaar van de peildatum nog niet vastgesteld, dan het jaar"
+            " waarvan de bedragen gebruikt zijn (de uitkomst is dan een schatting en indicatief);"
+            " anders null."
+        ),
+    )
 
 
 class Evaluatie(VilModel):

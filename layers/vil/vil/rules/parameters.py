@@ -18,6 +18,8 @@ class Waarde:
     unknown_reason: str | None  # why there is no value
     onbevestigd: str | None  # why the value is not confirmed
     gebruikt: GebruikteParameter | None  # how a result reports it
+    # The year whose value stands in when the peildatum's year has none yet (indexed values).
+    geschat_met: int | None = None
 
 
 def entry_on(parameter: Parameter, peildatum: date, gemeente: str | None) -> ParameterWaarde | None:
@@ -53,10 +55,10 @@ def waarde_on(naam: str, parameter: Parameter, peildatum: date, gemeente: str | 
         onbevestigd = (
             f"{parameter.omschrijving}: {entry.reden or 'onbevestigd'} (bron: {entry.bron})."
         )
-    elif parameter.indexatie and entry.vanaf.year < peildatum.year:
-        onbevestigd = (
-            f"{parameter.omschrijving}: de waarde van {entry.vanaf.year} is gebruikt;"
-            f" de waarde voor {peildatum.year} is nog niet gepubliceerd."
-        )
+    # An indexed value is set anew each year: until the new one is published, last year's
+    # stands in, and the result says so once for the regeling (vil.rules.regel).
+    geschat_met = (
+        entry.vanaf.year if parameter.indexatie and entry.vanaf.year < peildatum.year else None
+    )
     value = entry.waarde / 100 if parameter.eenheid is Eenheid.procent else entry.waarde
-    return Waarde(value, to_zen(value), None, onbevestigd, gebruikt)
+    return Waarde(value, to_zen(value), None, onbevestigd, gebruikt, geschat_met)

@@ -303,6 +303,7 @@ class _Run:
         decisive = [v["naam"] for v in voorwaarden if v["voldaan"] is False] or list(reads)
         used = set().union(*(reads[naam] for naam in decisive))
         hints = self.hint(failed, used)
+        geschat = sorted({j for n in used if (j := self.waarden[n].geschat_met) is not None})
         return Resultaat.model_validate(
             {
                 "regeling": regeling.id,
@@ -330,8 +331,9 @@ class _Run:
                 ],
                 "hints": hints,
                 "ontbrekende_gegevens": [] if decided else self.feiten.missing_paths(),
-                "indicatief": bool(reasons := self.indicatief(used, herkomst)),
+                "indicatief": bool(reasons := self.indicatief(used, herkomst, geschat)),
                 "indicatief_redenen": reasons,
+                "geschat_met_bedragen_van": geschat[-1] if geschat else None,
             }
         )
 
@@ -401,9 +403,12 @@ class _Run:
             return [spec.tekst.replace("{datum}", datum(value))]
         return []
 
-    def indicatief(self, used: set[str], herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
-        """Why the outcome is not firm: unconfirmed or unknown values, unverified facts."""
-        reasons = []
+    def indicatief(
+        self, used: set[str], herkomst: Mapping[str, FeitHerkomst], geschat: list[int]
+    ) -> list[str]:
+        """Why the outcome is not firm: the year's amounts not yet set (`geschat`: the years
+        whose values stand in), unconfirmed or unknown values, unverified facts."""
+        reasons = [schatting(self.peildatum.year, geschat)] if geschat else []
         for name in sorted(used):
             waarde = self.waarden[name]
             if waarde.onbevestigd:
@@ -449,6 +454,15 @@ class _Amounts:
     def text(self, which: str) -> str | None:
         value: Decimal | None = getattr(self, which)
         return None if value is None else f"{value:.2f}"
+
+
+def schatting(jaar: int, geschat: list[int]) -> str:
+    """The reason of an outcome computed with an earlier year's amounts, in plain Dutch."""
+    jaren = " en ".join(str(j) for j in geschat)
+    return (
+        f"De bedragen voor {jaar} zijn nog niet vastgesteld; dit is een schatting met de"
+        f" bedragen van {jaren}."
+    )
 
 
 def _nest(target: dict[str, Any], path: str, value: Any) -> None:

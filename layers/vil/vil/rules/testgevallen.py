@@ -33,7 +33,7 @@ def run(catalogus: Catalogus, regeling_id: str, case: Testgeval) -> list[str]:
 def _differences(case: Testgeval, result: Resultaat) -> Iterator[str]:
     expected = case.verwacht
     given = expected.model_fields_set
-    for field in ("recht", "indicatief", "ontbrekende_gegevens", "hints"):
+    for field in ("recht", "indicatief", "indicatief_redenen", "ontbrekende_gegevens", "hints"):
         want, got = getattr(expected, field), getattr(result, field)
         if field in given and want != got:
             yield f"{field}: verwacht {want!r}, kreeg {got!r}"
