@@ -2,13 +2,16 @@
 and the gemeente's decision (issue 3's "done")."""
 
 import itertools
+from datetime import datetime
 from typing import Any
 
 import httpx
 from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
+from vil.klok import AMSTERDAM
 from vil.samenstelling import diensten
+from vil_local.lokaal import LokaleStack
 
 ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
 # What a resident adds to the prefill: facts no source holds.
@@ -21,6 +24,7 @@ AANVULLING = {
     "huishouden.gemeentelijkeBelastingen": 412.60,
 }  # fmt: skip
 IBAN = "NL91ABNA0417164300"
+KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
 _nummers = (str(n) for n in itertools.count(999_970_000) if elfproef.is_valid(str(n)))
 
 
@@ -140,6 +144,34 @@ def test_a_regeling_in_its_period_is_409_and_nothing_is_written(api: httpx.Clien
     assert conflict.json()["regelingen"] == ["zorgtoeslag"]
     eigen = api.get("/aanvragen", headers=burger(bsn)).json()["aanvragen"]
     assert [a["regeling"] for a in eigen] == ["zorgtoeslag"]  # no huurtoeslag written
+
+
+def test_a_beoordeling_of_31_december_sent_on_1_january_applies_for_the_old_year(
+    api: httpx.Client, klok: LokaleStack
+) -> None:
+    bsn = klok.overheid.kopie("999993653")
+    toestemming(api, bsn)
+    # Given a beoordeling on 31 December 2026, with that year's amounts
+    klok.zet(datetime(2026, 12, 31, 23, 30, tzinfo=AMSTERDAM))
+    oud = beoordeel(api, bsn, AANVULLING)
+    assert (oud["peildatum"], resultaat(oud, KWIJTSCHELDING)["indicatief"]) == ("2026-12-31", False)
+    # When it is sent on 1 January 2027
+    klok.zet(datetime(2027, 1, 1, 0, 30, tzinfo=AMSTERDAM))
+    body = {"beoordeling": oud["id"], "regelingen": [KWIJTSCHELDING], "iban": IBAN}
+    response = dien_in(api, bsn, body, f"oud-{bsn}")
+    # Then it is decided on that beoordeling: firm, so granted on the spot
+    assert response.status_code == 201, response.text
+    (aanvraag,) = response.json()["aanvragen"]
+    assert (aanvraag["status"], aanvraag["bedragEenmalig"]) == ("toegekend", "412.60")
+    # and it counts for 2026: sent again, it is in its period
+    assert dien_in(api, bsn, body, f"nogmaals-{bsn}").status_code == 409
+    # while 2027 is a period of its own, assessed with an estimate that the gemeente decides on
+    nieuw = beoordeel(api, bsn, AANVULLING)
+    assert resultaat(nieuw, KWIJTSCHELDING)["geschatMetBedragenVan"] == 2026
+    body = {**body, "beoordeling": nieuw["id"]}
+    response = dien_in(api, bsn, body, f"nieuw-{bsn}")
+    assert response.status_code == 201, response.text
+    assert response.json()["aanvragen"][0]["status"] == "in-behandeling"
 
 
 def test_a_gemeente_payment_needs_a_valid_iban(api: httpx.Client) -> None:

@@ -96,7 +96,7 @@ class Opslag(Protocol):
         aanvragen: list[Aanvraag],
         verslagen: Iterable[Beslisverslag],
         geblokkeerd_tot: dict[str, date],
-        vandaag: date,
+        peildatum: date,
         gebeurtenissen: Iterable[AanvraagEvent],
     ) -> None: ...
 

@@ -234,18 +234,18 @@ class Opslag:
         aanvragen: list[Aanvraag],
         verslagen: Iterable[Beslisverslag],
         geblokkeerd_tot: dict[str, date],
-        vandaag: date,
+        peildatum: date,
         gebeurtenissen: Iterable[AanvraagEvent],
     ) -> None:
         """Write every aanvraag with its verslag and event at once, or none: Conflict when a
-        regeling is in its period."""
+        regeling is still in the period of an earlier aanvraag on the beoordeling's peildatum."""
         puts: list[dict[str, Any]] = []
         for regeling, tot in geblokkeerd_tot.items():
             puts.append({
                 "Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"PERIODE#{regeling}",
                          "geblokkeerdTot": tot.isoformat()},
-                "ConditionExpression": "attribute_not_exists(PK) OR geblokkeerdTot <= :vandaag",
-                "ExpressionAttributeValues": {":vandaag": vandaag.isoformat()},
+                "ConditionExpression": "attribute_not_exists(PK) OR geblokkeerdTot <= :peildatum",
+                "ExpressionAttributeValues": {":peildatum": peildatum.isoformat()},
             })  # fmt: skip
         puts += [{"Item": self._aanvraag_item(pseudoniem, a)} for a in aanvragen]
         puts += [{"Item": _verslag_item(v)} for v in verslagen]

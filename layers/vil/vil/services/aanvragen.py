@@ -115,10 +115,14 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
                 op=nu,
             )
         )
-    vandaag = diensten.vandaag()
-    geblokkeerd = {a.regeling: periode_eind(regels[a.regeling], vandaag) for a in aanvragen}
+    # The period an aanvraag counts for is its beoordeling's, not the day it is sent: a
+    # beoordeling of 31 December sent on 1 January is an application for the old year.
+    peildatum = beoordeling.peildatum
+    geblokkeerd = {a.regeling: periode_eind(regels[a.regeling], peildatum) for a in aanvragen}
     gebeurtenissen = [diensten.gebeurtenis(a) for a in aanvragen]
-    diensten.opslag.dien_in(pseudoniem, aanvragen, verslagen, geblokkeerd, vandaag, gebeurtenissen)
+    diensten.opslag.dien_in(
+        pseudoniem, aanvragen, verslagen, geblokkeerd, peildatum, gebeurtenissen
+    )
     return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
 
 
@@ -267,14 +271,15 @@ def _bedrag(resultaat: Resultaat) -> str:
     return ""
 
 
-def periode_eind(regeling: Regeling, vandaag: date) -> date:
-    """Until when a new application for this regeling is refused."""
+def periode_eind(regeling: Regeling, peildatum: date) -> date:
+    """Until when (from which peildatum on) a new application for this regeling is refused,
+    after one with a beoordeling of `peildatum`."""
     if regeling.toekenning.periode is Periode.kalenderjaar:
-        return date(vandaag.year + 1, 1, 1)
+        return date(peildatum.year + 1, 1, 1)
     try:
-        return vandaag.replace(year=vandaag.year + 1)
+        return peildatum.replace(year=peildatum.year + 1)
     except ValueError:  # 29 February
-        return date(vandaag.year + 1, 3, 1)
+        return date(peildatum.year + 1, 3, 1)
 
 
 def lijst(
