@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
@@ -25,12 +25,20 @@ from functions.maandcheck.app import lambda_handler
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
 from tests.integration.test_beslisverslag import herspeel
-from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, resultaat
+from tests.integration.test_loket import (
+    AANVULLING,
+    IBAN,
+    KWIJTSCHELDING,
+    beoordeel,
+    dien_in,
+    resultaat,
+)
 from tests.integration.test_storingen import storing
-from vil import samenstelling
+from vil import klok
 from vil.adapters.dynamodb import Opslag, table
 from vil.adapters.planner import payload
 from vil.batch import handler
+from vil.klok import AMSTERDAM
 from vil.models.gebeurtenis import AanvraagEvent, event_schemas
 from vil.models.toestemming import Bron, Doel
 from vil.samenstelling import diensten
@@ -39,7 +47,6 @@ from vil_local import aws
 from vil_local.lokaal import LokaleStack
 from vil_local.stack import Context
 
-KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
 HERZIEN = "nl.vil.aanvraag.herzien"
 BEIDE = ["aanvragen", "maandcheck"]
 
@@ -235,6 +242,58 @@ def test_a_new_entitlement_becomes_a_nieuw_recht_melding(
     assert "uw toetsingsinkomen" in gegevens
 
 
+# Across the year's end: the check happens on whatever day the schedule fires.
+
+
+def test_on_31_december_the_check_uses_that_years_amounts(
+    api: httpx.Client, klok: LokaleStack, anna: Inwoner
+) -> None:
+    # Given Anna's kwijtschelding granted in June, and a higher income on 31 December
+    klok.zet(datetime(2026, 12, 31, 4, 0, tzinfo=AMSTERDAM))
+    klok.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    # When her schedule fires that day
+    schema_vuurt(anna)
+    # Then the amount is worked out with the bijstandsnorm of 2026, as in June (by hand above:
+    # € 305,37), the gemeente reviews the grant, and nothing is an estimate
+    gevonden = meldingen(api, anna)
+    assert soorten(gevonden) == {("bedrag-gewijzigd", KWIJTSCHELDING), ("gegevens-gewijzigd", None)}
+    assert "€ 305,37" in next(m["tekst"] for m in gevonden if m["soort"] == "bedrag-gewijzigd")
+    assert anna.aanvraag is not None
+    assert len(herzien_events(anna.aanvraag)) == 1
+
+
+def test_on_2_january_without_the_new_amounts_no_amount_is_reported_changed(
+    api: httpx.Client, klok: LokaleStack, anna: Inwoner
+) -> None:
+    # Given the same change, seen on 2 January 2027, whose amounts the rule files do not hold
+    klok.zet(datetime(2027, 1, 2, 4, 0, tzinfo=AMSTERDAM))
+    klok.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    # When her schedule fires
+    schema_vuurt(anna)
+    # Then every outcome is an estimate with the amounts of 2026: no amount changed, no
+    # herziening, and one melding that says why
+    gevonden = meldingen(api, anna)
+    assert soorten(gevonden) == {("bedragen-geschat", None), ("gegevens-gewijzigd", None)}
+    geschat = next(m["tekst"] for m in gevonden if m["soort"] == "bedragen-geschat")
+    assert geschat.startswith("De bedragen voor 2027 van ")
+    assert "Kwijtschelding gemeentelijke belastingen" in geschat
+    assert "Zorgtoeslag" in geschat
+    assert "met de bedragen van 2026" in geschat
+    assert anna.aanvraag is not None
+    assert herzien_events(anna.aanvraag) == []
+
+
+def test_the_estimate_is_told_once_a_year(
+    api: httpx.Client, klok: LokaleStack, anna: Inwoner
+) -> None:
+    klok.zet(datetime(2027, 1, 2, 4, 0, tzinfo=AMSTERDAM))
+    schema_vuurt(anna, "m-januari")
+    klok.zet(datetime(2027, 2, 2, 4, 0, tzinfo=AMSTERDAM))
+    schema_vuurt(anna, "m-februari")
+
+    assert [m["soort"] for m in meldingen(api, anna)] == ["bedragen-geschat"]
+
+
 def test_a_month_without_changes_gives_no_melding(
     api: httpx.Client, anna: Inwoner, opslag: Opslag
 ) -> None:
@@ -253,7 +312,7 @@ def test_a_month_later_the_same_income_is_no_changed_fact(
     by one month, which is no change of the income."""
     schema_vuurt(anna, "m-deze-maand")
     later = diensten().nu() + timedelta(days=31)
-    monkeypatch.setattr(samenstelling, "klok", lambda: later)
+    monkeypatch.setattr(klok, "bron", lambda: later)
     calls = stack.overheid.calls.copy()
 
     schema_vuurt(anna, "m-volgende-maand")

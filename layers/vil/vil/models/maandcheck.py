@@ -52,6 +52,9 @@ class StandItem(VilModel):
     versie: int = Field(ge=1, description="Goes up by one with every check (optimistic lock).")
     peildatum: date
     regelingen: dict[str, Uitkomst]
+    geschat_gemeld: int | None = Field(
+        None, description="The year whose amounts the resident was told are not yet set."
+    )
 
 
 class MeldingSoort(StrEnum):
@@ -59,6 +62,7 @@ class MeldingSoort(StrEnum):
     recht_vervallen = "recht-vervallen"
     bedrag_gewijzigd = "bedrag-gewijzigd"
     gegevens_gewijzigd = "gegevens-gewijzigd"
+    bedragen_geschat = "bedragen-geschat"
 
 
 class Melding(VilModel):
@@ -66,9 +70,15 @@ class Melding(VilModel):
 
     id: str = Field(description="Id van de melding.")
     soort: MeldingSoort = Field(
-        description="nieuw-recht, recht-vervallen, bedrag-gewijzigd of gegevens-gewijzigd."
+        description=(
+            "nieuw-recht, recht-vervallen, bedrag-gewijzigd, gegevens-gewijzigd, of"
+            " bedragen-geschat: de bedragen van het nieuwe jaar zijn nog niet vastgesteld (eens"
+            " per jaar)."
+        )
     )
-    regeling: str | None = Field(description="Id van de regeling; null bij gewijzigde gegevens.")
+    regeling: str | None = Field(
+        description="Id van de regeling; null bij gewijzigde gegevens en geschatte bedragen."
+    )
     tekst: str = Field(description="Wat er veranderd is, in gewone taal.")
     aangemaakt: datetime = Field(description="Wanneer de maandcheck dit vond (UTC).")
     gelezen: bool = Field(False, description="Of de inwoner de melding als gelezen markeerde.")

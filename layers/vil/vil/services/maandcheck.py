@@ -5,7 +5,9 @@ The baseline is what the resident last knew: per regeling the outcome of the pre
 (`StandItem`), or else of their latest beoordeling, and for a granted aanvraag its latest
 beslisverslag. Facts are compared with the sources' cached facts (GEGEVENS#<bron>). An outcome
 that is unknown or indicatief is never acted on: a source that failed, data older than a
-regeling allows, or an unconfirmed parameter never makes an entitlement lapse.
+regeling allows, or an unconfirmed parameter never makes an entitlement lapse. In January, until
+the new year's amounts are set, outcomes are estimates with last year's: the resident is told so
+once that year, and no amount is reported changed (docs/decisions.md).
 """
 
 import uuid
@@ -39,7 +41,7 @@ from vil.rules.tekst import datum, euro
 from vil.services import audit
 from vil.services.aanvragen import periode_eind
 from vil.services.beoordelen import corrigeer, per_bron, waarde_op
-from vil.services.diensten import AMSTERDAM, Diensten
+from vil.services.diensten import Diensten
 from vil.services.toestemmingen import bronnen_voor, burger
 
 SYSTEEM = "vil-maandcheck"  # the actor in the audit log when nobody asked for the check
@@ -161,8 +163,16 @@ def _controleer(
     if gewijzigd:
         tekst = _feitentekst(_namen(gewijzigd, diensten, vandaag), vandaag)
         meldingen.append(_melding(MeldingSoort.gegevens_gewijzigd, None, tekst, moment))
+    geschat_gemeld = stand.geschat_gemeld if stand else None
+    schatting = _schattingtekst(evaluatie.resultaten, basis, vandaag)
+    if schatting and geschat_gemeld != vandaag.year:
+        meldingen.append(_melding(MeldingSoort.bedragen_geschat, None, schatting, moment))
+        geschat_gemeld = vandaag.year
     nieuwe_stand = StandItem(
-        versie=(stand.versie if stand else 0) + 1, peildatum=vandaag, regelingen=regelingen
+        versie=(stand.versie if stand else 0) + 1,
+        peildatum=vandaag,
+        regelingen=regelingen,
+        geschat_gemeld=geschat_gemeld,
     )
     diensten.opslag.leg_maandcheck_vast(pseudoniem, nieuwe_stand, feiten, meldingen, herzieningen)
     return meldingen
@@ -227,9 +237,9 @@ def _toekenningen(diensten: Diensten, pseudoniem: str, vandaag: date) -> dict[st
         ):
             continue
         regeling = diensten.catalogus.regel(aanvraag.regeling, vandaag).regeling
-        if periode_eind(regeling, aanvraag.ingediend_op.astimezone(AMSTERDAM).date()) > vandaag:
-            verslag = diensten.opslag.beslisverslagen(aanvraag.id)[-1]
-            gevonden[aanvraag.regeling] = (aanvraag, verslag)
+        verslagen = diensten.opslag.beslisverslagen(aanvraag.id)  # the first: the decision's
+        if periode_eind(regeling, verslagen[0].peildatum) > vandaag:
+            gevonden[aanvraag.regeling] = (aanvraag, verslagen[-1])
     return gevonden
 
 
@@ -279,6 +289,30 @@ def _tekst(wijziging: Wijziging, vandaag: date) -> str:
     tekst = f"Volgens uw gegevens van {datum(vandaag)} heeft u recht op {naam}"
     tekst += f": {bedrag}." if bedrag else "."
     return tekst if wijziging.toekenning else tekst + " U kunt het aanvragen via VIL."
+
+
+def _schattingtekst(
+    resultaten: Iterable[Resultaat], basis: dict[str, Uitkomst], vandaag: date
+) -> str | None:
+    """That the new year's amounts are not set yet, for the regelingen the resident was entitled
+    to whose outcome is now an estimate with last year's amounts; None if there are none. (An
+    older gap, such as amounts a gemeente never published, shows in every beoordeling already.)"""
+    vorig_jaar = vandaag.year - 1
+    namen = [
+        r.naam
+        for r in resultaten
+        if r.geschat_met_bedragen_van == vorig_jaar
+        and (oud := basis.get(r.regeling)) is not None
+        and oud.recht
+    ]
+    if not namen:
+        return None
+    return (
+        f"De bedragen voor {vandaag.year} van {_opsomming(namen)} zijn nog niet vastgesteld."
+        f" Tot dan rekent VIL met de bedragen van {vorig_jaar}: een schatting. Daarom meldt VIL"
+        " u nu geen ander bedrag; zodra de nieuwe bedragen vastgesteld zijn, vergelijkt de"
+        " maandcheck weer."
+    )
 
 
 def _feitentekst(namen: str, vandaag: date) -> str:
@@ -400,5 +434,10 @@ def _namen(paden: list[str], diensten: Diensten, vandaag: date) -> str:
             or omschrijvingen.get(kort.split("[")[0])  # a child's fact: 'kinderen'
             or kort
         )
+    return _opsomming(namen)
+
+
+def _opsomming(namen: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c' (each name once)."""
     uniek = list(dict.fromkeys(namen))
     return uniek[0] if len(uniek) == 1 else f"{', '.join(uniek[:-1])} en {uniek[-1]}"
