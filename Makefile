@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cfn-lint pytest bench generate clean
+.PHONY: run test lint typecheck cfn-lint pytest datumsweep faketime bench generate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/vil local
 
-## test: set up, then every check CI runs
-test: lint typecheck cfn-lint pytest
+## test: set up, then every check CI runs (the date sweep too)
+test: lint typecheck cfn-lint pytest datumsweep
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,6 +31,29 @@ cfn-lint: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# The date sweep: the tests whose outcome depends on the date run again with the whole process
+# clock (libfaketime) just before this year's end, so that the run crosses midnight into the new
+# year, and early in the next January. Their domain clock is set by the tests themselves; the
+# sweep proves nothing reads the wall clock for domain time (docs/decisions.md).
+DATUMTESTS := tests/integration/test_maandcheck.py tests/integration/test_loket.py \
+	tests/integration/test_local_klok.py tests/integration/test_demo.py
+datumsweep: $(STAMP) faketime
+	@jaar=$$(date -u +%Y); \
+	for moment in "$$jaar-12-31 22:57:00" "$$((jaar + 1))-01-02 08:00:00"; do \
+		echo "datumsweep: de klok op $$moment UTC"; \
+		TZ=UTC faketime -f "@$$moment" $(BIN)/pytest -q -p no:cacheprovider $(DATUMTESTS) || exit 1; \
+	done
+
+# Debian's libfaketime, for the date sweep: installed when missing (as root), else a clear stop.
+faketime:
+	@command -v faketime >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; \
+		else \
+			echo "make test: de datumsweep heeft faketime nodig: sudo apt-get install faketime" >&2; \
+			exit 1; \
+		fi; }
 
 ## bench: speed and memory of the rules engine (figures go in the README)
 bench: $(STAMP)
