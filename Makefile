@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --group dev --editable .
 	touch $(STAMP)
 
-## run: set up, then start the local stack (API, moto, fake government) on port 3000
+## run: set up, then start the local stack (API, moto, fake government) on port 3000;
+## `make run PORT=4300 NU=2026-12-31T23:30` picks the port and the moment its clock starts at
 run: $(STAMP)
-	$(BIN)/vil local
+	$(BIN)/vil local $(if $(PORT),--port $(PORT)) $(if $(NU),--nu $(NU))
 
 ## test: set up, then every check CI runs (the date sweep too)
 test: lint typecheck cfn-lint pytest datumsweep

@@ -73,6 +73,19 @@ def advance(args: argparse.Namespace) -> int:
     return 0
 
 
+def klok(args: argparse.Namespace) -> int:
+    """Put the running stack's domain clock at a moment; schedules due in between do not fire."""
+    antwoord = _lokaal(args.port, "/_local/klok", {"nu": args.moment.isoformat()})
+    print(f"De klok van de lokale stack staat op {antwoord['nu']}.")
+    return 0
+
+
+def kopie(args: argparse.Namespace) -> int:
+    """Print only the new BSN, so that `$(vil local kopie 999993653)` can go into a variable."""
+    print(_lokaal(args.port, "/_local/overheid", {"zoals": args.zoals})["bsn"])
+    return 0
+
+
 def zet(args: argparse.Namespace) -> int:
     """Change facts of a test person at the fake government: PATH=VALUE (VALUE as JSON, or
     else as text), e.g. `nettoInkomen=2400` or `zorgverzekerd=false`."""
@@ -159,14 +172,31 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--rol", choices=["gemeente", "beheerder"], help="with --gemeente")
     command.set_defaults(run=token)
 
+    # --port before or after the command: SUPPRESS keeps the root's value when it is not given.
     poort = argparse.ArgumentParser(add_help=False)
-    poort.add_argument("--port", type=int, default=3000, help="the running stack's port")
+    poort.add_argument(
+        "--port", type=int, default=argparse.SUPPRESS, help="the running stack's port (3000)"
+    )
 
     command = commands.add_parser(
         "advance", parents=[poort], help="move the domain clock of a running stack forward"
     )
     command.add_argument("duur", type=_duur, metavar="DURATION", help="90m, 2h or 31d")
     command.set_defaults(run=advance)
+
+    command = commands.add_parser(
+        "klok", parents=[poort], help="put the domain clock of a running stack at a moment"
+    )
+    command.add_argument(
+        "moment", type=_moment, metavar="MOMENT", help="e.g. 2026-06-15T09:00 (Dutch time)"
+    )
+    command.set_defaults(run=klok)
+
+    command = commands.add_parser(
+        "kopie", parents=[poort], help="a new BSN the fake government knows as a test person"
+    )
+    command.add_argument("zoals", type=_bsn, metavar="BSN", help="a single test person")
+    command.set_defaults(run=kopie)
 
     command = commands.add_parser(
         "set", parents=[poort], help="change facts of a test person at the fake government"

@@ -394,13 +394,17 @@ class Overheid:
         """A new BSN that every source knows as the single person `zoals`.
 
         Raises:
-            KeyError: no such person.
-            ValueError: `zoals` has a partner or children (a family refers to its members).
+            ValueError: no such person, or one with a partner or children (a family refers to
+                its members).
         """
         with self._lock:
-            persoon = self.personen[zoals]
+            persoon = self.personen.get(zoals)
+            if persoon is None:
+                raise ValueError(f"De nep-overheid kent geen persoon met BSN {zoals}.")
             if persoon.partner or persoon.kinderen:
-                raise ValueError("Alleen een alleenstaande zonder kinderen kan gekopieerd worden.")
+                raise ValueError(
+                    "Een persoon met een partner of kinderen kan niet gekopieerd worden."
+                )
             nummer = next(n for n in _KOPIEEN if n not in self.personen)
             self.personen[nummer] = persoon
             return nummer

@@ -120,3 +120,31 @@ def test_a_schedule_does_not_fire_for_the_months_a_jump_skips(
     assert len(_momenten(uitdrukking, gezien, later)) >= 5
     assert verstuurd == []
     assert klok.pomp.gezien[naam] >= later - timedelta(minutes=1)
+
+
+def test_the_port_may_come_before_or_after_the_command(stack: LokaleStack) -> None:
+    bsn, port = inwoner(stack), str(stack.server.server_port)
+    assert main(["--port", port, "set", "--bsn", bsn, "vermogen=2000"]) == 0
+    assert main(["set", "--bsn", bsn, "nettoInkomen=1500", "--port", port]) == 0
+    persoon = stack.overheid.personen[bsn]
+    assert (persoon.vermogen, persoon.netto_inkomen) == (2000, 1500)
+
+
+def test_vil_local_klok_puts_the_running_stacks_clock_at_a_moment(klok: LokaleStack) -> None:
+    assert main(["--port", str(klok.server.server_port), "klok", "2027-01-01T00:05"]) == 0
+    nieuwjaar = datetime(2027, 1, 1, 0, 5, tzinfo=AMSTERDAM)
+    assert timedelta(0) <= klok.klok.nu() - nieuwjaar < timedelta(minutes=1)
+
+
+def test_vil_local_kopie_prints_a_new_bsn_for_a_copy_of_a_test_person(
+    stack: LokaleStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["kopie", "999993653", "--port", str(stack.server.server_port)]) == 0
+    bsn = capsys.readouterr().out.strip()
+    assert bsn != "999993653"
+    assert stack.overheid.personen[bsn] == stack.overheid.personen["999993653"]
+
+
+def test_a_family_member_cannot_be_copied(stack: LokaleStack) -> None:
+    with pytest.raises(SystemExit, match="partner of kinderen"):
+        main(["kopie", "999996708", "--port", str(stack.server.server_port)])
