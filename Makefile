@@ -38,7 +38,8 @@ pytest: $(STAMP)
 # year, and early in the next January. Their domain clock is set by the tests themselves; the
 # sweep proves nothing reads the wall clock for domain time (docs/decisions.md).
 DATUMTESTS := tests/integration/test_maandcheck.py tests/integration/test_loket.py \
-	tests/integration/test_local_klok.py tests/integration/test_demo.py
+	tests/integration/test_local_klok.py tests/integration/test_demo.py \
+	tests/integration/test_readme.py
 datumsweep: $(STAMP) faketime
 	@jaar=$$(date -u +%Y); \
 	for moment in "$$jaar-12-31 22:57:00" "$$((jaar + 1))-01-02 08:00:00"; do \
