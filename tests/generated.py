@@ -3,7 +3,9 @@
 - layers/vil/requirements.txt from the runtime dependencies in pyproject.toml;
 - rules/schema/*.schema.json from the rule-file models (`vil rules schema`);
 - layers/vil/vil/openapi.json from the functions' resolvers (served at /v1/openapi.json);
-- docs/events/*.schema.json, the JSON Schema of each event type's data.
+- docs/events/*.schema.json, the JSON Schema of each event type's data;
+- docs/events/voorbeeld.http, one signed webhook request as VIL sends it, with a published test
+  secret (docs/gemeenten.md).
 """
 
 import io
@@ -52,6 +54,58 @@ def event_types() -> tuple[str, ...]:
     return EVENT_TYPES
 
 
+# Published in docs/gemeenten.md so a receiver can check its verification; never used for real
+# (base64 of 'vil-voorbeeld-niet-gebruiken').
+VOORBEELD_SECRET = "whsec_dmlsLXZvb3JiZWVsZC1uaWV0LWdlYnJ1aWtlbg=="  # noqa: S105 (published)
+
+
+def webhook_voorbeeld() -> str:
+    """A `toegekend` event for an aanvraag of gemeente Utrecht, as the HTTP request VIL makes:
+    the body from the delivery's own encoding, signed by its own signing function."""
+    from datetime import UTC, date, datetime
+
+    from vil.adapters.webhooks import Abonnement, encode, signature
+    from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beschikking
+    from vil.models.gebeurtenis import aanvraag_event
+
+    moment = datetime(2026, 6, 15, 7, 0, 12, tzinfo=UTC)
+    aanvraag = Aanvraag(
+        id="0b7c3f9a6d2e4c1f8a5b9e2d7c4f1a3b",
+        regeling="individuele-inkomenstoeslag-utrecht",
+        naam="Individuele inkomenstoeslag (gemeente Utrecht)",
+        status=AanvraagStatus.toegekend,
+        beoordeling="5e1d9c7b3a2f4e6d8c0b1a9f7e5d3c2b",
+        gemeentecode="0344",
+        ingediend_op=datetime(2026, 6, 15, 7, 0, 3, tzinfo=UTC),
+        gewijzigd_op=moment,
+        beschikking=Beschikking(
+            besluit=AanvraagStatus.toegekend, tekst="…", datum=date(2026, 6, 15)
+        ),
+        toelichting="…",
+    )
+    event = aanvraag_event(
+        aanvraag,
+        AanvraagStatus.toegekend,
+        oin="00000009999999999000",
+        api_url="https://api.vil.example",
+    )
+    content_type, body = encode(event)
+    headers = {
+        "content-type": content_type,
+        "webhook-id": event.id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": signature(
+            Abonnement("https://x", VOORBEELD_SECRET), event.id, moment, body
+        ),
+    }
+    lines = [
+        "POST /vil/webhooks HTTP/1.1",
+        "Host: gemeente.example",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    return "\n".join(lines) + "\n\n" + body.decode("utf-8") + "\n"
+
+
 GENERATED = {
     ROOT / "layers/vil/vil/openapi.json": openapi,
     ROOT / "layers/vil/requirements.txt": layer_requirements,
@@ -61,6 +115,7 @@ GENERATED = {
         ROOT / f"docs/events/{type_}.schema.json": lambda type_=type_: event_schema(type_)
         for type_ in event_types()
     },
+    ROOT / "docs/events/voorbeeld.http": webhook_voorbeeld,
 }
 
 if __name__ == "__main__":
