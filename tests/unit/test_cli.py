@@ -139,3 +139,47 @@ def test_the_installed_command_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["peildatum"] == "2026-03-01"
+
+
+def getoond(voorbeeld: object, echt: object) -> bool:
+    """Whether what the README shows is in the real output: `…` alone in a list stands for
+    items left out, and a text ending in `…` for the rest of that text; a list's objects are
+    found by their name (regeling, naam, stap), other items by position."""
+    if isinstance(voorbeeld, dict):
+        return isinstance(echt, dict) and all(
+            sleutel in echt and getoond(waarde, echt[sleutel])
+            for sleutel, waarde in voorbeeld.items()
+        )
+    if isinstance(voorbeeld, list):
+        if not isinstance(echt, list):
+            return False
+        items = [item for item in voorbeeld if item != "…"]
+        if len(items) == len(voorbeeld) and len(echt) != len(voorbeeld):
+            return False
+        return all(
+            getoond(item, _tegenhanger(item, echt, index)) for index, item in enumerate(items)
+        )
+    if isinstance(voorbeeld, str) and voorbeeld.endswith("…"):
+        return isinstance(echt, str) and echt.startswith(voorbeeld[:-1])
+    return voorbeeld == echt
+
+
+def _tegenhanger(item: object, echt: list[object], index: int) -> object:
+    for sleutel in ("regeling", "naam", "stap"):
+        if isinstance(item, dict) and sleutel in item:
+            return next(
+                (e for e in echt if isinstance(e, dict) and e.get(sleutel) == item[sleutel]), None
+            )
+    return echt[index] if index < len(echt) else None
+
+
+def test_the_readmes_example_output_is_what_vil_evaluate_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```json\n", readme.index(".venv/bin/vil evaluate docs/voorbeelden/"))
+    voorbeeld = json.loads(readme[start + len("```json\n") : readme.index("```", start + 7)])
+    assert main(["evaluate", str(ROOT / "docs/voorbeelden/1-alleenstaande-utrecht.json")]) == 0
+    echt = json.loads(capsys.readouterr().out)
+    assert getoond(voorbeeld, echt)
+    assert not getoond({**voorbeeld, "peildatum": "2026-06-02"}, echt)  # the check can fail
