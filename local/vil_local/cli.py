@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import re
 import sys
 import threading
@@ -15,6 +16,13 @@ from stdnum.nl import bsn
 from vil.klok import AMSTERDAM
 from vil_local import tokens
 from vil_local.klok import duur, moment
+
+
+def quiet() -> None:
+    """Only the functions' warnings and errors: a person reads what the stack prints itself.
+    Before any function module is imported (their loggers read it then); an explicit
+    POWERTOOLS_LOG_LEVEL=INFO wins."""
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 
 def token(args: argparse.Namespace) -> int:
@@ -31,6 +39,7 @@ def token(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Start everything on loopback; print `ready` and the URL when requests are accepted."""
+    quiet()
     from vil_local.lokaal import LokaleStack
     from vil_local.overheid import PERSONEN
 
@@ -128,6 +137,7 @@ def _duur(value: str) -> str:
 
 
 def bench(args: argparse.Namespace) -> int:
+    quiet()
     from vil_local.bench import main
 
     return main()
