@@ -36,9 +36,11 @@ STDNUM_DATA = {"iban.dat"}
 STDNUM_PACKAGES = {"nl", "iso7064"}
 TZDATA_ZONES = {"Europe/Amsterdam", "UTC", "Etc/UTC"}
 # Lambda's Python runtime ships boto3 with these (botocore needs python-dateutil < 3). A copy in
-# the layer would come first on sys.path and could give botocore a version it does not support
-# (pip picks python-dateutil 4 for cloudevents), so the layer uses the runtime's.
+# the layer would come first on sys.path and could give botocore a version it does not support,
+# so the layer uses the runtime's; pip resolves against it (runtime-constraints.txt), or it would
+# pick python-dateutil 4 for cloudevents and report botocore's conflict.
 FROM_THE_RUNTIME = ("dateutil", "python_dateutil-*.dist-info", "six.py", "six-*.dist-info")
+RUNTIME_CONSTRAINTS = Path(__file__).with_name("runtime-constraints.txt")
 
 
 def artefacts() -> dict[str, tuple[str, Path]]:
@@ -57,6 +59,7 @@ def vil_layer(source: Path, target: Path) -> None:
             sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--no-compile",  # bytecode of this interpreter would be useless to 3.13
             *TARGET_PLATFORM, "--target", str(python), "-r", str(source / "requirements.txt"),
+            "--constraint", str(RUNTIME_CONSTRAINTS),
         ],
         check=True,
     )  # fmt: skip
