@@ -106,6 +106,10 @@ GEVALLEN = {
     "invalid enum": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["reclame"]}, invalid=["body.doelen.0"]
     ),
+    "an empty status filter": Geval(
+        "GET", "/aanvragen?status=", 400, headers=lambda bsn: gemeente("0344"),
+        invalid=["query.status"],
+    ),
     "an old consent text": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["aanvragen"], "tekstversie": "2020-01"},
         invalid=["body.tekstversie"],
@@ -358,6 +362,10 @@ def _gateway_response(soort: str) -> tuple[int, dict[str, str], dict[str, Any]]:
     [
         ("UNAUTHORIZED", "GET", "/inzage", bearer("abc.def.ghi")),
         ("MISSING_AUTHENTICATION_TOKEN", "GET", "/bestaat-niet", {}),
+        # API Gateway's ANY stands for seven methods; others reach no route there.
+        ("MISSING_AUTHENTICATION_TOKEN", "TRACE", "/regelingen", {}),
+        ("MISSING_AUTHENTICATION_TOKEN", "PROPFIND", "/aanvragen", {}),
+        ("MISSING_AUTHENTICATION_TOKEN", "CONNECT", "/inzage", {}),
     ],
 )
 def test_the_local_router_answers_as_the_template_gateway_responses(
@@ -371,3 +379,15 @@ def test_the_local_router_answers_as_the_template_gateway_responses(
     assert response.json() == body
     for name, value in template_headers.items():
         assert response.headers.get(name) == value, name
+
+
+def test_a_head_request_gets_no_body_so_the_connection_stays_usable(api: httpx.Client) -> None:
+    """HEAD has headers only (RFC 9110): a body would be read as the start of the next answer
+    on the same keep-alive connection."""
+    head = api.head("/regelingen")
+    assert head.content == b""
+
+    response = api.get("/regelingen")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["regelingen"]
