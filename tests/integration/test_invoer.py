@@ -68,6 +68,35 @@ GEVALLEN = {
         "POST", "/beoordelingen", 400, content=b"\xf4",
         extra_headers={"Content-Type": "application/json"},
     ),
+    # Nesting and text that no parser or validator may choke on (issue 15): refused before
+    # parsing, on every route, anonymous too.
+    "JSON nested 1,000 levels deep, anonymous": Geval(
+        "POST", "/beoordelingen", 400, content=b"[" * 1000 + b"]" * 1000,
+        headers=lambda bsn: {}, extra_headers={"Content-Type": "application/json"},
+        invalid=["body"],
+    ),
+    "objects nested 1,000 levels deep in a household": Geval(
+        "POST", "/beoordelingen", 400,
+        content=b'{"huishouden": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1001,
+        headers=lambda bsn: {}, extra_headers={"Content-Type": "application/json"},
+        invalid=["body"],
+    ),
+    "JSON nested 1,000 levels deep for consent": Geval(
+        "PUT", "/toestemmingen/brp", 400, content=b"[" * 1000 + b"]" * 1000,
+        extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
+    "nesting hidden in a string is only text": Geval(
+        "PUT", "/toestemmingen/brp", 400, json={"doelen": ["[" * 1000]}, invalid=["body.doelen.0"],
+    ),
+    "an unpaired surrogate in a correction's path": Geval(
+        "POST", "/beoordelingen", 400, content=b'{"correcties": {"huishouden.\\ud800": 1}}',
+        extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
+    "an unpaired surrogate in an id": Geval(
+        "POST", "/aanvragen", 400,
+        content=b'{"beoordeling": "\\udfff", "regelingen": ["zorgtoeslag"]}',
+        headers=sleutel, extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
     # Schema: every error listed
     "wrong types": Geval(
         "POST", "/aanvragen", 400, json={"beoordeling": 12, "regelingen": "zorgtoeslag"},
@@ -157,6 +186,13 @@ GEVALLEN = {
     "a body that is not JSON": Geval(
         "POST", "/beoordelingen", 415, content=b"correcties=niets",
         extra_headers={"Content-Type": "text/plain"},
+    ),
+    "no body, declared as text": Geval(
+        "PUT", "/toestemmingen/brp", 415, extra_headers={"Content-Type": "text/plain"},
+    ),
+    "a media type that only ends in json": Geval(
+        "POST", "/beoordelingen", 415, content=b'{"correcties": {}}',
+        extra_headers={"Content-Type": "text/json"},
     ),
     "multipart without a boundary": Geval(
         "POST", "/beoordelingen", 415, content=b'{"correcties": {}}',
@@ -381,6 +417,25 @@ def test_the_local_router_answers_as_the_template_gateway_responses(
         assert response.headers.get(name) == value, name
 
 
+@pytest.mark.parametrize(
+    "media_type",
+    ["APPLICATION/JSON", "Application/Json; charset=UTF-8", "application/merge-patch+json"],
+)
+def test_a_json_media_type_is_read_in_any_case_and_as_plus_json(
+    api: httpx.Client, media_type: str
+) -> None:
+    bsn = nieuwe_bsn()
+
+    response = api.put(
+        "/toestemmingen/brp",
+        content=json.dumps({"doelen": ["aanvragen"]}),
+        headers={**burger(bsn), "Content-Type": media_type},
+    )
+
+    assert response.status_code == 200, response.text
+    assert [t["bron"] for t in bewaard(api, bsn)["toestemmingen"]] == ["brp"]
+
+
 def test_a_head_request_gets_no_body_so_the_connection_stays_usable(api: httpx.Client) -> None:
     """HEAD has headers only (RFC 9110): a body would be read as the start of the next answer
     on the same keep-alive connection."""
@@ -391,3 +446,10 @@ def test_a_head_request_gets_no_body_so_the_connection_stays_usable(api: httpx.C
 
     assert response.status_code == 200, response.text
     assert response.json()["regelingen"]
+
+
+def test_path_parameters_are_percent_decoded_as_api_gateway_does(api: httpx.Client) -> None:
+    response = api.get("/regelingen/zorg%74oeslag")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == "zorgtoeslag"
