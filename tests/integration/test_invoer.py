@@ -135,6 +135,42 @@ GEVALLEN = {
     "invalid enum": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["reclame"]}, invalid=["body.doelen.0"]
     ),
+    "a peildatum in the year 1": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": "0001-01-01", "correcties": AANVULLING},
+        invalid=["body.peildatum"],
+    ),
+    "a peildatum in the year 9999": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": "9999-12-31", "correcties": AANVULLING},
+        invalid=["body.peildatum"],
+    ),
+    "negative rent, income and vermogen, each listed": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {**AANVULLING,
+                             "huishouden.woning": {"huurwoning": True, "kaleHuur": -640},
+                             "huishouden.aanvrager.toetsingsinkomen": -1,
+                             "huishouden.aanvrager.vermogen": "-0.01"}},
+        invalid=["body.correcties.huishouden.woning.kaleHuur",
+                 "body.correcties.huishouden.aanvrager.toetsingsinkomen",
+                 "body.correcties.huishouden.aanvrager.vermogen"],
+    ),
+    "negative amounts in an anonymous household": Geval(
+        "POST", "/beoordelingen", 400, headers=lambda bsn: {},
+        json={"huishouden": {"aanvrager": {"toetsingsinkomen": -1, "vermogen": -5},
+                             "nettoInkomenPerMaand": -1}},
+        invalid=["body.huishouden.aanvrager.toetsingsinkomen",
+                 "body.huishouden.aanvrager.vermogen", "body.huishouden.nettoInkomenPerMaand"],
+    ),
+    "an amount written 1_000 or 1e3": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {**AANVULLING, "huishouden.aanvrager.toetsingsinkomen": "1_000",
+                             "huishouden.aanvrager.vermogen": "1e3"}},
+        invalid=["body.correcties.huishouden.aanvrager.toetsingsinkomen",
+                 "body.correcties.huishouden.aanvrager.vermogen"],
+    ),
+    "0 for false": Geval(
+        "PATCH", "/abonnementen/onbekend", 400, json={"actief": 0},
+        headers=lambda bsn: gemeente("0344"), invalid=["body.actief"],
+    ),
     "an empty status filter": Geval(
         "GET", "/aanvragen?status=", 400, headers=lambda bsn: gemeente("0344"),
         invalid=["query.status"],
