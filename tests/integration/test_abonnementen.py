@@ -66,6 +66,20 @@ def test_a_gemeente_sees_and_manages_only_its_own(api: httpx.Client, ontvanger: 
     assert eigen["id"] not in {a["id"] for a in lijst}
 
 
+def test_ending_a_subscription_is_204_without_a_body_as_documented(
+    api: httpx.Client, ontvanger: Ontvanger
+) -> None:
+    document = json.loads((ROOT / "layers/vil/vil/openapi.json").read_text(encoding="utf-8"))
+    eigen = abonneer(api, ontvanger.url(AMERSFOORT))
+
+    response = api.delete(f"/abonnementen/{eigen['id']}", headers=gemeente(AMERSFOORT))
+
+    assert response.status_code == 204
+    assert response.content == b""
+    documented = document["paths"]["/v1/abonnementen/{abonnement_id}"]["delete"]["responses"]
+    assert not documented["204"].get("content")
+
+
 def test_only_a_gemeente_manages_subscriptions(api: httpx.Client) -> None:
     assert_problem(api.get("/abonnementen"), 401)
     assert_problem(api.get("/abonnementen", headers=burger("999993653")), 401)
