@@ -60,8 +60,14 @@ Datum = Annotated[date, BeforeValidator(_geen_getal)]
 Peildatum = Annotated[
     Datum,
     Field(ge=date(2000, 1, 1), le=date(2099, 12, 31)),
+    # JSON Schema has no bounds for a date; a pattern on the year says the same.
     WithJsonSchema(
-        {"type": "string", "format": "date", "description": "Van 2000-01-01 tot en met 2099-12-31."}
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^20\d\d-",
+            "description": "Van 2000-01-01 tot en met 2099-12-31.",
+        }
     ),
 ]
 JaNee = StrictBool  # true or false, not 'yes', 1 or 'on'
