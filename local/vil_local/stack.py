@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from vil_local import aws
 from vil_local.functies import module
@@ -21,6 +21,8 @@ from vil_local.template import Route, resources, routes
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 Reply = tuple[int, dict[str, str], bytes]
+# The methods API Gateway's ANY stands for; any other (TRACE, PROPFIND, CONNECT) reaches no route.
+ANY_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
 
 
 class Context:
@@ -72,14 +74,29 @@ class Router:
     def __call__(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
     ) -> Reply:
+        request_id = str(uuid.uuid4())
+        status, reply_headers, content = self._route(request_id, method, path, query, headers, body)
+        return status, {**reply_headers, "x-amzn-RequestId": request_id}, content
+
+    def _route(
+        self,
+        request_id: str,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: bytes,
+    ) -> Reply:
         matches = [(route, m) for route in self.routes if (m := route.pattern.match(path))]
         chosen = next((rm for rm in matches if rm[0].method == method), None) or next(
-            (rm for rm in matches if rm[0].method == "ANY"), None
+            (rm for rm in matches if rm[0].method == "ANY" and method in ANY_METHODS), None
         )
         if chosen is None:  # API Gateway: "Missing Authentication Token" (a 404 problem)
             return gateway_response("MISSING_AUTHENTICATION_TOKEN")
         route, match = chosen
-        event = self._event(route, method, path, match.groupdict(), query, headers, body)
+        # API Gateway matches the path as sent (percent-encoded) and decodes the parameters.
+        parameters = {name: unquote(value) for name, value in match.groupdict().items()}
+        event = self._event(route, method, path, parameters, query, headers, body, request_id)
         context = self._authorize(event)
         if isinstance(context, tuple):
             return context
@@ -126,6 +143,7 @@ class Router:
         query: dict[str, str],
         headers: dict[str, str],
         body: bytes,
+        request_id: str,
     ) -> dict[str, Any]:
         return {
             "resource": route.path,
@@ -142,7 +160,7 @@ class Router:
                 "httpMethod": method,
                 "path": path,
                 "stage": "api",
-                "requestId": str(uuid.uuid4()),
+                "requestId": request_id,
                 "identity": {"sourceIp": "127.0.0.1"},
             },
             # API Gateway passes a text body on as text; bytes that are not UTF-8 become
@@ -184,8 +202,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        # API Gateway passes an empty value on ('?status=' is status ""), as it does any other.
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         reply = self.server.local_routes(self.command, parts.path, body) or self.server.router(
-            self.command, parts.path, dict(parse_qsl(parts.query)), dict(self.headers.items()), body
+            self.command, parts.path, query, dict(self.headers.items()), body
         )
         status, headers, content = reply
         self.send_response(status)
@@ -193,10 +213,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(content)))
         self.end_headers()
-        self.wfile.write(content)
+        if self.command != "HEAD":  # HEAD has headers only: a body would open the next response
+            self.wfile.write(content)
 
     def __getattr__(self, name: str) -> Any:
-        """Every method goes to the router (API Gateway's ANY), also TRACE or QUERY."""
+        """Every method goes to the router, which answers TRACE or QUERY as API Gateway does."""
         if name.startswith("do_"):
             return self._serve
         raise AttributeError(name)

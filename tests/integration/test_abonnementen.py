@@ -66,6 +66,20 @@ def test_a_gemeente_sees_and_manages_only_its_own(api: httpx.Client, ontvanger: 
     assert eigen["id"] not in {a["id"] for a in lijst}
 
 
+def test_ending_a_subscription_is_204_without_a_body_as_documented(
+    api: httpx.Client, ontvanger: Ontvanger
+) -> None:
+    document = json.loads((ROOT / "layers/vil/vil/openapi.json").read_text(encoding="utf-8"))
+    eigen = abonneer(api, ontvanger.url(AMERSFOORT))
+
+    response = api.delete(f"/abonnementen/{eigen['id']}", headers=gemeente(AMERSFOORT))
+
+    assert response.status_code == 204
+    assert response.content == b""
+    documented = document["paths"]["/v1/abonnementen/{abonnement_id}"]["delete"]["responses"]
+    assert not documented["204"].get("content")
+
+
 def test_only_a_gemeente_manages_subscriptions(api: httpx.Client) -> None:
     assert_problem(api.get("/abonnementen"), 401)
     assert_problem(api.get("/abonnementen", headers=burger("999993653")), 401)
@@ -90,6 +104,7 @@ def test_a_gemeente_receives_only_events_for_its_own_regelingen(
         "https://169.254.169.254/latest/meta-data",  # link-local (instance metadata)
         "https://user:pw@203.0.113.7/",  # credentials in the URL
         "ftp://203.0.113.7/",
+        "https://xn--n3h.com/",  # a snowman: DNS holds it, IDNA 2008 (and so httpx) refuses it
     ],
 )
 def test_unsafe_callbacks_are_refused(api: httpx.Client, url: str) -> None:

@@ -68,6 +68,35 @@ GEVALLEN = {
         "POST", "/beoordelingen", 400, content=b"\xf4",
         extra_headers={"Content-Type": "application/json"},
     ),
+    # Nesting and text that no parser or validator may choke on (issue 15): refused before
+    # parsing, on every route, anonymous too.
+    "JSON nested 1,000 levels deep, anonymous": Geval(
+        "POST", "/beoordelingen", 400, content=b"[" * 1000 + b"]" * 1000,
+        headers=lambda bsn: {}, extra_headers={"Content-Type": "application/json"},
+        invalid=["body"],
+    ),
+    "objects nested 1,000 levels deep in a household": Geval(
+        "POST", "/beoordelingen", 400,
+        content=b'{"huishouden": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1001,
+        headers=lambda bsn: {}, extra_headers={"Content-Type": "application/json"},
+        invalid=["body"],
+    ),
+    "JSON nested 1,000 levels deep for consent": Geval(
+        "PUT", "/toestemmingen/brp", 400, content=b"[" * 1000 + b"]" * 1000,
+        extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
+    "nesting hidden in a string is only text": Geval(
+        "PUT", "/toestemmingen/brp", 400, json={"doelen": ["[" * 1000]}, invalid=["body.doelen.0"],
+    ),
+    "an unpaired surrogate in a correction's path": Geval(
+        "POST", "/beoordelingen", 400, content=b'{"correcties": {"huishouden.\\ud800": 1}}',
+        extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
+    "an unpaired surrogate in an id": Geval(
+        "POST", "/aanvragen", 400,
+        content=b'{"beoordeling": "\\udfff", "regelingen": ["zorgtoeslag"]}',
+        headers=sleutel, extra_headers={"Content-Type": "application/json"}, invalid=["body"],
+    ),
     # Schema: every error listed
     "wrong types": Geval(
         "POST", "/aanvragen", 400, json={"beoordeling": 12, "regelingen": "zorgtoeslag"},
@@ -105,6 +134,46 @@ GEVALLEN = {
     ),
     "invalid enum": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["reclame"]}, invalid=["body.doelen.0"]
+    ),
+    "a peildatum in the year 1": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": "0001-01-01", "correcties": AANVULLING},
+        invalid=["body.peildatum"],
+    ),
+    "a peildatum in the year 9999": Geval(
+        "POST", "/beoordelingen", 400, json={"peildatum": "9999-12-31", "correcties": AANVULLING},
+        invalid=["body.peildatum"],
+    ),
+    "negative rent, income and vermogen, each listed": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {**AANVULLING,
+                             "huishouden.woning": {"huurwoning": True, "kaleHuur": -640},
+                             "huishouden.aanvrager.toetsingsinkomen": -1,
+                             "huishouden.aanvrager.vermogen": "-0.01"}},
+        invalid=["body.correcties.huishouden.woning.kaleHuur",
+                 "body.correcties.huishouden.aanvrager.toetsingsinkomen",
+                 "body.correcties.huishouden.aanvrager.vermogen"],
+    ),
+    "negative amounts in an anonymous household": Geval(
+        "POST", "/beoordelingen", 400, headers=lambda bsn: {},
+        json={"huishouden": {"aanvrager": {"toetsingsinkomen": -1, "vermogen": -5},
+                             "nettoInkomenPerMaand": -1}},
+        invalid=["body.huishouden.aanvrager.toetsingsinkomen",
+                 "body.huishouden.aanvrager.vermogen", "body.huishouden.nettoInkomenPerMaand"],
+    ),
+    "an amount written 1_000 or 1e3": Geval(
+        "POST", "/beoordelingen", 400,
+        json={"correcties": {**AANVULLING, "huishouden.aanvrager.toetsingsinkomen": "1_000",
+                             "huishouden.aanvrager.vermogen": "1e3"}},
+        invalid=["body.correcties.huishouden.aanvrager.toetsingsinkomen",
+                 "body.correcties.huishouden.aanvrager.vermogen"],
+    ),
+    "0 for false": Geval(
+        "PATCH", "/abonnementen/onbekend", 400, json={"actief": 0},
+        headers=lambda bsn: gemeente("0344"), invalid=["body.actief"],
+    ),
+    "an empty status filter": Geval(
+        "GET", "/aanvragen?status=", 400, headers=lambda bsn: gemeente("0344"),
+        invalid=["query.status"],
     ),
     "an old consent text": Geval(
         "PUT", "/toestemmingen/brp", 400, json={"doelen": ["aanvragen"], "tekstversie": "2020-01"},
@@ -153,6 +222,13 @@ GEVALLEN = {
     "a body that is not JSON": Geval(
         "POST", "/beoordelingen", 415, content=b"correcties=niets",
         extra_headers={"Content-Type": "text/plain"},
+    ),
+    "no body, declared as text": Geval(
+        "PUT", "/toestemmingen/brp", 415, extra_headers={"Content-Type": "text/plain"},
+    ),
+    "a media type that only ends in json": Geval(
+        "POST", "/beoordelingen", 415, content=b'{"correcties": {}}',
+        extra_headers={"Content-Type": "text/json"},
     ),
     "multipart without a boundary": Geval(
         "POST", "/beoordelingen", 415, content=b'{"correcties": {}}',
@@ -358,6 +434,10 @@ def _gateway_response(soort: str) -> tuple[int, dict[str, str], dict[str, Any]]:
     [
         ("UNAUTHORIZED", "GET", "/inzage", bearer("abc.def.ghi")),
         ("MISSING_AUTHENTICATION_TOKEN", "GET", "/bestaat-niet", {}),
+        # API Gateway's ANY stands for seven methods; others reach no route there.
+        ("MISSING_AUTHENTICATION_TOKEN", "TRACE", "/regelingen", {}),
+        ("MISSING_AUTHENTICATION_TOKEN", "PROPFIND", "/aanvragen", {}),
+        ("MISSING_AUTHENTICATION_TOKEN", "CONNECT", "/inzage", {}),
     ],
 )
 def test_the_local_router_answers_as_the_template_gateway_responses(
@@ -371,3 +451,41 @@ def test_the_local_router_answers_as_the_template_gateway_responses(
     assert response.json() == body
     for name, value in template_headers.items():
         assert response.headers.get(name) == value, name
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["APPLICATION/JSON", "Application/Json; charset=UTF-8", "application/merge-patch+json"],
+)
+def test_a_json_media_type_is_read_in_any_case_and_as_plus_json(
+    api: httpx.Client, media_type: str
+) -> None:
+    bsn = nieuwe_bsn()
+
+    response = api.put(
+        "/toestemmingen/brp",
+        content=json.dumps({"doelen": ["aanvragen"]}),
+        headers={**burger(bsn), "Content-Type": media_type},
+    )
+
+    assert response.status_code == 200, response.text
+    assert [t["bron"] for t in bewaard(api, bsn)["toestemmingen"]] == ["brp"]
+
+
+def test_a_head_request_gets_no_body_so_the_connection_stays_usable(api: httpx.Client) -> None:
+    """HEAD has headers only (RFC 9110): a body would be read as the start of the next answer
+    on the same keep-alive connection."""
+    head = api.head("/regelingen")
+    assert head.content == b""
+
+    response = api.get("/regelingen")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["regelingen"]
+
+
+def test_path_parameters_are_percent_decoded_as_api_gateway_does(api: httpx.Client) -> None:
+    response = api.get("/regelingen/zorg%74oeslag")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == "zorgtoeslag"

@@ -241,6 +241,23 @@ def test_inzage_shows_who_read_my_data_and_why(api: httpx.Client) -> None:
     assert bsn not in str(verwerkingen)
 
 
+def test_each_audit_record_carries_the_trace_id_of_its_request(api: httpx.Client) -> None:
+    """Logboek Dataverwerkingen: a read is traced to its request, by API Gateway's request id
+    (the x-amzn-RequestId of the answer), or by X-Ray's trace id when the request has one."""
+    bsn = nieuwe_bsn()
+    beoordeling = beoordeel(api, bsn, AANVULLING)["id"]
+    xray = "1-6a4f7d2c-0123456789abcdef01234567"
+    trace = {"X-Amzn-Trace-Id": f"Root={xray};Parent=53995c3f42cd8ad8;Sampled=1"}
+
+    zonder = api.get(f"/beoordelingen/{beoordeling}", headers=burger(bsn))
+    met = api.get(f"/beoordelingen/{beoordeling}", headers={**burger(bsn), **trace})
+
+    assert zonder.status_code == met.status_code == 200
+    verwerkingen = api.get("/inzage", headers=burger(bsn)).json()["verwerkingen"]
+    sporen = [v["traceId"] for v in verwerkingen if v["verwerking"] == "inzien-beoordeling"]
+    assert sporen == [zonder.headers["x-amzn-RequestId"], xray]
+
+
 def test_the_partners_inzage_shows_that_their_data_was_read(api: httpx.Client) -> None:
     toestemming(api, "999996708", ("brp", "belastingdienst"))
     api.get("/gegevens", headers=burger("999996708"))

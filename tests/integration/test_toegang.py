@@ -252,6 +252,26 @@ def _request(
     return api.request(method, path.format(**ids), json=body, headers=headers)
 
 
+def test_the_brps_gemeente_cannot_be_corrected_so_no_aanvraag_reaches_another_gemeente(
+    api: httpx.Client, stack: LokaleStack
+) -> None:
+    """The BRP says where a resident lives, and so which gemeente decides: a correction of it
+    is refused (the resident reports a move to their gemeente), and nothing is stored. Without
+    BRP data the gemeentecode is the resident's own declaration, and marked so."""
+    bsn = inwoner(stack, "999993653")  # Utrecht at the BRP
+    toestemming(api, bsn)
+    vooraf = bewaard(api, bsn)
+    correcties = {**AANVULLING, "huishouden.gemeentecode": "0307"}
+
+    response = api.post("/beoordelingen", json={"correcties": correcties}, headers=burger(bsn))
+
+    body = assert_problem(response, 400)
+    assert [p["name"] for p in body["invalidParams"]] == ["body.correcties.huishouden.gemeentecode"]
+    assert bewaard(api, bsn)["beoordelingen"] == vooraf["beoordelingen"]
+    zelf = beoordeel(api, nieuwe_bsn(), correcties)  # no BRP data: a declaration
+    assert zelf["herkomst"]["huishouden.gemeentecode"]["soort"] == "eigen-verklaring"
+
+
 @pytest.mark.parametrize(("method", "path", "body"), RESIDENT_ONLY)
 def test_a_gemeente_cannot_call_resident_only_routes(
     api: httpx.Client, vaste_anna: Inwoner, method: str, path: str, body: Any

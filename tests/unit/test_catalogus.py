@@ -182,7 +182,7 @@ def test_only_the_row_a_choice_takes_counts() -> None:
     document["berekening"][1] = {
         **document["berekening"][1],
         "expressie": None,
-        "keuze": [{"als": "ruimte > 50000", "dan": "ruimte / 10 * factor"}, {"dan": "ruimte / 10"}],
+        "keuze": [{"als": "ruimte < 5000", "dan": "ruimte / 10 * factor"}, {"dan": "ruimte / 10"}],
     }
     catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
     # When the row without it applies, the outcome does not rest on it
@@ -190,6 +190,6 @@ def test_only_the_row_a_choice_takes_counts() -> None:
     assert (result.bedrag_per_jaar, result.indicatief) == ("1000.00", False)
     assert "factor" not in {p.naam for p in result.parameters}
     # And when the row with it applies, it does
-    rich = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": -40000}})
-    (result,) = catalogus.evaluate(rich, date(2026, 3, 1)).resultaten
-    assert (result.bedrag_per_jaar, result.indicatief) == ("12000.00", True)
+    near = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 16000}})
+    (result,) = catalogus.evaluate(near, date(2026, 3, 1)).resultaten
+    assert (result.bedrag_per_jaar, result.indicatief) == ("800.00", True)

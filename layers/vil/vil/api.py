@@ -1,20 +1,26 @@
 """One resolver recipe: validation on, problem+json from one table, headers on every response.
 
 Every function builds its resolver with `resolver()` and its Lambda entry point with `handler()`.
-NL API Design Rules (STANDARDS.md 1a): RFC 9457 problem+json for every error, 400 (not 422) with
-every validation error listed, 404 for another caller's resource, 405 with `Allow`, 413 above
-256 KB, and `API-Version` plus the security headers on every response.
+NL API Design Rules: RFC 9457 problem+json for every error, 400 (not 422) with every validation
+error listed, 404 for another caller's resource, 405 with `Allow`, 413 above 256 KB, 415 for a body
+that is not JSON, and `API-Version` plus the security headers on every response
+(docs/decisions.md).
 """
 
 import json
 import re
 from collections.abc import Callable
 from http import HTTPStatus
+from itertools import accumulate
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -23,6 +29,10 @@ from vil.models.identiteit import Principal
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 256 * 1024
+# The deepest valid body nests five levels (a correction holding a list of objects); far below
+# this, Python's recursive parser and validators cannot run out of stack (docs/decisions.md).
+MAX_DEPTH = 16
+JSON = "application/json"
 PROBLEM = "application/problem+json"
 PROBLEM_TYPES = "https://vil.example/problemen/"  # documentation of each problem type
 SECURITY_HEADERS = {
@@ -34,7 +44,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-# Swagger UI runs an inline script: its page gets a policy of its own (LIBRARY-NOTES.md).
+# Swagger UI runs an inline script: its page gets a policy of its own.
 DOCS_CSP = "default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data:"  # noqa: E501
 
 # The one table from domain error to status and title.
@@ -71,7 +81,7 @@ def problem(
 
 def resolver() -> APIGatewayRestResolver:
     """The resolver every function uses: validation on, errors as problem+json."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_read_json)
 
     @app.exception_handler(RequestValidationError)
     def invalid(error: RequestValidationError) -> Response[str]:
@@ -81,6 +91,10 @@ def resolver() -> APIGatewayRestResolver:
         ]
         detail = f"De invoer bevat {len(params)} fout" + ("" if len(params) == 1 else "en") + "."
         return problem(HTTPStatus.BAD_REQUEST, "Ongeldige invoer", detail, invalidParams=params)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported(error: RequestUnsupportedContentType) -> Response[str]:
+        return _not_json()
 
     @app.exception_handler(fouten.VilFout)
     def domain(error: fouten.VilFout) -> Response[str]:
@@ -119,20 +133,18 @@ def resolver() -> APIGatewayRestResolver:
 def handler(
     app: APIGatewayRestResolver,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda entry point: size limit, errors and headers around the resolver."""
+    """The Lambda entry point: media type, size limit, trace id, errors and headers around the
+    resolver."""
 
     @logger.inject_lambda_context(log_event=False)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        # The audit records (Logboek Dataverwerkingen) carry the request's trace id.
+        logger.set_correlation_id(_trace_id(event))
         body = event.get("body") or ""
-        if body and not _json(event.get("headers") or {}):
-            response = _plain(
-                problem(
-                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "Niet ondersteund mediatype",
-                    "Stuur de gegevens als JSON (Content-Type: application/json).",
-                )
-            )
-        elif len(body.encode()) > MAX_BODY_BYTES:
+        declared_json = _json(event.get("headers") or {})
+        if body and not declared_json:
+            response = _plain(_not_json())
+        elif len(body.encode(errors="surrogatepass")) > MAX_BODY_BYTES:
             response = _plain(
                 problem(
                     HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -142,7 +154,7 @@ def handler(
             )
         else:
             try:
-                response = app.resolve(event, context)
+                response = app.resolve(_as_resolver_reads(event, declared_json), context)
             except Exception:
                 logger.exception("Onverwachte fout")
                 response = _plain(
@@ -152,7 +164,7 @@ def handler(
                         "Er ging iets mis bij VIL. Probeer het later opnieuw.",
                     )
                 )
-        # After resolve(): responses from exception handlers bypass middleware (LIBRARY-NOTES.md).
+        # After resolve(): responses from exception handlers bypass middleware.
         headers = response.get("multiValueHeaders") or {}
         headers.update({name: [value] for name, value in SECURITY_HEADERS.items()})
         if event.get("path", "").endswith("/docs"):
@@ -163,12 +175,85 @@ def handler(
     return lambda_handler
 
 
+def _as_resolver_reads(event: dict[str, Any], declared_json: bool) -> dict[str, Any]:
+    """The event as the resolver understands it.
+
+    API Gateway (REST) passes the path percent-encoded and only `pathParameters` decoded, while
+    Powertools takes route arguments from the path: it gets the decoded path. Powertools reads a
+    body as JSON only under exactly `application/json`: any JSON media type (any case, or
+    `application/*+json`) is handed on as that.
+    """
+    resolved = {**event, "path": unquote(event.get("path") or "/")}
+    if declared_json:
+        for field, value in (("headers", JSON), ("multiValueHeaders", [JSON])):
+            given = event.get(field) or {}
+            others = {k: v for k, v in given.items() if k.lower() != "content-type"}
+            resolved[field] = {**others, "Content-Type": value}
+    return resolved
+
+
 def _json(headers: dict[str, str]) -> bool:
-    """Whether a request body is declared JSON (application/json or application/*+json)."""
+    """Whether a request body is declared JSON (application/json or application/*+json, in
+    any case)."""
     declared = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     media = declared.split(";")[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
+    return media == JSON or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _read_json(text: str) -> Any:
+    """The body as JSON, refused before parsing when it nests deeper than any valid request,
+    and after when it holds an unpaired surrogate (`\\ud800`): that is no Unicode text, cannot
+    be stored, and would break every answer that names it."""
+    if _depth(text) > MAX_DEPTH:
+        raise _invalid_body(f"De JSON is dieper genest dan {MAX_DEPTH} niveaus.")
+    data = json.loads(text)  # a syntax error: Powertools answers 400 with its position
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError as error:
+        raise _invalid_body("De JSON bevat een ongepaarde surrogaat (\\ud800-\\udfff).") from error
+    return data
+
+
+# A JSON string, or the rest of the text after an unclosed quote (which the parser refuses):
+# every match ends, so removing them is linear in the length.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+
+
+def _depth(text: str) -> int:
+    """How deeply a JSON text nests, counted on its brackets outside strings: without parsing
+    it, which recurses once per level."""
+    steps = (1 if c in "[{" else -1 for c in _STRING.sub("", text) if c in "[]{}")
+    return max(accumulate(steps, initial=0))
+
+
+def _invalid_body(reason: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"type": "json_invalid", "loc": ("body",), "msg": reason, "input": {}, "ctx": {}}]
+    )
+
+
+# X-Ray's trace header, as API Gateway passes it on with tracing enabled (template.yaml).
+_XRAY_ROOT = re.compile(r"(?:^|;)\s*Root=(1-[0-9a-f]{8}-[0-9a-f]{24})(?:;|$)")
+
+
+def _trace_id(event: dict[str, Any]) -> str | None:
+    """The request's trace id: X-Ray's root trace id when present (16 bytes, as the Logboek
+    Dataverwerkingen' trace_id), else API Gateway's request id."""
+    header = next(
+        (v for k, v in (event.get("headers") or {}).items() if k.lower() == "x-amzn-trace-id"),
+        "",
+    )
+    if match := _XRAY_ROOT.search(header):
+        return match.group(1)
+    request_id: str | None = (event.get("requestContext") or {}).get("requestId")
+    return request_id
+
+
+def _not_json() -> Response[str]:
+    return problem(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        "Niet ondersteund mediatype",
+        "Stuur de gegevens als JSON (Content-Type: application/json).",
     )
 
 

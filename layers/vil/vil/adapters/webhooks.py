@@ -155,15 +155,18 @@ def check_target(url: str, *, lokaal: bool = False) -> Target:
     """
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as error:
+        # Reading the host decodes an IDNA name; IDNA 2008 refuses some that DNS holds
+        # (xn--n3h, a snowman), and httpx could not send to them either.
+        host = parsed.host
+    except (httpx.InvalidURL, UnicodeError) as error:
         raise UnsafeTargetError("Geen geldige URL.") from error
-    if parsed.scheme not in ("https", "http") or not parsed.host:
+    if parsed.scheme not in ("https", "http") or not host:
         raise UnsafeTargetError("Alleen https-URL's met een host.")
     if parsed.userinfo:
         raise UnsafeTargetError("Geen gebruikersnaam of wachtwoord in de URL.")
     if parsed.scheme != "https" and not lokaal:
         raise UnsafeTargetError("Alleen https.")  # before any DNS lookup
-    literal = _literal(parsed.host)
+    literal = _literal(host)
     if literal is not None:
         addresses: tuple[IPAddress, ...] = (literal,)
     else:

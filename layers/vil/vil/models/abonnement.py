@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from vil.models.base import VilModel
+from vil.models.base import JaNee, VilModel
 from vil.models.gebeurtenis import EVENT_TYPES
 
 
@@ -51,7 +51,7 @@ class NieuwAbonnement(VilModel):
 class AbonnementWijziging(VilModel):
     """PATCH /v1/abonnementen/{id}: `actief: true` schakelt weer in (en wist de storing)."""
 
-    actief: bool
+    actief: JaNee
 
 
 class AbonnementMetGeheim(Abonnement):

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from vil.models.aanvraag import Aanvraag
-from vil.models.base import Datum, VilModel
+from vil.models.base import Peildatum, VilModel
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Wijze
 from vil.models.resultaat import FeitHerkomst, Resultaat
@@ -46,7 +46,7 @@ class GetRegelingResponse(VilModel):
 class EvaluateRequest(VilModel):
     """POST /v1/beoordelingen: a household (anonymous, nothing stored), or nothing (prefill)."""
 
-    peildatum: Datum | None = Field(
+    peildatum: Peildatum | None = Field(
         None, description="Datum waarop beoordeeld wordt; standaard vandaag (Europe/Amsterdam)."
     )
     huishouden: Huishouden | None = Field(

@@ -1,5 +1,6 @@
 """The shared model configuration: camelCase JSON, unknown fields refused, money as Decimal."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
     WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
@@ -22,32 +24,53 @@ def _geen_getal(value: Any) -> Any:
     return value
 
 
-def _alleen_ja_nee(value: Any) -> Any:
-    """Yes or no is true or false, not 'yes', 1 or 'on'."""
-    if not isinstance(value, bool):
-        raise ValueError("true of false")
+# An amount as text: digits with at most two decimals, as the document says. Decimal() alone
+# would also read '1_000', '1e3' and ' 12 '.
+BEDRAG_TEKST = r"^\d{1,12}(\.\d{1,2})?$"
+
+
+def _bedrag_tekst(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(BEDRAG_TEKST, value):
+        raise ValueError("een bedrag als tekst is cijfers met hoogstens twee decimalen: 1000.50")
     return value
 
 
-# Euros as JSON numbers or decimal strings, at most two decimals; never float, never NaN.
+# Euros as JSON numbers or decimal strings, at most two decimals; never float, never NaN, never
+# negative (no regeling reads a negative rent, income or vermogen: none is 0; docs/decisions.md).
 # Written back as plain decimal text ('1000', not '1E+3').
 Bedrag = Annotated[
     Decimal,
-    Field(allow_inf_nan=False, decimal_places=2, max_digits=14),
+    BeforeValidator(_bedrag_tekst),
+    Field(ge=0, allow_inf_nan=False, decimal_places=2, max_digits=14),
     PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
     # The document states exactly what is accepted: whole euros as a number, or cents as text.
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "integer", "minimum": -(10**12) + 1, "maximum": 10**12 - 1},
-                {"type": "string", "pattern": r"^-?\d{1,12}(\.\d{1,2})?$"},
+                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
+                {"type": "string", "pattern": BEDRAG_TEKST},
             ],
             "description": "Euro: een geheel getal, of tekst met hoogstens twee decimalen.",
         }
     ),
 ]
 Datum = Annotated[date, BeforeValidator(_geen_getal)]
-JaNee = Annotated[bool, BeforeValidator(_alleen_ja_nee)]
+# The day an evaluation is about: the years whose rules VIL can hold, and far enough from the
+# ends of the calendar for the date arithmetic around it (36 months back, a year on).
+Peildatum = Annotated[
+    Datum,
+    Field(ge=date(2000, 1, 1), le=date(2099, 12, 31)),
+    # JSON Schema has no bounds for a date; a pattern on the year says the same.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^20\d\d-",
+            "description": "Van 2000-01-01 tot en met 2099-12-31.",
+        }
+    ),
+]
+JaNee = StrictBool  # true or false, not 'yes', 1 or 'on'
 
 
 class VilModel(BaseModel):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from vil.models.base import Bedrag, Datum, JaNee, VilModel
+from vil.models.base import Bedrag, Datum, JaNee, Peildatum, VilModel
 
 Gemeentecode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS-gemeentecode, bv. 0344")]
 
@@ -124,7 +124,7 @@ class Huishouden(VilModel):
 class Evaluatieverzoek(VilModel):
     """What `vil evaluate` reads: an optional peildatum and the household."""
 
-    peildatum: Datum | None = Field(
+    peildatum: Peildatum | None = Field(
         None, description="Datum waarop beoordeeld wordt; standaard vandaag (Europe/Amsterdam)."
     )
     huishouden: Huishouden

@@ -21,6 +21,10 @@ from vil.services.diensten import Diensten
 from vil.services.prefill import GEEN_TOESTEMMING, PrefillResult
 from vil.services.toestemmingen import bronnen_voor, burger
 
+WOONGEMEENTE = PREFIX + "gemeentecode"
+ADRES_BIJ_GEMEENTE = (
+    "uw woongemeente komt uit de BRP; is die niet juist, geef uw adres dan door aan uw gemeente"
+)
 _SEGMENT = re.compile(r"^([A-Za-z]\w*)(?:\[(\d{1,2})\])?$")
 
 
@@ -109,12 +113,16 @@ def corrigeer(gegevens: Prefill, correcties: dict[str, Any]) -> Huishouden:
     fouten: list[tuple[str, str]] = []
     document = gegevens.huishouden
     for pad, waarde in correcties.items():
+        vorige = gegevens.herkomst.get(pad)
+        if pad == WOONGEMEENTE and vorige is not None and vorige.bron == Bron.brp.value:
+            # The BRP's gemeente decides where an aanvraag goes (docs/decisions.md).
+            fouten.append((f"body.correcties.{pad}", ADRES_BIJ_GEMEENTE))
+            continue
         try:
             _zet(document, pad, waarde)
         except (KeyError, ValueError, TypeError) as error:
             fouten.append((f"body.correcties.{pad}", str(error)))
             continue
-        vorige = gegevens.herkomst.get(pad)
         gegevens.herkomst[pad] = FeitHerkomst(
             bron="inwoner",
             soort=HerkomstSoort.gecorrigeerd if vorige else HerkomstSoort.eigen_verklaring,
