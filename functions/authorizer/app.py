@@ -1,6 +1,6 @@
-"""The one Lambda REQUEST authorizer: every route, every caller (STANDARDS.md 3b).
+"""The one Lambda REQUEST authorizer: every route, every caller (docs/standards.md 3b).
 
-It has no identity source and no result caching (LIBRARY-NOTES.md: API Gateway): without an
+It has no identity source and no result caching (docs/libraries.md 5): without an
 Authorization header the caller is anonymous, and the route decides what anonymous may do; a
 header that is not a valid token is always 401, never anonymous. Allowed requests carry the
 `Principal` as the authorizer context.

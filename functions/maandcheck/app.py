@@ -1,4 +1,5 @@
-"""The monthly check: one SQS message per schedule firing, one resident each (ARCHITECTURE.md 8).
+"""The monthly check: one SQS message per schedule firing, one resident each (docs/architecture.md
+8).
 
 Powertools batch processing with partial failures: a message that fails (an invalid body, an
 unknown version, the same check still running elsewhere, a source or AWS error) goes back to

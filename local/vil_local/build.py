@@ -4,7 +4,7 @@ Lambda runs python3.13 on arm64 (Globals in template.yaml). pip fetches the laye
 as manylinux aarch64 wheels for CPython 3.13 (`--only-binary=:all:`: nothing is compiled here),
 so the machine that builds needs neither Docker nor that interpreter, only the package index.
 Each artefact's unzipped size is printed; the build fails when the total exceeds the budget
-(STANDARDS.md 5e: small packages; Lambda's hard limit is 250 MB per function with its layers).
+(docs/standards.md 5e: small packages; Lambda's hard limit is 250 MB per function with its layers).
 
     build/VilLayer/python/...     requirements.txt installed, plus the `vil` package
     build/RulesLayer/rules/...    as rules/Makefile lays it out for `sam build`

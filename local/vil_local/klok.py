@@ -4,7 +4,7 @@ real clock from there, and `vil local advance` moves it on; the real clock stays
 Domain time is what the functions read through `vil.klok` (peildatum, due dates,
 the delivery log) and what moto's SQS uses for message delays and visibility, so a postponed
 webhook attempt becomes due when the domain clock passes it. Tokens and webhook signatures keep
-the real clock (ARCHITECTURE.md 10).
+the real clock (docs/architecture.md 10).
 """
 
 import re

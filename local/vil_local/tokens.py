@@ -1,7 +1,7 @@
 """The local dev issuer: an RSA key in .vil-local/, its JWKS, and tokens for citizens and gemeenten.
 
 The local stack trusts this key instead of DigiD and the gemeenten's authorisation server
-(ARCHITECTURE.md 10). The key is made on first use and kept, so tokens survive a restart.
+(docs/architecture.md 10). The key is made on first use and kept, so tokens survive a restart.
 Tokens use the real clock, not the local stack's domain clock.
 """
 

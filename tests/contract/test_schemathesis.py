@@ -11,6 +11,7 @@ run is reproducible.
 """
 
 import json
+import os
 from typing import Any, TypeAlias
 
 import httpx
@@ -26,6 +27,14 @@ from tests.integration.test_loket import nieuwe_bsn
 from vil.api import API_VERSION, PROBLEM
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
+
+# Under libfaketime (the date sweep, or a run with the whole process clock moved) the stack's
+# server threads crash now and then with a segmentation fault in libfaketime's poll() after this
+# fuzz's thousands of requests. The fuzz does not depend on the date; the ordinary pass of
+# `make test` runs it (docs/decisions.md, "One domain clock").
+pytestmark = pytest.mark.skipif(
+    "FAKETIME" in os.environ, reason="libfaketime crashes the server threads under this load"
+)
 
 DOCUMENT = ROOT / "layers" / "vil" / "vil" / "openapi.json"
 CONFIG = SchemathesisConfig.from_dict(

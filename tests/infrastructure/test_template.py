@@ -1,5 +1,5 @@
 """The SAM template: layers, routes, environments, permissions, tables, the authorizer, the
-gateway responses and alarms agree with the code and with ARCHITECTURE.md.
+gateway responses and alarms agree with the code and with docs/architecture.md.
 
 cfn-lint (run by `make test`) validates the template itself.
 """
@@ -143,7 +143,7 @@ def test_routes_are_under_v1_on_a_stage_that_is_not_v1() -> None:
             assert "Auth" not in event["Properties"]  # the default authorizer, everywhere
 
 
-# The authorizer runs on every request (ARCHITECTURE.md 5; LIBRARY-NOTES.md).
+# The authorizer runs on every request (docs/architecture.md 5; docs/libraries.md 5).
 
 
 def test_the_one_authorizer_has_no_identity_source_and_no_caching() -> None:
@@ -256,7 +256,7 @@ def test_only_aanvragen_and_the_monthly_check_use_the_idempotency_table() -> Non
     assert users == {"AanvragenFunction", "MaandcheckFunction"}
 
 
-# The monthly check (ARCHITECTURE.md 8).
+# The monthly check (docs/architecture.md 8).
 
 
 def test_the_check_queue_feeds_the_check_function_with_partial_batch_failures() -> None:
@@ -291,7 +291,7 @@ def test_the_check_may_delete_a_schedule_but_not_create_one() -> None:
     assert actions == {"scheduler:DeleteSchedule"}
 
 
-# Events to gemeenten (ARCHITECTURE.md 7).
+# Events to gemeenten (docs/architecture.md 7).
 
 
 def test_the_webhook_queue_holds_a_message_for_every_attempt_and_then_the_dlq() -> None:

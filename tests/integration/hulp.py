@@ -15,7 +15,7 @@ from vil_local.lokaal import LokaleStack
 
 
 def assert_headers(response: httpx.Response) -> None:
-    """`API-Version` and the security headers of STANDARDS.md 1a, on any response."""
+    """`API-Version` and the security headers of docs/standards.md 1a, on any response."""
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (name, response.headers.get(name))
 

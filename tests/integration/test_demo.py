@@ -27,9 +27,9 @@ def test_the_demo_tells_the_whole_story(lokaal: tuple[str, Path]) -> None:
     # The gemeente received each application's event, signed and verified by the receiver.
     assert "nl.vil.aanvraag.ingediend voor aanvraag" in verhaal
     assert "nl.vil.aanvraag.toegekend voor aanvraag" in verhaal
-    # A month later: the melding with the amounts of REGELINGEN.md's kwijtschelding method for
-    # € 1.380 and € 1.450 net (tests/integration/test_maandcheck.py works them out), and the
-    # herziening for the gemeente.
+    # A month later: the melding with the amounts of the kwijtschelding method
+    # (docs/bronnen-regelingen.md 7a) for € 1.380 and € 1.450 net
+    # (tests/integration/test_maandcheck.py works them out), and the herziening for the gemeente.
     assert (
         "[bedrag-gewijzigd] Het bedrag van Kwijtschelding gemeentelijke belastingen is" in verhaal
     )

@@ -1,6 +1,6 @@
 """Bad input through the real API on the local stack: every refusal is an RFC 9457 problem with
 the right status, `API-Version` and the security headers, every schema error is listed in
-invalidParams, and nothing is stored (NL API Design Rules, STANDARDS.md 1a)."""
+invalidParams, and nothing is stored (NL API Design Rules, docs/standards.md 1a)."""
 
 import base64
 import json

@@ -1,6 +1,6 @@
 """The monthly-check schedules on moto: one per resident, named, timed and addressed as
-ARCHITECTURE.md 8 says. moto stores schedules but does not check names or fire them, so the name
-rule and the due day are tested here."""
+docs/architecture.md 8 says. moto stores schedules but does not check names or fire them, so the
+name rule and the due day are tested here."""
 
 import base64
 import hashlib

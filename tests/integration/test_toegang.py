@@ -205,7 +205,7 @@ def test_a_gemeente_cannot_decide_another_gemeentes_aanvraag(
 
 
 def test_an_application_goes_to_the_gemeente_whose_regeling_it_is(api: httpx.Client) -> None:
-    """ARCHITECTURE.md 5: a gemeente sees 'the applications for its own regelingen'. A resident
+    """docs/architecture.md 5: a gemeente sees 'the applications for its own regelingen'. A resident
     of Amersfoort (0307) applies for Utrecht's (0344) inkomenstoeslag: Utrecht decides, and
     Amersfoort neither sees nor decides it. Without a known gemeente it is Utrecht's too."""
     for woonplaats in ({"huishouden.gemeentecode": "0307"}, {}):

@@ -1,11 +1,12 @@
 """Zorgtoeslag for every income: the Dienst Toeslagen's published method, written out here.
 
 The oracle below is independent of the rule file: it takes the published parameters from
-REGELINGEN.md (Stcrt./Stb. references there) and follows the steps of Part 1 §1 with Decimal
-arithmetic: normpremie = pct × drempelinkomen + 13,7x% × (Y − drempelinkomen)⁺, zorgtoeslag =
-standaardpremie × (1 or 2) − normpremie, the year amount rounded half-up to whole euros,
+docs/bronnen-regelingen.md 1 (Stcrt./Stb. references there) and follows the steps of that
+section with Decimal arithmetic: normpremie = pct × drempelinkomen + 13,7x% × (Y −
+drempelinkomen)⁺, zorgtoeslag = standaardpremie × (1 or 2) − normpremie, the year amount rounded
+half-up to whole euros,
 nothing under € 24, and a twelfth per month rounded down. That method reproduces every row of
-the Dienst's published per-income tables (REGELINGEN.md V5), and its ceilings are the
+the Dienst's published per-income tables (docs/bronnen-regelingen.md V5), and its ceilings are the
 Belastingdienst's published maximum incomes, asserted separately.
 """
 

@@ -1,6 +1,6 @@
 """One recipe for the functions on a queue or a stream, as `vil.api` is for the API's.
 
-Powertools batch processing with partial failures (STANDARDS.md 5c): only the records that
+Powertools batch processing with partial failures (docs/standards.md 5c): only the records that
 failed are reported, so Lambda retries those and no others.
 """
 

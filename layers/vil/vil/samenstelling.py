@@ -39,7 +39,7 @@ def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = Fals
     )
 
 
-# Imported only by the functions that use them (STANDARDS.md 5e: a smaller cold start for the
+# Imported only by the functions that use them (docs/standards.md 5e: a smaller cold start for the
 # others): httpx and stamina for the sources, the Scheduler client for the monthly check.
 
 

@@ -1,8 +1,8 @@
 """EventBridge Scheduler: one monthly-check schedule per resident who consents to `maandcheck`.
 
-ARCHITECTURE.md 8 and STANDARDS.md 5d: the schedule is named from the pseudonym, runs on a due
-day spread over the month in Europe/Amsterdam with a flexible window, and sends an opaque payload
-(the pseudonym, never a BSN) to the SQS queue of the check function.
+docs/architecture.md 8 and docs/standards.md 5d: the schedule is named from the pseudonym, runs on
+a due day spread over the month in Europe/Amsterdam with a flexible window, and sends an opaque
+payload (the pseudonym, never a BSN) to the SQS queue of the check function.
 """
 
 import hashlib
@@ -134,7 +134,7 @@ class Planner:
                 FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": VENSTER_MINUTEN},
                 Target=target,
                 State="ENABLED",
-                Description="Maandcheck (ARCHITECTURE.md 8)",
+                Description="Maandcheck (docs/architecture.md 8)",
             )
             nieuw = True
         except ClientError as error:

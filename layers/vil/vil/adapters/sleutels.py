@@ -1,7 +1,7 @@
 """KMS behind the `Sleutels` port: BSN pseudonyms (GenerateMac) and encryption (Encrypt/Decrypt).
 
-No key leaves KMS (ARCHITECTURE.md 9, STANDARDS.md 4a): the pseudonym is an HMAC made by KMS, and
-the BSN is stored only as KMS ciphertext.
+No key leaves KMS (docs/architecture.md 9, docs/standards.md 4a): the pseudonym is an HMAC made by
+KMS, and the BSN is stored only as KMS ciphertext.
 """
 
 import base64
@@ -50,7 +50,7 @@ class KmsSleutels:
         """'v<versie>.' + the HMAC-SHA-256 of the BSN in lowercase base32 (55 characters).
 
         Only [0-9a-z.], so it fits DynamoDB keys and EventBridge Scheduler names (1-64 of
-        [0-9a-zA-Z-_.]); the version lets the key be rotated (ARCHITECTURE.md 9).
+        [0-9a-zA-Z-_.]); the version lets the key be rotated (docs/architecture.md 9).
         """
         mac = kms().generate_mac(
             KeyId=self.pseudoniem_sleutel, Message=bsn.encode(), MacAlgorithm="HMAC_SHA_256"

@@ -1,8 +1,8 @@
 """Webhook delivery: one signed CloudEvent to one gemeente endpoint, and which targets are safe.
 
-Standard Webhooks (STANDARDS.md 2a) signs and the CloudEvents SDK encodes (structured mode,
-STANDARDS.md 2b). One call is one attempt: retries, backoff and the DLQ belong to SQS
-(ARCHITECTURE.md 7), so `deliver` only says what should happen next. Nothing here logs; a
+Standard Webhooks (docs/standards.md 2a) signs and the CloudEvents SDK encodes (structured mode,
+docs/standards.md 2b). One call is one attempt: retries, backoff and the DLQ belong to SQS
+(docs/architecture.md 7), so `deliver` only says what should happen next. Nothing here logs; a
 `Delivery` carries no secret and no body, so callers may log it whole.
 """
 

@@ -1,8 +1,8 @@
 """The events VIL sends gemeenten about an aanvraag: NL GOV CloudEvents with thin `data`.
 
-Profile: Logius "NL GOV profile for CloudEvents" (STANDARDS.md 2b). The event says *that*
+Profile: Logius "NL GOV profile for CloudEvents" (docs/standards.md 2b). The event says *that*
 something happened and where to read it; the gemeente fetches the details through the API, so
-every read of personal data is authenticated and audit-logged (ARCHITECTURE.md 7). No BSN, no
+every read of personal data is authenticated and audit-logged (docs/architecture.md 7). No BSN, no
 pseudonym and no amount ever goes into an event: intermediaries may log CloudEvents.
 """
 

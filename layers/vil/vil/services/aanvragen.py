@@ -1,6 +1,6 @@
 """Submission and decision: apply for regelingen, grant where policy allows, let gemeenten decide.
 
-ARCHITECTURE.md section 6. Submission is idempotent on the caller's Idempotency-Key (Powertools
+docs/architecture.md 6. Submission is idempotent on the caller's Idempotency-Key (Powertools
 `idempotent_function` here, not on the handler, so a 500 is never replayed) and unique per
 resident, regeling and period (a conditional write, all applications or none).
 """
@@ -160,7 +160,7 @@ def _controleer_iban(regelingen: list[Regeling], iban: str | None) -> None:
 def _beslis(
     diensten: Diensten, regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling
 ) -> Aanvraag:
-    """Grant, forward, or put in the gemeente's queue (ARCHITECTURE.md section 6)."""
+    """Grant, forward, or put in the gemeente's queue (docs/architecture.md 6)."""
     nu = diensten.nu()
     aanvraag = Aanvraag(
         id=uuid.uuid4().hex,

@@ -1,7 +1,8 @@
 """Events to gemeenten: the relay from the outbox to the webhook queue, and each delivery.
 
-ARCHITECTURE.md 7 and STANDARDS.md 5c. The outbox record arrives through the table's stream;
-`verdeel` writes one delivery record per subscription that wants it and queues one message each.
+docs/architecture.md 7 and docs/standards.md 5c. The outbox record arrives through the table's
+stream; `verdeel` writes one delivery record per subscription that wants it and queues one message
+each.
 `bezorg` makes one signed attempt per message. SQS is the retry mechanism: a failed attempt
 postpones its message by the next wait of `WACHTTIJDEN` (the message's receive count is the
 attempt number), and after the last attempt the subscription is flagged and the message goes to

@@ -1,4 +1,4 @@
-"""Audit: one record per data subject for every read of personal data (ARCHITECTURE.md 9)."""
+"""Audit: one record per data subject for every read of personal data (docs/architecture.md 9)."""
 
 from collections.abc import Iterable
 

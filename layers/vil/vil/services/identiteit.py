@@ -1,7 +1,7 @@
 """Who is calling: bearer tokens validated with PyJWT and turned into a `Principal`.
 
-Citizens bring a DigiD-backed OIDC access token (STANDARDS.md 3a), gemeenten and beheerders an
-OAuth2 client-credentials token (STANDARDS.md 3c). PyJWT checks signature, algorithm, issuer,
+Citizens bring a DigiD-backed OIDC access token (docs/standards.md 3a), gemeenten and beheerders an
+OAuth2 client-credentials token (docs/standards.md 3c). PyJWT checks signature, algorithm, issuer,
 audience and times; this module adds only what PyJWT cannot know: the level of assurance, the
 BSN's elfproef and the gemeente's code and role. Every failure is one error, `NietGeauthenticeerd`,
 whose detail never contains the token or the BSN.
@@ -21,7 +21,8 @@ from vil.models.identiteit import Principal, Soort
 from vil.ports import Sleutels
 
 # eIDAS levels of assurance, low to high; BSN-linked income data needs at least substantial
-# (STANDARDS.md 3a: Regeling betrouwbaarheidsniveaus; NL GOV OIDC profile: acr carries the LoA).
+# (docs/standards.md 3a: Regeling betrouwbaarheidsniveaus; NL GOV OIDC profile: acr carries the
+# LoA).
 LOA = (
     "http://eidas.europa.eu/LoA/low",
     "http://eidas.europa.eu/LoA/substantial",

@@ -1,7 +1,7 @@
 """The BRP: Haal Centraal BRP Personen Bevragen v2, `RaadpleegMetBurgerservicenummer` only.
 
 Only the fields the regelingen consume are asked for (doelbinding, experiment
-dataminimalisatie); `inOnderzoek` is delivered with them unasked (STANDARDS.md 1b).
+dataminimalisatie); `inOnderzoek` is delivered with them unasked (docs/standards.md 1b).
 """
 
 from datetime import date
