@@ -46,6 +46,22 @@ Bedrag = Annotated[
         }
     ),
 ]
+# An amount that cannot be below zero (an aanslag, a rent): a negative one is refused, never
+# evaluated (a negative aanslag or woonlasten would raise a remission instead of lowering it).
+BedragNietNegatief = Annotated[
+    Bedrag,
+    Field(ge=0),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
+                {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+            ],
+            "description": "Euro, niet negatief: een geheel getal, of tekst met hoogstens twee"
+            " decimalen.",
+        }
+    ),
+]
 Datum = Annotated[date, BeforeValidator(_geen_getal)]
 JaNee = Annotated[bool, BeforeValidator(_alleen_ja_nee)]
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from vil.models.base import Bedrag, Datum, JaNee, VilModel
+from vil.models.base import Bedrag, BedragNietNegatief, Datum, JaNee, VilModel
 
 Gemeentecode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS-gemeentecode, bv. 0344")]
 
@@ -68,10 +68,10 @@ class Woning(VilModel):
     zelfstandig: JaNee | None = Field(
         None, description="Zelfstandige woonruimte: eigen toegang, keuken, toilet en douche."
     )
-    kale_huur: Bedrag | None = Field(
+    kale_huur: BedragNietNegatief | None = Field(
         None, description="Kale huur per maand in euro (zonder servicekosten)."
     )
-    netto_woonlasten: Bedrag | None = Field(
+    netto_woonlasten: BedragNietNegatief | None = Field(
         None, description="Woonlasten per maand in euro na aftrek van huurtoeslag."
     )
 
@@ -116,7 +116,7 @@ class Huishouden(VilModel):
     inkomenshistorie: list[Maandinkomen] | None = Field(
         None, description="Netto maandinkomens van het huishouden (UWV), bv. de laatste 36 maanden."
     )
-    gemeentelijke_belastingen: Bedrag | None = Field(
+    gemeentelijke_belastingen: BedragNietNegatief | None = Field(
         None, description="Bedrag van de aanslag gemeentelijke belastingen in euro."
     )
 
