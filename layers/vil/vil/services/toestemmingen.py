@@ -83,10 +83,11 @@ def wijzig(
     return toestemming
 
 
-def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> set[Bron]:
-    """The sources the resident consented to for this purpose."""
+def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
+    """The sources the resident consented to for this purpose, with the version of each
+    consent: what is kept of them is written only while those versions are current."""
     return {
-        bron
+        bron: toestemming.versie
         for bron, toestemming in diensten.opslag.toestemmingen(pseudoniem).items()
         if doel in toestemming.doelen
     }
