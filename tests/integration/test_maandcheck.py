@@ -647,3 +647,50 @@ def test_consent_for_the_check_alone_is_enough_to_run_it(
     assert gecontroleerd.status_code == 200, gecontroleerd.text
     # The income alone decides no regeling: nothing to report
     assert gecontroleerd.json() == {"meldingen": []}
+
+
+def test_revoking_all_consent_deletes_what_it_was_for_and_keeps_what_an_aanvraag_rests_on(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    response = api.post("/maandchecks", headers=burger(anna.bsn))
+    assert response.status_code == 200, response.text
+    vooraf = bewaard(api, anna.bsn)
+    assert vooraf["maandcheck"] is not None
+    assert vooraf["meldingen"]
+    (gebruikt,) = [b for b in vooraf["beoordelingen"] if b["bewaardTot"] is None]
+    (los,) = [b for b in vooraf["beoordelingen"] if b["bewaardTot"] is not None]
+    # 396 days after 15 June 2026 (the session's clock): 16 July 2027
+    assert los["bewaardTot"] == "2027-07-16"
+    tabel = boto3.resource("dynamodb").Table(os.environ["TABEL"])
+    sleutel = {"PK": f"BURGER#{anna.pseudoniem}", "SK": f"BEOORDELING#{los['id']}"}
+    verloopt = tabel.get_item(Key=sleutel)["Item"]["verlooptOp"]
+    assert datetime.fromtimestamp(int(verloopt), AMSTERDAM).date().isoformat() == "2027-07-16"
+
+    for bron in Bron:
+        assert api.delete(f"/toestemmingen/{bron}", headers=burger(anna.bsn)).status_code == 200
+
+    na = bewaard(api, anna.bsn)
+    assert [b["id"] for b in na["beoordelingen"]] == [gebruikt["id"]]
+    assert na["gegevens"] == {}
+    assert na["maandcheck"] is None
+    assert na["meldingen"] == []
+    assert na["bsnVersleuteldBewaard"] is False
+    assert [a["id"] for a in na["aanvragen"]] == [anna.aanvraag]
+    assert "Archiefwet" in na["bewaartermijnen"]["aanvragen"]
+    assert "aanvraag rust" in na["bewaartermijnen"]["beoordelingen"]
+
+
+def test_ending_only_the_monthly_check_deletes_its_baseline(
+    api: httpx.Client, anna: Inwoner
+) -> None:
+    assert api.post("/maandchecks", headers=burger(anna.bsn)).status_code == 200
+    assert bewaard(api, anna.bsn)["maandcheck"] is not None
+    for bron in Bron:
+        response = api.put(
+            f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger(anna.bsn)
+        )
+        assert response.status_code == 200, response.text
+    na = bewaard(api, anna.bsn)
+    assert na["maandcheck"] is None
+    assert len(na["beoordelingen"]) == 2  # still consented for aanvragen

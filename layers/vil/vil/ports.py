@@ -84,6 +84,10 @@ class Opslag(Protocol):
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
 
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
+        ...
+
     def stand(self, pseudoniem: str) -> StandItem | None: ...
 
     def leg_maandcheck_vast(

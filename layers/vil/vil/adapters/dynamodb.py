@@ -31,8 +31,8 @@ import boto3
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from vil.fouten import Conflict, OngeldigeAanvraag
-from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.fouten import Conflict, NietGevonden, OngeldigeAanvraag
+from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, StandItem
 from vil.models.toestemming import Bron, Doel, Toestemming
@@ -162,6 +162,7 @@ class Opslag:
             "PK": f"BURGER#{pseudoniem}",
             "SK": f"BEOORDELING#{beoordeling.id}",
             "data": beoordeling.model_dump_json(),
+            "verlooptOp": _verloopt_op(beoordeling.aangemaakt_op),
         }
         put = {"TableName": self.tabel.name, "Item": item,
                "ConditionExpression": "attribute_not_exists(PK)"}  # fmt: skip
@@ -180,6 +181,28 @@ class Opslag:
             Beoordeling.model_validate_json(item["data"])
             for item in self._query(f"BURGER#{pseudoniem}", "BEOORDELING#")
         ]
+
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what a consent that ended was for (docs/bewaartermijnen.md): with `stand` the
+        monthly check's baseline, with `rest` every beoordeling no aanvraag rests on (a
+        conditional delete: a submission that uses it at the same moment wins) and the
+        meldingen."""
+        burger = f"BURGER#{pseudoniem}"
+        if stand:
+            self.tabel.delete_item(Key={"PK": burger, "SK": "STAND"})
+        if not rest:
+            return
+        for item in self._query(burger, "BEOORDELING#"):
+            try:
+                self.tabel.delete_item(
+                    Key={"PK": burger, "SK": item["SK"]},
+                    ConditionExpression=Attr("gebruikt").not_exists(),
+                )
+            except ClientError as error:
+                if not conditional(error):
+                    raise
+        for item in self._query(burger, "MELDING#"):
+            self.tabel.delete_item(Key={"PK": burger, "SK": item["SK"]})
 
     # The monthly check: its baseline and meldingen, written together with what it revised.
 
@@ -215,7 +238,7 @@ class Opslag:
         items += [{"Item": _gegevens_item(pseudoniem, b, g)} for b, g in gegevens.items()]
         items += [
             {"Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"MELDING#{m.id}",
-                      "data": m.model_dump_json()}}
+                      "data": m.model_dump_json(), "verlooptOp": _verloopt_op(m.aangemaakt)}}
             for m in meldingen
         ]  # fmt: skip
         for aanvraag, verslag, gebeurtenis in herzieningen:
@@ -252,9 +275,10 @@ class Opslag:
             update={"gelezen": gelezen}
         )
         self.tabel.put_item(
-            Item={**key, "data": melding.model_dump_json()},
+            Item={**key, "data": melding.model_dump_json(),
+                  "verlooptOp": _verloopt_op(melding.aangemaakt)},
             ConditionExpression=Attr("PK").exists(),
-        )
+        )  # fmt: skip
         return melding
 
     # Aanvragen.
@@ -281,12 +305,23 @@ class Opslag:
         puts += [{"Item": self._aanvraag_item(pseudoniem, a)} for a in aanvragen]
         puts += [{"Item": _verslag_item(v)} for v in verslagen]
         puts += [{"Item": _gebeurtenis_item(g)} for g in gebeurtenissen]
+        # The beoordeling they rest on is kept with them from now on (no TTL, not deleted with
+        # the consent), on the condition that a revoke has not deleted it meanwhile.
+        gebruikt = [{"Update": {
+            "TableName": self.tabel.name,
+            "Key": {"PK": f"BURGER#{pseudoniem}", "SK": f"BEOORDELING#{beoordeling}"},
+            "UpdateExpression": "SET gebruikt = :ja REMOVE verlooptOp",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":ja": True},
+        }} for beoordeling in sorted({a.beoordeling for a in aanvragen})]  # fmt: skip
         try:
             # The resource's client serialises Python values itself (boto3 transformation).
-            items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts]
+            items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts] + gebruikt
             self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
         except ClientError as error:
             reasons = error.response.get("CancellationReasons", [])
+            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons[len(puts) :]):
+                raise NietGevonden("Deze beoordeling bestaat niet (meer).") from error
             blocked = [
                 regeling
                 for regeling, reason in zip(geblokkeerd_tot, reasons, strict=False)
@@ -469,6 +504,11 @@ class Auditlog:
         return [
             {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
         ]
+
+
+def _verloopt_op(gemaakt: datetime) -> int:
+    """The TTL attribute (epoch seconds) of what is kept BEWAARTERMIJN after it was made."""
+    return int((gemaakt + BEWAARTERMIJN).timestamp())
 
 
 def _toestemming_sk(bron: Bron, versie: int) -> str:
