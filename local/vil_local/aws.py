@@ -2,10 +2,11 @@
 
 import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 import boto3
 from moto import mock_aws
+from moto.core.model_instances import model_data
 from moto.dynamodb.models import DynamoDBBackend
 
 from vil_local.template import logical_id, resources
@@ -53,6 +54,13 @@ def _streams_only_committed() -> None:
             for naam, tabel in self.tables.items()
             if tabel.stream_shard is not None
         }
+        # moto remembers every model object it makes, for its dashboard, copies included: the
+        # copy of each table would stay for the life of the process (the whole table per
+        # transaction). Forget what this call made; the stack has no dashboard.
+        gevolgd = {
+            model: len(model.instances_tracked)
+            for model in cast(dict[str, Any], model_data["dynamodb"]).values()
+        }
         try:
             echt(self, transact_items)
         except Exception:
@@ -61,6 +69,9 @@ def _streams_only_committed() -> None:
                 stroom.table = self.tables[naam]  # the restored copy, for later records
                 self.tables[naam].stream_shard = stroom
             raise
+        finally:
+            for model, lengte in gevolgd.items():
+                del model.instances_tracked[lengte:]
 
     transact_write_items.alleen_vastgelegd = True  # type: ignore[attr-defined]
     setattr(DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
