@@ -1,10 +1,13 @@
 """AWS on the laptop: moto in-process, with the tables and keys that template.yaml defines."""
 
+import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 import boto3
 from moto import mock_aws
+from moto.core.model_instances import model_data
+from moto.dynamodb.models import DynamoDBBackend
 
 from vil_local.template import logical_id, resources
 
@@ -15,7 +18,7 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
-    # DynamoDB Streams calls go to an endpoint moto does not intercept (LIBRARY-NOTES.md).
+    # DynamoDB Streams calls go to an endpoint moto does not intercept (docs/libraries.md 6).
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 TABLE_KEYS = ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode")
@@ -24,9 +27,54 @@ QUEUE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod")
 
 def start() -> Any:
     """Start moto for every AWS call in this process; the caller stops it with `.stop()`."""
+    _streams_only_committed()
     mock = mock_aws()
     mock.start()
     return mock
+
+
+def _streams_only_committed() -> None:
+    """Make a cancelled TransactWriteItems leave no trace in a table's stream, as on AWS.
+
+    moto applies a transaction's writes one by one (each appends its stream record) and, when one
+    fails, rolls back by putting a copy of the tables from before in their place. The copy has a
+    copy of the stream, while readers hold iterators on the original: they would read the
+    cancelled writes' records and never see a later one. Here the original stream stays the
+    table's stream, cut back to where it was. The local stack's only patch of moto's DynamoDB
+    (docs/decisions.md, "The local stream carries only committed changes").
+    """
+    echt = DynamoDBBackend.transact_write_items
+    if getattr(echt, "alleen_vastgelegd", False):
+        return
+
+    @functools.wraps(echt)
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        stromen = {
+            naam: (tabel.stream_shard, len(tabel.stream_shard.items))
+            for naam, tabel in self.tables.items()
+            if tabel.stream_shard is not None
+        }
+        # moto remembers every model object it makes, for its dashboard, copies included: the
+        # copy of each table would stay for the life of the process (the whole table per
+        # transaction). Forget what this call made; the stack has no dashboard.
+        gevolgd = {
+            model: len(model.instances_tracked)
+            for model in cast(dict[str, Any], model_data["dynamodb"]).values()
+        }
+        try:
+            echt(self, transact_items)
+        except Exception:
+            for naam, (stroom, lengte) in stromen.items():
+                del stroom.items[lengte:]
+                stroom.table = self.tables[naam]  # the restored copy, for later records
+                self.tables[naam].stream_shard = stroom
+            raise
+        finally:
+            for model, lengte in gevolgd.items():
+                del model.instances_tracked[lengte:]
+
+    transact_write_items.alleen_vastgelegd = True  # type: ignore[attr-defined]
+    setattr(DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
 
 
 def create_tables() -> dict[str, str]:

@@ -68,6 +68,42 @@ def test_the_gemeente_receives_a_signed_event_for_each_change(
         assert event["data"]["url"].endswith(f"/v1/aanvragen/{ingediend['id']}")
 
 
+def test_a_refused_change_sends_no_event_and_later_changes_still_do(
+    api: httpx.Client, klok: LokaleStack
+) -> None:
+    """A 409 cancels its transaction: neither the second application of a period nor the
+    withdrawal of a decided aanvraag may reach the gemeente, and the stream goes on after."""
+    ingediend = aanvraag(api)
+    klok.verwerk()
+    al_ontvangen = len(klok.ontvanger.afgeleverd(AMERSFOORT))
+    nogmaals = dien_in(
+        api,
+        ingediend["bsn"],
+        {"beoordeling": ingediend["beoordeling"], "regelingen": [ingediend["regeling"]],
+         "iban": IBAN},
+        f"nogmaals-{ingediend['bsn']}",
+    )  # fmt: skip
+    assert nogmaals.status_code == 409, nogmaals.text
+    besluit = api.post(
+        f"/aanvragen/{ingediend['id']}/besluiten",
+        json={"besluit": "toekennen", "motivering": "Voldoet aan de regeling."},
+        headers=gemeente(AMERSFOORT),
+    )
+    assert besluit.status_code == 200, besluit.text
+    intrekking = api.post(
+        f"/aanvragen/{ingediend['id']}/intrekking", headers=burger(ingediend["bsn"])
+    )
+    assert intrekking.status_code == 409, intrekking.text
+    later = aanvraag(api)
+    klok.verwerk()
+
+    nieuw = [o.event for o in klok.ontvanger.afgeleverd(AMERSFOORT)[al_ontvangen:]]
+    assert [(e["subject"], e["type"]) for e in nieuw] == [
+        (ingediend["id"], "nl.vil.aanvraag.toegekend"),
+        (later["id"], "nl.vil.aanvraag.ingediend"),
+    ]
+
+
 def abonnement_van(api: httpx.Client, stack: LokaleStack) -> dict[str, Any]:
     """The subscription the local stack made for its receiver."""
     response = api.get("/abonnementen", headers=gemeente(AMERSFOORT))

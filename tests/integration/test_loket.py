@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import pytest
 from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
+from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
 from vil.klok import AMSTERDAM
 from vil.samenstelling import diensten
 from vil_local.lokaal import LokaleStack
@@ -109,6 +111,46 @@ def test_from_consent_to_granted_applications(api: httpx.Client) -> None:
     eigen = api.get(f"/aanvragen/{iit['id']}", headers=burger(bsn)).json()
     assert eigen["status"] == "toegekend"
     assert "€ 276,00" in eigen["beschikking"]["tekst"]
+
+
+def test_a_declared_aanslag_above_the_rules_bound_goes_to_the_gemeente(
+    api: httpx.Client, stack: LokaleStack
+) -> None:
+    """Issue 15: € 9.999.999,99 declared was granted on the spot. Now the result is indicatief
+    with the reason, and the gemeente decides."""
+    bsn = inwoner_van_utrecht(api, stack)
+    beoordeling = beoordeel(
+        api, bsn, {**AANVULLING, "huishouden.gemeentelijkeBelastingen": "9999999.99"}
+    )
+    kwijtschelding = resultaat(beoordeling, KWIJTSCHELDING)
+    assert kwijtschelding["indicatief"] is True
+    assert any("€ 9.999.999,99" in r for r in kwijtschelding["indicatiefRedenen"])
+    body = {"beoordeling": beoordeling["id"], "regelingen": [KWIJTSCHELDING]}
+    (aanvraag,) = dien_in(api, bsn, body, f"groot-{bsn}").json()["aanvragen"]
+    assert aanvraag["status"] == "in-behandeling"
+    assert aanvraag["beschikking"] is None
+
+
+@pytest.mark.parametrize(
+    "pad", ["huishouden.gemeentelijkeBelastingen", "huishouden.woning.nettoWoonlasten"]
+)
+def test_a_negative_declared_amount_is_400_and_nothing_is_stored(
+    api: httpx.Client, stack: LokaleStack, pad: str
+) -> None:
+    bsn = inwoner_van_utrecht(api, stack)
+    response = api.post(
+        "/beoordelingen", json={"correcties": {**AANVULLING, pad: -400}}, headers=burger(bsn)
+    )
+    body = assert_problem(response, 400)
+    assert invalid_params(body) == [f"body.correcties.{pad}"]
+    assert bewaard(api, bsn)["beoordelingen"] == []
+
+
+def inwoner_van_utrecht(api: httpx.Client, stack: LokaleStack) -> str:
+    """A copy of test person 999993653 (Utrecht) with consent for every source."""
+    bsn = inwoner(stack)
+    toestemming(api, bsn)
+    return bsn
 
 
 def test_a_repeat_with_the_same_key_returns_the_same_response(api: httpx.Client) -> None:

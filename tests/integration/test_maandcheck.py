@@ -2,8 +2,8 @@
 schedule sends (moto never fires schedules), the fake government changed in between, and the
 resident's meldingen through the API.
 
-Amounts asserted come from REGELINGEN.md, worked out by hand in the test; elsewhere the tests
-assert relations (changed, lower), never the program's own output.
+Amounts asserted come from docs/bronnen-regelingen.md, worked out by hand in the test; elsewhere
+the tests assert relations (changed, lower), never the program's own output.
 """
 
 import json
@@ -156,8 +156,9 @@ def test_an_income_rise_lowers_the_granted_kwijtschelding_and_the_gemeente_revie
     schema_vuurt(anna)
 
     # Then she reads what changed: the amount, and the facts by their rule files' names.
-    # By hand (REGELINGEN.md: bijstandsnorm alleenstaande 2026 € 1.401,50, basishuur one person
-    # € 202,52): kosten van bestaan 90% = 1.261,35; woonlasten 380 − 202,52 = 177,48;
+    # By hand (docs/bronnen-regelingen.md 7a: bijstandsnorm alleenstaande 2026 € 1.401,50,
+    # basishuur one person € 202,52): kosten van bestaan 90% = 1.261,35;
+    # woonlasten 380 − 202,52 = 177,48;
     # capaciteit 1.450 − 1.261,35 − 177,48 = 11,17; 80% × 12 × 11,17 = 107,23;
     # kwijtschelding 412,60 − 107,23 = 305,37 (vermogen 1.200 is below 1.261,35 + 380).
     gevonden = meldingen(api, anna)
@@ -647,3 +648,50 @@ def test_consent_for_the_check_alone_is_enough_to_run_it(
     assert gecontroleerd.status_code == 200, gecontroleerd.text
     # The income alone decides no regeling: nothing to report
     assert gecontroleerd.json() == {"meldingen": []}
+
+
+def test_revoking_all_consent_deletes_what_it_was_for_and_keeps_what_an_aanvraag_rests_on(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
+    response = api.post("/maandchecks", headers=burger(anna.bsn))
+    assert response.status_code == 200, response.text
+    vooraf = bewaard(api, anna.bsn)
+    assert vooraf["maandcheck"] is not None
+    assert vooraf["meldingen"]
+    (gebruikt,) = [b for b in vooraf["beoordelingen"] if b["bewaardTot"] is None]
+    (los,) = [b for b in vooraf["beoordelingen"] if b["bewaardTot"] is not None]
+    # 396 days after 15 June 2026 (the session's clock): 16 July 2027
+    assert los["bewaardTot"] == "2027-07-16"
+    tabel = boto3.resource("dynamodb").Table(os.environ["TABEL"])
+    sleutel = {"PK": f"BURGER#{anna.pseudoniem}", "SK": f"BEOORDELING#{los['id']}"}
+    verloopt = tabel.get_item(Key=sleutel)["Item"]["verlooptOp"]
+    assert datetime.fromtimestamp(int(verloopt), AMSTERDAM).date().isoformat() == "2027-07-16"
+
+    for bron in Bron:
+        assert api.delete(f"/toestemmingen/{bron}", headers=burger(anna.bsn)).status_code == 200
+
+    na = bewaard(api, anna.bsn)
+    assert [b["id"] for b in na["beoordelingen"]] == [gebruikt["id"]]
+    assert na["gegevens"] == {}
+    assert na["maandcheck"] is None
+    assert na["meldingen"] == []
+    assert na["bsnVersleuteldBewaard"] is False
+    assert [a["id"] for a in na["aanvragen"]] == [anna.aanvraag]
+    assert "Archiefwet" in na["bewaartermijnen"]["aanvragen"]
+    assert "aanvraag rust" in na["bewaartermijnen"]["beoordelingen"]
+
+
+def test_ending_only_the_monthly_check_deletes_its_baseline(
+    api: httpx.Client, anna: Inwoner
+) -> None:
+    assert api.post("/maandchecks", headers=burger(anna.bsn)).status_code == 200
+    assert bewaard(api, anna.bsn)["maandcheck"] is not None
+    for bron in Bron:
+        response = api.put(
+            f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger(anna.bsn)
+        )
+        assert response.status_code == 200, response.text
+    na = bewaard(api, anna.bsn)
+    assert na["maandcheck"] is None
+    assert len(na["beoordelingen"]) == 2  # still consented for aanvragen

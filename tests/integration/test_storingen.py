@@ -219,7 +219,7 @@ def test_a_submission_that_loses_the_period_race_is_409_and_writes_nothing(
         (periode,) = [
             item["Put"]["Item"]
             for item in kwargs["TransactItems"]
-            if item["Put"]["Item"]["SK"] == "PERIODE#zorgtoeslag"
+            if "Put" in item and item["Put"]["Item"]["SK"] == "PERIODE#zorgtoeslag"
         ]
         tabel.put_item(Item={**periode, "geblokkeerdTot": "9999-01-01"})
 

@@ -50,16 +50,49 @@ def test_a_self_declared_fact_makes_the_result_indicative() -> None:
     ]
 
 
-def test_a_declaration_the_policy_accepts_keeps_the_result_firm() -> None:
+def declarable(grens: int) -> Catalogus:
+    """The proef regeling, accepting a declared toetsingsinkomen up to `grens`."""
     document = copy.deepcopy(VALID)
     document["toekenning"]["eigenVerklaring"] = ["aanvrager.toetsingsinkomen"]
-    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    document["parameters"]["verklaardTot"] = {
+        "omschrijving": "Hoogste verklaarde inkomen",
+        "eenheid": "euro-per-jaar",
+        "indexatie": False,
+        "waarden": [{"vanaf": "2026-01-01", "waarde": grens, "bron": "proef",
+                     "status": "bevestigd"}],
+    }  # fmt: skip
+    document["invoer"]["aanvrager.toetsingsinkomen"]["plausibelTot"] = "verklaardTot"
+    return Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+
+
+VERKLAARD = {
+    "huishouden.aanvrager.toetsingsinkomen": FeitHerkomst(
+        bron="inwoner", soort=HerkomstSoort.eigen_verklaring
+    )
+}
+
+
+def test_a_declaration_the_policy_accepts_keeps_the_result_firm() -> None:
+    # The household declares 10000, exactly the bound
+    assert only(declarable(10000), date(2026, 3, 1), herkomst=VERKLAARD).indicatief is False
+
+
+def test_a_declared_amount_above_its_bound_makes_the_result_indicative() -> None:
+    result = only(declarable(9999), date(2026, 3, 1), herkomst=VERKLAARD)
+    assert result.indicatief is True
+    assert result.indicatief_redenen == [
+        "aanvrager.toetsingsinkomen: door u opgegeven € 10.000,00, meer dan de € 9.999 die VIL op"
+        " uw eigen verklaring aanneemt; de gemeente controleert het bedrag."
+    ]
+
+
+def test_the_bound_does_not_apply_to_the_same_amount_from_a_source() -> None:
     herkomst = {
         "huishouden.aanvrager.toetsingsinkomen": FeitHerkomst(
-            bron="inwoner", soort=HerkomstSoort.eigen_verklaring
+            bron="belastingdienst", soort=HerkomstSoort.opgehaald
         )
     }
-    assert only(catalogus, date(2026, 3, 1), herkomst=herkomst).indicatief is False
+    assert only(declarable(9999), date(2026, 3, 1), herkomst=herkomst).indicatief is False
 
 
 def test_a_stale_fact_makes_the_result_indicative() -> None:

@@ -224,6 +224,30 @@ def test_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     assert problem.startswith("rules/kapot.yaml: geen geldige YAML:")
 
 
+def test_a_declarable_amount_needs_a_bound() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["toekenning"]["eigenVerklaring"] = ["aanvrager.toetsingsinkomen"]
+
+    assert problems(change) == [
+        "rules/proef.yaml: invoer 'aanvrager.toetsingsinkomen': een bedrag in eigenVerklaring"
+        " heeft plausibelTot nodig"
+    ]
+
+
+def test_a_bound_is_a_known_amount_parameter() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["invoer"]["aanvrager.toetsingsinkomen"]["plausibelTot"] = "grenz"
+        d["invoer"]["aanvrager.geboortedatum"] = {
+            "type": "datum", "bron": "brp", "plausibelTot": "grens"
+        }  # fmt: skip
+
+    assert problems(change) == [
+        "rules/proef.yaml: invoer 'aanvrager.toetsingsinkomen': onbekende parameter 'grenz'",
+        "rules/proef.yaml: invoer 'aanvrager.geboortedatum': plausibelTot hoort alleen bij een"
+        " bedrag",
+    ]
+
+
 def test_two_files_with_one_id() -> None:
     with pytest.raises(RegelFout) as raised:
         Catalogus.from_data(SHARED, [("rules/a.yaml", VALID), ("rules/b.yaml", VALID)])

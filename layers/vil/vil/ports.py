@@ -1,6 +1,6 @@
 """Protocols for every I/O boundary; `vil.adapters` implements them, tests swap in fakes."""
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -61,17 +61,32 @@ class Opslag(Protocol):
 
     def verwijder_bsn(self, pseudoniem: str) -> None: ...
 
-    def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None: ...
+    def bewaar_gegevens(
+        self,
+        pseudoniem: str,
+        gegevens: Mapping[Bron, dict[str, Any]],
+        toestemmingen: Mapping[Bron, int],
+    ) -> None:
+        """Cache the sources' facts unless a consent changed since the versions read."""
+        ...
 
     def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None: ...
 
     def gegevens(self, pseudoniem: str) -> dict[str, Any]: ...
 
-    def bewaar_beoordeling(self, pseudoniem: str, beoordeling: Beoordeling) -> None: ...
+    def bewaar_beoordeling(
+        self, pseudoniem: str, beoordeling: Beoordeling, toestemmingen: Mapping[Bron, int]
+    ) -> None:
+        """Store it unless a consent changed since the versions read."""
+        ...
 
     def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None: ...
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
+
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
+        ...
 
     def stand(self, pseudoniem: str) -> StandItem | None: ...
 
@@ -82,6 +97,7 @@ class Opslag(Protocol):
         gegevens: dict[Bron, dict[str, Any]],
         meldingen: Iterable[Melding],
         herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
+        toestemmingen: Mapping[Bron, int],
     ) -> None: ...
 
     def meldingen(self, pseudoniem: str) -> list[Melding]: ...

@@ -22,7 +22,7 @@ import json
 import operator
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -31,14 +31,20 @@ import boto3
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from vil.fouten import Conflict, OngeldigeAanvraag
-from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.fouten import Conflict, NietGevonden, OngeldigeAanvraag
+from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, StandItem
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+
+
+TOESTEMMING_GEWIJZIGD = (
+    "Uw toestemming is gewijzigd terwijl VIL uw gegevens ophaalde; er is niets bewaard."
+    " Probeer het opnieuw."
+)
 
 
 @cache
@@ -56,9 +62,13 @@ class Opslag:
     # Consent: an append-only ledger; each change is a new version, written only if new.
 
     def toestemmingen(self, pseudoniem: str) -> dict[Bron, Toestemming]:
-        """The current consent per source (the latest version in the ledger)."""
+        """The current consent per source (the latest version in the ledger).
+
+        A strongly consistent read: what may be fetched, kept or deleted depends on it, and a
+        revoke must see its own write (an eventually consistent read may miss it).
+        """
         current: dict[Bron, Toestemming] = {}
-        for item in self._query(f"BURGER#{pseudoniem}", "TOESTEMMING#"):
+        for item in query_alles(self.tabel, f"BURGER#{pseudoniem}", "TOESTEMMING#", True):
             toestemming = Toestemming.model_validate_json(item["data"])
             current[toestemming.bron] = toestemming  # sort key order: versions ascending
         return current
@@ -78,7 +88,7 @@ class Opslag:
             self.tabel.put_item(
                 Item={
                     "PK": f"BURGER#{pseudoniem}",
-                    "SK": f"TOESTEMMING#{bron.value}#{toestemming.versie:06d}",
+                    "SK": _toestemming_sk(bron, toestemming.versie),
                     "data": toestemming.model_dump_json(),
                 },
                 ConditionExpression=Attr("PK").not_exists(),
@@ -109,8 +119,24 @@ class Opslag:
     def verwijder_bsn(self, pseudoniem: str) -> None:
         self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
 
-    def bewaar_gegevens(self, pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> None:
-        self.tabel.put_item(Item=_gegevens_item(pseudoniem, bron, gegevens))
+    def bewaar_gegevens(
+        self,
+        pseudoniem: str,
+        gegevens: Mapping[Bron, dict[str, Any]],
+        toestemmingen: Mapping[Bron, int],
+    ) -> None:
+        """Cache each source's facts, all or none, only if no consent changed since the
+        versions in `toestemmingen` were read: a revoke during the prefill is not undone.
+
+        Raises:
+            Conflict: a consent changed meanwhile; nothing was written.
+        """
+        items = [{"Put": {"TableName": self.tabel.name, "Item": _gegevens_item(pseudoniem, b, g)}}
+                 for b, g in gegevens.items()]  # fmt: skip
+        if items:
+            self._schrijf(
+                items + self._ongewijzigd(pseudoniem, toestemmingen), TOESTEMMING_GEWIJZIGD
+            )
 
     def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None:
         self.tabel.delete_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": f"GEGEVENS#{bron.value}"})
@@ -123,14 +149,25 @@ class Opslag:
 
     # Beoordelingen.
 
-    def bewaar_beoordeling(self, pseudoniem: str, beoordeling: Beoordeling) -> None:
-        self.tabel.put_item(
-            Item={
-                "PK": f"BURGER#{pseudoniem}",
-                "SK": f"BEOORDELING#{beoordeling.id}",
-                "data": beoordeling.model_dump_json(),
-            },
-            ConditionExpression=Attr("PK").not_exists(),
+    def bewaar_beoordeling(
+        self, pseudoniem: str, beoordeling: Beoordeling, toestemmingen: Mapping[Bron, int]
+    ) -> None:
+        """Store a new beoordeling, only if no consent changed since the versions in
+        `toestemmingen` were read (its facts came from those sources).
+
+        Raises:
+            Conflict: a consent changed meanwhile; nothing was written.
+        """
+        item = {
+            "PK": f"BURGER#{pseudoniem}",
+            "SK": f"BEOORDELING#{beoordeling.id}",
+            "data": beoordeling.model_dump_json(),
+            "verlooptOp": _verloopt_op(beoordeling.aangemaakt_op),
+        }
+        put = {"TableName": self.tabel.name, "Item": item,
+               "ConditionExpression": "attribute_not_exists(PK)"}  # fmt: skip
+        self._schrijf(
+            [{"Put": put}, *self._ongewijzigd(pseudoniem, toestemmingen)], TOESTEMMING_GEWIJZIGD
         )
 
     def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None:
@@ -145,6 +182,28 @@ class Opslag:
             for item in self._query(f"BURGER#{pseudoniem}", "BEOORDELING#")
         ]
 
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what a consent that ended was for (docs/bewaartermijnen.md): with `stand` the
+        monthly check's baseline, with `rest` every beoordeling no aanvraag rests on (a
+        conditional delete: a submission that uses it at the same moment wins) and the
+        meldingen."""
+        burger = f"BURGER#{pseudoniem}"
+        if stand:
+            self.tabel.delete_item(Key={"PK": burger, "SK": "STAND"})
+        if not rest:
+            return
+        for item in self._query(burger, "BEOORDELING#"):
+            try:
+                self.tabel.delete_item(
+                    Key={"PK": burger, "SK": item["SK"]},
+                    ConditionExpression=Attr("gebruikt").not_exists(),
+                )
+            except ClientError as error:
+                if not conditional(error):
+                    raise
+        for item in self._query(burger, "MELDING#"):
+            self.tabel.delete_item(Key={"PK": burger, "SK": item["SK"]})
+
     # The monthly check: its baseline and meldingen, written together with what it revised.
 
     def stand(self, pseudoniem: str) -> StandItem | None:
@@ -158,11 +217,13 @@ class Opslag:
         gegevens: dict[Bron, dict[str, Any]],
         meldingen: Iterable[Melding],
         herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
+        toestemmingen: Mapping[Bron, int],
     ) -> None:
         """Everything one check found, in one transaction: the new baseline (only if no other
         check wrote one since `stand.versie - 1`), the sources' facts, the meldingen, and each
-        revised aanvraag (only if still toegekend) with its verslag and event. A crash leaves
-        all of it or none, so a retried check finds the changes once.
+        revised aanvraag (only if still toegekend) with its verslag and event, and only if no
+        consent changed since the versions in `toestemmingen` were read. A crash leaves all of
+        it or none, so a retried check finds the changes once.
 
         Raises:
             Conflict: another check or a decision changed the resident's state meanwhile.
@@ -177,7 +238,7 @@ class Opslag:
         items += [{"Item": _gegevens_item(pseudoniem, b, g)} for b, g in gegevens.items()]
         items += [
             {"Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"MELDING#{m.id}",
-                      "data": m.model_dump_json()}}
+                      "data": m.model_dump_json(), "verlooptOp": _verloopt_op(m.aangemaakt)}}
             for m in meldingen
         ]  # fmt: skip
         for aanvraag, verslag, gebeurtenis in herzieningen:
@@ -188,18 +249,11 @@ class Opslag:
                 "ExpressionAttributeValues": {":toegekend": AanvraagStatus.toegekend.value},
             })  # fmt: skip
             items += [{"Item": _verslag_item(verslag)}, {"Item": _gebeurtenis_item(gebeurtenis)}]
-        try:
-            self.tabel.meta.client.transact_write_items(
-                TransactItems=cast(
-                    Any, [{"Put": {"TableName": self.tabel.name, **i}} for i in items]
-                )
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                raise Conflict(
-                    "Er veranderde tegelijk iets anders aan uw gegevens; probeer het opnieuw."
-                ) from error
-            raise
+        self._schrijf(
+            [{"Put": {"TableName": self.tabel.name, **i}} for i in items]
+            + self._ongewijzigd(pseudoniem, toestemmingen),
+            "Er veranderde tegelijk iets anders aan uw gegevens; probeer het opnieuw.",
+        )
 
     def meldingen(self, pseudoniem: str) -> list[Melding]:
         """The resident's meldingen, newest check first; within a check by regeling, then the
@@ -221,9 +275,10 @@ class Opslag:
             update={"gelezen": gelezen}
         )
         self.tabel.put_item(
-            Item={**key, "data": melding.model_dump_json()},
+            Item={**key, "data": melding.model_dump_json(),
+                  "verlooptOp": _verloopt_op(melding.aangemaakt)},
             ConditionExpression=Attr("PK").exists(),
-        )
+        )  # fmt: skip
         return melding
 
     # Aanvragen.
@@ -250,12 +305,23 @@ class Opslag:
         puts += [{"Item": self._aanvraag_item(pseudoniem, a)} for a in aanvragen]
         puts += [{"Item": _verslag_item(v)} for v in verslagen]
         puts += [{"Item": _gebeurtenis_item(g)} for g in gebeurtenissen]
+        # The beoordeling they rest on is kept with them from now on (no TTL, not deleted with
+        # the consent), on the condition that a revoke has not deleted it meanwhile.
+        gebruikt = [{"Update": {
+            "TableName": self.tabel.name,
+            "Key": {"PK": f"BURGER#{pseudoniem}", "SK": f"BEOORDELING#{beoordeling}"},
+            "UpdateExpression": "SET gebruikt = :ja REMOVE verlooptOp",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":ja": True},
+        }} for beoordeling in sorted({a.beoordeling for a in aanvragen})]  # fmt: skip
         try:
             # The resource's client serialises Python values itself (boto3 transformation).
-            items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts]
+            items = [{"Put": {"TableName": self.tabel.name, **put}} for put in puts] + gebruikt
             self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
         except ClientError as error:
             reasons = error.response.get("CancellationReasons", [])
+            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons[len(puts) :]):
+                raise NietGevonden("Deze beoordeling bestaat niet (meer).") from error
             blocked = [
                 regeling
                 for regeling, reason in zip(geblokkeerd_tot, reasons, strict=False)
@@ -345,12 +411,7 @@ class Opslag:
         if vrijgeven:  # a withdrawn application does not block a new one in its period
             items.append({"Delete": {"TableName": self.tabel.name, "Key": {
                 "PK": f"BURGER#{pseudoniem}", "SK": f"PERIODE#{aanvraag.regeling}"}}})  # fmt: skip
-        try:
-            self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                raise Conflict(f"De aanvraag heeft niet (meer) de status {van.value}.") from error
-            raise
+        self._schrijf(items, f"De aanvraag heeft niet (meer) de status {van.value}.")
 
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]:
         return [
@@ -379,6 +440,29 @@ class Opslag:
 
     def _query(self, pk: str, prefix: str) -> list[dict[str, Any]]:
         return query_alles(self.tabel, pk, prefix)
+
+    def _ongewijzigd(
+        self, pseudoniem: str, toestemmingen: Mapping[Bron, int]
+    ) -> list[dict[str, Any]]:
+        """Transaction checks that each consent is still the version read: the ledger is
+        append-only, so any change since is the next version's item."""
+        return [
+            {"ConditionCheck": {
+                "TableName": self.tabel.name,
+                "Key": {"PK": f"BURGER#{pseudoniem}", "SK": _toestemming_sk(bron, versie + 1)},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }}
+            for bron, versie in toestemmingen.items()
+        ]  # fmt: skip
+
+    def _schrijf(self, items: list[dict[str, Any]], bij_conflict: str) -> None:
+        """One transaction; a condition that fails is a Conflict and nothing is written."""
+        try:
+            self.tabel.meta.client.transact_write_items(TransactItems=cast(Any, items))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise Conflict(bij_conflict) from error
+            raise
 
 
 class Auditlog:
@@ -422,6 +506,15 @@ class Auditlog:
         ]
 
 
+def _verloopt_op(gemaakt: datetime) -> int:
+    """The TTL attribute (epoch seconds) of what is kept BEWAARTERMIJN after it was made."""
+    return int((gemaakt + BEWAARTERMIJN).timestamp())
+
+
+def _toestemming_sk(bron: Bron, versie: int) -> str:
+    return f"TOESTEMMING#{bron.value}#{versie:06d}"
+
+
 def _gegevens_item(pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> dict[str, Any]:
     return {
         "PK": f"BURGER#{pseudoniem}",
@@ -451,11 +544,14 @@ def _gebeurtenis_item(gebeurtenis: AanvraagEvent) -> dict[str, Any]:
     return item
 
 
-def query_alles(tabel: "Table", pk: str, prefix: str) -> list[dict[str, Any]]:
+def query_alles(
+    tabel: "Table", pk: str, prefix: str, consistent: bool = False
+) -> list[dict[str, Any]]:
     """Every item of partition `pk` whose sort key starts with `prefix`, page after page."""
     items: list[dict[str, Any]] = []
     query: dict[str, Any] = {
-        "KeyConditionExpression": Key("PK").eq(pk) & Key("SK").begins_with(prefix)
+        "KeyConditionExpression": Key("PK").eq(pk) & Key("SK").begins_with(prefix),
+        "ConsistentRead": consistent,
     }
     while True:
         response = tabel.query(**query)

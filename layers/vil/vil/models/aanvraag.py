@@ -1,6 +1,6 @@
 """Beoordelingen, aanvragen and beslisverslagen: what VIL stores about an application."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,12 @@ class AanvraagStatus(StrEnum):
     afgewezen = "afgewezen"
     doorgestuurd = "doorgestuurd"  # rijksregeling: the resident applies with our prefill
     ingetrokken = "ingetrokken"
+
+
+# How long what served only the resident is kept: a beoordeling no aanvraag rests on, and a
+# melding. One application period (a calendar year or twelve months) and a month to apply
+# (docs/bewaartermijnen.md).
+BEWAARTERMIJN = timedelta(days=396)
 
 
 class Beoordeling(VilModel):

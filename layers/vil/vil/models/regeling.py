@@ -152,6 +152,14 @@ class Invoer(VilModel):
     )
     velden: dict[Naam, Veld] | None = Field(None, description="Velden van een lijst.")
     maanden: int | None = Field(None, gt=0, description="Lengte van een maandreeks.")
+    plausibel_tot: Naam | None = Field(
+        None,
+        description=(
+            "Parameter: het hoogste bedrag dat VIL op de eigen verklaring van de inwoner aanneemt."
+            " Een hoger verklaard bedrag maakt de uitkomst indicatief: de gemeente beslist."
+            " Verplicht voor elk bedrag in toekenning.eigenVerklaring."
+        ),
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> "Invoer":

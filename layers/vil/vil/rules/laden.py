@@ -305,9 +305,30 @@ def _check_uitkomst(
             problem("uitkomst", f"'{step}' is geen stap van het type bedrag")
     if uitkomst.minimum and uitkomst.minimum not in parameters:
         problem("uitkomst", f"onbekende parameter '{uitkomst.minimum}'")
+    _check_verklaringen(regeling, parameters, problem)
+
+
+def _check_verklaringen(
+    regeling: Regeling, parameters: Mapping[str, Parameter], problem: Any
+) -> None:
+    """Each declarable fact is an input; each declarable amount has its bound (plausibelTot),
+    so an amount only the resident vouches for never decides a grant without limit."""
     for path in regeling.toekenning.eigen_verklaring:
-        if path not in regeling.invoer:
+        spec = regeling.invoer.get(path)
+        if spec is None:
             problem("toekenning", f"eigenVerklaring '{path}' is geen invoer van deze regeling")
+        elif spec.type is InvoerType.bedrag and spec.plausibel_tot is None:
+            problem(f"invoer '{path}'", "een bedrag in eigenVerklaring heeft plausibelTot nodig")
+    for path, spec in regeling.invoer.items():
+        if spec.plausibel_tot is None:
+            continue
+        if spec.type is not InvoerType.bedrag:
+            problem(f"invoer '{path}'", "plausibelTot hoort alleen bij een bedrag")
+        grens = parameters.get(spec.plausibel_tot)
+        if grens is None:
+            problem(f"invoer '{path}'", f"onbekende parameter '{spec.plausibel_tot}'")
+        elif not grens.eenheid.startswith("euro"):
+            problem(f"invoer '{path}'", f"plausibelTot '{spec.plausibel_tot}' is geen bedrag")
 
 
 def _check_tests(

@@ -13,6 +13,7 @@ from typing import Any
 from vil.models.regeling import (
     Afronding,
     Betaling,
+    Invoer,
     Parameter,
     Regeling,
     StapType,
@@ -110,8 +111,10 @@ class CompiledRegeling:
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
+        # The bounds of declared amounts are part of the rules a decision rests on too.
+        grenzen = {spec.plausibel_tot for spec in regeling.invoer.values() if spec.plausibel_tot}
         used_shared = {
-            name: shared[name] for name in sorted(nodes.used_parameters) if name in shared
+            name: shared[name] for name in sorted(nodes.used_parameters | grenzen) if name in shared
         }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
         self.waarden_on = lru_cache(maxsize=256)(self._resolve)
@@ -362,7 +365,8 @@ class _Run:
             amounts.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
         elif uitkomst.afronding is Afronding.awir:
             # Awir art. 14(4): the year amount is rounded to whole euros; the Dienst Toeslagen
-            # pays a twelfth of it per month, rounded down (REGELINGEN.md open question 10).
+            # pays a twelfth of it per month, rounded down (docs/bronnen-regelingen.md, open
+            # question 10).
             jaar = value * 12 if uitkomst.bedrag_per_maand else value
             amounts.jaar = max(jaar, Decimal(0)).quantize(EURO, ROUND_HALF_UP)
             amounts.maand = (amounts.jaar / 12).quantize(EURO, ROUND_FLOOR)
@@ -428,6 +432,8 @@ class _Run:
                         reasons.append(
                             f"{what}: door u opgegeven, nog niet door een bron bevestigd."
                         )
+                    elif spec.plausibel_tot and (te_hoog := self.boven_grens(path, spec)):
+                        reasons.append(f"{what}: {te_hoog}")
                 elif origin.opgehaald_op and spec.maximale_ouderdom_dagen:
                     age = (self.peildatum - origin.opgehaald_op.date()).days
                     if age > spec.maximale_ouderdom_dagen:
@@ -435,6 +441,20 @@ class _Run:
         reasons = list(dict.fromkeys(reasons))  # one list item may repeat a reason
         reasons.extend(f"Berekening mislukt: {failure}" for failure in self.failures)
         return reasons
+
+    def boven_grens(self, path: str, spec: Invoer) -> str | None:
+        """Why a declared amount is above what VIL takes on the resident's word, or None."""
+        assert spec.plausibel_tot is not None
+        grens = self.waarden[spec.plausibel_tot].value
+        if grens is None:
+            return "door u opgegeven; er is geen grens bekend tot waar VIL dat zo aanneemt."
+        verklaard = Decimal(str(self.env[path]))  # zen's number, exact below 10^13 cents
+        if verklaard <= grens:
+            return None
+        return (
+            f"door u opgegeven {euro(verklaard, centen=True)}, meer dan de {euro(grens)} die VIL"
+            " op uw eigen verklaring aanneemt; de gemeente controleert het bedrag."
+        )
 
 
 class _Amounts:

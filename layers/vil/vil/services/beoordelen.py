@@ -40,16 +40,19 @@ def anoniem(diensten: Diensten, huishouden: Huishouden, peildatum: date | None) 
     )
 
 
-def vooraf_invullen(diensten: Diensten, principal: Principal, peildatum: date) -> Prefill:
-    """The household from the sources the resident consented to for applications.
+def vooraf_invullen(
+    diensten: Diensten, principal: Principal, peildatum: date
+) -> tuple[Prefill, dict[Bron, int]]:
+    """The household from the sources the resident consented to for applications, and the
+    versions of those consents.
 
     Every consulted source is audited for the resident; the facts each supplied are cached
-    per source (revoking consent deletes them).
+    per source (revoking consent deletes them), unless a consent changed meanwhile (409).
     """
     pseudoniem = burger(principal)
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.aanvragen)
     if not bronnen:
-        return PrefillResult(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING))
+        return PrefillResult(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
     assert diensten.bronnen is not None
     assert principal.bsn_versleuteld is not None
     bsn = diensten.sleutels.ontsleutel(principal.bsn_versleuteld)
@@ -60,9 +63,8 @@ def vooraf_invullen(diensten: Diensten, principal: Principal, peildatum: date) -
         lid = diensten.sleutels.pseudoniem(nummer)
         audit.vastleggen(diensten, lid, "vooraf-invullen-gezinslid", principal, "aanvragen",
                          geraadpleegd)  # fmt: skip
-    for bron, facts in per_bron(gegevens).items():
-        diensten.opslag.bewaar_gegevens(pseudoniem, bron, facts)
-    return gegevens
+    diensten.opslag.bewaar_gegevens(pseudoniem, per_bron(gegevens), bronnen)
+    return gegevens, bronnen
 
 
 def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
@@ -72,7 +74,7 @@ def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
             "Er is voor geen enkele bron toestemming om uw gegevens op te halen voor een"
             f" aanvraag (bronnen: {', '.join(b.value for b in Bron)})."
         )
-    return vooraf_invullen(diensten, principal, diensten.vandaag())
+    return vooraf_invullen(diensten, principal, diensten.vandaag())[0]
 
 
 def voor_burger(
@@ -81,7 +83,7 @@ def voor_burger(
     """Prefill, apply the resident's corrections, evaluate and store (POST /v1/beoordelingen)."""
     pseudoniem = burger(principal)
     peildatum = verzoek.peildatum or diensten.vandaag()
-    gegevens = vooraf_invullen(diensten, principal, peildatum)
+    gegevens, toestemmingen = vooraf_invullen(diensten, principal, peildatum)
     huishouden = corrigeer(gegevens, verzoek.correcties or {})
     evaluatie = diensten.catalogus.evaluate(huishouden, peildatum, gegevens.herkomst)
     beoordeling = Beoordeling(
@@ -94,7 +96,7 @@ def voor_burger(
         resultaten=evaluatie.resultaten,
         aangemaakt_op=diensten.nu(),
     )
-    diensten.opslag.bewaar_beoordeling(pseudoniem, beoordeling)
+    diensten.opslag.bewaar_beoordeling(pseudoniem, beoordeling, toestemmingen)
     return EvaluateResponse(**beoordeling.model_dump(exclude={"aangemaakt_op"}))
 
 

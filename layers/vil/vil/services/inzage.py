@@ -2,10 +2,32 @@
 
 from typing import Any
 
+from vil.models.aanvraag import BEWAARTERMIJN
 from vil.models.identiteit import Principal
 from vil.services import audit
 from vil.services.diensten import Diensten
 from vil.services.toestemmingen import burger
+
+# Why each kind of record is kept and until when, in plain Dutch (docs/bewaartermijnen.md).
+BEWAARTERMIJNEN = {
+    "toestemmingen": "Elke versie blijft bewaard als bewijs van wat u toestond en introk.",
+    "bsnVersleuteldBewaard": "Zolang u ergens toestemming voor geeft; daarna meteen verwijderd.",
+    "gegevens": "Zolang u toestemming geeft voor die bron; daarna meteen verwijderd.",
+    "beoordelingen": (
+        "Een beoordeling waarop een aanvraag rust, blijft bij die aanvraag. Een andere wordt"
+        " verwijderd op de datum bij bewaardTot, of meteen als u alle toestemming intrekt."
+    ),
+    "aanvragen": (
+        "Een aanvraag met haar besluit bewaart de gemeente volgens de Archiefwet, ook als u uw"
+        " toestemming intrekt."
+    ),
+    "meldingen": (
+        f"{BEWAARTERMIJN.days} dagen na de maandcheck die ze vond, of korter: ze worden meteen"
+        " verwijderd als u alle toestemming intrekt."
+    ),
+    "maandcheck": "Zolang u toestemming geeft voor de maandcheck; daarna meteen verwijderd.",
+    "verwerkingen": "In het logboek van verwerkingen, dat niemand kan wijzigen of verwijderen.",
+}
 
 
 def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
@@ -13,6 +35,8 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
     opslag = diensten.opslag
     stand = opslag.stand(pseudoniem)
+    aanvragen = opslag.aanvragen_van_burger(pseudoniem)
+    gebruikt = {a.beoordeling for a in aanvragen}
     return {
         "toestemmingen": [
             t.model_dump(mode="json", by_alias=True)
@@ -21,15 +45,19 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
         "bsnVersleuteldBewaard": opslag.bsn_bewaard(pseudoniem),
         "gegevens": opslag.gegevens(pseudoniem),
         "beoordelingen": [
-            b.model_dump(mode="json", by_alias=True) for b in opslag.beoordelingen(pseudoniem)
+            {
+                **b.model_dump(mode="json", by_alias=True),
+                "bewaardTot": None
+                if b.id in gebruikt
+                else (b.aangemaakt_op + BEWAARTERMIJN).date().isoformat(),
+            }
+            for b in opslag.beoordelingen(pseudoniem)
         ],
-        "aanvragen": [
-            a.model_dump(mode="json", by_alias=True)
-            for a in opslag.aanvragen_van_burger(pseudoniem)
-        ],
+        "aanvragen": [a.model_dump(mode="json", by_alias=True) for a in aanvragen],
         "meldingen": [
             m.model_dump(mode="json", by_alias=True) for m in opslag.meldingen(pseudoniem)
         ],
         "maandcheck": stand.model_dump(mode="json", by_alias=True) if stand else None,
         "verwerkingen": diensten.audit.van(pseudoniem),
+        "bewaartermijnen": BEWAARTERMIJNEN,
     }

@@ -1,5 +1,5 @@
 """The monthly check: ask the consented sources again, evaluate every regeling, and tell the
-resident what changed and the gemeente what to review (ARCHITECTURE.md 8, issue 4).
+resident what changed and the gemeente what to review (docs/architecture.md 8, issue 4).
 
 The baseline is what the resident last knew: per regeling the outcome of the previous check
 (`StandItem`), or else of their latest beoordeling, and for a granted aanvraag its latest
@@ -11,7 +11,7 @@ once that year, and no amount is reported changed (docs/decisions.md).
 """
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -135,7 +135,11 @@ def op_verzoek(diensten: Diensten, principal: Principal) -> list[Melding]:
 
 
 def _controleer(
-    diensten: Diensten, pseudoniem: str, bronnen: Collection[Bron], bsn_versleuteld: str, door: str
+    diensten: Diensten,
+    pseudoniem: str,
+    bronnen: Mapping[Bron, int],
+    bsn_versleuteld: str,
+    door: str,
 ) -> list[Melding]:
     """Fetch, evaluate, compare, and write the outcome in one transaction."""
     moment, vandaag = diensten.nu(), diensten.vandaag()
@@ -174,7 +178,10 @@ def _controleer(
         regelingen=regelingen,
         geschat_gemeld=geschat_gemeld,
     )
-    diensten.opslag.leg_maandcheck_vast(pseudoniem, nieuwe_stand, feiten, meldingen, herzieningen)
+    # Written only while the consents read above are current: a revoke meanwhile wins (409).
+    diensten.opslag.leg_maandcheck_vast(
+        pseudoniem, nieuwe_stand, feiten, meldingen, herzieningen, bronnen
+    )
     return meldingen
 
 

@@ -1,4 +1,4 @@
-"""Consent per source and purpose: an append-only ledger; revoking deletes cached data."""
+"""Consent per source and purpose: an append-only ledger; revoking deletes what it was for."""
 
 from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
 from vil.models.identiteit import Principal, Soort
@@ -68,25 +68,32 @@ def wijzig(
     # The BSN is kept (encrypted) exactly while some consent lasts: without the resident at the
     # keyboard, only it lets VIL ask the sources again.
     huidige = diensten.opslag.toestemmingen(pseudoniem).values()
-    if any(t.doelen for t in huidige):
+    enige = any(t.doelen for t in huidige)
+    maandcheck = any(Doel.maandcheck in t.doelen for t in huidige)
+    if enige:
         if principal.bsn_versleuteld:
             diensten.opslag.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
     else:
         diensten.opslag.verwijder_bsn(pseudoniem)
+    # What an ended consent was for goes with it (docs/bewaartermijnen.md); what an aanvraag
+    # rests on stays with the aanvraag. Idempotent, so a retried revoke converges too.
+    if not maandcheck or not enige:
+        diensten.opslag.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
     # One schedule exactly while some source is consented for the monthly check (both calls
     # are idempotent, so a retried request converges too).
     if diensten.planner is not None:
-        if any(Doel.maandcheck in t.doelen for t in huidige):
+        if maandcheck:
             diensten.planner.zet(pseudoniem)
         else:
             diensten.planner.verwijder(pseudoniem)
     return toestemming
 
 
-def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> set[Bron]:
-    """The sources the resident consented to for this purpose."""
+def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
+    """The sources the resident consented to for this purpose, with the version of each
+    consent: what is kept of them is written only while those versions are current."""
     return {
-        bron
+        bron: toestemming.versie
         for bron, toestemming in diensten.opslag.toestemmingen(pseudoniem).items()
         if doel in toestemming.doelen
     }
