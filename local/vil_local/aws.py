@@ -1,5 +1,6 @@
 """AWS on the laptop: moto in-process, with the tables and keys that template.yaml defines."""
 
+import copy
 import functools
 import json
 from typing import Any, cast
@@ -7,7 +8,9 @@ from typing import Any, cast
 import boto3
 from moto import mock_aws
 from moto.core.model_instances import model_data
+from moto.dynamodb import models as moto_dynamodb
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 
 from vil_local.template import logical_id, resources
 
@@ -27,36 +30,48 @@ QUEUE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod")
 
 def start() -> Any:
     """Start moto for every AWS call in this process; the caller stops it with `.stop()`."""
-    _streams_only_committed()
+    _transactions_as_on_aws()
     mock = mock_aws()
     mock.start()
     return mock
 
 
-def _streams_only_committed() -> None:
-    """Make a cancelled TransactWriteItems leave no trace in a table's stream, as on AWS.
+class _GeenTabelkopie:
+    """What moto's DynamoDB module uses as `copy`: a Table is not copied, anything else is.
+
+    moto backs up a transaction by deep-copying each table it touches, once per item: the whole
+    table, again and again, so a long session slows down quadratically. The wrapper below undoes a
+    cancelled transaction item by item instead.
+    """
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _transactions_as_on_aws() -> None:
+    """A TransactWriteItems that is cancelled leaves no trace, as on AWS: not in the items, not
+    in a table's stream, and no copy of a table kept alive (docs/decisions.md, "The local stream
+    carries only committed changes").
 
     moto applies a transaction's writes one by one (each appends its stream record) and, when one
-    fails, rolls back by putting a copy of the tables from before in their place. The copy has a
-    copy of the stream, while readers hold iterators on the original: they would read the
-    cancelled writes' records and never see a later one. Here the original stream stays the
-    table's stream, cut back to where it was. The local stack's only patch of moto's DynamoDB
-    (docs/decisions.md, "The local stream carries only committed changes").
+    fails, restores its backup tables. Here the items the transaction names are saved before and
+    put back after, and each stream is cut back to where it was. moto also remembers every model
+    object it makes, for its dashboard; what this call made is forgotten (the stack has none).
     """
     echt = DynamoDBBackend.transact_write_items
     if getattr(echt, "alleen_vastgelegd", False):
         return
+    setattr(moto_dynamodb, "copy", _GeenTabelkopie)  # noqa: B010
 
     @functools.wraps(echt)
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        stromen = {
-            naam: (tabel.stream_shard, len(tabel.stream_shard.items))
-            for naam, tabel in self.tables.items()
+        stromen = [
+            (tabel.stream_shard, len(tabel.stream_shard.items))
+            for tabel in self.tables.values()
             if tabel.stream_shard is not None
-        }
-        # moto remembers every model object it makes, for its dashboard, copies included: the
-        # copy of each table would stay for the life of the process (the whole table per
-        # transaction). Forget what this call made; the stack has no dashboard.
+        ]
+        voor = _items_voor(self, transact_items)
         gevolgd = {
             model: len(model.instances_tracked)
             for model in cast(dict[str, Any], model_data["dynamodb"]).values()
@@ -64,10 +79,13 @@ def _streams_only_committed() -> None:
         try:
             echt(self, transact_items)
         except Exception:
-            for naam, (stroom, lengte) in stromen.items():
+            for naam, sleutel, oud in reversed(voor):
+                if oud is not None:
+                    self.put_item(naam, oud)
+                elif self.get_item(naam, sleutel) is not None:
+                    self.delete_item(naam, sleutel)
+            for stroom, lengte in stromen:
                 del stroom.items[lengte:]
-                stroom.table = self.tables[naam]  # the restored copy, for later records
-                self.tables[naam].stream_shard = stroom
             raise
         finally:
             for model, lengte in gevolgd.items():
@@ -75,6 +93,29 @@ def _streams_only_committed() -> None:
 
     transact_write_items.alleen_vastgelegd = True  # type: ignore[attr-defined]
     setattr(DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
+
+
+def _items_voor(
+    backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
+    """Each item a transaction names, as it is now (DynamoDB JSON, or None when absent). A
+    request moto will refuse whole (an unknown table, a missing key) names nothing."""
+    voor = []
+    try:
+        for item in transact_items:
+            (_, op), *_ = item.items()
+            naam = op["TableName"]
+            if "Key" in op:
+                sleutel = op["Key"]
+            else:
+                tabel = backend.get_table(naam)
+                sleutels = [tabel.hash_key_attr, tabel.range_key_attr]
+                sleutel = {k: op["Item"][k] for k in sleutels if k is not None}
+            huidig = backend.get_item(naam, sleutel)
+            voor.append((naam, sleutel, huidig.to_json()["Attributes"] if huidig else None))
+    except Exception:  # moto answers such a request with its own error, before any write
+        return []
+    return voor
 
 
 def create_tables() -> dict[str, str]:
