@@ -246,14 +246,18 @@ def test_a_new_entitlement_becomes_a_nieuw_recht_melding(
 # Across the year's end: the check happens on whatever day the schedule fires.
 
 
+def hoger_inkomen_gezien_op(klok: LokaleStack, wie: Inwoner, moment: datetime) -> None:
+    """The resident's net income rises from € 1.380 to € 1.450; their schedule fires at `moment`."""
+    klok.zet(moment)
+    klok.overheid.set_fact(wie.bsn, "nettoInkomen", 1450)
+    schema_vuurt(wie)
+
+
 def test_on_31_december_the_check_uses_that_years_amounts(
     api: httpx.Client, klok: LokaleStack, anna: Inwoner
 ) -> None:
-    # Given Anna's kwijtschelding granted in June, and a higher income on 31 December
-    klok.zet(datetime(2026, 12, 31, 4, 0, tzinfo=AMSTERDAM))
-    klok.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
-    # When her schedule fires that day
-    schema_vuurt(anna)
+    # Given Anna's kwijtschelding granted in June, when a higher income is seen on 31 December
+    hoger_inkomen_gezien_op(klok, anna, datetime(2026, 12, 31, 4, 0, tzinfo=AMSTERDAM))
     # Then the amount is worked out with the bijstandsnorm of 2026, as in June (by hand above:
     # € 305,37), the gemeente reviews the grant, and nothing is an estimate
     gevonden = meldingen(api, anna)
@@ -266,11 +270,8 @@ def test_on_31_december_the_check_uses_that_years_amounts(
 def test_on_2_january_without_the_new_amounts_no_amount_is_reported_changed(
     api: httpx.Client, klok: LokaleStack, anna: Inwoner
 ) -> None:
-    # Given the same change, seen on 2 January 2027, whose amounts the rule files do not hold
-    klok.zet(datetime(2027, 1, 2, 4, 0, tzinfo=AMSTERDAM))
-    klok.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
-    # When her schedule fires
-    schema_vuurt(anna)
+    # When the same change is seen on 2 January 2027, whose amounts the rule files do not hold
+    hoger_inkomen_gezien_op(klok, anna, datetime(2027, 1, 2, 4, 0, tzinfo=AMSTERDAM))
     # Then every outcome is an estimate with the amounts of 2026: no amount changed, no
     # herziening, and one melding that says why
     gevonden = meldingen(api, anna)
