@@ -61,10 +61,10 @@ VOORBEELD_SECRET = "whsec_dmlsLXZvb3JiZWVsZC1uaWV0LWdlYnJ1aWtlbg=="  # noqa: S10
 
 def webhook_voorbeeld() -> str:
     """A `toegekend` event for an aanvraag of gemeente Utrecht, as the HTTP request VIL makes:
-    the body from the delivery's own encoding, signed by its own signing function."""
+    headers and body as the delivery builds them (vil.adapters.webhooks.request)."""
     from datetime import UTC, date, datetime
 
-    from vil.adapters.webhooks import Abonnement, encode, signature
+    from vil.adapters.webhooks import Abonnement, request
     from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beschikking
     from vil.models.gebeurtenis import aanvraag_event
 
@@ -89,15 +89,7 @@ def webhook_voorbeeld() -> str:
         oin="00000009999999999000",
         api_url="https://api.vil.example",
     )
-    content_type, body = encode(event)
-    headers = {
-        "content-type": content_type,
-        "webhook-id": event.id,
-        "webhook-timestamp": str(int(moment.timestamp())),
-        "webhook-signature": signature(
-            Abonnement("https://x", VOORBEELD_SECRET), event.id, moment, body
-        ),
-    }
+    headers, body = request(event, Abonnement("https://x", VOORBEELD_SECRET), moment)
     lines = [
         "POST /vil/webhooks HTTP/1.1",
         "Host: gemeente.example",

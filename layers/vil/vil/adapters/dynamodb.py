@@ -236,11 +236,7 @@ class Opslag:
             **({} if eerste else {"ExpressionAttributeValues": {":vorige": stand.versie - 1}}),
         }]  # fmt: skip
         items += [{"Item": _gegevens_item(pseudoniem, b, g)} for b, g in gegevens.items()]
-        items += [
-            {"Item": {"PK": f"BURGER#{pseudoniem}", "SK": f"MELDING#{m.id}",
-                      "data": m.model_dump_json(), "verlooptOp": _verloopt_op(m.aangemaakt)}}
-            for m in meldingen
-        ]  # fmt: skip
+        items += [{"Item": _melding_item(pseudoniem, m)} for m in meldingen]
         for aanvraag, verslag, gebeurtenis in herzieningen:
             items.append({
                 "Item": self._aanvraag_item(pseudoniem, aanvraag),
@@ -275,10 +271,8 @@ class Opslag:
             update={"gelezen": gelezen}
         )
         self.tabel.put_item(
-            Item={**key, "data": melding.model_dump_json(),
-                  "verlooptOp": _verloopt_op(melding.aangemaakt)},
-            ConditionExpression=Attr("PK").exists(),
-        )  # fmt: skip
+            Item=_melding_item(pseudoniem, melding), ConditionExpression=Attr("PK").exists()
+        )
         return melding
 
     # Aanvragen.
@@ -509,6 +503,15 @@ class Auditlog:
 def _verloopt_op(gemaakt: datetime) -> int:
     """The TTL attribute (epoch seconds) of what is kept BEWAARTERMIJN after it was made."""
     return int((gemaakt + BEWAARTERMIJN).timestamp())
+
+
+def _melding_item(pseudoniem: str, melding: Melding) -> dict[str, Any]:
+    return {
+        "PK": f"BURGER#{pseudoniem}",
+        "SK": f"MELDING#{melding.id}",
+        "data": melding.model_dump_json(),
+        "verlooptOp": _verloopt_op(melding.aangemaakt),
+    }
 
 
 def _toestemming_sk(bron: Bron, versie: int) -> str:

@@ -201,6 +201,20 @@ def signature(abonnement: Abonnement, webhook_id: str, timestamp: datetime, body
     return " ".join(Webhook(key).sign(webhook_id, timestamp, body.decode("utf-8")) for key in keys)
 
 
+def request(
+    event: AanvraagEvent, abonnement: Abonnement, timestamp: datetime
+) -> tuple[dict[str, str], bytes]:
+    """The headers and the exact body of one delivery attempt, signed at `timestamp` (UTC)."""
+    content_type, body = encode(event)
+    headers = {
+        "content-type": content_type,
+        "webhook-id": event.id,
+        "webhook-timestamp": str(int(timestamp.timestamp())),
+        "webhook-signature": signature(abonnement, event.id, timestamp, body),
+    }
+    return headers, body
+
+
 @cache
 def webhook_client() -> httpx.Client:
     """The HTTP client for deliveries, made once per process (no I/O at import time).
@@ -258,15 +272,8 @@ def deliver(
         return Delivery(Outcome.retry, None, reden="host niet gevonden")
     except UnsafeTargetError as error:
         return Delivery(Outcome.refused, None, reden=str(error))
-    content_type, body = encode(event)
     # Standard Webhooks' verify() reads the real clock: sign with it, never the domain clock.
-    timestamp = datetime.now(UTC).replace(microsecond=0)
-    headers = {
-        "content-type": content_type,
-        "webhook-id": event.id,
-        "webhook-timestamp": str(int(timestamp.timestamp())),
-        "webhook-signature": signature(abonnement, event.id, timestamp, body),
-    }
+    headers, body = request(event, abonnement, datetime.now(UTC).replace(microsecond=0))
     url, pin_headers, extensions = _pinned(target)
     try:
         # Streamed and never read: the answer's body is not needed and may be large.
