@@ -23,6 +23,7 @@ test: lint typecheck cfn-lint pytest datumsweep
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

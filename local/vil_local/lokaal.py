@@ -215,7 +215,6 @@ def _json(status: int, body: Any) -> Reply:
 
 def _clear_caches() -> None:
     """Factories cached per process read the environment: start them afresh for this stack."""
-    from functions.authorizer.app import tokencontrole
     from vil import samenstelling
     from vil.adapters import dynamodb, planner, sleutels, wachtrij
     from vil.adapters.bronnen import source_clients
@@ -231,6 +230,6 @@ def _clear_caches() -> None:
         source_clients,
         aanvragen._idempotent,
         maandcheck._idempotent,
-        tokencontrole,
+        samenstelling.tokencontrole,
     ):
         cached.cache_clear()

@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import HttpUrl
 
 from functions.authorizer import app
-from functions.authorizer.app import tokencontrole
 from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
 from vil.models.identiteit import Principal, Soort
+from vil.samenstelling import tokencontrole
 from vil.services.identiteit import Tokencontrole, Uitgever, jwks
 from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks

@@ -16,11 +16,11 @@ from vil.fouten import Conflict
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest
 from vil.models.identiteit import Principal, Soort
+from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel
 from vil.samenstelling import diensten
 from vil.services import beoordelen, maandcheck, toestemmingen
 from vil.services.diensten import Diensten
-from vil.services.prefill import PrefillResult
 from vil_local.lokaal import LokaleStack
 
 
@@ -41,10 +41,8 @@ class BronnenMetHaak:
     def __init__(self, echt: Any, haak: Tussendoor) -> None:
         self.echt, self.haak = echt, haak
 
-    def vooraf_invullen(
-        self, bsn: str, peildatum: date, bronnen: Collection[Bron]
-    ) -> PrefillResult:
-        gegevens: PrefillResult = self.echt.vooraf_invullen(bsn, peildatum, bronnen)
+    def vooraf_invullen(self, bsn: str, peildatum: date, bronnen: Collection[Bron]) -> Prefill:
+        gegevens: Prefill = self.echt.vooraf_invullen(bsn, peildatum, bronnen)
         self.haak()
         return gegevens
 

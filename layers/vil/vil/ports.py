@@ -1,22 +1,23 @@
 """Protocols for every I/O boundary; `vil.adapters` implements them, tests swap in fakes."""
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, StandItem
-from vil.models.resultaat import FeitHerkomst
+from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
+__all__ = ["Prefill"]  # the prefill's result is a plain model (vil.models.prefill)
 
-class Sleutels(Protocol):
-    """KMS: BSN pseudonyms and encryption (no home-made crypto)."""
 
-    def pseudoniem(self, bsn: str) -> str:
-        """A keyed HMAC of the BSN, prefixed with the key version: 'v1.<base32>'."""
-        ...
+class Versleuteling(Protocol):
+    """KMS encryption for one purpose (no home-made crypto)."""
 
     def versleutel(self, tekst: str) -> str:
         """Ciphertext (base64) of a text, e.g. a BSN."""
@@ -27,13 +28,12 @@ class Sleutels(Protocol):
         ...
 
 
-class Prefill(Protocol):
-    """The household as the sources describe it, with the provenance of each fact."""
+class Sleutels(Versleuteling, Protocol):
+    """KMS: BSN pseudonyms, and encryption of personal data."""
 
-    huishouden: dict[str, Any]  # camelCase, as `Huishouden` validates it
-    herkomst: dict[str, FeitHerkomst]  # by fact path, 'huishouden.aanvrager.vermogen'
-    ontbrekend: dict[Bron, str]  # sources that were not consulted or failed, with why
-    gezinsleden: list[str]  # BSNs of the partner and children whose data was asked for
+    def pseudoniem(self, bsn: str) -> str:
+        """A keyed HMAC of the BSN, prefixed with the key version: 'v1.<base32>'."""
+        ...
 
 
 class Bronnen(Protocol):
@@ -172,3 +172,106 @@ class Planner(Protocol):
         ...
 
     def bestaat(self, pseudoniem: str) -> bool: ...
+
+
+# The webhook side: subscriptions, their queue, and the delivery of one attempt.
+
+MAX_ZICHTBAARHEID = 12 * 60 * 60  # a queued message can be postponed at most 12 hours (SQS)
+
+
+class Wachtrij(Protocol):
+    """The webhook queue (SQS): work in, and a received message postponed for its next try."""
+
+    def stuur(self, berichten: list[str]) -> None:
+        """Send every message; raise when the queue refused any of them."""
+        ...
+
+    def later(self, ontvangstbewijs: str, seconden: int) -> None:
+        """Make a received message visible again after `seconden` (at most MAX_ZICHTBAARHEID)."""
+        ...
+
+
+class Abonnementen(Protocol):
+    """Webhook subscriptions with their secrets, the outbox read back, and the delivery log."""
+
+    def maak(self, abonnement: Abonnement, geheimen: Geheimen) -> None: ...
+
+    def lijst(self, gemeentecode: str) -> list[Abonnement]: ...
+
+    def haal(self, gemeentecode: str, abonnement_id: str) -> tuple[Abonnement, Geheimen] | None: ...
+
+    def bewaar(self, abonnement: Abonnement, geheimen: Geheimen | None = None) -> bool:
+        """Store a changed subscription (and new secrets); False when it has been ended."""
+        ...
+
+    def verwijder(self, gemeentecode: str, abonnement_id: str) -> None: ...
+
+    def gebeurtenis(self, gebeurtenis_id: str) -> AanvraagEvent | None: ...
+
+    def registreer(self, abonnement_id: str, gebeurtenis: AanvraagEvent, nu: datetime) -> bool:
+        """The delivery record of an event for a subscription; False when it already exists."""
+        ...
+
+    def aflevering(
+        self, abonnement_id: str, tijd: datetime, gebeurtenis_id: str
+    ) -> Aflevering | None: ...
+
+    def leg_vast(
+        self,
+        abonnement_id: str,
+        aflevering: Aflevering,
+        status: AfleveringStatus,
+        poging: Poging | None = None,
+    ) -> None: ...
+
+    def afleveringen(
+        self,
+        abonnement_id: str,
+        status: AfleveringStatus | None = None,
+        cursor: str | None = None,
+        limiet: int = 100,
+    ) -> tuple[list[Aflevering], str | None]: ...
+
+
+class Outcome(StrEnum):
+    """What the caller does with the message after one attempt."""
+
+    delivered = "delivered"  # 2xx: done
+    retry = "retry"  # try again later (after `retry_after` seconds if given)
+    gone = "gone"  # 410 Gone: disable the subscription (Standard Webhooks)
+    refused = "refused"  # another 4xx or an unsafe target: retrying will not help
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of one attempt; safe to log (no secret, no body)."""
+
+    outcome: Outcome
+    status_code: int | None  # None: no HTTP answer (time-out, no connection, unsafe target)
+    retry_after: float | None = None  # seconds the receiver asked us to wait (Retry-After)
+    reden: str = ""
+
+
+class UnsafeTargetError(ValueError):
+    """The URL may not receive webhooks: not HTTPS, or not a public address (SSRF)."""
+
+
+class UnresolvableTargetError(UnsafeTargetError):
+    """The host name did not resolve: refused at registration, retried at delivery."""
+
+
+class Webhooks(Protocol):
+    """Signed webhooks (Standard Webhooks): safe targets, new secrets, one attempt at a time."""
+
+    def check_target(self, url: str) -> None:
+        """Raises UnsafeTargetError (UnresolvableTargetError: unknown host) for a URL that may
+        not receive webhooks."""
+        ...
+
+    def generate_secret(self) -> str: ...
+
+    def deliver(
+        self, event: AanvraagEvent, url: str, secret: str, vorig_secret: str | None
+    ) -> Delivery:
+        """POST the event signed with the secret(s) once, and classify the answer."""
+        ...

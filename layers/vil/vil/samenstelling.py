@@ -11,6 +11,7 @@ from vil.ports import Bronnen, Planner
 from vil.services.catalogus import catalogus
 from vil.services.diensten import Diensten
 from vil.settings import (
+    AuthorizerSettings,
     PlannerSettings,
     SourcesSettings,
     TableSettings,
@@ -20,6 +21,7 @@ from vil.settings import (
 
 if TYPE_CHECKING:
     from vil.services.afleveren import Webhookdiensten
+    from vil.services.identiteit import Tokencontrole
 
 
 @cache
@@ -44,7 +46,7 @@ def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = Fals
 
 
 def _bronnen() -> Bronnen:
-    from vil.services.prefill import Overheidsbronnen
+    from vil.adapters.bronnen.overheid import Overheidsbronnen
 
     return Overheidsbronnen.from_settings(SourcesSettings.from_environ(), klok.nu)
 
@@ -70,6 +72,7 @@ def webhookdiensten() -> "Webhookdiensten":
     """Subscriptions, their secrets, the webhook queue: what the three webhook functions use."""
     from vil.adapters.abonnementen import Abonnementen
     from vil.adapters.wachtrij import Wachtrij
+    from vil.adapters.webhooks import StandardWebhooks
     from vil.services.afleveren import Webhookdiensten
 
     settings = WebhookSettings.from_environ()
@@ -77,6 +80,21 @@ def webhookdiensten() -> "Webhookdiensten":
         abonnementen=Abonnementen(table(settings.tabel)),
         geheimen=Webhookgeheimen(settings.gegevens_sleutel),
         wachtrij=Wachtrij(settings.webhook_wachtrij),
-        lokaal=settings.webhooks_lokaal,
+        webhooks=StandardWebhooks(lokaal=settings.webhooks_lokaal),
         nu=klok.nu,
+    )
+
+
+@cache
+def tokencontrole() -> "Tokencontrole":
+    """The authorizer's token check, built on the first request and kept while warm, with its
+    JWKS cache and KMS client."""
+    from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+
+    settings = AuthorizerSettings.from_environ()
+    return Tokencontrole(
+        burger=Uitgever(settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)),
+        m2m=Uitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
+        sleutels=KmsSleutels.from_settings(settings),
+        bsn_claim=settings.bsn_claim,
     )

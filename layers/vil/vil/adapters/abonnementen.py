@@ -6,7 +6,6 @@
 Delivery records expire after BEWAARDAGEN (the table's TTL attribute `verlooptOp`).
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from vil.adapters.dynamodb import conditional, cursor_van, positie, query_alles
-from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Poging
+from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
 
 if TYPE_CHECKING:
@@ -23,16 +22,9 @@ if TYPE_CHECKING:
 BEWAARDAGEN = 30  # the delivery log: long enough to redeliver after an outage
 
 
-@dataclass(frozen=True)
-class Geheimen:
-    """A subscription's secrets, KMS-encrypted; `vorig` signs too until `vorig_tot`."""
-
-    huidig: str
-    vorig: str | None = None
-    vorig_tot: datetime | None = None
-
-
 class Abonnementen:
+    """The `Abonnementen` port: subscriptions, the outbox read back, the delivery log."""
+
     def __init__(self, tabel: "Table") -> None:
         self.tabel = tabel
 

@@ -12,13 +12,12 @@ from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
+from vil.models.prefill import GEEN_TOESTEMMING, Prefill
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron, Doel
-from vil.ports import Prefill
 from vil.rules.feiten import PREFIX
 from vil.services import audit
 from vil.services.diensten import Diensten
-from vil.services.prefill import GEEN_TOESTEMMING, PrefillResult
 from vil.services.toestemmingen import bronnen_voor, burger
 
 WOONGEMEENTE = PREFIX + "gemeentecode"
@@ -52,7 +51,7 @@ def vooraf_invullen(
     pseudoniem = burger(principal)
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.aanvragen)
     if not bronnen:
-        return PrefillResult(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
+        return Prefill(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
     assert diensten.bronnen is not None
     assert principal.bsn_versleuteld is not None
     bsn = diensten.sleutels.ontsleutel(principal.bsn_versleuteld)

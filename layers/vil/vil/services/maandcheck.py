@@ -33,9 +33,9 @@ from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
 from vil.models.maandcheck import Melding, MeldingSoort, StandItem, Uitkomst
+from vil.models.prefill import Prefill
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel
-from vil.ports import Prefill
 from vil.rules.feiten import PREFIX
 from vil.rules.tekst import datum, euro
 from vil.services import audit
