@@ -5,12 +5,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
-from vil.samenstelling import diensten
 from vil.services import aanvragen
-from vil.settings import AanvragenSettings
 
 app = resolver()
 AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
@@ -46,9 +45,8 @@ def submit(
         ),
     ],
 ) -> Response[SubmitResponse]:
-    tabel = AanvragenSettings.from_environ().idempotentie_tabel
     body = aanvragen.dien_in(
-        diensten(uitgever=True), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
+        samenstelling.aanvragen(), principal(app), verzoek, idempotency_key, app.lambda_context
     )
     return Response(201, "application/json", body)
 
@@ -71,7 +69,9 @@ def list_aanvragen(
     ] = None,
     limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
 ) -> ListAanvragenResponse:
-    return aanvragen.lijst(diensten(), principal(app), status, regeling, cursor, limiet)
+    return aanvragen.lijst(
+        samenstelling.aanvragen(), principal(app), status, regeling, cursor, limiet
+    )
 
 
 @app.get(
@@ -82,7 +82,7 @@ def list_aanvragen(
     responses={200: {"description": "De aanvraag."}, **NIET_GEVONDEN},
 )
 def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.haal(diensten(), principal(app), aanvraag_id)[1]
+    return aanvragen.haal(samenstelling.aanvragen(), principal(app), aanvraag_id)[1]
 
 
 @app.post(
@@ -98,7 +98,7 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.trek_in(diensten(uitgever=True), principal(app), aanvraag_id)
+    return aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
 
 
 @app.post(
@@ -113,7 +113,7 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
-    return aanvragen.besluit(diensten(uitgever=True), principal(app), aanvraag_id, verzoek)
+    return aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
 
 
 lambda_handler = handler(app)

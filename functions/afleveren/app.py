@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from vil.batch import handler, logger
 from vil.models.abonnement import Bezorgopdracht
-from vil.samenstelling import webhookdiensten
+from vil.samenstelling import afleveren as webhookdiensten
 from vil.services import afleveren
 
 

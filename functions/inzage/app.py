@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
-from vil.samenstelling import diensten
 from vil.services.inzage import inzage
 
 app = resolver()
@@ -22,7 +22,7 @@ app = resolver()
     responses={200: {"description": "Alles over u."}, **NIET_INGELOGD},
 )
 def get_inzage() -> dict[str, Any]:
-    return inzage(diensten(), principal(app))
+    return inzage(samenstelling.inzage(), principal(app))
 
 
 lambda_handler = handler(app)

@@ -116,7 +116,7 @@ def test_unsafe_callbacks_are_refused(api: httpx.Client, url: str) -> None:
 def test_outside_the_local_stack_loopback_is_refused_too(
     api: httpx.Client, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
-    instellingen = samenstelling.webhookdiensten
+    instellingen = samenstelling.abonnementen
     monkeypatch.setenv("WEBHOOKS_LOKAAL", "false")  # as template.yaml sets it in AWS
     instellingen.cache_clear()
     try:

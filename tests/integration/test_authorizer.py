@@ -15,7 +15,7 @@ from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
 from vil.models.identiteit import Principal, Soort
 from vil.samenstelling import tokencontrole
-from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+from vil.services.identiteit import Tokencontrole, Tokenuitgever, jwks
 from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks
 
@@ -36,7 +36,7 @@ JWKS = {
 def vertrouw(keys: jwt.PyJWKClient, sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the handler validate with these keys and these KMS keys."""
     controle = Tokencontrole(
-        Uitgever(OIDC, AUDIENCE, keys), Uitgever(M2M, AUDIENCE, keys), sleutels
+        Tokenuitgever(OIDC, AUDIENCE, keys), Tokenuitgever(M2M, AUDIENCE, keys), sleutels
     )
     monkeypatch.setattr(app, "tokencontrole", lambda: controle)
 

@@ -15,7 +15,7 @@ from vil.adapters.dynamodb import Opslag, table
 from vil.models.aanvraag import Beslisverslag
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import Resultaat
-from vil.services.catalogus import catalogus
+from vil.samenstelling import catalogus
 from vil_local.lokaal import LokaleStack
 
 # A family in Amersfoort whose every fact is the resident's own (no consent, no source).

@@ -11,8 +11,8 @@ from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
+from vil import samenstelling
 from vil.klok import AMSTERDAM
-from vil.samenstelling import diensten
 from vil_local.lokaal import LokaleStack
 
 ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
@@ -326,11 +326,13 @@ def test_the_bsn_is_kept_encrypted_exactly_while_consent_lasts(api: httpx.Client
     bsn = nieuwe_bsn()
     toestemming(api, bsn, ("svb",))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is True
-    pseudoniem = diensten().sleutels.pseudoniem(bsn)
-    item = diensten().opslag.tabel.get_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
+    pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(bsn)
+    item = samenstelling.toestemmingen().opslag.tabel.get_item(
+        Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}
+    )
     versleuteld = item["Item"]["bsnVersleuteld"]
     assert bsn not in versleuteld
-    assert diensten().sleutels.ontsleutel(versleuteld) == bsn
+    assert samenstelling.toestemmingen().sleutels.ontsleutel(versleuteld) == bsn
     api.delete("/toestemmingen/svb", headers=burger(bsn))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is False
 
@@ -352,9 +354,9 @@ def test_one_schedule_exactly_while_some_source_is_consented_for_the_monthly_che
     api: httpx.Client,
 ) -> None:
     bsn = nieuwe_bsn()
-    planner = diensten(planner=True).planner
+    planner = samenstelling.toestemmingen().planner
     assert planner is not None
-    pseudoniem = diensten().sleutels.pseudoniem(bsn)
+    pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(bsn)
 
     def maandcheck(bron: str, doelen: list[str]) -> None:
         response = api.put(f"/toestemmingen/{bron}", json={"doelen": doelen}, headers=burger(bsn))

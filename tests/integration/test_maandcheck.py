@@ -34,14 +34,13 @@ from tests.integration.test_loket import (
     resultaat,
 )
 from tests.integration.test_storingen import storing
-from vil import klok
+from vil import klok, samenstelling
 from vil.adapters.dynamodb import Opslag, table
 from vil.adapters.planner import payload
 from vil.batch import handler
 from vil.klok import AMSTERDAM
 from vil.models.gebeurtenis import AanvraagEvent, event_schemas
 from vil.models.toestemming import Bron, Doel
-from vil.samenstelling import diensten
 from vil.services.toestemmingen import TEKSTVERSIE
 from vil_local import aws
 from vil_local.lokaal import LokaleStack
@@ -66,7 +65,7 @@ def met_toestemming(api: httpx.Client, stack: LokaleStack, zoals: str = "9999936
         response = api.put(f"/toestemmingen/{bron}", json={"doelen": BEIDE}, headers=burger(bsn))
         assert response.status_code == 200, response.text
     beoordeel(api, bsn, AANVULLING)
-    return Inwoner(bsn, diensten().sleutels.pseudoniem(bsn))
+    return Inwoner(bsn, samenstelling.maandcheck().sleutels.pseudoniem(bsn))
 
 
 @pytest.fixture
@@ -136,7 +135,11 @@ def herzien_events(aanvraag: str) -> list[AanvraagEvent]:
 
 
 def audit_records(wie: Inwoner, verwerking: str) -> list[dict[str, Any]]:
-    return [r for r in diensten().audit.van(wie.pseudoniem) if r["verwerking"] == verwerking]
+    return [
+        r
+        for r in samenstelling.maandcheck().audit.van(wie.pseudoniem)
+        if r["verwerking"] == verwerking
+    ]
 
 
 @pytest.fixture
@@ -313,7 +316,7 @@ def test_a_month_later_the_same_income_is_no_changed_fact(
     """The income history is the 36 months before the peildatum: a month later it has shifted
     by one month, which is no change of the income."""
     schema_vuurt(anna, "m-deze-maand")
-    later = diensten().nu() + timedelta(days=31)
+    later = samenstelling.maandcheck().nu() + timedelta(days=31)
     monkeypatch.setattr(klok, "bron", lambda: later)
     calls = stack.overheid.calls.copy()
 
@@ -358,11 +361,13 @@ def test_without_consent_the_check_deletes_its_schedule_and_reads_nothing(
 ) -> None:
     # Given a resident whose revoke stopped after the ledger: their schedule is still there
     wie = met_toestemming(api, stack)
-    planner = diensten(planner=True).planner
+    planner = samenstelling.maandcheck().planner
     assert planner is not None
     assert planner.bestaat(wie.pseudoniem)
     for bron in Bron:
-        opslag.leg_toestemming_vast(wie.pseudoniem, bron, [], TEKSTVERSIE, diensten().nu())
+        opslag.leg_toestemming_vast(
+            wie.pseudoniem, bron, [], TEKSTVERSIE, samenstelling.maandcheck().nu()
+        )
     calls = stack.overheid.calls.copy()
     # When the schedule fires
     schema_vuurt(wie)
@@ -411,8 +416,7 @@ def test_a_duplicated_message_does_the_work_once(
 def tijdens_ophalen(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
     """Runs the callables appended to it while the next check is asking the sources: a second
     check that starts while the first is still busy."""
-    bronnen = diensten(bronnen=True, planner=True, uitgever=True).bronnen
-    assert bronnen is not None
+    bronnen = samenstelling.maandcheck().bronnen
     echt = bronnen.vooraf_invullen
     tussendoor: list[Callable[[], None]] = []
 

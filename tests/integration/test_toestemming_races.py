@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.integration.hulp import inwoner
+from vil import samenstelling
 from vil.adapters.dynamodb import Opslag
 from vil.fouten import Conflict
 from vil.models.aanvraag import Beoordeling
@@ -18,9 +19,8 @@ from vil.models.api import EvaluateRequest
 from vil.models.identiteit import Principal, Soort
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel
-from vil.samenstelling import diensten
 from vil.services import beoordelen, maandcheck, toestemmingen
-from vil.services.diensten import Diensten
+from vil.services.diensten import Maandcheckdiensten
 from vil_local.lokaal import LokaleStack
 
 
@@ -66,7 +66,7 @@ class Inwoner:
     principal: Principal
     tijdens_ophalen: Tussendoor
     voor_opslaan: Tussendoor
-    diensten: Diensten
+    diensten: Maandcheckdiensten  # every port: consent, prefill, beoordeling and check
 
     @property
     def pseudoniem(self) -> str:
@@ -85,7 +85,7 @@ class Inwoner:
 @pytest.fixture
 def anna(stack: LokaleStack) -> Inwoner:
     """A copy of test person 999993653, with hooks in the middle of her requests."""
-    echt = diensten(bronnen=True, planner=True, uitgever=True)
+    echt = samenstelling.maandcheck()
     bsn = inwoner(stack)
     principal = Principal(
         soort=Soort.burger,

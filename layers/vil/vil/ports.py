@@ -1,10 +1,12 @@
 """Protocols for every I/O boundary; `vil.adapters` implements them, tests swap in fakes."""
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
@@ -140,6 +142,35 @@ class Opslag(Protocol):
     ) -> None: ...
 
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
+
+
+In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out", bound=BaseModel)
+
+
+class Idempotentie(Protocol):
+    """A use case done once per input: a retry with the same input gets the first answer."""
+
+    def eenmalig(
+        self,
+        doe: Callable[[In], Out],
+        invoer: In,
+        uitvoer: type[Out],
+        *,
+        bewaar_seconden: int,
+        context: Any = None,
+        sleutel: str | None = None,
+        controle: str | None = None,
+    ) -> Out:
+        """`doe(invoer)` once per `invoer` (or the part of it JMESPath `sleutel` selects) for
+        `bewaar_seconden`; `context` (the Lambda context) lets a crashed run expire with its
+        invocation.
+
+        Raises:
+            AndereInhoud: the key was used before with another `controle` part.
+            NogBezig: the same input is being done elsewhere right now.
+        """
+        ...
 
 
 class Auditlog(Protocol):

@@ -20,7 +20,7 @@ from vil.models.abonnement import (
 )
 from vil.models.identiteit import Principal, Soort
 from vil.ports import UnsafeTargetError
-from vil.services.afleveren import Webhookdiensten
+from vil.services.diensten import Webhookdiensten
 
 ROTATIE = timedelta(hours=24)  # both secrets sign this long after a rotation
 

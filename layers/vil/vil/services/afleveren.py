@@ -11,21 +11,12 @@ webhook-id, which is the event id on every attempt.
 """
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from vil.models.abonnement import AfleveringStatus, Bezorgopdracht, Poging
 from vil.models.gebeurtenis import AanvraagEvent
-from vil.ports import (
-    MAX_ZICHTBAARHEID,
-    Abonnementen,
-    Delivery,
-    Outcome,
-    Versleuteling,
-    Wachtrij,
-    Webhooks,
-)
+from vil.ports import MAX_ZICHTBAARHEID, Delivery, Outcome
+from vil.services.diensten import Webhookdiensten
 
 # The waits between attempts (Standard Webhooks' schedule, stretched to about three days;
 # SQS postpones a message at most 12 hours at a time): 11 attempts over 65.6 hours.
@@ -43,17 +34,6 @@ WACHTTIJDEN = tuple(
 )
 POGINGEN = len(WACHTTIJDEN) + 1
 SPREIDING = 0.1  # jitter: each wait is 90-110% of its nominal length
-
-
-@dataclass(frozen=True)
-class Webhookdiensten:
-    """What subscriptions and deliveries need (built once per process by vil.samenstelling)."""
-
-    abonnementen: Abonnementen
-    geheimen: Versleuteling  # the subscriptions' secrets, under their own purpose
-    wachtrij: Wachtrij
-    webhooks: Webhooks
-    nu: Callable[[], datetime]
 
 
 class NietAfgeleverd(Exception):

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from aws_lambda_powertools import Logger
 
 from vil.models.identiteit import Principal
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten
 
 logger = Logger(service="vil")
 
@@ -18,7 +18,7 @@ def actor(principal: Principal) -> str:
 
 
 def vastleggen(
-    diensten: Diensten,
+    diensten: Basisdiensten,
     pseudoniem: str,
     verwerking: str,
     principal: Principal,
@@ -31,7 +31,7 @@ def vastleggen(
 
 
 def vastleggen_door(
-    diensten: Diensten,
+    diensten: Basisdiensten,
     pseudoniem: str,
     verwerking: str,
     door: str,

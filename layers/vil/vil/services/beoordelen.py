@@ -17,7 +17,7 @@ from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron, Doel
 from vil.rules.feiten import PREFIX
 from vil.services import audit
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten, Beoordelingdiensten, Prefilldiensten
 from vil.services.toestemmingen import bronnen_voor, burger
 
 WOONGEMEENTE = PREFIX + "gemeentecode"
@@ -27,7 +27,9 @@ ADRES_BIJ_GEMEENTE = (
 _SEGMENT = re.compile(r"^([A-Za-z]\w*)(?:\[(\d{1,2})\])?$")
 
 
-def anoniem(diensten: Diensten, huishouden: Huishouden, peildatum: date | None) -> EvaluateResponse:
+def anoniem(
+    diensten: Beoordelingdiensten, huishouden: Huishouden, peildatum: date | None
+) -> EvaluateResponse:
     """A proefberekening: every regeling for the given household; nothing is stored."""
     peildatum = peildatum or diensten.vandaag()
     evaluatie = diensten.catalogus.evaluate(huishouden, peildatum)
@@ -40,7 +42,7 @@ def anoniem(diensten: Diensten, huishouden: Huishouden, peildatum: date | None) 
 
 
 def vooraf_invullen(
-    diensten: Diensten, principal: Principal, peildatum: date
+    diensten: Prefilldiensten, principal: Principal, peildatum: date
 ) -> tuple[Prefill, dict[Bron, int]]:
     """The household from the sources the resident consented to for applications, and the
     versions of those consents.
@@ -52,7 +54,6 @@ def vooraf_invullen(
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.aanvragen)
     if not bronnen:
         return Prefill(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
-    assert diensten.bronnen is not None
     assert principal.bsn_versleuteld is not None
     bsn = diensten.sleutels.ontsleutel(principal.bsn_versleuteld)
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
@@ -66,7 +67,7 @@ def vooraf_invullen(
     return gegevens, bronnen
 
 
-def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
+def gegevens(diensten: Prefilldiensten, principal: Principal) -> Prefill:
     """GET /v1/gegevens: 403 only when no source is consented at all."""
     if not bronnen_voor(diensten, burger(principal), Doel.aanvragen):
         raise GeenToestemming(
@@ -77,7 +78,7 @@ def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
 
 
 def voor_burger(
-    diensten: Diensten, principal: Principal, verzoek: EvaluateRequest
+    diensten: Beoordelingdiensten, principal: Principal, verzoek: EvaluateRequest
 ) -> EvaluateResponse:
     """Prefill, apply the resident's corrections, evaluate and store (POST /v1/beoordelingen)."""
     pseudoniem = burger(principal)
@@ -99,7 +100,7 @@ def voor_burger(
     return EvaluateResponse(**beoordeling.model_dump(exclude={"aangemaakt_op"}))
 
 
-def beoordeling(diensten: Diensten, principal: Principal, beoordeling_id: str) -> Beoordeling:
+def beoordeling(diensten: Basisdiensten, principal: Principal, beoordeling_id: str) -> Beoordeling:
     """A stored beoordeling of the caller; 404 for anyone else's."""
     pseudoniem = burger(principal)
     found = diensten.opslag.beoordeling(pseudoniem, beoordeling_id)

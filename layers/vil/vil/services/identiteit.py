@@ -41,7 +41,7 @@ def jwks(url: HttpUrl) -> jwt.PyJWKClient:
 
 
 @dataclass(frozen=True)
-class Uitgever:
+class Tokenuitgever:
     """A token issuer we trust: its identifier, the audience it issues for us, its keys."""
 
     issuer: str
@@ -53,7 +53,7 @@ class Tokencontrole:
     """Turns an Authorization header into the caller's `Principal`."""
 
     def __init__(
-        self, burger: Uitgever, m2m: Uitgever, sleutels: Sleutels, bsn_claim: str = "bsn"
+        self, burger: Tokenuitgever, m2m: Tokenuitgever, sleutels: Sleutels, bsn_claim: str = "bsn"
     ) -> None:
         if burger.issuer == m2m.issuer:  # the issuer decides which checks a token gets
             raise ValueError("De OIDC- en M2M-uitgever moeten verschillen.")
@@ -117,7 +117,7 @@ class Tokencontrole:
         return claims
 
     @staticmethod
-    def _claims(token: str, uitgever: Uitgever, vereist: list[str]) -> dict[str, Any]:
+    def _claims(token: str, uitgever: Tokenuitgever, vereist: list[str]) -> dict[str, Any]:
         """Signature, algorithm, issuer, audience, exp/nbf/iat and presence: all PyJWT's."""
         try:
             claims: dict[str, Any] = jwt.decode(

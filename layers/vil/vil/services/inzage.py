@@ -5,7 +5,7 @@ from typing import Any
 from vil.models.aanvraag import BEWAARTERMIJN
 from vil.models.identiteit import Principal
 from vil.services import audit
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten
 from vil.services.toestemmingen import burger
 
 # Why each kind of record is kept and until when, in plain Dutch (docs/bewaartermijnen.md).
@@ -30,7 +30,7 @@ BEWAARTERMIJNEN = {
 }
 
 
-def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
+def inzage(diensten: Basisdiensten, principal: Principal) -> dict[str, Any]:
     pseudoniem = burger(principal)
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
     opslag = diensten.opslag

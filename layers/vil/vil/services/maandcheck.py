@@ -14,20 +14,13 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import partial
 from typing import Any, NamedTuple
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
-from vil.fouten import GeenToestemming, NogBezig
+from vil.fouten import GeenToestemming
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag, Herziening
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.huishouden import Huishouden
@@ -41,7 +34,12 @@ from vil.rules.tekst import datum, euro
 from vil.services import audit
 from vil.services.aanvragen import periode_eind
 from vil.services.beoordelen import corrigeer, per_bron, waarde_op
-from vil.services.diensten import Diensten
+from vil.services.diensten import (
+    Beoordelingdiensten,
+    Maandcheckdiensten,
+    Meldingdiensten,
+    Prefilldiensten,
+)
 from vil.services.toestemmingen import bronnen_voor, burger
 
 SYSTEEM = "vil-maandcheck"  # the actor in the audit log when nobody asked for the check
@@ -61,18 +59,21 @@ class Wijziging(NamedTuple):
     toekenning: Toekenning | None  # the granted aanvraag it revises, if any
 
 
-@cache
-def _idempotent(tabel: str) -> tuple[IdempotencyConfig, Any]:
-    """`_eenmaal` made idempotent on its `opdracht`: the resident and the month."""
-    config = IdempotencyConfig(expires_after_seconds=BEWAARTERMIJN_SLEUTEL)
-    store = DynamoDBPersistenceLayer(table_name=tabel)
-    return config, idempotent_function(
-        data_keyword_argument="opdracht", persistence_store=store, config=config
-    )(_eenmaal)
+class Opdracht(BaseModel):
+    """What the scheduled check is idempotent on: the resident and the month."""
+
+    pseudoniem: str
+    maand: str  # YYYY-MM in Europe/Amsterdam
+
+
+class Gevonden(BaseModel):
+    """The meldingen one check made: what a repeated message is answered with."""
+
+    meldingen: list[Melding]
 
 
 def maandelijks(
-    diensten: Diensten, idempotentie_tabel: str, pseudoniem: str, context: LambdaContext
+    diensten: Maandcheckdiensten, pseudoniem: str, context: LambdaContext | None = None
 ) -> list[Melding]:
     """One schedule firing: the check, done once per resident and month (Europe/Amsterdam).
 
@@ -83,23 +84,22 @@ def maandelijks(
         NogBezig: this resident's check for this month is running elsewhere; try again later.
         Conflict: another check or a decision wrote meanwhile; nothing was written.
     """
-    config, idempotent = _idempotent(idempotentie_tabel)
-    # A check in progress expires with the invocation (and may then be retried).
-    config.register_lambda_context(context)
-    opdracht = {"pseudoniem": pseudoniem, "maand": diensten.vandaag().strftime("%Y-%m")}
-    try:
-        # Only `opdracht` is hashed; the dependencies are passed through.
-        meldingen = idempotent(diensten, opdracht=opdracht)
-    except IdempotencyAlreadyInProgressError as error:
-        raise NogBezig("De maandcheck van deze inwoner loopt al.") from error
-    return [Melding.model_validate(melding) for melding in meldingen]
+    opdracht = Opdracht(pseudoniem=pseudoniem, maand=diensten.vandaag().strftime("%Y-%m"))
+    gevonden = diensten.idempotentie.eenmalig(
+        partial(_maandelijks_eenmaal, diensten),
+        opdracht,
+        Gevonden,
+        bewaar_seconden=BEWAARTERMIJN_SLEUTEL,
+        context=context,
+    )
+    return gevonden.meldingen
 
 
-def _eenmaal(diensten: Diensten, opdracht: dict[str, str]) -> list[dict[str, Any]]:
-    return [m.model_dump(mode="json") for m in controleer(diensten, opdracht["pseudoniem"])]
+def _maandelijks_eenmaal(diensten: Maandcheckdiensten, opdracht: Opdracht) -> Gevonden:
+    return Gevonden(meldingen=controleer(diensten, opdracht.pseudoniem))
 
 
-def controleer(diensten: Diensten, pseudoniem: str) -> list[Melding]:
+def controleer(diensten: Maandcheckdiensten, pseudoniem: str) -> list[Melding]:
     """The check with no resident present; the meldingen it made.
 
     Without consent for the monthly check it deletes the resident's schedule and reads
@@ -107,7 +107,6 @@ def controleer(diensten: Diensten, pseudoniem: str) -> list[Melding]:
     """
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.maandcheck)
     if not bronnen:
-        assert diensten.planner is not None
         diensten.planner.verwijder(pseudoniem)
         return []
     bsn_versleuteld = diensten.opslag.bsn_versleuteld(pseudoniem)
@@ -116,7 +115,7 @@ def controleer(diensten: Diensten, pseudoniem: str) -> list[Melding]:
     return _controleer(diensten, pseudoniem, bronnen, bsn_versleuteld, SYSTEEM)
 
 
-def op_verzoek(diensten: Diensten, principal: Principal) -> list[Melding]:
+def op_verzoek(diensten: Meldingdiensten, principal: Principal) -> list[Melding]:
     """POST /v1/maandchecks: the check now, for the calling resident; 403 without consent.
 
     Not keyed by month: it compares with the baseline the last check left, so running it
@@ -135,7 +134,7 @@ def op_verzoek(diensten: Diensten, principal: Principal) -> list[Melding]:
 
 
 def _controleer(
-    diensten: Diensten,
+    diensten: Meldingdiensten,
     pseudoniem: str,
     bronnen: Mapping[Bron, int],
     bsn_versleuteld: str,
@@ -186,7 +185,7 @@ def _controleer(
 
 
 def _vooraf_invullen(
-    diensten: Diensten,
+    diensten: Prefilldiensten,
     pseudoniem: str,
     bronnen: Collection[Bron],
     bsn_versleuteld: str,
@@ -195,7 +194,6 @@ def _vooraf_invullen(
 ) -> Prefill:
     """The sources consented for the monthly check, each read audited for every data subject
     (the resident, and their partner and children under their own pseudonyms)."""
-    assert diensten.bronnen is not None
     bsn = diensten.sleutels.ontsleutel(bsn_versleuteld)
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
     geraadpleegd = sorted(bron.value for bron in bronnen)
@@ -231,7 +229,9 @@ def _uitkomsten(beoordeling: Beoordeling | None) -> dict[str, Uitkomst]:
     return {r.regeling: u for r in beoordeling.resultaten if (u := Uitkomst.van(r)) is not None}
 
 
-def _toekenningen(diensten: Diensten, pseudoniem: str, vandaag: date) -> dict[str, Toekenning]:
+def _toekenningen(
+    diensten: Beoordelingdiensten, pseudoniem: str, vandaag: date
+) -> dict[str, Toekenning]:
     """Per regeling the resident's granted gemeente aanvraag still in its period, with its
     latest beslisverslag: what a change would revise."""
     gevonden: dict[str, Toekenning] = {}
@@ -349,7 +349,7 @@ def _melding(soort: MeldingSoort, regeling: str | None, tekst: str, moment: date
 
 
 def _herzien(
-    diensten: Diensten,
+    diensten: Meldingdiensten,
     wijziging: Wijziging,
     huishouden: Huishouden,
     herkomst: dict[str, FeitHerkomst],
@@ -384,7 +384,7 @@ def _herzien(
             "op": moment,
         }
     )
-    return herzien, nieuw_verslag, diensten.gebeurtenis(herzien, herzien=True)
+    return herzien, nieuw_verslag, diensten.uitgever.over(herzien, herzien=True)
 
 
 def _gewijzigde_feiten(oud: dict[str, Any], nieuw: dict[Bron, dict[str, Any]]) -> list[str]:
@@ -426,7 +426,7 @@ def _vorm(waarde: Any) -> Any:
     return waarde
 
 
-def _namen(paden: list[str], diensten: Diensten, vandaag: date) -> str:
+def _namen(paden: list[str], diensten: Beoordelingdiensten, vandaag: date) -> str:
     """The changed facts as the rule files describe them ('uw toetsingsinkomen'), in a list."""
     omschrijvingen: dict[str, str] = {}
     for regel in diensten.catalogus.in_force(vandaag):

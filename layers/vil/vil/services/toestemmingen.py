@@ -3,7 +3,7 @@
 from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
 from vil.models.identiteit import Principal, Soort
 from vil.models.toestemming import Bron, Doel, Toestemming
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten, Toestemmingdiensten
 
 # The text a resident agrees to, per source; a new text gets a new version.
 TEKSTVERSIE = "2026-11"
@@ -41,13 +41,13 @@ def burger(principal: Principal) -> str:
     return principal.pseudoniem
 
 
-def overzicht(diensten: Diensten, principal: Principal) -> dict[Bron, Toestemming | None]:
+def overzicht(diensten: Basisdiensten, principal: Principal) -> dict[Bron, Toestemming | None]:
     huidige = diensten.opslag.toestemmingen(burger(principal))
     return {bron: huidige.get(bron) for bron in Bron}
 
 
 def wijzig(
-    diensten: Diensten,
+    diensten: Toestemmingdiensten,
     principal: Principal,
     bron: Bron,
     doelen: list[Doel],
@@ -81,15 +81,14 @@ def wijzig(
         diensten.opslag.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
     # One schedule exactly while some source is consented for the monthly check (both calls
     # are idempotent, so a retried request converges too).
-    if diensten.planner is not None:
-        if maandcheck:
-            diensten.planner.zet(pseudoniem)
-        else:
-            diensten.planner.verwijder(pseudoniem)
+    if maandcheck:
+        diensten.planner.zet(pseudoniem)
+    else:
+        diensten.planner.verwijder(pseudoniem)
     return toestemming
 
 
-def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
+def bronnen_voor(diensten: Basisdiensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
     """The sources the resident consented to for this purpose, with the version of each
     consent: what is kept of them is written only while those versions are current."""
     return {
