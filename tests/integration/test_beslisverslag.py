@@ -11,7 +11,7 @@ import pytest
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import inwoner
 from tests.integration.test_loket import AANVULLING, IBAN, dien_in, nieuwe_bsn, toestemming
-from vil.adapters.dynamodb import Opslag, table
+from vil.adapters.dynamodb import Aanvragen, table
 from vil.models.aanvraag import Beslisverslag
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import Resultaat
@@ -103,7 +103,7 @@ def herspeel(verslag: Beslisverslag) -> Resultaat:
 def test_every_stored_beslisverslag_replays_exactly(
     api: httpx.Client, stack: LokaleStack, geval: Geval
 ) -> None:
-    opslag = Opslag(table(os.environ["TABEL"]))
+    opslag = Aanvragen(table(os.environ["TABEL"]))
     aanvragen = aanvragen_voor_alles(api, stack, geval)
 
     verslagen = [v for aanvraag in aanvragen for v in opslag.beslisverslagen(aanvraag)]
@@ -126,7 +126,7 @@ def test_the_replay_does_not_depend_on_the_sources_today(
     api: httpx.Client, stack: LokaleStack
 ) -> None:
     """The verslag keeps the facts: a source that changes afterwards changes no replay."""
-    opslag = Opslag(table(os.environ["TABEL"]))
+    opslag = Aanvragen(table(os.environ["TABEL"]))
     bsn = inwoner(stack, "999993653")
     toestemming(api, bsn)
     beoordeling = api.post(

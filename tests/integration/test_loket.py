@@ -327,7 +327,7 @@ def test_the_bsn_is_kept_encrypted_exactly_while_consent_lasts(api: httpx.Client
     toestemming(api, bsn, ("svb",))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is True
     pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(bsn)
-    item = samenstelling.toestemmingen().opslag.tabel.get_item(
+    item = samenstelling.toestemmingen().profielen.tabel.get_item(
         Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}
     )
     versleuteld = item["Item"]["bsnVersleuteld"]

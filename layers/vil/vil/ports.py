@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
-from vil.models.maandcheck import Melding, StandItem
+from vil.models.maandcheck import Melding, Stand
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -46,14 +46,27 @@ class Bronnen(Protocol):
         ...
 
 
-class Opslag(Protocol):
-    """The main table: consent ledger, source cache, beoordelingen, aanvragen, verslagen."""
+# The main table, one small store per aggregate (vil.adapters.dynamodb).
 
-    def toestemmingen(self, pseudoniem: str) -> dict[Bron, Toestemming]: ...
+
+class Toestemmingen(Protocol):
+    """The consent ledger: append-only, one version per change."""
+
+    def huidige(self, pseudoniem: str) -> dict[Bron, Toestemming]:
+        """The current consent per source (a strongly consistent read)."""
+        ...
 
     def leg_toestemming_vast(
         self, pseudoniem: str, bron: Bron, doelen: list[Doel], tekstversie: str, nu: datetime
     ) -> Toestemming: ...
+
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
+        ...
+
+
+class Profielen(Protocol):
+    """The resident's BSN, KMS-encrypted, kept while consent for the monthly check lasts."""
 
     def bewaar_bsn(self, pseudoniem: str, bsn_versleuteld: str) -> None: ...
 
@@ -62,6 +75,10 @@ class Opslag(Protocol):
     def bsn_versleuteld(self, pseudoniem: str) -> str | None: ...
 
     def verwijder_bsn(self, pseudoniem: str) -> None: ...
+
+
+class Brongegevens(Protocol):
+    """The sources' facts, cached per resident and source."""
 
     def bewaar_gegevens(
         self,
@@ -76,6 +93,10 @@ class Opslag(Protocol):
 
     def gegevens(self, pseudoniem: str) -> dict[str, Any]: ...
 
+
+class Beoordelingen(Protocol):
+    """A resident's stored beoordelingen."""
+
     def bewaar_beoordeling(
         self, pseudoniem: str, beoordeling: Beoordeling, toestemmingen: Mapping[Bron, int]
     ) -> None:
@@ -86,27 +107,33 @@ class Opslag(Protocol):
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
 
-    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
-        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
-        ...
 
-    def stand(self, pseudoniem: str) -> StandItem | None: ...
+class Maandchecks(Protocol):
+    """The monthly check's baseline and meldingen."""
+
+    def stand(self, pseudoniem: str) -> Stand | None: ...
 
     def leg_maandcheck_vast(
         self,
         pseudoniem: str,
-        stand: StandItem,
+        stand: Stand,
         gegevens: dict[Bron, dict[str, Any]],
         meldingen: Iterable[Melding],
         herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
         toestemmingen: Mapping[Bron, int],
-    ) -> None: ...
+    ) -> None:
+        """All a check found, in one transaction, with each revision's verslag and event."""
+        ...
 
     def meldingen(self, pseudoniem: str) -> list[Melding]: ...
 
     def markeer_melding(
         self, pseudoniem: str, melding_id: str, gelezen: bool
     ) -> Melding | None: ...
+
+
+class Aanvragen(Protocol):
+    """Aanvragen with their beslisverslagen; each change written with its event (the outbox)."""
 
     def dien_in(
         self,

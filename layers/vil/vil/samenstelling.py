@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import TypedDict
 
 from vil import klok
-from vil.adapters.dynamodb import Auditlog, Opslag, table
+from vil.adapters.dynamodb import (
+    Aanvragen,
+    Auditlog,
+    Beoordelingen,
+    Brongegevens,
+    Maandchecks,
+    Profielen,
+    Toestemmingen,
+    table,
+)
 from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
 from vil.ports import Bronnen, Idempotentie, Planner
@@ -175,15 +184,26 @@ FABRIEKEN = (
 class _Basis(TypedDict):
     """The keyword arguments of `Basisdiensten`, which every stateful composition extends."""
 
-    opslag: Opslag
+    toestemmingen: Toestemmingen
+    profielen: Profielen
+    brongegevens: Brongegevens
+    beoordelingen: Beoordelingen
+    maandchecks: Maandchecks
+    aanvragen: Aanvragen
     audit: Auditlog
     sleutels: KmsSleutels
     nu: Callable[[], datetime]
 
 
 def _basis(settings: TableSettings) -> _Basis:
+    tabel = table(settings.tabel)
     return {
-        "opslag": Opslag(table(settings.tabel)),
+        "toestemmingen": Toestemmingen(tabel),
+        "profielen": Profielen(tabel),
+        "brongegevens": Brongegevens(tabel),
+        "beoordelingen": Beoordelingen(tabel),
+        "maandchecks": Maandchecks(tabel),
+        "aanvragen": Aanvragen(tabel),
         "audit": Auditlog(table(settings.audit_tabel)),
         "sleutels": KmsSleutels.from_settings(settings),
         "nu": klok.nu,

@@ -42,7 +42,7 @@ class Uitkomst(VilModel):
         )
 
 
-class StandItem(VilModel):
+class Stand(VilModel):
     """The baseline of the next check, one per resident: per regeling the last firm outcome.
 
     The facts themselves are not here: they are the per-source cache (GEGEVENS#<bron>), which

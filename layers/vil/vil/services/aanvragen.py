@@ -65,7 +65,7 @@ def dien_in(
 
 def _dien_in_eenmaal(diensten: Aanvraagdiensten, indiening: Indiening) -> SubmitResponse:
     pseudoniem, verzoek = indiening.burger, indiening.verzoek
-    beoordeling = diensten.opslag.beoordeling(pseudoniem, verzoek.beoordeling)
+    beoordeling = diensten.beoordelingen.beoordeling(pseudoniem, verzoek.beoordeling)
     if beoordeling is None:
         raise NietGevonden("Deze beoordeling bestaat niet.")
     resultaten = _herbeoordeel(diensten, beoordeling, list(dict.fromkeys(verzoek.regelingen)))
@@ -101,7 +101,7 @@ def _dien_in_eenmaal(diensten: Aanvraagdiensten, indiening: Indiening) -> Submit
     peildatum = beoordeling.peildatum
     geblokkeerd = {a.regeling: periode_eind(regels[a.regeling], peildatum) for a in aanvragen}
     gebeurtenissen = [diensten.uitgever.over(a) for a in aanvragen]
-    diensten.opslag.dien_in(
+    diensten.aanvragen.dien_in(
         pseudoniem, aanvragen, verslagen, geblokkeerd, peildatum, gebeurtenissen
     )
     return SubmitResponse(aanvragen=aanvragen)
@@ -275,13 +275,13 @@ def lijst(
 ) -> ListAanvragenResponse:
     """A resident sees their own aanvragen; a gemeente those for its regelingen, paged."""
     if principal.soort is Soort.gemeente and principal.gemeentecode:
-        pagina, volgende = diensten.opslag.aanvragen_van_gemeente(
+        pagina, volgende = diensten.aanvragen.aanvragen_van_gemeente(
             principal.gemeentecode, status, regeling, cursor, limiet
         )
         for pseudoniem in dict.fromkeys(p for p, _ in pagina):  # one record per resident
             audit.vastleggen(diensten, pseudoniem, "inzien-aanvragen", principal, "behandelen")
         return ListAanvragenResponse(aanvragen=[a for _, a in pagina], volgende=volgende)
-    eigen = diensten.opslag.aanvragen_van_burger(burger(principal))
+    eigen = diensten.aanvragen.aanvragen_van_burger(burger(principal))
     gefilterd = [a for a in eigen if status in (None, a.status) and regeling in (None, a.regeling)]
     return ListAanvragenResponse(aanvragen=gefilterd)
 
@@ -290,7 +290,7 @@ def haal(diensten: Basisdiensten, principal: Principal, aanvraag_id: str) -> tup
     """One aanvraag of the caller, with the resident's pseudonym; 404 for anyone else's."""
     if principal.soort is Soort.anoniem:
         raise NietGeauthenticeerd("Log in om een aanvraag te zien.")
-    found = diensten.opslag.aanvraag(aanvraag_id)
+    found = diensten.aanvragen.aanvraag(aanvraag_id)
     if found is None or not _mag_zien(principal, *found):
         raise NietGevonden("Deze aanvraag bestaat niet.")
     audit.vastleggen(diensten, found[0], "inzien-aanvraag", principal, "behandelen")
@@ -317,7 +317,7 @@ def trek_in(diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str) 
             "toelichting": "U heeft deze aanvraag ingetrokken.",
         }
     )
-    diensten.opslag.wijzig(
+    diensten.aanvragen.wijzig(
         pseudoniem,
         ingetrokken,
         AanvraagStatus.in_behandeling,
@@ -337,7 +337,7 @@ def besluit(
     if principal.soort is not Soort.gemeente:
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
-    verslag = diensten.opslag.beslisverslagen(aanvraag_id)[-1]  # written at submission
+    verslag = diensten.aanvragen.beslisverslagen(aanvraag_id)[-1]  # written at submission
     regeling = diensten.catalogus.regel(aanvraag.regeling, verslag.peildatum).regeling
     uitkomst = (
         AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
@@ -361,7 +361,7 @@ def besluit(
             "op": diensten.nu(),
         }
     )
-    diensten.opslag.wijzig(
+    diensten.aanvragen.wijzig(
         pseudoniem,
         besloten,
         AanvraagStatus.in_behandeling,

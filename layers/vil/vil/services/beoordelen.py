@@ -63,7 +63,7 @@ def vooraf_invullen(
         lid = diensten.sleutels.pseudoniem(nummer)
         audit.vastleggen(diensten, lid, "vooraf-invullen-gezinslid", principal, "aanvragen",
                          geraadpleegd)  # fmt: skip
-    diensten.opslag.bewaar_gegevens(pseudoniem, per_bron(gegevens), bronnen)
+    diensten.brongegevens.bewaar_gegevens(pseudoniem, per_bron(gegevens), bronnen)
     return gegevens, bronnen
 
 
@@ -96,14 +96,14 @@ def voor_burger(
         resultaten=evaluatie.resultaten,
         aangemaakt_op=diensten.nu(),
     )
-    diensten.opslag.bewaar_beoordeling(pseudoniem, beoordeling, toestemmingen)
+    diensten.beoordelingen.bewaar_beoordeling(pseudoniem, beoordeling, toestemmingen)
     return EvaluateResponse(**beoordeling.model_dump(exclude={"aangemaakt_op"}))
 
 
 def beoordeling(diensten: Basisdiensten, principal: Principal, beoordeling_id: str) -> Beoordeling:
     """A stored beoordeling of the caller; 404 for anyone else's."""
     pseudoniem = burger(principal)
-    found = diensten.opslag.beoordeling(pseudoniem, beoordeling_id)
+    found = diensten.beoordelingen.beoordeling(pseudoniem, beoordeling_id)
     if found is None:
         raise NietGevonden("Deze beoordeling bestaat niet.")
     audit.vastleggen(diensten, pseudoniem, "inzien-beoordeling", principal, "aanvragen")

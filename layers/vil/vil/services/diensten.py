@@ -14,13 +14,18 @@ from datetime import date, datetime
 from vil import klok
 from vil.models.gebeurtenis import Uitgever
 from vil.ports import (
+    Aanvragen,
     Abonnementen,
     Auditlog,
+    Beoordelingen,
+    Brongegevens,
     Bronnen,
     Idempotentie,
-    Opslag,
+    Maandchecks,
     Planner,
+    Profielen,
     Sleutels,
+    Toestemmingen,
     Versleuteling,
     Wachtrij,
     Webhooks,
@@ -30,12 +35,18 @@ from vil.rules import Catalogus
 
 @dataclass(frozen=True, kw_only=True)
 class Basisdiensten:
-    """Every stateful use case: the main table, the audit log, KMS and the domain clock.
+    """Every stateful use case: the stores of the main table, the audit log, KMS and the domain
+    clock.
 
     Enough for inzage, the meldingen list and the consent overview.
     """
 
-    opslag: Opslag
+    toestemmingen: Toestemmingen
+    profielen: Profielen
+    brongegevens: Brongegevens
+    beoordelingen: Beoordelingen
+    maandchecks: Maandchecks
+    aanvragen: Aanvragen
     audit: Auditlog
     sleutels: Sleutels
     nu: Callable[[], datetime] = klok.nu  # the domain clock (vil.klok)

@@ -2,7 +2,7 @@
 resident what changed and the gemeente what to review (docs/architecture.md 8, issue 4).
 
 The baseline is what the resident last knew: per regeling the outcome of the previous check
-(`StandItem`), or else of their latest beoordeling, and for a granted aanvraag its latest
+(`Stand`), or else of their latest beoordeling, and for a granted aanvraag its latest
 beslisverslag. Facts are compared with the sources' cached facts (GEGEVENS#<bron>). An outcome
 that is unknown or indicatief is never acted on: a source that failed, data older than a
 regeling allows, or an unconfirmed parameter never makes an entitlement lapse. In January, until
@@ -25,7 +25,7 @@ from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisver
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
-from vil.models.maandcheck import Melding, MeldingSoort, StandItem, Uitkomst
+from vil.models.maandcheck import Melding, MeldingSoort, Stand, Uitkomst
 from vil.models.prefill import Prefill
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel
@@ -109,7 +109,7 @@ def controleer(diensten: Maandcheckdiensten, pseudoniem: str) -> list[Melding]:
     if not bronnen:
         diensten.planner.verwijder(pseudoniem)
         return []
-    bsn_versleuteld = diensten.opslag.bsn_versleuteld(pseudoniem)
+    bsn_versleuteld = diensten.profielen.bsn_versleuteld(pseudoniem)
     if bsn_versleuteld is None:  # no BSN kept: nothing to ask the sources with
         return []
     return _controleer(diensten, pseudoniem, bronnen, bsn_versleuteld, SYSTEEM)
@@ -145,11 +145,13 @@ def _controleer(
     gegevens = _vooraf_invullen(diensten, pseudoniem, bronnen, bsn_versleuteld, door, vandaag)
     feiten = per_bron(gegevens)  # before the resident's declarations join the household
     laatste = max(
-        diensten.opslag.beoordelingen(pseudoniem), key=lambda b: b.aangemaakt_op, default=None
+        diensten.beoordelingen.beoordelingen(pseudoniem),
+        key=lambda b: b.aangemaakt_op,
+        default=None,
     )
     huishouden = _met_verklaringen(gegevens, laatste)
     evaluatie = diensten.catalogus.evaluate(huishouden, vandaag, gegevens.herkomst)
-    stand = diensten.opslag.stand(pseudoniem)
+    stand = diensten.maandchecks.stand(pseudoniem)
     basis = stand.regelingen if stand else _uitkomsten(laatste)
     regelingen, wijzigingen = _vergelijk(
         evaluatie.resultaten, basis, _toekenningen(diensten, pseudoniem, vandaag)
@@ -162,7 +164,7 @@ def _controleer(
             herzieningen.append(_herzien(diensten, wijziging, huishouden, gegevens.herkomst, tekst))
             tekst += HERZIENING
         meldingen.append(_melding(wijziging.soort, wijziging.resultaat.regeling, tekst, moment))
-    gewijzigd = _gewijzigde_feiten(diensten.opslag.gegevens(pseudoniem), feiten)
+    gewijzigd = _gewijzigde_feiten(diensten.brongegevens.gegevens(pseudoniem), feiten)
     if gewijzigd:
         tekst = _feitentekst(_namen(gewijzigd, diensten, vandaag), vandaag)
         meldingen.append(_melding(MeldingSoort.gegevens_gewijzigd, None, tekst, moment))
@@ -171,14 +173,14 @@ def _controleer(
     if schatting and geschat_gemeld != vandaag.year:
         meldingen.append(_melding(MeldingSoort.bedragen_geschat, None, schatting, moment))
         geschat_gemeld = vandaag.year
-    nieuwe_stand = StandItem(
+    nieuwe_stand = Stand(
         versie=(stand.versie if stand else 0) + 1,
         peildatum=vandaag,
         regelingen=regelingen,
         geschat_gemeld=geschat_gemeld,
     )
     # Written only while the consents read above are current: a revoke meanwhile wins (409).
-    diensten.opslag.leg_maandcheck_vast(
+    diensten.maandchecks.leg_maandcheck_vast(
         pseudoniem, nieuwe_stand, feiten, meldingen, herzieningen, bronnen
     )
     return meldingen
@@ -235,7 +237,7 @@ def _toekenningen(
     """Per regeling the resident's granted gemeente aanvraag still in its period, with its
     latest beslisverslag: what a change would revise."""
     gevonden: dict[str, Toekenning] = {}
-    for aanvraag in diensten.opslag.aanvragen_van_burger(pseudoniem):  # newest first
+    for aanvraag in diensten.aanvragen.aanvragen_van_burger(pseudoniem):  # newest first
         if (
             aanvraag.status is not AanvraagStatus.toegekend
             or aanvraag.gemeentecode is None
@@ -244,7 +246,7 @@ def _toekenningen(
         ):
             continue
         regeling = diensten.catalogus.regel(aanvraag.regeling, vandaag).regeling
-        verslagen = diensten.opslag.beslisverslagen(aanvraag.id)  # the first: the decision's
+        verslagen = diensten.aanvragen.beslisverslagen(aanvraag.id)  # the first: the decision's
         if periode_eind(regeling, verslagen[0].peildatum) > vandaag:
             gevonden[aanvraag.regeling] = (aanvraag, verslagen[-1])
     return gevonden

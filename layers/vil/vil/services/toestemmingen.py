@@ -42,7 +42,7 @@ def burger(principal: Principal) -> str:
 
 
 def overzicht(diensten: Basisdiensten, principal: Principal) -> dict[Bron, Toestemming | None]:
-    huidige = diensten.opslag.toestemmingen(burger(principal))
+    huidige = diensten.toestemmingen.huidige(burger(principal))
     return {bron: huidige.get(bron) for bron in Bron}
 
 
@@ -60,25 +60,25 @@ def wijzig(
             "U stemde in met een oudere tekst; lees de huidige en probeer het opnieuw.",
             [("body.tekstversie", f"de huidige versie is {TEKSTVERSIE}")],
         )
-    toestemming = diensten.opslag.leg_toestemming_vast(
+    toestemming = diensten.toestemmingen.leg_toestemming_vast(
         pseudoniem, bron, doelen, TEKSTVERSIE, diensten.nu()
     )
     if not doelen:
-        diensten.opslag.verwijder_gegevens(pseudoniem, bron)
+        diensten.brongegevens.verwijder_gegevens(pseudoniem, bron)
     # The BSN is kept (encrypted) exactly while some consent lasts: without the resident at the
     # keyboard, only it lets VIL ask the sources again.
-    huidige = diensten.opslag.toestemmingen(pseudoniem).values()
+    huidige = diensten.toestemmingen.huidige(pseudoniem).values()
     enige = any(t.doelen for t in huidige)
     maandcheck = any(Doel.maandcheck in t.doelen for t in huidige)
     if enige:
         if principal.bsn_versleuteld:
-            diensten.opslag.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
+            diensten.profielen.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
     else:
-        diensten.opslag.verwijder_bsn(pseudoniem)
+        diensten.profielen.verwijder_bsn(pseudoniem)
     # What an ended consent was for goes with it (docs/bewaartermijnen.md); what an aanvraag
     # rests on stays with the aanvraag. Idempotent, so a retried revoke converges too.
     if not maandcheck or not enige:
-        diensten.opslag.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
+        diensten.toestemmingen.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
     # One schedule exactly while some source is consented for the monthly check (both calls
     # are idempotent, so a retried request converges too).
     if maandcheck:
@@ -93,6 +93,6 @@ def bronnen_voor(diensten: Basisdiensten, pseudoniem: str, doel: Doel) -> dict[B
     consent: what is kept of them is written only while those versions are current."""
     return {
         bron: toestemming.versie
-        for bron, toestemming in diensten.opslag.toestemmingen(pseudoniem).items()
+        for bron, toestemming in diensten.toestemmingen.huidige(pseudoniem).items()
         if doel in toestemming.doelen
     }
