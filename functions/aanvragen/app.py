@@ -33,7 +33,7 @@ NIET_GEVONDEN = {**NIET_INGELOGD, **ONBEKEND}
         422: {"description": "Idempotency-Key hergebruikt met een ander verzoek."},
     },
 )
-def submit(
+def dien_in(
     verzoek: SubmitRequest,
     idempotency_key: Annotated[
         str,
@@ -97,7 +97,7 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
         409: {"description": "Niet meer in behandeling."},
     },
 )
-def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
+def trek_in(aanvraag_id: AanvraagId) -> Aanvraag:
     return aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
 
 
@@ -112,7 +112,7 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
         409: {"description": "Niet meer in behandeling."},
     },
 )
-def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
+def besluit(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
     return aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
 
 

@@ -16,7 +16,7 @@ from vil.adapters.dynamodb import Beoordelingen
 from vil.fouten import Conflict
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel
 from vil.services import beoordelen, maandcheck, toestemmingen
@@ -88,7 +88,7 @@ def anna(stack: LokaleStack) -> Inwoner:
     echt = samenstelling.maandcheck()
     bsn = inwoner(stack)
     principal = Principal(
-        soort=Soort.burger,
+        soort=Principalsoort.burger,
         pseudoniem=echt.sleutels.pseudoniem(bsn),
         bsn_versleuteld=echt.sleutels.versleutel(bsn),
     )

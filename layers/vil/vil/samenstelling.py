@@ -223,7 +223,7 @@ def _bronnen(settings: SourcesSettings) -> Bronnen:
 
 
 def _planner(settings: PlannerSettings) -> Planner:
-    from vil.adapters.planner import Planner as EventBridgePlanner  # the Scheduler client
+    from vil.adapters.planner import EventBridgePlanner  # the Scheduler client
 
     return EventBridgePlanner(
         queue_arn=settings.maandcheck_wachtrij,

@@ -14,11 +14,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 from stdnum import iban as iban_nummer
 
-from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beschikking, Beslisverslag
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.models.huishouden import Huishouden
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.regeling import Periode, Regeling, Uitbetaling, Wijze
 from vil.models.resultaat import Resultaat
 from vil.rules.feiten import herkomst_van
@@ -114,7 +114,7 @@ def _herbeoordeel(
     bekend = {r.regeling for r in beoordeling.resultaten}
     onbekend = [i for i in ids if i not in bekend or i not in diensten.catalogus.ids]
     if onbekend:
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             "Deze regelingen horen niet bij de beoordeling.",
             [("body.regelingen", f"onbekende regeling '{i}'") for i in onbekend],
         )
@@ -134,7 +134,7 @@ def _controleer_iban(regelingen: list[Regeling], iban: str | None) -> None:
     ]
     if nodig and (iban is None or not iban_nummer.is_valid(iban)):
         reden = "ontbreekt" if iban is None else "geen geldig IBAN"
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             f"Voor {', '.join(nodig)} is een geldig rekeningnummer (IBAN) nodig.",
             [("body.iban", reden)],
         )
@@ -199,7 +199,7 @@ def behandelaar(regeling: Regeling, beoordeling: Beoordeling) -> str | None:
     if len(regeling.gemeenten) == 1:
         return next(iter(regeling.gemeenten))
     namen = ", ".join(regeling.gemeenten.values())
-    raise OngeldigeAanvraag(
+    raise OngeldigVerzoek(
         f"{regeling.naam} wordt via VIL alleen behandeld door de gemeenten {namen}.",
         [("body.regelingen", f"'{regeling.id}' hoort niet bij uw woongemeente")],
     )
@@ -274,7 +274,7 @@ def lijst(
     limiet: int,
 ) -> ListAanvragenResponse:
     """A resident sees their own aanvragen; a gemeente those for its regelingen, paged."""
-    if principal.soort is Soort.gemeente and principal.gemeentecode:
+    if principal.soort is Principalsoort.gemeente and principal.gemeentecode:
         pagina, volgende = diensten.aanvragen.aanvragen_van_gemeente(
             principal.gemeentecode, status, regeling, cursor, limiet
         )
@@ -288,7 +288,7 @@ def lijst(
 
 def haal(diensten: Basisdiensten, principal: Principal, aanvraag_id: str) -> tuple[str, Aanvraag]:
     """One aanvraag of the caller, with the resident's pseudonym; 404 for anyone else's."""
-    if principal.soort is Soort.anoniem:
+    if principal.soort is Principalsoort.anoniem:
         raise NietGeauthenticeerd("Log in om een aanvraag te zien.")
     found = diensten.aanvragen.aanvraag(aanvraag_id)
     if found is None or not _mag_zien(principal, *found):
@@ -298,16 +298,16 @@ def haal(diensten: Basisdiensten, principal: Principal, aanvraag_id: str) -> tup
 
 
 def _mag_zien(principal: Principal, pseudoniem: str, aanvraag: Aanvraag) -> bool:
-    if principal.soort is Soort.burger:
+    if principal.soort is Principalsoort.burger:
         return principal.pseudoniem == pseudoniem
-    if principal.soort is Soort.gemeente:
+    if principal.soort is Principalsoort.gemeente:
         return aanvraag.gemeentecode is not None and aanvraag.gemeentecode == principal.gemeentecode
     return False
 
 
 def trek_in(diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str) -> Aanvraag:
     """The resident withdraws an aanvraag that is still in behandeling."""
-    if principal.soort is not Soort.burger:
+    if principal.soort is not Principalsoort.burger:
         raise NietGeauthenticeerd("Alleen de inwoner zelf kan een aanvraag intrekken.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     ingetrokken = aanvraag.model_copy(
@@ -332,9 +332,9 @@ def besluit(
     diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str, verzoek: DecideRequest
 ) -> Aanvraag:
     """The gemeente decides an aanvraag in its queue; the beschikking goes to the resident."""
-    if principal.soort is Soort.anoniem:
+    if principal.soort is Principalsoort.anoniem:
         raise NietGeauthenticeerd("Alleen een gemeente beslist over een aanvraag.")
-    if principal.soort is not Soort.gemeente:
+    if principal.soort is not Principalsoort.gemeente:
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     verslag = diensten.aanvragen.beslisverslagen(aanvraag_id)[-1]  # written at submission

@@ -8,7 +8,7 @@ when it is made, and stored KMS-encrypted.
 import uuid
 from datetime import timedelta
 
-from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.abonnement import (
     Abonnement,
     AbonnementMetGeheim,
@@ -18,7 +18,7 @@ from vil.models.abonnement import (
     ListAfleveringenResponse,
     NieuwAbonnement,
 )
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.ports import UnsafeTargetError
 from vil.services.diensten import Webhookdiensten
 
@@ -27,7 +27,7 @@ ROTATIE = timedelta(hours=24)  # both secrets sign this long after a rotation
 
 def gemeente(principal: Principal) -> str:
     """The caller's gemeentecode; 401 for anyone but a gemeente's system."""
-    if principal.soort is not Soort.gemeente or not principal.gemeentecode:
+    if principal.soort is not Principalsoort.gemeente or not principal.gemeentecode:
         raise NietGeauthenticeerd("Alleen het systeem van een gemeente beheert abonnementen.")
     return principal.gemeentecode
 
@@ -38,7 +38,7 @@ def maak(w: Webhookdiensten, principal: Principal, verzoek: NieuwAbonnement) -> 
     try:
         w.webhooks.check_target(verzoek.callback_url)
     except UnsafeTargetError as error:
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             "Deze callbackUrl kan geen gebeurtenissen ontvangen.",
             [("body.callbackUrl", str(error))],
         ) from error

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vil.fouten import GeenToestemming, NietGevonden, OngeldigeAanvraag
+from vil.fouten import GeenToestemming, NietGevonden, OngeldigVerzoek
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
 from vil.models.huishouden import Huishouden
@@ -137,7 +137,7 @@ def corrigeer(gegevens: Prefill, correcties: dict[str, Any]) -> Huishouden:
             for item in error.errors()
         ]
     if fouten:  # every error at once: the paths that do not exist and the values that do not fit
-        raise OngeldigeAanvraag("De correcties passen niet op het huishouden.", fouten)
+        raise OngeldigVerzoek("De correcties passen niet op het huishouden.", fouten)
     return huishouden
 
 

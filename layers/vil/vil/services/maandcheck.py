@@ -25,7 +25,7 @@ from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisver
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
-from vil.models.maandcheck import Melding, MeldingSoort, Stand, Uitkomst
+from vil.models.maandcheck import Melding, MeldingSoort, Stand, Standuitkomst
 from vil.models.prefill import Prefill
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel
@@ -55,7 +55,7 @@ class Wijziging(NamedTuple):
 
     soort: MeldingSoort
     resultaat: Resultaat
-    oud: Uitkomst | None
+    oud: Standuitkomst | None
     toekenning: Toekenning | None  # the granted aanvraag it revises, if any
 
 
@@ -224,11 +224,13 @@ def _met_verklaringen(gegevens: Prefill, laatste: Beoordeling | None) -> Huishou
     return corrigeer(gegevens, verklaringen)
 
 
-def _uitkomsten(beoordeling: Beoordeling | None) -> dict[str, Uitkomst]:
+def _uitkomsten(beoordeling: Beoordeling | None) -> dict[str, Standuitkomst]:
     """What the beoordeling told the resident, per regeling whose entitlement it knew."""
     if beoordeling is None:
         return {}
-    return {r.regeling: u for r in beoordeling.resultaten if (u := Uitkomst.van(r)) is not None}
+    return {
+        r.regeling: u for r in beoordeling.resultaten if (u := Standuitkomst.van(r)) is not None
+    }
 
 
 def _toekenningen(
@@ -253,18 +255,24 @@ def _toekenningen(
 
 
 def _vergelijk(
-    resultaten: Iterable[Resultaat], basis: dict[str, Uitkomst], toegekend: dict[str, Toekenning]
-) -> tuple[dict[str, Uitkomst], list[Wijziging]]:
+    resultaten: Iterable[Resultaat],
+    basis: dict[str, Standuitkomst],
+    toegekend: dict[str, Toekenning],
+) -> tuple[dict[str, Standuitkomst], list[Wijziging]]:
     """The next baseline and the changes. Only a firm outcome counts (issue 4: data older than
     a regeling allows is never used to decide); the baseline keeps the last firm one."""
     volgende = dict(basis)
     wijzigingen: list[Wijziging] = []
     for resultaat in resultaten:
-        nieuw = Uitkomst.van(resultaat)
+        nieuw = Standuitkomst.van(resultaat)
         if nieuw is None or resultaat.indicatief:
             continue
         toekenning = toegekend.get(resultaat.regeling)
-        oud = Uitkomst.van(toekenning[1].resultaat) if toekenning else basis.get(resultaat.regeling)
+        oud = (
+            Standuitkomst.van(toekenning[1].resultaat)
+            if toekenning
+            else basis.get(resultaat.regeling)
+        )
         volgende[resultaat.regeling] = nieuw
         soort = _soort(oud, nieuw)
         if soort is not None:
@@ -272,7 +280,7 @@ def _vergelijk(
     return volgende, wijzigingen
 
 
-def _soort(oud: Uitkomst | None, nieuw: Uitkomst) -> MeldingSoort | None:
+def _soort(oud: Standuitkomst | None, nieuw: Standuitkomst) -> MeldingSoort | None:
     if nieuw.recht and not (oud and oud.recht):
         return MeldingSoort.nieuw_recht
     if not nieuw.recht:
@@ -283,7 +291,7 @@ def _soort(oud: Uitkomst | None, nieuw: Uitkomst) -> MeldingSoort | None:
 def _tekst(wijziging: Wijziging, vandaag: date) -> str:
     """What changed for one regeling, in plain Dutch."""
     naam = wijziging.resultaat.naam
-    nieuw = Uitkomst.van(wijziging.resultaat)
+    nieuw = Standuitkomst.van(wijziging.resultaat)
     assert nieuw is not None
     if wijziging.soort is MeldingSoort.bedrag_gewijzigd:
         was = _bedrag(wijziging.oud) or "onbekend"
@@ -301,7 +309,7 @@ def _tekst(wijziging: Wijziging, vandaag: date) -> str:
 
 
 def _schattingtekst(
-    resultaten: Iterable[Resultaat], basis: dict[str, Uitkomst], vandaag: date
+    resultaten: Iterable[Resultaat], basis: dict[str, Standuitkomst], vandaag: date
 ) -> str | None:
     """That the new year's amounts are not set yet, for the regelingen the resident was entitled
     to whose outcome is now an estimate with last year's amounts; None if there are none. (An
@@ -332,7 +340,7 @@ def _feitentekst(namen: str, vandaag: date) -> str:
     )
 
 
-def _bedrag(uitkomst: Uitkomst | None) -> str:
+def _bedrag(uitkomst: Standuitkomst | None) -> str:
     if uitkomst is None:
         return ""
     if uitkomst.bedrag_per_maand is not None:
@@ -361,7 +369,7 @@ def _herzien(
     `herzien` event: the status stays `toegekend` until the gemeente decides again."""
     assert wijziging.toekenning is not None
     aanvraag, verslag = wijziging.toekenning
-    nieuw = Uitkomst.van(wijziging.resultaat)
+    nieuw = Standuitkomst.van(wijziging.resultaat)
     assert nieuw is not None
     moment, vandaag = diensten.nu(), diensten.vandaag()
     herzien = aanvraag.model_copy(

@@ -1,7 +1,7 @@
 """Consent per source and purpose: an append-only ledger; revoking deletes what it was for."""
 
-from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
-from vil.models.identiteit import Principal, Soort
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.services.diensten import Basisdiensten, Toestemmingdiensten
 
@@ -36,7 +36,7 @@ def bron(naam: str) -> Bron:
 
 def burger(principal: Principal) -> str:
     """The pseudonym of a resident; 401 for anyone else."""
-    if principal.soort is not Soort.burger or not principal.pseudoniem:
+    if principal.soort is not Principalsoort.burger or not principal.pseudoniem:
         raise NietGeauthenticeerd("Log in met DigiD om dit te doen.")
     return principal.pseudoniem
 
@@ -56,7 +56,7 @@ def wijzig(
     """Replace the purposes for one source; an empty list revokes and deletes cached data."""
     pseudoniem = burger(principal)
     if doelen and (tekstversie or TEKSTVERSIE) != TEKSTVERSIE:
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             "U stemde in met een oudere tekst; lees de huidige en probeer het opnieuw.",
             [("body.tekstversie", f"de huidige versie is {TEKSTVERSIE}")],
         )

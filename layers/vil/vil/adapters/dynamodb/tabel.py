@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from vil.adapters.dynamodb import keys
 from vil.adapters.dynamodb.items import Item
-from vil.fouten import OngeldigeAanvraag
+from vil.fouten import OngeldigVerzoek
 from vil.models.toestemming import Bron
 
 if TYPE_CHECKING:
@@ -111,5 +111,5 @@ def positie(cursor: str, geldig: Callable[[str], bool]) -> str:
     except (ValueError, binascii.Error):
         tekst = ""
     if not geldig(tekst):
-        raise OngeldigeAanvraag("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+        raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
     return tekst
