@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, invalid_params
-from tests.integration.test_afleveren import AMERSFOORT, aanvraag, ontvangen
+from tests.integration.hulp import AMERSFOORT, aanvraag, assert_problem, invalid_params, ontvangen
 from vil import samenstelling
 from vil_local.lokaal import LokaleStack
 from vil_local.ontvanger import Ontvanger

@@ -1,62 +1,29 @@
 """One button, through the real API on the local stack: consent, prefill, evaluate, apply,
 and the gemeente's decision (issue 3's "done")."""
 
-import itertools
 from datetime import datetime
-from typing import Any
 
 import httpx
 import pytest
-from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
+from tests.integration.hulp import (
+    AANVULLING,
+    IBAN,
+    KWIJTSCHELDING,
+    assert_problem,
+    beoordeel,
+    bewaard,
+    dien_in,
+    invalid_params,
+    inwoner,
+    nieuwe_bsn,
+    resultaat,
+    toestemming,
+)
 from vil import samenstelling
 from vil.klok import AMSTERDAM
 from vil_local.lokaal import LokaleStack
-
-ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
-# What a resident adds to the prefill: facts no source holds.
-AANVULLING = {
-    "huishouden.aanvrager.student": False,
-    "huishouden.aanvrager.studentAfgelopenDrieJaar": False,
-    "huishouden.aanvrager.geenUitzichtOpInkomensverbetering": True,
-    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 640,
-                          "nettoWoonlasten": 380},
-    "huishouden.gemeentelijkeBelastingen": 412.60,
-}  # fmt: skip
-IBAN = "NL91ABNA0417164300"
-KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
-_nummers = (str(n) for n in itertools.count(999_970_000) if elfproef.is_valid(str(n)))
-
-
-def nieuwe_bsn() -> str:
-    """A valid BSN no source knows: a resident whose facts all come from corrections."""
-    return next(_nummers)
-
-
-def toestemming(api: httpx.Client, bsn: str, bronnen: tuple[str, ...] = ALLE_BRONNEN) -> None:
-    for bron in bronnen:
-        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
-                           headers=burger(bsn))  # fmt: skip
-        assert response.status_code == 200, response.text
-
-
-def beoordeel(api: httpx.Client, bsn: str, correcties: dict[str, Any]) -> dict[str, Any]:
-    response = api.post("/beoordelingen", json={"correcties": correcties}, headers=burger(bsn))
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def dien_in(api: httpx.Client, bsn: str, body: dict[str, Any], sleutel: str) -> httpx.Response:
-    headers = {**burger(bsn), "Idempotency-Key": sleutel}
-    return api.post("/aanvragen", json=body, headers=headers)
-
-
-def resultaat(beoordeling: dict[str, Any], regeling: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in beoordeling["resultaten"] if r["regeling"] == regeling)
-    return found
 
 
 def test_from_consent_to_granted_applications(api: httpx.Client) -> None:

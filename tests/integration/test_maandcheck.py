@@ -23,17 +23,20 @@ from boto3.dynamodb.conditions import Attr
 from functions.maandcheck import app
 from functions.maandcheck.app import lambda_handler
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
-from tests.integration.test_beslisverslag import herspeel
-from tests.integration.test_loket import (
+from tests.integration.hulp import (
     AANVULLING,
     IBAN,
     KWIJTSCHELDING,
+    assert_problem,
     beoordeel,
+    bewaard,
     dien_in,
+    herspeel,
+    invalid_params,
+    inwoner,
     resultaat,
+    storing,
 )
-from tests.integration.test_storingen import storing
 from vil import klok, samenstelling
 from vil.adapters.dynamodb import Maandchecks, table
 from vil.adapters.planner import payload

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from tests.integration.conftest import burger
-from tests.integration.test_loket import nieuwe_bsn
+from tests.integration.hulp import nieuwe_bsn
 from vil import samenstelling
 from vil_local.lokaal import LokaleStack
 
