@@ -104,7 +104,12 @@ class DecideRequest(VilModel):
 
     besluit: Literal["toekennen", "afwijzen"] = Field(description="toekennen of afwijzen.")
     motivering: str = Field(
-        description="De motivering, voor de beschikking.", min_length=1, max_length=4000
+        description=(
+            "De motivering van de gemeente; zij staat in de beschikking aan de inwoner, onder"
+            " 'Toelichting van de gemeente', bij toekennen en bij afwijzen."
+        ),
+        min_length=1,
+        max_length=4000,
     )
 
 
