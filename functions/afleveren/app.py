@@ -7,7 +7,6 @@ failed; SQS's receive count is the attempt number and its redrive policy the las
 from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from vil.adapters.webhooks import Outcome
 from vil.batch import handler
 from vil.models.abonnement import Bezorgopdracht
 from vil.observability import gebeurtenis, logger
@@ -28,7 +27,7 @@ def record_handler(record: SQSRecord) -> None:
         gebeurtenis("WebhookNietAfgeleverd", uitkomst="opnieuw")
         raise
     if uitkomst is not None:
-        if uitkomst.outcome is Outcome.delivered:
+        if uitkomst.outcome.value == "delivered":  # the value: functions import no adapters
             gebeurtenis("WebhookAfgeleverd")
         else:  # gone or refused: not tried again
             gebeurtenis("WebhookNietAfgeleverd", uitkomst=uitkomst.outcome.value)
