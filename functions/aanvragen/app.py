@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.observability import gebeurtenis
 from vil.samenstelling import diensten
 from vil.services import aanvragen
 from vil.settings import AanvragenSettings
@@ -50,6 +51,8 @@ def submit(
     body = aanvragen.dien_in(
         diensten(uitgever=True), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
     )
+    for aanvraag in body.aanvragen:  # a replay (same Idempotency-Key) counts again
+        gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     return Response(201, "application/json", body)
 
 
@@ -98,7 +101,9 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.trek_in(diensten(uitgever=True), principal(app), aanvraag_id)
+    aanvraag = aanvragen.trek_in(diensten(uitgever=True), principal(app), aanvraag_id)
+    gebeurtenis("AanvraagIngetrokken", regeling=aanvraag.regeling)
+    return aanvraag
 
 
 @app.post(
@@ -113,7 +118,9 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
-    return aanvragen.besluit(diensten(uitgever=True), principal(app), aanvraag_id, verzoek)
+    aanvraag = aanvragen.besluit(diensten(uitgever=True), principal(app), aanvraag_id, verzoek)
+    gebeurtenis("AanvraagBesloten", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
+    return aanvraag
 
 
 lambda_handler = handler(app)

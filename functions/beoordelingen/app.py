@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
+from vil.observability import gebeurtenis
 from vil.samenstelling import diensten
 from vil.services import beoordelen
 
@@ -34,8 +35,10 @@ app = resolver()
 def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
     if verzoek.huishouden is not None:
         body = beoordelen.anoniem(diensten(), verzoek.huishouden, verzoek.peildatum)
+        gebeurtenis("BeoordelingGemaakt", soort="proefberekening")
         return Response(200, "application/json", body)
     body = beoordelen.voor_burger(diensten(bronnen=True), principal(app), verzoek)
+    gebeurtenis("BeoordelingGemaakt", soort="burger")
     return Response(201, "application/json", body)
 
 

@@ -1,8 +1,7 @@
 """Inzage: everything VIL stores about the resident, and who read their data, when and why."""
 
-from typing import Any
-
 from vil.api import NIET_INGELOGD, handler, principal, resolver
+from vil.models.api import InzageResponse
 from vil.samenstelling import diensten
 from vil.services.inzage import inzage
 
@@ -21,8 +20,8 @@ app = resolver()
     operation_id="getInzage",
     responses={200: {"description": "Alles over u."}, **NIET_INGELOGD},
 )
-def get_inzage() -> dict[str, Any]:
-    return inzage(diensten(), principal(app))
+def get_inzage() -> InzageResponse:
+    return InzageResponse.model_validate(inzage(diensten(), principal(app)))
 
 
 lambda_handler = handler(app)

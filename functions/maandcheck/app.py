@@ -11,9 +11,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from vil.batch import handler, logger
+from vil.batch import handler
 from vil.fouten import NogBezig
 from vil.models.maandcheck import MaandcheckEvent
+from vil.observability import gebeurtenis, logger
 from vil.samenstelling import diensten
 from vil.services import maandcheck
 from vil.settings import MaandcheckSettings
@@ -28,6 +29,7 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
         # Where and what, never the values: the body is not logged.
         fouten = [f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in error.errors()]
         logger.warning("Maandcheckbericht geweigerd", extra={"fouten": fouten})
+        gebeurtenis("MaandcheckMislukt", uitkomst="ongeldig-bericht")
         raise
     tabel = MaandcheckSettings.from_environ().idempotentie_tabel
     try:
@@ -42,8 +44,12 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
         raise
     except Exception:
         logger.exception("Maandcheck mislukt")
+        gebeurtenis("MaandcheckMislukt", uitkomst="fout")
         raise
     logger.info("Maandcheck gedaan", extra={"meldingen": len(gevonden)})
+    gebeurtenis("MaandcheckGedaan", uitkomst="meldingen" if gevonden else "geen-meldingen")
+    if gevonden:
+        gebeurtenis("MeldingGemaakt", aantal=len(gevonden))
 
 
 # A batch in which every message fails is reported message by message too, not raised: a bad

@@ -18,16 +18,13 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, NamedTuple, Self
 
-from aws_lambda_powertools import Logger
-
 from vil.adapters.bronnen import SourceClients, SourceError, source_clients
 from vil.adapters.bronnen.brp import Geboorte
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron
+from vil.observability import logger
 from vil.rules.feiten import month_start
 from vil.settings import SourcesSettings
-
-logger = Logger(service="vil")
 
 PREFIX = "huishouden."
 GEEN_TOESTEMMING = "geen toestemming"
