@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cfn-lint pytest datumsweep faketime bench generate clean
+.PHONY: run test lint typecheck cfn-lint sam-validate pytest datumsweep faketime bench generate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/vil local $(if $(PORT),--port $(PORT)) $(if $(NU),--nu $(NU))
 
 ## test: set up, then every check CI runs (the date sweep too)
-test: lint typecheck cfn-lint pytest datumsweep
+test: lint typecheck cfn-lint sam-validate pytest datumsweep
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,6 +30,20 @@ typecheck: $(STAMP)
 
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
+
+# AWS SAM CLI in a tool environment of its own: it pins another boto3 than the project's .venv.
+# `sam validate --lint` runs the SAM transform and cfn-lint on it, offline: no AWS account, no
+# credentials, no network (a region is all it needs; telemetry off).
+SAM_VENV := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed
+$(SAM_STAMP):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet "aws-sam-cli>=1.170,<2"
+	touch $(SAM_STAMP)
+
+sam-validate: $(SAM_STAMP)
+	AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 SAM_CLI_TELEMETRY=0 \
+		$(SAM_VENV)/bin/sam validate --lint --template template.yaml
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
@@ -74,4 +88,4 @@ build: $(STAMP)
 	$(BIN)/python -m vil_local.build
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache

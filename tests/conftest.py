@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the catalogue as loaded from rules/, and the local stack."""
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,9 +11,16 @@ import pytest
 
 from vil.klok import AMSTERDAM
 from vil.rules import Catalogus
+from vil_local.template import powertools_environment
 
 if TYPE_CHECKING:
     from vil_local.lokaal import LokaleStack
+
+# The template's Powertools variables (service name, metrics namespace), as Lambda sets them:
+# before any test module imports a handler, since Powertools reads them when vil.observability
+# makes its Logger and Metrics.
+for _name, _value in powertools_environment().items():
+    os.environ.setdefault(_name, _value)
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"

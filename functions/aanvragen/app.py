@@ -9,6 +9,7 @@ from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.observability import gebeurtenis
 from vil.services import aanvragen
 
 app = resolver()
@@ -48,6 +49,8 @@ def dien_in(
     body = aanvragen.dien_in(
         samenstelling.aanvragen(), principal(app), verzoek, idempotency_key, app.lambda_context
     )
+    for aanvraag in body.aanvragen:  # a replay (same Idempotency-Key) counts again
+        gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     return Response(201, "application/json", body)
 
 
@@ -98,7 +101,9 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def trek_in(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
+    aanvraag = aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
+    gebeurtenis("AanvraagIngetrokken", regeling=aanvraag.regeling)
+    return aanvraag
 
 
 @app.post(
@@ -113,7 +118,9 @@ def trek_in(aanvraag_id: AanvraagId) -> Aanvraag:
     },
 )
 def besluit(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
-    return aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
+    aanvraag = aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
+    gebeurtenis("AanvraagBesloten", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
+    return aanvraag
 
 
 lambda_handler = handler(app)

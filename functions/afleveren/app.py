@@ -7,8 +7,9 @@ failed; SQS's receive count is the attempt number and its redrive policy the las
 from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from vil.batch import handler, logger
+from vil.batch import handler
 from vil.models.abonnement import Bezorgopdracht
+from vil.observability import gebeurtenis, logger
 from vil.samenstelling import afleveren as webhookdiensten
 from vil.services import afleveren
 
@@ -23,8 +24,13 @@ def record_handler(record: SQSRecord) -> None:
         logger.info("Aflevering mislukt", abonnement=opdracht.abonnement, poging=poging,
                     volgende_over=wacht.seconden)  # fmt: skip
         w.wachtrij.later(record.receipt_handle, wacht.seconden)
+        gebeurtenis("WebhookNietAfgeleverd", uitkomst="opnieuw")
         raise
     if uitkomst is not None:
+        if uitkomst.outcome.value == "delivered":  # the value: functions import no adapters
+            gebeurtenis("WebhookAfgeleverd")
+        else:  # gone or refused: not tried again
+            gebeurtenis("WebhookNietAfgeleverd", uitkomst=uitkomst.outcome.value)
         logger.info("Aflevering", abonnement=opdracht.abonnement, poging=poging,
                     uitkomst=uitkomst.outcome.value, status=uitkomst.status_code)  # fmt: skip
 

@@ -9,7 +9,6 @@ header that is not a valid token is always 401, never anonymous. Allowed request
 import re
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
@@ -17,9 +16,8 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil.fouten import NietGeauthenticeerd
+from vil.observability import gebeurtenis, instrumented, logger
 from vil.samenstelling import tokencontrole
-
-logger = Logger(service="vil")
 
 # Characters Powertools refuses in a policy path (a ':' or '%' in a path parameter) become '*'.
 # Without result caching a policy serves this one request, so the wildcard widens nothing.
@@ -27,13 +25,14 @@ _NOT_IN_POLICY = re.compile(r"[^/.a-zA-Z0-9_-]")
 
 
 # Not `@event_source`: its middleware would log every 401 as an ERROR with a traceback.
-@logger.inject_lambda_context(log_event=False)  # the event carries the token: never log it
+@instrumented  # the event carries the token: never logged or traced
 def lambda_handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = APIGatewayAuthorizerRequestEvent(raw)
     try:
         principal = tokencontrole().principal(event.headers.get("Authorization"))
     except NietGeauthenticeerd as fout:
         logger.info("Token geweigerd", reden=fout.detail)
+        gebeurtenis("TokenGeweigerd")
         # API Gateway answers 401 only to exactly this error message.
         raise Exception("Unauthorized") from None
     # The invoked method ARN, path taken whole: Powertools' parser stops at a ':' in the path.

@@ -9,6 +9,7 @@ from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
+from vil.observability import gebeurtenis
 from vil.services import beoordelen
 
 app = resolver()
@@ -36,8 +37,10 @@ def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
         body = beoordelen.anoniem(
             samenstelling.beoordelingen(), verzoek.huishouden, verzoek.peildatum
         )
+        gebeurtenis("BeoordelingGemaakt", soort="proefberekening")
         return Response(200, "application/json", body)
     body = beoordelen.voor_burger(samenstelling.beoordelingen(), principal(app), verzoek)
+    gebeurtenis("BeoordelingGemaakt", soort="burger")
     return Response(201, "application/json", body)
 
 

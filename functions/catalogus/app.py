@@ -2,11 +2,13 @@
 
 import json
 from datetime import date
+from functools import cache
 from importlib import resources
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
 from vil import klok
 from vil.api import ONBEKEND, handler, resolver
@@ -120,19 +122,25 @@ def gebeurtenis_schema(
     return Response(200, "application/schema+json", json.dumps(schema, ensure_ascii=False))
 
 
-SWAGGER_UI = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>VIL — API</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
-</head><body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui"});</script>
-</body></html>"""
-
-
 @app.get("/v1/docs", include_in_schema=False)
 def docs() -> Response[str]:
-    """Swagger UI over /v1/openapi.json (its inline script gets its own CSP in vil.api)."""
-    return Response(status_code=200, content_type="text/html; charset=utf-8", body=SWAGGER_UI)
+    """Swagger UI over the merged OpenAPI document, from the assets Powertools ships: the page
+    holds its script, its styles and the document itself, so it loads with no network beyond
+    VIL (no CDN). Its inline script and styles get their own CSP in vil.api."""
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_ui())
+
+
+@cache
+def swagger_ui() -> str:
+    assets = resources.files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+    document = resources.files("vil").joinpath("openapi.json").read_text(encoding="utf-8")
+    return generate_swagger_html(
+        spec=document.replace("</", "<\\/"),  # no '</script>' inside the inline script
+        swagger_js=assets.joinpath("swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        swagger_css=assets.joinpath("swagger-ui.min.css").read_text(encoding="utf-8"),
+        swagger_base_url="",  # empty: inline the assets, as enable_swagger() does by default
+        oauth2_config=None,
+    )
 
 
 lambda_handler = handler(app)

@@ -4,8 +4,9 @@ subscription that wants it (the event source mapping passes only inserted GEBEUR
 from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from vil.batch import handler, logger
+from vil.batch import handler
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.observability import gebeurtenis, logger
 from vil.samenstelling import gebeurtenissen as webhookdiensten
 from vil.services import afleveren
 
@@ -15,6 +16,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     event = AanvraagEvent.model_validate_json(str(image["data"]))
     aantal = afleveren.verdeel(webhookdiensten(), event)
     logger.info("Gebeurtenis verdeeld", type=event.type, abonnementen=aantal)
+    gebeurtenis("GebeurtenisVerdeeld", soort=event.type)
 
 
 lambda_handler = handler(record_handler, EventType.DynamoDBStreams)

@@ -1,9 +1,8 @@
 """Inzage: everything VIL stores about the resident, and who read their data, when and why."""
 
-from typing import Any
-
 from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
+from vil.models.api import InzageResponse
 from vil.services.inzage import inzage
 
 app = resolver()
@@ -21,8 +20,8 @@ app = resolver()
     operation_id="getInzage",
     responses={200: {"description": "Alles over u."}, **NIET_INGELOGD},
 )
-def get_inzage() -> dict[str, Any]:
-    return inzage(samenstelling.inzage(), principal(app))
+def get_inzage() -> InzageResponse:
+    return InzageResponse.model_validate(inzage(samenstelling.inzage(), principal(app)))
 
 
 lambda_handler = handler(app)

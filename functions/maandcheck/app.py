@@ -12,9 +12,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from vil import samenstelling
-from vil.batch import handler, logger
+from vil.batch import handler
 from vil.fouten import NogBezig
 from vil.models.maandcheck import MaandcheckEvent
+from vil.observability import gebeurtenis, logger
 from vil.services import maandcheck
 
 
@@ -27,6 +28,7 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
         # Where and what, never the values: the body is not logged.
         fouten = [f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in error.errors()]
         logger.warning("Maandcheckbericht geweigerd", extra={"fouten": fouten})
+        gebeurtenis("MaandcheckMislukt", uitkomst="ongeldig-bericht")
         raise
     try:
         gevonden = maandcheck.maandelijks(
@@ -37,8 +39,12 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
         raise
     except Exception:
         logger.exception("Maandcheck mislukt")
+        gebeurtenis("MaandcheckMislukt", uitkomst="fout")
         raise
     logger.info("Maandcheck gedaan", extra={"meldingen": len(gevonden)})
+    gebeurtenis("MaandcheckGedaan", uitkomst="meldingen" if gevonden else "geen-meldingen")
+    if gevonden:
+        gebeurtenis("MeldingGemaakt", aantal=len(gevonden))
 
 
 # A batch in which every message fails is reported message by message too, not raised: a bad

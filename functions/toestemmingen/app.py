@@ -9,6 +9,7 @@ from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
 from vil.models.toestemming import Toestemming
+from vil.observability import gebeurtenis
 from vil.services import toestemmingen
 
 app = resolver()
@@ -53,13 +54,16 @@ def list_toestemmingen() -> ListToestemmingenResponse:
     responses={**AUTH, 404: {"description": "Onbekende bron."}},
 )
 def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
-    return toestemmingen.wijzig(
+    toestemming = toestemmingen.wijzig(
         samenstelling.toestemmingen(),
         principal(app),
         toestemmingen.bron(bron),
         verzoek.doelen,
         verzoek.tekstversie,
     )
+    uitkomst = "gegeven" if verzoek.doelen else "ingetrokken"
+    gebeurtenis("ToestemmingGewijzigd", bron=bron, uitkomst=uitkomst)
+    return toestemming
 
 
 @app.delete(
@@ -71,9 +75,11 @@ def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemmin
     responses={**AUTH, 404: {"description": "Onbekende bron."}},
 )
 def delete_toestemming(bron: BronPad) -> Toestemming:
-    return toestemmingen.wijzig(
+    toestemming = toestemmingen.wijzig(
         samenstelling.toestemmingen(), principal(app), toestemmingen.bron(bron), [], None
     )
+    gebeurtenis("ToestemmingGewijzigd", bron=bron, uitkomst="ingetrokken")
+    return toestemming
 
 
 lambda_handler = handler(app)

@@ -16,13 +16,17 @@ from stdnum.nl import bsn
 from vil.klok import AMSTERDAM
 from vil_local import tokens
 from vil_local.klok import duur, moment
+from vil_local.template import powertools_environment
 
 
 def quiet() -> None:
     """Only the functions' warnings and errors: a person reads what the stack prints itself.
     Before any function module is imported (their loggers read it then); an explicit
-    POWERTOOLS_LOG_LEVEL=INFO wins."""
+    POWERTOOLS_LOG_LEVEL=INFO wins. The template's Powertools variables (service name, metrics
+    namespace) too."""
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    for name, value in powertools_environment().items():
+        os.environ.setdefault(name, value)
 
 
 def token(args: argparse.Namespace) -> int:

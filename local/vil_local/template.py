@@ -92,3 +92,11 @@ def environment_names(function: str) -> set[str]:
     )
     own = resources("AWS::Serverless::Function")[function].get("Environment", {})
     return names | set(own.get("Variables", {}))
+
+
+def powertools_environment() -> dict[str, str]:
+    """The Powertools variables every function gets from the template's Globals (service name,
+    metrics namespace), for the local stack and the tests to set before a handler is imported:
+    Powertools reads them when its Logger and Metrics are made."""
+    variables = template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {name: str(value) for name, value in variables.items() if name.startswith("POWERTOOLS_")}

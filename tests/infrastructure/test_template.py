@@ -291,6 +291,25 @@ def test_the_check_may_delete_a_schedule_but_not_create_one() -> None:
     assert actions == {"scheduler:DeleteSchedule"}
 
 
+def test_consent_may_make_find_and_delete_the_residents_schedule_and_pass_its_role() -> None:
+    """What the planner calls, read from its code; moto cannot check Scheduler's permissions
+    under IAM (tests/integration/test_iam.py), so the template is read instead."""
+    code = (ROOT / "layers/vil/vil/adapters/planner.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"scheduler\(\)\.(\w+)\(", code))
+    assert calls == {"create_schedule", "get_schedule", "delete_schedule"}
+    needed = {"scheduler:" + "".join(part.title() for part in call.split("_")) for call in calls}
+    by_action = {
+        action: statement
+        for statement in statements("ToestemmingenFunction")
+        for action in as_list(statement["Action"])
+    }
+    assert needed | {"iam:PassRole"} <= set(by_action)
+    for action in needed:
+        resource = by_action[action]["Resource"]["Fn::Sub"]
+        assert resource.endswith(":schedule/${MaandcheckGroep}/mc-*"), resource
+    assert by_action["iam:PassRole"]["Resource"] == {"Fn::GetAtt": "MaandcheckPlannerRol.Arn"}
+
+
 # Events to gemeenten (docs/architecture.md 7).
 
 

@@ -40,3 +40,26 @@ def test_an_oversized_body_is_413() -> None:
     assert antwoord.status == 413
     assert antwoord.headers["Content-Type"] == "application/problem+json"
     assert antwoord.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_swagger_ui_page_holds_its_assets_and_the_document_and_loads_nothing_else() -> None:
+    # Given the page at /v1/docs
+    antwoord = call(lambda_handler, "GET", "/v1/docs", body=None)
+    assert antwoord.status == 200
+    assert antwoord.headers["Content-Type"].startswith("text/html")
+    page: str = antwoord.body
+    # Then Swagger UI's script and styles are inline, with the merged document (every
+    # function's operations, not only the catalogue's)
+    assert "<script src" not in page
+    assert "<link" not in page
+    assert "SwaggerUIBundle" in page
+    assert "<style>" in page
+    assert len(page) > 1_000_000  # the bundle itself, not a reference to it
+    assert '"operationId": "getInzage"' in page
+    assert '"operationId": "submit"' in page
+    # And nothing is fetched from elsewhere: no CDN, and a policy that allows only VIL itself
+    for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs"):
+        assert cdn not in page
+    policy = antwoord.headers["Content-Security-Policy"]
+    assert "http" not in policy
+    assert "default-src 'none'" in policy

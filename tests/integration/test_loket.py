@@ -53,7 +53,11 @@ def test_from_consent_to_granted_applications(api: httpx.Client) -> None:
     # Kwijtschelding at the statutory norm, firm data: granted on the spot, with a beschikking
     kwijtschelding = status["kwijtschelding-gemeentelijke-belastingen"]
     assert kwijtschelding["status"] == "toegekend"
-    assert "bezwaar" in kwijtschelding["beschikking"]["tekst"]
+    # contested by beroep at the college of the resident's gemeente, at its postal address
+    assert (
+        "in beroep gaan bij Burgemeester en wethouders van de gemeente Utrecht, Postbus 16200"
+        in (kwijtschelding["beschikking"]["tekst"])
+    )
     assert "€ 412,60" in kwijtschelding["beschikking"]["tekst"]
     # The inkomenstoeslag rests on unpublished amounts: the gemeente decides
     iit = status["individuele-inkomenstoeslag-utrecht"]
@@ -78,6 +82,7 @@ def test_from_consent_to_granted_applications(api: httpx.Client) -> None:
     eigen = api.get(f"/aanvragen/{iit['id']}", headers=burger(bsn)).json()
     assert eigen["status"] == "toegekend"
     assert "€ 276,00" in eigen["beschikking"]["tekst"]
+    assert "Toelichting van de gemeente: Voldoet aan de regels." in eigen["beschikking"]["tekst"]
 
 
 def test_a_declared_aanslag_above_the_rules_bound_goes_to_the_gemeente(

@@ -1,5 +1,6 @@
 """Submission and decision over in-memory fakes: who decides, how long a period blocks a new
-aanvraag, and what a beschikking says. The same flows run over HTTP in tests/integration."""
+aanvraag, and idempotency. The same flows run over HTTP in tests/integration; what a beschikking
+says is in test_beschikking.py."""
 
 import json
 import uuid
@@ -16,7 +17,6 @@ from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Resultaat
 from vil.rules import Catalogus
-from vil.rules.tekst import datum
 from vil.services import aanvragen
 from vil.services.diensten import Aanvraagdiensten
 
@@ -250,43 +250,3 @@ def test_the_same_key_with_another_request_is_refused(
     dien_in(diensten, b, KWIJTSCHELDING)
     with pytest.raises(AndereInhoud):
         dien_in(diensten, b, ZORGTOESLAG)
-
-
-# Beschikking texts.
-
-
-def test_a_grant_names_the_regeling_the_amount_the_law_the_date_and_where_to_object(
-    catalogus: Catalogus,
-) -> None:
-    b = beoordeling(catalogus)
-    regeling = catalogus.regel(KWIJTSCHELDING, PEILDATUM).regeling
-    op = date(2026, 6, 15)
-
-    tekst = aanvragen.beschikkingstekst(
-        regeling, resultaat(b, KWIJTSCHELDING), AanvraagStatus.toegekend, op
-    )
-
-    assert regeling.naam in tekst
-    assert "412,60" in tekst  # the aanslag the example household declares (docs/voorbeelden)
-    assert regeling.grondslag.wet in tekst
-    assert str(regeling.grondslag.url) in tekst
-    assert datum(op) in tekst
-    assert regeling.uitvoerder in tekst
-
-
-def test_a_refusal_gives_the_gemeentes_reason_or_else_the_unmet_conditions(
-    catalogus: Catalogus,
-) -> None:
-    b = beoordeling(catalogus)
-    sport = resultaat(b, SPORT)
-    regeling = catalogus.regel(SPORT, PEILDATUM).regeling
-    niet_voldaan = [v.uitleg for v in sport.voorwaarden if v.voldaan is False]
-    assert niet_voldaan  # the premise: the example resident does not qualify
-
-    met_reden = aanvragen.beschikkingstekst(
-        regeling, sport, AanvraagStatus.afgewezen, PEILDATUM, "Geen inwoner van Amersfoort."
-    )
-    zonder = aanvragen.beschikkingstekst(regeling, sport, AanvraagStatus.afgewezen, PEILDATUM)
-
-    assert "Geen inwoner van Amersfoort." in met_reden
-    assert all(uitleg in zonder for uitleg in niet_voldaan)

@@ -19,23 +19,6 @@ def only(catalogus: Catalogus, peildatum: date, **kwargs: Any) -> Any:
     return result
 
 
-def test_a_published_version_applies_from_its_date() -> None:
-    # Given the proef regeling, and a new version with a higher grens from 1 July 2026
-    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
-    newer = copy.deepcopy(VALID)
-    newer["parameters"]["grens"]["waarden"][0]["waarde"] = 30000
-    published = catalogus.publish(newer, date(2026, 7, 1))
-    # When evaluated before and after that date
-    before, after = only(published, date(2026, 6, 30)), only(published, date(2026, 7, 1))
-    # Then each uses the version in force: (20000 - 10000) / 10 and (30000 - 10000) / 10
-    assert (before.bedrag_per_jaar, after.bedrag_per_jaar) == ("1000.00", "2000.00")
-    assert before.regelversie != after.regelversie
-    assert published.regel("proef", date(2026, 7, 1)).versie == after.regelversie
-    assert published.regel("proef", date(2026, 6, 30)).versie == before.regelversie
-    # And the catalogue it came from is unchanged
-    assert only(catalogus, date(2026, 7, 1)).bedrag_per_jaar == "1000.00"
-
-
 def test_a_self_declared_fact_makes_the_result_indicative() -> None:
     catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", VALID)])
     herkomst = {

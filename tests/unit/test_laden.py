@@ -29,6 +29,16 @@ VALID: dict[str, Any] = {
     "uitvoerder": "VIL",
     "soort": "rijk",
     "grondslag": {"wet": "Proefwet", "url": "https://wetten.overheid.nl/proef"},
+    "rechtsbescherming": {
+        "rechtsmiddel": "bezwaar",
+        "grondslag": "Awb art. 6:4",
+        "adres": {
+            "aan": "Proefdienst",
+            "postadres": "Postbus 1, 1000 AA Proef",
+            "bron": "proef",
+            "status": "bevestigd",
+        },
+    },
     "toekenning": {"wijze": "handmatig", "periode": "kalenderjaar"},
     "parameters": {
         "grens": {

@@ -9,13 +9,11 @@ that is not JSON, and `API-Version` plus the security headers on every response
 
 import json
 import re
-from collections.abc import Callable
 from http import HTTPStatus
 from itertools import accumulate
 from typing import Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -26,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil import fouten
 from vil.models.identiteit import Principal
+from vil.observability import LambdaHandler, instrumented, logger
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 256 * 1024
@@ -44,8 +43,12 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-# Swagger UI runs an inline script: its page gets a policy of its own.
-DOCS_CSP = "default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data:"  # noqa: E501
+# Swagger UI (/v1/docs) is one page with its script, styles and document inline: its own policy
+# allows inline code and calls to VIL itself ("Try it out"), and nothing from elsewhere.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+    " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
 
 # The one table from domain error to status and title.
 ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
@@ -61,8 +64,6 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
 # Responses many routes document (every error is problem+json; the OpenAPI merge says so).
 NIET_INGELOGD: dict[int, OpenAPIResponse] = {401: {"description": "Niet ingelogd."}}
 ONBEKEND: dict[int, OpenAPIResponse] = {404: {"description": "Onbekend."}}
-
-logger = Logger(service="vil")
 
 
 def problem(
@@ -130,13 +131,11 @@ def resolver() -> APIGatewayRestResolver:
     return app
 
 
-def handler(
-    app: APIGatewayRestResolver,
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+def handler(app: APIGatewayRestResolver) -> LambdaHandler:
     """The Lambda entry point: media type, size limit, trace id, errors and headers around the
     resolver."""
 
-    @logger.inject_lambda_context(log_event=False)
+    @instrumented
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # The audit records (Logboek Dataverwerkingen) carry the request's trace id.
         logger.set_correlation_id(_trace_id(event))

@@ -7,7 +7,6 @@ failed are reported, so Lambda retries those and no others.
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -15,7 +14,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-logger = Logger(service="vil")
+from vil.observability import LambdaHandler, instrumented
 
 
 def handler(
@@ -23,7 +22,7 @@ def handler(
     event_type: EventType,
     *,
     raise_on_entire_batch_failure: bool = True,
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+) -> LambdaHandler:
     """The Lambda entry point that hands each record to `record_handler` (which raises to fail
     it). With `raise_on_entire_batch_failure=False` a batch in which every record failed is
     reported record by record too, not as a function error."""
@@ -31,7 +30,7 @@ def handler(
         event_type=event_type, raise_on_entire_batch_failure=raise_on_entire_batch_failure
     )
 
-    @logger.inject_lambda_context(log_event=False)
+    @instrumented
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return dict(
             process_partial_response(

@@ -1,13 +1,14 @@
 """Request and response models of the loket API (`<Action><Thing>Request/Response`)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
 
-from vil.models.aanvraag import Aanvraag
+from vil.models.aanvraag import Aanvraag, Beoordeling
 from vil.models.base import Peildatum, VilModel
 from vil.models.huishouden import Huishouden
+from vil.models.maandcheck import Melding, Standuitkomst
 from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Wijze
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel, Toestemming
@@ -104,7 +105,12 @@ class DecideRequest(VilModel):
 
     besluit: Literal["toekennen", "afwijzen"] = Field(description="toekennen of afwijzen.")
     motivering: str = Field(
-        description="De motivering, voor de beschikking.", min_length=1, max_length=4000
+        description=(
+            "De motivering van de gemeente; zij staat in de beschikking aan de inwoner, onder"
+            " 'Toelichting van de gemeente', bij toekennen en bij afwijzen."
+        ),
+        min_length=1,
+        max_length=4000,
     )
 
 
@@ -134,4 +140,68 @@ class GetGegevensResponse(VilModel):
     herkomst: dict[str, FeitHerkomst] = Field(description="Herkomst per gegeven (pad).")
     ontbrekende_bronnen: dict[str, str] = Field(
         description="Bronnen die niet zijn geraadpleegd of niet antwoordden, met de reden."
+    )
+
+
+class Verwerking(VilModel):
+    """One record of the audit log (Logboek Dataverwerkingen) about the resident."""
+
+    verwerking: str = Field(description="Wat er gebeurde, bijvoorbeeld prefill of inzage.")
+    actor: str = Field(description="Wie: burger, gemeente:<code> of vil-maandcheck.")
+    doel: str = Field(description="Waarvoor de gegevens werden verwerkt.")
+    resultaat: str = Field(description="gelukt of mislukt.")
+    trace_id: str = Field(description="Het trace-id van het verzoek dat de gegevens las.")
+    bronnen: list[str] = Field(description="De bronnen die daarbij zijn geraadpleegd.")
+    tijd: datetime = Field(description="Wanneer (UTC).")
+
+
+class BewaardeBeoordeling(Beoordeling):
+    """A stored beoordeling, with the day it will be deleted."""
+
+    bewaard_tot: date | None = Field(
+        description="Wanneer de beoordeling wordt verwijderd; null als een aanvraag erop rust."
+    )
+
+
+class LaatsteUitkomst(Standuitkomst):
+    """One regeling's outcome as the resident last knew it (the monthly check compares with
+    it)."""
+
+    recht: bool = Field(description="Of u recht had.")
+    bedrag_per_maand: str | None = Field(None, description="Bedrag per maand (euro).")
+    bedrag_per_jaar: str | None = Field(None, description="Bedrag per jaar (euro).")
+    bedrag_eenmalig: str | None = Field(None, description="Eenmalig bedrag (euro).")
+
+
+class MaandcheckStand(VilModel):
+    """Where the monthly check stands for the resident."""
+
+    versie: int = Field(ge=1, description="Hoeveel maandchecks er zijn gedaan.")
+    peildatum: date = Field(description="De peildatum van de laatste maandcheck.")
+    regelingen: dict[str, LaatsteUitkomst] = Field(
+        description="Per regeling de laatste vaste uitkomst die u kende."
+    )
+    geschat_gemeld: int | None = Field(
+        None, description="Het jaar waarvan u hoorde dat de bedragen nog niet vaststaan."
+    )
+
+
+class InzageResponse(VilModel):
+    """GET /v1/inzage: everything VIL stores about the resident, and every read of it (AVG
+    article 15)."""
+
+    toestemmingen: list[Toestemming] = Field(description="Elke versie van elke toestemming.")
+    bsn_versleuteld_bewaard: bool = Field(description="Of VIL uw BSN versleuteld bewaart.")
+    gegevens: dict[str, Any] = Field(description="Per bron de bewaarde gegevens.")
+    beoordelingen: list[BewaardeBeoordeling] = Field(description="Uw bewaarde beoordelingen.")
+    aanvragen: list[Aanvraag] = Field(description="Uw aanvragen.")
+    meldingen: list[Melding] = Field(description="Wat de maandcheck vond.")
+    maandcheck: MaandcheckStand | None = Field(
+        description="De stand van de maandcheck (per regeling de laatste vaste uitkomst)."
+    )
+    verwerkingen: list[Verwerking] = Field(
+        description="Wie uw gegevens verwerkte, wanneer en waarom."
+    )
+    bewaartermijnen: dict[str, str] = Field(
+        description="Per soort gegeven hoe lang het bewaard wordt, in gewone taal."
     )

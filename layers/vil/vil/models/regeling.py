@@ -83,12 +83,73 @@ class Afronding(StrEnum):
     centen = "centen"  # half-up to whole cents
 
 
+class Verwijzing(VilModel):
+    """One more legal source of a regeling's decisions, cited after its main grondslag."""
+
+    wet: Tekst = Field(description="Wet, regeling of verordening.")
+    artikel: Tekst | None = Field(None, description="Artikel(en).")
+    url: Tekst | None = Field(None, description="wetten.overheid.nl- of CVDR-link.")
+
+
 class Grondslag(VilModel):
-    """The legal basis of a regeling."""
+    """The legal basis of a regeling, as the beschikking cites it."""
 
     wet: Tekst = Field(description="Wet of verordening.")
     artikel: Tekst | None = Field(None, description="Artikel.")
     url: Tekst = Field(description="wetten.overheid.nl- of CVDR-link.")
+    ook: list[Verwijzing] = Field(
+        default_factory=list,
+        description="Verdere grondslagen die de beschikking na de hoofdgrondslag noemt.",
+    )
+
+
+class Rechtsmiddel(StrEnum):
+    bezwaar = "bezwaar"  # Awb art. 6:4 and 7:1: at the body that decided
+    beroep = "beroep"  # administratief beroep: at another body (kwijtschelding: the college)
+
+
+class Adres(VilModel):
+    """Where a resident sends a bezwaar or beroep: the body and its postal address."""
+
+    aan: Tekst = Field(description="Het bestuursorgaan, zoals het op de envelop staat.")
+    postadres: Tekst = Field(description="Postbus of straat, postcode en plaats.")
+    bron: Tekst = Field(description="Waar het adres staat (een pagina van de uitvoerder).")
+    status: Status = Field(description="bevestigd (bron van de uitvoerder gezien) of onbevestigd.")
+    reden: Tekst | None = Field(None, description="Waarom onbevestigd.")
+
+    @model_validator(mode="after")
+    def _explained(self) -> "Adres":
+        if self.status is Status.onbevestigd and not self.reden:
+            raise ValueError("een onbevestigd adres heeft een reden")
+        return self
+
+
+class Rechtsbescherming(VilModel):
+    """How a resident contests a beschikking on this regeling: which remedy, where, by when."""
+
+    rechtsmiddel: Rechtsmiddel
+    grondslag: Tekst = Field(description="Waar het rechtsmiddel en de termijn geregeld zijn.")
+    termijn_weken: int = Field(6, gt=0, description="Binnen hoeveel weken (Awb art. 6:7).")
+    daarna: Tekst | None = Field(
+        None, description="Wat er na de beslissing op bezwaar of beroep nog kan, in gewone taal."
+    )
+    adres: Adres | None = Field(None, description="Het adres, als er één is.")
+    adressen: dict[Gemeentecode, Adres] | None = Field(
+        None, description="Per gemeente (code: adres), voor een regeling van meer gemeenten."
+    )
+
+    @model_validator(mode="after")
+    def _one_address(self) -> "Rechtsbescherming":
+        if (self.adres is None) == (self.adressen is None):
+            raise ValueError("rechtsbescherming heeft een adres of adressen per gemeente")
+        return self
+
+    def adres_voor(self, gemeentecode: str | None) -> Adres:
+        """The address for this gemeente (its own where the regeling has one per gemeente)."""
+        if self.adres is not None or not self.adressen:
+            assert self.adres is not None  # the validator allows no third case
+            return self.adres
+        return self.adressen[gemeentecode] if gemeentecode else next(iter(self.adressen.values()))
 
 
 class ParameterWaarde(VilModel):
@@ -313,6 +374,9 @@ class Regeling(VilModel):
         None, description="Gemeenten (code: naam) waar de regeling geldt; null = heel Nederland."
     )
     grondslag: Grondslag
+    rechtsbescherming: Rechtsbescherming = Field(
+        description="Bezwaar of beroep tegen een besluit over deze regeling: waar en hoe."
+    )
     geldig_vanaf: date | None = Field(
         None,
         description=(
@@ -333,6 +397,11 @@ class Regeling(VilModel):
         if (self.soort is Soort.gemeente) != bool(self.gemeenten):
             raise ValueError(
                 "een gemeentelijke regeling noemt haar gemeenten, een rijksregeling niet"
+            )
+        adressen = self.rechtsbescherming.adressen
+        if adressen is not None and set(adressen) != set(self.gemeenten or {}):
+            raise ValueError(
+                "rechtsbescherming.adressen noemt precies de gemeenten van de regeling"
             )
         return self
 

@@ -1,8 +1,8 @@
 """The catalogue: every regeling, each in the versions published for it, evaluated together.
 
-A rule set is data. `Catalogus.from_directory` reads the YAML files in rules/; the beheermodule
-publishes new versions at run time with `publish`, and an evaluation uses, per regeling, the
-version in force on its peildatum.
+A rule set is data. `Catalogus.from_directory` reads the YAML files in rules/, and an evaluation
+uses, per regeling, the version in force on its peildatum (docs/decisions.md, "Rule versions are
+data").
 """
 
 import bisect
@@ -88,18 +88,6 @@ class Catalogus:
         if problems or shared is None:
             raise RegelFout(problems)
         return cls.from_data(shared, documents)
-
-    def publish(self, document: Mapping[str, Any], geldig_vanaf: date) -> "Catalogus":
-        """A new catalogue in which this version of a regeling is in force from a date."""
-        problems: list[str] = []
-        regeling = _validated(Regeling, document, "beheer", problems)
-        if regeling is None:
-            raise RegelFout(problems)
-        regel = compile_regeling(regeling, self.shared, f"beheer: {regeling.id}")
-        versies = dict(self._versies)
-        earlier = [v for v in versies.get(regeling.id, []) if v.geldig_vanaf != geldig_vanaf]
-        versies[regeling.id] = [*earlier, Versie(geldig_vanaf, regel)]
-        return Catalogus(self.shared, versies)
 
     @property
     def ids(self) -> list[str]:

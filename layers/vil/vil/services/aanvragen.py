@@ -19,7 +19,15 @@ from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beschikki
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal, Principalsoort
-from vil.models.regeling import Periode, Regeling, Uitbetaling, Wijze
+from vil.models.regeling import (
+    Grondslag,
+    Periode,
+    Rechtsbescherming,
+    Rechtsmiddel,
+    Regeling,
+    Uitbetaling,
+    Wijze,
+)
 from vil.models.resultaat import Resultaat
 from vil.rules.feiten import herkomst_van
 from vil.rules.tekst import datum, euro
@@ -174,7 +182,11 @@ def _beslis(
         beschikking = Beschikking(
             besluit=AanvraagStatus.toegekend,
             tekst=beschikkingstekst(
-                regeling, resultaat, AanvraagStatus.toegekend, diensten.vandaag()
+                regeling,
+                resultaat,
+                AanvraagStatus.toegekend,
+                diensten.vandaag(),
+                aanvraag.gemeentecode,
             ),
             datum=diensten.vandaag(),
         )
@@ -227,23 +239,54 @@ def beschikkingstekst(
     resultaat: Resultaat,
     besluit: AanvraagStatus,
     op: date,
+    gemeentecode: str | None,
     motivering: str | None = None,
 ) -> str:
-    """The beschikking in plain Dutch: decision, amount, legal basis, date, how to object."""
-    grondslag = regeling.grondslag
-    wet = f"{grondslag.artikel} van de {grondslag.wet}" if grondslag.artikel else grondslag.wet
+    """The beschikking in plain Dutch: decision, amount, the gemeente's motivering, legal
+    basis, date, and where and until when to object (docs/decisions.md, 'Beschikkingen')."""
     if besluit is AanvraagStatus.toegekend:
         bedrag = _bedrag(resultaat)
         kern = f"U krijgt {regeling.naam}{': ' + bedrag if bedrag else ''}."
     else:
         redenen = [v.uitleg for v in resultaat.voorwaarden if v.voldaan is False]
-        kern = f"U krijgt geen {regeling.naam}. " + (motivering or " ".join(redenen))
+        kern = " ".join([f"U krijgt geen {regeling.naam}.", *([] if motivering else redenen)])
+    toelichting = f"\n\nToelichting van de gemeente: {motivering}" if motivering else ""
     return (
-        f"Besluit van {datum(op)} over uw aanvraag voor {regeling.naam}.\n\n{kern}\n\n"
-        f"Dit besluit is genomen op grond van {wet} ({grondslag.url}).\n\n"
-        f"Bent u het niet eens met dit besluit? Dan kunt u binnen zes weken na {datum(op)}"
-        f" bezwaar maken bij {regeling.uitvoerder}."
+        f"Besluit van {datum(op)} over uw aanvraag voor {regeling.naam}.\n\n{kern}{toelichting}"
+        f"\n\nDit besluit is genomen op grond van {_grondslagen(regeling.grondslag)}."
+        f"\n\n{_rechtsbescherming(regeling.rechtsbescherming, op, gemeentecode)}"
     )
+
+
+def _grondslagen(grondslag: Grondslag) -> str:
+    """'artikel 26 van de Invorderingswet 1990 (url), ... en de ...': every source, in order."""
+    delen = [_citaat(grondslag.wet, grondslag.artikel, grondslag.url)] + [
+        _citaat(v.wet, v.artikel, v.url) for v in grondslag.ook
+    ]
+    return delen[0] if len(delen) == 1 else f"{', '.join(delen[:-1])} en {delen[-1]}"
+
+
+def _citaat(wet: str, artikel: str | None, url: str | None) -> str:
+    tekst = f"{artikel} van de {wet}" if artikel else wet
+    return f"{tekst} ({url})" if url else tekst
+
+
+WEKEN = {4: "vier", 6: "zes", 8: "acht", 12: "twaalf"}
+
+
+def _rechtsbescherming(bescherming: Rechtsbescherming, op: date, gemeentecode: str | None) -> str:
+    """Where and until when: 'bezwaar maken' at the body that decided (Awb art. 6:4), or
+    'in beroep gaan' at another body (kwijtschelding: the college), and what comes after."""
+    adres = bescherming.adres_voor(gemeentecode)
+    weken = WEKEN.get(bescherming.termijn_weken, str(bescherming.termijn_weken))
+    handeling = (
+        "bezwaar maken" if bescherming.rechtsmiddel is Rechtsmiddel.bezwaar else "in beroep gaan"
+    )
+    tekst = (
+        f"Bent u het niet eens met dit besluit? Dan kunt u binnen {weken} weken na {datum(op)}"
+        f" {handeling} bij {adres.aan}, {adres.postadres}."
+    )
+    return f"{tekst} {bescherming.daarna}" if bescherming.daarna else tekst
 
 
 def _bedrag(resultaat: Resultaat) -> str:
@@ -343,7 +386,12 @@ def besluit(
         AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
     )
     tekst = beschikkingstekst(
-        regeling, verslag.resultaat, uitkomst, diensten.vandaag(), verzoek.motivering
+        regeling,
+        verslag.resultaat,
+        uitkomst,
+        diensten.vandaag(),
+        aanvraag.gemeentecode,
+        verzoek.motivering,
     )
     besloten = aanvraag.model_copy(
         update={

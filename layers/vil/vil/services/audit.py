@@ -2,12 +2,9 @@
 
 from collections.abc import Iterable
 
-from aws_lambda_powertools import Logger
-
 from vil.models.identiteit import Principal
+from vil.observability import logger
 from vil.services.diensten import Basisdiensten
-
-logger = Logger(service="vil")
 
 
 def actor(principal: Principal) -> str:

@@ -17,17 +17,14 @@ from datetime import date, datetime
 from functools import partial
 from typing import Self
 
-from aws_lambda_powertools import Logger
-
 from vil.adapters.bronnen import SourceClients, SourceError, source_clients
 from vil.adapters.bronnen.brp import Geboorte
 from vil.models.prefill import GEEN_TOESTEMMING, Feit, Prefill
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron
+from vil.observability import logger
 from vil.rules.feiten import month_start
 from vil.settings import SourcesSettings
-
-logger = Logger(service="vil")
 
 # The longest income history a regeling reads (individuele inkomenstoeslag: three years).
 HISTORY_MONTHS = 36
