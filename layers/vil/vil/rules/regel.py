@@ -424,7 +424,8 @@ class _Run:
             if not herkomst or self.feiten.read(path):
                 continue
             what = spec.omschrijving or path
-            for origin in set(feiten.herkomst_van(path, herkomst)):
+            # Once each, in the provenance's own order (a set would follow the hash seed).
+            for origin in dict.fromkeys(feiten.herkomst_van(path, herkomst)):
                 if origin.in_onderzoek:
                     reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
                 if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
