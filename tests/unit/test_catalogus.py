@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tests.conftest import RULES
 from tests.unit.test_laden import SHARED, VALID
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
@@ -226,3 +227,22 @@ def test_only_the_row_a_choice_takes_counts() -> None:
     near = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 16000}})
     (result,) = catalogus.evaluate(near, date(2026, 3, 1)).resultaten
     assert (result.bedrag_per_jaar, result.indicatief) == ("800.00", True)
+
+
+def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
+    # Given the rules in rules/ (in the order of their files)
+    catalogus = Catalogus.from_directory(RULES)
+    peildatum = date(2026, 6, 15)
+    # Then a regeling's own parameter affects that regeling, a shared one each that reads it
+    # (in an expression, as the minimum amount, or as the bound of a declared amount)
+    assert catalogus.affected_by("standaardpremie", peildatum) == ["zorgtoeslag"]
+    assert catalogus.affected_by("awirMinimumBedrag", peildatum) == [
+        "huurtoeslag",
+        "kindgebonden-budget",
+        "zorgtoeslag",
+    ]
+    assert catalogus.affected_by("maximaleHuurgrens", peildatum) == [
+        "huurtoeslag",
+        "kwijtschelding-gemeentelijke-belastingen",
+    ]
+    assert catalogus.affected_by("nietBestaand", peildatum) == []

@@ -1,8 +1,10 @@
-"""Facts for one regeling: read its inputs from the household, note what is missing."""
+"""Facts: read once per household and peildatum, shared by the regelingen that need them."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
+
+from pydantic import BaseModel
 
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
@@ -11,22 +13,59 @@ from vil.rules.expressies import to_zen
 PREFIX = "huishouden."
 
 
+class Huishoudfeiten:
+    """The facts of one household on one peildatum, read once and shared by every regeling.
+
+    Each input is read the first time a regeling needs it: the value as zen takes it and the
+    fact paths that are missing for it. Two regelingen that read the same path with the same
+    specification (type, fields, months) share the reading. The household is a `Huishouden`
+    (its fields read by JSON name, without dumping the model) or the dict of its dump.
+    """
+
+    __slots__ = ("_read", "computed", "gemeentecode", "heeft_partner", "household", "peildatum")
+
+    def __init__(self, household: Any, peildatum: date) -> None:
+        self.household = household
+        self.peildatum = peildatum
+        self.gemeentecode: str | None = _get(household, "gemeentecode")
+        self.heeft_partner = _get(household, "partner") is not None
+        self._read: dict[Hashable, tuple[Any, list[str]]] = {}
+        # The outcomes of expressions that read only facts, shared by the regelingen
+        # (vil.rules.regel.Node.shared): key -> value, or why it failed.
+        self.computed: dict[Hashable, Any] = {}
+
+    def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
+        """One input: its value as zen takes it (None when missing) and the missing paths."""
+        known = self._read.get(key)
+        if known is None:
+            value, gaps = _lookup(path, spec, self.household, self.peildatum)
+            known = self._read[key] = (None if gaps else to_zen(value), gaps)
+        return known
+
+
+def spec_key(path: str, spec: Invoer) -> Hashable:
+    """What makes two readings of an input the same: its path, type, fields and months."""
+    return (path, spec.type, tuple(spec.velden or ()), spec.maanden)
+
+
 class Feiten:
-    """The inputs of one regeling, each read from the household when first needed.
+    """The inputs of one regeling, read from the household's shared facts when first needed.
 
     Values land, as zen takes them, in the dict the caller passes (the evaluation's names).
     """
 
+    __slots__ = ("facts", "gaps", "invoer", "keys", "values")
+
     def __init__(
         self,
         invoer: Mapping[str, Invoer],
-        household: Mapping[str, Any],
-        peildatum: date,
+        keys: Mapping[str, Hashable],
+        facts: Huishoudfeiten,
         values: dict[str, Any],
     ) -> None:
         self.invoer = invoer
-        self.household = household
-        self.peildatum = peildatum
+        self.keys = keys
+        self.facts = facts
         self.values = values
         self.gaps: dict[str, list[str]] = {}  # input path -> missing fact paths (empty: present)
 
@@ -44,10 +83,10 @@ class Feiten:
         """Read one input; the fact paths (with `huishouden.`) that are missing for it."""
         gaps = self.gaps.get(path)
         if gaps is None:
-            value, gaps = _lookup(path, self.invoer[path], self.household, self.peildatum)
+            value, gaps = self.facts.read(self.keys[path], path, self.invoer[path])
             self.gaps[path] = gaps
             if not gaps:
-                self.values[path] = to_zen(value)
+                self.values[path] = value
         return gaps
 
     def missing_paths(self) -> list[str]:
@@ -68,7 +107,7 @@ def _lookup(
         if node is None:
             # No partner means the partner's facts do not apply; anything else is unknown.
             return (None, []) if path.startswith("partner.") else (None, [PREFIX + path])
-        node = node.get(segment)
+        node = _get(node, segment)
     if node is None:
         return None, [PREFIX + path]
     if spec.type is InvoerType.lijst:
@@ -84,9 +123,9 @@ def _items(path: str, spec: Invoer, items: list[dict[str, Any]]) -> tuple[Any, l
         f"{PREFIX}{path}[{index}].{name}"
         for index, item in enumerate(items)
         for name in spec.velden
-        if item.get(name) is None
+        if _get(item, name) is None
     ]
-    return [{name: item[name] for name in spec.velden} for item in items], gaps
+    return [{name: _get(item, name) for name in spec.velden} for item in items], gaps
 
 
 def _months(
@@ -95,14 +134,31 @@ def _months(
     """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`."""
     assert spec.velden is not None
     assert spec.maanden is not None
-    by_month = {item["maand"]: item for item in items}
+    by_month = {_get(item, "maand"): item for item in items}
     window = []
     for back in range(1, spec.maanden + 1):
         item = by_month.get(month_start(peildatum, back))
         if item is None:
             return None, [PREFIX + path]
-        window.append({**{name: item[name] for name in spec.velden}, "maandenGeleden": back})
+        window.append({**{name: _get(item, name) for name in spec.velden}, "maandenGeleden": back})
     return window, []
+
+
+def _get(node: Any, name: str) -> Any:
+    """A field by its JSON name, from a dumped dict or from the model itself."""
+    if isinstance(node, dict):
+        return node.get(name)
+    fields = _FIELDS.get(type(node))
+    if fields is None:
+        fields = _FIELDS[type(node)] = {
+            field.alias or attribute: attribute
+            for attribute, field in type(node).model_fields.items()
+        }
+    attribute = fields.get(name)
+    return None if attribute is None else getattr(node, attribute)
+
+
+_FIELDS: dict[type[BaseModel], dict[str, str]] = {}  # per model: JSON name -> attribute
 
 
 def herkomst_van(path: str, herkomst: Mapping[str, FeitHerkomst]) -> list[FeitHerkomst]:
