@@ -64,7 +64,7 @@ def to_zen(value: Any) -> Any:
 class Expressie:
     """A compiled expression that yields a value of one type."""
 
-    __slots__ = ("_compiled", "bare", "names", "text", "type")
+    __slots__ = ("_compiled", "bare", "names", "number", "text", "type")
 
     def __init__(self, text: str, type_: StapType) -> None:
         self.text = text
@@ -74,7 +74,8 @@ class Expressie:
         # answer it without zen.
         bare = _BARE.fullmatch(text)
         self.bare = bare.group(1) if bare and bare.group(1) in self.names else None
-        source = f"string({text})" if type_ in (StapType.bedrag, StapType.getal) else text
+        self.number = type_ in (StapType.bedrag, StapType.getal)
+        source = f"string({text})" if self.number else text
         try:
             self._compiled = zen.compile_expression(source)
         except RuntimeError as error:  # pragma: no cover - validate_expression catches these
@@ -86,6 +87,14 @@ class Expressie:
             raw = self._compiled.evaluate(context)
         except RuntimeError as error:
             raise ExpressieFout(_zen_message(error)) from error
+        if self.number and type(raw) is str:  # the common case first, as `_typed` reads it
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                pass
+            else:
+                if number.is_finite():
+                    return number + 0  # normalises -0 to 0
         return self._typed(raw)
 
     def direct(self, value: Any) -> Decimal | bool | date | None:

@@ -147,6 +147,7 @@ class Stand:
     waarden: dict[str, Waarde]  # every parameter's value
     env: dict[str, Any]  # the parameters as zen takes them, and the peildatum
     constants: dict[int, "Value | Geblokkeerd | Mislukt"]  # node number -> its outcome
+    unknown: frozenset[str]  # the parameters without a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,8 @@ class CompiledRegeling:
         env: dict[str, Any] = {name: waarde.zen for name, waarde in waarden.items()}
         env["peildatum"] = peildatum.isoformat()
         constants = {node.nummer: _constant(node, waarden, env) for node in self.constants}
-        return Stand(waarden, env, constants)
+        unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
+        return Stand(waarden, env, constants, unknown)
 
     def evaluate(
         self,
@@ -363,6 +365,7 @@ class _Run:
         "peildatum",
         "reads",
         "regel",
+        "unknown",
         "values",
         "waarden",
     )
@@ -373,6 +376,7 @@ class _Run:
         self.peildatum = facts.peildatum
         stand = regel.stand(facts.peildatum, facts.gemeentecode)
         self.waarden = stand.waarden
+        self.unknown = stand.unknown
         self.constants = stand.constants
         # Every name an expression may read, as zen takes it; facts and steps are added as they
         # are first needed.
@@ -403,10 +407,15 @@ class _Run:
         assert type(node) is Node
         if node.inputs and self.feiten.missing(node.inputs):
             return ONTBREEKT
-        for name in node.steps:
-            reads |= self.step(name)
-            if name in self.blocked:
-                return self.blocked[name]
+        if node.steps:
+            computed, blocked = self.reads, self.blocked
+            for name in node.steps:
+                step_reads = computed.get(name)
+                if step_reads is None:
+                    step_reads = self.step(name)
+                reads |= step_reads
+                if name in blocked:
+                    return blocked[name]
         reads.update(node.parameters)
         if node.constant:
             outcome = self.constants[node.nummer]
@@ -418,10 +427,11 @@ class _Run:
     def compute(self, node: Node) -> Value | Geblokkeerd:
         """A node whose facts and steps are known: its expression evaluated (a bare name
         mostly without zen)."""
-        for name in node.parameters:
-            waarde = self.waarden[name]
-            if waarde.value is None:
-                return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
+        if node.parameters and not self.unknown.isdisjoint(node.parameters):
+            for name in node.parameters:
+                waarde = self.waarden[name]
+                if waarde.value is None:
+                    return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
         if node.bare is not None:
             value = node.expressie.direct(self.env[node.bare])
             if value is not None:
