@@ -159,6 +159,20 @@ class Catalogus:
         facts = Huishoudfeiten(huishouden, peildatum)
         return [regel.decide(facts, herkomst) for regel in self._chosen(peildatum, regelingen)]
 
+    def decide_many(
+        self,
+        households: Iterable[Huishouden],
+        peildatum: date,
+        regelingen: Iterable[str] | None = None,
+    ) -> list[list[Beslissing]]:
+        """A batch: the decisions for many households on one peildatum (for instance a
+        gemeente's stored households, to preview a changed parameter with `affected_by`)."""
+        regels = self._chosen(peildatum, regelingen)
+        return [
+            [regel.decide(facts) for regel in regels]
+            for facts in (Huishoudfeiten(huishouden, peildatum) for huishouden in households)
+        ]
+
     def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
         regels = self.in_force(peildatum)
         if regelingen is None:
