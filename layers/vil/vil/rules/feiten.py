@@ -1,11 +1,13 @@
 """Facts: read once per household and peildatum, shared by the regelingen that need them."""
 
+import typing
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
+from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
@@ -144,21 +146,26 @@ def _months(
     return window, []
 
 
+def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:
+    """JSON name -> attribute, over the household model and every model inside it."""
+    for attribute, field in model.model_fields.items():
+        found[field.alias or attribute] = attribute
+        for inner in typing.get_args(field.annotation) or (field.annotation,):
+            for kind in typing.get_args(inner) or (inner,):
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    _attributes(kind, found)
+    return found
+
+
+# One JSON name means one attribute throughout the household (the aliases are generated).
+_ATTRIBUTES = _attributes(Huishouden, {})
+
+
 def _get(node: Any, name: str) -> Any:
     """A field by its JSON name, from a dumped dict or from the model itself."""
     if isinstance(node, dict):
         return node.get(name)
-    fields = _FIELDS.get(type(node))
-    if fields is None:
-        fields = _FIELDS[type(node)] = {
-            field.alias or attribute: attribute
-            for attribute, field in type(node).model_fields.items()
-        }
-    attribute = fields.get(name)
-    return None if attribute is None else getattr(node, attribute)
-
-
-_FIELDS: dict[type[BaseModel], dict[str, str]] = {}  # per model: JSON name -> attribute
+    return getattr(node, _ATTRIBUTES.get(name, name), None)
 
 
 def herkomst_van(path: str, herkomst: Mapping[str, FeitHerkomst]) -> list[FeitHerkomst]:
