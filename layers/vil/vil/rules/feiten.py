@@ -56,7 +56,7 @@ class Feiten:
     Values land, as zen takes them, in the dict the caller passes (the evaluation's names).
     """
 
-    __slots__ = ("facts", "gaps", "invoer", "keys", "values")
+    __slots__ = ("facts", "gaps", "invoer", "keys", "present", "values")
 
     def __init__(
         self,
@@ -70,6 +70,7 @@ class Feiten:
         self.facts = facts
         self.values = values
         self.gaps: dict[str, list[str]] = {}  # input path -> missing fact paths (empty: present)
+        self.present: set[str] = set()  # the inputs read and complete
 
     def missing(self, paths: Iterable[str]) -> bool:
         """Whether any of these inputs is missing."""
@@ -89,6 +90,7 @@ class Feiten:
             self.gaps[path] = gaps
             if not gaps:
                 self.values[path] = value
+                self.present.add(path)
         return gaps
 
     def missing_paths(self) -> list[str]:

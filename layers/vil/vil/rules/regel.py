@@ -405,7 +405,8 @@ class _Run:
         if type(node) is Keuze:
             return self.choose(node, reads)
         assert type(node) is Node
-        if node.inputs and self.feiten.missing(node.inputs):
+        inputs = node.inputs
+        if inputs and not inputs <= self.feiten.present and self.feiten.missing(inputs):
             return ONTBREEKT
         if node.steps:
             computed, blocked = self.reads, self.blocked
