@@ -48,6 +48,9 @@ class Node:
     steps: tuple[str, ...]  # sorted
     plain: tuple[str, ...]  # names given to the expression as they are
     nested: tuple[tuple[str, str, str], ...]  # dotted inputs: (root, rest, path)
+    # The dotted inputs one level deep by root, (root, ((leaf, path), ...)): their objects are
+    # built in one go; `nested` then holds only the deeper ones.
+    groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     nummer: int = 0
     constant: bool = False
     bare: str | None = None
@@ -71,19 +74,26 @@ class Node:
         reads_steps = tuple(sorted(names & set(steps)))
         reads_parameters = tuple(sorted(names & set(parameters)))
         constant = not reads_inputs and not reads_steps and names <= {*parameters, "peildatum"}
+        plain = tuple(name for name in names if "." not in name)
+        nested = [
+            (root, rest, name)
+            for name in sorted(names)
+            if "." in name
+            for root, _, rest in [name.partition(".")]
+        ]
+        by_root: dict[str, list[tuple[str, str]]] = {}
+        for root, rest, name in nested:
+            if "." not in rest and root not in plain:
+                by_root.setdefault(root, []).append((rest, name))
         return cls(
             naam=naam,
             expressie=expressie,
             inputs=reads_inputs,
             parameters=reads_parameters,
             steps=reads_steps,
-            plain=tuple(name for name in names if "." not in name),
-            nested=tuple(
-                (root, rest, name)
-                for name in sorted(names)
-                if "." in name
-                for root, _, rest in [name.partition(".")]
-            ),
+            plain=plain,
+            nested=tuple(n for n in nested if "." in n[1] or n[0] in plain),
+            groups=tuple((root, tuple(fields)) for root, fields in by_root.items()),
             nummer=nummer,
             constant=constant,
             bare=None if constant else expressie.bare,
@@ -454,6 +464,8 @@ class _Run:
         """The expression evaluated by zen with the names it reads."""
         env = self.env
         context = {name: env[name] for name in node.plain}
+        for root, fields in node.groups:
+            context[root] = {leaf: env[path] for leaf, path in fields}
         for root, rest, name in node.nested:
             _nest(context.setdefault(root, {}), rest, env[name])
         try:
