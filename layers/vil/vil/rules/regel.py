@@ -160,7 +160,7 @@ class Stand:
     unknown: frozenset[str]  # the parameters without a value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a batch makes many, and a frozen one is slower to make
 class Beslissing:
     """The decision alone, without its explanation: what the monthly check's comparison and a
     batch need. The same values as the `Resultaat` of the same evaluation."""
@@ -199,13 +199,6 @@ class CompiledRegeling:
     @property
     def id(self) -> str:
         return self.regeling.id
-
-    def waarden_on(
-        self, peildatum: date, gemeente: str | None
-    ) -> tuple[dict[str, Waarde], dict[str, Any]]:
-        """The parameter values on a date, and the same as zen takes them."""
-        stand = self.stand(peildatum, gemeente)
-        return stand.waarden, stand.env
 
     def _resolve(self, peildatum: date, gemeente: str | None) -> Stand:
         """The parameter values on a date, and every constant node's outcome."""
