@@ -1,7 +1,9 @@
 """Facts: read once per household and peildatum, shared by the regelingen that need them."""
 
+import functools
+import operator
 import typing
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -24,10 +26,19 @@ class Huishoudfeiten:
     (its fields read by JSON name, without dumping the model) or the dict of its dump.
     """
 
-    __slots__ = ("_read", "computed", "gemeentecode", "heeft_partner", "household", "peildatum")
+    __slots__ = (
+        "_read",
+        "computed",
+        "gemeentecode",
+        "heeft_partner",
+        "household",
+        "model",
+        "peildatum",
+    )
 
     def __init__(self, household: Any, peildatum: date) -> None:
         self.household = household
+        self.model = not isinstance(household, dict)
         self.peildatum = peildatum
         self.gemeentecode: str | None = _get(household, "gemeentecode")
         self.heeft_partner = _get(household, "partner") is not None
@@ -40,8 +51,17 @@ class Huishoudfeiten:
         """One input: its value as zen takes it (None when missing) and the missing paths."""
         known = self._read.get(key)
         if known is None:
-            value, gaps = _lookup(path, spec, self.household, self.peildatum)
-            known = self._read[key] = (None if gaps else to_zen(value), gaps)
+            value = None
+            if self.model and spec.type not in (InvoerType.lijst, InvoerType.maandreeks):
+                try:  # a plain fact of the model: its attributes in one go
+                    value = _attribute_getter(path)(self.household)
+                except AttributeError:  # an object on the way is None: as _lookup says
+                    value = None
+            if value is not None:
+                known = self._read[key] = (to_zen(value), [])
+            else:
+                value, gaps = _lookup(path, spec, self.household, self.peildatum)
+                known = self._read[key] = (None if gaps else to_zen(value), gaps)
         return known
 
 
@@ -161,6 +181,12 @@ def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]
 
 # One JSON name means one attribute throughout the household (the aliases are generated).
 _ATTRIBUTES = _attributes(Huishouden, {})
+
+
+@functools.cache
+def _attribute_getter(path: str) -> Callable[[Any], Any]:
+    """The model's attributes along a path of JSON names."""
+    return operator.attrgetter(".".join(_ATTRIBUTES.get(name, name) for name in path.split(".")))
 
 
 def _get(node: Any, name: str) -> Any:
