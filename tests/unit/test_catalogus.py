@@ -246,3 +246,28 @@ def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
         "kwijtschelding-gemeentelijke-belastingen",
     ]
     assert catalogus.affected_by("nietBestaand", peildatum) == []
+
+
+def test_an_object_as_a_fact_reads_as_in_the_dump_of_the_household() -> None:
+    # Given a regeling whose voorwaarde reads the woning as a whole (all four of its fields)
+    document = copy.deepcopy(VALID)
+    document["invoer"]["woning"] = {"type": "tekst", "bron": "inwoner"}
+    document["voorwaarden"].append(
+        {
+            "naam": "woning",
+            "expressie": "len(keys(woning)) == 4",
+            "grondslag": "art. 3",
+            "uitleg": {"voldaan": "Woning bekend.", "nietVoldaan": "Woning onbekend."},
+        }
+    )
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    huishouden = Huishouden.model_validate(
+        {"aanvrager": {"toetsingsinkomen": 10000}, "woning": {"kaleHuur": "600.50"}}
+    )
+    # When it is evaluated from the model and from the dict of its dump
+    regel = catalogus.regel("proef", date(2026, 3, 1))
+    from_model = regel.evaluate(huishouden, date(2026, 3, 1))
+    from_dump = regel.evaluate(huishouden.model_dump(by_alias=True), date(2026, 3, 1))
+    # Then both read it as the household's dump has it, and agree
+    assert [v.voldaan for v in from_model.voorwaarden] == [True, True]
+    assert from_model == from_dump

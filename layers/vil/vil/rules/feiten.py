@@ -57,7 +57,7 @@ class Huishoudfeiten:
                     value = _attribute_getter(path)(self.household)
                 except AttributeError:  # an object on the way is None: as _lookup says
                     value = None
-            if value is not None:
+            if value is not None and not isinstance(value, BaseModel):
                 known = self._read[key] = (to_zen(value), [])
             else:
                 value, gaps = _lookup(path, spec, self.household, self.peildatum)
@@ -138,6 +138,8 @@ def _lookup(
         return _items(path, spec, node)
     if spec.type is InvoerType.maandreeks:
         return _months(path, spec, node, peildatum)
+    if isinstance(node, BaseModel):  # an object as a fact: as in the household's dump
+        return node.model_dump(by_alias=True), []
     return node, []
 
 
