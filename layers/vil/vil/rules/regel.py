@@ -183,6 +183,8 @@ class CompiledRegeling:
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
         self.by_name = {v.spec.naam: v for v in nodes.voorwaarden}
+        # Each step's name, omschrijving and grondslag, in the rule file's order (the explanation).
+        self.stappen = tuple((s.naam, s.omschrijving, s.grondslag) for s in regeling.berekening)
         self.fact_keys = {
             path: feiten.spec_key(path, spec) for path, spec in regeling.invoer.items()
         }

@@ -56,15 +56,11 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
 
 def berekening(run: "_Run") -> list[dict[str, Any]]:
     """The steps this outcome needed, in the order of the rule file, with their values."""
+    values, needed = run.values, run.reads
     return [
-        {
-            "stap": stap.naam,
-            "waarde": _text(run.values.get(stap.naam)),
-            "omschrijving": stap.omschrijving,
-            "grondslag": stap.grondslag,
-        }
-        for stap in run.regel.regeling.berekening
-        if stap.naam in run.reads
+        {"stap": naam, "waarde": _text(values.get(naam)), "omschrijving": o, "grondslag": g}
+        for naam, o, g in run.regel.stappen
+        if naam in needed
     ]
 
 
@@ -147,6 +143,8 @@ def schatting(jaar: int, geschat: list[int]) -> str:
 
 
 def _text(value: Decimal | bool | date | None) -> str | None:
+    if type(value) is Decimal:  # the common case first
+        return f"{value.normalize():f}"
     if value is None:
         return None
     if isinstance(value, bool):
