@@ -74,7 +74,7 @@ faketime:
 
 ## bench: speed and memory of the rules engine (figures go in the README)
 bench: $(STAMP)
-	$(BIN)/vil bench
+	$(BIN)/vil bench --batch
 	$(BIN)/vil local bench
 
 ## generate: regenerate what is generated from the code (tests fail when these drift)

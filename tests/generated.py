@@ -5,7 +5,9 @@
 - layers/vil/vil/openapi.json from the functions' resolvers (served at /v1/openapi.json);
 - docs/events/*.schema.json, the JSON Schema of each event type's data;
 - docs/events/voorbeeld.http, one signed webhook request as VIL sends it, with a published test
-  secret (docs/gemeenten.md).
+  secret (docs/gemeenten.md);
+- tests/rules/golden.txt, the engine's output for 10,000 generated households (regenerate only
+  for a deliberate rule change, in its own commit; tests/rules/test_golden.py checks it).
 """
 
 import io
@@ -59,6 +61,12 @@ def event_types() -> tuple[str, ...]:
 VOORBEELD_SECRET = "whsec_dmlsLXZvb3JiZWVsZC1uaWV0LWdlYnJ1aWtlbg=="  # noqa: S105 (published)
 
 
+def golden() -> str:
+    from tests.rules.golden import text
+
+    return text()
+
+
 def webhook_voorbeeld() -> str:
     """A `toegekend` event for an aanvraag of gemeente Utrecht, as the HTTP request VIL makes:
     headers and body as the delivery builds them (vil.adapters.webhooks.request)."""
@@ -108,7 +116,10 @@ GENERATED = {
         for type_ in event_types()
     },
     ROOT / "docs/events/voorbeeld.http": webhook_voorbeeld,
+    ROOT / "tests/rules/golden.txt": golden,
 }
+# Checked by its own test, which names the households that differ.
+CHECKED_ELSEWHERE = {ROOT / "tests/rules/golden.txt"}
 
 if __name__ == "__main__":
     for path, make in GENERATED.items():

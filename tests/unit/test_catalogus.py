@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tests.conftest import RULES
 from tests.unit.test_laden import SHARED, VALID
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
@@ -209,3 +210,47 @@ def test_only_the_row_a_choice_takes_counts() -> None:
     near = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 16000}})
     (result,) = catalogus.evaluate(near, date(2026, 3, 1)).resultaten
     assert (result.bedrag_per_jaar, result.indicatief) == ("800.00", True)
+
+
+def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
+    # Given the rules in rules/ (in the order of their files)
+    catalogus = Catalogus.from_directory(RULES)
+    peildatum = date(2026, 6, 15)
+    # Then a regeling's own parameter affects that regeling, a shared one each that reads it
+    # (in an expression, as the minimum amount, or as the bound of a declared amount)
+    assert catalogus.affected_by("standaardpremie", peildatum) == ["zorgtoeslag"]
+    assert catalogus.affected_by("awirMinimumBedrag", peildatum) == [
+        "huurtoeslag",
+        "kindgebonden-budget",
+        "zorgtoeslag",
+    ]
+    assert catalogus.affected_by("maximaleHuurgrens", peildatum) == [
+        "huurtoeslag",
+        "kwijtschelding-gemeentelijke-belastingen",
+    ]
+    assert catalogus.affected_by("nietBestaand", peildatum) == []
+
+
+def test_an_object_as_a_fact_reads_as_in_the_dump_of_the_household() -> None:
+    # Given a regeling whose voorwaarde reads the woning as a whole (all four of its fields)
+    document = copy.deepcopy(VALID)
+    document["invoer"]["woning"] = {"type": "tekst", "bron": "inwoner"}
+    document["voorwaarden"].append(
+        {
+            "naam": "woning",
+            "expressie": "len(keys(woning)) == 4",
+            "grondslag": "art. 3",
+            "uitleg": {"voldaan": "Woning bekend.", "nietVoldaan": "Woning onbekend."},
+        }
+    )
+    catalogus = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    huishouden = Huishouden.model_validate(
+        {"aanvrager": {"toetsingsinkomen": 10000}, "woning": {"kaleHuur": "600.50"}}
+    )
+    # When it is evaluated from the model and from the dict of its dump
+    regel = catalogus.regel("proef", date(2026, 3, 1))
+    from_model = regel.evaluate(huishouden, date(2026, 3, 1))
+    from_dump = regel.evaluate(huishouden.model_dump(by_alias=True), date(2026, 3, 1))
+    # Then both read it as the household's dump has it, and agree
+    assert [v.voldaan for v in from_model.voorwaarden] == [True, True]
+    assert from_model == from_dump

@@ -1,5 +1,7 @@
 """`vil bench`: speed and memory of the rules engine on generated households (fixed seed)."""
 
+import multiprocessing
+import os
 import random
 import resource
 import statistics
@@ -101,29 +103,116 @@ def cold_start_ms(runs: int = 5) -> float:
     return statistics.median(timings)
 
 
-def run(households: int = 10_000, regeling: str | None = None) -> dict[str, Any]:
-    """Print the figures as it goes; return the summary that `vil bench` prints last."""
-    cold = cold_start_ms()
-    print(f"cold start (import, load, compile): {cold:.1f} ms")
-    catalogus = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
-    chosen = [regeling] if regeling else None
-    count = len(catalogus.evaluate(next(generate(1)), PEILDATUM, None, chosen).resultaten)
+def _median_us(catalogus: Catalogus, households: int, **kwargs: Any) -> tuple[float, float]:
+    """Median and p99 of the time per household, in µs (`explain`: with the explanation)."""
+    explain = kwargs.pop("explain")
+    evaluate = catalogus.evaluate if explain else catalogus.decide
     timings = []
     for huishouden in generate(households):
         start = time.perf_counter_ns()
-        catalogus.evaluate(huishouden, PEILDATUM, None, chosen)
+        evaluate(huishouden, PEILDATUM, None, kwargs.get("regelingen"))
         timings.append((time.perf_counter_ns() - start) / 1000)
     timings.sort()
-    median = statistics.median(timings)
-    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+
+
+_WORKER: Catalogus | None = None  # a batch worker process's catalogue, loaded once
+
+
+def _load_worker() -> None:
+    global _WORKER  # one catalogue per worker process
+    _WORKER = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
+
+
+def _decide_generated(task: tuple[int, int]) -> float:
+    """A worker's share: its own households (its own seed), decided; the seconds it took."""
+    assert _WORKER is not None
+    count, seed = task
+    data = list(generate(count, seed))
+    start = time.perf_counter()
+    _WORKER.decide_many(data, PEILDATUM)
+    return time.perf_counter() - start
+
+
+def batch(catalogus: Catalogus, households: int, parameter: str | None = None) -> dict[str, float]:
+    """Households per second for a batch, decisions only: on one core; on all cores, each
+    worker process with its own catalogue and its own share of the households (as each would
+    read its share from the store), all deciding at the same time; and on one core for only
+    the regelingen that a change of `parameter` affects."""
+    data = list(generate(households))
+    start = time.perf_counter()
+    catalogus.decide_many(data, PEILDATUM)
+    figures = {"perCore": households / (time.perf_counter() - start)}
+    cores = os.cpu_count() or 1
+    share = households // cores
+    with multiprocessing.get_context("spawn").Pool(cores, initializer=_load_worker) as pool:
+        pool.map(_decide_generated, [(1, SEED)] * cores)  # every worker loaded before timing
+        seconds = pool.map(_decide_generated, [(share, SEED + i) for i in range(cores)])
+    figures["allCores"] = share * cores / max(seconds)
+    figures["cores"] = cores
+    if parameter:
+        affected = catalogus.affected_by(parameter, PEILDATUM)
+        start = time.perf_counter()
+        catalogus.decide_many(data, PEILDATUM, affected)
+        figures["changedParameter"] = households / (time.perf_counter() - start)
+        figures["affected"] = len(affected)
+    return figures
+
+
+def run(
+    households: int = 10_000,
+    regeling: str | None = None,
+    batch_households: int = 0,
+    parameter: str = "standaardpremie",
+) -> dict[str, Any]:
+    """Print the figures as one table; return the summary that `vil bench` prints last."""
+    cold = cold_start_ms()
+    catalogus = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
+    chosen = [regeling] if regeling else None
+    count = len(catalogus.decide(next(generate(1)), PEILDATUM, None, chosen))
+    decide, decide_p99 = _median_us(catalogus, households, explain=False, regelingen=chosen)
+    explain, explain_p99 = _median_us(catalogus, households, explain=True, regelingen=chosen)
+    alone, _ = _median_us(catalogus, households, explain=False, regelingen=["zorgtoeslag"])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{households} households x {count} regelingen on {PEILDATUM}")
-    print(f"per household: median {median:.0f} µs, p99 {p99:.0f} µs")
-    print(f"peak memory (max RSS): {peak:.1f} MiB")
+    rows = [
+        ("cold start (import, load, compile)", f"{cold:.0f} ms"),
+        (f"{count} regelingen, decision only: median (p99)", f"{decide:.0f} µs ({decide_p99:.0f})"),
+        (
+            f"{count} regelingen, with explanation: median (p99)",
+            f"{explain:.0f} µs ({explain_p99:.0f})",
+        ),
+        ("zorgtoeslag alone, decision only: median", f"{alone:.0f} µs"),
+    ]
+    figures: dict[str, float] = {}
+    if batch_households:
+        figures = batch(catalogus, batch_households, parameter)
+        rows += [
+            ("batch, decisions only, one core", f"{figures['perCore']:,.0f} households/s"),
+            (
+                f"batch, all {figures['cores']:.0f} cores (worker processes)",
+                f"{figures['allCores']:,.0f} households/s",
+            ),
+            (
+                f"batch, one core, only the {figures['affected']:.0f} regeling(en) a change of"
+                f" {parameter} affects",
+                f"{figures['changedParameter']:,.0f} households/s",
+            ),
+        ]
+    rows.append(("peak memory (max RSS)", f"{peak:.0f} MiB"))
+    print(f"{households} households on {PEILDATUM} (batch: {batch_households or 'not run'})")
+    width = max(len(name) for name, _ in rows)
+    print(f"| {'figure'.ljust(width)} | value |")
+    print(f"|{'-' * (width + 2)}|-------|")
+    for name, value in rows:
+        print(f"| {name.ljust(width)} | {value} |")
     return {
         "coldStartMs": round(cold, 1),
-        "usPerHouseholdMedian": round(median, 1),
-        "usPerHouseholdP99": round(p99, 1),
+        "usPerHouseholdMedian": round(explain, 1),
+        "usPerHouseholdP99": round(explain_p99, 1),
+        "usPerHouseholdDecisionMedian": round(decide, 1),
+        "usPerHouseholdDecisionP99": round(decide_p99, 1),
+        "usZorgtoeslagDecisionMedian": round(alone, 1),
+        **{f"batch{k[0].upper()}{k[1:]}": round(v, 1) for k, v in figures.items()},
         "peakMemoryMiB": round(peak, 1),
         "households": households,
         "regelingen": count,

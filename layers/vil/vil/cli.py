@@ -138,7 +138,13 @@ def local(args: argparse.Namespace) -> int:
 def bench(args: argparse.Namespace) -> int:
     from vil.bench import run
 
-    print(json.dumps(run(households=args.n, regeling=args.regeling)))
+    summary = run(
+        households=args.n,
+        regeling=args.regeling,
+        batch_households=args.n if args.batch else 0,
+        parameter=args.parameter,
+    )
+    print(json.dumps(summary))
     return 0
 
 
@@ -164,6 +170,16 @@ def parser() -> argparse.ArgumentParser:
     command = commands.add_parser("bench", help="speed and memory of the engine")
     command.add_argument("--regeling", help="only this regeling")
     command.add_argument("--n", type=int, default=10_000, help="number of households")
+    command.add_argument(
+        "--batch",
+        action="store_true",
+        help="also households per second for a batch: one core, all cores, one changed parameter",
+    )
+    command.add_argument(
+        "--parameter",
+        default="standaardpremie",
+        help="the changed parameter of the batch figure (default: standaardpremie)",
+    )
     command.set_defaults(run=bench)
 
     command = commands.add_parser("voorbeelden", help="evaluate the example households")

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import GedeeldeParameters, Parameter, Regeling
 from vil.models.resultaat import Evaluatie, FeitHerkomst
+from vil.rules.feiten import Huishoudfeiten
 from vil.rules.laden import RegelFout, compile_regeling
-from vil.rules.regel import CompiledRegeling, content_hash
+from vil.rules.regel import Beslissing, CompiledRegeling, content_hash
 
 SHARED_FILE = "parameters/gedeeld.yaml"
 Model = TypeVar("Model", Regeling, GedeeldeParameters)
@@ -46,6 +47,7 @@ class Catalogus:
         self._versies = {
             key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
         }
+        self._in_force: dict[date, list[CompiledRegeling]] = {}  # per peildatum, most recent
 
     @classmethod
     def from_data(
@@ -98,13 +100,25 @@ class Catalogus:
 
     def in_force(self, peildatum: date) -> list[CompiledRegeling]:
         """Per regeling, the version in force on the peildatum, or else its earliest version."""
-        return [self.regel(regeling_id, peildatum) for regeling_id in self._versies]
+        regels = self._in_force.get(peildatum)
+        if regels is None:
+            if len(self._in_force) >= 64:  # a long-lived process sees a new day each day
+                self._in_force.clear()
+            regels = self._in_force[peildatum] = [
+                self.regel(regeling_id, peildatum) for regeling_id in self._versies
+            ]
+        return list(regels)
 
     def regel(self, regeling_id: str, peildatum: date) -> CompiledRegeling:
         """The version of one regeling in force on the peildatum (or else its earliest)."""
         versies = self._versies[regeling_id]
         index = bisect.bisect_right([v.geldig_vanaf for v in versies], peildatum)
         return versies[max(index - 1, 0)].regel
+
+    def affected_by(self, parameter: str, peildatum: date) -> list[str]:
+        """The regelingen whose outcome a change of this parameter can change (on the
+        peildatum): those whose expressions, minimum or bounds read it."""
+        return [r.id for r in self.in_force(peildatum) if parameter in r.used_parameters]
 
     def evaluate(
         self,
@@ -113,15 +127,46 @@ class Catalogus:
         herkomst: Mapping[str, FeitHerkomst] | None = None,
         regelingen: Iterable[str] | None = None,
     ) -> Evaluatie:
-        """Evaluate every regeling (or the named ones) for one household."""
-        household = huishouden.model_dump(by_alias=True)
-        chosen = set(regelingen) if regelingen is not None else None
-        regels = [r for r in self.in_force(peildatum) if chosen is None or r.id in chosen]
+        """Evaluate every regeling (or the named ones) for one household, with explanation."""
+        facts = Huishoudfeiten(huishouden, peildatum)
+        regels = self._chosen(peildatum, regelingen)
         return Evaluatie.model_construct(
             peildatum=peildatum,
             regelset_versie=_regelset_versie(tuple(r.versie for r in regels)),
-            resultaten=[regel.evaluate(household, peildatum, herkomst) for regel in regels],
+            resultaten=[regel.resultaat(facts, herkomst) for regel in regels],
         )
+
+    def decide(
+        self,
+        huishouden: Huishouden,
+        peildatum: date,
+        herkomst: Mapping[str, FeitHerkomst] | None = None,
+        regelingen: Iterable[str] | None = None,
+    ) -> list[Beslissing]:
+        """The decisions alone (no explanation) of every regeling, or of the named ones."""
+        facts = Huishoudfeiten(huishouden, peildatum)
+        return [regel.decide(facts, herkomst) for regel in self._chosen(peildatum, regelingen)]
+
+    def decide_many(
+        self,
+        households: Iterable[Huishouden],
+        peildatum: date,
+        regelingen: Iterable[str] | None = None,
+    ) -> list[list[Beslissing]]:
+        """A batch: the decisions for many households on one peildatum (for instance a
+        gemeente's stored households, to preview a changed parameter with `affected_by`)."""
+        regels = self._chosen(peildatum, regelingen)
+        return [
+            [regel.decide(facts) for regel in regels]
+            for facts in (Huishoudfeiten(huishouden, peildatum) for huishouden in households)
+        ]
+
+    def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
+        regels = self.in_force(peildatum)
+        if regelingen is None:
+            return regels
+        chosen = set(regelingen)
+        return [r for r in regels if r.id in chosen]
 
 
 @lru_cache(maxsize=64)

@@ -17,6 +17,7 @@ from vil.models.regeling import StapType
 KEYWORDS = frozenset({"and", "or", "not", "true", "false", "null", "in"})
 _STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NAME = re.compile(r"(?<![\w#.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\s*\()?")
+_BARE = re.compile(r"\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*")
 
 
 class ExpressieFout(Exception):
@@ -43,10 +44,14 @@ def syntax_error(text: str) -> str | None:
 
 def to_zen(value: Any) -> Any:
     """A Python fact as zen takes it: JSON-like values only."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind is Decimal:
         # zen reads a float through its shortest representation: exact for every amount in
         # cents below 10^13, and for the parameter values (see docs/decisions.md).
-        return int(value) if value == value.to_integral_value() else float(value)
+        whole = int(value)
+        return whole if whole == value else float(value)
+    if kind is bool or kind is int or kind is str or value is None:
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
@@ -59,13 +64,18 @@ def to_zen(value: Any) -> Any:
 class Expressie:
     """A compiled expression that yields a value of one type."""
 
-    __slots__ = ("_compiled", "names", "text", "type")
+    __slots__ = ("_compiled", "bare", "names", "number", "text", "type")
 
     def __init__(self, text: str, type_: StapType) -> None:
         self.text = text
         self.type = type_
         self.names = frozenset(references(text))
-        source = f"string({text})" if type_ in (StapType.bedrag, StapType.getal) else text
+        # An expression that is one name (`heeftPartner`, `woning.huurwoning`): `direct` can
+        # answer it without zen.
+        bare = _BARE.fullmatch(text)
+        self.bare = bare.group(1) if bare and bare.group(1) in self.names else None
+        self.number = type_ in (StapType.bedrag, StapType.getal)
+        source = f"string({text})" if self.number else text
         try:
             self._compiled = zen.compile_expression(source)
         except RuntimeError as error:  # pragma: no cover - validate_expression catches these
@@ -77,7 +87,31 @@ class Expressie:
             raw = self._compiled.evaluate(context)
         except RuntimeError as error:
             raise ExpressieFout(_zen_message(error)) from error
+        if self.number and type(raw) is str:  # the common case first, as `_typed` reads it
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                pass
+            else:
+                if number.is_finite():
+                    return number + 0  # normalises -0 to 0
         return self._typed(raw)
+
+    def direct(self, value: Any) -> Decimal | bool | date | None:
+        """A bare name's typed result without zen, where it is certainly what zen gives: a
+        yes/no, a date, a whole number. None otherwise (a float, a null): ask zen then, so that
+        its own reading of the number or its error message stays the one used."""
+        kind = type(value)
+        if self.type is StapType.ja_nee:
+            return value if kind is bool else None
+        if self.type is StapType.datum:
+            if kind is str:
+                try:
+                    return date.fromisoformat(value[:10])
+                except ValueError:
+                    return None
+            return None
+        return Decimal(value) if kind is int else None
 
     def _typed(self, raw: Any) -> Decimal | bool | date:
         if self.type is StapType.ja_nee:

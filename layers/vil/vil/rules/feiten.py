@@ -1,9 +1,15 @@
-"""Facts for one regeling: read its inputs from the household, note what is missing."""
+"""Facts: read once per household and peildatum, shared by the regelingen that need them."""
 
-from collections.abc import Iterable, Mapping
+import functools
+import operator
+import typing
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
+from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
@@ -11,24 +17,80 @@ from vil.rules.expressies import to_zen
 PREFIX = "huishouden."
 
 
+class Huishoudfeiten:
+    """The facts of one household on one peildatum, read once and shared by every regeling.
+
+    Each input is read the first time a regeling needs it: the value as zen takes it and the
+    fact paths that are missing for it. Two regelingen that read the same path with the same
+    specification (type, fields, months) share the reading. The household is a `Huishouden`
+    (its fields read by JSON name, without dumping the model) or the dict of its dump.
+    """
+
+    __slots__ = (
+        "_read",
+        "computed",
+        "gemeentecode",
+        "heeft_partner",
+        "household",
+        "model",
+        "peildatum",
+    )
+
+    def __init__(self, household: Any, peildatum: date) -> None:
+        self.household = household
+        self.model = not isinstance(household, dict)
+        self.peildatum = peildatum
+        self.gemeentecode: str | None = _get(household, "gemeentecode")
+        self.heeft_partner = _get(household, "partner") is not None
+        self._read: dict[Hashable, tuple[Any, list[str]]] = {}
+        # The outcomes of expressions that read only facts, shared by the regelingen
+        # (vil.rules.regel.Node.shared): key -> value, or why it failed.
+        self.computed: dict[Hashable, Any] = {}
+
+    def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
+        """One input: its value as zen takes it (None when missing) and the missing paths."""
+        known = self._read.get(key)
+        if known is None:
+            value = None
+            if self.model and spec.type not in (InvoerType.lijst, InvoerType.maandreeks):
+                try:  # a plain fact of the model: its attributes in one go
+                    value = _attribute_getter(path)(self.household)
+                except AttributeError:  # an object on the way is None: as _lookup says
+                    value = None
+            if value is not None and not isinstance(value, BaseModel):
+                known = self._read[key] = (to_zen(value), [])
+            else:
+                value, gaps = _lookup(path, spec, self.household, self.peildatum)
+                known = self._read[key] = (None if gaps else to_zen(value), gaps)
+        return known
+
+
+def spec_key(path: str, spec: Invoer) -> Hashable:
+    """What makes two readings of an input the same: its path, type, fields and months."""
+    return (path, spec.type, tuple(spec.velden or ()), spec.maanden)
+
+
 class Feiten:
-    """The inputs of one regeling, each read from the household when first needed.
+    """The inputs of one regeling, read from the household's shared facts when first needed.
 
     Values land, as zen takes them, in the dict the caller passes (the evaluation's names).
     """
 
+    __slots__ = ("facts", "gaps", "invoer", "keys", "present", "values")
+
     def __init__(
         self,
         invoer: Mapping[str, Invoer],
-        household: Mapping[str, Any],
-        peildatum: date,
+        keys: Mapping[str, Hashable],
+        facts: Huishoudfeiten,
         values: dict[str, Any],
     ) -> None:
         self.invoer = invoer
-        self.household = household
-        self.peildatum = peildatum
+        self.keys = keys
+        self.facts = facts
         self.values = values
         self.gaps: dict[str, list[str]] = {}  # input path -> missing fact paths (empty: present)
+        self.present: set[str] = set()  # the inputs read and complete
 
     def missing(self, paths: Iterable[str]) -> bool:
         """Whether any of these inputs is missing."""
@@ -44,10 +106,11 @@ class Feiten:
         """Read one input; the fact paths (with `huishouden.`) that are missing for it."""
         gaps = self.gaps.get(path)
         if gaps is None:
-            value, gaps = _lookup(path, self.invoer[path], self.household, self.peildatum)
+            value, gaps = self.facts.read(self.keys[path], path, self.invoer[path])
             self.gaps[path] = gaps
             if not gaps:
-                self.values[path] = to_zen(value)
+                self.values[path] = value
+                self.present.add(path)
         return gaps
 
     def missing_paths(self) -> list[str]:
@@ -68,13 +131,15 @@ def _lookup(
         if node is None:
             # No partner means the partner's facts do not apply; anything else is unknown.
             return (None, []) if path.startswith("partner.") else (None, [PREFIX + path])
-        node = node.get(segment)
+        node = _get(node, segment)
     if node is None:
         return None, [PREFIX + path]
     if spec.type is InvoerType.lijst:
         return _items(path, spec, node)
     if spec.type is InvoerType.maandreeks:
         return _months(path, spec, node, peildatum)
+    if isinstance(node, BaseModel):  # an object as a fact: as in the household's dump
+        return node.model_dump(by_alias=True), []
     return node, []
 
 
@@ -84,9 +149,9 @@ def _items(path: str, spec: Invoer, items: list[dict[str, Any]]) -> tuple[Any, l
         f"{PREFIX}{path}[{index}].{name}"
         for index, item in enumerate(items)
         for name in spec.velden
-        if item.get(name) is None
+        if _get(item, name) is None
     ]
-    return [{name: item[name] for name in spec.velden} for item in items], gaps
+    return [{name: _get(item, name) for name in spec.velden} for item in items], gaps
 
 
 def _months(
@@ -95,14 +160,42 @@ def _months(
     """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`."""
     assert spec.velden is not None
     assert spec.maanden is not None
-    by_month = {item["maand"]: item for item in items}
+    by_month = {_get(item, "maand"): item for item in items}
     window = []
     for back in range(1, spec.maanden + 1):
         item = by_month.get(month_start(peildatum, back))
         if item is None:
             return None, [PREFIX + path]
-        window.append({**{name: item[name] for name in spec.velden}, "maandenGeleden": back})
+        window.append({**{name: _get(item, name) for name in spec.velden}, "maandenGeleden": back})
     return window, []
+
+
+def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:
+    """JSON name -> attribute, over the household model and every model inside it."""
+    for attribute, field in model.model_fields.items():
+        found[field.alias or attribute] = attribute
+        for inner in typing.get_args(field.annotation) or (field.annotation,):
+            for kind in typing.get_args(inner) or (inner,):
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    _attributes(kind, found)
+    return found
+
+
+# One JSON name means one attribute throughout the household (the aliases are generated).
+_ATTRIBUTES = _attributes(Huishouden, {})
+
+
+@functools.cache
+def _attribute_getter(path: str) -> Callable[[Any], Any]:
+    """The model's attributes along a path of JSON names."""
+    return operator.attrgetter(".".join(_ATTRIBUTES.get(name, name) for name in path.split(".")))
+
+
+def _get(node: Any, name: str) -> Any:
+    """A field by its JSON name, from a dumped dict or from the model itself."""
+    if isinstance(node, dict):
+        return node.get(name)
+    return getattr(node, _ATTRIBUTES.get(name, name), None)
 
 
 def herkomst_van(path: str, herkomst: Mapping[str, FeitHerkomst]) -> list[FeitHerkomst]:

@@ -27,6 +27,7 @@ from vil.models.regeling import (
     Voorwaarde,
 )
 from vil.rules.expressies import Expressie, ExpressieFout, syntax_error
+from vil.rules.feiten import spec_key
 from vil.rules.parameters import entry_on
 from vil.rules.regel import BUILTINS, CompiledRegeling, CompiledVoorwaarde, Keuze, Node, Nodes
 
@@ -95,116 +96,170 @@ def compile_regeling(
     regeling: Regeling, shared: Mapping[str, Parameter], source: str
 ) -> CompiledRegeling:
     """Compile and check one regeling; raise RegelFout listing every problem."""
-    problems: list[str] = []
+    return _Compiler(_with_gemeente(regeling), shared, source).compile()
 
-    def problem(where: str, what: str) -> None:
-        problems.append(f"{source}: {where}: {what}")
 
-    regeling = _with_gemeente(regeling)
-    for name in regeling.parameters.keys() & shared.keys():
-        problem(f"parameter '{name}'", "bestaat al als gedeelde parameter")
-    _check_invoer(regeling.invoer, problem)
-    parameters = {**shared, **regeling.parameters}
-    types_: dict[str, StapType | InvoerType] = {
-        **BUILTINS,
-        **dict.fromkeys(parameters, StapType.getal),
-        **{path: spec.type for path, spec in regeling.invoer.items()},
-    }
+Rows = list[tuple[Expressie | None, Expressie | None]]  # a step's (condition, value) rows
 
-    def compile_one(where: str, text: str, type_: StapType) -> Expressie | None:
+
+class _Compiler:
+    """The compilation of one regeling, in named phases; each phase notes the problems it
+    finds, and the compiler stops after the phases whose problems make the next meaningless."""
+
+    def __init__(self, regeling: Regeling, shared: Mapping[str, Parameter], source: str) -> None:
+        self.regeling = regeling
+        self.shared = shared
+        self.source = source
+        self.problems: list[str] = []
+        self.parameters = {**shared, **regeling.parameters}
+        self.types: dict[str, StapType | InvoerType] = {
+            **BUILTINS,
+            **dict.fromkeys(self.parameters, StapType.getal),
+            **{path: spec.type for path, spec in regeling.invoer.items()},
+        }
+        self.step_names = [stap.naam for stap in regeling.berekening]
+        self.nodes = 0  # the number the next node gets in the plan
+        self.fact_keys = {path: spec_key(path, spec) for path, spec in regeling.invoer.items()}
+
+    def problem(self, where: str, what: str) -> None:
+        self.problems.append(f"{self.source}: {where}: {what}")
+
+    def stop_on_problems(self) -> None:
+        if self.problems:
+            raise RegelFout(self.problems)
+
+    def compile(self) -> CompiledRegeling:
+        for name in self.regeling.parameters.keys() & self.shared.keys():
+            self.problem(f"parameter '{name}'", "bestaat al als gedeelde parameter")
+        _check_invoer(self.regeling.invoer, self.problem)
+        self.declare_steps()
+        rows = self.compile_steps()
+        compiles = not self.problems
+        steps = self.plan_steps(rows) if compiles else {}
+        voorwaarden = self.compile_voorwaarden(compiles)
+        _check_uitkomst(self.regeling, self.types, self.parameters, self.problem)
+        self.stop_on_problems()
+        used = self.probe(Nodes(steps, voorwaarden, frozenset()))
+        _check_tests(self.regeling, self.parameters, used, self.problem)
+        self.stop_on_problems()
+        return CompiledRegeling(self.regeling, self.shared, Nodes(steps, voorwaarden, used))
+
+    def expression(self, where: str, text: str, type_: StapType) -> Expressie | None:
+        """One expression compiled, or None with its problems noted."""
         if error := syntax_error(text):
-            problem(where, f"fout in expressie: {error}{_yaml_hint(text)}")
+            self.problem(where, f"fout in expressie: {error}{_yaml_hint(text)}")
             return None
         expressie = Expressie(text, type_)
-        for name in sorted(expressie.names - types_.keys()):
-            problem(where, f"onbekende naam '{name}'")
+        for name in sorted(expressie.names - self.types.keys()):
+            self.problem(where, f"onbekende naam '{name}'")
         return expressie
 
-    step_names = [stap.naam for stap in regeling.berekening]
-    for stap in regeling.berekening:
-        if stap.naam in types_ or step_names.count(stap.naam) > 1:
-            problem(f"stap '{stap.naam}'", "de naam is al in gebruik")
-        types_[stap.naam] = stap.type
-    # Each step as rows of (condition, value); a plain expression is one row without condition.
-    compiled: dict[str, list[tuple[Expressie | None, Expressie | None]]] = {}
-    for stap in regeling.berekening:
-        where = f"stap '{stap.naam}'"
-        if stap.expressie is not None:
-            compiled[stap.naam] = [(None, compile_one(where, stap.expressie, stap.type))]
-            continue
-        compiled[stap.naam] = [
-            (
-                compile_one(f"{where}, keuze {row}", keuze.als, StapType.ja_nee)
-                if keuze.als
-                else None,
-                compile_one(f"{where}, keuze {row}", keuze.dan, stap.type),
-            )
-            for row, keuze in enumerate(stap.keuze or [], start=1)
-        ]
-    compiles = not problems
-
-    def node(naam: str, expressie: Expressie | None) -> Node:
+    def node(self, naam: str, expressie: Expressie | None) -> Node:
+        """A compiled expression as a numbered node of the plan."""
         assert expressie is not None
-        return Node.of(naam, expressie, regeling.invoer.keys(), parameters.keys(), step_names)
+        self.nodes += 1
+        return Node.of(
+            naam,
+            expressie,
+            self.regeling.invoer.keys(),
+            self.parameters.keys(),
+            self.step_names,
+            nummer=self.nodes,
+            fact_keys=self.fact_keys,
+        )
 
-    graph = {
-        name: set().union(*(e.names for row in rows for e in row if e)) & set(step_names)
-        for name, rows in compiled.items()
-    }
-    steps: dict[str, Node | Keuze] = {}
-    for name in _order(graph, problem) if compiles else []:
-        rows = compiled[name]
-        if regeling_step(regeling, name).expressie is not None:
-            steps[name] = node(name, rows[0][1])
-        else:
-            steps[name] = Keuze(
-                name,
-                tuple((node(name, als) if als else None, node(name, dan)) for als, dan in rows),
-            )
+    def declare_steps(self) -> None:
+        """Each step's name and type, before any expression refers to them."""
+        for stap in self.regeling.berekening:
+            if stap.naam in self.types or self.step_names.count(stap.naam) > 1:
+                self.problem(f"stap '{stap.naam}'", "de naam is al in gebruik")
+            self.types[stap.naam] = stap.type
 
-    voorwaarden = []
-    names = [voorwaarde.naam for voorwaarde in regeling.voorwaarden]
-    for voorwaarde in regeling.voorwaarden:
-        where = f"voorwaarde '{voorwaarde.naam}'"
-        if names.count(voorwaarde.naam) > 1:
-            problem(where, "de naam komt meer dan eens voor")
-        expressie = compile_one(where, voorwaarde.expressie, StapType.ja_nee)
-        hint = None
-        if voorwaarde.hint:
-            hint_type = StapType.datum if "{datum}" in voorwaarde.hint.tekst else StapType.bedrag
-            hint = compile_one(f"{where}, hint", voorwaarde.hint.expressie, hint_type)
-        if compiles and expressie and (hint or not voorwaarde.hint):
-            voorwaarden.append(
-                CompiledVoorwaarde(
-                    spec=voorwaarde,
-                    node=node(voorwaarde.naam, expressie),
-                    hint=node(voorwaarde.naam, hint) if hint else None,
-                    beslissend=voorwaarde.naam == WOONPLAATS and bool(regeling.gemeenten),
+    def compile_steps(self) -> dict[str, Rows]:
+        """Each step as rows of (condition, value); a plain expression is one row."""
+        compiled: dict[str, Rows] = {}
+        for stap in self.regeling.berekening:
+            where = f"stap '{stap.naam}'"
+            if stap.expressie is not None:
+                compiled[stap.naam] = [(None, self.expression(where, stap.expressie, stap.type))]
+                continue
+            compiled[stap.naam] = [
+                (
+                    self.expression(f"{where}, keuze {row}", keuze.als, StapType.ja_nee)
+                    if keuze.als
+                    else None,
+                    self.expression(f"{where}, keuze {row}", keuze.dan, stap.type),
                 )
-            )
-    _check_uitkomst(regeling, types_, parameters, problem)
-    if problems:
-        raise RegelFout(problems)
+                for row, keuze in enumerate(stap.keuze or [], start=1)
+            ]
+        return compiled
 
-    every_node = [
-        *(
-            (f"stap '{step.naam}'", n)
-            for step in steps.values()
-            for n in (step.nodes if isinstance(step, Keuze) else [step])
-        ),
-        *((f"voorwaarde '{v.spec.naam}'", v.node) for v in voorwaarden),
-        *((f"voorwaarde '{v.spec.naam}', hint", v.hint) for v in voorwaarden if v.hint),
-    ]
-    for where, each in every_node:
-        if error := _probe(each, types_, regeling.invoer):
-            problem(where, error)
-    used = frozenset().union(*(each.parameters for _, each in every_node))
-    if regeling.uitkomst.minimum:
-        used |= {regeling.uitkomst.minimum}
-    _check_tests(regeling, parameters, used, problem)
-    if problems:
-        raise RegelFout(problems)
-    return CompiledRegeling(regeling, shared, Nodes(steps, voorwaarden, used))
+    def plan_steps(self, compiled: Mapping[str, Rows]) -> dict[str, Node | Keuze]:
+        """The steps as nodes in dependency order (a cycle is a problem)."""
+        graph = {
+            name: set().union(*(e.names for row in rows for e in row if e)) & set(self.step_names)
+            for name, rows in compiled.items()
+        }
+        steps: dict[str, Node | Keuze] = {}
+        for name in _order(graph, self.problem):
+            rows = compiled[name]
+            if regeling_step(self.regeling, name).expressie is not None:
+                steps[name] = self.node(name, rows[0][1])
+            else:
+                steps[name] = Keuze(
+                    name,
+                    tuple(
+                        (self.node(name, als) if als else None, self.node(name, dan))
+                        for als, dan in rows
+                    ),
+                )
+        return steps
+
+    def compile_voorwaarden(self, compiles: bool) -> list[CompiledVoorwaarde]:
+        """Each voorwaarde with its hint; nodes only when everything so far compiled."""
+        voorwaarden = []
+        names = [voorwaarde.naam for voorwaarde in self.regeling.voorwaarden]
+        for voorwaarde in self.regeling.voorwaarden:
+            where = f"voorwaarde '{voorwaarde.naam}'"
+            if names.count(voorwaarde.naam) > 1:
+                self.problem(where, "de naam komt meer dan eens voor")
+            expressie = self.expression(where, voorwaarde.expressie, StapType.ja_nee)
+            hint = None
+            if voorwaarde.hint:
+                hint_type = (
+                    StapType.datum if "{datum}" in voorwaarde.hint.tekst else StapType.bedrag
+                )
+                hint = self.expression(f"{where}, hint", voorwaarde.hint.expressie, hint_type)
+            if compiles and expressie and (hint or not voorwaarde.hint):
+                voorwaarden.append(
+                    CompiledVoorwaarde(
+                        spec=voorwaarde,
+                        node=self.node(voorwaarde.naam, expressie),
+                        hint=self.node(voorwaarde.naam, hint) if hint else None,
+                        beslissend=voorwaarde.naam == WOONPLAATS and bool(self.regeling.gemeenten),
+                    )
+                )
+        return voorwaarden
+
+    def probe(self, nodes: Nodes) -> frozenset[str]:
+        """Evaluate every node once with probe values (a type error is a problem); the
+        parameters any expression reads."""
+        every_node = [
+            *(
+                (f"stap '{step.naam}'", n)
+                for step in nodes.steps.values()
+                for n in (step.nodes if isinstance(step, Keuze) else [step])
+            ),
+            *((f"voorwaarde '{v.spec.naam}'", v.node) for v in nodes.voorwaarden),
+            *((f"voorwaarde '{v.spec.naam}', hint", v.hint) for v in nodes.voorwaarden if v.hint),
+        ]
+        for where, each in every_node:
+            if error := _probe(each, self.types, self.regeling.invoer):
+                self.problem(where, error)
+        used = frozenset().union(*(each.parameters for _, each in every_node))
+        if self.regeling.uitkomst.minimum:
+            used |= {self.regeling.uitkomst.minimum}
+        return used
 
 
 def regeling_step(regeling: Regeling, name: str) -> Stap:

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -13,21 +13,17 @@ from typing import Any
 from vil.models.regeling import (
     Afronding,
     Betaling,
-    Invoer,
     Parameter,
     Regeling,
     StapType,
+    Uitkomst,
     Voorwaarde,
 )
-from vil.models.resultaat import (
-    FeitHerkomst,
-    HerkomstSoort,
-    Resultaat,
-)
-from vil.rules import feiten
+from vil.models.resultaat import FeitHerkomst, Resultaat
+from vil.rules import feiten, uitleg
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.parameters import Waarde, waarde_on
-from vil.rules.tekst import datum, euro
+from vil.rules.tekst import datum
 
 # Names every expression may use besides parameters, steps and inputs.
 BUILTINS: dict[str, StapType] = {"peildatum": StapType.datum, "heeftPartner": StapType.ja_nee}
@@ -37,7 +33,13 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A compiled expression, with the inputs, parameters and steps it reads directly."""
+    """A compiled expression, with the inputs, parameters and steps it reads directly.
+
+    The compiler numbers every node of a regeling (`nummer`, its place in the plan). A node that
+    reads only parameters and the peildatum (`constant`) is computed once per peildatum and
+    gemeente, never per household; one that is a bare name of a fact or step (`bare`) is
+    mostly answered without zen.
+    """
 
     naam: str
     expressie: Expressie
@@ -46,6 +48,15 @@ class Node:
     steps: tuple[str, ...]  # sorted
     plain: tuple[str, ...]  # names given to the expression as they are
     nested: tuple[tuple[str, str, str], ...]  # dotted inputs: (root, rest, path)
+    # The dotted inputs one level deep by root, (root, ((leaf, path), ...)): their objects are
+    # built in one go; `nested` then holds only the deeper ones.
+    groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    nummer: int = 0
+    constant: bool = False
+    bare: str | None = None
+    # A node that reads only facts (and the peildatum): the same expression on the same facts
+    # gives the same outcome in every regeling, so a household computes it once (its key).
+    shared: Hashable | None = None
 
     @classmethod
     def of(
@@ -55,20 +66,49 @@ class Node:
         inputs: Collection[str],
         parameters: Collection[str],
         steps: Collection[str],
+        nummer: int = 0,
+        fact_keys: Mapping[str, Hashable] | None = None,
     ) -> "Node":
         names = expressie.names
+        reads_inputs = frozenset(names & set(inputs))
+        reads_steps = tuple(sorted(names & set(steps)))
+        reads_parameters = tuple(sorted(names & set(parameters)))
+        constant = not reads_inputs and not reads_steps and names <= {*parameters, "peildatum"}
+        plain = tuple(name for name in names if "." not in name)
+        nested = [
+            (root, rest, name)
+            for name in sorted(names)
+            if "." in name
+            for root, _, rest in [name.partition(".")]
+        ]
+        by_root: dict[str, list[tuple[str, str]]] = {}
+        for root, rest, name in nested:
+            if "." not in rest and root not in plain:
+                by_root.setdefault(root, []).append((rest, name))
         return cls(
             naam=naam,
             expressie=expressie,
-            inputs=frozenset(names & set(inputs)),
-            parameters=tuple(sorted(names & set(parameters))),
-            steps=tuple(sorted(names & set(steps))),
-            plain=tuple(name for name in names if "." not in name),
-            nested=tuple(
-                (root, rest, name)
-                for name in sorted(names)
-                if "." in name
-                for root, _, rest in [name.partition(".")]
+            inputs=reads_inputs,
+            parameters=reads_parameters,
+            steps=reads_steps,
+            plain=plain,
+            nested=tuple(n for n in nested if "." in n[1] or n[0] in plain),
+            groups=tuple((root, tuple(fields)) for root, fields in by_root.items()),
+            nummer=nummer,
+            constant=constant,
+            bare=None if constant else expressie.bare,
+            shared=(
+                (
+                    expressie.text,
+                    expressie.type,
+                    tuple(sorted((fact_keys[i] for i in reads_inputs), key=str)),
+                )
+                if fact_keys is not None
+                and reads_inputs
+                and not reads_steps
+                and not reads_parameters
+                and names <= reads_inputs | BUILTINS.keys()
+                else None
             ),
         )
 
@@ -99,8 +139,39 @@ class Geblokkeerd:
     oorzaak: Oorzaak
 
 
+@dataclass(frozen=True, slots=True)
+class Mislukt:
+    """A constant node whose expression failed: each evaluation reports it as its own failure."""
+
+    fout: str
+
+
 ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
 Value = Decimal | bool | date
+
+
+@dataclass(frozen=True, slots=True)
+class Stand:
+    """What a regeling's evaluations share on one peildatum in one gemeente."""
+
+    waarden: dict[str, Waarde]  # every parameter's value
+    env: dict[str, Any]  # the parameters as zen takes them, and the peildatum
+    constants: dict[int, "Value | Geblokkeerd | Mislukt"]  # node number -> its outcome
+    unknown: frozenset[str]  # the parameters without a value
+
+
+@dataclass(slots=True)  # not frozen: a batch makes many, and a frozen one is slower to make
+class Beslissing:
+    """The decision alone, without its explanation: what the monthly check's comparison and a
+    batch need. The same values as the `Resultaat` of the same evaluation."""
+
+    regeling: str
+    recht: bool | None
+    bedrag_per_maand: str | None
+    bedrag_per_jaar: str | None
+    bedrag_eenmalig: str | None
+    indicatief: bool
+    ontbrekende_gegevens: list[str]
 
 
 class CompiledRegeling:
@@ -111,39 +182,72 @@ class CompiledRegeling:
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
+        self.by_name = {v.spec.naam: v for v in nodes.voorwaarden}
+        # Each step's name, omschrijving and grondslag, in the rule file's order (the explanation).
+        self.stappen = tuple((s.naam, s.omschrijving, s.grondslag) for s in regeling.berekening)
+        self.fact_keys = {
+            path: feiten.spec_key(path, spec) for path, spec in regeling.invoer.items()
+        }
+        self.constants = [node for node in nodes.every_node() if node.constant]
         # The bounds of declared amounts are part of the rules a decision rests on too.
         grenzen = {spec.plausibel_tot for spec in regeling.invoer.values() if spec.plausibel_tot}
+        self.used_parameters = nodes.used_parameters | grenzen
         used_shared = {
-            name: shared[name] for name in sorted(nodes.used_parameters | grenzen) if name in shared
+            name: shared[name] for name in sorted(self.used_parameters) if name in shared
         }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
-        self.waarden_on = lru_cache(maxsize=256)(self._resolve)
+        self.stand = lru_cache(maxsize=256)(self._resolve)
 
     @property
     def id(self) -> str:
         return self.regeling.id
 
-    def _resolve(
-        self, peildatum: date, gemeente: str | None
-    ) -> tuple[dict[str, Waarde], dict[str, Any]]:
-        """The parameter values on a date, and the same as zen takes them."""
+    def _resolve(self, peildatum: date, gemeente: str | None) -> Stand:
+        """The parameter values on a date, and every constant node's outcome."""
         waarden = {
             name: waarde_on(name, parameter, peildatum, gemeente)
             for name, parameter in self.parameters.items()
         }
-        return waarden, {name: waarde.zen for name, waarde in waarden.items()}
+        env: dict[str, Any] = {name: waarde.zen for name, waarde in waarden.items()}
+        env["peildatum"] = peildatum.isoformat()
+        constants = {node.nummer: _constant(node, waarden, env) for node in self.constants}
+        unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
+        return Stand(waarden, env, constants, unknown)
 
     def evaluate(
         self,
-        household: Mapping[str, Any],
+        household: Any,
         peildatum: date,
         herkomst: Mapping[str, FeitHerkomst] | None = None,
     ) -> Resultaat:
-        """Evaluate for a household dumped with `model_dump(by_alias=True)`."""
-        if self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf:
-            return self.not_in_force(peildatum)
-        run = _Run(self, household, peildatum)
-        return run.result(herkomst or {})
+        """Evaluate for a `Huishouden`, or a household dumped with `model_dump(by_alias=True)`."""
+        return self.resultaat(feiten.Huishoudfeiten(household, peildatum), herkomst)
+
+    def resultaat(
+        self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
+    ) -> Resultaat:
+        """The decision with its full explanation."""
+        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+            return self.not_in_force(facts.peildatum)
+        return uitleg.resultaat(_Run(self, facts).assess(), herkomst or {})
+
+    def decide(
+        self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
+    ) -> Beslissing:
+        """The decision only: recht, amounts, indicatief and the missing facts."""
+        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+            return Beslissing(self.id, None, None, None, None, True, [])
+        trace = _Run(self, facts).assess()
+        amounts = trace.amounts
+        return Beslissing(
+            regeling=self.id,
+            recht=trace.recht,
+            bedrag_per_maand=amounts.text("maand"),
+            bedrag_per_jaar=amounts.text("jaar"),
+            bedrag_eenmalig=amounts.text("eenmalig"),
+            indicatief=bool(uitleg.indicatief(trace, herkomst or {})),
+            ontbrekende_gegevens=trace.ontbrekend(),
+        )
 
     def not_in_force(self, peildatum: date) -> Resultaat:
         """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
@@ -174,6 +278,20 @@ class CompiledRegeling:
         )
 
 
+def _constant(
+    node: Node, waarden: Mapping[str, Waarde], env: Mapping[str, Any]
+) -> Value | Geblokkeerd | Mislukt:
+    """A node that reads only parameters and the peildatum, as each evaluation would find it."""
+    for name in node.parameters:
+        waarde = waarden[name]
+        if waarde.value is None:
+            return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
+    try:
+        return node.expressie.evaluate({name: env[name] for name in node.plain})
+    except ExpressieFout as error:
+        return Mislukt(str(error))
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledVoorwaarde:
     spec: Voorwaarde
@@ -190,6 +308,48 @@ class Nodes:
     voorwaarden: list[CompiledVoorwaarde]  # the gemeente's own first, then the file's
     used_parameters: frozenset[str]  # every parameter any expression reads
 
+    def every_node(self) -> list[Node]:
+        """Every node: the steps' (each row of a choice), the voorwaarden's and their hints."""
+        nodes = [n for s in self.steps.values() for n in (s.nodes if isinstance(s, Keuze) else [s])]
+        nodes += [v.node for v in self.voorwaarden]
+        nodes += [v.hint for v in self.voorwaarden if v.hint]
+        return nodes
+
+
+# One voorwaarde's outcome: naam, voldaan (None: unknown), uitleg, grondslag.
+Bevinding = tuple[str, bool | None, str, str]
+
+
+class Trace:
+    """What one evaluation found, compactly: enough for the decision, and for the explanation
+    when a caller asks for it (vil.rules.uitleg)."""
+
+    __slots__ = (
+        "amounts",
+        "decided",
+        "failed",
+        "geschat",
+        "hint",
+        "recht",
+        "run",
+        "used",
+        "voorwaarden",
+    )
+
+    def __init__(self, run: "_Run") -> None:
+        self.run = run
+        self.voorwaarden: list[Bevinding] = []
+        self.decided = False  # a decisive voorwaarde failed: nothing else is assessed
+        self.failed: list[str] = []  # the voorwaarden not met (before the amount's)
+        self.recht: bool | None = None
+        self.amounts = _Amounts(run.regel.regeling.uitkomst.betaling)
+        self.used: set[str] = set()  # the parameters that decided the outcome
+        self.hint: tuple[Any, Value | Geblokkeerd] | None = None  # (spec, value)
+        self.geschat: list[int] = []  # the years whose amounts stand in for the peildatum's
+
+    def ontbrekend(self) -> list[str]:
+        return [] if self.decided else self.run.feiten.missing_paths()
+
 
 class _Run:
     """The state of one evaluation of one regeling.
@@ -200,18 +360,34 @@ class _Run:
     and which unconfirmed values make it indicatief.
     """
 
-    def __init__(self, regel: CompiledRegeling, household: Mapping[str, Any], peildatum: date):
+    __slots__ = (
+        "blocked",
+        "constants",
+        "env",
+        "facts",
+        "failures",
+        "feiten",
+        "peildatum",
+        "reads",
+        "regel",
+        "unknown",
+        "values",
+        "waarden",
+    )
+
+    def __init__(self, regel: CompiledRegeling, facts: feiten.Huishoudfeiten) -> None:
         self.regel = regel
-        self.peildatum = peildatum
-        self.waarden, parameters = regel.waarden_on(peildatum, household.get("gemeentecode"))
+        self.facts = facts
+        self.peildatum = facts.peildatum
+        stand = regel.stand(facts.peildatum, facts.gemeentecode)
+        self.waarden = stand.waarden
+        self.unknown = stand.unknown
+        self.constants = stand.constants
         # Every name an expression may read, as zen takes it; facts and steps are added as they
         # are first needed.
-        self.env: dict[str, Any] = {
-            **parameters,
-            "peildatum": peildatum.isoformat(),
-            "heeftPartner": household.get("partner") is not None,
-        }
-        self.feiten = feiten.Feiten(regel.regeling.invoer, household, peildatum, self.env)
+        self.env = dict(stand.env)
+        self.env["heeftPartner"] = facts.heeft_partner
+        self.feiten = feiten.Feiten(regel.regeling.invoer, regel.fact_keys, facts, self.env)
         self.values: dict[str, Value] = {}
         self.blocked: dict[str, Geblokkeerd] = {}  # step name -> why it has no value
         self.reads: dict[str, set[str]] = {}  # step name -> parameters it read
@@ -231,120 +407,134 @@ class _Run:
 
     def evaluate(self, node: Node | Keuze, reads: set[str]) -> Value | Geblokkeerd:
         """The node's value, or why it has none; adds the parameters it read to `reads`."""
-        if isinstance(node, Keuze):
-            for condition, value in node.rijen:
-                if condition is not None:
-                    holds = self.evaluate(condition, reads)
-                    if isinstance(holds, Geblokkeerd):
-                        return holds
-                    if not holds:
-                        continue
-                return self.evaluate(value, reads)
-            return self.fail(node.naam, "geen rij van de keuze is van toepassing")
-        if node.inputs and self.feiten.missing(node.inputs):
+        if type(node) is Keuze:
+            return self.choose(node, reads)
+        assert type(node) is Node
+        inputs = node.inputs
+        if inputs and not inputs <= self.feiten.present and self.feiten.missing(inputs):
             return ONTBREEKT
-        for name in node.steps:
-            reads |= self.step(name)
-            if name in self.blocked:
-                return self.blocked[name]
+        if node.steps:
+            computed, blocked = self.reads, self.blocked
+            for name in node.steps:
+                step_reads = computed.get(name)
+                if step_reads is None:
+                    step_reads = self.step(name)
+                reads |= step_reads
+                if name in blocked:
+                    return blocked[name]
         reads.update(node.parameters)
-        for name in node.parameters:
-            waarde = self.waarden[name]
-            if waarde.value is None:
-                return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
+        if node.constant:
+            outcome = self.constants[node.nummer]
+            if type(outcome) is Mislukt:
+                return self.fail(node.naam, outcome.fout)
+            return outcome  # type: ignore[return-value]
+        return self.compute(node)
+
+    def compute(self, node: Node) -> Value | Geblokkeerd:
+        """A node whose facts and steps are known: its expression evaluated (a bare name
+        mostly without zen)."""
+        if node.parameters and not self.unknown.isdisjoint(node.parameters):
+            for name in node.parameters:
+                waarde = self.waarden[name]
+                if waarde.value is None:
+                    return Geblokkeerd(waarde.unknown_reason or name, Oorzaak.onbekend)
+        if node.bare is not None:
+            value = node.expressie.direct(self.env[node.bare])
+            if value is not None:
+                return value
+        outcome: Value | Mislukt | None
+        if node.shared is None:
+            outcome = self.zen(node)
+        else:
+            computed = self.facts.computed
+            outcome = computed.get(node.shared)
+            if outcome is None:
+                outcome = computed[node.shared] = self.zen(node)
+        if isinstance(outcome, Mislukt):
+            return self.fail(node.naam, outcome.fout)
+        assert outcome is not None
+        return outcome
+
+    def zen(self, node: Node) -> Value | Mislukt:
+        """The expression evaluated by zen with the names it reads."""
         env = self.env
         context = {name: env[name] for name in node.plain}
+        for root, fields in node.groups:
+            context[root] = {leaf: env[path] for leaf, path in fields}
         for root, rest, name in node.nested:
             _nest(context.setdefault(root, {}), rest, env[name])
         try:
             return node.expressie.evaluate(context)
         except ExpressieFout as error:
-            return self.fail(node.naam, str(error))
+            return Mislukt(str(error))
+
+    def choose(self, keuze: Keuze, reads: set[str]) -> Value | Geblokkeerd:
+        """A choice: the value of the first row whose condition holds."""
+        for condition, value in keuze.rijen:
+            if condition is not None:
+                holds = self.evaluate(condition, reads)
+                if isinstance(holds, Geblokkeerd):
+                    return holds
+                if not holds:
+                    continue
+            return self.evaluate(value, reads)
+        return self.fail(keuze.naam, "geen rij van de keuze is van toepassing")
 
     def fail(self, naam: str, problem: str) -> Geblokkeerd:
         message = f"{naam}: {problem}"
         self.failures.append(message)
         return Geblokkeerd(f"Kon niet worden berekend ({message}).", Oorzaak.fout)
 
-    def result(self, herkomst: Mapping[str, FeitHerkomst]) -> Resultaat:
-        regeling = self.regel.regeling
-        voorwaarden: list[dict[str, Any]] = []
-        reads: dict[str, set[str]] = {}  # voorwaarde -> parameters it read
-        decided = False  # a decisive voorwaarde failed: nothing else is assessed
+    def assess(self) -> Trace:
+        """The whole decision: voorwaarden, recht, amounts, what decided it, the hint."""
+        trace = Trace(self)
+        reads = self.voorwaarden(trace)
+        outcomes = trace.voorwaarden
+        trace.failed = [naam for naam, voldaan, _, _ in outcomes if voldaan is False]
+        trace.recht = (
+            False
+            if trace.failed
+            else None
+            if any(voldaan is None for _, voldaan, _, _ in outcomes)
+            else True
+        )
+        if trace.recht is True:
+            reads["bedrag"] = set()
+            trace.recht = self.amounts(trace, reads["bedrag"])
+        elif trace.recht is False:
+            trace.amounts.zero()
+        # What decided the outcome: for a refusal only what refused it, otherwise everything.
+        decisive = [naam for naam, voldaan, _, _ in outcomes if voldaan is False] or list(reads)
+        trace.used = set().union(*(reads[naam] for naam in decisive))
+        trace.hint = self.hint(trace.failed, trace.used)
+        waarden = self.waarden
+        trace.geschat = sorted({j for n in trace.used if (j := waarden[n].geschat_met) is not None})
+        return trace
+
+    def voorwaarden(self, trace: Trace) -> dict[str, set[str]]:
+        """Assess each voorwaarde in order, until a decisive one fails; the parameters each
+        read, by voorwaarde."""
+        reads: dict[str, set[str]] = {}
+        outcomes = trace.voorwaarden
         for compiled in self.regel.voorwaarden:
             spec = compiled.spec
             reads[spec.naam] = set()
             outcome = self.evaluate(compiled.node, reads[spec.naam])
             if isinstance(outcome, Geblokkeerd):
-                voldaan, uitleg = None, outcome.reden
-            else:
-                assert isinstance(outcome, bool)
-                voldaan = outcome
-                uitleg = spec.uitleg.voldaan if outcome else spec.uitleg.niet_voldaan
-            voorwaarden.append(
-                {
-                    "naam": spec.naam,
-                    "voldaan": voldaan,
-                    "uitleg": uitleg,
-                    "grondslag": spec.grondslag,
-                }
-            )
-            if compiled.beslissend and voldaan is False:
-                decided = True
+                outcomes.append((spec.naam, None, outcome.reden, spec.grondslag))
+                continue
+            assert isinstance(outcome, bool)
+            text = spec.uitleg.voldaan if outcome else spec.uitleg.niet_voldaan
+            outcomes.append((spec.naam, outcome, text, spec.grondslag))
+            if compiled.beslissend and outcome is False:
+                trace.decided = True
                 break
-        failed = [v["naam"] for v in voorwaarden if v["voldaan"] is False]
-        recht: bool | None = (
-            False if failed else None if any(v["voldaan"] is None for v in voorwaarden) else True
-        )
-        amounts = _Amounts(regeling.uitkomst.betaling)
-        if recht is True:
-            reads["bedrag"] = set()
-            recht = self.amounts(amounts, voorwaarden, reads["bedrag"])
-        elif recht is False:
-            amounts.zero()
-        # What decided the outcome: for a refusal only what refused it, otherwise everything.
-        decisive = [v["naam"] for v in voorwaarden if v["voldaan"] is False] or list(reads)
-        used = set().union(*(reads[naam] for naam in decisive))
-        hints = self.hint(failed, used)
-        geschat = sorted({j for n in used if (j := self.waarden[n].geschat_met) is not None})
-        return Resultaat.model_validate(
-            {
-                "regeling": regeling.id,
-                "naam": regeling.naam,
-                "recht": recht,
-                "regelversie": self.regel.versie,
-                "toekenning": regeling.toekenning.wijze,
-                "bedrag_per_maand": amounts.text("maand"),
-                "bedrag_per_jaar": amounts.text("jaar"),
-                "bedrag_eenmalig": amounts.text("eenmalig"),
-                "bedrag_uitleg": amounts.uitleg,
-                "voorwaarden": voorwaarden,
-                "berekening": [
-                    {
-                        "stap": stap.naam,
-                        "waarde": _text(self.values.get(stap.naam)),
-                        "omschrijving": stap.omschrijving,
-                        "grondslag": stap.grondslag,
-                    }
-                    for stap in regeling.berekening
-                    if stap.naam in self.reads  # the steps this outcome needed
-                ],
-                "parameters": [
-                    g for n in sorted(used) if (g := self.waarden[n].gebruikt) is not None
-                ],
-                "hints": hints,
-                "ontbrekende_gegevens": [] if decided else self.feiten.missing_paths(),
-                "indicatief": bool(reasons := self.indicatief(used, herkomst, geschat)),
-                "indicatief_redenen": reasons,
-                "geschat_met_bedragen_van": geschat[-1] if geschat else None,
-            }
-        )
+        return reads
 
-    def amounts(
-        self, amounts: "_Amounts", voorwaarden: list[dict[str, Any]], reads: set[str]
-    ) -> bool | None:
+    def amounts(self, trace: Trace, reads: set[str]) -> bool | None:
         """Fill in the amounts; whether there is a right once the amount is known."""
         uitkomst = self.regel.regeling.uitkomst
+        amounts = trace.amounts
         if uitkomst.betaling is Betaling.in_natura:
             amounts.uitleg = uitkomst.uitleg_in_natura
             return True
@@ -361,100 +551,23 @@ class _Run:
         if uitkomst.minimum:
             reads.add(uitkomst.minimum)
             minimum = self.waarden[uitkomst.minimum].value
-        if uitkomst.betaling is Betaling.eenmalig:
-            amounts.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-        elif uitkomst.afronding is Afronding.awir:
-            # Awir art. 14(4): the year amount is rounded to whole euros; the Dienst Toeslagen
-            # pays a twelfth of it per month, rounded down (docs/bronnen-regelingen.md, open
-            # question 10).
-            jaar = value * 12 if uitkomst.bedrag_per_maand else value
-            amounts.jaar = max(jaar, Decimal(0)).quantize(EURO, ROUND_HALF_UP)
-            amounts.maand = (amounts.jaar / 12).quantize(EURO, ROUND_FLOOR)
-        elif uitkomst.bedrag_per_maand:
-            amounts.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-            amounts.jaar = amounts.maand * 12
-        else:
-            amounts.jaar = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-            amounts.maand = (amounts.jaar / 12).quantize(CENT, ROUND_HALF_UP)
-        total = amounts.eenmalig if amounts.eenmalig is not None else amounts.jaar
-        assert total is not None
+        total = amounts.fill(value, uitkomst)
         if total > 0 and (minimum is None or total >= minimum):
             return True
         amounts.zero()
         assert uitkomst.uitleg_geen_bedrag is not None
-        voorwaarden.append(
-            {
-                "naam": "bedrag",
-                "voldaan": False,
-                "uitleg": uitkomst.uitleg_geen_bedrag,
-                "grondslag": uitkomst.grondslag,
-            }
-        )
+        trace.voorwaarden.append(("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag))
         return False
 
-    def hint(self, failed: list[str], used: set[str]) -> list[str]:
-        """A hint only when one voorwaarde alone stands between the resident and the right."""
+    def hint(self, failed: list[str], used: set[str]) -> tuple[Any, Value | Geblokkeerd] | None:
+        """When one voorwaarde alone stands between the resident and the right, its hint's
+        value (its text is the explanation's); the parameters it reads count as used."""
         if len(failed) != 1:
-            return []
-        compiled = next((v for v in self.regel.voorwaarden if v.spec.naam == failed[0]), None)
-        if compiled is None or compiled.hint is None or compiled.spec.hint is None:
-            return []
-        spec = compiled.spec.hint
-        value = self.evaluate(compiled.hint, used)
-        if isinstance(value, Decimal) and value > 0:
-            return [spec.tekst.replace("{bedrag}", euro(value))]
-        if isinstance(value, date) and value > self.peildatum:
-            return [spec.tekst.replace("{datum}", datum(value))]
-        return []
-
-    def indicatief(
-        self, used: set[str], herkomst: Mapping[str, FeitHerkomst], geschat: list[int]
-    ) -> list[str]:
-        """Why the outcome is not firm: the year's amounts not yet set (`geschat`: the years
-        whose values stand in), unconfirmed or unknown values, unverified facts."""
-        reasons = [schatting(self.peildatum.year, geschat)] if geschat else []
-        for name in sorted(used):
-            waarde = self.waarden[name]
-            if waarde.onbevestigd:
-                reasons.append(waarde.onbevestigd)
-            elif waarde.value is None:
-                reasons.append(f"Geen bekende waarde: {waarde.unknown_reason}")
-        toekenning = self.regel.regeling.toekenning
-        for path, spec in self.regel.regeling.invoer.items():
-            if not herkomst or self.feiten.read(path):
-                continue
-            what = spec.omschrijving or path
-            for origin in set(feiten.herkomst_van(path, herkomst)):
-                if origin.in_onderzoek:
-                    reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
-                if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
-                    if path not in toekenning.eigen_verklaring:
-                        reasons.append(
-                            f"{what}: door u opgegeven, nog niet door een bron bevestigd."
-                        )
-                    elif spec.plausibel_tot and (te_hoog := self.boven_grens(path, spec)):
-                        reasons.append(f"{what}: {te_hoog}")
-                elif origin.opgehaald_op and spec.maximale_ouderdom_dagen:
-                    age = (self.peildatum - origin.opgehaald_op.date()).days
-                    if age > spec.maximale_ouderdom_dagen:
-                        reasons.append(f"{what}: het gegeven is {age} dagen oud.")
-        reasons = list(dict.fromkeys(reasons))  # one list item may repeat a reason
-        reasons.extend(f"Berekening mislukt: {failure}" for failure in self.failures)
-        return reasons
-
-    def boven_grens(self, path: str, spec: Invoer) -> str | None:
-        """Why a declared amount is above what VIL takes on the resident's word, or None."""
-        assert spec.plausibel_tot is not None
-        grens = self.waarden[spec.plausibel_tot].value
-        if grens is None:
-            return "door u opgegeven; er is geen grens bekend tot waar VIL dat zo aanneemt."
-        verklaard = Decimal(str(self.env[path]))  # zen's number, exact below 10^13 cents
-        if verklaard <= grens:
             return None
-        return (
-            f"door u opgegeven {euro(verklaard, centen=True)}, meer dan de {euro(grens)} die VIL"
-            " op uw eigen verklaring aanneemt; de gemeente controleert het bedrag."
-        )
+        compiled = self.regel.by_name.get(failed[0])
+        if compiled is None or compiled.hint is None or compiled.spec.hint is None:
+            return None
+        return compiled.spec.hint, self.evaluate(compiled.hint, used)
 
 
 class _Amounts:
@@ -464,6 +577,27 @@ class _Amounts:
         self.jaar: Decimal | None = None
         self.eenmalig: Decimal | None = None
         self.uitleg: str | None = None
+
+    def fill(self, value: Decimal, uitkomst: Uitkomst) -> Decimal:
+        """The amounts from the amount step's value, rounded as the regeling says; the total
+        (one-off or per year) that must reach the minimum."""
+        if uitkomst.betaling is Betaling.eenmalig:
+            self.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+            return self.eenmalig
+        if uitkomst.afronding is Afronding.awir:
+            # Awir art. 14(4): the year amount is rounded to whole euros; the Dienst Toeslagen
+            # pays a twelfth of it per month, rounded down (docs/bronnen-regelingen.md, open
+            # question 10).
+            jaar = value * 12 if uitkomst.bedrag_per_maand else value
+            self.jaar = max(jaar, Decimal(0)).quantize(EURO, ROUND_HALF_UP)
+            self.maand = (self.jaar / 12).quantize(EURO, ROUND_FLOOR)
+        elif uitkomst.bedrag_per_maand:
+            self.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+            self.jaar = self.maand * 12
+        else:
+            self.jaar = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+            self.maand = (self.jaar / 12).quantize(CENT, ROUND_HALF_UP)
+        return self.jaar
 
     def zero(self) -> None:
         if self.betaling is Betaling.periodiek:
@@ -476,31 +610,12 @@ class _Amounts:
         return None if value is None else f"{value:.2f}"
 
 
-def schatting(jaar: int, geschat: list[int]) -> str:
-    """The reason of an outcome computed with an earlier year's amounts, in plain Dutch."""
-    jaren = " en ".join(str(j) for j in geschat)
-    return (
-        f"De bedragen voor {jaar} zijn nog niet vastgesteld; dit is een schatting met de"
-        f" bedragen van {jaren}."
-    )
-
-
 def _nest(target: dict[str, Any], path: str, value: Any) -> None:
     head, _, rest = path.partition(".")
     if rest:
         _nest(target.setdefault(head, {}), rest, value)
     else:
         target[head] = value
-
-
-def _text(value: Decimal | bool | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, date):
-        return value.isoformat()
-    return f"{value.normalize():f}"
 
 
 def content_hash(*parts: Any) -> str:

@@ -1,0 +1,154 @@
+"""The explanation of a decision, built from its trace only when a caller asks for it.
+
+The decision (recht, amounts, indicatief, missing facts) is computed in vil.rules.regel; the
+texts a resident reads (voorwaarden, berekening, used parameters, hints, the reasons an outcome
+is indicatief) are made here, from what the evaluation recorded.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from vil.models.regeling import Invoer
+from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Resultaat
+from vil.rules import feiten
+from vil.rules.tekst import datum, euro
+
+if TYPE_CHECKING:
+    from vil.rules.regel import Trace, _Run
+
+
+def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat:
+    """The full result of one evaluation, as the API and the CLI show it."""
+    run = trace.run
+    regel = run.regel
+    regeling = regel.regeling
+    amounts = trace.amounts
+    reasons = indicatief(trace, herkomst)
+    return Resultaat.model_validate(
+        {
+            "regeling": regeling.id,
+            "naam": regeling.naam,
+            "recht": trace.recht,
+            "regelversie": regel.versie,
+            "toekenning": regeling.toekenning.wijze,
+            "bedrag_per_maand": amounts.text("maand"),
+            "bedrag_per_jaar": amounts.text("jaar"),
+            "bedrag_eenmalig": amounts.text("eenmalig"),
+            "bedrag_uitleg": amounts.uitleg,
+            "voorwaarden": [
+                {"naam": naam, "voldaan": voldaan, "uitleg": text, "grondslag": grondslag}
+                for naam, voldaan, text, grondslag in trace.voorwaarden
+            ],
+            "berekening": berekening(run),
+            "parameters": [
+                g for n in sorted(trace.used) if (g := run.waarden[n].gebruikt) is not None
+            ],
+            "hints": hints(trace),
+            "ontbrekende_gegevens": trace.ontbrekend(),
+            "indicatief": bool(reasons),
+            "indicatief_redenen": reasons,
+            "geschat_met_bedragen_van": trace.geschat[-1] if trace.geschat else None,
+        }
+    )
+
+
+def berekening(run: "_Run") -> list[dict[str, Any]]:
+    """The steps this outcome needed, in the order of the rule file, with their values."""
+    values, needed = run.values, run.reads
+    return [
+        {"stap": naam, "waarde": _text(values.get(naam)), "omschrijving": o, "grondslag": g}
+        for naam, o, g in run.regel.stappen
+        if naam in needed
+    ]
+
+
+def hints(trace: "Trace") -> list[str]:
+    """A hint only when one voorwaarde alone stands between the resident and the right."""
+    if trace.hint is None:
+        return []
+    spec, value = trace.hint
+    if isinstance(value, Decimal) and value > 0:
+        return [spec.tekst.replace("{bedrag}", euro(value))]
+    if isinstance(value, date) and value > trace.run.peildatum:
+        return [spec.tekst.replace("{datum}", datum(value))]
+    return []
+
+
+def indicatief(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
+    """Why the outcome is not firm: the year's amounts not yet set (`geschat`: the years whose
+    values stand in), unconfirmed or unknown values, unverified facts."""
+    run = trace.run
+    reasons = [schatting(run.peildatum.year, trace.geschat)] if trace.geschat else []
+    for name in sorted(trace.used):
+        waarde = run.waarden[name]
+        if waarde.onbevestigd:
+            reasons.append(waarde.onbevestigd)
+        elif waarde.value is None:
+            reasons.append(f"Geen bekende waarde: {waarde.unknown_reason}")
+    if herkomst:
+        reasons.extend(_herkomst(run, herkomst))
+    reasons = list(dict.fromkeys(reasons))  # one list item may repeat a reason
+    reasons.extend(f"Berekening mislukt: {failure}" for failure in run.failures)
+    return reasons
+
+
+def _herkomst(run: "_Run", herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
+    """The reasons in the provenance of the facts the evaluation read."""
+    reasons = []
+    toekenning = run.regel.regeling.toekenning
+    for path, spec in run.regel.regeling.invoer.items():
+        if run.feiten.read(path):
+            continue
+        what = spec.omschrijving or path
+        # Once each, in the provenance's own order (a set would follow the hash seed).
+        for origin in dict.fromkeys(feiten.herkomst_van(path, herkomst)):
+            if origin.in_onderzoek:
+                reasons.append(f"{what}: dit gegeven is in onderzoek bij de bron.")
+            if origin.soort in (HerkomstSoort.gecorrigeerd, HerkomstSoort.eigen_verklaring):
+                if path not in toekenning.eigen_verklaring:
+                    reasons.append(f"{what}: door u opgegeven, nog niet door een bron bevestigd.")
+                elif spec.plausibel_tot and (te_hoog := _boven_grens(run, path, spec)):
+                    reasons.append(f"{what}: {te_hoog}")
+            elif origin.opgehaald_op and spec.maximale_ouderdom_dagen:
+                age = (run.peildatum - origin.opgehaald_op.date()).days
+                if age > spec.maximale_ouderdom_dagen:
+                    reasons.append(f"{what}: het gegeven is {age} dagen oud.")
+    return reasons
+
+
+def _boven_grens(run: "_Run", path: str, spec: Invoer) -> str | None:
+    """Why a declared amount is above what VIL takes on the resident's word, or None."""
+    assert spec.plausibel_tot is not None
+    grens = run.waarden[spec.plausibel_tot].value
+    if grens is None:
+        return "door u opgegeven; er is geen grens bekend tot waar VIL dat zo aanneemt."
+    verklaard = Decimal(str(run.env[path]))  # zen's number, exact below 10^13 cents
+    if verklaard <= grens:
+        return None
+    return (
+        f"door u opgegeven {euro(verklaard, centen=True)}, meer dan de {euro(grens)} die VIL"
+        " op uw eigen verklaring aanneemt; de gemeente controleert het bedrag."
+    )
+
+
+def schatting(jaar: int, geschat: list[int]) -> str:
+    """The reason of an outcome computed with an earlier year's amounts, in plain Dutch."""
+    jaren = " en ".join(str(j) for j in geschat)
+    return (
+        f"De bedragen voor {jaar} zijn nog niet vastgesteld; dit is een schatting met de"
+        f" bedragen van {jaren}."
+    )
+
+
+def _text(value: Decimal | bool | date | None) -> str | None:
+    if type(value) is Decimal:  # the common case first
+        return f"{value.normalize():f}"
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, date):
+        return value.isoformat()
+    return f"{value.normalize():f}"
