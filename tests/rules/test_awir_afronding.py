@@ -7,26 +7,16 @@ euro's"), while the year amount is rounded to whole euros (Awir art. 14 lid 4). 
 tables of the Dienst follow the rounded year amount instead; those rows are rule test cases in
 rules/zorgtoeslag.yaml and the sweep in test_zorgtoeslag_tabel.py.
 
-The rule format cannot say this yet: `afronding: awir` takes the month from the rounded year,
-and the engine is being rewritten elsewhere. The two cases below are expected to fail until the
-engine offers the brochure's rounding (strict: when they pass, remove the marker and switch
-kindgebonden-budget.yaml and huurtoeslag.yaml to it). Their amounts are the brochures' steps
-worked out by hand, not our output.
+Those two rule files say `afronding: awir-maand`; the cases below fail with `awir` (one euro
+more a month). Their amounts are the brochures' steps worked out by hand, not our output.
 """
 
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from vil.models.huishouden import Huishouden
 from vil.rules import Catalogus
-
-NEEDS_ENGINE = pytest.mark.xfail(
-    strict=True,
-    reason="the engine's awir rounding takes the month from the rounded year (issue 9 item 1)",
-)
 
 
 def amounts(catalogus: Catalogus, regeling: str, huishouden: dict[str, Any]) -> tuple[Any, Any]:
@@ -38,7 +28,6 @@ def amounts(catalogus: Catalogus, regeling: str, huishouden: dict[str, Any]) -> 
     return Decimal(result.bedrag_per_jaar or 0), Decimal(result.bedrag_per_maand or 0)
 
 
-@NEEDS_ENGINE
 def test_kindgebonden_budget_month_is_the_unrounded_year_over_twelve_rounded_down(
     catalogus: Catalogus,
 ) -> None:
@@ -55,7 +44,6 @@ def test_kindgebonden_budget_month_is_the_unrounded_year_over_twelve_rounded_dow
     assert (jaar, maand) == (Decimal(5976), Decimal(497))
 
 
-@NEEDS_ENGINE
 def test_huurtoeslag_month_is_the_unrounded_month_rounded_down(catalogus: Catalogus) -> None:
     # Given a single tenant of 35 with a kale huur of € 450,51 and € 20.000 income (brochure
     # TG 083: basishuur 202,52; the whole rent below the kwaliteitskortingsgrens counts 100%;
