@@ -79,7 +79,8 @@ class Uitbetaling(StrEnum):
 
 
 class Afronding(StrEnum):
-    awir = "awir"  # Awir art. 14: year rounded half-up to euros; month = year / 12 rounded down
+    awir = "awir"  # Awir art. 14: year rounded half-up to euros; month = that year / 12, down
+    awir_maand = "awir-maand"  # year as `awir`; month = the unrounded year / 12, rounded down
     centen = "centen"  # half-up to whole cents
 
 

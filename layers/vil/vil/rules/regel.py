@@ -584,13 +584,15 @@ class _Amounts:
         if uitkomst.betaling is Betaling.eenmalig:
             self.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
             return self.eenmalig
-        if uitkomst.afronding is Afronding.awir:
-            # Awir art. 14(4): the year amount is rounded to whole euros; the Dienst Toeslagen
-            # pays a twelfth of it per month, rounded down (docs/bronnen-regelingen.md, open
-            # question 10).
-            jaar = value * 12 if uitkomst.bedrag_per_maand else value
-            self.jaar = max(jaar, Decimal(0)).quantize(EURO, ROUND_HALF_UP)
-            self.maand = (self.jaar / 12).quantize(EURO, ROUND_FLOOR)
+        if uitkomst.afronding in (Afronding.awir, Afronding.awir_maand):
+            # Awir art. 14(4): the year amount is rounded to whole euros. The month is a twelfth,
+            # rounded down: of the rounded year (the zorgtoeslag tables) or of the unrounded year
+            # (the brochures of kindgebonden budget and huurtoeslag); docs/decisions.md, 'Awir
+            # rounding per toeslag'.
+            jaar = max(value * 12 if uitkomst.bedrag_per_maand else value, Decimal(0))
+            self.jaar = jaar.quantize(EURO, ROUND_HALF_UP)
+            basis = self.jaar if uitkomst.afronding is Afronding.awir else jaar
+            self.maand = (basis / 12).quantize(EURO, ROUND_FLOOR)
         elif uitkomst.bedrag_per_maand:
             self.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
             self.jaar = self.maand * 12
