@@ -23,6 +23,7 @@ test: lint typecheck cfn-lint sam-validate pytest datumsweep
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

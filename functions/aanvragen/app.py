@@ -5,13 +5,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.observability import gebeurtenis
-from vil.samenstelling import diensten
 from vil.services import aanvragen
-from vil.settings import AanvragenSettings
 
 app = resolver()
 AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
@@ -35,7 +34,7 @@ NIET_GEVONDEN = {**NIET_INGELOGD, **ONBEKEND}
         422: {"description": "Idempotency-Key hergebruikt met een ander verzoek."},
     },
 )
-def submit(
+def dien_in(
     verzoek: SubmitRequest,
     idempotency_key: Annotated[
         str,
@@ -47,9 +46,8 @@ def submit(
         ),
     ],
 ) -> Response[SubmitResponse]:
-    tabel = AanvragenSettings.from_environ().idempotentie_tabel
     body = aanvragen.dien_in(
-        diensten(uitgever=True), tabel, principal(app), verzoek, idempotency_key, app.lambda_context
+        samenstelling.aanvragen(), principal(app), verzoek, idempotency_key, app.lambda_context
     )
     for aanvraag in body.aanvragen:  # a replay (same Idempotency-Key) counts again
         gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
@@ -74,7 +72,9 @@ def list_aanvragen(
     ] = None,
     limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
 ) -> ListAanvragenResponse:
-    return aanvragen.lijst(diensten(), principal(app), status, regeling, cursor, limiet)
+    return aanvragen.lijst(
+        samenstelling.aanvragen(), principal(app), status, regeling, cursor, limiet
+    )
 
 
 @app.get(
@@ -85,7 +85,7 @@ def list_aanvragen(
     responses={200: {"description": "De aanvraag."}, **NIET_GEVONDEN},
 )
 def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.haal(diensten(), principal(app), aanvraag_id)[1]
+    return aanvragen.haal(samenstelling.aanvragen(), principal(app), aanvraag_id)[1]
 
 
 @app.post(
@@ -100,8 +100,8 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
         409: {"description": "Niet meer in behandeling."},
     },
 )
-def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
-    aanvraag = aanvragen.trek_in(diensten(uitgever=True), principal(app), aanvraag_id)
+def trek_in(aanvraag_id: AanvraagId) -> Aanvraag:
+    aanvraag = aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
     gebeurtenis("AanvraagIngetrokken", regeling=aanvraag.regeling)
     return aanvraag
 
@@ -117,8 +117,8 @@ def withdraw(aanvraag_id: AanvraagId) -> Aanvraag:
         409: {"description": "Niet meer in behandeling."},
     },
 )
-def decide(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
-    aanvraag = aanvragen.besluit(diensten(uitgever=True), principal(app), aanvraag_id, verzoek)
+def besluit(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
+    aanvraag = aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
     gebeurtenis("AanvraagBesloten", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     return aanvraag
 

@@ -17,7 +17,7 @@ from vil.models.abonnement import (
     ListAfleveringenResponse,
     NieuwAbonnement,
 )
-from vil.samenstelling import webhookdiensten
+from vil.samenstelling import abonnementen as webhookdiensten
 from vil.services import abonnementen
 
 app = resolver()

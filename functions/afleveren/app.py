@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from vil.batch import handler
 from vil.models.abonnement import Bezorgopdracht
 from vil.observability import gebeurtenis, logger
-from vil.samenstelling import webhookdiensten
+from vil.samenstelling import afleveren as webhookdiensten
 from vil.services import afleveren
 
 

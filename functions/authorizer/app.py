@@ -7,7 +7,6 @@ header that is not a valid token is always 401, never anonymous. Allowed request
 """
 
 import re
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
@@ -16,27 +15,13 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vil.adapters.sleutels import KmsSleutels
 from vil.fouten import NietGeauthenticeerd
 from vil.observability import gebeurtenis, instrumented, logger
-from vil.services.identiteit import Tokencontrole, Uitgever, jwks
-from vil.settings import AuthorizerSettings
+from vil.samenstelling import tokencontrole
 
 # Characters Powertools refuses in a policy path (a ':' or '%' in a path parameter) become '*'.
 # Without result caching a policy serves this one request, so the wildcard widens nothing.
 _NOT_IN_POLICY = re.compile(r"[^/.a-zA-Z0-9_-]")
-
-
-@cache
-def tokencontrole() -> Tokencontrole:
-    """Built on the first request and kept while warm, with its JWKS cache and KMS client."""
-    settings = AuthorizerSettings.from_environ()
-    return Tokencontrole(
-        burger=Uitgever(settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)),
-        m2m=Uitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
-        sleutels=KmsSleutels.from_settings(settings),
-        bsn_claim=settings.bsn_claim,
-    )
 
 
 # Not `@event_source`: its middleware would log every 401 as an ERROR with a traceback.

@@ -5,11 +5,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
 from vil.observability import gebeurtenis
-from vil.samenstelling import diensten
 from vil.services import beoordelen
 
 app = resolver()
@@ -34,10 +34,12 @@ app = resolver()
 )
 def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
     if verzoek.huishouden is not None:
-        body = beoordelen.anoniem(diensten(), verzoek.huishouden, verzoek.peildatum)
+        body = beoordelen.anoniem(
+            samenstelling.beoordelingen(), verzoek.huishouden, verzoek.peildatum
+        )
         gebeurtenis("BeoordelingGemaakt", soort="proefberekening")
         return Response(200, "application/json", body)
-    body = beoordelen.voor_burger(diensten(bronnen=True), principal(app), verzoek)
+    body = beoordelen.voor_burger(samenstelling.beoordelingen(), principal(app), verzoek)
     gebeurtenis("BeoordelingGemaakt", soort="burger")
     return Response(201, "application/json", body)
 
@@ -56,7 +58,7 @@ def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
 def get_beoordeling(
     beoordeling_id: Annotated[str, Path(description="Id van de beoordeling.", max_length=64)],
 ) -> Beoordeling:
-    return beoordelen.beoordeling(diensten(), principal(app), beoordeling_id)
+    return beoordelen.beoordeling(samenstelling.beoordelingen(), principal(app), beoordeling_id)
 
 
 lambda_handler = handler(app)

@@ -20,7 +20,8 @@ from vil.models.api import (
     RegelingVersie,
 )
 from vil.models.gebeurtenis import EVENT_TYPES, event_schemas
-from vil.services.catalogus import catalogus, versies
+from vil.samenstelling import catalogus
+from vil.services.catalogus import versies
 
 app = resolver()
 
@@ -74,7 +75,7 @@ def get_regeling(
                 regelversie=versie.regel.versie,
                 regeling=versie.regel.regeling,
             )
-            for versie in versies(regeling_id)
+            for versie in versies(catalogus(), regeling_id)
         ],
     )
 

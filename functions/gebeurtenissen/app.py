@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from vil.batch import handler
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.observability import gebeurtenis, logger
-from vil.samenstelling import webhookdiensten
+from vil.samenstelling import gebeurtenissen as webhookdiensten
 from vil.services import afleveren
 
 

@@ -1,8 +1,8 @@
 """Prefill: the resident's household from the sources they consented to, with provenance."""
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import GetGegevensResponse
-from vil.samenstelling import diensten
 from vil.services import beoordelen
 
 app = resolver()
@@ -24,7 +24,7 @@ app = resolver()
     },
 )
 def get_gegevens() -> GetGegevensResponse:
-    gegevens = beoordelen.gegevens(diensten(bronnen=True), principal(app))
+    gegevens = beoordelen.gegevens(samenstelling.gegevens(), principal(app))
     return GetGegevensResponse(
         huishouden=gegevens.huishouden,
         herkomst=gegevens.herkomst,

@@ -1,8 +1,8 @@
 """Inzage: everything VIL stores about the resident, and who read their data, when and why."""
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import InzageResponse
-from vil.samenstelling import diensten
 from vil.services.inzage import inzage
 
 app = resolver()
@@ -21,7 +21,7 @@ app = resolver()
     responses={200: {"description": "Alles over u."}, **NIET_INGELOGD},
 )
 def get_inzage() -> InzageResponse:
-    return InzageResponse.model_validate(inzage(diensten(), principal(app)))
+    return InzageResponse.model_validate(inzage(samenstelling.inzage(), principal(app)))
 
 
 lambda_handler = handler(app)

@@ -11,13 +11,12 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from vil import samenstelling
 from vil.batch import handler
 from vil.fouten import NogBezig
 from vil.models.maandcheck import MaandcheckEvent
 from vil.observability import gebeurtenis, logger
-from vil.samenstelling import diensten
 from vil.services import maandcheck
-from vil.settings import MaandcheckSettings
 
 
 def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
@@ -31,13 +30,9 @@ def controleer(record: SQSRecord, lambda_context: LambdaContext) -> None:
         logger.warning("Maandcheckbericht geweigerd", extra={"fouten": fouten})
         gebeurtenis("MaandcheckMislukt", uitkomst="ongeldig-bericht")
         raise
-    tabel = MaandcheckSettings.from_environ().idempotentie_tabel
     try:
         gevonden = maandcheck.maandelijks(
-            diensten(bronnen=True, planner=True, uitgever=True),
-            tabel,
-            bericht.pseudoniem,
-            lambda_context,
+            samenstelling.maandcheck(), bericht.pseudoniem, lambda_context
         )
     except NogBezig:
         logger.info("Maandcheck loopt al; het bericht komt later terug")

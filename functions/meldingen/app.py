@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.maandcheck import (
     ListMeldingenResponse,
@@ -11,7 +12,6 @@ from vil.models.maandcheck import (
     PatchMeldingRequest,
     RunMaandcheckResponse,
 )
-from vil.samenstelling import diensten
 from vil.services import maandcheck, meldingen
 
 app = resolver()
@@ -28,7 +28,9 @@ MeldingId = Annotated[str, Path(description="Id van de melding.", max_length=64)
     responses={200: {"description": "De meldingen."}, **NIET_INGELOGD},
 )
 def list_meldingen() -> ListMeldingenResponse:
-    return ListMeldingenResponse(meldingen=meldingen.lijst(diensten(), principal(app)))
+    return ListMeldingenResponse(
+        meldingen=meldingen.lijst(samenstelling.meldingen(), principal(app))
+    )
 
 
 @app.patch(
@@ -39,7 +41,7 @@ def list_meldingen() -> ListMeldingenResponse:
     responses={200: {"description": "De melding."}, **NIET_INGELOGD, **ONBEKEND},
 )
 def patch_melding(melding_id: MeldingId, verzoek: PatchMeldingRequest) -> Melding:
-    return meldingen.markeer(diensten(), principal(app), melding_id, verzoek.gelezen)
+    return meldingen.markeer(samenstelling.meldingen(), principal(app), melding_id, verzoek.gelezen)
 
 
 @app.post(
@@ -60,7 +62,7 @@ def patch_melding(melding_id: MeldingId, verzoek: PatchMeldingRequest) -> Meldin
     },
 )
 def run_maandcheck() -> RunMaandcheckResponse:
-    gevonden = maandcheck.op_verzoek(diensten(bronnen=True, uitgever=True), principal(app))
+    gevonden = maandcheck.op_verzoek(samenstelling.meldingen(), principal(app))
     return RunMaandcheckResponse(meldingen=gevonden)
 
 

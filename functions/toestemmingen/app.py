@@ -5,11 +5,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
+from vil import samenstelling
 from vil.api import NIET_INGELOGD, handler, principal, resolver
 from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
 from vil.models.toestemming import Toestemming
 from vil.observability import gebeurtenis
-from vil.samenstelling import diensten
 from vil.services import toestemmingen
 
 app = resolver()
@@ -30,7 +30,7 @@ AUTH: dict[int, OpenAPIResponse] = {
     responses=AUTH,
 )
 def list_toestemmingen() -> ListToestemmingenResponse:
-    huidige = toestemmingen.overzicht(diensten(), principal(app))
+    huidige = toestemmingen.overzicht(samenstelling.toestemmingen(), principal(app))
     return ListToestemmingenResponse(
         toestemmingen=[
             ToestemmingOverzicht(
@@ -55,7 +55,7 @@ def list_toestemmingen() -> ListToestemmingenResponse:
 )
 def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
     toestemming = toestemmingen.wijzig(
-        diensten(planner=True),
+        samenstelling.toestemmingen(),
         principal(app),
         toestemmingen.bron(bron),
         verzoek.doelen,
@@ -76,7 +76,7 @@ def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemmin
 )
 def delete_toestemming(bron: BronPad) -> Toestemming:
     toestemming = toestemmingen.wijzig(
-        diensten(planner=True), principal(app), toestemmingen.bron(bron), [], None
+        samenstelling.toestemmingen(), principal(app), toestemmingen.bron(bron), [], None
     )
     gebeurtenis("ToestemmingGewijzigd", bron=bron, uitkomst="ingetrokken")
     return toestemming

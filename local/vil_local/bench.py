@@ -141,7 +141,7 @@ def maandchecks(stack: LokaleStack, aantal: int) -> dict[str, float]:
     under new BSNs, consenting to every source for both purposes, with a beoordeling), each
     schedule's payload on the queue, then the queue drained into the check function."""
     from vil.adapters.planner import payload
-    from vil.samenstelling import diensten
+    from vil.samenstelling import maandcheck
 
     sqs = boto3.client("sqs", region_name=aws.REGION)
     url = sqs.get_queue_url(QueueName="MaandcheckWachtrij")["QueueUrl"]
@@ -154,7 +154,7 @@ def maandchecks(stack: LokaleStack, aantal: int) -> dict[str, float]:
                 doelen = {"doelen": ["aanvragen", "maandcheck"]}
                 api.put(f"/toestemmingen/{bron}", json=doelen, headers=burger).raise_for_status()
             api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger)
-            berichten.append(payload(diensten().sleutels.pseudoniem(bsn)))
+            berichten.append(payload(maandcheck().sleutels.pseudoniem(bsn)))
     stack.verwerk()  # what the requests above left to do is not part of the figure
     for body in berichten:
         sqs.send_message(QueueUrl=url, MessageBody=body)

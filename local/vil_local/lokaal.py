@@ -18,7 +18,7 @@ import httpx
 from pydantic import AwareDatetime, BaseModel, ValidationError, model_validator
 
 from vil.models.toestemming import Bron
-from vil.services.catalogus import catalogus
+from vil.samenstelling import catalogus
 from vil_local import aws, tokens
 from vil_local.klok import Klok, duur
 from vil_local.ontvanger import Ontvanger
@@ -215,22 +215,17 @@ def _json(status: int, body: Any) -> Reply:
 
 def _clear_caches() -> None:
     """Factories cached per process read the environment: start them afresh for this stack."""
-    from functions.authorizer.app import tokencontrole
     from vil import samenstelling
-    from vil.adapters import dynamodb, planner, sleutels, wachtrij
+    from vil.adapters import dynamodb, idempotentie, planner, sleutels, wachtrij
     from vil.adapters.bronnen import source_clients
-    from vil.services import aanvragen, maandcheck
 
     for cached in (
-        samenstelling.diensten,
-        samenstelling.webhookdiensten,
+        *samenstelling.FABRIEKEN,
         wachtrij.sqs,
         dynamodb.table,
         sleutels.kms,
         planner.scheduler,
         source_clients,
-        aanvragen._idempotent,
-        maandcheck._idempotent,
-        tokencontrole,
+        idempotentie._eenmaal,
     ):
         cached.cache_clear()

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from vil.ports import Sleutels
-from vil.services.identiteit import SUBSTANTIEEL, Tokencontrole, Uitgever
+from vil.services.identiteit import SUBSTANTIEEL, Tokencontrole, Tokenuitgever
 from vil_local.template import ROOT
 
 KEY_FILE = ROOT / ".vil-local" / "dev-signing-key.pem"  # git-ignored
@@ -90,8 +90,8 @@ def tokencontrole(sleutels: Sleutels) -> Tokencontrole:
     """The real validator, trusting the dev key in-process (no JWKS over HTTP)."""
     keys = InProcessJwks(jwks())
     return Tokencontrole(
-        burger=Uitgever(BURGER_ISSUER, AUDIENCE, keys),
-        m2m=Uitgever(M2M_ISSUER, AUDIENCE, keys),
+        burger=Tokenuitgever(BURGER_ISSUER, AUDIENCE, keys),
+        m2m=Tokenuitgever(M2M_ISSUER, AUDIENCE, keys),
         sleutels=sleutels,
     )
 

@@ -23,7 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
 from tests.conftest import ROOT
-from tests.integration.test_loket import nieuwe_bsn
+from tests.integration.hulp import nieuwe_bsn
 from vil.api import API_VERSION, PROBLEM
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack

@@ -1,15 +1,25 @@
-"""Helpers of the loket tests on the local stack: problem checks, residents the fake government
-knows, tokens the dev issuer would never issue, and what VIL stores about someone."""
+"""The helpers of the integration and contract tests, in one place: problem checks, residents
+the fake government knows, tokens the dev issuer would never issue, what VIL stores about
+someone, and the steps of the loket (consent, beoordeling, submission) over the API. Test modules
+import helpers from here only, never from one another."""
 
+import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import jwt
+from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
 from vil.api import PROBLEM, SECURITY_HEADERS
+from vil.models.aanvraag import Beslisverslag
+from vil.models.huishouden import Huishouden
+from vil.models.resultaat import Resultaat
+from vil.models.toestemming import Bron
+from vil.samenstelling import catalogus
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
 
@@ -91,3 +101,136 @@ def burger_claims(bsn: str) -> dict[str, Any]:
 
 def bearer(value: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {value}"}
+
+
+# Formerly in test_loket.py: shared by several test modules.
+
+
+ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
+
+
+# What a resident adds to the prefill: facts no source holds.
+AANVULLING = {
+    "huishouden.aanvrager.student": False,
+    "huishouden.aanvrager.studentAfgelopenDrieJaar": False,
+    "huishouden.aanvrager.geenUitzichtOpInkomensverbetering": True,
+    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 640,
+                          "nettoWoonlasten": 380},
+    "huishouden.gemeentelijkeBelastingen": 412.60,
+}  # fmt: skip
+
+
+IBAN = "NL91ABNA0417164300"
+
+
+KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
+
+
+_nummers = (str(n) for n in itertools.count(999_970_000) if elfproef.is_valid(str(n)))
+
+
+def nieuwe_bsn() -> str:
+    """A valid BSN no source knows: a resident whose facts all come from corrections."""
+    return next(_nummers)
+
+
+def toestemming(api: httpx.Client, bsn: str, bronnen: tuple[str, ...] = ALLE_BRONNEN) -> None:
+    for bron in bronnen:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
+                           headers=burger(bsn))  # fmt: skip
+        assert response.status_code == 200, response.text
+
+
+def beoordeel(api: httpx.Client, bsn: str, correcties: dict[str, Any]) -> dict[str, Any]:
+    response = api.post("/beoordelingen", json={"correcties": correcties}, headers=burger(bsn))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def dien_in(api: httpx.Client, bsn: str, body: dict[str, Any], sleutel: str) -> httpx.Response:
+    headers = {**burger(bsn), "Idempotency-Key": sleutel}
+    return api.post("/aanvragen", json=body, headers=headers)
+
+
+def resultaat(beoordeling: dict[str, Any], regeling: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in beoordeling["resultaten"] if r["regeling"] == regeling)
+    return found
+
+
+# Formerly in test_beslisverslag.py: shared by several test modules.
+
+
+# A family in Amersfoort whose every fact is the resident's own (no consent, no source).
+GEZIN = {
+    "huishouden.gemeentecode": "0307",
+    "huishouden.aanvrager": {"geboortedatum": "1986-09-02", "zorgverzekerd": True,
+                             "toetsingsinkomen": 24000, "vermogen": 3000, "student": False,
+                             "studentAfgelopenDrieJaar": False},
+    "huishouden.partner": {"geboortedatum": "1988-01-20", "zorgverzekerd": True,
+                           "toetsingsinkomen": 6000, "vermogen": 0},
+    "huishouden.kinderen": [{"geboortedatum": "2018-04-11", "kinderbijslag": True},
+                            {"geboortedatum": "2012-11-30", "kinderbijslag": True}],
+    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 720,
+                          "nettoWoonlasten": 500},
+    "huishouden.nettoInkomenPerMaand": 2150,
+    "huishouden.inkomenshistorie": [{"maand": f"2026-0{m}", "nettoInkomen": 2150}
+                                    for m in range(1, 6)],
+    "huishouden.gemeentelijkeBelastingen": 398.20,
+}  # fmt: skip
+
+
+def herspeel(verslag: Beslisverslag) -> Resultaat:
+    """Evaluate the verslag's facts again, with the catalogue in force on its peildatum."""
+    evaluatie = catalogus().evaluate(
+        Huishouden.model_validate(verslag.huishouden),
+        verslag.peildatum,
+        verslag.herkomst,
+        regelingen=[verslag.regeling],
+    )
+    (resultaat,) = evaluatie.resultaten
+    return resultaat
+
+
+# Formerly in test_storingen.py: shared by several test modules.
+
+
+@contextmanager
+def storing(stack: LokaleStack, bron: Bron) -> Iterator[None]:
+    """Whatever fault the block gives `bron`, it is gone afterwards."""
+    try:
+        yield
+    finally:
+        stack.overheid.slow(bron, 0)
+        stack.overheid.fail(bron, 200, times=0)
+        stack.overheid.up(bron)
+
+
+# Formerly in test_afleveren.py: shared by several test modules.
+
+
+AMERSFOORT = "0307"
+
+
+def aanvraag(
+    api: httpx.Client, regeling: str = "bijdrage-sport-en-cultuur-amersfoort"
+) -> dict[str, Any]:
+    """A new resident of Amersfoort (all facts their own) applies for one regeling."""
+    bsn = nieuwe_bsn()
+    response = api.post(
+        "/beoordelingen",
+        json={"correcties": GEZIN, "peildatum": "2026-06-01"},
+        headers=burger(bsn),
+    )
+    assert response.status_code == 201, response.text
+    body = {"beoordeling": response.json()["id"], "regelingen": [regeling], "iban": IBAN}
+    ingediend = dien_in(api, bsn, body, f"afleveren-{bsn}")
+    assert ingediend.status_code == 201, ingediend.text
+    result: dict[str, Any] = ingediend.json()["aanvragen"][0]
+    return {**result, "bsn": bsn}
+
+
+def ontvangen(stack: LokaleStack, aanvraag_id: str) -> list[dict[str, Any]]:
+    return [
+        o.event for o in stack.ontvanger.afgeleverd(AMERSFOORT) if o.event["subject"] == aanvraag_id
+    ]

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, invalid_params
-from tests.integration.test_afleveren import AMERSFOORT, aanvraag, ontvangen
+from tests.integration.hulp import AMERSFOORT, aanvraag, assert_problem, invalid_params, ontvangen
 from vil import samenstelling
 from vil_local.lokaal import LokaleStack
 from vil_local.ontvanger import Ontvanger
@@ -116,7 +115,7 @@ def test_unsafe_callbacks_are_refused(api: httpx.Client, url: str) -> None:
 def test_outside_the_local_stack_loopback_is_refused_too(
     api: httpx.Client, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
-    instellingen = samenstelling.webhookdiensten
+    instellingen = samenstelling.abonnementen
     monkeypatch.setenv("WEBHOOKS_LOKAAL", "false")  # as template.yaml sets it in AWS
     instellingen.cache_clear()
     try:

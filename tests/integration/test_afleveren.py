@@ -13,37 +13,11 @@ import pytest
 from boto3.dynamodb.conditions import Attr
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.test_beslisverslag import GEZIN
-from tests.integration.test_loket import IBAN, dien_in, nieuwe_bsn
+from tests.integration.hulp import AMERSFOORT, IBAN, aanvraag, dien_in, ontvangen
 from vil.models.gebeurtenis import event_schemas
 from vil_local.lokaal import LokaleStack
 
 SCHEMAS = {type_: jsonschema_rs.validator_for(s) for type_, s in event_schemas().items()}
-AMERSFOORT = "0307"
-
-
-def aanvraag(
-    api: httpx.Client, regeling: str = "bijdrage-sport-en-cultuur-amersfoort"
-) -> dict[str, Any]:
-    """A new resident of Amersfoort (all facts their own) applies for one regeling."""
-    bsn = nieuwe_bsn()
-    response = api.post(
-        "/beoordelingen",
-        json={"correcties": GEZIN, "peildatum": "2026-06-01"},
-        headers=burger(bsn),
-    )
-    assert response.status_code == 201, response.text
-    body = {"beoordeling": response.json()["id"], "regelingen": [regeling], "iban": IBAN}
-    ingediend = dien_in(api, bsn, body, f"afleveren-{bsn}")
-    assert ingediend.status_code == 201, ingediend.text
-    result: dict[str, Any] = ingediend.json()["aanvragen"][0]
-    return {**result, "bsn": bsn}
-
-
-def ontvangen(stack: LokaleStack, aanvraag_id: str) -> list[dict[str, Any]]:
-    return [
-        o.event for o in stack.ontvanger.afgeleverd(AMERSFOORT) if o.event["subject"] == aanvraag_id
-    ]
 
 
 def test_the_gemeente_receives_a_signed_event_for_each_change(

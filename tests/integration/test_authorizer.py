@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import HttpUrl
 
 from functions.authorizer import app
-from functions.authorizer.app import tokencontrole
 from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
-from vil.models.identiteit import Principal, Soort
-from vil.services.identiteit import Tokencontrole, Uitgever, jwks
+from vil.models.identiteit import Principal, Principalsoort
+from vil.samenstelling import tokencontrole
+from vil.services.identiteit import Tokencontrole, Tokenuitgever, jwks
 from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks
 
@@ -36,7 +36,7 @@ JWKS = {
 def vertrouw(keys: jwt.PyJWKClient, sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the handler validate with these keys and these KMS keys."""
     controle = Tokencontrole(
-        Uitgever(OIDC, AUDIENCE, keys), Uitgever(M2M, AUDIENCE, keys), sleutels
+        Tokenuitgever(OIDC, AUDIENCE, keys), Tokenuitgever(M2M, AUDIENCE, keys), sleutels
     )
     monkeypatch.setattr(app, "tokencontrole", lambda: controle)
 
@@ -100,7 +100,7 @@ def test_a_citizen_is_known_by_pseudonym_and_encrypted_bsn(sleutels: KmsSleutels
     response = authorize(f"Bearer {token()}")
 
     principal = allowed(response)
-    assert principal.soort == Soort.burger
+    assert principal.soort == Principalsoort.burger
     assert principal.pseudoniem == sleutels.pseudoniem(BSN)
     assert principal.bsn_versleuteld is not None
     assert sleutels.ontsleutel(principal.bsn_versleuteld) == BSN
@@ -115,7 +115,7 @@ def test_a_sector_coded_bsn_is_the_same_citizen(sleutels: KmsSleutels) -> None:
 @pytest.mark.parametrize("rol", ["gemeente", "beheerder"])
 def test_a_gemeente_or_beheerder_is_known_by_gemeentecode(rol: str) -> None:
     principal = allowed(authorize(f"Bearer {token(M2M, rol=rol)}"))
-    assert principal == Principal(soort=Soort(rol), gemeentecode="0344")
+    assert principal == Principal(soort=Principalsoort(rol), gemeentecode="0344")
 
 
 def test_an_odd_character_in_the_path_widens_only_that_part_of_the_policy() -> None:

@@ -9,32 +9,19 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import inwoner
-from tests.integration.test_loket import AANVULLING, IBAN, dien_in, nieuwe_bsn, toestemming
-from vil.adapters.dynamodb import Opslag, table
-from vil.models.aanvraag import Beslisverslag
-from vil.models.huishouden import Huishouden
+from tests.integration.hulp import (
+    AANVULLING,
+    GEZIN,
+    IBAN,
+    dien_in,
+    herspeel,
+    inwoner,
+    nieuwe_bsn,
+    toestemming,
+)
+from vil.adapters.dynamodb import Aanvragen, table
 from vil.models.resultaat import Resultaat
-from vil.services.catalogus import catalogus
 from vil_local.lokaal import LokaleStack
-
-# A family in Amersfoort whose every fact is the resident's own (no consent, no source).
-GEZIN = {
-    "huishouden.gemeentecode": "0307",
-    "huishouden.aanvrager": {"geboortedatum": "1986-09-02", "zorgverzekerd": True,
-                             "toetsingsinkomen": 24000, "vermogen": 3000, "student": False,
-                             "studentAfgelopenDrieJaar": False},
-    "huishouden.partner": {"geboortedatum": "1988-01-20", "zorgverzekerd": True,
-                           "toetsingsinkomen": 6000, "vermogen": 0},
-    "huishouden.kinderen": [{"geboortedatum": "2018-04-11", "kinderbijslag": True},
-                            {"geboortedatum": "2012-11-30", "kinderbijslag": True}],
-    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 720,
-                          "nettoWoonlasten": 500},
-    "huishouden.nettoInkomenPerMaand": 2150,
-    "huishouden.inkomenshistorie": [{"maand": f"2026-0{m}", "nettoInkomen": 2150}
-                                    for m in range(1, 6)],
-    "huishouden.gemeentelijkeBelastingen": 398.20,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,23 +74,11 @@ def aanvragen_voor_alles(api: httpx.Client, stack: LokaleStack, geval: Geval) ->
     return [a["id"] for a in aanvragen]
 
 
-def herspeel(verslag: Beslisverslag) -> Resultaat:
-    """Evaluate the verslag's facts again, with the catalogue in force on its peildatum."""
-    evaluatie = catalogus().evaluate(
-        Huishouden.model_validate(verslag.huishouden),
-        verslag.peildatum,
-        verslag.herkomst,
-        regelingen=[verslag.regeling],
-    )
-    (resultaat,) = evaluatie.resultaten
-    return resultaat
-
-
 @pytest.mark.parametrize("geval", GEVALLEN.values(), ids=GEVALLEN.keys())
 def test_every_stored_beslisverslag_replays_exactly(
     api: httpx.Client, stack: LokaleStack, geval: Geval
 ) -> None:
-    opslag = Opslag(table(os.environ["TABEL"]))
+    opslag = Aanvragen(table(os.environ["TABEL"]))
     aanvragen = aanvragen_voor_alles(api, stack, geval)
 
     verslagen = [v for aanvraag in aanvragen for v in opslag.beslisverslagen(aanvraag)]
@@ -126,7 +101,7 @@ def test_the_replay_does_not_depend_on_the_sources_today(
     api: httpx.Client, stack: LokaleStack
 ) -> None:
     """The verslag keeps the facts: a source that changes afterwards changes no replay."""
-    opslag = Opslag(table(os.environ["TABEL"]))
+    opslag = Aanvragen(table(os.environ["TABEL"]))
     bsn = inwoner(stack, "999993653")
     toestemming(api, bsn)
     beoordeling = api.post(

@@ -11,11 +11,12 @@ import pytest
 import stamina
 from stdnum.nl import bsn as elfproef
 
+from vil.adapters.bronnen.overheid import Overheidsbronnen
 from vil.models.huishouden import Huishouden
+from vil.models.prefill import Prefill
 from vil.models.resultaat import HerkomstSoort, Resultaat
 from vil.models.toestemming import Bron
 from vil.rules import Catalogus
-from vil.services.prefill import Overheidsbronnen, PrefillResult
 from vil_local.overheid import PERSONEN, Overheid
 
 PEILDATUM = date(2026, 6, 1)
@@ -49,7 +50,7 @@ def fresh(overheid: Overheid) -> Iterator[None]:
 
 def prefill(
     overheid: Overheid, bsn: str, bronnen: set[Bron] = ALLE, timeout: float = 3.0
-) -> PrefillResult:
+) -> Prefill:
     bronnen_ = Overheidsbronnen.from_settings(overheid.settings(timeout), lambda: OPGEHAALD)
     return bronnen_.vooraf_invullen(bsn, PEILDATUM, bronnen)
 

@@ -16,9 +16,8 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import inwoner
+from tests.integration.hulp import AANVULLING, IBAN, beoordeel, dien_in, inwoner
 from tests.integration.iam import Rollen, policy_document
-from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in
 from vil.adapters import planner
 from vil_local import aws
 from vil_local.lokaal import LokaleStack
@@ -35,9 +34,11 @@ def queue_arns(stack: LokaleStack) -> dict[str, str]:
 def zonder_planner(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The planner's calls, recorded instead of made (moto cannot check them under IAM)."""
     gedaan: list[tuple[str, str]] = []
-    monkeypatch.setattr(planner.Planner, "zet", lambda self, p: gedaan.append(("zet", p)))
     monkeypatch.setattr(
-        planner.Planner, "verwijder", lambda self, p: gedaan.append(("verwijder", p))
+        planner.EventBridgePlanner, "zet", lambda self, p: gedaan.append(("zet", p))
+    )
+    monkeypatch.setattr(
+        planner.EventBridgePlanner, "verwijder", lambda self, p: gedaan.append(("verwijder", p))
     )
     return gedaan
 

@@ -16,15 +16,19 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
+    AANVULLING,
+    IBAN,
     aanvragen_van_gemeente,
     assert_problem,
     bearer,
+    beoordeel,
     bewaard,
     burger_claims,
+    dien_in,
     invalid_params,
+    nieuwe_bsn,
     token,
 )
-from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, nieuwe_bsn
 from vil_local.template import resources
 
 ANDERE_SLEUTEL = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -8,8 +8,8 @@ import pytest
 
 from tests.integration.conftest import burger
 from tests.integration.hulp import inwoner
+from vil import samenstelling
 from vil.klok import AMSTERDAM
-from vil.samenstelling import diensten
 from vil_local.cli import main, parser
 from vil_local.klok import duur, moment
 from vil_local.lokaal import LokaleStack
@@ -109,7 +109,7 @@ def test_a_schedule_does_not_fire_for_the_months_a_jump_skips(
     response = api.put("/toestemmingen/brp", json={"doelen": ["maandcheck"]}, headers=burger(bsn))
     assert response.status_code == 200, response.text
     klok.verwerk()
-    naam = f"mc-{diensten().sleutels.pseudoniem(bsn)}"
+    naam = f"mc-{samenstelling.toestemmingen().sleutels.pseudoniem(bsn)}"
     gezien = klok.pomp.gezien[naam]
     verstuurd: list[str] = []
     monkeypatch.setattr(klok.pomp.sqs, "send_message", lambda **kwargs: verstuurd.append(kwargs))

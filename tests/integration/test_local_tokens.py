@@ -9,7 +9,7 @@ import pytest
 
 from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.settings import AuthorizerSettings
 from vil_local import tokens
 from vil_local.cli import main
@@ -43,15 +43,19 @@ def test_a_citizen_token_passes_the_real_validator(
     token = run(capsys, "--bsn", BSN)
 
     principal = tokens.tokencontrole(sleutels).principal(f"Bearer {token}")
-    assert principal.soort == Soort.burger
+    assert principal.soort == Principalsoort.burger
     assert principal.pseudoniem == sleutels.pseudoniem(BSN)
 
 
 @pytest.mark.parametrize(
-    ("argv", "soort"), [([], Soort.gemeente), (["--rol", "beheerder"], Soort.beheerder)]
+    ("argv", "soort"),
+    [([], Principalsoort.gemeente), (["--rol", "beheerder"], Principalsoort.beheerder)],
 )
 def test_a_gemeente_token_passes_the_real_validator(
-    capsys: pytest.CaptureFixture[str], sleutels: KmsSleutels, argv: list[str], soort: Soort
+    capsys: pytest.CaptureFixture[str],
+    sleutels: KmsSleutels,
+    argv: list[str],
+    soort: Principalsoort,
 ) -> None:
     token = run(capsys, "--gemeente", "0344", *argv)
 

@@ -1,62 +1,29 @@
 """One button, through the real API on the local stack: consent, prefill, evaluate, apply,
 and the gemeente's decision (issue 3's "done")."""
 
-import itertools
 from datetime import datetime
-from typing import Any
 
 import httpx
 import pytest
-from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
+from tests.integration.hulp import (
+    AANVULLING,
+    IBAN,
+    KWIJTSCHELDING,
+    assert_problem,
+    beoordeel,
+    bewaard,
+    dien_in,
+    invalid_params,
+    inwoner,
+    nieuwe_bsn,
+    resultaat,
+    toestemming,
+)
+from vil import samenstelling
 from vil.klok import AMSTERDAM
-from vil.samenstelling import diensten
 from vil_local.lokaal import LokaleStack
-
-ALLE_BRONNEN = ("brp", "belastingdienst", "uwv", "svb")
-# What a resident adds to the prefill: facts no source holds.
-AANVULLING = {
-    "huishouden.aanvrager.student": False,
-    "huishouden.aanvrager.studentAfgelopenDrieJaar": False,
-    "huishouden.aanvrager.geenUitzichtOpInkomensverbetering": True,
-    "huishouden.woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 640,
-                          "nettoWoonlasten": 380},
-    "huishouden.gemeentelijkeBelastingen": 412.60,
-}  # fmt: skip
-IBAN = "NL91ABNA0417164300"
-KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
-_nummers = (str(n) for n in itertools.count(999_970_000) if elfproef.is_valid(str(n)))
-
-
-def nieuwe_bsn() -> str:
-    """A valid BSN no source knows: a resident whose facts all come from corrections."""
-    return next(_nummers)
-
-
-def toestemming(api: httpx.Client, bsn: str, bronnen: tuple[str, ...] = ALLE_BRONNEN) -> None:
-    for bron in bronnen:
-        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
-                           headers=burger(bsn))  # fmt: skip
-        assert response.status_code == 200, response.text
-
-
-def beoordeel(api: httpx.Client, bsn: str, correcties: dict[str, Any]) -> dict[str, Any]:
-    response = api.post("/beoordelingen", json={"correcties": correcties}, headers=burger(bsn))
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def dien_in(api: httpx.Client, bsn: str, body: dict[str, Any], sleutel: str) -> httpx.Response:
-    headers = {**burger(bsn), "Idempotency-Key": sleutel}
-    return api.post("/aanvragen", json=body, headers=headers)
-
-
-def resultaat(beoordeling: dict[str, Any], regeling: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in beoordeling["resultaten"] if r["regeling"] == regeling)
-    return found
 
 
 def test_from_consent_to_granted_applications(api: httpx.Client) -> None:
@@ -331,11 +298,13 @@ def test_the_bsn_is_kept_encrypted_exactly_while_consent_lasts(api: httpx.Client
     bsn = nieuwe_bsn()
     toestemming(api, bsn, ("svb",))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is True
-    pseudoniem = diensten().sleutels.pseudoniem(bsn)
-    item = diensten().opslag.tabel.get_item(Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"})
+    pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(bsn)
+    item = samenstelling.toestemmingen().profielen.tabel.get_item(
+        Key={"PK": f"BURGER#{pseudoniem}", "SK": "PROFIEL"}
+    )
     versleuteld = item["Item"]["bsnVersleuteld"]
     assert bsn not in versleuteld
-    assert diensten().sleutels.ontsleutel(versleuteld) == bsn
+    assert samenstelling.toestemmingen().sleutels.ontsleutel(versleuteld) == bsn
     api.delete("/toestemmingen/svb", headers=burger(bsn))
     assert api.get("/inzage", headers=burger(bsn)).json()["bsnVersleuteldBewaard"] is False
 
@@ -357,9 +326,9 @@ def test_one_schedule_exactly_while_some_source_is_consented_for_the_monthly_che
     api: httpx.Client,
 ) -> None:
     bsn = nieuwe_bsn()
-    planner = diensten(planner=True).planner
+    planner = samenstelling.toestemmingen().planner
     assert planner is not None
-    pseudoniem = diensten().sleutels.pseudoniem(bsn)
+    pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(bsn)
 
     def maandcheck(bron: str, doelen: list[str]) -> None:
         response = api.put(f"/toestemmingen/{bron}", json={"doelen": doelen}, headers=burger(bsn))

@@ -23,25 +23,28 @@ from boto3.dynamodb.conditions import Attr
 from functions.maandcheck import app
 from functions.maandcheck.app import lambda_handler
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import assert_problem, bewaard, invalid_params, inwoner
-from tests.integration.test_beslisverslag import herspeel
-from tests.integration.test_loket import (
+from tests.integration.hulp import (
     AANVULLING,
     IBAN,
     KWIJTSCHELDING,
+    assert_problem,
     beoordeel,
+    bewaard,
     dien_in,
+    herspeel,
+    invalid_params,
+    inwoner,
     resultaat,
+    storing,
 )
-from tests.integration.test_storingen import storing
-from vil import klok
-from vil.adapters.dynamodb import Opslag, table
+from vil import klok, samenstelling
+from vil.adapters.dynamodb import Maandchecks, table
 from vil.adapters.planner import payload
 from vil.batch import handler
 from vil.klok import AMSTERDAM
 from vil.models.gebeurtenis import AanvraagEvent, event_schemas
 from vil.models.toestemming import Bron, Doel
-from vil.samenstelling import diensten
+from vil.services.diensten import Maandcheckdiensten
 from vil.services.toestemmingen import TEKSTVERSIE
 from vil_local import aws
 from vil_local.lokaal import LokaleStack
@@ -66,7 +69,7 @@ def met_toestemming(api: httpx.Client, stack: LokaleStack, zoals: str = "9999936
         response = api.put(f"/toestemmingen/{bron}", json={"doelen": BEIDE}, headers=burger(bsn))
         assert response.status_code == 200, response.text
     beoordeel(api, bsn, AANVULLING)
-    return Inwoner(bsn, diensten().sleutels.pseudoniem(bsn))
+    return Inwoner(bsn, samenstelling.maandcheck().sleutels.pseudoniem(bsn))
 
 
 @pytest.fixture
@@ -136,12 +139,17 @@ def herzien_events(aanvraag: str) -> list[AanvraagEvent]:
 
 
 def audit_records(wie: Inwoner, verwerking: str) -> list[dict[str, Any]]:
-    return [r for r in diensten().audit.van(wie.pseudoniem) if r["verwerking"] == verwerking]
+    return [
+        r
+        for r in samenstelling.maandcheck().audit.van(wie.pseudoniem)
+        if r["verwerking"] == verwerking
+    ]
 
 
 @pytest.fixture
-def opslag() -> Opslag:
-    return Opslag(table(os.environ["TABEL"]))
+def opslag() -> Maandcheckdiensten:
+    """The stores of the main table, as the monthly check has them."""
+    return samenstelling.maandcheck()
 
 
 # The check finds a change.
@@ -201,20 +209,20 @@ def test_an_income_rise_that_leaves_part_of_the_kwijtschelding_is_no_firm_change
 
 
 def test_a_herziening_writes_a_beslisverslag_that_replays_and_its_event_in_the_outbox(
-    stack: LokaleStack, anna: Inwoner, opslag: Opslag
+    stack: LokaleStack, anna: Inwoner, opslag: Maandcheckdiensten
 ) -> None:
     assert anna.aanvraag is not None
     stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
 
     schema_vuurt(anna)
 
-    toekenning, herziening = opslag.beslisverslagen(anna.aanvraag)
+    toekenning, herziening = opslag.aanvragen.beslisverslagen(anna.aanvraag)
     assert (herziening.door, herziening.uitkomst.value) == ("vil", "toegekend")
     assert "Maandcheck" in str(herziening.motivering)
     assert herziening.resultaat.bedrag_eenmalig != toekenning.resultaat.bedrag_eenmalig
     assert herspeel(herziening) == herziening.resultaat  # replays exactly (bezwaar)
     (event,) = herzien_events(anna.aanvraag)
-    found = opslag.aanvraag(anna.aanvraag)
+    found = opslag.aanvragen.aanvraag(anna.aanvraag)
     assert found is not None
     assert event.time == found[1].gewijzigd_op
     assert event.data.status.value == "toegekend"
@@ -311,13 +319,13 @@ def test_the_estimate_is_told_once_a_year(
 
 
 def test_a_month_without_changes_gives_no_melding(
-    api: httpx.Client, anna: Inwoner, opslag: Opslag
+    api: httpx.Client, anna: Inwoner, opslag: Maandcheckdiensten
 ) -> None:
     schema_vuurt(anna)
 
     assert meldingen(api, anna) == []
     assert anna.aanvraag is not None
-    assert len(opslag.beslisverslagen(anna.aanvraag)) == 1
+    assert len(opslag.aanvragen.beslisverslagen(anna.aanvraag)) == 1
     assert herzien_events(anna.aanvraag) == []
 
 
@@ -327,7 +335,7 @@ def test_a_month_later_the_same_income_is_no_changed_fact(
     """The income history is the 36 months before the peildatum: a month later it has shifted
     by one month, which is no change of the income."""
     schema_vuurt(anna, "m-deze-maand")
-    later = diensten().nu() + timedelta(days=31)
+    later = samenstelling.maandcheck().nu() + timedelta(days=31)
     monkeypatch.setattr(klok, "bron", lambda: later)
     calls = stack.overheid.calls.copy()
 
@@ -368,15 +376,17 @@ def test_a_source_down_during_the_check_makes_no_entitlement_lapse(
 
 
 def test_without_consent_the_check_deletes_its_schedule_and_reads_nothing(
-    api: httpx.Client, stack: LokaleStack, opslag: Opslag
+    api: httpx.Client, stack: LokaleStack, opslag: Maandcheckdiensten
 ) -> None:
     # Given a resident whose revoke stopped after the ledger: their schedule is still there
     wie = met_toestemming(api, stack)
-    planner = diensten(planner=True).planner
+    planner = samenstelling.maandcheck().planner
     assert planner is not None
     assert planner.bestaat(wie.pseudoniem)
     for bron in Bron:
-        opslag.leg_toestemming_vast(wie.pseudoniem, bron, [], TEKSTVERSIE, diensten().nu())
+        opslag.toestemmingen.leg_toestemming_vast(
+            wie.pseudoniem, bron, [], TEKSTVERSIE, samenstelling.maandcheck().nu()
+        )
     calls = stack.overheid.calls.copy()
     # When the schedule fires
     schema_vuurt(wie)
@@ -408,7 +418,7 @@ def test_consent_for_applications_only_is_no_consent_for_the_check(
 
 
 def test_a_duplicated_message_does_the_work_once(
-    api: httpx.Client, stack: LokaleStack, anna: Inwoner, opslag: Opslag
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner, opslag: Maandcheckdiensten
 ) -> None:
     stack.overheid.set_fact(anna.bsn, "nettoInkomen", 1450)
     schema_vuurt(anna, "m-eerste")
@@ -425,8 +435,7 @@ def test_a_duplicated_message_does_the_work_once(
 def tijdens_ophalen(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
     """Runs the callables appended to it while the next check is asking the sources: a second
     check that starts while the first is still busy."""
-    bronnen = diensten(bronnen=True, planner=True, uitgever=True).bronnen
-    assert bronnen is not None
+    bronnen = samenstelling.maandcheck().bronnen
     echt = bronnen.vooraf_invullen
     tussendoor: list[Callable[[], None]] = []
 
@@ -474,15 +483,15 @@ def test_two_checks_racing_for_the_same_month_do_the_work_once(
 def voor_het_vastleggen(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
     """Runs the callables appended to it just before the next check writes its outcome: another
     check that writes in between this one's reads and its conditional write."""
-    echt = Opslag.leg_maandcheck_vast
+    echt = Maandchecks.leg_maandcheck_vast
     tussendoor: list[Callable[[], None]] = []
 
-    def leg_maandcheck_vast(self: Opslag, *args: Any, **kwargs: Any) -> None:
+    def leg_maandcheck_vast(self: Maandchecks, *args: Any, **kwargs: Any) -> None:
         while tussendoor:
             tussendoor.pop(0)()
         echt(self, *args, **kwargs)
 
-    monkeypatch.setattr(Opslag, "leg_maandcheck_vast", leg_maandcheck_vast)
+    monkeypatch.setattr(Maandchecks, "leg_maandcheck_vast", leg_maandcheck_vast)
     return tussendoor
 
 

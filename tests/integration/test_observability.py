@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import gemeente
-from tests.integration.hulp import inwoner
-from tests.integration.test_loket import AANVULLING, IBAN, beoordeel, dien_in, toestemming
+from tests.integration.hulp import AANVULLING, IBAN, beoordeel, dien_in, inwoner, toestemming
 from vil_local.lokaal import LokaleStack
 
 IIT = "individuele-inkomenstoeslag-utrecht"

@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from tests.kms import moto_sleutels
 from vil.adapters import planner
-from vil.adapters.planner import NAAM_REGEL, Planner, schema_naam, vervaldag
+from vil.adapters.planner import NAAM_REGEL, EventBridgePlanner, schema_naam, vervaldag
 
 BSN = "999993653"  # a test BSN (passes the elfproef; never issued)
 ROL = "arn:aws:iam::123456789012:role/vil-maandcheck-scheduler"
@@ -77,8 +77,8 @@ def _leeg_scheduler() -> None:
 
 
 @pytest.fixture
-def plan(queue_arn: str) -> Planner:
-    return Planner(queue_arn=queue_arn, rol_arn=ROL)
+def plan(queue_arn: str) -> EventBridgePlanner:
+    return EventBridgePlanner(queue_arn=queue_arn, rol_arn=ROL)
 
 
 def get(naam: str, groep: str = "default") -> dict[str, object]:
@@ -94,7 +94,7 @@ def names(groep: str = "default") -> list[str]:
 
 
 def test_a_new_schedule_runs_monthly_on_the_due_day_in_amsterdam_to_the_check_queue(
-    plan: Planner, queue_arn: str, pseudoniem: str
+    plan: EventBridgePlanner, queue_arn: str, pseudoniem: str
 ) -> None:
     schema = plan.zet(pseudoniem)
 
@@ -112,7 +112,7 @@ def test_a_new_schedule_runs_monthly_on_the_due_day_in_amsterdam_to_the_check_qu
 
 
 def test_the_payload_is_the_pseudonym_and_a_version_and_never_the_bsn(
-    plan: Planner, pseudoniem: str
+    plan: EventBridgePlanner, pseudoniem: str
 ) -> None:
     schema = plan.zet(pseudoniem)
 
@@ -123,13 +123,15 @@ def test_the_payload_is_the_pseudonym_and_a_version_and_never_the_bsn(
     assert BSN not in json.dumps(schedule, default=str)
 
 
-def test_the_schedule_exists_once_created(plan: Planner, pseudoniem: str) -> None:
+def test_the_schedule_exists_once_created(plan: EventBridgePlanner, pseudoniem: str) -> None:
     assert not plan.bestaat(pseudoniem)
     plan.zet(pseudoniem)
     assert plan.bestaat(pseudoniem)
 
 
-def test_creating_twice_leaves_one_schedule_as_it_was(plan: Planner, pseudoniem: str) -> None:
+def test_creating_twice_leaves_one_schedule_as_it_was(
+    plan: EventBridgePlanner, pseudoniem: str
+) -> None:
     eerste = plan.zet(pseudoniem)
     created = get(eerste.naam)["CreationDate"]
 
@@ -140,14 +142,16 @@ def test_creating_twice_leaves_one_schedule_as_it_was(plan: Planner, pseudoniem:
     assert get(eerste.naam)["CreationDate"] == created
 
 
-def test_deleting_removes_the_schedule(plan: Planner, pseudoniem: str) -> None:
+def test_deleting_removes_the_schedule(plan: EventBridgePlanner, pseudoniem: str) -> None:
     plan.zet(pseudoniem)
     plan.verwijder(pseudoniem)
     assert not plan.bestaat(pseudoniem)
     assert names() == []
 
 
-def test_deleting_twice_or_without_a_schedule_is_no_error(plan: Planner, pseudoniem: str) -> None:
+def test_deleting_twice_or_without_a_schedule_is_no_error(
+    plan: EventBridgePlanner, pseudoniem: str
+) -> None:
     plan.verwijder(pseudoniem)
     plan.zet(pseudoniem)
     plan.verwijder(pseudoniem)
@@ -155,7 +159,9 @@ def test_deleting_twice_or_without_a_schedule_is_no_error(plan: Planner, pseudon
     assert not plan.bestaat(pseudoniem)
 
 
-def test_deleting_one_residents_schedule_leaves_anothers(plan: Planner, pseudoniem: str) -> None:
+def test_deleting_one_residents_schedule_leaves_anothers(
+    plan: EventBridgePlanner, pseudoniem: str
+) -> None:
     plan.zet(pseudoniem)
     plan.zet(pseudonym(1))
     plan.verwijder(pseudonym(1))
@@ -167,7 +173,7 @@ def test_schedules_go_in_the_given_group_with_a_dead_letter_queue(
 ) -> None:
     boto3.client("scheduler").create_schedule_group(Name="vil-maandcheck")
     dlq = queue_arn.replace("vil-maandcheck", "vil-maandcheck-dlq")
-    plan = Planner(queue_arn=queue_arn, rol_arn=ROL, groep="vil-maandcheck", dlq_arn=dlq)
+    plan = EventBridgePlanner(queue_arn=queue_arn, rol_arn=ROL, groep="vil-maandcheck", dlq_arn=dlq)
 
     schema = plan.zet(pseudoniem)
 
@@ -223,7 +229,7 @@ def test_an_invalid_name_is_refused_before_any_aws_call(
         raise AssertionError("AWS called")
 
     monkeypatch.setattr(planner, "scheduler", no_aws)
-    plan = Planner(queue_arn="arn:aws:sqs:eu-west-1:123456789012:q", rol_arn=ROL)
+    plan = EventBridgePlanner(queue_arn="arn:aws:sqs:eu-west-1:123456789012:q", rol_arn=ROL)
     with pytest.raises(ValueError, match="schedulenaam"):
         getattr(plan, actie)(ongeldig)
 

@@ -14,8 +14,17 @@ import pytest
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from tests.integration.conftest import burger
-from tests.integration.hulp import assert_headers, assert_problem, bewaard, inwoner
-from tests.integration.test_loket import AANVULLING, beoordeel, dien_in, toestemming
+from tests.integration.hulp import (
+    AANVULLING,
+    assert_headers,
+    assert_problem,
+    beoordeel,
+    bewaard,
+    dien_in,
+    inwoner,
+    storing,
+    toestemming,
+)
 from vil.adapters.dynamodb import table
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.services import aanvragen, toestemmingen
@@ -32,17 +41,6 @@ FEITEN = {
     },
     Bron.uwv: {"huishouden.nettoInkomenPerMaand", "huishouden.inkomenshistorie"},
 }
-
-
-@contextmanager
-def storing(stack: LokaleStack, bron: Bron) -> Iterator[None]:
-    """Whatever fault the block gives `bron`, it is gone afterwards."""
-    try:
-        yield
-    finally:
-        stack.overheid.slow(bron, 0)
-        stack.overheid.fail(bron, 200, times=0)
-        stack.overheid.up(bron)
 
 
 def beoordeel_met_bronnen(api: httpx.Client, bsn: str) -> dict[str, Any]:

@@ -10,12 +10,15 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import aanvragen_van_gemeente, assert_problem, bewaard, inwoner
-from tests.integration.test_loket import (
+from tests.integration.hulp import (
     AANVULLING,
     IBAN,
+    aanvragen_van_gemeente,
+    assert_problem,
     beoordeel,
+    bewaard,
     dien_in,
+    inwoner,
     nieuwe_bsn,
     toestemming,
 )

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 
 from tests.integration.hulp import inwoner
-from vil.adapters.dynamodb import Opslag
+from vil import samenstelling
+from vil.adapters.dynamodb import Beoordelingen
 from vil.fouten import Conflict
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
+from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel
-from vil.samenstelling import diensten
 from vil.services import beoordelen, maandcheck, toestemmingen
-from vil.services.diensten import Diensten
-from vil.services.prefill import PrefillResult
+from vil.services.diensten import Maandcheckdiensten
 from vil_local.lokaal import LokaleStack
 
 
@@ -41,18 +41,16 @@ class BronnenMetHaak:
     def __init__(self, echt: Any, haak: Tussendoor) -> None:
         self.echt, self.haak = echt, haak
 
-    def vooraf_invullen(
-        self, bsn: str, peildatum: date, bronnen: Collection[Bron]
-    ) -> PrefillResult:
-        gegevens: PrefillResult = self.echt.vooraf_invullen(bsn, peildatum, bronnen)
+    def vooraf_invullen(self, bsn: str, peildatum: date, bronnen: Collection[Bron]) -> Prefill:
+        gegevens: Prefill = self.echt.vooraf_invullen(bsn, peildatum, bronnen)
         self.haak()
         return gegevens
 
 
-class OpslagMetHaak(Opslag):
+class BeoordelingenMetHaak(Beoordelingen):
     """The real table, with another request running just before a beoordeling is stored."""
 
-    def __init__(self, echt: Opslag, haak: Tussendoor) -> None:
+    def __init__(self, echt: Beoordelingen, haak: Tussendoor) -> None:
         super().__init__(echt.tabel)
         self.haak = haak
 
@@ -68,7 +66,7 @@ class Inwoner:
     principal: Principal
     tijdens_ophalen: Tussendoor
     voor_opslaan: Tussendoor
-    diensten: Diensten
+    diensten: Maandcheckdiensten  # every port: consent, prefill, beoordeling and check
 
     @property
     def pseudoniem(self) -> str:
@@ -87,19 +85,19 @@ class Inwoner:
 @pytest.fixture
 def anna(stack: LokaleStack) -> Inwoner:
     """A copy of test person 999993653, with hooks in the middle of her requests."""
-    echt = diensten(bronnen=True, planner=True, uitgever=True)
+    echt = samenstelling.maandcheck()
     bsn = inwoner(stack)
     principal = Principal(
-        soort=Soort.burger,
+        soort=Principalsoort.burger,
         pseudoniem=echt.sleutels.pseudoniem(bsn),
         bsn_versleuteld=echt.sleutels.versleutel(bsn),
     )
     tijdens_ophalen, voor_opslaan = Tussendoor(), Tussendoor()
-    assert isinstance(echt.opslag, Opslag)
+    assert isinstance(echt.beoordelingen, Beoordelingen)
     met_haken = dataclasses.replace(
         echt,
         bronnen=BronnenMetHaak(echt.bronnen, tijdens_ophalen),
-        opslag=OpslagMetHaak(echt.opslag, voor_opslaan),
+        beoordelingen=BeoordelingenMetHaak(echt.beoordelingen, voor_opslaan),
     )
     return Inwoner(principal, tijdens_ophalen, voor_opslaan, met_haken)
 
@@ -111,8 +109,8 @@ def test_a_revoke_while_the_prefill_asks_the_sources_is_not_undone(anna: Inwoner
     with pytest.raises(Conflict):
         beoordelen.gegevens(anna.diensten, anna.principal)
 
-    assert anna.diensten.opslag.gegevens(anna.pseudoniem) == {}
-    assert not anna.diensten.opslag.bsn_bewaard(anna.pseudoniem)
+    assert anna.diensten.brongegevens.gegevens(anna.pseudoniem) == {}
+    assert not anna.diensten.profielen.bsn_bewaard(anna.pseudoniem)
 
 
 def test_a_revoke_just_before_a_beoordeling_is_stored_keeps_it_out(anna: Inwoner) -> None:
@@ -122,8 +120,8 @@ def test_a_revoke_just_before_a_beoordeling_is_stored_keeps_it_out(anna: Inwoner
     with pytest.raises(Conflict):
         beoordelen.voor_burger(anna.diensten, anna.principal, EvaluateRequest(correcties={}))
 
-    assert anna.diensten.opslag.beoordelingen(anna.pseudoniem) == []
-    assert anna.diensten.opslag.gegevens(anna.pseudoniem) == {}
+    assert anna.diensten.beoordelingen.beoordelingen(anna.pseudoniem) == []
+    assert anna.diensten.brongegevens.gegevens(anna.pseudoniem) == {}
 
 
 def test_a_revoke_while_the_monthly_check_asks_the_sources_wins(anna: Inwoner) -> None:
@@ -133,10 +131,9 @@ def test_a_revoke_while_the_monthly_check_asks_the_sources_wins(anna: Inwoner) -
     with pytest.raises(Conflict):
         maandcheck.controleer(anna.diensten, anna.pseudoniem)
 
-    opslag = anna.diensten.opslag
-    assert opslag.gegevens(anna.pseudoniem) == {}
-    assert opslag.stand(anna.pseudoniem) is None
-    assert opslag.meldingen(anna.pseudoniem) == []
+    assert anna.diensten.brongegevens.gegevens(anna.pseudoniem) == {}
+    assert anna.diensten.maandchecks.stand(anna.pseudoniem) is None
+    assert anna.diensten.maandchecks.meldingen(anna.pseudoniem) == []
 
 
 def test_a_prefill_after_the_revoke_found_no_consent_stores_nothing(anna: Inwoner) -> None:
@@ -144,13 +141,13 @@ def test_a_prefill_after_the_revoke_found_no_consent_stores_nothing(anna: Inwone
     anna.toestemming(Doel.aanvragen)
     anna.trek_alles_in()
     beoordelen.voor_burger(anna.diensten, anna.principal, EvaluateRequest(correcties={}))
-    assert anna.diensten.opslag.gegevens(anna.pseudoniem) == {}
+    assert anna.diensten.brongegevens.gegevens(anna.pseudoniem) == {}
 
 
 @pytest.fixture
 def consent_reads(anna: Inwoner) -> Iterator[list[dict[str, Any]]]:
     """Every Query of the consent ledger the table's client sends, as sent."""
-    client = anna.diensten.opslag.tabel.meta.client  # type: ignore[attr-defined]
+    client = anna.diensten.toestemmingen.tabel.meta.client  # type: ignore[attr-defined]
     gezien: list[dict[str, Any]] = []
 
     def bekijk(params: dict[str, Any], **_: Any) -> None:

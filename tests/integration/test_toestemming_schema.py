@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from tests.integration.conftest import burger
-from tests.integration.test_loket import nieuwe_bsn
-from vil.samenstelling import diensten
+from tests.integration.hulp import nieuwe_bsn
+from vil import samenstelling
 from vil_local.lokaal import LokaleStack
 
 BRONNEN = st.sampled_from(["brp", "belastingdienst", "uwv", "svb"])
@@ -44,9 +44,9 @@ def machine(stack: LokaleStack) -> type[RuleBasedStateMachine]:
 
         @invariant()
         def een_schema_precies_bij_toestemming(self) -> None:
-            planner = diensten(planner=True).planner
+            planner = samenstelling.toestemmingen().planner
             assert planner is not None
-            pseudoniem = diensten().sleutels.pseudoniem(self.bsn)
+            pseudoniem = samenstelling.toestemmingen().sleutels.pseudoniem(self.bsn)
             verwacht = any("maandcheck" in doelen for doelen in self.doelen.values())
             assert planner.bestaat(pseudoniem) == verwacht
 

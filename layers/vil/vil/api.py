@@ -58,7 +58,7 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
     fouten.Conflict: (HTTPStatus.CONFLICT, "Conflict"),
     fouten.NogBezig: (HTTPStatus.CONFLICT, "Verzoek wordt nog verwerkt"),
     fouten.AndereInhoud: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key hergebruikt"),
-    fouten.OngeldigeAanvraag: (HTTPStatus.BAD_REQUEST, "Ongeldige aanvraag"),
+    fouten.OngeldigVerzoek: (HTTPStatus.BAD_REQUEST, "Ongeldige aanvraag"),
 }
 
 # Responses many routes document (every error is problem+json; the OpenAPI merge says so).
@@ -108,7 +108,7 @@ def resolver() -> APIGatewayRestResolver:
             headers["Retry-After"] = "1"
         if isinstance(error, fouten.Conflict) and error.regelingen:
             extra["regelingen"] = error.regelingen
-        if isinstance(error, fouten.OngeldigeAanvraag):
+        if isinstance(error, fouten.OngeldigVerzoek):
             extra["invalidParams"] = [{"name": n, "reason": r} for n, r in error.velden]
         return problem(status, title, error.detail, headers, **extra)
 

@@ -37,7 +37,7 @@ class AndereInhoud(VilFout):
     """An Idempotency-Key reused with another body (IETF Idempotency-Key draft: 422)."""
 
 
-class OngeldigeAanvraag(VilFout):
+class OngeldigVerzoek(VilFout):
     """Valid JSON, but not a request that can be carried out (e.g. a missing IBAN)."""
 
     def __init__(self, detail: str, velden: list[tuple[str, str]]) -> None:

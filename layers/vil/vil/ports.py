@@ -1,22 +1,25 @@
 """Protocols for every I/O boundary; `vil.adapters` implements them, tests swap in fakes."""
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
-from vil.models.maandcheck import Melding, StandItem
-from vil.models.resultaat import FeitHerkomst
+from vil.models.maandcheck import Melding, Stand
+from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
+__all__ = ["Prefill"]  # the prefill's result is a plain model (vil.models.prefill)
 
-class Sleutels(Protocol):
-    """KMS: BSN pseudonyms and encryption (no home-made crypto)."""
 
-    def pseudoniem(self, bsn: str) -> str:
-        """A keyed HMAC of the BSN, prefixed with the key version: 'v1.<base32>'."""
-        ...
+class Versleuteling(Protocol):
+    """KMS encryption for one purpose (no home-made crypto)."""
 
     def versleutel(self, tekst: str) -> str:
         """Ciphertext (base64) of a text, e.g. a BSN."""
@@ -27,13 +30,12 @@ class Sleutels(Protocol):
         ...
 
 
-class Prefill(Protocol):
-    """The household as the sources describe it, with the provenance of each fact."""
+class Sleutels(Versleuteling, Protocol):
+    """KMS: BSN pseudonyms, and encryption of personal data."""
 
-    huishouden: dict[str, Any]  # camelCase, as `Huishouden` validates it
-    herkomst: dict[str, FeitHerkomst]  # by fact path, 'huishouden.aanvrager.vermogen'
-    ontbrekend: dict[Bron, str]  # sources that were not consulted or failed, with why
-    gezinsleden: list[str]  # BSNs of the partner and children whose data was asked for
+    def pseudoniem(self, bsn: str) -> str:
+        """A keyed HMAC of the BSN, prefixed with the key version: 'v1.<base32>'."""
+        ...
 
 
 class Bronnen(Protocol):
@@ -44,14 +46,27 @@ class Bronnen(Protocol):
         ...
 
 
-class Opslag(Protocol):
-    """The main table: consent ledger, source cache, beoordelingen, aanvragen, verslagen."""
+# The main table, one small store per aggregate (vil.adapters.dynamodb).
 
-    def toestemmingen(self, pseudoniem: str) -> dict[Bron, Toestemming]: ...
+
+class Toestemmingen(Protocol):
+    """The consent ledger: append-only, one version per change."""
+
+    def huidige(self, pseudoniem: str) -> dict[Bron, Toestemming]:
+        """The current consent per source (a strongly consistent read)."""
+        ...
 
     def leg_toestemming_vast(
         self, pseudoniem: str, bron: Bron, doelen: list[Doel], tekstversie: str, nu: datetime
     ) -> Toestemming: ...
+
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
+        ...
+
+
+class Profielen(Protocol):
+    """The resident's BSN, KMS-encrypted, kept while consent for the monthly check lasts."""
 
     def bewaar_bsn(self, pseudoniem: str, bsn_versleuteld: str) -> None: ...
 
@@ -60,6 +75,10 @@ class Opslag(Protocol):
     def bsn_versleuteld(self, pseudoniem: str) -> str | None: ...
 
     def verwijder_bsn(self, pseudoniem: str) -> None: ...
+
+
+class Brongegevens(Protocol):
+    """The sources' facts, cached per resident and source."""
 
     def bewaar_gegevens(
         self,
@@ -74,6 +93,10 @@ class Opslag(Protocol):
 
     def gegevens(self, pseudoniem: str) -> dict[str, Any]: ...
 
+
+class Beoordelingen(Protocol):
+    """A resident's stored beoordelingen."""
+
     def bewaar_beoordeling(
         self, pseudoniem: str, beoordeling: Beoordeling, toestemmingen: Mapping[Bron, int]
     ) -> None:
@@ -84,27 +107,33 @@ class Opslag(Protocol):
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
 
-    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
-        """Delete what an ended consent was for: the baseline; unused beoordelingen, meldingen."""
-        ...
 
-    def stand(self, pseudoniem: str) -> StandItem | None: ...
+class Maandchecks(Protocol):
+    """The monthly check's baseline and meldingen."""
+
+    def stand(self, pseudoniem: str) -> Stand | None: ...
 
     def leg_maandcheck_vast(
         self,
         pseudoniem: str,
-        stand: StandItem,
+        stand: Stand,
         gegevens: dict[Bron, dict[str, Any]],
         meldingen: Iterable[Melding],
         herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
         toestemmingen: Mapping[Bron, int],
-    ) -> None: ...
+    ) -> None:
+        """All a check found, in one transaction, with each revision's verslag and event."""
+        ...
 
     def meldingen(self, pseudoniem: str) -> list[Melding]: ...
 
     def markeer_melding(
         self, pseudoniem: str, melding_id: str, gelezen: bool
     ) -> Melding | None: ...
+
+
+class Aanvragen(Protocol):
+    """Aanvragen with their beslisverslagen; each change written with its event (the outbox)."""
 
     def dien_in(
         self,
@@ -142,6 +171,35 @@ class Opslag(Protocol):
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
 
 
+In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out", bound=BaseModel)
+
+
+class Idempotentie(Protocol):
+    """A use case done once per input: a retry with the same input gets the first answer."""
+
+    def eenmalig(
+        self,
+        doe: Callable[[In], Out],
+        invoer: In,
+        uitvoer: type[Out],
+        *,
+        bewaar_seconden: int,
+        context: Any = None,
+        sleutel: str | None = None,
+        controle: str | None = None,
+    ) -> Out:
+        """`doe(invoer)` once per `invoer` (or the part of it JMESPath `sleutel` selects) for
+        `bewaar_seconden`; `context` (the Lambda context) lets a crashed run expire with its
+        invocation.
+
+        Raises:
+            AndereInhoud: the key was used before with another `controle` part.
+            NogBezig: the same input is being done elsewhere right now.
+        """
+        ...
+
+
 class Auditlog(Protocol):
     """The append-only audit log: one record per data subject per read of personal data."""
 
@@ -172,3 +230,106 @@ class Planner(Protocol):
         ...
 
     def bestaat(self, pseudoniem: str) -> bool: ...
+
+
+# The webhook side: subscriptions, their queue, and the delivery of one attempt.
+
+MAX_ZICHTBAARHEID = 12 * 60 * 60  # a queued message can be postponed at most 12 hours (SQS)
+
+
+class Wachtrij(Protocol):
+    """The webhook queue (SQS): work in, and a received message postponed for its next try."""
+
+    def stuur(self, berichten: list[str]) -> None:
+        """Send every message; raise when the queue refused any of them."""
+        ...
+
+    def later(self, ontvangstbewijs: str, seconden: int) -> None:
+        """Make a received message visible again after `seconden` (at most MAX_ZICHTBAARHEID)."""
+        ...
+
+
+class Abonnementen(Protocol):
+    """Webhook subscriptions with their secrets, the outbox read back, and the delivery log."""
+
+    def maak(self, abonnement: Abonnement, geheimen: Geheimen) -> None: ...
+
+    def lijst(self, gemeentecode: str) -> list[Abonnement]: ...
+
+    def haal(self, gemeentecode: str, abonnement_id: str) -> tuple[Abonnement, Geheimen] | None: ...
+
+    def bewaar(self, abonnement: Abonnement, geheimen: Geheimen | None = None) -> bool:
+        """Store a changed subscription (and new secrets); False when it has been ended."""
+        ...
+
+    def verwijder(self, gemeentecode: str, abonnement_id: str) -> None: ...
+
+    def gebeurtenis(self, gebeurtenis_id: str) -> AanvraagEvent | None: ...
+
+    def registreer(self, abonnement_id: str, gebeurtenis: AanvraagEvent, nu: datetime) -> bool:
+        """The delivery record of an event for a subscription; False when it already exists."""
+        ...
+
+    def aflevering(
+        self, abonnement_id: str, tijd: datetime, gebeurtenis_id: str
+    ) -> Aflevering | None: ...
+
+    def leg_vast(
+        self,
+        abonnement_id: str,
+        aflevering: Aflevering,
+        status: AfleveringStatus,
+        poging: Poging | None = None,
+    ) -> None: ...
+
+    def afleveringen(
+        self,
+        abonnement_id: str,
+        status: AfleveringStatus | None = None,
+        cursor: str | None = None,
+        limiet: int = 100,
+    ) -> tuple[list[Aflevering], str | None]: ...
+
+
+class Outcome(StrEnum):
+    """What the caller does with the message after one attempt."""
+
+    delivered = "delivered"  # 2xx: done
+    retry = "retry"  # try again later (after `retry_after` seconds if given)
+    gone = "gone"  # 410 Gone: disable the subscription (Standard Webhooks)
+    refused = "refused"  # another 4xx or an unsafe target: retrying will not help
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of one attempt; safe to log (no secret, no body)."""
+
+    outcome: Outcome
+    status_code: int | None  # None: no HTTP answer (time-out, no connection, unsafe target)
+    retry_after: float | None = None  # seconds the receiver asked us to wait (Retry-After)
+    reden: str = ""
+
+
+class UnsafeTargetError(ValueError):
+    """The URL may not receive webhooks: not HTTPS, or not a public address (SSRF)."""
+
+
+class UnresolvableTargetError(UnsafeTargetError):
+    """The host name did not resolve: refused at registration, retried at delivery."""
+
+
+class Webhooks(Protocol):
+    """Signed webhooks (Standard Webhooks): safe targets, new secrets, one attempt at a time."""
+
+    def check_target(self, url: str) -> None:
+        """Raises UnsafeTargetError (UnresolvableTargetError: unknown host) for a URL that may
+        not receive webhooks."""
+        ...
+
+    def generate_secret(self) -> str: ...
+
+    def deliver(
+        self, event: AanvraagEvent, url: str, secret: str, vorig_secret: str | None
+    ) -> Delivery:
+        """POST the event signed with the secret(s) once, and classify the answer."""
+        ...

@@ -1,58 +1,230 @@
-"""Composition: the adapters behind each port, built once per process from the settings."""
+"""Composition: one typed set of ports per function, built once per process from that function's
+settings model (the one place that knows which adapter implements which port).
 
+Each function calls its own factory below on its first invocation: the settings are validated
+then, once per cold start, and the dataclass it returns (vil.services.diensten) has exactly the
+ports its use cases need. Adapters that only some functions use are imported inside the factory
+that needs them (docs/standards.md 5e: a smaller cold start for the others).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TypedDict
 
 from vil import klok
-from vil.adapters.dynamodb import Auditlog, Opslag, table
+from vil.adapters.dynamodb import (
+    Aanvragen,
+    Auditlog,
+    Beoordelingen,
+    Brongegevens,
+    Maandchecks,
+    Profielen,
+    Toestemmingen,
+    table,
+)
 from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
-from vil.ports import Bronnen, Planner
-from vil.services.catalogus import catalogus
-from vil.services.diensten import Diensten
+from vil.ports import Bronnen, Idempotentie, Planner
+from vil.rules import Catalogus
+from vil.services.diensten import (
+    Aanvraagdiensten,
+    Basisdiensten,
+    Beoordelingdiensten,
+    Maandcheckdiensten,
+    Meldingdiensten,
+    Prefilldiensten,
+    Toestemmingdiensten,
+    Webhookdiensten,
+)
+from vil.services.identiteit import Tokencontrole, Tokenuitgever, jwks
 from vil.settings import (
+    AanvragenSettings,
+    AbonnementenSettings,
+    AfleverenSettings,
+    AuthorizerSettings,
+    BeoordelingenSettings,
+    CatalogusSettings,
+    GebeurtenissenSettings,
+    GegevensSettings,
+    IdempotentieSettings,
+    InzageSettings,
+    MaandcheckSettings,
+    MeldingenSettings,
     PlannerSettings,
     SourcesSettings,
     TableSettings,
+    ToestemmingenSettings,
     UitgeverSettings,
     WebhookSettings,
 )
 
-if TYPE_CHECKING:
-    from vil.services.afleveren import Webhookdiensten
+# One factory per function (functions/<naam>/app.py).
 
 
 @cache
-def diensten(bronnen: bool = False, planner: bool = False, uitgever: bool = False) -> Diensten:
-    """The ports for a function; with `bronnen` the government sources, with `planner` the
-    monthly-check schedules, with `uitgever` the publisher of events about aanvragen."""
-    tabellen = TableSettings.from_environ()
-    return Diensten(
-        opslag=Opslag(table(tabellen.tabel)),
-        audit=Auditlog(table(tabellen.audit_tabel)),
-        sleutels=KmsSleutels.from_settings(tabellen),
-        catalogus=catalogus(),
-        bronnen=_bronnen() if bronnen else None,
-        planner=_planner() if planner else None,
-        uitgever=_uitgever() if uitgever else None,
-        nu=klok.nu,
+def catalogus() -> Catalogus:
+    """The catalogue function: the rule set only."""
+    return _catalogus(CatalogusSettings.from_environ().vil_rules_dir)
+
+
+@cache
+def inzage() -> Basisdiensten:
+    return Basisdiensten(**_basis(InzageSettings.from_environ()))
+
+
+@cache
+def toestemmingen() -> Toestemmingdiensten:
+    settings = ToestemmingenSettings.from_environ()
+    return Toestemmingdiensten(**_basis(settings), planner=_planner(settings))
+
+
+@cache
+def gegevens() -> Prefilldiensten:
+    settings = GegevensSettings.from_environ()
+    return Prefilldiensten(**_basis(settings), bronnen=_bronnen(settings))
+
+
+@cache
+def beoordelingen() -> Beoordelingdiensten:
+    settings = BeoordelingenSettings.from_environ()
+    return Beoordelingdiensten(
+        **_basis(settings),
+        bronnen=_bronnen(settings),
+        catalogus=_catalogus(settings.vil_rules_dir),
     )
 
 
-# Imported only by the functions that use them (docs/standards.md 5e: a smaller cold start for the
-# others): httpx and stamina for the sources, the Scheduler client for the monthly check.
+@cache
+def aanvragen() -> Aanvraagdiensten:
+    settings = AanvragenSettings.from_environ()
+    return Aanvraagdiensten(
+        **_basis(settings),
+        catalogus=_catalogus(settings.vil_rules_dir),
+        uitgever=_uitgever(settings),
+        idempotentie=_idempotentie(settings),
+    )
 
 
-def _bronnen() -> Bronnen:
-    from vil.services.prefill import Overheidsbronnen
+@cache
+def meldingen() -> Meldingdiensten:
+    settings = MeldingenSettings.from_environ()
+    return Meldingdiensten(
+        **_basis(settings),
+        bronnen=_bronnen(settings),
+        catalogus=_catalogus(settings.vil_rules_dir),
+        uitgever=_uitgever(settings),
+    )
 
-    return Overheidsbronnen.from_settings(SourcesSettings.from_environ(), klok.nu)
+
+@cache
+def maandcheck() -> Maandcheckdiensten:
+    settings = MaandcheckSettings.from_environ()
+    return Maandcheckdiensten(
+        **_basis(settings),
+        bronnen=_bronnen(settings),
+        catalogus=_catalogus(settings.vil_rules_dir),
+        uitgever=_uitgever(settings),
+        planner=_planner(settings),
+        idempotentie=_idempotentie(settings),
+    )
 
 
-def _planner() -> Planner:
-    from vil.adapters.planner import Planner as EventBridgePlanner
+@cache
+def abonnementen() -> Webhookdiensten:
+    return _webhookdiensten(AbonnementenSettings.from_environ())
 
-    settings = PlannerSettings.from_environ()
+
+@cache
+def gebeurtenissen() -> Webhookdiensten:
+    return _webhookdiensten(GebeurtenissenSettings.from_environ())
+
+
+@cache
+def afleveren() -> Webhookdiensten:
+    return _webhookdiensten(AfleverenSettings.from_environ())
+
+
+@cache
+def tokencontrole() -> Tokencontrole:
+    """The authorizer's token check, with its JWKS cache and KMS client."""
+
+    settings = AuthorizerSettings.from_environ()
+    return Tokencontrole(
+        burger=Tokenuitgever(
+            settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)
+        ),
+        m2m=Tokenuitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
+        sleutels=KmsSleutels.from_settings(settings),
+        bsn_claim=settings.bsn_claim,
+    )
+
+
+# Every cached factory: the local stack forgets them when it starts a new environment.
+FABRIEKEN = (
+    catalogus,
+    inzage,
+    toestemmingen,
+    gegevens,
+    beoordelingen,
+    aanvragen,
+    meldingen,
+    maandcheck,
+    abonnementen,
+    gebeurtenissen,
+    afleveren,
+    tokencontrole,
+)
+
+
+# The adapters behind each port.
+
+
+class _Basis(TypedDict):
+    """The keyword arguments of `Basisdiensten`, which every stateful composition extends."""
+
+    toestemmingen: Toestemmingen
+    profielen: Profielen
+    brongegevens: Brongegevens
+    beoordelingen: Beoordelingen
+    maandchecks: Maandchecks
+    aanvragen: Aanvragen
+    audit: Auditlog
+    sleutels: KmsSleutels
+    nu: Callable[[], datetime]
+
+
+def _basis(settings: TableSettings) -> _Basis:
+    tabel = table(settings.tabel)
+    return {
+        "toestemmingen": Toestemmingen(tabel),
+        "profielen": Profielen(tabel),
+        "brongegevens": Brongegevens(tabel),
+        "beoordelingen": Beoordelingen(tabel),
+        "maandchecks": Maandchecks(tabel),
+        "aanvragen": Aanvragen(tabel),
+        "audit": Auditlog(table(settings.audit_tabel)),
+        "sleutels": KmsSleutels.from_settings(settings),
+        "nu": klok.nu,
+    }
+
+
+@cache  # by directory: the compositions of one process share one rule set
+def _catalogus(rules_dir: Path) -> Catalogus:
+    """The rule set, read and compiled once per (warm) Lambda environment."""
+    return Catalogus.from_directory(rules_dir)
+
+
+def _bronnen(settings: SourcesSettings) -> Bronnen:
+    from vil.adapters.bronnen.overheid import Overheidsbronnen  # httpx and stamina
+
+    return Overheidsbronnen.from_settings(settings, klok.nu)
+
+
+def _planner(settings: PlannerSettings) -> Planner:
+    from vil.adapters.planner import EventBridgePlanner  # the Scheduler client
+
     return EventBridgePlanner(
         queue_arn=settings.maandcheck_wachtrij,
         rol_arn=settings.maandcheck_rol,
@@ -60,23 +232,26 @@ def _planner() -> Planner:
     )
 
 
-def _uitgever() -> Uitgever:
-    settings = UitgeverSettings.from_environ()
+def _uitgever(settings: UitgeverSettings) -> Uitgever:
     return Uitgever(oin=settings.oin, api_url=str(settings.api_url))
 
 
-@cache
-def webhookdiensten() -> "Webhookdiensten":
+def _idempotentie(settings: IdempotentieSettings) -> Idempotentie:
+    from vil.adapters.idempotentie import Idempotentie as PowertoolsIdempotentie
+
+    return PowertoolsIdempotentie(settings.idempotentie_tabel)
+
+
+def _webhookdiensten(settings: WebhookSettings) -> Webhookdiensten:
     """Subscriptions, their secrets, the webhook queue: what the three webhook functions use."""
     from vil.adapters.abonnementen import Abonnementen
     from vil.adapters.wachtrij import Wachtrij
-    from vil.services.afleveren import Webhookdiensten
+    from vil.adapters.webhooks import StandardWebhooks
 
-    settings = WebhookSettings.from_environ()
     return Webhookdiensten(
         abonnementen=Abonnementen(table(settings.tabel)),
         geheimen=Webhookgeheimen(settings.gegevens_sleutel),
         wachtrij=Wachtrij(settings.webhook_wachtrij),
-        lokaal=settings.webhooks_lokaal,
+        webhooks=StandardWebhooks(lokaal=settings.webhooks_lokaal),
         nu=klok.nu,
     )

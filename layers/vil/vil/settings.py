@@ -1,29 +1,34 @@
-"""Settings as models: the only place that reads os.environ.
+"""Settings as models (pydantic-settings): the only place that reads the environment.
 
 Each function has one settings model; its fields are the environment variables the template
-gives that function (upper case), and a test checks the two agree.
+gives that function (upper case), and a test checks the two agree. `vil.samenstelling` reads a
+function's model once, when the function's composition is built on its first invocation, so a
+missing or malformed variable fails that cold start, not a later request.
 """
 
-import os
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import Field, HttpUrl
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # In a checkout the rules sit next to the layer; in Lambda the rules layer mounts at /opt/rules.
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "rules"
 _LAYER_RULES = Path("/opt/rules")
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
     """Base: fields are read from environment variables of the same name in upper case."""
 
-    model_config = ConfigDict(alias_generator=str.upper, populate_by_name=True, frozen=True)
+    model_config = SettingsConfigDict(
+        alias_generator=str.upper, populate_by_name=True, frozen=True, case_sensitive=True
+    )
 
     @classmethod
     def from_environ(cls) -> Self:
-        names = {field.alias or name for name, field in cls.model_fields.items()}
-        return cls.model_validate({k: v for k, v in os.environ.items() if k in names})
+        """The model from the environment; a ValidationError names every variable that is
+        missing or malformed."""
+        return cls()
 
 
 class RulesSettings(Settings):
@@ -62,11 +67,11 @@ class UitgeverSettings(Settings):
 
 
 class CatalogusSettings(RulesSettings):
-    pass
+    """The catalogue reads only the rules."""
 
 
 class BeoordelingenSettings(RulesSettings, TableSettings, SourcesSettings):
-    pass
+    """A proefberekening needs the rules; a resident's beoordeling the sources and tables too."""
 
 
 class PlannerSettings(Settings):
@@ -86,15 +91,15 @@ class ToestemmingenSettings(TableSettings, PlannerSettings):
 
 
 class GegevensSettings(TableSettings, SourcesSettings):
-    pass
+    """The prefill: the sources, the consent in the table, the audit log."""
 
 
 class AanvragenSettings(RulesSettings, TableSettings, UitgeverSettings, IdempotentieSettings):
-    pass
+    """Submission (idempotent) decides with the rules and publishes events; gemeenten decide."""
 
 
 class InzageSettings(TableSettings):
-    pass
+    """Inzage reads the tables only."""
 
 
 class MaandcheckSettings(
@@ -126,15 +131,15 @@ class WebhookSettings(Settings):
 
 
 class AbonnementenSettings(WebhookSettings):
-    pass
+    """A gemeente's subscriptions, and redelivery onto the queue."""
 
 
 class GebeurtenissenSettings(WebhookSettings):
-    pass
+    """The outbox relay: from the table's stream onto the webhook queue."""
 
 
 class AfleverenSettings(WebhookSettings):
-    pass
+    """One delivery attempt per message of the webhook queue."""
 
 
 class AuthorizerSettings(Settings):

@@ -1,20 +1,17 @@
-"""DynamoDB: webhook subscriptions and their delivery log, in the main table.
-
-  GEMEENTE#<code>      ABONNEMENT#<id>                    the subscription; secrets KMS-encrypted
-  ABONNEMENT#<id>      AFLEVERING#<event time>#<event id> one event for it, with every attempt
-  GEBEURTENIS#<id>     GEBEURTENIS                        the outbox (vil.adapters.dynamodb)
-Delivery records expire after BEWAARDAGEN (the table's TTL attribute `verlooptOp`).
+"""DynamoDB: webhook subscriptions and their delivery log, in the main table (the keys are in
+vil.adapters.dynamodb.keys). Delivery records expire after BEWAARDAGEN (the table's TTL
+attribute `verlooptOp`).
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from vil.adapters.dynamodb import conditional, cursor_van, positie, query_alles
-from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Poging
+from vil.adapters.dynamodb import conditional, cursor_van, keys, positie, query_alles
+from vil.adapters.dynamodb.items import AbonnementItem, AfleveringItem, GebeurtenisItem
+from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
 
 if TYPE_CHECKING:
@@ -23,16 +20,9 @@ if TYPE_CHECKING:
 BEWAARDAGEN = 30  # the delivery log: long enough to redeliver after an outage
 
 
-@dataclass(frozen=True)
-class Geheimen:
-    """A subscription's secrets, KMS-encrypted; `vorig` signs too until `vorig_tot`."""
-
-    huidig: str
-    vorig: str | None = None
-    vorig_tot: datetime | None = None
-
-
 class Abonnementen:
+    """The `Abonnementen` port: subscriptions, the outbox read back, the delivery log."""
+
     def __init__(self, tabel: "Table") -> None:
         self.tabel = tabel
 
@@ -40,36 +30,34 @@ class Abonnementen:
 
     def maak(self, abonnement: Abonnement, geheimen: Geheimen) -> None:
         self.tabel.put_item(
-            Item={
-                **_sleutel(abonnement.gemeentecode, abonnement.id),
-                **_item(abonnement, geheimen),
-            },
-            ConditionExpression=Attr("PK").not_exists(),
+            Item=_item(abonnement, geheimen).dump(), ConditionExpression=Attr("PK").not_exists()
         )
 
     def lijst(self, gemeentecode: str) -> list[Abonnement]:
         return [
             Abonnement.model_validate_json(str(item["data"]))
-            for item in query_alles(self.tabel, f"GEMEENTE#{gemeentecode}", "ABONNEMENT#")
+            for item in query_alles(self.tabel, keys.gemeente(gemeentecode), keys.ABONNEMENTEN)
         ]
 
     def haal(self, gemeentecode: str, abonnement_id: str) -> tuple[Abonnement, Geheimen] | None:
         item = self.tabel.get_item(Key=_sleutel(gemeentecode, abonnement_id)).get("Item")
         if item is None:
             return None
-        tot = item.get("vorigGeheimTot")
+        gevonden = AbonnementItem.model_validate(item)
+        tot = gevonden.vorig_geheim_tot
         geheimen = Geheimen(
-            huidig=str(item["geheim"]),
-            vorig=str(item["vorigGeheim"]) if "vorigGeheim" in item else None,
-            vorig_tot=datetime.fromisoformat(str(tot)) if tot else None,
+            huidig=gevonden.geheim,
+            vorig=gevonden.vorig_geheim,
+            vorig_tot=datetime.fromisoformat(tot) if tot else None,
         )
-        return Abonnement.model_validate_json(str(item["data"])), geheimen
+        return Abonnement.model_validate_json(gevonden.data), geheimen
 
     def bewaar(self, abonnement: Abonnement, geheimen: Geheimen | None = None) -> bool:
         """Store a changed subscription (and new secrets); False when it has been ended."""
         zet = {"data": abonnement.model_dump_json()}
         if geheimen is not None:
-            zet |= {k: v for k, v in _item(abonnement, geheimen).items() if k != "data"}
+            attributen = _item(abonnement, geheimen).dump()
+            zet |= {k: v for k, v in attributen.items() if k not in ("PK", "SK", "data")}
         try:
             self.tabel.update_item(
                 Key=_sleutel(abonnement.gemeentecode, abonnement.id),
@@ -90,28 +78,25 @@ class Abonnementen:
     # The outbox and the delivery log.
 
     def gebeurtenis(self, gebeurtenis_id: str) -> AanvraagEvent | None:
-        item = self.tabel.get_item(
-            Key={"PK": f"GEBEURTENIS#{gebeurtenis_id}", "SK": "GEBEURTENIS"}
-        ).get("Item")
-        return None if item is None else AanvraagEvent.model_validate_json(str(item["data"]))
+        sleutel = {"PK": keys.gebeurtenis(gebeurtenis_id), "SK": keys.GEBEURTENIS}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        return None if item is None else GebeurtenisItem.model_validate(item).gebeurtenis()
 
     def registreer(self, abonnement_id: str, gebeurtenis: AanvraagEvent, nu: datetime) -> bool:
         """The delivery record of an event for a subscription; False when it already exists
         (a stream record handed over twice)."""
         try:
-            self.tabel.put_item(
-                Item={
-                    "PK": f"ABONNEMENT#{abonnement_id}",
-                    "SK": _aflevering_sk(gebeurtenis.time, gebeurtenis.id),
-                    "gebeurtenis": gebeurtenis.id,
-                    "type": gebeurtenis.type,
-                    "tijd": gebeurtenis.time.isoformat(),
-                    "status": AfleveringStatus.wachtend.value,
-                    "pogingen": [],
-                    "verlooptOp": int((nu + timedelta(days=BEWAARDAGEN)).timestamp()),
-                },
-                ConditionExpression=Attr("PK").not_exists(),
+            item = AfleveringItem(
+                pk=keys.abonnement(abonnement_id),
+                sk=keys.aflevering(gebeurtenis.time, gebeurtenis.id),
+                gebeurtenis=gebeurtenis.id,
+                type=gebeurtenis.type,
+                tijd=gebeurtenis.time.isoformat(),
+                status=AfleveringStatus.wachtend.value,
+                pogingen=[],
+                verloopt_op=int((nu + timedelta(days=BEWAARDAGEN)).timestamp()),
             )
+            self.tabel.put_item(Item=item.dump(), ConditionExpression=Attr("PK").not_exists())
         except ClientError as error:
             if conditional(error):
                 return False
@@ -121,9 +106,11 @@ class Abonnementen:
     def aflevering(
         self, abonnement_id: str, tijd: datetime, gebeurtenis_id: str
     ) -> Aflevering | None:
-        item = self.tabel.get_item(
-            Key={"PK": f"ABONNEMENT#{abonnement_id}", "SK": _aflevering_sk(tijd, gebeurtenis_id)}
-        ).get("Item")
+        sleutel = {
+            "PK": keys.abonnement(abonnement_id),
+            "SK": keys.aflevering(tijd, gebeurtenis_id),
+        }
+        item = self.tabel.get_item(Key=sleutel).get("Item")
         return None if item is None else _aflevering(item)
 
     def leg_vast(
@@ -141,8 +128,8 @@ class Abonnementen:
             waarden[":p"] = [poging.model_dump_json()]
         self.tabel.update_item(
             Key={
-                "PK": f"ABONNEMENT#{abonnement_id}",
-                "SK": _aflevering_sk(aflevering.tijd, aflevering.gebeurtenis),
+                "PK": keys.abonnement(abonnement_id),
+                "SK": keys.aflevering(aflevering.tijd, aflevering.gebeurtenis),
             },
             UpdateExpression=expressie,
             ExpressionAttributeNames={"#s": "status"},
@@ -158,16 +145,16 @@ class Abonnementen:
     ) -> tuple[list[Aflevering], str | None]:
         """A page of the delivery log, newest first, and the cursor to the next page."""
         query: dict[str, Any] = {
-            "KeyConditionExpression": Key("PK").eq(f"ABONNEMENT#{abonnement_id}")
-            & Key("SK").begins_with("AFLEVERING#"),
+            "KeyConditionExpression": Key("PK").eq(keys.abonnement(abonnement_id))
+            & Key("SK").begins_with(keys.AFLEVERINGEN),
             "ScanIndexForward": False,
             "Limit": limiet,
         }
         if status is not None:
             query["FilterExpression"] = Attr("status").eq(status.value)
         if cursor:
-            sk = positie(cursor, lambda p: p.startswith("AFLEVERING#"))
-            query["ExclusiveStartKey"] = {"PK": f"ABONNEMENT#{abonnement_id}", "SK": sk}
+            sk = positie(cursor, lambda p: p.startswith(keys.AFLEVERINGEN))
+            query["ExclusiveStartKey"] = {"PK": keys.abonnement(abonnement_id), "SK": sk}
         response = self.tabel.query(**query)
         volgende = response.get("LastEvaluatedKey")
         return (
@@ -177,25 +164,27 @@ class Abonnementen:
 
 
 def _sleutel(gemeentecode: str, abonnement_id: str) -> dict[str, str]:
-    return {"PK": f"GEMEENTE#{gemeentecode}", "SK": f"ABONNEMENT#{abonnement_id}"}
+    return {"PK": keys.gemeente(gemeentecode), "SK": keys.abonnement(abonnement_id)}
 
 
-def _item(abonnement: Abonnement, geheimen: Geheimen) -> dict[str, Any]:
-    item: dict[str, Any] = {"data": abonnement.model_dump_json(), "geheim": geheimen.huidig}
-    if geheimen.vorig and geheimen.vorig_tot:
-        item |= {"vorigGeheim": geheimen.vorig, "vorigGeheimTot": geheimen.vorig_tot.isoformat()}
-    return item
-
-
-def _aflevering_sk(tijd: datetime, gebeurtenis_id: str) -> str:
-    return f"AFLEVERING#{tijd.isoformat()}#{gebeurtenis_id}"
+def _item(abonnement: Abonnement, geheimen: Geheimen) -> AbonnementItem:
+    rotatie = geheimen.vorig is not None and geheimen.vorig_tot is not None
+    return AbonnementItem(
+        pk=keys.gemeente(abonnement.gemeentecode),
+        sk=keys.abonnement(abonnement.id),
+        data=abonnement.model_dump_json(),
+        geheim=geheimen.huidig,
+        vorig_geheim=geheimen.vorig if rotatie else None,
+        vorig_geheim_tot=geheimen.vorig_tot.isoformat() if rotatie and geheimen.vorig_tot else None,
+    )
 
 
 def _aflevering(item: dict[str, Any]) -> Aflevering:
+    gevonden = AfleveringItem.model_validate(item)
     return Aflevering(
-        gebeurtenis=str(item["gebeurtenis"]),
-        type=str(item["type"]),
-        tijd=datetime.fromisoformat(str(item["tijd"])),
-        status=AfleveringStatus(str(item["status"])),
-        pogingen=[Poging.model_validate_json(str(p)) for p in item["pogingen"]],
+        gebeurtenis=gevonden.gebeurtenis,
+        type=gevonden.type,
+        tijd=datetime.fromisoformat(gevonden.tijd),
+        status=AfleveringStatus(gevonden.status),
+        pogingen=[Poging.model_validate_json(p) for p in gevonden.pogingen],
     )

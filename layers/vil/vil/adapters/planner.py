@@ -86,7 +86,7 @@ class Schema:
     nieuw: bool  # False when the schedule was already there (left as it was)
 
 
-class Planner:
+class EventBridgePlanner:
     """The monthly-check schedules in one schedule group, all sending to one SQS queue."""
 
     def __init__(

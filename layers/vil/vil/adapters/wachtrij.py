@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
-MAX_ZICHTBAARHEID = 12 * 60 * 60  # SQS allows a visibility timeout of at most 12 hours
+from vil.ports import MAX_ZICHTBAARHEID
 
 
 @cache
@@ -19,6 +19,8 @@ def sqs() -> "SQSClient":
 
 
 class Wachtrij:
+    """The `Wachtrij` port over one SQS queue."""
+
     def __init__(self, url: str) -> None:
         self.url = url
 

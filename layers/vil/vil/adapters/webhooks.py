@@ -13,7 +13,6 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from functools import cache
 from typing import Any
 from urllib.parse import unquote
@@ -25,6 +24,9 @@ from standardwebhooks import Webhook
 
 from vil.adapters.bronnen.client import retry_after
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.ports import Delivery, Outcome, UnresolvableTargetError, UnsafeTargetError
+
+__all__ = ["Delivery", "Outcome", "UnresolvableTargetError", "UnsafeTargetError"]
 
 # Standard Webhooks: "Timeout 15-30 s". The Lambda timeout must leave room for it.
 TIMEOUT_SECONDS = 15.0
@@ -32,33 +34,6 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 SECRET_BYTES = 32  # the spec allows 24-64 random bytes
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-class Outcome(StrEnum):
-    """What the caller does with the message after one attempt."""
-
-    delivered = "delivered"  # 2xx: done
-    retry = "retry"  # try again later (after `retry_after` seconds if given)
-    gone = "gone"  # 410 Gone: disable the subscription (Standard Webhooks)
-    refused = "refused"  # another 4xx or an unsafe target: retrying will not help
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The outcome of one attempt; safe to log (no secret, no body)."""
-
-    outcome: Outcome
-    status_code: int | None  # None: no HTTP answer (time-out, no connection, unsafe target)
-    retry_after: float | None = None  # seconds the receiver asked us to wait (Retry-After)
-    reden: str = ""
-
-
-class UnsafeTargetError(ValueError):
-    """The URL may not receive webhooks: not HTTPS, or not a public address (SSRF)."""
-
-
-class UnresolvableTargetError(UnsafeTargetError):
-    """The host name did not resolve: refused at registration, retried at delivery."""
 
 
 @dataclass(frozen=True)
@@ -290,3 +265,21 @@ def deliver(
         return Delivery(Outcome.retry, None, reden="time-out")
     except httpx.TransportError:
         return Delivery(Outcome.retry, None, reden="geen verbinding")
+
+
+@dataclass(frozen=True)
+class StandardWebhooks:
+    """The `Webhooks` port; `lokaal` allows callbacks on loopback (the local stack only)."""
+
+    lokaal: bool = False
+
+    def check_target(self, url: str) -> None:
+        check_target(url, lokaal=self.lokaal)
+
+    def generate_secret(self) -> str:
+        return generate_secret()
+
+    def deliver(
+        self, event: AanvraagEvent, url: str, secret: str, vorig_secret: str | None
+    ) -> Delivery:
+        return deliver(event, Abonnement(url, secret, vorig_secret), lokaal=self.lokaal)

@@ -1,5 +1,6 @@
 """Webhook subscriptions of gemeenten, and the log of every delivery attempt."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -109,3 +110,12 @@ class Bezorgopdracht(VilModel):
     abonnement: str
     gebeurtenis: str
     tijd: datetime
+
+
+@dataclass(frozen=True)
+class Geheimen:
+    """A subscription's secrets, KMS-encrypted; `vorig` signs too until `vorig_tot`."""
+
+    huidig: str
+    vorig: str | None = None
+    vorig_tot: datetime | None = None

@@ -8,7 +8,7 @@ from pydantic import Field
 from vil.models.aanvraag import Aanvraag, Beoordeling
 from vil.models.base import Peildatum, VilModel
 from vil.models.huishouden import Huishouden
-from vil.models.maandcheck import Melding, Uitkomst
+from vil.models.maandcheck import Melding, Standuitkomst
 from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Wijze
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel, Toestemming
@@ -163,7 +163,7 @@ class BewaardeBeoordeling(Beoordeling):
     )
 
 
-class LaatsteUitkomst(Uitkomst):
+class LaatsteUitkomst(Standuitkomst):
     """One regeling's outcome as the resident last knew it (the monthly check compares with
     it)."""
 

@@ -6,7 +6,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict
 
 
-class Soort(StrEnum):
+class Principalsoort(StrEnum):
     anoniem = "anoniem"
     burger = "burger"  # a resident, DigiD-backed OIDC token
     gemeente = "gemeente"  # a gemeente's system, client credentials
@@ -18,7 +18,7 @@ class Principal(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    soort: Soort = Soort.anoniem
+    soort: Principalsoort = Principalsoort.anoniem
     pseudoniem: str | None = None  # citizens: HMAC pseudonym of the BSN, with key version
     bsn_versleuteld: str | None = None  # citizens: KMS ciphertext of the BSN (base64)
     gemeentecode: str | None = None  # gemeenten and beheerders
@@ -27,7 +27,7 @@ class Principal(BaseModel):
     def from_context(cls, context: dict[str, Any]) -> Self:
         """From API Gateway's authorizer context (string values; missing means anonymous)."""
         return cls(
-            soort=Soort(context.get("soort") or Soort.anoniem),
+            soort=Principalsoort(context.get("soort") or Principalsoort.anoniem),
             pseudoniem=context.get("pseudoniem") or None,
             bsn_versleuteld=context.get("bsnVersleuteld") or None,
             gemeentecode=context.get("gemeentecode") or None,

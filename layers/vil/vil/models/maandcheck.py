@@ -21,7 +21,7 @@ class MaandcheckEvent(VilModel):
     versie: Literal[1] = Field(description="Versie van het bericht; een onbekende wordt geweigerd.")
 
 
-class Uitkomst(VilModel):
+class Standuitkomst(VilModel):
     """One regeling's outcome as the resident last knew it: entitlement and amounts."""
 
     recht: bool
@@ -42,7 +42,7 @@ class Uitkomst(VilModel):
         )
 
 
-class StandItem(VilModel):
+class Stand(VilModel):
     """The baseline of the next check, one per resident: per regeling the last firm outcome.
 
     The facts themselves are not here: they are the per-source cache (GEGEVENS#<bron>), which
@@ -51,7 +51,7 @@ class StandItem(VilModel):
 
     versie: int = Field(ge=1, description="Goes up by one with every check (optimistic lock).")
     peildatum: date
-    regelingen: dict[str, Uitkomst]
+    regelingen: dict[str, Standuitkomst]
     geschat_gemeld: int | None = Field(
         None, description="The year whose amounts the resident was told are not yet set."
     )

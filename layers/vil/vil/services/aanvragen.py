@@ -8,26 +8,17 @@ resident, regeling and period (a conditional write, all applications or none).
 import uuid
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Any
+from functools import partial
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 from stdnum import iban as iban_nummer
 
-from vil.fouten import AndereInhoud, NietGeauthenticeerd, NietGevonden, NogBezig, OngeldigeAanvraag
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beschikking, Beslisverslag
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
 from vil.models.huishouden import Huishouden
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.regeling import (
     Grondslag,
     Periode,
@@ -41,58 +32,48 @@ from vil.models.resultaat import Resultaat
 from vil.rules.feiten import herkomst_van
 from vil.rules.tekst import datum, euro
 from vil.services import audit
-from vil.services.diensten import Diensten
+from vil.services.diensten import Aanvraagdiensten, Basisdiensten
 from vil.services.toestemmingen import burger
 
 BEWAARTERMIJN_SLEUTEL = 24 * 60 * 60  # an Idempotency-Key is kept 24 hours
 
 
-@cache
-def _idempotent(tabel: str) -> tuple[IdempotencyConfig, Any]:
-    """`_dien_in` made idempotent per (resident, key), validating the body (IETF draft)."""
-    config = IdempotencyConfig(
-        event_key_jmespath="[burger, sleutel]",
-        payload_validation_jmespath="verzoek",
-        expires_after_seconds=BEWAARTERMIJN_SLEUTEL,
-    )
-    store = DynamoDBPersistenceLayer(table_name=tabel)
-    return config, idempotent_function(
-        data_keyword_argument="invoer", persistence_store=store, config=config
-    )(_dien_in_eenmaal)
+class Indiening(BaseModel):
+    """What submission is idempotent on: the resident and their key; the request is checked."""
+
+    burger: str
+    sleutel: str
+    verzoek: SubmitRequest
 
 
 def dien_in(
-    diensten: Diensten,
-    idempotentie_tabel: str,
+    diensten: Aanvraagdiensten,
     principal: Principal,
     verzoek: SubmitRequest,
     sleutel: str,
-    context: LambdaContext,
+    context: LambdaContext | None = None,
 ) -> SubmitResponse:
-    """POST /v1/aanvragen: one aanvraag per chosen regeling, or a 409 and nothing written."""
-    pseudoniem = burger(principal)
-    invoer = {
-        "burger": pseudoniem,
-        "sleutel": sleutel,
-        "verzoek": verzoek.model_dump(mode="json"),
-    }
-    config, idempotent = _idempotent(idempotentie_tabel)
-    # A request in progress expires with the invocation (and may then be retried).
-    config.register_lambda_context(context)
-    try:
-        # Only `invoer` is hashed and validated; the dependencies are passed through.
-        uitkomst = idempotent(diensten, invoer=invoer)
-        return SubmitResponse.model_validate(uitkomst)
-    except IdempotencyValidationError as error:
-        raise AndereInhoud("Deze Idempotency-Key is al gebruikt voor een ander verzoek.") from error
-    except IdempotencyAlreadyInProgressError as error:
-        raise NogBezig("Een verzoek met deze Idempotency-Key wordt nog verwerkt.") from error
+    """POST /v1/aanvragen: one aanvraag per chosen regeling, or a 409 and nothing written.
+
+    Once per (resident, Idempotency-Key) for 24 hours: a retry gets the first answer, the same
+    key with another request a 422 (IETF Idempotency-Key), a retry while the first still runs
+    a 409.
+    """
+    indiening = Indiening(burger=burger(principal), sleutel=sleutel, verzoek=verzoek)
+    return diensten.idempotentie.eenmalig(
+        partial(_dien_in_eenmaal, diensten),
+        indiening,
+        SubmitResponse,
+        bewaar_seconden=BEWAARTERMIJN_SLEUTEL,
+        context=context,
+        sleutel="[burger, sleutel]",
+        controle="verzoek",
+    )
 
 
-def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, Any]:
-    pseudoniem: str = invoer["burger"]
-    verzoek = SubmitRequest.model_validate(invoer["verzoek"])
-    beoordeling = diensten.opslag.beoordeling(pseudoniem, verzoek.beoordeling)
+def _dien_in_eenmaal(diensten: Aanvraagdiensten, indiening: Indiening) -> SubmitResponse:
+    pseudoniem, verzoek = indiening.burger, indiening.verzoek
+    beoordeling = diensten.beoordelingen.beoordeling(pseudoniem, verzoek.beoordeling)
     if beoordeling is None:
         raise NietGevonden("Deze beoordeling bestaat niet.")
     resultaten = _herbeoordeel(diensten, beoordeling, list(dict.fromkeys(verzoek.regelingen)))
@@ -127,19 +108,21 @@ def _dien_in_eenmaal(diensten: Diensten, invoer: dict[str, Any]) -> dict[str, An
     # beoordeling of 31 December sent on 1 January is an application for the old year.
     peildatum = beoordeling.peildatum
     geblokkeerd = {a.regeling: periode_eind(regels[a.regeling], peildatum) for a in aanvragen}
-    gebeurtenissen = [diensten.gebeurtenis(a) for a in aanvragen]
-    diensten.opslag.dien_in(
+    gebeurtenissen = [diensten.uitgever.over(a) for a in aanvragen]
+    diensten.aanvragen.dien_in(
         pseudoniem, aanvragen, verslagen, geblokkeerd, peildatum, gebeurtenissen
     )
-    return SubmitResponse(aanvragen=aanvragen).model_dump(mode="json")
+    return SubmitResponse(aanvragen=aanvragen)
 
 
-def _herbeoordeel(diensten: Diensten, beoordeling: Beoordeling, ids: list[str]) -> list[Resultaat]:
+def _herbeoordeel(
+    diensten: Aanvraagdiensten, beoordeling: Beoordeling, ids: list[str]
+) -> list[Resultaat]:
     """Evaluate again with the stored facts: the outcome the decision rests on."""
     bekend = {r.regeling for r in beoordeling.resultaten}
     onbekend = [i for i in ids if i not in bekend or i not in diensten.catalogus.ids]
     if onbekend:
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             "Deze regelingen horen niet bij de beoordeling.",
             [("body.regelingen", f"onbekende regeling '{i}'") for i in onbekend],
         )
@@ -159,14 +142,14 @@ def _controleer_iban(regelingen: list[Regeling], iban: str | None) -> None:
     ]
     if nodig and (iban is None or not iban_nummer.is_valid(iban)):
         reden = "ontbreekt" if iban is None else "geen geldig IBAN"
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             f"Voor {', '.join(nodig)} is een geldig rekeningnummer (IBAN) nodig.",
             [("body.iban", reden)],
         )
 
 
 def _beslis(
-    diensten: Diensten, regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling
+    diensten: Aanvraagdiensten, regeling: Regeling, resultaat: Resultaat, beoordeling: Beoordeling
 ) -> Aanvraag:
     """Grant, forward, or put in the gemeente's queue (docs/architecture.md 6)."""
     nu = diensten.nu()
@@ -228,7 +211,7 @@ def behandelaar(regeling: Regeling, beoordeling: Beoordeling) -> str | None:
     if len(regeling.gemeenten) == 1:
         return next(iter(regeling.gemeenten))
     namen = ", ".join(regeling.gemeenten.values())
-    raise OngeldigeAanvraag(
+    raise OngeldigVerzoek(
         f"{regeling.naam} wordt via VIL alleen behandeld door de gemeenten {namen}.",
         [("body.regelingen", f"'{regeling.id}' hoort niet bij uw woongemeente")],
     )
@@ -326,7 +309,7 @@ def periode_eind(regeling: Regeling, peildatum: date) -> date:
 
 
 def lijst(
-    diensten: Diensten,
+    diensten: Basisdiensten,
     principal: Principal,
     status: AanvraagStatus | None,
     regeling: str | None,
@@ -334,23 +317,23 @@ def lijst(
     limiet: int,
 ) -> ListAanvragenResponse:
     """A resident sees their own aanvragen; a gemeente those for its regelingen, paged."""
-    if principal.soort is Soort.gemeente and principal.gemeentecode:
-        pagina, volgende = diensten.opslag.aanvragen_van_gemeente(
+    if principal.soort is Principalsoort.gemeente and principal.gemeentecode:
+        pagina, volgende = diensten.aanvragen.aanvragen_van_gemeente(
             principal.gemeentecode, status, regeling, cursor, limiet
         )
         for pseudoniem in dict.fromkeys(p for p, _ in pagina):  # one record per resident
             audit.vastleggen(diensten, pseudoniem, "inzien-aanvragen", principal, "behandelen")
         return ListAanvragenResponse(aanvragen=[a for _, a in pagina], volgende=volgende)
-    eigen = diensten.opslag.aanvragen_van_burger(burger(principal))
+    eigen = diensten.aanvragen.aanvragen_van_burger(burger(principal))
     gefilterd = [a for a in eigen if status in (None, a.status) and regeling in (None, a.regeling)]
     return ListAanvragenResponse(aanvragen=gefilterd)
 
 
-def haal(diensten: Diensten, principal: Principal, aanvraag_id: str) -> tuple[str, Aanvraag]:
+def haal(diensten: Basisdiensten, principal: Principal, aanvraag_id: str) -> tuple[str, Aanvraag]:
     """One aanvraag of the caller, with the resident's pseudonym; 404 for anyone else's."""
-    if principal.soort is Soort.anoniem:
+    if principal.soort is Principalsoort.anoniem:
         raise NietGeauthenticeerd("Log in om een aanvraag te zien.")
-    found = diensten.opslag.aanvraag(aanvraag_id)
+    found = diensten.aanvragen.aanvraag(aanvraag_id)
     if found is None or not _mag_zien(principal, *found):
         raise NietGevonden("Deze aanvraag bestaat niet.")
     audit.vastleggen(diensten, found[0], "inzien-aanvraag", principal, "behandelen")
@@ -358,16 +341,16 @@ def haal(diensten: Diensten, principal: Principal, aanvraag_id: str) -> tuple[st
 
 
 def _mag_zien(principal: Principal, pseudoniem: str, aanvraag: Aanvraag) -> bool:
-    if principal.soort is Soort.burger:
+    if principal.soort is Principalsoort.burger:
         return principal.pseudoniem == pseudoniem
-    if principal.soort is Soort.gemeente:
+    if principal.soort is Principalsoort.gemeente:
         return aanvraag.gemeentecode is not None and aanvraag.gemeentecode == principal.gemeentecode
     return False
 
 
-def trek_in(diensten: Diensten, principal: Principal, aanvraag_id: str) -> Aanvraag:
+def trek_in(diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str) -> Aanvraag:
     """The resident withdraws an aanvraag that is still in behandeling."""
-    if principal.soort is not Soort.burger:
+    if principal.soort is not Principalsoort.burger:
         raise NietGeauthenticeerd("Alleen de inwoner zelf kan een aanvraag intrekken.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     ingetrokken = aanvraag.model_copy(
@@ -377,27 +360,27 @@ def trek_in(diensten: Diensten, principal: Principal, aanvraag_id: str) -> Aanvr
             "toelichting": "U heeft deze aanvraag ingetrokken.",
         }
     )
-    diensten.opslag.wijzig(
+    diensten.aanvragen.wijzig(
         pseudoniem,
         ingetrokken,
         AanvraagStatus.in_behandeling,
         None,
-        diensten.gebeurtenis(ingetrokken),
+        diensten.uitgever.over(ingetrokken),
         vrijgeven=True,
     )
     return ingetrokken
 
 
 def besluit(
-    diensten: Diensten, principal: Principal, aanvraag_id: str, verzoek: DecideRequest
+    diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str, verzoek: DecideRequest
 ) -> Aanvraag:
     """The gemeente decides an aanvraag in its queue; the beschikking goes to the resident."""
-    if principal.soort is Soort.anoniem:
+    if principal.soort is Principalsoort.anoniem:
         raise NietGeauthenticeerd("Alleen een gemeente beslist over een aanvraag.")
-    if principal.soort is not Soort.gemeente:
+    if principal.soort is not Principalsoort.gemeente:
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
-    verslag = diensten.opslag.beslisverslagen(aanvraag_id)[-1]  # written at submission
+    verslag = diensten.aanvragen.beslisverslagen(aanvraag_id)[-1]  # written at submission
     regeling = diensten.catalogus.regel(aanvraag.regeling, verslag.peildatum).regeling
     uitkomst = (
         AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
@@ -426,11 +409,11 @@ def besluit(
             "op": diensten.nu(),
         }
     )
-    diensten.opslag.wijzig(
+    diensten.aanvragen.wijzig(
         pseudoniem,
         besloten,
         AanvraagStatus.in_behandeling,
         nieuw_verslag,
-        diensten.gebeurtenis(besloten),
+        diensten.uitgever.over(besloten),
     )
     return besloten

@@ -8,26 +8,26 @@ when it is made, and stored KMS-encrypted.
 import uuid
 from datetime import timedelta
 
-from vil.adapters import webhooks
-from vil.adapters.abonnementen import Geheimen
-from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.abonnement import (
     Abonnement,
     AbonnementMetGeheim,
     AfleveringStatus,
     Bezorgopdracht,
+    Geheimen,
     ListAfleveringenResponse,
     NieuwAbonnement,
 )
-from vil.models.identiteit import Principal, Soort
-from vil.services.afleveren import Webhookdiensten
+from vil.models.identiteit import Principal, Principalsoort
+from vil.ports import UnsafeTargetError
+from vil.services.diensten import Webhookdiensten
 
 ROTATIE = timedelta(hours=24)  # both secrets sign this long after a rotation
 
 
 def gemeente(principal: Principal) -> str:
     """The caller's gemeentecode; 401 for anyone but a gemeente's system."""
-    if principal.soort is not Soort.gemeente or not principal.gemeentecode:
+    if principal.soort is not Principalsoort.gemeente or not principal.gemeentecode:
         raise NietGeauthenticeerd("Alleen het systeem van een gemeente beheert abonnementen.")
     return principal.gemeentecode
 
@@ -36,9 +36,9 @@ def maak(w: Webhookdiensten, principal: Principal, verzoek: NieuwAbonnement) -> 
     """POST /v1/abonnementen: a checked callback URL and a new secret."""
     code = gemeente(principal)
     try:
-        webhooks.check_target(verzoek.callback_url, lokaal=w.lokaal)
-    except webhooks.UnsafeTargetError as error:
-        raise OngeldigeAanvraag(
+        w.webhooks.check_target(verzoek.callback_url)
+    except UnsafeTargetError as error:
+        raise OngeldigVerzoek(
             "Deze callbackUrl kan geen gebeurtenissen ontvangen.",
             [("body.callbackUrl", str(error))],
         ) from error
@@ -52,7 +52,7 @@ def maak(w: Webhookdiensten, principal: Principal, verzoek: NieuwAbonnement) -> 
         aangemaakt_op=nu,
         gewijzigd_op=nu,
     )
-    secret = webhooks.generate_secret()
+    secret = w.webhooks.generate_secret()
     w.abonnementen.maak(abonnement, Geheimen(huidig=w.geheimen.versleutel(secret)))
     return AbonnementMetGeheim(**abonnement.model_dump(), secret=secret)
 
@@ -102,7 +102,7 @@ def roteer(w: Webhookdiensten, principal: Principal, abonnement_id: str) -> Abon
     """POST /geheimen: a new secret; the previous one signs as well for ROTATIE."""
     abonnement, geheimen = _haal(w, principal, abonnement_id)
     nu = w.nu()
-    secret = webhooks.generate_secret()
+    secret = w.webhooks.generate_secret()
     nieuw = Geheimen(
         huidig=w.geheimen.versleutel(secret), vorig=geheimen.huidig, vorig_tot=nu + ROTATIE
     )

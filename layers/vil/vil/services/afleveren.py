@@ -11,16 +11,12 @@ webhook-id, which is the event id on every attempt.
 """
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from vil.adapters import webhooks
-from vil.adapters.abonnementen import Abonnementen
-from vil.adapters.sleutels import Webhookgeheimen
-from vil.adapters.wachtrij import MAX_ZICHTBAARHEID, Wachtrij
 from vil.models.abonnement import AfleveringStatus, Bezorgopdracht, Poging
 from vil.models.gebeurtenis import AanvraagEvent
+from vil.ports import MAX_ZICHTBAARHEID, Delivery, Outcome
+from vil.services.diensten import Webhookdiensten
 
 # The waits between attempts (Standard Webhooks' schedule, stretched to about three days;
 # SQS postpones a message at most 12 hours at a time): 11 attempts over 65.6 hours.
@@ -38,17 +34,6 @@ WACHTTIJDEN = tuple(
 )
 POGINGEN = len(WACHTTIJDEN) + 1
 SPREIDING = 0.1  # jitter: each wait is 90-110% of its nominal length
-
-
-@dataclass(frozen=True)
-class Webhookdiensten:
-    """What subscriptions and deliveries need (built once per process by vil.samenstelling)."""
-
-    abonnementen: Abonnementen
-    geheimen: Webhookgeheimen
-    wachtrij: Wachtrij
-    lokaal: bool  # callbacks on loopback allowed: the local stack only
-    nu: Callable[[], datetime]
 
 
 class NietAfgeleverd(Exception):
@@ -84,7 +69,7 @@ def verdeel(w: Webhookdiensten, event: AanvraagEvent) -> int:
     return len(opdrachten)
 
 
-def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> webhooks.Delivery | None:
+def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> Delivery | None:
     """Attempt number `poging` of one message; None when there was nothing (left) to do.
 
     Raises:
@@ -101,35 +86,35 @@ def bezorg(w: Webhookdiensten, opdracht: Bezorgopdracht, poging: int) -> webhook
         return None
     abonnement, geheimen = gevonden
     vorig = geheimen.vorig if geheimen.vorig_tot and geheimen.vorig_tot > nu else None
-    doel = webhooks.Abonnement(
-        url=abonnement.callback_url,
-        secret=w.geheimen.ontsleutel(geheimen.huidig),
-        vorig_secret=w.geheimen.ontsleutel(vorig) if vorig else None,
+    uitkomst = w.webhooks.deliver(
+        event,
+        abonnement.callback_url,
+        w.geheimen.ontsleutel(geheimen.huidig),
+        w.geheimen.ontsleutel(vorig) if vorig else None,
     )
-    uitkomst = webhooks.deliver(event, doel, lokaal=w.lokaal)
     verslag = Poging(
         tijd=nu, statuscode=uitkomst.status_code, uitkomst=uitkomst.outcome.value,
         reden=uitkomst.reden,
     )  # fmt: skip
     match uitkomst.outcome:
-        case webhooks.Outcome.delivered:
+        case Outcome.delivered:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.afgeleverd, verslag)
             if abonnement.storing:
                 abonnementen.bewaar(
                     abonnement.model_copy(update={"storing": False, "gewijzigd_op": nu})
                 )
-        case webhooks.Outcome.gone:  # Standard Webhooks: 410 disables the endpoint
+        case Outcome.gone:  # Standard Webhooks: 410 disables the endpoint
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.mislukt, verslag)
             abonnementen.bewaar(abonnement.model_copy(update={
                 "actief": False, "reden": "De ontvanger antwoordde 410 Gone.", "gewijzigd_op": nu,
             }))  # fmt: skip
-        case webhooks.Outcome.refused:
+        case Outcome.refused:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.mislukt, verslag)
-        case webhooks.Outcome.retry if poging >= POGINGEN:
+        case Outcome.retry if poging >= POGINGEN:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.mislukt, verslag)
             abonnementen.bewaar(abonnement.model_copy(update={"storing": True, "gewijzigd_op": nu}))
             raise NietAfgeleverd(0)  # reported as failed: SQS moves it to the DLQ
-        case webhooks.Outcome.retry:
+        case Outcome.retry:
             abonnementen.leg_vast(abonnement.id, aflevering, AfleveringStatus.wachtend, verslag)
             raise NietAfgeleverd(wachttijd(poging, uitkomst.retry_after))
     return uitkomst

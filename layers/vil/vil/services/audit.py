@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from vil.models.identiteit import Principal
 from vil.observability import logger
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten
 
 
 def actor(principal: Principal) -> str:
@@ -15,7 +15,7 @@ def actor(principal: Principal) -> str:
 
 
 def vastleggen(
-    diensten: Diensten,
+    diensten: Basisdiensten,
     pseudoniem: str,
     verwerking: str,
     principal: Principal,
@@ -28,7 +28,7 @@ def vastleggen(
 
 
 def vastleggen_door(
-    diensten: Diensten,
+    diensten: Basisdiensten,
     pseudoniem: str,
     verwerking: str,
     door: str,

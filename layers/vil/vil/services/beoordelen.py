@@ -7,18 +7,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vil.fouten import GeenToestemming, NietGevonden, OngeldigeAanvraag
+from vil.fouten import GeenToestemming, NietGevonden, OngeldigVerzoek
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
+from vil.models.prefill import GEEN_TOESTEMMING, Prefill
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron, Doel
-from vil.ports import Prefill
 from vil.rules.feiten import PREFIX
 from vil.services import audit
-from vil.services.diensten import Diensten
-from vil.services.prefill import GEEN_TOESTEMMING, PrefillResult
+from vil.services.diensten import Basisdiensten, Beoordelingdiensten, Prefilldiensten
 from vil.services.toestemmingen import bronnen_voor, burger
 
 WOONGEMEENTE = PREFIX + "gemeentecode"
@@ -28,7 +27,9 @@ ADRES_BIJ_GEMEENTE = (
 _SEGMENT = re.compile(r"^([A-Za-z]\w*)(?:\[(\d{1,2})\])?$")
 
 
-def anoniem(diensten: Diensten, huishouden: Huishouden, peildatum: date | None) -> EvaluateResponse:
+def anoniem(
+    diensten: Beoordelingdiensten, huishouden: Huishouden, peildatum: date | None
+) -> EvaluateResponse:
     """A proefberekening: every regeling for the given household; nothing is stored."""
     peildatum = peildatum or diensten.vandaag()
     evaluatie = diensten.catalogus.evaluate(huishouden, peildatum)
@@ -41,7 +42,7 @@ def anoniem(diensten: Diensten, huishouden: Huishouden, peildatum: date | None) 
 
 
 def vooraf_invullen(
-    diensten: Diensten, principal: Principal, peildatum: date
+    diensten: Prefilldiensten, principal: Principal, peildatum: date
 ) -> tuple[Prefill, dict[Bron, int]]:
     """The household from the sources the resident consented to for applications, and the
     versions of those consents.
@@ -52,8 +53,7 @@ def vooraf_invullen(
     pseudoniem = burger(principal)
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.aanvragen)
     if not bronnen:
-        return PrefillResult(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
-    assert diensten.bronnen is not None
+        return Prefill(ontbrekend=dict.fromkeys(Bron, GEEN_TOESTEMMING)), bronnen
     assert principal.bsn_versleuteld is not None
     bsn = diensten.sleutels.ontsleutel(principal.bsn_versleuteld)
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
@@ -63,11 +63,11 @@ def vooraf_invullen(
         lid = diensten.sleutels.pseudoniem(nummer)
         audit.vastleggen(diensten, lid, "vooraf-invullen-gezinslid", principal, "aanvragen",
                          geraadpleegd)  # fmt: skip
-    diensten.opslag.bewaar_gegevens(pseudoniem, per_bron(gegevens), bronnen)
+    diensten.brongegevens.bewaar_gegevens(pseudoniem, per_bron(gegevens), bronnen)
     return gegevens, bronnen
 
 
-def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
+def gegevens(diensten: Prefilldiensten, principal: Principal) -> Prefill:
     """GET /v1/gegevens: 403 only when no source is consented at all."""
     if not bronnen_voor(diensten, burger(principal), Doel.aanvragen):
         raise GeenToestemming(
@@ -78,7 +78,7 @@ def gegevens(diensten: Diensten, principal: Principal) -> Prefill:
 
 
 def voor_burger(
-    diensten: Diensten, principal: Principal, verzoek: EvaluateRequest
+    diensten: Beoordelingdiensten, principal: Principal, verzoek: EvaluateRequest
 ) -> EvaluateResponse:
     """Prefill, apply the resident's corrections, evaluate and store (POST /v1/beoordelingen)."""
     pseudoniem = burger(principal)
@@ -96,14 +96,14 @@ def voor_burger(
         resultaten=evaluatie.resultaten,
         aangemaakt_op=diensten.nu(),
     )
-    diensten.opslag.bewaar_beoordeling(pseudoniem, beoordeling, toestemmingen)
+    diensten.beoordelingen.bewaar_beoordeling(pseudoniem, beoordeling, toestemmingen)
     return EvaluateResponse(**beoordeling.model_dump(exclude={"aangemaakt_op"}))
 
 
-def beoordeling(diensten: Diensten, principal: Principal, beoordeling_id: str) -> Beoordeling:
+def beoordeling(diensten: Basisdiensten, principal: Principal, beoordeling_id: str) -> Beoordeling:
     """A stored beoordeling of the caller; 404 for anyone else's."""
     pseudoniem = burger(principal)
-    found = diensten.opslag.beoordeling(pseudoniem, beoordeling_id)
+    found = diensten.beoordelingen.beoordeling(pseudoniem, beoordeling_id)
     if found is None:
         raise NietGevonden("Deze beoordeling bestaat niet.")
     audit.vastleggen(diensten, pseudoniem, "inzien-beoordeling", principal, "aanvragen")
@@ -137,7 +137,7 @@ def corrigeer(gegevens: Prefill, correcties: dict[str, Any]) -> Huishouden:
             for item in error.errors()
         ]
     if fouten:  # every error at once: the paths that do not exist and the values that do not fit
-        raise OngeldigeAanvraag("De correcties passen niet op het huishouden.", fouten)
+        raise OngeldigVerzoek("De correcties passen niet op het huishouden.", fouten)
     return huishouden
 
 

@@ -1,33 +1,113 @@
-"""What the use cases need, as ports: built once per process by `vil.samenstelling`."""
+"""What each use case needs, as ports: one small frozen dataclass per group of use cases.
+
+`vil.samenstelling` builds one per function, once per process, from that function's settings. A
+use case asks for the narrowest group that has what it uses, so a function whose composition
+lacks a port cannot call it: that is a type error (mypy), not a failure at run time. The groups
+extend one another where one use case builds on another (a beoordeling on a prefill, the monthly
+check on a beoordeling).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from vil import klok
-from vil.models.aanvraag import Aanvraag
-from vil.models.gebeurtenis import AanvraagEvent, Uitgever
-from vil.ports import Auditlog, Bronnen, Opslag, Planner, Sleutels
+from vil.models.gebeurtenis import Uitgever
+from vil.ports import (
+    Aanvragen,
+    Abonnementen,
+    Auditlog,
+    Beoordelingen,
+    Brongegevens,
+    Bronnen,
+    Idempotentie,
+    Maandchecks,
+    Planner,
+    Profielen,
+    Sleutels,
+    Toestemmingen,
+    Versleuteling,
+    Wachtrij,
+    Webhooks,
+)
 from vil.rules import Catalogus
 
 
-@dataclass(frozen=True)
-class Diensten:
-    opslag: Opslag
+@dataclass(frozen=True, kw_only=True)
+class Basisdiensten:
+    """Every stateful use case: the stores of the main table, the audit log, KMS and the domain
+    clock.
+
+    Enough for inzage, the meldingen list and the consent overview.
+    """
+
+    toestemmingen: Toestemmingen
+    profielen: Profielen
+    brongegevens: Brongegevens
+    beoordelingen: Beoordelingen
+    maandchecks: Maandchecks
+    aanvragen: Aanvragen
     audit: Auditlog
     sleutels: Sleutels
-    catalogus: Catalogus
-    bronnen: Bronnen | None = None  # only the functions that prefill have sources
-    planner: Planner | None = None  # the consent function and the monthly check
-    uitgever: Uitgever | None = None  # only the functions that change an aanvraag publish
     nu: Callable[[], datetime] = klok.nu  # the domain clock (vil.klok)
-
-    def gebeurtenis(self, aanvraag: Aanvraag, herzien: bool = False) -> AanvraagEvent:
-        """The event that reports `aanvraag`'s change, for the outbox."""
-        if self.uitgever is None:
-            raise RuntimeError("Deze functie publiceert geen gebeurtenissen (geen uitgever).")
-        return self.uitgever.over(aanvraag, herzien)
 
     def vandaag(self) -> date:
         """Today in the Netherlands: the default peildatum."""
         return self.nu().astimezone(klok.AMSTERDAM).date()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Toestemmingdiensten(Basisdiensten):
+    """Consent: one monthly-check schedule exactly while a source is consented for it."""
+
+    planner: Planner
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prefilldiensten(Basisdiensten):
+    """The prefill (GET /v1/gegevens): the government sources."""
+
+    bronnen: Bronnen
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beoordelingdiensten(Prefilldiensten):
+    """Beoordelingen: a prefill evaluated with the rules."""
+
+    catalogus: Catalogus
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aanvraagdiensten(Basisdiensten):
+    """Submission and decision: the rules, the events they publish, and submission once per key."""
+
+    catalogus: Catalogus
+    uitgever: Uitgever
+    idempotentie: Idempotentie
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meldingdiensten(Beoordelingdiensten):
+    """The monthly check on demand: a beoordeling, and the events of what it revised."""
+
+    uitgever: Uitgever
+
+
+@dataclass(frozen=True, kw_only=True)
+class Maandcheckdiensten(Meldingdiensten):
+    """The scheduled monthly check: once per resident and month, and its schedule removed when
+    consent is gone."""
+
+    planner: Planner
+    idempotentie: Idempotentie
+
+
+@dataclass(frozen=True, kw_only=True)
+class Webhookdiensten:
+    """Subscriptions and deliveries: the three webhook functions."""
+
+    abonnementen: Abonnementen
+    geheimen: Versleuteling  # the subscriptions' secrets, under their own purpose
+    wachtrij: Wachtrij
+    webhooks: Webhooks
+    nu: Callable[[], datetime] = klok.nu

@@ -17,7 +17,7 @@ from pydantic import HttpUrl
 from stdnum.nl import bsn as bsn_nummer
 
 from vil.fouten import NietGeauthenticeerd
-from vil.models.identiteit import Principal, Soort
+from vil.models.identiteit import Principal, Principalsoort
 from vil.ports import Sleutels
 
 # eIDAS levels of assurance, low to high; BSN-linked income data needs at least substantial
@@ -32,7 +32,7 @@ SUBSTANTIEEL = LOA[1]
 BSN_SECTOR = "s00000000"  # sector-coded identifiers ('s00000000:<BSN>'): refuse other sectors
 ALGORITHMS = ["RS256"]  # pinned: never the token's own choice (no HS256, no none)
 LEEWAY = timedelta(seconds=60)  # clock skew between the issuer and us (RFC 7519 4.1.4-4.1.6)
-ROLLEN = (Soort.gemeente.value, Soort.beheerder.value)
+ROLLEN = (Principalsoort.gemeente.value, Principalsoort.beheerder.value)
 
 
 def jwks(url: HttpUrl) -> jwt.PyJWKClient:
@@ -41,7 +41,7 @@ def jwks(url: HttpUrl) -> jwt.PyJWKClient:
 
 
 @dataclass(frozen=True)
-class Uitgever:
+class Tokenuitgever:
     """A token issuer we trust: its identifier, the audience it issues for us, its keys."""
 
     issuer: str
@@ -53,7 +53,7 @@ class Tokencontrole:
     """Turns an Authorization header into the caller's `Principal`."""
 
     def __init__(
-        self, burger: Uitgever, m2m: Uitgever, sleutels: Sleutels, bsn_claim: str = "bsn"
+        self, burger: Tokenuitgever, m2m: Tokenuitgever, sleutels: Sleutels, bsn_claim: str = "bsn"
     ) -> None:
         if burger.issuer == m2m.issuer:  # the issuer decides which checks a token gets
             raise ValueError("De OIDC- en M2M-uitgever moeten verschillen.")
@@ -94,7 +94,7 @@ class Tokencontrole:
             raise NietGeauthenticeerd("Het token bevat geen geldig BSN.")
         nummer = bsn_nummer.compact(nummer)
         return Principal(
-            soort=Soort.burger,
+            soort=Principalsoort.burger,
             pseudoniem=self.sleutels.pseudoniem(nummer),
             bsn_versleuteld=self.sleutels.versleutel(nummer),
         )
@@ -106,7 +106,7 @@ class Tokencontrole:
             raise NietGeauthenticeerd("Het token bevat geen geldige gemeentecode.")
         if rol not in ROLLEN:
             raise NietGeauthenticeerd("Het token bevat geen geldige rol.")
-        return Principal(soort=Soort(rol), gemeentecode=code)
+        return Principal(soort=Principalsoort(rol), gemeentecode=code)
 
     @staticmethod
     def _ongeverifieerd(token: str) -> dict[str, Any]:
@@ -117,7 +117,7 @@ class Tokencontrole:
         return claims
 
     @staticmethod
-    def _claims(token: str, uitgever: Uitgever, vereist: list[str]) -> dict[str, Any]:
+    def _claims(token: str, uitgever: Tokenuitgever, vereist: list[str]) -> dict[str, Any]:
         """Signature, algorithm, issuer, audience, exp/nbf/iat and presence: all PyJWT's."""
         try:
             claims: dict[str, Any] = jwt.decode(

@@ -5,7 +5,7 @@ from typing import Any
 from vil.models.aanvraag import BEWAARTERMIJN
 from vil.models.identiteit import Principal
 from vil.services import audit
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten
 from vil.services.toestemmingen import burger
 
 # Why each kind of record is kept and until when, in plain Dutch (docs/bewaartermijnen.md).
@@ -30,20 +30,20 @@ BEWAARTERMIJNEN = {
 }
 
 
-def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
+def inzage(diensten: Basisdiensten, principal: Principal) -> dict[str, Any]:
     pseudoniem = burger(principal)
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
-    opslag = diensten.opslag
-    stand = opslag.stand(pseudoniem)
-    aanvragen = opslag.aanvragen_van_burger(pseudoniem)
+    d = diensten
+    stand = d.maandchecks.stand(pseudoniem)
+    aanvragen = d.aanvragen.aanvragen_van_burger(pseudoniem)
     gebruikt = {a.beoordeling for a in aanvragen}
     return {
         "toestemmingen": [
             t.model_dump(mode="json", by_alias=True)
-            for t in opslag.toestemmingen(pseudoniem).values()
+            for t in d.toestemmingen.huidige(pseudoniem).values()
         ],
-        "bsnVersleuteldBewaard": opslag.bsn_bewaard(pseudoniem),
-        "gegevens": opslag.gegevens(pseudoniem),
+        "bsnVersleuteldBewaard": d.profielen.bsn_bewaard(pseudoniem),
+        "gegevens": d.brongegevens.gegevens(pseudoniem),
         "beoordelingen": [
             {
                 **b.model_dump(mode="json", by_alias=True),
@@ -51,11 +51,11 @@ def inzage(diensten: Diensten, principal: Principal) -> dict[str, Any]:
                 if b.id in gebruikt
                 else (b.aangemaakt_op + BEWAARTERMIJN).date().isoformat(),
             }
-            for b in opslag.beoordelingen(pseudoniem)
+            for b in d.beoordelingen.beoordelingen(pseudoniem)
         ],
         "aanvragen": [a.model_dump(mode="json", by_alias=True) for a in aanvragen],
         "meldingen": [
-            m.model_dump(mode="json", by_alias=True) for m in opslag.meldingen(pseudoniem)
+            m.model_dump(mode="json", by_alias=True) for m in d.maandchecks.meldingen(pseudoniem)
         ],
         "maandcheck": stand.model_dump(mode="json", by_alias=True) if stand else None,
         "verwerkingen": diensten.audit.van(pseudoniem),

@@ -2,7 +2,7 @@
 resident what changed and the gemeente what to review (docs/architecture.md 8, issue 4).
 
 The baseline is what the resident last knew: per regeling the outcome of the previous check
-(`StandItem`), or else of their latest beoordeling, and for a granted aanvraag its latest
+(`Stand`), or else of their latest beoordeling, and for a granted aanvraag its latest
 beslisverslag. Facts are compared with the sources' cached facts (GEGEVENS#<bron>). An outcome
 that is unknown or indicatief is never acted on: a source that failed, data older than a
 regeling allows, or an unconfirmed parameter never makes an entitlement lapse. In January, until
@@ -14,34 +14,32 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import partial
 from typing import Any, NamedTuple
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
-from vil.fouten import GeenToestemming, NogBezig
+from vil.fouten import GeenToestemming
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag, Herziening
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
-from vil.models.maandcheck import Melding, MeldingSoort, StandItem, Uitkomst
+from vil.models.maandcheck import Melding, MeldingSoort, Stand, Standuitkomst
+from vil.models.prefill import Prefill
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel
-from vil.ports import Prefill
 from vil.rules.feiten import PREFIX
 from vil.rules.tekst import datum, euro
 from vil.services import audit
 from vil.services.aanvragen import periode_eind
 from vil.services.beoordelen import corrigeer, per_bron, waarde_op
-from vil.services.diensten import Diensten
+from vil.services.diensten import (
+    Beoordelingdiensten,
+    Maandcheckdiensten,
+    Meldingdiensten,
+    Prefilldiensten,
+)
 from vil.services.toestemmingen import bronnen_voor, burger
 
 SYSTEEM = "vil-maandcheck"  # the actor in the audit log when nobody asked for the check
@@ -57,22 +55,25 @@ class Wijziging(NamedTuple):
 
     soort: MeldingSoort
     resultaat: Resultaat
-    oud: Uitkomst | None
+    oud: Standuitkomst | None
     toekenning: Toekenning | None  # the granted aanvraag it revises, if any
 
 
-@cache
-def _idempotent(tabel: str) -> tuple[IdempotencyConfig, Any]:
-    """`_eenmaal` made idempotent on its `opdracht`: the resident and the month."""
-    config = IdempotencyConfig(expires_after_seconds=BEWAARTERMIJN_SLEUTEL)
-    store = DynamoDBPersistenceLayer(table_name=tabel)
-    return config, idempotent_function(
-        data_keyword_argument="opdracht", persistence_store=store, config=config
-    )(_eenmaal)
+class Opdracht(BaseModel):
+    """What the scheduled check is idempotent on: the resident and the month."""
+
+    pseudoniem: str
+    maand: str  # YYYY-MM in Europe/Amsterdam
+
+
+class Gevonden(BaseModel):
+    """The meldingen one check made: what a repeated message is answered with."""
+
+    meldingen: list[Melding]
 
 
 def maandelijks(
-    diensten: Diensten, idempotentie_tabel: str, pseudoniem: str, context: LambdaContext
+    diensten: Maandcheckdiensten, pseudoniem: str, context: LambdaContext | None = None
 ) -> list[Melding]:
     """One schedule firing: the check, done once per resident and month (Europe/Amsterdam).
 
@@ -83,23 +84,22 @@ def maandelijks(
         NogBezig: this resident's check for this month is running elsewhere; try again later.
         Conflict: another check or a decision wrote meanwhile; nothing was written.
     """
-    config, idempotent = _idempotent(idempotentie_tabel)
-    # A check in progress expires with the invocation (and may then be retried).
-    config.register_lambda_context(context)
-    opdracht = {"pseudoniem": pseudoniem, "maand": diensten.vandaag().strftime("%Y-%m")}
-    try:
-        # Only `opdracht` is hashed; the dependencies are passed through.
-        meldingen = idempotent(diensten, opdracht=opdracht)
-    except IdempotencyAlreadyInProgressError as error:
-        raise NogBezig("De maandcheck van deze inwoner loopt al.") from error
-    return [Melding.model_validate(melding) for melding in meldingen]
+    opdracht = Opdracht(pseudoniem=pseudoniem, maand=diensten.vandaag().strftime("%Y-%m"))
+    gevonden = diensten.idempotentie.eenmalig(
+        partial(_maandelijks_eenmaal, diensten),
+        opdracht,
+        Gevonden,
+        bewaar_seconden=BEWAARTERMIJN_SLEUTEL,
+        context=context,
+    )
+    return gevonden.meldingen
 
 
-def _eenmaal(diensten: Diensten, opdracht: dict[str, str]) -> list[dict[str, Any]]:
-    return [m.model_dump(mode="json") for m in controleer(diensten, opdracht["pseudoniem"])]
+def _maandelijks_eenmaal(diensten: Maandcheckdiensten, opdracht: Opdracht) -> Gevonden:
+    return Gevonden(meldingen=controleer(diensten, opdracht.pseudoniem))
 
 
-def controleer(diensten: Diensten, pseudoniem: str) -> list[Melding]:
+def controleer(diensten: Maandcheckdiensten, pseudoniem: str) -> list[Melding]:
     """The check with no resident present; the meldingen it made.
 
     Without consent for the monthly check it deletes the resident's schedule and reads
@@ -107,16 +107,15 @@ def controleer(diensten: Diensten, pseudoniem: str) -> list[Melding]:
     """
     bronnen = bronnen_voor(diensten, pseudoniem, Doel.maandcheck)
     if not bronnen:
-        assert diensten.planner is not None
         diensten.planner.verwijder(pseudoniem)
         return []
-    bsn_versleuteld = diensten.opslag.bsn_versleuteld(pseudoniem)
+    bsn_versleuteld = diensten.profielen.bsn_versleuteld(pseudoniem)
     if bsn_versleuteld is None:  # no BSN kept: nothing to ask the sources with
         return []
     return _controleer(diensten, pseudoniem, bronnen, bsn_versleuteld, SYSTEEM)
 
 
-def op_verzoek(diensten: Diensten, principal: Principal) -> list[Melding]:
+def op_verzoek(diensten: Meldingdiensten, principal: Principal) -> list[Melding]:
     """POST /v1/maandchecks: the check now, for the calling resident; 403 without consent.
 
     Not keyed by month: it compares with the baseline the last check left, so running it
@@ -135,7 +134,7 @@ def op_verzoek(diensten: Diensten, principal: Principal) -> list[Melding]:
 
 
 def _controleer(
-    diensten: Diensten,
+    diensten: Meldingdiensten,
     pseudoniem: str,
     bronnen: Mapping[Bron, int],
     bsn_versleuteld: str,
@@ -146,11 +145,13 @@ def _controleer(
     gegevens = _vooraf_invullen(diensten, pseudoniem, bronnen, bsn_versleuteld, door, vandaag)
     feiten = per_bron(gegevens)  # before the resident's declarations join the household
     laatste = max(
-        diensten.opslag.beoordelingen(pseudoniem), key=lambda b: b.aangemaakt_op, default=None
+        diensten.beoordelingen.beoordelingen(pseudoniem),
+        key=lambda b: b.aangemaakt_op,
+        default=None,
     )
     huishouden = _met_verklaringen(gegevens, laatste)
     evaluatie = diensten.catalogus.evaluate(huishouden, vandaag, gegevens.herkomst)
-    stand = diensten.opslag.stand(pseudoniem)
+    stand = diensten.maandchecks.stand(pseudoniem)
     basis = stand.regelingen if stand else _uitkomsten(laatste)
     regelingen, wijzigingen = _vergelijk(
         evaluatie.resultaten, basis, _toekenningen(diensten, pseudoniem, vandaag)
@@ -163,7 +164,7 @@ def _controleer(
             herzieningen.append(_herzien(diensten, wijziging, huishouden, gegevens.herkomst, tekst))
             tekst += HERZIENING
         meldingen.append(_melding(wijziging.soort, wijziging.resultaat.regeling, tekst, moment))
-    gewijzigd = _gewijzigde_feiten(diensten.opslag.gegevens(pseudoniem), feiten)
+    gewijzigd = _gewijzigde_feiten(diensten.brongegevens.gegevens(pseudoniem), feiten)
     if gewijzigd:
         tekst = _feitentekst(_namen(gewijzigd, diensten, vandaag), vandaag)
         meldingen.append(_melding(MeldingSoort.gegevens_gewijzigd, None, tekst, moment))
@@ -172,21 +173,21 @@ def _controleer(
     if schatting and geschat_gemeld != vandaag.year:
         meldingen.append(_melding(MeldingSoort.bedragen_geschat, None, schatting, moment))
         geschat_gemeld = vandaag.year
-    nieuwe_stand = StandItem(
+    nieuwe_stand = Stand(
         versie=(stand.versie if stand else 0) + 1,
         peildatum=vandaag,
         regelingen=regelingen,
         geschat_gemeld=geschat_gemeld,
     )
     # Written only while the consents read above are current: a revoke meanwhile wins (409).
-    diensten.opslag.leg_maandcheck_vast(
+    diensten.maandchecks.leg_maandcheck_vast(
         pseudoniem, nieuwe_stand, feiten, meldingen, herzieningen, bronnen
     )
     return meldingen
 
 
 def _vooraf_invullen(
-    diensten: Diensten,
+    diensten: Prefilldiensten,
     pseudoniem: str,
     bronnen: Collection[Bron],
     bsn_versleuteld: str,
@@ -195,7 +196,6 @@ def _vooraf_invullen(
 ) -> Prefill:
     """The sources consented for the monthly check, each read audited for every data subject
     (the resident, and their partner and children under their own pseudonyms)."""
-    assert diensten.bronnen is not None
     bsn = diensten.sleutels.ontsleutel(bsn_versleuteld)
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
     geraadpleegd = sorted(bron.value for bron in bronnen)
@@ -224,18 +224,22 @@ def _met_verklaringen(gegevens: Prefill, laatste: Beoordeling | None) -> Huishou
     return corrigeer(gegevens, verklaringen)
 
 
-def _uitkomsten(beoordeling: Beoordeling | None) -> dict[str, Uitkomst]:
+def _uitkomsten(beoordeling: Beoordeling | None) -> dict[str, Standuitkomst]:
     """What the beoordeling told the resident, per regeling whose entitlement it knew."""
     if beoordeling is None:
         return {}
-    return {r.regeling: u for r in beoordeling.resultaten if (u := Uitkomst.van(r)) is not None}
+    return {
+        r.regeling: u for r in beoordeling.resultaten if (u := Standuitkomst.van(r)) is not None
+    }
 
 
-def _toekenningen(diensten: Diensten, pseudoniem: str, vandaag: date) -> dict[str, Toekenning]:
+def _toekenningen(
+    diensten: Beoordelingdiensten, pseudoniem: str, vandaag: date
+) -> dict[str, Toekenning]:
     """Per regeling the resident's granted gemeente aanvraag still in its period, with its
     latest beslisverslag: what a change would revise."""
     gevonden: dict[str, Toekenning] = {}
-    for aanvraag in diensten.opslag.aanvragen_van_burger(pseudoniem):  # newest first
+    for aanvraag in diensten.aanvragen.aanvragen_van_burger(pseudoniem):  # newest first
         if (
             aanvraag.status is not AanvraagStatus.toegekend
             or aanvraag.gemeentecode is None
@@ -244,25 +248,31 @@ def _toekenningen(diensten: Diensten, pseudoniem: str, vandaag: date) -> dict[st
         ):
             continue
         regeling = diensten.catalogus.regel(aanvraag.regeling, vandaag).regeling
-        verslagen = diensten.opslag.beslisverslagen(aanvraag.id)  # the first: the decision's
+        verslagen = diensten.aanvragen.beslisverslagen(aanvraag.id)  # the first: the decision's
         if periode_eind(regeling, verslagen[0].peildatum) > vandaag:
             gevonden[aanvraag.regeling] = (aanvraag, verslagen[-1])
     return gevonden
 
 
 def _vergelijk(
-    resultaten: Iterable[Resultaat], basis: dict[str, Uitkomst], toegekend: dict[str, Toekenning]
-) -> tuple[dict[str, Uitkomst], list[Wijziging]]:
+    resultaten: Iterable[Resultaat],
+    basis: dict[str, Standuitkomst],
+    toegekend: dict[str, Toekenning],
+) -> tuple[dict[str, Standuitkomst], list[Wijziging]]:
     """The next baseline and the changes. Only a firm outcome counts (issue 4: data older than
     a regeling allows is never used to decide); the baseline keeps the last firm one."""
     volgende = dict(basis)
     wijzigingen: list[Wijziging] = []
     for resultaat in resultaten:
-        nieuw = Uitkomst.van(resultaat)
+        nieuw = Standuitkomst.van(resultaat)
         if nieuw is None or resultaat.indicatief:
             continue
         toekenning = toegekend.get(resultaat.regeling)
-        oud = Uitkomst.van(toekenning[1].resultaat) if toekenning else basis.get(resultaat.regeling)
+        oud = (
+            Standuitkomst.van(toekenning[1].resultaat)
+            if toekenning
+            else basis.get(resultaat.regeling)
+        )
         volgende[resultaat.regeling] = nieuw
         soort = _soort(oud, nieuw)
         if soort is not None:
@@ -270,7 +280,7 @@ def _vergelijk(
     return volgende, wijzigingen
 
 
-def _soort(oud: Uitkomst | None, nieuw: Uitkomst) -> MeldingSoort | None:
+def _soort(oud: Standuitkomst | None, nieuw: Standuitkomst) -> MeldingSoort | None:
     if nieuw.recht and not (oud and oud.recht):
         return MeldingSoort.nieuw_recht
     if not nieuw.recht:
@@ -281,7 +291,7 @@ def _soort(oud: Uitkomst | None, nieuw: Uitkomst) -> MeldingSoort | None:
 def _tekst(wijziging: Wijziging, vandaag: date) -> str:
     """What changed for one regeling, in plain Dutch."""
     naam = wijziging.resultaat.naam
-    nieuw = Uitkomst.van(wijziging.resultaat)
+    nieuw = Standuitkomst.van(wijziging.resultaat)
     assert nieuw is not None
     if wijziging.soort is MeldingSoort.bedrag_gewijzigd:
         was = _bedrag(wijziging.oud) or "onbekend"
@@ -299,7 +309,7 @@ def _tekst(wijziging: Wijziging, vandaag: date) -> str:
 
 
 def _schattingtekst(
-    resultaten: Iterable[Resultaat], basis: dict[str, Uitkomst], vandaag: date
+    resultaten: Iterable[Resultaat], basis: dict[str, Standuitkomst], vandaag: date
 ) -> str | None:
     """That the new year's amounts are not set yet, for the regelingen the resident was entitled
     to whose outcome is now an estimate with last year's amounts; None if there are none. (An
@@ -330,7 +340,7 @@ def _feitentekst(namen: str, vandaag: date) -> str:
     )
 
 
-def _bedrag(uitkomst: Uitkomst | None) -> str:
+def _bedrag(uitkomst: Standuitkomst | None) -> str:
     if uitkomst is None:
         return ""
     if uitkomst.bedrag_per_maand is not None:
@@ -349,7 +359,7 @@ def _melding(soort: MeldingSoort, regeling: str | None, tekst: str, moment: date
 
 
 def _herzien(
-    diensten: Diensten,
+    diensten: Meldingdiensten,
     wijziging: Wijziging,
     huishouden: Huishouden,
     herkomst: dict[str, FeitHerkomst],
@@ -359,7 +369,7 @@ def _herzien(
     `herzien` event: the status stays `toegekend` until the gemeente decides again."""
     assert wijziging.toekenning is not None
     aanvraag, verslag = wijziging.toekenning
-    nieuw = Uitkomst.van(wijziging.resultaat)
+    nieuw = Standuitkomst.van(wijziging.resultaat)
     assert nieuw is not None
     moment, vandaag = diensten.nu(), diensten.vandaag()
     herzien = aanvraag.model_copy(
@@ -384,7 +394,7 @@ def _herzien(
             "op": moment,
         }
     )
-    return herzien, nieuw_verslag, diensten.gebeurtenis(herzien, herzien=True)
+    return herzien, nieuw_verslag, diensten.uitgever.over(herzien, herzien=True)
 
 
 def _gewijzigde_feiten(oud: dict[str, Any], nieuw: dict[Bron, dict[str, Any]]) -> list[str]:
@@ -426,7 +436,7 @@ def _vorm(waarde: Any) -> Any:
     return waarde
 
 
-def _namen(paden: list[str], diensten: Diensten, vandaag: date) -> str:
+def _namen(paden: list[str], diensten: Beoordelingdiensten, vandaag: date) -> str:
     """The changed facts as the rule files describe them ('uw toetsingsinkomen'), in a list."""
     omschrijvingen: dict[str, str] = {}
     for regel in diensten.catalogus.in_force(vandaag):

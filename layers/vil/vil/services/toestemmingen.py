@@ -1,9 +1,9 @@
 """Consent per source and purpose: an append-only ledger; revoking deletes what it was for."""
 
-from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigeAanvraag
-from vil.models.identiteit import Principal, Soort
+from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.toestemming import Bron, Doel, Toestemming
-from vil.services.diensten import Diensten
+from vil.services.diensten import Basisdiensten, Toestemmingdiensten
 
 # The text a resident agrees to, per source; a new text gets a new version.
 TEKSTVERSIE = "2026-11"
@@ -36,18 +36,18 @@ def bron(naam: str) -> Bron:
 
 def burger(principal: Principal) -> str:
     """The pseudonym of a resident; 401 for anyone else."""
-    if principal.soort is not Soort.burger or not principal.pseudoniem:
+    if principal.soort is not Principalsoort.burger or not principal.pseudoniem:
         raise NietGeauthenticeerd("Log in met DigiD om dit te doen.")
     return principal.pseudoniem
 
 
-def overzicht(diensten: Diensten, principal: Principal) -> dict[Bron, Toestemming | None]:
-    huidige = diensten.opslag.toestemmingen(burger(principal))
+def overzicht(diensten: Basisdiensten, principal: Principal) -> dict[Bron, Toestemming | None]:
+    huidige = diensten.toestemmingen.huidige(burger(principal))
     return {bron: huidige.get(bron) for bron in Bron}
 
 
 def wijzig(
-    diensten: Diensten,
+    diensten: Toestemmingdiensten,
     principal: Principal,
     bron: Bron,
     doelen: list[Doel],
@@ -56,44 +56,43 @@ def wijzig(
     """Replace the purposes for one source; an empty list revokes and deletes cached data."""
     pseudoniem = burger(principal)
     if doelen and (tekstversie or TEKSTVERSIE) != TEKSTVERSIE:
-        raise OngeldigeAanvraag(
+        raise OngeldigVerzoek(
             "U stemde in met een oudere tekst; lees de huidige en probeer het opnieuw.",
             [("body.tekstversie", f"de huidige versie is {TEKSTVERSIE}")],
         )
-    toestemming = diensten.opslag.leg_toestemming_vast(
+    toestemming = diensten.toestemmingen.leg_toestemming_vast(
         pseudoniem, bron, doelen, TEKSTVERSIE, diensten.nu()
     )
     if not doelen:
-        diensten.opslag.verwijder_gegevens(pseudoniem, bron)
+        diensten.brongegevens.verwijder_gegevens(pseudoniem, bron)
     # The BSN is kept (encrypted) exactly while some consent lasts: without the resident at the
     # keyboard, only it lets VIL ask the sources again.
-    huidige = diensten.opslag.toestemmingen(pseudoniem).values()
+    huidige = diensten.toestemmingen.huidige(pseudoniem).values()
     enige = any(t.doelen for t in huidige)
     maandcheck = any(Doel.maandcheck in t.doelen for t in huidige)
     if enige:
         if principal.bsn_versleuteld:
-            diensten.opslag.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
+            diensten.profielen.bewaar_bsn(pseudoniem, principal.bsn_versleuteld)
     else:
-        diensten.opslag.verwijder_bsn(pseudoniem)
+        diensten.profielen.verwijder_bsn(pseudoniem)
     # What an ended consent was for goes with it (docs/bewaartermijnen.md); what an aanvraag
     # rests on stays with the aanvraag. Idempotent, so a retried revoke converges too.
     if not maandcheck or not enige:
-        diensten.opslag.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
+        diensten.toestemmingen.vergeet(pseudoniem, stand=not maandcheck, rest=not enige)
     # One schedule exactly while some source is consented for the monthly check (both calls
     # are idempotent, so a retried request converges too).
-    if diensten.planner is not None:
-        if maandcheck:
-            diensten.planner.zet(pseudoniem)
-        else:
-            diensten.planner.verwijder(pseudoniem)
+    if maandcheck:
+        diensten.planner.zet(pseudoniem)
+    else:
+        diensten.planner.verwijder(pseudoniem)
     return toestemming
 
 
-def bronnen_voor(diensten: Diensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
+def bronnen_voor(diensten: Basisdiensten, pseudoniem: str, doel: Doel) -> dict[Bron, int]:
     """The sources the resident consented to for this purpose, with the version of each
     consent: what is kept of them is written only while those versions are current."""
     return {
         bron: toestemming.versie
-        for bron, toestemming in diensten.opslag.toestemmingen(pseudoniem).items()
+        for bron, toestemming in diensten.toestemmingen.huidige(pseudoniem).items()
         if doel in toestemming.doelen
     }

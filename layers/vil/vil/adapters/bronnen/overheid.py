@@ -1,4 +1,4 @@
-"""Prefill: the household as the consented government sources describe it, fact by fact.
+"""The `Bronnen` port: the household as the consented government sources describe it.
 
 The BRP goes first: it names the partner and the children, whose BSNs the other sources need.
 The other three are then asked at the same time. Each fact gets its provenance (source,
@@ -13,54 +13,22 @@ as ISO text, amounts as decimal text), so the household can be stored and return
 
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import Any, NamedTuple, Self
+from typing import Self
 
 from vil.adapters.bronnen import SourceClients, SourceError, source_clients
 from vil.adapters.bronnen.brp import Geboorte
+from vil.models.prefill import GEEN_TOESTEMMING, Feit, Prefill
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.models.toestemming import Bron
 from vil.observability import logger
 from vil.rules.feiten import month_start
 from vil.settings import SourcesSettings
 
-PREFIX = "huishouden."
-GEEN_TOESTEMMING = "geen toestemming"
 # The longest income history a regeling reads (individuele inkomenstoeslag: three years).
 HISTORY_MONTHS = 36
 PARENTS = ("aanvrager", "partner")
-
-
-class Feit(NamedTuple):
-    """One fact from a source: its path in the household, its JSON value, in onderzoek or not."""
-
-    pad: str
-    waarde: Any
-    in_onderzoek: bool = False
-
-
-@dataclass
-class PrefillResult:
-    """The `Prefill` port: the household, the provenance per fact path, the missing sources."""
-
-    huishouden: dict[str, Any] = field(default_factory=lambda: {"aanvrager": {}})
-    herkomst: dict[str, FeitHerkomst] = field(default_factory=dict)
-    ontbrekend: dict[Bron, str] = field(default_factory=dict)
-    # The partner's and children's BSNs whose data was asked for: data subjects too, each
-    # audited under their own pseudonym. In memory only; never stored or returned.
-    gezinsleden: list[str] = field(default_factory=list)
-
-    def put(self, feit: Feit, herkomst: FeitHerkomst) -> None:
-        """Set a fact at its path ('kinderen[1].geboortedatum') and record its provenance."""
-        *parents, leaf = feit.pad.split(".")
-        node = self.huishouden
-        for segment in parents:
-            name, _, index = segment.partition("[")
-            node = node[name][int(index[:-1])] if index else node[name]
-        node[leaf] = feit.waarde
-        self.herkomst[PREFIX + feit.pad] = herkomst
 
 
 class Overheidsbronnen:
@@ -75,11 +43,9 @@ class Overheidsbronnen:
     def from_settings(cls, settings: SourcesSettings, nu: Callable[[], datetime]) -> Self:
         return cls(source_clients(settings), nu)
 
-    def vooraf_invullen(
-        self, bsn: str, peildatum: date, bronnen: Collection[Bron]
-    ) -> PrefillResult:
+    def vooraf_invullen(self, bsn: str, peildatum: date, bronnen: Collection[Bron]) -> Prefill:
         """Ask only the consented `bronnen`; never raises for a source that fails."""
-        prefill = PrefillResult()
+        prefill = Prefill()
         prefill.ontbrekend = {bron: GEEN_TOESTEMMING for bron in Bron if bron not in bronnen}
         # Who is who in the household, by fact path prefix: 'aanvrager', 'partner', 'kinderen[0]'.
         gezin = {"aanvrager": bsn}
@@ -101,9 +67,7 @@ class Overheidsbronnen:
         prefill.gezinsleden = [nummer for wie, nummer in gezin.items() if wie != "aanvrager"]
         return prefill
 
-    def _collect(
-        self, prefill: PrefillResult, bron: Bron, answer: Callable[[], list[Feit]]
-    ) -> None:
+    def _collect(self, prefill: Prefill, bron: Bron, answer: Callable[[], list[Feit]]) -> None:
         try:
             feiten = answer()
         except SourceError as error:

@@ -1,0 +1,213 @@
+"""The items of the main and audit tables as models: `<Thing>Item`, one per kind of item.
+
+Attribute names are the table's (camelCase, `PK`/`SK`, the GSI keys): stored data and the
+template's key schema, indexes and stream filter depend on them. A domain model is stored whole
+as JSON in `data`; keys and the attributes a query, condition or index reads sit beside it.
+"""
+
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from vil.adapters.dynamodb import keys
+from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
+from vil.models.gebeurtenis import AanvraagEvent
+from vil.models.maandcheck import Melding, Stand
+from vil.models.toestemming import Toestemming
+
+
+class Item(BaseModel):
+    """One item: its keys, and attributes named in camelCase."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    pk: str = Field(alias="PK")
+    sk: str = Field(alias="SK")
+
+    def dump(self) -> dict[str, Any]:
+        """The item as DynamoDB stores it (absent attributes left out)."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+    def key(self) -> dict[str, str]:
+        return {"PK": self.pk, "SK": self.sk}
+
+
+def verloopt_op(gemaakt: Any) -> int:
+    """The TTL attribute (epoch seconds) of what is kept BEWAARTERMIJN after it was made."""
+    return int((gemaakt + BEWAARTERMIJN).timestamp())
+
+
+class ToestemmingItem(Item):
+    data: str
+
+    @classmethod
+    def van(cls, pseudoniem: str, toestemming: Toestemming) -> Self:
+        sk = keys.toestemming(toestemming.bron, toestemming.versie)
+        return cls(pk=keys.burger(pseudoniem), sk=sk, data=toestemming.model_dump_json())
+
+    def toestemming(self) -> Toestemming:
+        return Toestemming.model_validate_json(self.data)
+
+
+class ProfielItem(Item):
+    bsn_versleuteld: str
+
+
+class GegevensItem(Item):
+    data: str  # the source's facts as JSON
+
+
+class BeoordelingItem(Item):
+    data: str
+    verloopt_op: int | None = None  # removed once an aanvraag rests on it
+    gebruikt: bool | None = None
+
+    @classmethod
+    def van(cls, pseudoniem: str, beoordeling: Beoordeling) -> Self:
+        return cls(
+            pk=keys.burger(pseudoniem),
+            sk=keys.beoordeling(beoordeling.id),
+            data=beoordeling.model_dump_json(),
+            verloopt_op=verloopt_op(beoordeling.aangemaakt_op),
+        )
+
+    def beoordeling(self) -> Beoordeling:
+        return Beoordeling.model_validate_json(self.data)
+
+
+class PeriodeItem(Item):
+    geblokkeerd_tot: str  # ISO date: conditions compare it as text
+
+
+class StandItem(Item):
+    versie: int  # the optimistic lock: a condition reads it
+    data: str
+
+    @classmethod
+    def van(cls, pseudoniem: str, stand: Stand) -> Self:
+        return cls(
+            pk=keys.burger(pseudoniem),
+            sk=keys.STAND,
+            versie=stand.versie,
+            data=stand.model_dump_json(),
+        )
+
+    def stand(self) -> Stand:
+        return Stand.model_validate_json(self.data)
+
+
+class MeldingItem(Item):
+    data: str
+    verloopt_op: int
+
+    @classmethod
+    def van(cls, pseudoniem: str, melding: Melding) -> Self:
+        return cls(
+            pk=keys.burger(pseudoniem),
+            sk=keys.melding(melding.id),
+            data=melding.model_dump_json(),
+            verloopt_op=verloopt_op(melding.aangemaakt),
+        )
+
+    def melding(self) -> Melding:
+        return Melding.model_validate_json(self.data)
+
+
+class AanvraagItem(Item):
+    pseudoniem: str
+    status: str
+    regeling: str
+    gsi1pk: str = Field(alias="GSI1PK")
+    gsi1sk: str = Field(alias="GSI1SK")
+    gsi2pk: str | None = Field(None, alias="GSI2PK")  # only an aanvraag a gemeente handles
+    gsi2sk: str | None = Field(None, alias="GSI2SK")
+    data: str
+
+    @classmethod
+    def van(cls, pseudoniem: str, aanvraag: Aanvraag) -> Self:
+        volgorde = keys.gesorteerd(aanvraag.ingediend_op, aanvraag.id)
+        gemeente = aanvraag.gemeentecode
+        return cls(
+            pk=keys.aanvraag(aanvraag.id),
+            sk=keys.AANVRAAG,
+            pseudoniem=pseudoniem,
+            status=aanvraag.status.value,
+            regeling=aanvraag.regeling,
+            gsi1pk=keys.burger(pseudoniem),
+            gsi1sk=volgorde,
+            gsi2pk=keys.gemeente(gemeente) if gemeente else None,
+            gsi2sk=volgorde if gemeente else None,
+            data=aanvraag.model_dump_json(),
+        )
+
+    def aanvraag(self) -> Aanvraag:
+        return Aanvraag.model_validate_json(self.data)
+
+
+class BeslisverslagItem(Item):
+    data: str
+
+    @classmethod
+    def van(cls, verslag: Beslisverslag) -> Self:
+        return cls(
+            pk=keys.aanvraag(verslag.aanvraag),
+            sk=keys.beslisverslag(verslag.op),
+            data=verslag.model_dump_json(),
+        )
+
+    def verslag(self) -> Beslisverslag:
+        return Beslisverslag.model_validate_json(self.data)
+
+
+class GebeurtenisItem(Item):
+    """The outbox record: the event whole, and the gemeente whose subscriptions receive it."""
+
+    type: str  # the stream's filter reads it
+    data: str
+    gemeentecode: str | None = None
+
+    @classmethod
+    def van(cls, gebeurtenis: AanvraagEvent) -> Self:
+        return cls(
+            pk=keys.gebeurtenis(gebeurtenis.id),
+            sk=keys.GEBEURTENIS,
+            type=gebeurtenis.type,
+            data=gebeurtenis.model_dump_json(by_alias=True),
+            gemeentecode=gebeurtenis.data.gemeentecode or None,
+        )
+
+    def gebeurtenis(self) -> AanvraagEvent:
+        return AanvraagEvent.model_validate_json(self.data)
+
+
+class AuditItem(Item):
+    """One record of the audit table."""
+
+    verwerking: str
+    actor: str
+    doel: str
+    resultaat: str
+    trace_id: str
+    bronnen: list[str]
+    tijd: str
+
+
+class AbonnementItem(Item):
+    """A webhook subscription with its secrets (KMS ciphertext)."""
+
+    data: str
+    geheim: str
+    vorig_geheim: str | None = None
+    vorig_geheim_tot: str | None = None  # ISO timestamp
+
+
+class AfleveringItem(Item):
+    """One event for one subscription, with every attempt (each a `Poging` as JSON)."""
+
+    gebeurtenis: str
+    type: str
+    tijd: str
+    status: str
+    pogingen: list[str]
+    verloopt_op: int

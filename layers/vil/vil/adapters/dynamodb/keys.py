@@ -1,0 +1,93 @@
+"""Every key of the main and audit tables in one place: the table layout (docs/decisions.md).
+
+BURGER#<pseudoniem>   TOESTEMMING#<bron>#<versie>       append-only consent ledger
+BURGER#<pseudoniem>   PROFIEL                           the BSN, KMS-encrypted, while consent lasts
+BURGER#<pseudoniem>   GEGEVENS#<bron>                   cached source data (deleted on revoke)
+BURGER#<pseudoniem>   BEOORDELING#<id>
+BURGER#<pseudoniem>   PERIODE#<regeling>                one application per period (conditional)
+BURGER#<pseudoniem>   STAND                             the monthly check's baseline (versioned)
+BURGER#<pseudoniem>   MELDING#<id>                      what the monthly check found
+AANVRAAG#<id>         AANVRAAG                          GSI1: the resident's, GSI2: the gemeente's
+AANVRAAG#<id>         BESLISVERSLAG#<tijd>
+GEBEURTENIS#<id>      GEBEURTENIS                       outbox: written with the change it reports;
+                                                        the table's stream hands it to the relay
+GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; secrets encrypted
+ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
+BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
+"""
+
+from datetime import datetime
+
+from vil.models.toestemming import Bron
+
+PROFIEL = "PROFIEL"
+STAND = "STAND"
+AANVRAAG = "AANVRAAG"
+GEBEURTENIS = "GEBEURTENIS"
+
+# Sort key prefixes, for the queries of one kind of item in a partition.
+TOESTEMMINGEN = "TOESTEMMING#"
+GEGEVENS = "GEGEVENS#"
+BEOORDELINGEN = "BEOORDELING#"
+MELDINGEN = "MELDING#"
+BESLISVERSLAGEN = "BESLISVERSLAG#"
+ABONNEMENTEN = "ABONNEMENT#"
+AFLEVERINGEN = "AFLEVERING#"
+
+
+def burger(pseudoniem: str) -> str:
+    return f"BURGER#{pseudoniem}"
+
+
+def toestemming(bron: Bron, versie: int) -> str:
+    return f"{TOESTEMMINGEN}{bron.value}#{versie:06d}"
+
+
+def gegevens(bron: Bron) -> str:
+    return f"{GEGEVENS}{bron.value}"
+
+
+def beoordeling(beoordeling_id: str) -> str:
+    return f"{BEOORDELINGEN}{beoordeling_id}"
+
+
+def periode(regeling: str) -> str:
+    return f"PERIODE#{regeling}"
+
+
+def melding(melding_id: str) -> str:
+    return f"{MELDINGEN}{melding_id}"
+
+
+def aanvraag(aanvraag_id: str) -> str:
+    return f"AANVRAAG#{aanvraag_id}"
+
+
+def beslisverslag(op: datetime) -> str:
+    return f"{BESLISVERSLAGEN}{op.isoformat()}"
+
+
+def gebeurtenis(gebeurtenis_id: str) -> str:
+    return f"GEBEURTENIS#{gebeurtenis_id}"
+
+
+def gemeente(gemeentecode: str) -> str:
+    return f"GEMEENTE#{gemeentecode}"
+
+
+def abonnement(abonnement_id: str) -> str:
+    """The subscription's sort key under its gemeente, and its delivery log's partition."""
+    return f"{ABONNEMENTEN}{abonnement_id}"
+
+
+def aflevering(tijd: datetime, gebeurtenis_id: str) -> str:
+    return f"{AFLEVERINGEN}{tijd.isoformat()}#{gebeurtenis_id}"
+
+
+def betrokkene(pseudoniem: str) -> str:
+    return f"BETROKKENE#{pseudoniem}"
+
+
+def gesorteerd(moment: datetime, item_id: str) -> str:
+    """A GSI sort key (and the audit table's): newest or oldest first, then by id."""
+    return f"{moment.isoformat()}#{item_id}"

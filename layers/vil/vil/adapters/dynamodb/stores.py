@@ -1,0 +1,490 @@
+"""The stores of the main table, one per aggregate, and the audit log.
+
+Each store implements one port of `vil.ports` over the same table; keys come from `keys`, items
+are the models of `items`, and every multi-item write is one transaction (`tabel.transactie`).
+"""
+
+import functools
+import json
+import operator
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from vil.adapters.dynamodb import keys
+from vil.adapters.dynamodb.items import (
+    AanvraagItem,
+    AuditItem,
+    BeoordelingItem,
+    BeslisverslagItem,
+    GebeurtenisItem,
+    GegevensItem,
+    MeldingItem,
+    PeriodeItem,
+    ProfielItem,
+    StandItem,
+    ToestemmingItem,
+)
+from vil.adapters.dynamodb.tabel import (
+    BESTAAT,
+    NIEUW,
+    conditional,
+    cursor_van,
+    ongewijzigd,
+    positie,
+    put,
+    query_alles,
+    transactie,
+)
+from vil.fouten import Conflict, NietGevonden
+from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.gebeurtenis import AanvraagEvent
+from vil.models.maandcheck import Melding, Stand
+from vil.models.toestemming import Bron, Doel, Toestemming
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+TOESTEMMING_GEWIJZIGD = (
+    "Uw toestemming is gewijzigd terwijl VIL uw gegevens ophaalde; er is niets bewaard."
+    " Probeer het opnieuw."
+)
+
+
+class _Store:
+    def __init__(self, tabel: "Table") -> None:
+        self.tabel = tabel
+
+
+class Toestemmingen(_Store):
+    """The `Toestemmingen` port: the append-only consent ledger; each change is a new version,
+    written only if new."""
+
+    def huidige(self, pseudoniem: str) -> dict[Bron, Toestemming]:
+        """The current consent per source (the latest version in the ledger).
+
+        A strongly consistent read: what may be fetched, kept or deleted depends on it, and a
+        revoke must see its own write (an eventually consistent read may miss it).
+        """
+        current: dict[Bron, Toestemming] = {}
+        for item in query_alles(self.tabel, keys.burger(pseudoniem), keys.TOESTEMMINGEN, True):
+            toestemming = ToestemmingItem.model_validate(item).toestemming()
+            current[toestemming.bron] = toestemming  # sort key order: versions ascending
+        return current
+
+    def leg_toestemming_vast(
+        self, pseudoniem: str, bron: Bron, doelen: list[Doel], tekstversie: str, nu: datetime
+    ) -> Toestemming:
+        vorige = self.huidige(pseudoniem).get(bron)
+        toestemming = Toestemming(
+            bron=bron,
+            doelen=sorted(set(doelen)),
+            tekstversie=tekstversie,
+            gegeven_op=nu,
+            versie=(vorige.versie if vorige else 0) + 1,
+        )
+        try:
+            self.tabel.put_item(
+                Item=ToestemmingItem.van(pseudoniem, toestemming).dump(),
+                ConditionExpression=Attr("PK").not_exists(),
+            )
+        except ClientError as error:
+            if conditional(error):
+                raise Conflict(
+                    "De toestemming is tegelijk gewijzigd; probeer het opnieuw."
+                ) from error
+            raise
+        return toestemming
+
+    def vergeet(self, pseudoniem: str, stand: bool, rest: bool) -> None:
+        """Delete what a consent that ended was for (docs/bewaartermijnen.md): with `stand` the
+        monthly check's baseline, with `rest` every beoordeling no aanvraag rests on (a
+        conditional delete: a submission that uses it at the same moment wins) and the
+        meldingen."""
+        burger = keys.burger(pseudoniem)
+        if stand:
+            self.tabel.delete_item(Key={"PK": burger, "SK": keys.STAND})
+        if not rest:
+            return
+        for item in query_alles(self.tabel, burger, keys.BEOORDELINGEN):
+            try:
+                self.tabel.delete_item(
+                    Key={"PK": burger, "SK": item["SK"]},
+                    ConditionExpression=Attr("gebruikt").not_exists(),
+                )
+            except ClientError as error:
+                if not conditional(error):
+                    raise
+        for item in query_alles(self.tabel, burger, keys.MELDINGEN):
+            self.tabel.delete_item(Key={"PK": burger, "SK": item["SK"]})
+
+
+class Profielen(_Store):
+    """The `Profielen` port: the BSN, KMS-encrypted, for work without the resident present (the
+    monthly check), kept while consent for it lasts."""
+
+    def _key(self, pseudoniem: str) -> dict[str, str]:
+        return {"PK": keys.burger(pseudoniem), "SK": keys.PROFIEL}
+
+    def bewaar_bsn(self, pseudoniem: str, bsn_versleuteld: str) -> None:
+        item = ProfielItem(
+            pk=keys.burger(pseudoniem), sk=keys.PROFIEL, bsn_versleuteld=bsn_versleuteld
+        )
+        self.tabel.put_item(Item=item.dump())
+
+    def bsn_bewaard(self, pseudoniem: str) -> bool:
+        return "Item" in self.tabel.get_item(Key=self._key(pseudoniem), ProjectionExpression="PK")
+
+    def bsn_versleuteld(self, pseudoniem: str) -> str | None:
+        """The kept BSN's ciphertext, or None once consent has ended."""
+        item = self.tabel.get_item(Key=self._key(pseudoniem)).get("Item")
+        return None if item is None else ProfielItem.model_validate(item).bsn_versleuteld
+
+    def verwijder_bsn(self, pseudoniem: str) -> None:
+        self.tabel.delete_item(Key=self._key(pseudoniem))
+
+
+class Brongegevens(_Store):
+    """The `Brongegevens` port: each source's facts, cached per resident (deleted on revoke)."""
+
+    def bewaar_gegevens(
+        self,
+        pseudoniem: str,
+        gegevens: Mapping[Bron, dict[str, Any]],
+        toestemmingen: Mapping[Bron, int],
+    ) -> None:
+        """Cache each source's facts, all or none, only if no consent changed since the
+        versions in `toestemmingen` were read: a revoke during the prefill is not undone.
+
+        Raises:
+            Conflict: a consent changed meanwhile; nothing was written.
+        """
+        if not gegevens:
+            return
+        opdrachten = [
+            put(self.tabel, _gegevens_item(pseudoniem, b, g)) for b, g in gegevens.items()
+        ]
+        opdrachten += ongewijzigd(self.tabel, pseudoniem, toestemmingen)
+        transactie(self.tabel, opdrachten, lambda _: Conflict(TOESTEMMING_GEWIJZIGD))
+
+    def verwijder_gegevens(self, pseudoniem: str, bron: Bron) -> None:
+        self.tabel.delete_item(Key={"PK": keys.burger(pseudoniem), "SK": keys.gegevens(bron)})
+
+    def gegevens(self, pseudoniem: str) -> dict[str, Any]:
+        return {
+            item.sk.removeprefix(keys.GEGEVENS): json.loads(item.data)
+            for item in map(
+                GegevensItem.model_validate,
+                query_alles(self.tabel, keys.burger(pseudoniem), keys.GEGEVENS),
+            )
+        }
+
+
+class Beoordelingen(_Store):
+    """The `Beoordelingen` port: a resident's stored beoordelingen."""
+
+    def bewaar_beoordeling(
+        self, pseudoniem: str, beoordeling: Beoordeling, toestemmingen: Mapping[Bron, int]
+    ) -> None:
+        """Store a new beoordeling, only if no consent changed since the versions in
+        `toestemmingen` were read (its facts came from those sources).
+
+        Raises:
+            Conflict: a consent changed meanwhile; nothing was written.
+        """
+        opdrachten = [put(self.tabel, BeoordelingItem.van(pseudoniem, beoordeling), NIEUW)]
+        opdrachten += ongewijzigd(self.tabel, pseudoniem, toestemmingen)
+        transactie(self.tabel, opdrachten, lambda _: Conflict(TOESTEMMING_GEWIJZIGD))
+
+    def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None:
+        sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.beoordeling(beoordeling_id)}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        return None if item is None else BeoordelingItem.model_validate(item).beoordeling()
+
+    def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]:
+        return [
+            BeoordelingItem.model_validate(item).beoordeling()
+            for item in query_alles(self.tabel, keys.burger(pseudoniem), keys.BEOORDELINGEN)
+        ]
+
+
+class Maandchecks(_Store):
+    """The `Maandchecks` port: the monthly check's baseline and meldingen, written together
+    with what it revised."""
+
+    def stand(self, pseudoniem: str) -> Stand | None:
+        sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.STAND}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        return None if item is None else StandItem.model_validate(item).stand()
+
+    def leg_maandcheck_vast(
+        self,
+        pseudoniem: str,
+        stand: Stand,
+        gegevens: dict[Bron, dict[str, Any]],
+        meldingen: Iterable[Melding],
+        herzieningen: Iterable[tuple[Aanvraag, Beslisverslag, AanvraagEvent]],
+        toestemmingen: Mapping[Bron, int],
+    ) -> None:
+        """Everything one check found, in one transaction: the new baseline (only if no other
+        check wrote one since `stand.versie - 1`), the sources' facts, the meldingen, and each
+        revised aanvraag (only if still toegekend) with its verslag and event, and only if no
+        consent changed since the versions in `toestemmingen` were read. A crash leaves all of
+        it or none, so a retried check finds the changes once.
+
+        Raises:
+            Conflict: another check or a decision changed the resident's state meanwhile.
+        """
+        tabel, eerste = self.tabel, stand.versie == 1
+        basislijn = StandItem.van(pseudoniem, stand)
+        opdrachten = [
+            put(tabel, basislijn, NIEUW)
+            if eerste
+            else put(tabel, basislijn, "versie = :vorige",
+                     ExpressionAttributeValues={":vorige": stand.versie - 1})
+        ]  # fmt: skip
+        opdrachten += [put(tabel, _gegevens_item(pseudoniem, b, g)) for b, g in gegevens.items()]
+        opdrachten += [put(tabel, MeldingItem.van(pseudoniem, m)) for m in meldingen]
+        for aanvraag, verslag, gebeurtenis in herzieningen:
+            opdrachten += [
+                _zolang_status(tabel, pseudoniem, aanvraag, AanvraagStatus.toegekend),
+                put(tabel, BeslisverslagItem.van(verslag)),
+                put(tabel, GebeurtenisItem.van(gebeurtenis)),
+            ]
+        opdrachten += ongewijzigd(tabel, pseudoniem, toestemmingen)
+        tekst = "Er veranderde tegelijk iets anders aan uw gegevens; probeer het opnieuw."
+        transactie(tabel, opdrachten, lambda _: Conflict(tekst))
+
+    def meldingen(self, pseudoniem: str) -> list[Melding]:
+        """The resident's meldingen, newest check first; within a check by regeling, then the
+        changed facts."""
+        meldingen = [
+            MeldingItem.model_validate(item).melding()
+            for item in query_alles(self.tabel, keys.burger(pseudoniem), keys.MELDINGEN)
+        ]
+        meldingen.sort(key=lambda m: (m.regeling is None, m.regeling or ""))
+        return sorted(meldingen, key=lambda m: m.aangemaakt, reverse=True)  # stable
+
+    def markeer_melding(self, pseudoniem: str, melding_id: str, gelezen: bool) -> Melding | None:
+        """Mark one of the resident's meldingen (un)read; None if they have no such melding."""
+        sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.melding(melding_id)}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        if item is None:
+            return None
+        melding = MeldingItem.model_validate(item).melding()
+        melding = melding.model_copy(update={"gelezen": gelezen})
+        self.tabel.put_item(
+            Item=MeldingItem.van(pseudoniem, melding).dump(),
+            ConditionExpression=Attr("PK").exists(),
+        )
+        return melding
+
+
+class Aanvragen(_Store):
+    """The `Aanvragen` port: aanvragen with their beslisverslagen, the period each blocks, and
+    the event of every change (the outbox), written in the change's transaction."""
+
+    def dien_in(
+        self,
+        pseudoniem: str,
+        aanvragen: list[Aanvraag],
+        verslagen: Iterable[Beslisverslag],
+        geblokkeerd_tot: dict[str, date],
+        peildatum: date,
+        gebeurtenissen: Iterable[AanvraagEvent],
+    ) -> None:
+        """Write every aanvraag with its verslag and event at once, or none: Conflict when a
+        regeling is still in the period of an earlier aanvraag on the beoordeling's peildatum."""
+        tabel = self.tabel
+        perioden = [
+            put(tabel, PeriodeItem(pk=keys.burger(pseudoniem), sk=keys.periode(regeling),
+                                   geblokkeerd_tot=tot.isoformat()),
+                "attribute_not_exists(PK) OR geblokkeerdTot <= :peildatum",
+                ExpressionAttributeValues={":peildatum": peildatum.isoformat()})
+            for regeling, tot in geblokkeerd_tot.items()
+        ]  # fmt: skip
+        puts = perioden + [put(tabel, AanvraagItem.van(pseudoniem, a)) for a in aanvragen]
+        puts += [put(tabel, BeslisverslagItem.van(v)) for v in verslagen]
+        puts += [put(tabel, GebeurtenisItem.van(g)) for g in gebeurtenissen]
+        # The beoordeling they rest on is kept with them from now on (no TTL, not deleted with
+        # the consent), on the condition that a revoke has not deleted it meanwhile.
+        gebruikt = [{"Update": {
+            "TableName": tabel.name,
+            "Key": {"PK": keys.burger(pseudoniem), "SK": keys.beoordeling(beoordeling)},
+            "UpdateExpression": "SET gebruikt = :ja REMOVE verlooptOp",
+            "ConditionExpression": BESTAAT,
+            "ExpressionAttributeValues": {":ja": True},
+        }} for beoordeling in sorted({a.beoordeling for a in aanvragen})]  # fmt: skip
+
+        def bij_conflict(codes: list[str]) -> Exception | None:
+            if "ConditionalCheckFailed" in codes[len(puts) :]:
+                return NietGevonden("Deze beoordeling bestaat niet (meer).")
+            blocked = [
+                regeling
+                for regeling, code in zip(geblokkeerd_tot, codes, strict=False)
+                if code == "ConditionalCheckFailed"
+            ]
+            if blocked:
+                return Conflict(
+                    "Voor deze regelingen loopt al een aanvraag in deze periode.", blocked
+                )
+            return None
+
+        transactie(tabel, puts + gebruikt, bij_conflict)
+
+    def aanvraag(self, aanvraag_id: str) -> tuple[str, Aanvraag] | None:
+        """The aanvraag and the pseudonym of the resident who made it."""
+        sleutel = {"PK": keys.aanvraag(aanvraag_id), "SK": keys.AANVRAAG}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        if item is None:
+            return None
+        gevonden = AanvraagItem.model_validate(item)
+        return gevonden.pseudoniem, gevonden.aanvraag()
+
+    def aanvragen_van_burger(self, pseudoniem: str) -> list[Aanvraag]:
+        response = self.tabel.query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.burger(pseudoniem)),
+            ScanIndexForward=False,
+        )
+        return [AanvraagItem.model_validate(item).aanvraag() for item in response["Items"]]
+
+    def aanvragen_van_gemeente(
+        self,
+        gemeentecode: str,
+        status: AanvraagStatus | None,
+        regeling: str | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[tuple[str, Aanvraag]], str | None]:
+        """A page of the gemeente's aanvragen with each resident's pseudonym, newest first, and
+        the cursor to the next page."""
+        query: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": Key("GSI2PK").eq(keys.gemeente(gemeentecode)),
+            "ScanIndexForward": False,
+            "Limit": limiet,
+        }
+        filters = [
+            Attr(name).eq(value)
+            for name, value in (("status", status), ("regeling", regeling))
+            if value is not None
+        ]
+        if filters:
+            query["FilterExpression"] = functools.reduce(operator.and_, filters)
+        if cursor:
+            query["ExclusiveStartKey"] = _decode_cursor(cursor, gemeentecode)
+        response = self.tabel.query(**query)
+        volgende = response.get("LastEvaluatedKey")
+        items = [AanvraagItem.model_validate(item) for item in response["Items"]]
+        return (
+            [(item.pseudoniem, item.aanvraag()) for item in items],
+            cursor_van(str(volgende["GSI2SK"])) if volgende else None,
+        )
+
+    def wijzig(
+        self,
+        pseudoniem: str,
+        aanvraag: Aanvraag,
+        van: AanvraagStatus,
+        verslag: Beslisverslag | None,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        """Store a new status with its event (the outbox), only if the aanvraag still has
+        status `van`."""
+        tabel = self.tabel
+        opdrachten = [_zolang_status(tabel, pseudoniem, aanvraag, van)]
+        if verslag is not None:
+            opdrachten.append(put(tabel, BeslisverslagItem.van(verslag)))
+        opdrachten.append(put(tabel, GebeurtenisItem.van(gebeurtenis)))
+        if vrijgeven:  # a withdrawn application does not block a new one in its period
+            periode = {"PK": keys.burger(pseudoniem), "SK": keys.periode(aanvraag.regeling)}
+            opdrachten.append({"Delete": {"TableName": tabel.name, "Key": periode}})
+        tekst = f"De aanvraag heeft niet (meer) de status {van.value}."
+        transactie(tabel, opdrachten, lambda _: Conflict(tekst))
+
+    def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]:
+        return [
+            BeslisverslagItem.model_validate(item).verslag()
+            for item in query_alles(self.tabel, keys.aanvraag(aanvraag_id), keys.BESLISVERSLAGEN)
+        ]
+
+
+class Auditlog(_Store):
+    """The `Auditlog` port over the append-only audit table: one record per data subject per
+    read (Logboek Dataverwerkingen). Functions may only put; each record is written only if
+    new."""
+
+    def schrijf(
+        self,
+        pseudoniem: str,
+        verwerking: str,
+        actor: str,
+        doel: str,
+        resultaat: str,
+        trace_id: str,
+        nu: datetime,
+        bronnen: Iterable[str] = (),
+    ) -> None:
+        item = AuditItem(
+            pk=keys.betrokkene(pseudoniem),
+            sk=keys.gesorteerd(nu, str(uuid.uuid4())),
+            verwerking=verwerking,
+            actor=actor,
+            doel=doel,
+            resultaat=resultaat,
+            trace_id=trace_id,
+            bronnen=sorted(bronnen),
+            tijd=nu.isoformat(),
+        )
+        self.tabel.put_item(Item=item.dump(), ConditionExpression=Attr("PK").not_exists())
+
+    def van(self, pseudoniem: str) -> list[dict[str, Any]]:
+        """Every record about one person, oldest first."""
+        response = self.tabel.query(
+            KeyConditionExpression=Key("PK").eq(keys.betrokkene(pseudoniem))
+        )
+        return [
+            {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
+        ]
+
+
+def _gegevens_item(pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> GegevensItem:
+    return GegevensItem(
+        pk=keys.burger(pseudoniem),
+        sk=keys.gegevens(bron),
+        data=json.dumps(gegevens, default=str),
+    )
+
+
+def _zolang_status(
+    tabel: "Table", pseudoniem: str, aanvraag: Aanvraag, status: AanvraagStatus
+) -> dict[str, Any]:
+    """The Put of a changed aanvraag, only while it still has `status`."""
+    return put(
+        tabel,
+        AanvraagItem.van(pseudoniem, aanvraag),
+        "#s = :status",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":status": status.value},
+    )
+
+
+def _decode_cursor(cursor: str, gemeentecode: str) -> dict[str, Any]:
+    """The start key back from a page's cursor (the position in the gemeente's list, without
+    the table's keys: when and which aanvraag); anything else is a 400."""
+    position = positie(cursor, lambda p: bool(re.fullmatch(r".+#[0-9a-f]{32}", p)))
+    aanvraag_id = position.rpartition("#")[2]
+    return {
+        "PK": keys.aanvraag(aanvraag_id),
+        "SK": keys.AANVRAAG,
+        "GSI2PK": keys.gemeente(gemeentecode),
+        "GSI2SK": position,
+    }
