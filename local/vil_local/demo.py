@@ -62,42 +62,9 @@ def _verhaal(url: str) -> int:
         )
         print(f"Inwoner {bsn} is alleenstaand in Utrecht en verdient al jaren € 1.380 netto per")
         print(f"maand (zoals testpersoon {ZOALS}).")
-        print("1. De inwoner geeft toestemming voor BRP, Belastingdienst, UWV en SVB,")
-        print("   om aan te vragen en om elke maand te laten controleren.")
-        for bron in ("brp", "belastingdienst", "uwv", "svb"):
-            doelen = {"doelen": ["aanvragen", "maandcheck"]}
-            _ok(api.put(f"/toestemmingen/{bron}", json=doelen, headers=burger))
-        print("2. VIL vult de gegevens vooraf in, de inwoner vult aan, VIL beoordeelt:")
-        beoordeling = _ok(
-            api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger)
-        )
-        kansrijk = []
-        for resultaat in beoordeling["resultaten"]:
-            print("   " + _regel(resultaat))
-            if resultaat["recht"]:
-                kansrijk.append(resultaat["regeling"])
-        print("3. De inwoner vraagt alles aan waar recht op is (één knop):")
-        aanvragen = _ok(
-            api.post(
-                "/aanvragen",
-                json={"beoordeling": beoordeling["id"], "regelingen": kansrijk, "iban": IBAN},
-                headers={**burger, "Idempotency-Key": str(uuid.uuid4())},
-            )
-        )["aanvragen"]
-        for aanvraag in aanvragen:
-            print(f"   {aanvraag['naam']}: {aanvraag['status']} — {aanvraag['toelichting']}")
+        aanvragen = _vraag_alles_aan(api, burger)
         wachtend = [a for a in aanvragen if a["status"] == "in-behandeling"]
-        for aanvraag in wachtend:
-            if aanvraag["gemeentecode"] != GEMEENTE:
-                continue
-            print(f"4. Gemeente {GEMEENTE} beslist over {aanvraag['naam']}: toekennen.")
-            _ok(
-                api.post(
-                    f"/aanvragen/{aanvraag['id']}/besluiten",
-                    json={"besluit": "toekennen", "motivering": "Voldoet aan de voorwaarden."},
-                    headers=gemeente,
-                )
-            )
+        _gemeente_beslist(api, gemeente, wachtend)
         print("5. De inwoner ziet zijn aanvragen:")
         for aanvraag in _ok(api.get("/aanvragen", headers=burger))["aanvragen"]:
             print(f"   {aanvraag['naam']}: {aanvraag['status']}")
@@ -108,20 +75,73 @@ def _verhaal(url: str) -> int:
         )
         for event in _ontvangen(lokaal, ids, lambda e: True, verwacht):
             print(f"   {event['type']} voor aanvraag {event['subject']}")
-        print(
-            "7. Een maand later verdient de inwoner € 1.450 netto per maand in plaats van € 1.380."
-        )
-        _ok(lokaal.post(f"/_local/overheid/{bsn}", json={"pad": "nettoInkomen", "waarde": 1450}))
-        _ok(lokaal.post("/_local/klok", json={"duur": "31d"}))
-        print("   De maandcheck vraagt de bronnen opnieuw en meldt de inwoner:")
-        for melding in _ok(api.get("/meldingen", headers=burger))["meldingen"]:
-            print(f"   [{melding['soort']}] {melding['tekst']}")
-        herzien = _ontvangen(lokaal, ids, lambda e: e["type"].endswith(".herzien"), 1)
-        for event in herzien:
-            print(f"8. Gemeente {GEMEENTE} kreeg {event['type']} voor aanvraag {event['subject']};")
-            herziening = _ok(api.get(f"/aanvragen/{event['subject']}", headers=gemeente))
-            print(f"   zij leest: {herziening['herziening']['toelichting']}")
+        _een_maand_later(lokaal, api, bsn, burger, gemeente, ids)
     return 0
+
+
+def _vraag_alles_aan(api: httpx.Client, burger: dict[str, str]) -> list[dict[str, Any]]:
+    """Steps 1-3: consent, the beoordeling, and one button for everything with a right."""
+    print("1. De inwoner geeft toestemming voor BRP, Belastingdienst, UWV en SVB,")
+    print("   om aan te vragen en om elke maand te laten controleren.")
+    for bron in ("brp", "belastingdienst", "uwv", "svb"):
+        doelen = {"doelen": ["aanvragen", "maandcheck"]}
+        _ok(api.put(f"/toestemmingen/{bron}", json=doelen, headers=burger))
+    print("2. VIL vult de gegevens vooraf in, de inwoner vult aan, VIL beoordeelt:")
+    beoordeling = _ok(api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger))
+    for resultaat in beoordeling["resultaten"]:
+        print("   " + _regel(resultaat))
+    kansrijk = [r["regeling"] for r in beoordeling["resultaten"] if r["recht"]]
+    print("3. De inwoner vraagt alles aan waar recht op is (één knop):")
+    aanvragen: list[dict[str, Any]] = _ok(
+        api.post(
+            "/aanvragen",
+            json={"beoordeling": beoordeling["id"], "regelingen": kansrijk, "iban": IBAN},
+            headers={**burger, "Idempotency-Key": str(uuid.uuid4())},
+        )
+    )["aanvragen"]
+    for aanvraag in aanvragen:
+        print(f"   {aanvraag['naam']}: {aanvraag['status']} — {aanvraag['toelichting']}")
+    return aanvragen
+
+
+def _gemeente_beslist(
+    api: httpx.Client, gemeente: dict[str, str], wachtend: list[dict[str, Any]]
+) -> None:
+    """Step 4: the gemeente grants what waits for its decision."""
+    for aanvraag in wachtend:
+        if aanvraag["gemeentecode"] != GEMEENTE:
+            continue
+        print(f"4. Gemeente {GEMEENTE} beslist over {aanvraag['naam']}: toekennen.")
+        _ok(
+            api.post(
+                f"/aanvragen/{aanvraag['id']}/besluiten",
+                json={"besluit": "toekennen", "motivering": "Voldoet aan de voorwaarden."},
+                headers=gemeente,
+            )
+        )
+
+
+def _een_maand_later(
+    lokaal: httpx.Client,
+    api: httpx.Client,
+    bsn: str,
+    burger: dict[str, str],
+    gemeente: dict[str, str],
+    ids: set[str],
+) -> None:
+    """Steps 7-8: a higher income, a month on the clock, the monthly check's melding and the
+    gemeente's herziening."""
+    print("7. Een maand later verdient de inwoner € 1.450 netto per maand in plaats van € 1.380.")
+    _ok(lokaal.post(f"/_local/overheid/{bsn}", json={"pad": "nettoInkomen", "waarde": 1450}))
+    _ok(lokaal.post("/_local/klok", json={"duur": "31d"}))
+    print("   De maandcheck vraagt de bronnen opnieuw en meldt de inwoner:")
+    for melding in _ok(api.get("/meldingen", headers=burger))["meldingen"]:
+        print(f"   [{melding['soort']}] {melding['tekst']}")
+    herzien = _ontvangen(lokaal, ids, lambda e: e["type"].endswith(".herzien"), 1)
+    for event in herzien:
+        print(f"8. Gemeente {GEMEENTE} kreeg {event['type']} voor aanvraag {event['subject']};")
+        herziening = _ok(api.get(f"/aanvragen/{event['subject']}", headers=gemeente))
+        print(f"   zij leest: {herziening['herziening']['toelichting']}")
 
 
 def _ontvangen(

@@ -188,24 +188,29 @@ class LokaleStack:
         """Local-only routes under /_local/ (not part of the API or its OpenAPI document)."""
         if method == "GET" and path == JWKS_PATH:
             return _json(200, tokens.jwks())
-        try:
-            if method == "POST" and path == "/_local/klok":
-                klok = _Klok.model_validate_json(body)
-                if klok.nu is not None:
-                    return _json(200, {"nu": self.zet(klok.nu).isoformat()})
-                assert klok.duur is not None
-                return _json(200, {"nu": self.vooruit(klok.duur).isoformat()})
-            if method == "POST" and path == "/_local/overheid":
-                bsn = self.overheid.kopie(_Kopie.model_validate_json(body).zoals)
-                return _json(201, {"bsn": bsn})
-            if method == "POST" and path.startswith("/_local/overheid/"):
-                feit = _Feit.model_validate_json(body)
-                persoon = self.overheid.set_fact(path.rsplit("/", 1)[1], feit.pad, feit.waarde)
-                return _json(200, persoon.model_dump(mode="json", by_alias=True))
-        except (ValidationError, ValueError, KeyError) as error:
-            return _json(400, {"title": "Ongeldig verzoek", "detail": str(error)})
         if method == "GET" and path == "/_local/ontvanger":
             return _json(200, [o.event for o in self.ontvanger.afgeleverd()])
+        if method != "POST":
+            return None
+        try:
+            return self._local_post(path, body)
+        except (ValidationError, ValueError, KeyError) as error:
+            return _json(400, {"title": "Ongeldig verzoek", "detail": str(error)})
+
+    def _local_post(self, path: str, body: bytes) -> Reply | None:
+        """The clock, a copy of a test person, a fact of a test person."""
+        if path == "/_local/klok":
+            klok = _Klok.model_validate_json(body)
+            if klok.nu is not None:
+                return _json(200, {"nu": self.zet(klok.nu).isoformat()})
+            assert klok.duur is not None  # _Klok has one of the two
+            return _json(200, {"nu": self.vooruit(klok.duur).isoformat()})
+        if path == "/_local/overheid":
+            return _json(201, {"bsn": self.overheid.kopie(_Kopie.model_validate_json(body).zoals)})
+        if path.startswith("/_local/overheid/"):
+            feit = _Feit.model_validate_json(body)
+            persoon = self.overheid.set_fact(path.rsplit("/", 1)[1], feit.pad, feit.waarde)
+            return _json(200, persoon.model_dump(mode="json", by_alias=True))
         return None
 
 

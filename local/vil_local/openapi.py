@@ -51,33 +51,42 @@ def document() -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {"Problem": PROBLEM_SCHEMA}},
     }
-    schemas = merged["components"]["schemas"]
     for name, module in modules():
-        if not hasattr(module, "app"):  # the authorizer has no routes
-            continue
-        schema = module.app.get_openapi_schema().model_dump(
-            by_alias=True, exclude_none=True, mode="json"
-        )
-        for path, operations in schema.get("paths", {}).items():
-            merged["paths"].setdefault(path, {}).update(operations)
-        for component, definition in schema.get("components", {}).get("schemas", {}).items():
-            if schemas.setdefault(component, definition) != definition:
-                raise ValueError(f"{name}: schema '{component}' bestaat al met een andere vorm")
-        for name, scheme in schema.get("components", {}).get("securitySchemes", {}).items():
-            merged["components"].setdefault("securitySchemes", {})[name] = scheme
+        if hasattr(module, "app"):  # the authorizer has no routes
+            _merge(merged, name, module.app.get_openapi_schema())
     for operations in merged["paths"].values():
         for operation in operations.values():
-            responses = operation["responses"]
-            if _powertools_422(responses.get("422")):  # invalid input is a 400 here
-                del responses["422"]
-            for status, description in COMMON.items():
-                responses.setdefault(status, {"description": description})
-            for status, response in responses.items():
-                if status[0] in "45":
-                    response["content"] = PROBLEM_CONTENT
+            _as_problems(operation["responses"])
     for unused in ("HTTPValidationError", "ValidationError"):
         merged["components"]["schemas"].pop(unused, None)
     return merged
+
+
+def _merge(merged: dict[str, Any], function: str, openapi: Any) -> None:
+    """One function's paths, schemas and security schemes into `merged`; a schema name that is
+    already there with another shape is an error, never silently replaced."""
+    schema = openapi.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for path, operations in schema.get("paths", {}).items():
+        merged["paths"].setdefault(path, {}).update(operations)
+    components = schema.get("components", {})
+    schemas = merged["components"]["schemas"]
+    for component, definition in components.get("schemas", {}).items():
+        if schemas.setdefault(component, definition) != definition:
+            raise ValueError(f"{function}: schema '{component}' bestaat al met een andere vorm")
+    for name, scheme in components.get("securitySchemes", {}).items():
+        merged["components"].setdefault("securitySchemes", {})[name] = scheme
+
+
+def _as_problems(responses: dict[str, Any]) -> None:
+    """An operation's errors as VIL answers them: 400 instead of Powertools' 422, the common
+    statuses on every operation, and every 4xx/5xx body a problem+json."""
+    if _powertools_422(responses.get("422")):  # invalid input is a 400 here
+        del responses["422"]
+    for status, description in COMMON.items():
+        responses.setdefault(status, {"description": description})
+    for status, response in responses.items():
+        if status[0] in "45":
+            response["content"] = PROBLEM_CONTENT
 
 
 def _powertools_422(response: dict[str, Any] | None) -> bool:
