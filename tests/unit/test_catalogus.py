@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from tests.conftest import RULES
-from tests.unit.test_laden import SHARED, VALID
+from tests.proefregeling import SHARED, VALID
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort
 from vil.rules import Catalogus

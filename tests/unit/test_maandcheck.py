@@ -1,0 +1,170 @@
+"""The monthly check and the consent it runs on, over in-memory fakes: when it reads nothing,
+what it compares with, what it reports, and that a month is checked once. The same flows run
+against the local stack in tests/integration/test_maandcheck.py."""
+
+import copy
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import cast
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fakes import (
+    MOMENT,
+    FakeAuditlog,
+    FakeBronnen,
+    FakeToestemmingen,
+    klok,
+    maandcheckdiensten,
+    toestemmingdiensten,
+)
+from vil.fouten import GeenToestemming, OngeldigVerzoek
+from vil.models.huishouden import Huishouden
+from vil.models.identiteit import Principal, Principalsoort
+from vil.models.maandcheck import MeldingSoort
+from vil.models.prefill import Prefill
+from vil.models.resultaat import FeitHerkomst, HerkomstSoort
+from vil.models.toestemming import Bron, Doel
+from vil.rules import Catalogus
+from vil.services import maandcheck, toestemmingen
+from vil.services.diensten import Maandcheckdiensten
+
+PSEUDONIEM = "v1.anna"
+ANNA = Principal(
+    soort=Principalsoort.burger, pseudoniem=PSEUDONIEM, bsn_versleuteld="versleuteld:999993653"
+)
+VOORBEELD = json.loads(
+    (ROOT / "docs/voorbeelden/1-alleenstaande-utrecht.json").read_text(encoding="utf-8")
+)
+MAX_ZORGTOESLAG_ALLEENSTAANDE_2026 = 40_857  # Dienst Toeslagen, 'Zorgtoeslag 2026'
+
+
+def prefill(toetsingsinkomen: int = 17_500) -> Prefill:
+    """The example resident of Utrecht as the sources tell it on MOMENT, every fact fresh."""
+    huishouden = copy.deepcopy(VOORBEELD["huishouden"])
+    huishouden["aanvrager"]["toetsingsinkomen"] = toetsingsinkomen
+    opgehaald = FeitHerkomst(bron="brp", soort=HerkomstSoort.opgehaald, opgehaald_op=MOMENT)
+    return Prefill(huishouden=huishouden, herkomst={"huishouden": opgehaald})
+
+
+def met_toestemming(diensten: Maandcheckdiensten, *doelen: Doel) -> None:
+    """Anna consents to every source for `doelen`, through the consent service itself, on the
+    stores the monthly check reads."""
+    gedeeld = ("toestemmingen", "profielen", "brongegevens", "planner", "audit", "nu")
+    wijziging = replace(toestemmingdiensten(), **{n: getattr(diensten, n) for n in gedeeld})
+    for bron in Bron:
+        toestemmingen.wijzig(wijziging, ANNA, bron, list(doelen), None)
+
+
+def bronnen(diensten: Maandcheckdiensten) -> FakeBronnen:
+    return cast(FakeBronnen, diensten.bronnen)
+
+
+def firm_rights(catalogus: Catalogus, gegevens: Prefill) -> set[str]:
+    """The regelingen the catalogue itself gives a firm right for these facts today."""
+    evaluatie = catalogus.evaluate(
+        Huishouden.model_validate(gegevens.huishouden), MOMENT.date(), gegevens.herkomst
+    )
+    return {r.regeling for r in evaluatie.resultaten if r.recht is True and not r.indicatief}
+
+
+def test_without_consent_for_the_monthly_check_nothing_is_read_and_the_schedule_goes(
+    catalogus: Catalogus,
+) -> None:
+    # Given Anna consented for applying only, and a schedule left from before
+    diensten = maandcheckdiensten(catalogus, prefill())
+    met_toestemming(diensten, Doel.aanvragen)
+    diensten.planner.zet(PSEUDONIEM)
+    # When her schedule fires
+    meldingen = maandcheck.controleer(diensten, PSEUDONIEM)
+    # Then no source is asked, nothing is reported, and the schedule is deleted
+    assert meldingen == []
+    assert bronnen(diensten).gevraagd == []
+    assert not diensten.planner.bestaat(PSEUDONIEM)
+    assert diensten.maandchecks.stand(PSEUDONIEM) is None
+
+
+def test_on_request_without_consent_is_refused(catalogus: Catalogus) -> None:
+    diensten = maandcheckdiensten(catalogus, prefill())
+    with pytest.raises(GeenToestemming):
+        maandcheck.op_verzoek(diensten, ANNA)
+    assert bronnen(diensten).gevraagd == []
+
+
+def test_consent_for_the_monthly_check_keeps_the_bsn_and_one_schedule_until_revoked(
+    catalogus: Catalogus,
+) -> None:
+    diensten = maandcheckdiensten(catalogus, prefill())
+    met_toestemming(diensten, Doel.aanvragen, Doel.maandcheck)
+    assert diensten.planner.bestaat(PSEUDONIEM)
+    assert diensten.profielen.bsn_versleuteld(PSEUDONIEM) == ANNA.bsn_versleuteld
+    # When Anna revokes every source
+    met_toestemming(diensten)
+    # Then the schedule and the kept BSN are gone, and what the check kept is forgotten
+    assert not diensten.planner.bestaat(PSEUDONIEM)
+    assert diensten.profielen.bsn_versleuteld(PSEUDONIEM) is None
+    assert (PSEUDONIEM, True, True) in cast(FakeToestemmingen, diensten.toestemmingen).vergeten
+
+
+def test_consent_to_an_older_text_is_refused(catalogus: Catalogus) -> None:
+    diensten = toestemmingdiensten()
+    with pytest.raises(OngeldigVerzoek):
+        toestemmingen.wijzig(diensten, ANNA, Bron.brp, [Doel.aanvragen], "2020-01")
+    assert diensten.toestemmingen.huidige(PSEUDONIEM) == {}
+
+
+def test_the_first_check_reports_each_firm_right_and_a_second_finds_nothing_new(
+    catalogus: Catalogus,
+) -> None:
+    # Given Anna consented for the monthly check, with no beoordeling before
+    gegevens = prefill()
+    diensten = maandcheckdiensten(catalogus, gegevens)
+    met_toestemming(diensten, Doel.maandcheck)
+    # When the check runs
+    eerste = maandcheck.controleer(diensten, PSEUDONIEM)
+    # Then each regeling the catalogue firmly grants is a new right
+    nieuw = {m.regeling for m in eerste if m.soort is MeldingSoort.nieuw_recht}
+    assert nieuw == firm_rights(catalogus, gegevens)
+    assert "zorgtoeslag" in nieuw
+    # And the sources were asked with the decrypted BSN, only those consented, on today
+    assert bronnen(diensten).gevraagd == [("999993653", MOMENT.date(), frozenset(Bron))]
+    # And the reads are audited under the pseudonym, as the system, never with the BSN
+    (record,) = cast(FakeAuditlog, diensten.audit).records
+    assert (record["pseudoniem"], record["verwerking"]) == (PSEUDONIEM, "maandcheck")
+    assert "999993653" not in json.dumps(record, default=str)
+    # When it runs again on the same facts
+    assert maandcheck.controleer(diensten, PSEUDONIEM) == []
+    stand = diensten.maandchecks.stand(PSEUDONIEM)
+    assert stand is not None
+    assert stand.versie == 2
+
+
+def test_a_higher_income_ends_the_zorgtoeslag(catalogus: Catalogus) -> None:
+    # Given a first check that found the zorgtoeslag
+    diensten = maandcheckdiensten(catalogus, prefill())
+    met_toestemming(diensten, Doel.maandcheck)
+    maandcheck.controleer(diensten, PSEUDONIEM)
+    # When the sources tell an income a euro above the 2026 limit for a single person
+    bronnen(diensten).prefill = prefill(MAX_ZORGTOESLAG_ALLEENSTAANDE_2026 + 1)
+    meldingen = maandcheck.controleer(diensten, PSEUDONIEM)
+    # Then the zorgtoeslag is reported as ended, and nothing is reported as new
+    soorten = {(m.soort, m.regeling) for m in meldingen}
+    assert (MeldingSoort.recht_vervallen, "zorgtoeslag") in soorten
+    assert not any(soort is MeldingSoort.nieuw_recht for soort, _ in soorten)
+
+
+def test_a_month_is_checked_once_however_often_the_schedule_fires(catalogus: Catalogus) -> None:
+    diensten = maandcheckdiensten(catalogus, prefill())
+    met_toestemming(diensten, Doel.maandcheck)
+    eerste = maandcheck.maandelijks(diensten, PSEUDONIEM)
+    # A second firing in the same month, even with other facts, answers the first one's meldingen
+    bronnen(diensten).prefill = prefill(MAX_ZORGTOESLAG_ALLEENSTAANDE_2026 + 1)
+    assert maandcheck.maandelijks(diensten, PSEUDONIEM) == eerste
+    assert len(bronnen(diensten).gevraagd) == 1
+    # The next month is checked again
+    juli = replace(diensten, nu=klok(datetime(2026, 7, 15, 7, 0, tzinfo=UTC)))
+    assert juli.vandaag() == date(2026, 7, 15)
+    maandcheck.maandelijks(juli, PSEUDONIEM)
+    assert len(bronnen(diensten).gevraagd) == 2
