@@ -21,7 +21,7 @@ from pathlib import Path
 from vil_local.template import ROOT, resources
 
 FUNCTION, LAYER = "AWS::Serverless::Function", "AWS::Serverless::LayerVersion"
-BUDGET = 50 * 1024 * 1024
+BUDGET = 60 * 1024 * 1024
 # Lambda's python3.13 runs on Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels fit, and
 # zen-engine publishes no other aarch64 wheel.
 TARGET_PLATFORM = (
