@@ -29,7 +29,14 @@ from vil.models.regeling import (
 from vil.rules.expressies import Expressie, ExpressieFout, syntax_error
 from vil.rules.feiten import spec_key
 from vil.rules.parameters import entry_on
-from vil.rules.regel import BUILTINS, CompiledRegeling, CompiledVoorwaarde, Keuze, Node, Nodes
+from vil.rules.regel import (
+    BUILTINS,
+    CompiledKeuze,
+    CompiledRegeling,
+    CompiledVoorwaarde,
+    Node,
+    Nodes,
+)
 
 # Probe values per type: every expression is evaluated once with them at load, so that a
 # voorwaarde that is not yes/no, or arithmetic on a date, is refused before any household.
@@ -194,19 +201,19 @@ class _Compiler:
             ]
         return compiled
 
-    def plan_steps(self, compiled: Mapping[str, Rows]) -> dict[str, Node | Keuze]:
+    def plan_steps(self, compiled: Mapping[str, Rows]) -> dict[str, Node | CompiledKeuze]:
         """The steps as nodes in dependency order (a cycle is a problem)."""
         graph = {
             name: set().union(*(e.names for row in rows for e in row if e)) & set(self.step_names)
             for name, rows in compiled.items()
         }
-        steps: dict[str, Node | Keuze] = {}
+        steps: dict[str, Node | CompiledKeuze] = {}
         for name in _order(graph, self.problem):
             rows = compiled[name]
             if regeling_step(self.regeling, name).expressie is not None:
                 steps[name] = self.node(name, rows[0][1])
             else:
-                steps[name] = Keuze(
+                steps[name] = CompiledKeuze(
                     name,
                     tuple(
                         (self.node(name, als) if als else None, self.node(name, dan))
@@ -248,7 +255,7 @@ class _Compiler:
             *(
                 (f"stap '{step.naam}'", n)
                 for step in nodes.steps.values()
-                for n in (step.nodes if isinstance(step, Keuze) else [step])
+                for n in (step.nodes if isinstance(step, CompiledKeuze) else [step])
             ),
             *((f"voorwaarde '{v.spec.naam}'", v.node) for v in nodes.voorwaarden),
             *((f"voorwaarde '{v.spec.naam}', hint", v.hint) for v in nodes.voorwaarden if v.hint),

@@ -114,7 +114,7 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
-class Keuze:
+class CompiledKeuze:
     """A step that is a choice: the first row whose condition holds gives the value."""
 
     naam: str
@@ -304,13 +304,17 @@ class CompiledVoorwaarde:
 
 @dataclass(frozen=True, slots=True)
 class Nodes:
-    steps: dict[str, Node | Keuze]  # in dependency order
+    steps: dict[str, Node | CompiledKeuze]  # in dependency order
     voorwaarden: list[CompiledVoorwaarde]  # the gemeente's own first, then the file's
     used_parameters: frozenset[str]  # every parameter any expression reads
 
     def every_node(self) -> list[Node]:
         """Every node: the steps' (each row of a choice), the voorwaarden's and their hints."""
-        nodes = [n for s in self.steps.values() for n in (s.nodes if isinstance(s, Keuze) else [s])]
+        nodes = [
+            n
+            for s in self.steps.values()
+            for n in (s.nodes if isinstance(s, CompiledKeuze) else [s])
+        ]
         nodes += [v.node for v in self.voorwaarden]
         nodes += [v.hint for v in self.voorwaarden if v.hint]
         return nodes
@@ -405,9 +409,9 @@ class _Run:
                 self.env[name] = to_zen(value)
         return self.reads[name]
 
-    def evaluate(self, node: Node | Keuze, reads: set[str]) -> Value | Geblokkeerd:
+    def evaluate(self, node: Node | CompiledKeuze, reads: set[str]) -> Value | Geblokkeerd:
         """The node's value, or why it has none; adds the parameters it read to `reads`."""
-        if type(node) is Keuze:
+        if type(node) is CompiledKeuze:
             return self.choose(node, reads)
         assert type(node) is Node
         inputs = node.inputs
@@ -468,7 +472,7 @@ class _Run:
         except ExpressieFout as error:
             return Mislukt(str(error))
 
-    def choose(self, keuze: Keuze, reads: set[str]) -> Value | Geblokkeerd:
+    def choose(self, keuze: CompiledKeuze, reads: set[str]) -> Value | Geblokkeerd:
         """A choice: the value of the first row whose condition holds."""
         for condition, value in keuze.rijen:
             if condition is not None:
