@@ -1,0 +1,142 @@
+"""Machtigingen: who may act for a resident, for what, from when until when (docs/machtigingen.md).
+
+A resident grants one to an organisation (KvK number or OIN) and optionally one named employee;
+a wettelijke vertegenwoordiging (bewind, curatele, mentorschap) is a machtiging whose source is
+the Centraal Curatele- en Bewindregister. A request for a resident names one machtiging by its
+id: the resident is never addressed by BSN.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from vil.models.base import Datum, VilModel
+
+
+class Recht(StrEnum):
+    """What a machtiging allows (docs/machtigingen.md has the routes of each)."""
+
+    inzien = "inzien"  # gegevens, beoordelingen, aanvragen, meldingen, inzage
+    aanvragen = "aanvragen"  # beoordelen, applying, withdrawing
+    toestemming = "toestemming"  # consent for sources: only when granted explicitly
+    meldingen_ontvangen = "meldingen-ontvangen"  # the monthly check's meldingen
+
+
+class Machtigingbron(StrEnum):
+    """Where a machtiging comes from."""
+
+    inwoner = "inwoner"  # granted by the resident in VIL (POST /v1/machtigingen)
+    ccbr = "ccbr"  # Centraal Curatele- en Bewindregister: a wettelijke vertegenwoordiging
+
+
+class Vertegenwoordiging(StrEnum):
+    """The kind of machtiging: by the resident's choice, or by law."""
+
+    machtiging = "machtiging"
+    bewind = "bewind"
+    curatele = "curatele"
+    mentorschap = "mentorschap"
+
+
+# What the law gives a wettelijk vertegenwoordiger: a bewindvoerder and a curator act on money
+# matters (applying, consent for the sources of income data); a mentor on care, not money.
+WETTELIJKE_RECHTEN: dict[Vertegenwoordiging, tuple[Recht, ...]] = {
+    Vertegenwoordiging.bewind: tuple(Recht),
+    Vertegenwoordiging.curatele: tuple(Recht),
+    Vertegenwoordiging.mentorschap: (Recht.inzien, Recht.meldingen_ontvangen),
+}
+
+KVK = r"^[0-9]{8}$"
+OIN = r"^[0-9]{20}$"
+MEDEWERKER = r"^[A-Za-z0-9._:@-]{1,64}$"
+
+
+class Organisatie(VilModel):
+    """An organisation by its KvK number or its OIN: exactly one of the two."""
+
+    kvk: str | None = Field(None, pattern=KVK, description="KvK-nummer (8 cijfers).")
+    oin: str | None = Field(None, pattern=OIN, description="OIN (20 cijfers).")
+
+    @model_validator(mode="after")
+    def _precies_een(self) -> Self:
+        if (self.kvk is None) == (self.oin is None):
+            raise ValueError("geef precies één van kvk en oin")
+        return self
+
+    @property
+    def sleutel(self) -> str:
+        """'kvk:<nummer>' or 'oin:<nummer>': how tokens and the table name it."""
+        return f"kvk:{self.kvk}" if self.kvk else f"oin:{self.oin}"
+
+
+class NieuweMachtiging(VilModel):
+    """POST /v1/machtigingen: the resident grants an organisation (and one employee) rights."""
+
+    organisatie: Organisatie = Field(description="De organisatie die namens u mag handelen.")
+    medewerker: str | None = Field(
+        None,
+        pattern=MEDEWERKER,
+        description="Alleen deze medewerker van de organisatie (zijn eigen id); leeg = iedereen"
+        " van de organisatie.",
+    )
+    rechten: list[Recht] = Field(
+        min_length=1, max_length=len(Recht), description="Wat de organisatie namens u mag."
+    )
+    geldig_vanaf: Datum = Field(description="Eerste dag waarop de machtiging geldt.")
+    geldig_tot: Datum = Field(description="Laatste dag waarop de machtiging geldt.")
+
+    @model_validator(mode="after")
+    def _geldig(self) -> Self:
+        if len(set(self.rechten)) != len(self.rechten):
+            raise ValueError("elk recht hoogstens één keer")
+        if self.geldig_tot < self.geldig_vanaf:
+            raise ValueError("geldigTot ligt voor geldigVanaf")
+        return self
+
+
+class Machtiging(VilModel):
+    """A stored machtiging, as the resident and the organisation see it (no BSN, no pseudonym)."""
+
+    id: str = Field(description="Id van de machtiging: hiermee handelt de gemachtigde namens u.")
+    soort: Vertegenwoordiging = Field(description="machtiging, bewind, curatele of mentorschap.")
+    bron: Machtigingbron = Field(description="inwoner (door u gegeven) of ccbr (het register).")
+    organisatie: Organisatie | None = Field(description="De gemachtigde organisatie, of null.")
+    medewerker: str | None = Field(description="Alleen deze medewerker; null = de organisatie.")
+    gemachtigde_persoon: bool = Field(
+        False, description="Waar: een persoon (DigiD) is de gemachtigde, geen organisatie."
+    )
+    rechten: list[Recht] = Field(description="Wat de gemachtigde namens u mag.")
+    geldig_vanaf: date = Field(description="Eerste dag waarop de machtiging geldt.")
+    geldig_tot: date | None = Field(
+        description="Laatste dag; null = tot het register het beëindigt."
+    )
+    verleend_op: datetime = Field(description="Wanneer de machtiging is vastgelegd (UTC).")
+    ingetrokken_op: datetime | None = Field(None, description="Wanneer ingetrokken, of null.")
+
+    def geldt_op(self, dag: date) -> bool:
+        """Not revoked, and `dag` within its dates."""
+        if self.ingetrokken_op is not None or dag < self.geldig_vanaf:
+            return False
+        return self.geldig_tot is None or dag <= self.geldig_tot
+
+
+class Vastgelegd(VilModel):
+    """A machtiging as stored: with the pseudonym and the encrypted BSN of the resident it is
+    for (the BSN lets a gemachtigde's prefill ask the sources; it never leaves VIL)."""
+
+    pseudoniem: str
+    bsn_versleuteld: str
+    gemachtigde: str  # 'kvk:<nummer>', 'oin:<nummer>' or 'persoon:<pseudoniem>'
+    machtiging: Machtiging
+
+
+class ListMachtigingenResponse(VilModel):
+    machtigingen: list[Machtiging] = Field(
+        description="De machtigingen die u gaf, nieuwste eerst (leeg voor een organisatie)."
+    )
+    gemachtigd: list[Machtiging] = Field(
+        description="De machtigingen die u (of uw organisatie) houdt: hiermee handelt u namens"
+        " iemand anders. Nieuwste eerst."
+    )
