@@ -1,6 +1,7 @@
 """Machtigingen: a resident grants, lists and revokes; an organisation sees what it holds; the
 access matrix of every resident route for each kind of actor (docs/machtigingen.md)."""
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from tests.integration.hulp import (
     ANDERE_ORGANISATIE,
     IBAN,
     KWIJTSCHELDING,
+    WIJKTEAM,
     assert_problem,
     bearer,
     beoordeel,
@@ -38,7 +40,7 @@ ALLE_RECHTEN = ["aanvragen", "inzien", "meldingen-ontvangen", "toestemming"]
 def test_a_resident_grants_lists_and_revokes_a_machtiging(api: httpx.Client) -> None:
     bsn = nieuwe_bsn()
     machtiging = machtig(api, bsn, ["inzien", "aanvragen"], medewerker="mw-7")
-    assert machtiging["organisatie"] == {"kvk": "90000017", "oin": None}
+    assert machtiging["organisatie"] == {"kvk": "90000017"}
     assert machtiging["rechten"] == ["aanvragen", "inzien"]
     assert (machtiging["soort"], machtiging["bron"]) == ("machtiging", "inwoner")
     assert machtiging["ingetrokkenOp"] is None
@@ -78,9 +80,9 @@ def test_a_machtiging_is_only_granted_by_the_resident_for_themself(api: httpx.Cl
     assert_problem(api.post("/machtigingen", json=body, headers=hulpverlener()), 401)
     door_gemachtigde = gemachtigde(nieuwe_bsn(), nieuwe_bsn())
     assert_problem(api.post("/machtigingen", json=body, headers=door_gemachtigde), 401)
-    verlopen = {**body, "geldigVanaf": "2026-01-01", "geldigTot": "2026-05-31"}
+    verlopen = {**body, "geldigVanaf": "2026-06-01", "geldigTot": "2026-05-31"}
     response = api.post("/machtigingen", json=verlopen, headers=burger(nieuwe_bsn()))
-    assert invalid_params(assert_problem(response, 400)) == ["body.geldigTot"]
+    assert invalid_params(assert_problem(response, 400)) == ["body.geldigTot", "body.geldigTot"]
 
 
 @dataclass(frozen=True)
@@ -280,3 +282,27 @@ def test_the_audit_trail_names_who_acted_for_the_resident(
     (regel,) = [n for n in inzage["namensU"] if n["wat"] == "vooraf-invullen"]
     assert regel["wie"] == "Medewerker mw-9 van de organisatie met KvK-nummer 90000017"
     assert regel["machtiging"] == machtiging
+
+
+def test_the_gemeente_hears_that_a_representative_applied_and_not_who(
+    stack: LokaleStack, api: httpx.Client
+) -> None:
+    g = geval(stack, api)  # the resident applied for the IIT themself
+    machtiging = machtig(api, g.bsn, ["aanvragen"])["id"]
+    ingetrokken = api.post(f"/aanvragen/{g.aanvraag}/intrekking", headers=burger(g.bsn))
+    assert ingetrokken.status_code == 200, ingetrokken.text
+    # Then the hulpverlener applies again for the resident, in the same period
+    body = {"beoordeling": g.beoordeling, "regelingen": [IIT], "iban": IBAN}
+    headers = hulpverlener("mw-5", namens=machtiging) | {"Idempotency-Key": f"hv-{g.bsn}"}
+    response = api.post("/aanvragen", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    (namens,) = response.json()["aanvragen"]
+    assert namens["doorVertegenwoordiger"] is True
+    stack.verwerk()
+    events = {o.event["subject"]: o.event for o in stack.ontvanger.afgeleverd("0344")}
+    assert events[g.aanvraag]["data"]["doorVertegenwoordiger"] is False
+    event = events[namens["id"]]
+    assert event["type"] == "nl.vil.aanvraag.ingediend"
+    assert event["data"]["doorVertegenwoordiger"] is True
+    for geheim in (g.bsn, "mw-5", WIJKTEAM, machtiging):
+        assert geheim not in json.dumps(event)

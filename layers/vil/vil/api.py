@@ -80,7 +80,9 @@ XNamens = Annotated[
             "Handelen namens een ander: het id van de machtiging (GET /v1/machtigingen)."
             " Zonder deze header handelt u voor uzelf."
         ),
-        pattern=r"^[0-9a-f]{32}$",
+        # Any id: one that is not a machtiging of the caller is a 404, like an unknown one.
+        min_length=1,
+        max_length=64,
     ),
 ]
 

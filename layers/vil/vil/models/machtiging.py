@@ -8,9 +8,9 @@ id: the resident is never addressed by BSN.
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from vil.models.base import Datum, VilModel
 
@@ -53,22 +53,44 @@ OIN = r"^[0-9]{20}$"
 MEDEWERKER = r"^[A-Za-z0-9._:@-]{1,64}$"
 
 
-class Organisatie(VilModel):
-    """An organisation by its KvK number or its OIN: exactly one of the two."""
+class OrganisatieKvk(VilModel):
+    """An organisation by its KvK number."""
 
-    kvk: str | None = Field(None, pattern=KVK, description="KvK-nummer (8 cijfers).")
-    oin: str | None = Field(None, pattern=OIN, description="OIN (20 cijfers).")
-
-    @model_validator(mode="after")
-    def _precies_een(self) -> Self:
-        if (self.kvk is None) == (self.oin is None):
-            raise ValueError("geef precies één van kvk en oin")
-        return self
+    kvk: str = Field(pattern=KVK, description="KvK-nummer (8 cijfers).")
 
     @property
     def sleutel(self) -> str:
-        """'kvk:<nummer>' or 'oin:<nummer>': how tokens and the table name it."""
-        return f"kvk:{self.kvk}" if self.kvk else f"oin:{self.oin}"
+        """How tokens and the table name it."""
+        return f"kvk:{self.kvk}"
+
+
+class OrganisatieOin(VilModel):
+    """An organisation by its OIN."""
+
+    oin: str = Field(pattern=OIN, description="OIN (20 cijfers).")
+
+    @property
+    def sleutel(self) -> str:
+        return f"oin:{self.oin}"
+
+
+def _soort(waarde: Any) -> str | None:
+    """Which of the two an organisation is: by its field (JSON) or its model (Python)."""
+    if isinstance(waarde, dict):
+        return "kvk" if "kvk" in waarde else "oin" if "oin" in waarde else None
+    return "kvk" if isinstance(waarde, OrganisatieKvk) else "oin"
+
+
+# Exactly one of the two: each model forbids the other's field, so the document says it too;
+# an error is named by the field ('organisatie.kvk.kvk'), never by a class.
+Organisatie = Annotated[
+    Annotated[OrganisatieKvk, Tag("kvk")] | Annotated[OrganisatieOin, Tag("oin")],
+    Discriminator(
+        _soort,
+        custom_error_type="organisatie",
+        custom_error_message="geef een kvk (8 cijfers) of een oin (20 cijfers)",
+    ),
+]
 
 
 class NieuweMachtiging(VilModel):
@@ -82,17 +104,20 @@ class NieuweMachtiging(VilModel):
         " van de organisatie.",
     )
     rechten: list[Recht] = Field(
-        min_length=1, max_length=len(Recht), description="Wat de organisatie namens u mag."
+        min_length=1,
+        max_length=len(Recht),
+        description="Wat de organisatie namens u mag; elk recht één keer.",
+        json_schema_extra={"uniqueItems": True},
     )
+    # Whether the end lies after the start, and not before today, the service checks (a
+    # schema cannot say it): 'Ongeldige aanvraag', listing both.
     geldig_vanaf: Datum = Field(description="Eerste dag waarop de machtiging geldt.")
     geldig_tot: Datum = Field(description="Laatste dag waarop de machtiging geldt.")
 
     @model_validator(mode="after")
-    def _geldig(self) -> Self:
+    def _uniek(self) -> Self:
         if len(set(self.rechten)) != len(self.rechten):
             raise ValueError("elk recht hoogstens één keer")
-        if self.geldig_tot < self.geldig_vanaf:
-            raise ValueError("geldigTot ligt voor geldigVanaf")
         return self
 
 

@@ -31,11 +31,13 @@ def volmachtgever(principal: Principal) -> tuple[str, str]:
 
 def verleen(diensten: Basisdiensten, principal: Principal, verzoek: NieuweMachtiging) -> Machtiging:
     pseudoniem, bsn_versleuteld = volmachtgever(principal)
+    fouten = []
+    if verzoek.geldig_tot < verzoek.geldig_vanaf:
+        fouten.append(("body.geldigTot", "ligt voor geldigVanaf"))
     if verzoek.geldig_tot < diensten.vandaag():
-        raise OngeldigVerzoek(
-            "Een machtiging die al verlopen is, geldt nooit.",
-            [("body.geldigTot", f"ligt voor vandaag ({diensten.vandaag().isoformat()})")],
-        )
+        fouten.append(("body.geldigTot", f"ligt voor vandaag ({diensten.vandaag().isoformat()})"))
+    if fouten:
+        raise OngeldigVerzoek("Deze machtiging zou nooit gelden.", fouten)
     machtiging = Machtiging(
         id=uuid.uuid4().hex,
         soort=Vertegenwoordiging.machtiging,
