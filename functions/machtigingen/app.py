@@ -4,11 +4,16 @@ revokes them; an organisation's hulpverlener lists what the organisation holds."
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
-from vil.models.machtiging import ListMachtigingenResponse, Machtiging, NieuweMachtiging
+from vil.models.machtiging import (
+    ListClientenResponse,
+    ListMachtigingenResponse,
+    Machtiging,
+    NieuweMachtiging,
+)
 from vil.observability import gebeurtenis
 from vil.services import machtigingen
 
@@ -70,6 +75,29 @@ def delete_machtiging(machtiging_id: MachtigingId) -> Machtiging:
     machtiging = machtigingen.trek_in(samenstelling.machtigingen(), principal(app), machtiging_id)
     gebeurtenis("MachtigingIngetrokken")
     return machtiging
+
+
+@app.get(
+    "/v1/clienten",
+    summary="Mijn cliënten",
+    description=(
+        "Voor een hulpverlener of vertegenwoordiger: elke inwoner voor wie u vandaag mag"
+        " handelen, bij de machtiging (nooit een BSN), met wat aandacht vraagt: aanvragen die"
+        " de gemeente nog behandelt, ongelezen meldingen, bronnen zonder toestemming en een"
+        " machtiging die binnenkort eindigt. Per pagina."
+    ),
+    tags=["Machtigingen"],
+    operation_id="listClienten",
+    responses={200: {"description": "Uw cliënten."}, **NIET_INGELOGD},
+)
+def list_clienten(
+    cursor: Annotated[str | None, Query(description="Van de vorige pagina.", max_length=64)] = None,
+    limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
+) -> ListClientenResponse:
+    clienten, volgende = machtigingen.clienten(
+        samenstelling.machtigingen(), principal(app), cursor, limiet
+    )
+    return ListClientenResponse(clienten=clienten, volgende=volgende)
 
 
 lambda_handler = handler(app)

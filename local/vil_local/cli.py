@@ -96,6 +96,15 @@ Probeer (in een andere terminal):
   curl -s -X POST URL/v1/beoordelingen -H "Authorization: Bearer $TOKEN" \\
        -H 'Content-Type: application/json' -d '{}'
   .venv/bin/vil demo --url URL      # het hele verhaal in één keer
+
+Namens iemand handelen (docs/machtigingen.md): het wijkteam heeft KvK-nummer 90000017.
+  HULP=$(.venv/bin/vil local token --hulpverlener mw-1 --kvk 90000017)
+  curl -s -X POST URL/v1/machtigingen -H "Authorization: Bearer $TOKEN" \
+       -H 'Content-Type: application/json' -d '{"organisatie": {"kvk": "90000017"},
+       "rechten": ["inzien", "aanvragen"], "geldigVanaf": "2026-01-01", "geldigTot": "2026-12-31"}'
+  curl -s URL/v1/clienten -H "Authorization: Bearer $HULP"
+  curl -s URL/v1/aanvragen -H "Authorization: Bearer $HULP" -H "X-Namens: <id van de machtiging>"
+  GEMACHTIGDE=$(.venv/bin/vil local token --bsn 999990408 --namens 999993653)   # DigiD Machtigen
 """
 
 

@@ -115,6 +115,8 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     assert api.get("/machtigingen", headers=burger(bsn)).status_code == 200
     gehouden = api.get("/machtigingen", headers=hulpverlener()).json()["gemachtigd"]
     assert machtiging in [m["id"] for m in gehouden]
+    clienten = api.get("/clienten", headers=hulpverlener()).json()["clienten"]
+    assert machtiging in [c["machtiging"] for c in clienten]  # with its audit, consent, meldingen
     namens = hulpverlener(namens=machtiging)
     for pad in ("/toestemmingen", "/gegevens", f"/beoordelingen/{beoordeling['id']}",
                 "/aanvragen", "/meldingen", "/inzage"):  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.conftest import burger
+from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
     AANVULLING,
     ALLE_BRONNEN,
@@ -271,10 +271,13 @@ def test_the_audit_trail_names_who_acted_for_the_resident(
     g = geval(stack, api)
     machtiging = machtig(api, g.bsn, ["inzien"], medewerker="mw-9")["id"]
     assert api.get("/gegevens", headers=hulpverlener("mw-9", namens=machtiging)).status_code == 200
+    controle = machtig(api, g.bsn, ["aanvragen"], medewerker="mw-9")["id"]
+    response = api.post("/maandchecks", headers=hulpverlener("mw-9", namens=controle))
+    assert response.status_code == 200, response.text
     inzage = api.get("/inzage", headers=burger(g.bsn)).json()
     door_hulpverlener = [v for v in inzage["verwerkingen"] if v.get("vertegenwoordiger")]
     assert door_hulpverlener, inzage["verwerkingen"]
-    record = door_hulpverlener[-1]
+    (record,) = [v for v in door_hulpverlener if v["verwerking"] == "vooraf-invullen"]
     assert record["actor"] == "hulpverlener"
     assert record["vertegenwoordiger"] == "hulpverlener:kvk:90000017:mw-9"
     assert (record["machtiging"], record["organisatie"]) == (machtiging, "kvk:90000017")
@@ -282,6 +285,8 @@ def test_the_audit_trail_names_who_acted_for_the_resident(
     (regel,) = [n for n in inzage["namensU"] if n["wat"] == "vooraf-invullen"]
     assert regel["wie"] == "Medewerker mw-9 van de organisatie met KvK-nummer 90000017"
     assert regel["machtiging"] == machtiging
+    (maandcheck,) = [n for n in inzage["namensU"] if n["wat"] == "maandcheck"]
+    assert (maandcheck["machtiging"], maandcheck["doel"]) == (controle, "maandcheck")
 
 
 def test_the_gemeente_hears_that_a_representative_applied_and_not_who(
@@ -306,3 +311,60 @@ def test_the_gemeente_hears_that_a_representative_applied_and_not_who(
     assert event["data"]["doorVertegenwoordiger"] is True
     for geheim in (g.bsn, "mw-5", WIJKTEAM, machtiging):
         assert geheim not in json.dumps(event)
+
+
+def test_the_caseload_lists_each_client_with_what_needs_attention(
+    stack: LokaleStack, api: httpx.Client
+) -> None:
+    g = geval(stack, api)  # consent for every source, an aanvraag in behandeling
+    kvk, medewerker = nieuwe_bsn()[1:], "mw-1"  # an organisation of this test's own
+    inzien = machtig(api, g.bsn, ["inzien"], kvk, medewerker, tot="2026-07-01")["id"]
+    zonder_consent = nieuwe_bsn()
+    aanvragen = machtig(api, zonder_consent, ["aanvragen"], kvk)["id"]  # the whole organisation
+    derde = nieuwe_bsn()
+    ingetrokken = machtig(api, derde, ["inzien"], kvk, medewerker)["id"]
+    assert api.delete(f"/machtigingen/{ingetrokken}", headers=burger(derde)).status_code == 200
+    response = api.get("/clienten", headers=hulpverlener(medewerker, kvk))
+    assert response.status_code == 200, response.text
+    clienten = {c["machtiging"]: c for c in response.json()["clienten"]}
+    assert set(clienten) == {inzien, aanvragen}  # not the revoked one
+    eerste = clienten[inzien]
+    assert (eerste["openAanvragen"], eerste["ongelezenMeldingen"]) == (1, 0)
+    assert eerste["bronnenZonderToestemming"] == []
+    assert eerste["verlooptBinnenkort"] is True  # 1 July is within 30 days of 15 June
+    tweede = clienten[aanvragen]  # no right to see anything: only the machtiging itself
+    assert tweede["openAanvragen"] is None
+    assert tweede["bronnenZonderToestemming"] is None
+    assert tweede["verlooptBinnenkort"] is False
+    assert g.bsn not in response.text
+    # Another employee of the organisation has only the organisation's client
+    ander = api.get("/clienten", headers=hulpverlener("mw-2", kvk)).json()
+    assert [c["machtiging"] for c in ander["clienten"]] == [aanvragen]
+    # Reading the caseload is in the client's own trail
+    namens_u = api.get("/inzage", headers=burger(g.bsn)).json()["namensU"]
+    assert [n["wat"] for n in namens_u] == ["caseload"]
+
+
+def test_the_caseload_is_paged_and_leaves_out_what_has_ended(api: httpx.Client) -> None:
+    kvk = nieuwe_bsn()[1:]  # an organisation of this test's own
+    gegeven = [machtig(api, nieuwe_bsn(), ["aanvragen"], kvk)["id"] for _ in range(3)]
+    bsn = nieuwe_bsn()
+    weg = machtig(api, bsn, ["aanvragen"], kvk)["id"]
+    assert api.delete(f"/machtigingen/{weg}", headers=burger(bsn)).status_code == 200
+    gezien: list[str] = []
+    params: dict[str, Any] = {"limiet": 2}
+    while True:
+        pagina = api.get("/clienten", params=params, headers=hulpverlener("mw-1", kvk)).json()
+        gezien += [c["machtiging"] for c in pagina["clienten"]]
+        if pagina["volgende"] is None:
+            break
+        params["cursor"] = pagina["volgende"]
+    assert sorted(gezien) == sorted(gegeven)
+    assert gezien == list(reversed(gegeven))  # newest machtiging first
+    response = api.get("/clienten", params={"cursor": "x"}, headers=hulpverlener("mw-1", kvk))
+    assert invalid_params(assert_problem(response, 400)) == ["query.cursor"]
+    # A resident holds no machtiging of anyone; a gemeente has no clients
+    eigen = api.get("/clienten", headers=burger(nieuwe_bsn()))
+    assert eigen.status_code == 200, eigen.text
+    assert eigen.json() == {"clienten": [], "volgende": None}
+    assert_problem(api.get("/clienten", headers=gemeente("0344")), 401)

@@ -157,6 +157,35 @@ class Vastgelegd(VilModel):
     machtiging: Machtiging
 
 
+class Client(VilModel):
+    """One resident a hulpverlener may act for, by the machtiging (never a BSN), with the state
+    that matters; what the machtiging does not let them see is null."""
+
+    machtiging: str = Field(description="Het id van de machtiging: stuur het als X-Namens.")
+    soort: Vertegenwoordiging = Field(description="machtiging, bewind, curatele of mentorschap.")
+    rechten: list[Recht] = Field(description="Wat u namens deze inwoner mag.")
+    geldig_tot: date | None = Field(description="Laatste dag van de machtiging, of null.")
+    verloopt_binnenkort: bool = Field(
+        description="Waar als de machtiging binnen 30 dagen eindigt: vraag tijdig een nieuwe."
+    )
+    open_aanvragen: int | None = Field(
+        description="Aanvragen die de gemeente nog behandelt (null zonder recht inzien)."
+    )
+    ongelezen_meldingen: int | None = Field(
+        description="Ongelezen meldingen van de maandcheck (null zonder inzien of"
+        " meldingen-ontvangen)."
+    )
+    bronnen_zonder_toestemming: list[str] | None = Field(
+        description="Bronnen waarvoor de inwoner (nog) geen toestemming gaf voor aanvragen, of"
+        " die is vervallen (null zonder recht inzien)."
+    )
+
+
+class ListClientenResponse(VilModel):
+    clienten: list[Client] = Field(description="Uw cliënten, nieuwste machtiging eerst.")
+    volgende: str | None = Field(description="Cursor van de volgende pagina, of null.")
+
+
 class ListMachtigingenResponse(VilModel):
     machtigingen: list[Machtiging] = Field(
         description="De machtigingen die u gaf, nieuwste eerst (leeg voor een organisatie)."

@@ -1,19 +1,24 @@
 """Machtigingen: the resident grants, lists and revokes; an organisation lists what it holds."""
 
 import uuid
+from datetime import timedelta
 
 from vil.fouten import Conflict, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
+from vil.models.aanvraag import AanvraagStatus
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.machtiging import (
+    Client,
     Machtiging,
     Machtigingbron,
     NieuweMachtiging,
+    Recht,
     Vastgelegd,
     Vertegenwoordiging,
 )
+from vil.models.toestemming import Bron, Doel
 from vil.services import audit
 from vil.services.diensten import Basisdiensten
-from vil.services.namens import gemachtigde
+from vil.services.namens import gemachtigde, vertegenwoordiger
 
 
 def volmachtgever(principal: Principal) -> tuple[str, str]:
@@ -102,3 +107,68 @@ def trek_in(diensten: Basisdiensten, principal: Principal, machtiging_id: str) -
         raise NietGevonden("Onbekende machtiging.")
     audit.vastleggen(diensten, pseudoniem, "machtiging-ingetrokken", principal, "machtigen")
     return ingetrokken.machtiging
+
+
+BINNENKORT = timedelta(days=30)
+
+
+def clienten(
+    diensten: Basisdiensten, principal: Principal, cursor: str | None, limiet: int
+) -> tuple[list[Client], str | None]:
+    """The caseload: every resident the caller may act for today (a hulpverlener: for their
+    organisation or them by name; a person: the register's), newest machtiging first, paged by
+    the last machtiging id of the page before. Reading a resident's state is audited for them."""
+    wie = gemachtigde(principal)
+    if wie is None or (principal.soort is Principalsoort.burger and principal.namens_pseudoniem):
+        raise NietGeauthenticeerd("Alleen een hulpverlener of vertegenwoordiger heeft cliënten.")
+    vandaag = diensten.vandaag()
+    geldig = [
+        v
+        for v in diensten.machtigingen.van_gemachtigde(wie)
+        if v.machtiging.geldt_op(vandaag)
+        and v.machtiging.medewerker in (None, principal.medewerker)
+    ]
+    begin = 0
+    if cursor is not None:
+        ids = [v.machtiging.id for v in geldig]
+        if cursor not in ids:
+            raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+        begin = ids.index(cursor) + 1
+    pagina = geldig[begin : begin + limiet]
+    volgende = pagina[-1].machtiging.id if begin + limiet < len(geldig) else None
+    return [_client(diensten, principal, v) for v in pagina], volgende
+
+
+def _client(diensten: Basisdiensten, principal: Principal, vastgelegd: Vastgelegd) -> Client:
+    machtiging, pseudoniem = vastgelegd.machtiging, vastgelegd.pseudoniem
+    rechten = set(machtiging.rechten)
+    inzien = Recht.inzien in rechten
+    meldingen = inzien or Recht.meldingen_ontvangen in rechten
+    if inzien or meldingen:
+        namens = principal.model_copy(
+            update={"vertegenwoordiger": vertegenwoordiger(principal), "machtiging": machtiging.id}
+        )
+        audit.vastleggen(diensten, pseudoniem, "caseload", namens, "hulpverlening")
+    open_aanvragen = ongelezen = zonder = None
+    if inzien:
+        open_aanvragen = sum(
+            a.status is AanvraagStatus.in_behandeling
+            for a in diensten.aanvragen.aanvragen_van_burger(pseudoniem)
+        )
+        huidige = diensten.toestemmingen.huidige(pseudoniem)
+        zonder = [
+            b.value for b in Bron if b not in huidige or Doel.aanvragen not in huidige[b].doelen
+        ]
+    if meldingen:
+        ongelezen = sum(not m.gelezen for m in diensten.maandchecks.meldingen(pseudoniem))
+    eind = machtiging.geldig_tot
+    return Client(
+        machtiging=machtiging.id,
+        soort=machtiging.soort,
+        rechten=machtiging.rechten,
+        geldig_tot=eind,
+        verloopt_binnenkort=eind is not None and eind - diensten.vandaag() < BINNENKORT,
+        open_aanvragen=open_aanvragen,
+        ongelezen_meldingen=ongelezen,
+        bronnen_zonder_toestemming=zonder,
+    )
