@@ -18,6 +18,7 @@ from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisver
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
+from vil.models.machtiging import Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.ports import Delivery, Outcome, UnsafeTargetError
@@ -255,6 +256,39 @@ class FakeAanvragen:
 
 
 @dataclass
+class FakeMachtigingen:
+    opgeslagen: dict[str, Vastgelegd] = field(default_factory=dict)
+
+    def leg_vast(self, vastgelegd: Vastgelegd) -> None:
+        self.opgeslagen[vastgelegd.machtiging.id] = vastgelegd
+
+    def haal(self, machtiging_id: str) -> Vastgelegd | None:
+        return self.opgeslagen.get(machtiging_id)
+
+    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
+        return self._nieuwste([v for v in self.opgeslagen.values() if v.pseudoniem == pseudoniem])
+
+    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
+        gevonden = [v for v in self.opgeslagen.values() if v.gemachtigde == gemachtigde]
+        return self._nieuwste(gevonden)
+
+    def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
+        gevonden = self.opgeslagen.get(machtiging_id)
+        if gevonden is None or gevonden.pseudoniem != pseudoniem:
+            return None
+        if gevonden.machtiging.ingetrokken_op is None:
+            machtiging = gevonden.machtiging.model_copy(update={"ingetrokken_op": nu})
+            gevonden = gevonden.model_copy(update={"machtiging": machtiging})
+            self.opgeslagen[machtiging_id] = gevonden
+        return gevonden
+
+    @staticmethod
+    def _nieuwste(gevonden: list[Vastgelegd]) -> list[Vastgelegd]:
+        return sorted(gevonden, key=lambda v: (v.machtiging.verleend_op, v.machtiging.id),
+                      reverse=True)  # fmt: skip
+
+
+@dataclass
 class FakeAuditlog:
     records: list[dict[str, Any]] = field(default_factory=list)
 
@@ -268,11 +302,12 @@ class FakeAuditlog:
         trace_id: str,
         nu: datetime,
         bronnen: Iterable[str] = (),
+        namens: Mapping[str, str] | None = None,
     ) -> None:
         self.records.append({
             "pseudoniem": pseudoniem, "verwerking": verwerking, "actor": actor, "doel": doel,
             "resultaat": resultaat, "traceId": trace_id, "tijd": nu.isoformat(),
-            "bronnen": sorted(bronnen),
+            "bronnen": sorted(bronnen), **(namens or {}),
         })  # fmt: skip
 
     def van(self, pseudoniem: str) -> list[dict[str, Any]]:
@@ -444,6 +479,7 @@ def _basis(nu: datetime) -> dict[str, Any]:
         "beoordelingen": FakeBeoordelingen(),
         "maandchecks": FakeMaandchecks(),
         "aanvragen": FakeAanvragen(),
+        "machtigingen": FakeMachtigingen(),
         "audit": FakeAuditlog(),
         "sleutels": FakeSleutels(),
         "nu": klok(nu),
@@ -495,6 +531,7 @@ def _conform() -> None:
     _beoordelingen: ports.Beoordelingen = FakeBeoordelingen()
     _maandchecks: ports.Maandchecks = FakeMaandchecks()
     _aanvragen: ports.Aanvragen = FakeAanvragen()
+    _machtigingen: ports.Machtigingen = FakeMachtigingen()
     _audit: ports.Auditlog = FakeAuditlog()
     _planner: ports.Planner = FakePlanner()
     _idempotentie: ports.Idempotentie = FakeIdempotentie()

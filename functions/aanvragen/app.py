@@ -6,15 +6,17 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from vil import samenstelling
-from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
+from vil.api import NAMENS, NIET_INGELOGD, ONBEKEND, XNamens, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.models.machtiging import Recht
 from vil.observability import gebeurtenis
-from vil.services import aanvragen
+from vil.services import aanvragen, namens
 
 app = resolver()
 AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
 NIET_GEVONDEN = {**NIET_INGELOGD, **ONBEKEND}
+NAMENS_NIET_GEVONDEN = {**NIET_GEVONDEN, **NAMENS}
 
 
 @app.post(
@@ -29,7 +31,7 @@ NIET_GEVONDEN = {**NIET_INGELOGD, **ONBEKEND}
     operation_id="submit",
     responses={
         201: {"description": "Aangevraagd."},
-        **NIET_GEVONDEN,
+        **NAMENS_NIET_GEVONDEN,
         409: {"description": "Al aangevraagd in deze periode, of nog in behandeling."},
         422: {"description": "Idempotency-Key hergebruikt met een ander verzoek."},
     },
@@ -45,10 +47,11 @@ def dien_in(
             max_length=128,
         ),
     ],
+    x_namens: XNamens = None,
 ) -> Response[SubmitResponse]:
-    body = aanvragen.dien_in(
-        samenstelling.aanvragen(), principal(app), verzoek, idempotency_key, app.lambda_context
-    )
+    diensten = samenstelling.aanvragen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.aanvragen)
+    body = aanvragen.dien_in(diensten, wie, verzoek, idempotency_key, app.lambda_context)
     for aanvraag in body.aanvragen:  # a replay (same Idempotency-Key) counts again
         gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     return Response(201, "application/json", body)
@@ -60,7 +63,7 @@ def dien_in(
     description="Een inwoner ziet de eigen aanvragen; een gemeente die voor haar regelingen.",
     tags=["Aanvragen"],
     operation_id="listAanvragen",
-    responses={200: {"description": "De aanvragen."}, **NIET_INGELOGD},
+    responses={200: {"description": "De aanvragen."}, **NIET_INGELOGD, **NAMENS},
 )
 def list_aanvragen(
     status: Annotated[AanvraagStatus | None, Query(description="Alleen deze status.")] = None,
@@ -71,10 +74,11 @@ def list_aanvragen(
         str | None, Query(description="Van de vorige pagina.", max_length=2000)
     ] = None,
     limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
+    x_namens: XNamens = None,
 ) -> ListAanvragenResponse:
-    return aanvragen.lijst(
-        samenstelling.aanvragen(), principal(app), status, regeling, cursor, limiet
-    )
+    diensten = samenstelling.aanvragen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.inzien)
+    return aanvragen.lijst(diensten, wie, status, regeling, cursor, limiet)
 
 
 @app.get(
@@ -82,10 +86,12 @@ def list_aanvragen(
     summary="Eén aanvraag",
     tags=["Aanvragen"],
     operation_id="getAanvraag",
-    responses={200: {"description": "De aanvraag."}, **NIET_GEVONDEN},
+    responses={200: {"description": "De aanvraag."}, **NAMENS_NIET_GEVONDEN},
 )
-def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
-    return aanvragen.haal(samenstelling.aanvragen(), principal(app), aanvraag_id)[1]
+def get_aanvraag(aanvraag_id: AanvraagId, x_namens: XNamens = None) -> Aanvraag:
+    diensten = samenstelling.aanvragen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.inzien)
+    return aanvragen.haal(diensten, wie, aanvraag_id)[1]
 
 
 @app.post(
@@ -96,12 +102,14 @@ def get_aanvraag(aanvraag_id: AanvraagId) -> Aanvraag:
     operation_id="withdraw",
     responses={
         200: {"description": "De aanvraag met haar nieuwe status."},
-        **NIET_GEVONDEN,
+        **NAMENS_NIET_GEVONDEN,
         409: {"description": "Niet meer in behandeling."},
     },
 )
-def trek_in(aanvraag_id: AanvraagId) -> Aanvraag:
-    aanvraag = aanvragen.trek_in(samenstelling.aanvragen(), principal(app), aanvraag_id)
+def trek_in(aanvraag_id: AanvraagId, x_namens: XNamens = None) -> Aanvraag:
+    diensten = samenstelling.aanvragen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.aanvragen)
+    aanvraag = aanvragen.trek_in(diensten, wie, aanvraag_id)
     gebeurtenis("AanvraagIngetrokken", regeling=aanvraag.regeling)
     return aanvraag
 

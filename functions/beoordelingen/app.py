@@ -6,11 +6,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from vil import samenstelling
-from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
+from vil.api import NAMENS, NIET_INGELOGD, ONBEKEND, XNamens, handler, principal, resolver
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, EvaluateResponse
+from vil.models.machtiging import Recht
 from vil.observability import gebeurtenis
-from vil.services import beoordelen
+from vil.services import beoordelen, namens
 
 app = resolver()
 
@@ -30,16 +31,19 @@ app = resolver()
         200: {"description": "Proefberekening (niets bewaard)."},
         201: {"description": "Beoordeling bewaard."},
         401: {"description": "Geen geldig token, of geen huishouden zonder token."},
+        **NAMENS,
     },
 )
-def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
+def evaluate(verzoek: EvaluateRequest, x_namens: XNamens = None) -> Response[EvaluateResponse]:
     if verzoek.huishouden is not None:
         body = beoordelen.anoniem(
             samenstelling.beoordelingen(), verzoek.huishouden, verzoek.peildatum
         )
         gebeurtenis("BeoordelingGemaakt", soort="proefberekening")
         return Response(200, "application/json", body)
-    body = beoordelen.voor_burger(samenstelling.beoordelingen(), principal(app), verzoek)
+    diensten = samenstelling.beoordelingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.aanvragen)
+    body = beoordelen.voor_burger(diensten, wie, verzoek)
     gebeurtenis("BeoordelingGemaakt", soort="burger")
     return Response(201, "application/json", body)
 
@@ -53,12 +57,16 @@ def evaluate(verzoek: EvaluateRequest) -> Response[EvaluateResponse]:
         200: {"description": "De beoordeling."},
         **NIET_INGELOGD,
         **ONBEKEND,
+        **NAMENS,
     },
 )
 def get_beoordeling(
     beoordeling_id: Annotated[str, Path(description="Id van de beoordeling.", max_length=64)],
+    x_namens: XNamens = None,
 ) -> Beoordeling:
-    return beoordelen.beoordeling(samenstelling.beoordelingen(), principal(app), beoordeling_id)
+    diensten = samenstelling.beoordelingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.inzien)
+    return beoordelen.beoordeling(diensten, wie, beoordeling_id)
 
 
 lambda_handler = handler(app)

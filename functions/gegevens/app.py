@@ -1,9 +1,10 @@
 """Prefill: the resident's household from the sources they consented to, with provenance."""
 
 from vil import samenstelling
-from vil.api import NIET_INGELOGD, handler, principal, resolver
+from vil.api import NAMENS, NIET_INGELOGD, XNamens, handler, principal, resolver
 from vil.models.api import GetGegevensResponse
-from vil.services import beoordelen
+from vil.models.machtiging import Recht
+from vil.services import beoordelen, namens
 
 app = resolver()
 
@@ -20,11 +21,14 @@ app = resolver()
     responses={
         200: {"description": "De vooraf ingevulde gegevens."},
         **NIET_INGELOGD,
-        403: {"description": "Geen toestemming."},
+        **NAMENS,
+        403: {"description": "Geen toestemming, of de machtiging geeft dit recht niet."},
     },
 )
-def get_gegevens() -> GetGegevensResponse:
-    gegevens = beoordelen.gegevens(samenstelling.gegevens(), principal(app))
+def get_gegevens(x_namens: XNamens = None) -> GetGegevensResponse:
+    diensten = samenstelling.gegevens()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.inzien)
+    gegevens = beoordelen.gegevens(diensten, wie)
     return GetGegevensResponse(
         huishouden=gegevens.huishouden,
         herkomst=gegevens.herkomst,

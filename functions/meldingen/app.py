@@ -5,16 +5,18 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from vil import samenstelling
-from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
+from vil.api import NAMENS, NIET_INGELOGD, ONBEKEND, XNamens, handler, principal, resolver
 from vil.models.maandcheck import (
     ListMeldingenResponse,
     Melding,
     PatchMeldingRequest,
     RunMaandcheckResponse,
 )
-from vil.services import maandcheck, meldingen
+from vil.models.machtiging import Recht
+from vil.services import maandcheck, meldingen, namens
 
 app = resolver()
+MELDINGEN = (Recht.inzien, Recht.meldingen_ontvangen)
 MeldingId = Annotated[str, Path(description="Id van de melding.", max_length=64)]
 
 
@@ -25,12 +27,12 @@ MeldingId = Annotated[str, Path(description="Id van de melding.", max_length=64)
     " gegevens. Nieuwste eerst.",
     tags=["Meldingen"],
     operation_id="listMeldingen",
-    responses={200: {"description": "De meldingen."}, **NIET_INGELOGD},
+    responses={200: {"description": "De meldingen."}, **NIET_INGELOGD, **NAMENS},
 )
-def list_meldingen() -> ListMeldingenResponse:
-    return ListMeldingenResponse(
-        meldingen=meldingen.lijst(samenstelling.meldingen(), principal(app))
-    )
+def list_meldingen(x_namens: XNamens = None) -> ListMeldingenResponse:
+    diensten = samenstelling.meldingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, MELDINGEN)
+    return ListMeldingenResponse(meldingen=meldingen.lijst(diensten, wie))
 
 
 @app.patch(
@@ -38,10 +40,14 @@ def list_meldingen() -> ListMeldingenResponse:
     summary="Markeer een melding als gelezen",
     tags=["Meldingen"],
     operation_id="patchMelding",
-    responses={200: {"description": "De melding."}, **NIET_INGELOGD, **ONBEKEND},
+    responses={200: {"description": "De melding."}, **NIET_INGELOGD, **ONBEKEND, **NAMENS},
 )
-def patch_melding(melding_id: MeldingId, verzoek: PatchMeldingRequest) -> Melding:
-    return meldingen.markeer(samenstelling.meldingen(), principal(app), melding_id, verzoek.gelezen)
+def patch_melding(
+    melding_id: MeldingId, verzoek: PatchMeldingRequest, x_namens: XNamens = None
+) -> Melding:
+    diensten = samenstelling.meldingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, MELDINGEN)
+    return meldingen.markeer(diensten, wie, melding_id, verzoek.gelezen)
 
 
 @app.post(
@@ -57,12 +63,15 @@ def patch_melding(melding_id: MeldingId, verzoek: PatchMeldingRequest) -> Meldin
     responses={
         200: {"description": "De meldingen die deze controle maakte."},
         **NIET_INGELOGD,
-        403: {"description": "Geen toestemming voor de maandcheck."},
+        **NAMENS,
+        403: {"description": "Geen toestemming voor de maandcheck, of geen recht."},
         409: {"description": "Tegelijk veranderde er iets anders; probeer het opnieuw."},
     },
 )
-def run_maandcheck() -> RunMaandcheckResponse:
-    gevonden = maandcheck.op_verzoek(samenstelling.meldingen(), principal(app))
+def run_maandcheck(x_namens: XNamens = None) -> RunMaandcheckResponse:
+    diensten = samenstelling.meldingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.aanvragen)
+    gevonden = maandcheck.op_verzoek(diensten, wie)
     return RunMaandcheckResponse(meldingen=gevonden)
 
 

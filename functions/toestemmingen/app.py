@@ -6,11 +6,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from vil import samenstelling
-from vil.api import NIET_INGELOGD, handler, principal, resolver
+from vil.api import NAMENS, NIET_INGELOGD, XNamens, handler, principal, resolver
 from vil.models.api import ListToestemmingenResponse, PutToestemmingRequest, ToestemmingOverzicht
+from vil.models.machtiging import Recht
 from vil.models.toestemming import Toestemming
 from vil.observability import gebeurtenis
-from vil.services import toestemmingen
+from vil.services import namens, toestemmingen
 
 app = resolver()
 # A plain string, so that an unknown source is 404 (a resource that does not exist), not 400.
@@ -18,6 +19,10 @@ BronPad = Annotated[str, Path(description="brp, belastingdienst, uwv of svb.", m
 AUTH: dict[int, OpenAPIResponse] = {
     200: {"description": "Gelukt."},
     **NIET_INGELOGD,
+    **NAMENS,
+}
+BRON_ONBEKEND: dict[int, OpenAPIResponse] = {
+    404: {"description": "Onbekende bron, of u handelt niet (meer) namens deze inwoner."}
 }
 
 
@@ -29,8 +34,10 @@ AUTH: dict[int, OpenAPIResponse] = {
     operation_id="listToestemmingen",
     responses=AUTH,
 )
-def list_toestemmingen() -> ListToestemmingenResponse:
-    huidige = toestemmingen.overzicht(samenstelling.toestemmingen(), principal(app))
+def list_toestemmingen(x_namens: XNamens = None) -> ListToestemmingenResponse:
+    diensten = samenstelling.toestemmingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.inzien)
+    huidige = toestemmingen.overzicht(diensten, wie)
     return ListToestemmingenResponse(
         toestemmingen=[
             ToestemmingOverzicht(
@@ -51,12 +58,15 @@ def list_toestemmingen() -> ListToestemmingenResponse:
     description="Vervangt de doelen voor deze bron; een lege lijst trekt de toestemming in.",
     tags=["Toestemmingen"],
     operation_id="putToestemming",
-    responses={**AUTH, 404: {"description": "Onbekende bron."}},
+    responses={**AUTH, **BRON_ONBEKEND},
 )
-def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemming:
+def put_toestemming(
+    bron: BronPad, verzoek: PutToestemmingRequest, x_namens: XNamens = None
+) -> Toestemming:
+    diensten = samenstelling.toestemmingen()
     toestemming = toestemmingen.wijzig(
-        samenstelling.toestemmingen(),
-        principal(app),
+        diensten,
+        namens.betrokkene(diensten, principal(app), x_namens, Recht.toestemming),
         toestemmingen.bron(bron),
         verzoek.doelen,
         verzoek.tekstversie,
@@ -72,12 +82,12 @@ def put_toestemming(bron: BronPad, verzoek: PutToestemmingRequest) -> Toestemmin
     description="Trekt elke toestemming voor deze bron in en verwijdert opgeslagen gegevens.",
     tags=["Toestemmingen"],
     operation_id="deleteToestemming",
-    responses={**AUTH, 404: {"description": "Onbekende bron."}},
+    responses={**AUTH, **BRON_ONBEKEND},
 )
-def delete_toestemming(bron: BronPad) -> Toestemming:
-    toestemming = toestemmingen.wijzig(
-        samenstelling.toestemmingen(), principal(app), toestemmingen.bron(bron), [], None
-    )
+def delete_toestemming(bron: BronPad, x_namens: XNamens = None) -> Toestemming:
+    diensten = samenstelling.toestemmingen()
+    wie = namens.betrokkene(diensten, principal(app), x_namens, Recht.toestemming)
+    toestemming = toestemmingen.wijzig(diensten, wie, toestemmingen.bron(bron), [], None)
     gebeurtenis("ToestemmingGewijzigd", bron=bron, uitkomst="ingetrokken")
     return toestemming
 

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,14 +31,34 @@ def quiet() -> None:
 
 def token(args: argparse.Namespace) -> int:
     """Print only the JWT, so that `$(vil local token ...)` can go straight into a header."""
-    if args.bsn is not None:
-        if args.rol is not None:
-            print("vil local token: --rol hoort bij --gemeente", file=sys.stderr)
-            return 2
+    fout = _token_fout(args)
+    if fout:
+        print(f"vil local token: {fout}", file=sys.stderr)
+        return 2
+    if args.bsn is not None and args.namens is not None:
+        print(tokens.machtigen_token(args.bsn, args.namens))
+    elif args.bsn is not None:
         print(tokens.burger_token(args.bsn))
+    elif args.hulpverlener is not None:
+        print(tokens.hulpverlener_token(args.hulpverlener, kvk=args.kvk, oin=args.oin))
     else:
         print(tokens.gemeente_token(args.gemeente, args.rol or "gemeente"))
     return 0
+
+
+def _token_fout(args: argparse.Namespace) -> str | None:
+    """Which options do not go together, if any."""
+    if args.rol is not None and args.gemeente is None:
+        return "--rol hoort bij --gemeente"
+    if args.namens is not None and args.bsn is None:
+        return "--namens hoort bij --bsn"
+    if args.namens is not None and args.namens == args.bsn:
+        return "--namens is een ander dan --bsn"
+    if (args.kvk or args.oin) and args.hulpverlener is None:
+        return "--kvk en --oin horen bij --hulpverlener"
+    if args.hulpverlener is not None and (args.kvk is None) == (args.oin is None):
+        return "--hulpverlener met precies één van --kvk en --oin"
+    return None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -76,6 +96,15 @@ Probeer (in een andere terminal):
   curl -s -X POST URL/v1/beoordelingen -H "Authorization: Bearer $TOKEN" \\
        -H 'Content-Type: application/json' -d '{}'
   .venv/bin/vil demo --url URL      # het hele verhaal in één keer
+
+Namens iemand handelen (docs/machtigingen.md): het wijkteam heeft KvK-nummer 90000017.
+  HULP=$(.venv/bin/vil local token --hulpverlener mw-1 --kvk 90000017)
+  curl -s -X POST URL/v1/machtigingen -H "Authorization: Bearer $TOKEN" \
+       -H 'Content-Type: application/json' -d '{"organisatie": {"kvk": "90000017"},
+       "rechten": ["inzien", "aanvragen"], "geldigVanaf": "2026-01-01", "geldigTot": "2026-12-31"}'
+  curl -s URL/v1/clienten -H "Authorization: Bearer $HULP"
+  curl -s URL/v1/aanvragen -H "Authorization: Bearer $HULP" -H "X-Namens: <id van de machtiging>"
+  GEMACHTIGDE=$(.venv/bin/vil local token --bsn 999990408 --namens 999993653)   # DigiD Machtigen
 """
 
 
@@ -166,6 +195,21 @@ def _gemeentecode(value: str) -> str:
     return value
 
 
+def _medewerker(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._:@-]{1,64}", value):
+        raise argparse.ArgumentTypeError("letters, cijfers en ._:@- (hoogstens 64)")
+    return value
+
+
+def _patroon(patroon: str, naam: str) -> Callable[[str], str]:
+    def controle(value: str) -> str:
+        if not re.fullmatch(patroon, value):
+            raise argparse.ArgumentTypeError(f"geen geldig {naam}")
+        return value
+
+    return controle
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vil local", description=__doc__)
     root.add_argument("--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000)")
@@ -183,7 +227,17 @@ def parser() -> argparse.ArgumentParser:
     wie = command.add_mutually_exclusive_group(required=True)
     wie.add_argument("--bsn", type=_bsn, help="a citizen (DigiD, substantial) with this BSN")
     wie.add_argument("--gemeente", type=_gemeentecode, metavar="CODE", help="a gemeente's system")
+    wie.add_argument(
+        "--hulpverlener", type=_medewerker, metavar="MEDEWERKER",
+        help="an organisation's employee (eHerkenning); with --kvk or --oin",
+    )  # fmt: skip
     command.add_argument("--rol", choices=["gemeente", "beheerder"], help="with --gemeente")
+    command.add_argument(
+        "--namens", type=_bsn, metavar="BSN",
+        help="with --bsn: a DigiD Machtigen token, --bsn acting for this resident",
+    )  # fmt: skip
+    command.add_argument("--kvk", type=_patroon(r"[0-9]{8}", "KvK-nummer"), help="8 digits")
+    command.add_argument("--oin", type=_patroon(r"[0-9]{20}", "OIN"), help="20 digits")
     command.set_defaults(run=token)
 
     # --port before or after the command: SUPPRESS keeps the root's value when it is not given.

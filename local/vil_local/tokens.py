@@ -18,13 +18,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from vil.ports import Sleutels
-from vil.services.identiteit import SUBSTANTIEEL, Tokencontrole, Tokenuitgever
+from vil.services.identiteit import SUBSTANTIEEL, Machtigen, Tokencontrole, Tokenuitgever
 from vil_local.template import ROOT
 
 KEY_FILE = ROOT / ".vil-local" / "dev-signing-key.pem"  # git-ignored
 
 BURGER_ISSUER = "http://127.0.0.1/vil-local/digid"
 M2M_ISSUER = "http://127.0.0.1/vil-local/m2m"
+EHERKENNING_ISSUER = "http://127.0.0.1/vil-local/eherkenning"
+MACHTIGEN_DIENST = "vil-local-loket"  # VIL's service id in the local DigiD Machtigen
 AUDIENCE = "vil-local"
 GELDIGHEID = timedelta(hours=12)
 
@@ -57,6 +59,26 @@ def burger_token(bsn: str) -> str:
     return _sign({"iss": BURGER_ISSUER, "bsn": bsn, "acr": SUBSTANTIEEL})
 
 
+def machtigen_token(gemachtigde: str, vertegenwoordigde: str) -> str:
+    """A DigiD Machtigen token (OIDC NL GOV): the gemachtigde logs in, `represents` names the
+    resident they act for, for VIL's service."""
+    return _sign({
+        "iss": BURGER_ISSUER, "bsn": gemachtigde, "acr": SUBSTANTIEEL,
+        "service_id": MACHTIGEN_DIENST,
+        "represents": {"sub": f"s00000000:{vertegenwoordigde}",
+                       "sub_id_type": "urn:nl-eid-gdi:1.0:id:BSN", "iss": BURGER_ISSUER},
+    })  # fmt: skip
+
+
+def hulpverlener_token(
+    medewerker: str, kvk: str | None = None, oin: str | None = None, rol: str = "wijkteam"
+) -> str:
+    """An organisation's employee, as an eHerkenning broker would issue it (level EH3)."""
+    organisatie = {"kvk": kvk} if kvk else {"oin": oin}
+    return _sign({"iss": EHERKENNING_ISSUER, "acr": SUBSTANTIEEL, "medewerker": medewerker,
+                  "rol": rol, **organisatie})  # fmt: skip
+
+
 def gemeente_token(gemeentecode: str, rol: str = "gemeente") -> str:
     """A client-credentials token of a gemeente's system ('gemeente') or beheerder."""
     return _sign({"iss": M2M_ISSUER, "gemeentecode": gemeentecode, "rol": rol})
@@ -72,6 +94,13 @@ def authorizer_environment(jwks_url: str) -> dict[str, str]:
         "M2M_ISSUER": M2M_ISSUER,
         "M2M_AUDIENCE": AUDIENCE,
         "M2M_JWKS_URL": jwks_url,
+        "EHERKENNING_ISSUER": EHERKENNING_ISSUER,
+        "EHERKENNING_AUDIENCE": AUDIENCE,
+        "EHERKENNING_JWKS_URL": jwks_url,
+        "MACHTIGEN_DIENST": MACHTIGEN_DIENST,
+        "MACHTIGEN_DIENST_CLAIM": "service_id",
+        "MACHTIGEN_CLAIM": "represents",
+        "MACHTIGEN_HOUDT": "vertegenwoordigde",
     }
 
 
@@ -93,6 +122,8 @@ def tokencontrole(sleutels: Sleutels) -> Tokencontrole:
         burger=Tokenuitgever(BURGER_ISSUER, AUDIENCE, keys),
         m2m=Tokenuitgever(M2M_ISSUER, AUDIENCE, keys),
         sleutels=sleutels,
+        organisatie=Tokenuitgever(EHERKENNING_ISSUER, AUDIENCE, keys),
+        machtigen=Machtigen(dienst=MACHTIGEN_DIENST),
     )
 
 

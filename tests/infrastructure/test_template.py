@@ -155,6 +155,34 @@ def test_the_one_authorizer_has_no_identity_source_and_no_caching() -> None:
     assert authorizer["Identity"] == {"ReauthorizeEvery": 0}
 
 
+def test_machtigen_and_eherkenning_are_parameters_and_off_by_default() -> None:
+    """DigiD Machtigen and organisations' tokens are refused until a deployment names VIL's
+    service id and the eHerkenning issuer; the claim names are parameters, not code, and the
+    JWKS is HTTPS only (docs/machtigingen.md)."""
+    parameters = template()["Parameters"]
+    omgeving = functions()["AuthorizerFunction"]["Environment"]["Variables"]
+    verwacht = {
+        "MACHTIGEN_DIENST": "MachtigenDienst",
+        "MACHTIGEN_DIENST_CLAIM": "MachtigenDienstClaim",
+        "MACHTIGEN_CLAIM": "MachtigenClaim",
+        "MACHTIGEN_HOUDT": "MachtigenHoudt",
+        "EHERKENNING_ISSUER": "EherkenningIssuer",
+        "EHERKENNING_AUDIENCE": "EherkenningAudience",
+        "EHERKENNING_JWKS_URL": "EherkenningJwksUrl",
+    }
+    for variabele, parameter in verwacht.items():
+        assert omgeving[variabele] == {"Ref": parameter}
+    assert parameters["MachtigenDienst"]["Default"] == ""
+    assert parameters["EherkenningIssuer"]["Default"] == ""
+    assert parameters["MachtigenClaim"]["Default"] == "represents"
+    houdt = vil.settings.AuthorizerSettings.model_fields["machtigen_houdt"].annotation
+    assert set(parameters["MachtigenHoudt"]["AllowedValues"]) == set(houdt.__args__)  # type: ignore[union-attr]
+    patroon = re.compile(parameters["EherkenningJwksUrl"]["AllowedPattern"])
+    assert patroon.fullmatch("https://broker.example/jwks")
+    assert patroon.fullmatch("")
+    assert not patroon.fullmatch("http://broker.example/jwks")
+
+
 # Environment: exactly the settings model of each function.
 
 

@@ -234,3 +234,43 @@ def ontvangen(stack: LokaleStack, aanvraag_id: str) -> list[dict[str, Any]]:
     return [
         o.event for o in stack.ontvanger.afgeleverd(AMERSFOORT) if o.event["subject"] == aanvraag_id
     ]
+
+
+# Acting for someone (docs/machtigingen.md).
+
+
+WIJKTEAM = "90000017"  # the KvK number of the fake government's wijkteam
+ANDERE_ORGANISATIE = "90000025"
+
+
+def hulpverlener(
+    medewerker: str = "mw-1", kvk: str = WIJKTEAM, namens: str | None = None
+) -> dict[str, str]:
+    """An organisation's employee (eHerkenning-style token), acting under machtiging `namens`."""
+    headers = bearer(tokens.hulpverlener_token(medewerker, kvk=kvk))
+    return headers | ({"X-Namens": namens} if namens else {})
+
+
+def gemachtigde(bsn: str, namens: str) -> dict[str, str]:
+    """A DigiD Machtigen token: `bsn` logs in to act for the resident `namens`."""
+    return bearer(tokens.machtigen_token(bsn, namens))
+
+
+def machtig(
+    api: httpx.Client,
+    bsn: str,
+    rechten: list[str],
+    kvk: str = WIJKTEAM,
+    medewerker: str | None = None,
+    vanaf: str = "2026-06-01",
+    tot: str = "2026-12-31",
+) -> dict[str, Any]:
+    """The resident `bsn` grants an organisation (one employee) these rights; the machtiging."""
+    body: dict[str, Any] = {"organisatie": {"kvk": kvk}, "rechten": rechten,
+                            "geldigVanaf": vanaf, "geldigTot": tot}  # fmt: skip
+    if medewerker:
+        body["medewerker"] = medewerker
+    response = api.post("/machtigingen", json=body, headers=burger(bsn))
+    assert response.status_code == 201, response.text
+    machtiging: dict[str, Any] = response.json()
+    return machtiging

@@ -15,7 +15,7 @@ from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
 from vil.models.identiteit import Principal, Principalsoort
 from vil.samenstelling import tokencontrole
-from vil.services.identiteit import Tokencontrole, Tokenuitgever, jwks
+from vil.services.identiteit import Machtigen, Tokencontrole, Tokenuitgever, jwks
 from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks
 
@@ -210,3 +210,124 @@ def test_settings_are_read_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None
     assert controle.burger.sleutels.uri == "https://digid-broker.test/jwks"
     assert tokencontrole() is controle
     tokencontrole.cache_clear()
+
+
+# Acting for someone: DigiD Machtigen and organisations' hulpverleners (docs/machtigingen.md).
+
+ANDER = "999990408"  # the represented resident
+EHERKENNING = "https://eherkenning-broker.test"
+DIENST = "urn:nl:digid:machtigen:dienst:vil"
+
+
+def vertrouw_ook(sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch, machtigen: Any) -> None:
+    keys = InProcessJwks(JWKS)
+    controle = Tokencontrole(
+        Tokenuitgever(OIDC, AUDIENCE, keys),
+        Tokenuitgever(M2M, AUDIENCE, keys),
+        sleutels,
+        bsn_claim=machtigen.pop("bsn_claim", "bsn"),
+        organisatie=Tokenuitgever(EHERKENNING, AUDIENCE, keys),
+        machtigen=Machtigen(dienst=DIENST, **machtigen),
+    )
+    monkeypatch.setattr(app, "tokencontrole", lambda: controle)
+
+
+def test_digid_machtigen_names_the_represented_resident(
+    sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vertrouw_ook(sleutels, monkeypatch, {})
+    represents = {"sub": f"s00000000:{ANDER}", "sub_id_type": "urn:nl-eid-gdi:1.0:id:BSN"}
+    response = authorize(f"Bearer {token(represents=represents, service_id=DIENST)}")
+    principal = allowed(response)
+    assert principal.soort is Principalsoort.burger
+    assert principal.pseudoniem == sleutels.pseudoniem(BSN)  # the gemachtigde
+    assert principal.namens_pseudoniem == sleutels.pseudoniem(ANDER)
+    assert principal.namens_bsn_versleuteld is not None
+    assert sleutels.ontsleutel(principal.namens_bsn_versleuteld) == ANDER
+    assert principal.bsn_versleuteld is None  # the gemachtigde's own BSN is not passed on
+    assert ANDER not in json.dumps(response)
+    assert BSN not in json.dumps(response)
+
+
+def test_a_brokers_claim_names_are_configuration(
+    sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # acting_nin holds the gemachtigde, nin the represented resident
+    broker = {"bsn_claim": "nin", "claim": "acting_nin", "houdt": "gemachtigde",
+              "dienst_claim": "dienst"}  # fmt: skip
+    vertrouw_ook(sleutels, monkeypatch, broker)
+    machtigen = token(bsn=None, nin=ANDER, acting_nin=BSN, dienst=DIENST)
+    principal = allowed(authorize(f"Bearer {machtigen}"))
+    assert principal.pseudoniem == sleutels.pseudoniem(BSN)
+    assert principal.namens_pseudoniem == sleutels.pseudoniem(ANDER)
+    zelf = allowed(authorize(f"Bearer {token(bsn=None, nin=BSN)}"))
+    assert (zelf.pseudoniem, zelf.namens_pseudoniem) == (sleutels.pseudoniem(BSN), None)
+
+
+def test_without_a_configured_service_a_represents_claim_changes_nothing(
+    sleutels: KmsSleutels,
+) -> None:
+    # The default composition of the tests above: DigiD Machtigen not configured
+    principal = allowed(authorize(f"Bearer {token(represents={'sub': ANDER})}"))
+    assert (principal.pseudoniem, principal.namens_pseudoniem) == (sleutels.pseudoniem(BSN), None)
+
+
+def test_an_organisations_hulpverlener_is_known_by_organisation_and_employee(
+    sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vertrouw_ook(sleutels, monkeypatch, {})
+    claims = {"acr": "http://eidas.europa.eu/LoA/substantial", "medewerker": "mw-1",
+              "rol": "wijkteam", "gemeentecode": None}  # fmt: skip
+    kvk = allowed(authorize(f"Bearer {token(EHERKENNING, kvk='90000017', **claims)}"))
+    assert kvk == Principal(
+        soort=Principalsoort.hulpverlener, organisatie="kvk:90000017", medewerker="mw-1"
+    )
+    oin = allowed(authorize(f"Bearer {token(EHERKENNING, oin='0' * 20, **claims)}"))
+    assert oin.organisatie == f"oin:{'0' * 20}"
+
+
+ORGANISATIE = {"acr": "http://eidas.europa.eu/LoA/substantial", "medewerker": "mw-1",
+               "rol": "wijkteam", "kvk": "90000017", "gemeentecode": None}  # fmt: skip
+INVALID_NAMENS = {
+    "machtigen for another service": {"represents": {"sub": ANDER}, "service_id": "elders"},
+    "machtigen without a service": {"represents": {"sub": ANDER}},
+    "nested represents": {"represents": {"sub": ANDER, "represents": {"sub": BSN}},
+                          "service_id": DIENST},
+    "represents no valid BSN": {"represents": {"sub": "123456789"}, "service_id": DIENST},
+    "represents oneself": {"represents": {"sub": BSN}, "service_id": DIENST},
+    "represents in another sector": {"represents": {"sub": f"s00000099:{ANDER}"},
+                                     "service_id": DIENST},
+}  # fmt: skip
+INVALID_ORGANISATIE = {
+    "no organisation": {"kvk": None},
+    "kvk and oin": {"oin": "0" * 20},
+    "kvk of 7 digits": {"kvk": "9000001"},
+    "no medewerker": {"medewerker": None},
+    "medewerker with a space": {"medewerker": "mw 1"},
+    "no rol": {"rol": None},
+    "acr low": {"acr": "http://eidas.europa.eu/LoA/low"},
+}
+
+
+@pytest.mark.parametrize("claims", INVALID_NAMENS.values(), ids=INVALID_NAMENS.keys())
+def test_an_invalid_machtigen_token_is_401(
+    claims: dict[str, Any], sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vertrouw_ook(sleutels, monkeypatch, {})
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(f"Bearer {token(**claims)}")
+
+
+@pytest.mark.parametrize("claims", INVALID_ORGANISATIE.values(), ids=INVALID_ORGANISATIE.keys())
+def test_an_invalid_hulpverlener_token_is_401(
+    claims: dict[str, Any], sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vertrouw_ook(sleutels, monkeypatch, {})
+    allowed(authorize(f"Bearer {token(EHERKENNING, **ORGANISATIE)}"))  # valid as it stands
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(f"Bearer {token(EHERKENNING, **(ORGANISATIE | claims))}")
+
+
+def test_an_organisation_token_is_refused_when_no_eherkenning_issuer_is_configured() -> None:
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(f"Bearer {token(EHERKENNING, **ORGANISATIE)}")

@@ -16,7 +16,15 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import AANVULLING, IBAN, beoordeel, dien_in, inwoner
+from tests.integration.hulp import (
+    AANVULLING,
+    IBAN,
+    beoordeel,
+    dien_in,
+    hulpverlener,
+    inwoner,
+    machtig,
+)
 from tests.integration.iam import Rollen, policy_document
 from vil.adapters import planner
 from vil_local import aws
@@ -101,6 +109,20 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     inzage = api.get("/inzage", headers=burger(bsn))
     assert inzage.status_code == 200, inzage.text
     assert inzage.json()["maandcheck"] is not None
+    # Machtigingen (machtigingen: put, the two indexes, audit), and a hulpverlener acting for
+    # the resident on every function of a resident route (each reads the machtiging)
+    machtiging = machtig(api, bsn, ["inzien", "aanvragen"])["id"]
+    assert api.get("/machtigingen", headers=burger(bsn)).status_code == 200
+    gehouden = api.get("/machtigingen", headers=hulpverlener()).json()["gemachtigd"]
+    assert machtiging in [m["id"] for m in gehouden]
+    clienten = api.get("/clienten", headers=hulpverlener()).json()["clienten"]
+    assert machtiging in [c["machtiging"] for c in clienten]  # with its audit, consent, meldingen
+    namens = hulpverlener(namens=machtiging)
+    for pad in ("/toestemmingen", "/gegevens", f"/beoordelingen/{beoordeling['id']}",
+                "/aanvragen", "/meldingen", "/inzage"):  # fmt: skip
+        response = api.get(pad, headers=namens)
+        assert response.status_code == 200, (pad, response.text)
+    assert api.delete(f"/machtigingen/{machtiging}", headers=burger(bsn)).status_code == 200
     # A gemeente's subscriptions (abonnementen: Encrypt the secret, store, end)
     abonnement = api.post("/abonnementen", headers=gemeente("0344"),
                           json={"callbackUrl": stack.ontvanger.url("0344")})  # fmt: skip

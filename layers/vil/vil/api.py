@@ -11,7 +11,7 @@ import json
 import re
 from http import HTTPStatus
 from itertools import accumulate
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -55,6 +56,7 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
     fouten.NietGeauthenticeerd: (HTTPStatus.UNAUTHORIZED, "Niet geauthenticeerd"),
     fouten.NietGevonden: (HTTPStatus.NOT_FOUND, "Niet gevonden"),
     fouten.GeenToestemming: (HTTPStatus.FORBIDDEN, "Geen toestemming"),
+    fouten.GeenRecht: (HTTPStatus.FORBIDDEN, "Geen recht"),
     fouten.Conflict: (HTTPStatus.CONFLICT, "Conflict"),
     fouten.NogBezig: (HTTPStatus.CONFLICT, "Verzoek wordt nog verwerkt"),
     fouten.AndereInhoud: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key hergebruikt"),
@@ -64,6 +66,25 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
 # Responses many routes document (every error is problem+json; the OpenAPI merge says so).
 NIET_INGELOGD: dict[int, OpenAPIResponse] = {401: {"description": "Niet ingelogd."}}
 ONBEKEND: dict[int, OpenAPIResponse] = {404: {"description": "Onbekend."}}
+# Every route about a resident may act for someone (vil.services.namens): the header names the
+# machtiging; 404 when the caller holds no valid one of that id, 403 when it lacks the right.
+NAMENS: dict[int, OpenAPIResponse] = {
+    403: {"description": "De machtiging geeft dit recht niet."},
+    404: {"description": "Onbekend, of u handelt niet (meer) namens deze inwoner."},
+}
+XNamens = Annotated[
+    str | None,
+    Header(
+        alias="X-Namens",
+        description=(
+            "Handelen namens een ander: het id van de machtiging (GET /v1/machtigingen)."
+            " Zonder deze header handelt u voor uzelf."
+        ),
+        # Any id: one that is not a machtiging of the caller is a 404, like an unknown one.
+        min_length=1,
+        max_length=64,
+    ),
+]
 
 
 def problem(

@@ -21,6 +21,10 @@ class GeenToestemming(VilFout):
     """The resident has not consented to any source for this purpose."""
 
 
+class GeenRecht(VilFout):
+    """The caller acts under a valid machtiging that does not give what the route needs."""
+
+
 class Conflict(VilFout):
     """The request conflicts with the current state (e.g. an application in this period)."""
 

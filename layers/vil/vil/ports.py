@@ -12,6 +12,7 @@ from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisver
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
+from vil.models.machtiging import Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -171,6 +172,30 @@ class Aanvragen(Protocol):
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
 
 
+class Machtigingen(Protocol):
+    """Machtigingen: given by a resident or read from the register, revoked by the resident."""
+
+    def leg_vast(self, vastgelegd: Vastgelegd) -> None:
+        """Store a new machtiging (or the register's entry again, unchanged id)."""
+        ...
+
+    def haal(self, machtiging_id: str) -> Vastgelegd | None:
+        """One machtiging by id, read strongly consistent: a revoke stops the next request."""
+        ...
+
+    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
+        """The resident's machtigingen, newest first."""
+        ...
+
+    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
+        """The machtigingen an organisation ('kvk:…', 'oin:…') or a person holds, newest first."""
+        ...
+
+    def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
+        """Revoke the resident's machtiging (idempotent); None if they have no such one."""
+        ...
+
+
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
 
@@ -213,7 +238,11 @@ class Auditlog(Protocol):
         trace_id: str,
         nu: datetime,
         bronnen: Iterable[str] = (),
-    ) -> None: ...
+        namens: Mapping[str, str] | None = None,
+    ) -> None:
+        """`namens`: for a request made by a representative, who (`vertegenwoordiger`), under
+        which machtiging and, for an organisation, its identifier (`organisatie`)."""
+        ...
 
     def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...
 

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TypedDict
 
+from pydantic import HttpUrl
+
 from vil import klok
 from vil.adapters.dynamodb import (
     Aanvragen,
@@ -20,6 +22,7 @@ from vil.adapters.dynamodb import (
     Beoordelingen,
     Brongegevens,
     Maandchecks,
+    Machtigingen,
     Profielen,
     Toestemmingen,
     table,
@@ -38,7 +41,7 @@ from vil.services.diensten import (
     Toestemmingdiensten,
     Webhookdiensten,
 )
-from vil.services.identiteit import Tokencontrole, Tokenuitgever, jwks
+from vil.services.identiteit import Machtigen, Tokencontrole, Tokenuitgever, jwks
 from vil.settings import (
     AanvragenSettings,
     AbonnementenSettings,
@@ -51,6 +54,7 @@ from vil.settings import (
     IdempotentieSettings,
     InzageSettings,
     MaandcheckSettings,
+    MachtigingenSettings,
     MeldingenSettings,
     PlannerSettings,
     SourcesSettings,
@@ -72,6 +76,11 @@ def catalogus() -> Catalogus:
 @cache
 def inzage() -> Basisdiensten:
     return Basisdiensten(**_basis(InzageSettings.from_environ()))
+
+
+@cache
+def machtigingen() -> Basisdiensten:
+    return Basisdiensten(**_basis(MachtigingenSettings.from_environ()))
 
 
 @cache
@@ -151,6 +160,21 @@ def tokencontrole() -> Tokencontrole:
     """The authorizer's token check, with its JWKS cache and KMS client."""
 
     settings = AuthorizerSettings.from_environ()
+    organisatie = None
+    if settings.eherkenning_issuer and settings.eherkenning_jwks_url:
+        organisatie = Tokenuitgever(
+            settings.eherkenning_issuer,
+            settings.eherkenning_audience,
+            jwks(HttpUrl(settings.eherkenning_jwks_url)),
+        )
+    machtigen = None
+    if settings.machtigen_dienst:
+        machtigen = Machtigen(
+            dienst=settings.machtigen_dienst,
+            dienst_claim=settings.machtigen_dienst_claim,
+            claim=settings.machtigen_claim,
+            houdt=settings.machtigen_houdt,
+        )
     return Tokencontrole(
         burger=Tokenuitgever(
             settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)
@@ -158,6 +182,8 @@ def tokencontrole() -> Tokencontrole:
         m2m=Tokenuitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
         sleutels=KmsSleutels.from_settings(settings),
         bsn_claim=settings.bsn_claim,
+        organisatie=organisatie,
+        machtigen=machtigen,
     )
 
 
@@ -165,6 +191,7 @@ def tokencontrole() -> Tokencontrole:
 FABRIEKEN = (
     catalogus,
     inzage,
+    machtigingen,
     toestemmingen,
     gegevens,
     beoordelingen,
@@ -190,6 +217,7 @@ class _Basis(TypedDict):
     beoordelingen: Beoordelingen
     maandchecks: Maandchecks
     aanvragen: Aanvragen
+    machtigingen: Machtigingen
     audit: Auditlog
     sleutels: KmsSleutels
     nu: Callable[[], datetime]
@@ -204,6 +232,7 @@ def _basis(settings: TableSettings) -> _Basis:
         "beoordelingen": Beoordelingen(tabel),
         "maandchecks": Maandchecks(tabel),
         "aanvragen": Aanvragen(tabel),
+        "machtigingen": Machtigingen(tabel),
         "audit": Auditlog(table(settings.audit_tabel)),
         "sleutels": KmsSleutels.from_settings(settings),
         "nu": klok.nu,

@@ -7,7 +7,7 @@ missing or malformed variable fails that cold start, not a later request.
 """
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, HttpUrl
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -102,6 +102,10 @@ class InzageSettings(TableSettings):
     """Inzage reads the tables only."""
 
 
+class MachtigingenSettings(TableSettings):
+    """Machtigingen live in the main table; granting and revoking are audited."""
+
+
 class MaandcheckSettings(
     RulesSettings,
     TableSettings,
@@ -143,7 +147,9 @@ class AfleverenSettings(WebhookSettings):
 
 
 class AuthorizerSettings(Settings):
-    """Who may call: DigiD-backed OIDC for citizens, client credentials for gemeenten."""
+    """Who may call: DigiD-backed OIDC for citizens (also through DigiD Machtigen), client
+    credentials for gemeenten, eHerkenning-style tokens for organisations' hulpverleners. An
+    empty issuer or service id leaves that kind of token out (refused)."""
 
     oidc_issuer: str
     oidc_audience: str
@@ -152,6 +158,14 @@ class AuthorizerSettings(Settings):
     m2m_issuer: str
     m2m_audience: str
     m2m_jwks_url: HttpUrl
+    eherkenning_issuer: str = ""
+    eherkenning_audience: str = ""
+    # HTTPS in AWS (the template's pattern); the local stack serves its JWKS over loopback.
+    eherkenning_jwks_url: str = Field("", pattern=r"^(https?://.+)?$")
+    machtigen_dienst: str = Field("", description="VIL's service id in DigiD Machtigen.")
+    machtigen_dienst_claim: str = "service_id"
+    machtigen_claim: str = Field("represents", description="Present only in machtigen tokens.")
+    machtigen_houdt: Literal["vertegenwoordigde", "gemachtigde"] = "vertegenwoordigde"
     pseudoniem_sleutel: str
     pseudoniem_sleutel_versie: str = "1"
     gegevens_sleutel: str

@@ -83,6 +83,11 @@ class Aanvraag(VilModel):
     herziening: Herziening | None = Field(
         None, description="De laatste herziening door de maandcheck, of null."
     )
+    door_vertegenwoordiger: bool = Field(
+        False,
+        description="Ingediend door een gemachtigde, hulpverlener of wettelijk vertegenwoordiger"
+        " namens de inwoner.",
+    )
 
 
 class Beslisverslag(VilModel):

@@ -153,6 +153,25 @@ class Verwerking(VilModel):
     trace_id: str = Field(description="Het trace-id van het verzoek dat de gegevens las.")
     bronnen: list[str] = Field(description="De bronnen die daarbij zijn geraadpleegd.")
     tijd: datetime = Field(description="Wanneer (UTC).")
+    vertegenwoordiger: str | None = Field(
+        None,
+        description="Wie namens u handelde: hulpverlener:<kvk:…|oin:…>:<medewerker>, of"
+        " gemachtigde:<pseudoniem>; null als u het zelf deed.",
+    )
+    machtiging: str | None = Field(
+        None, description="De machtiging waaronder (id, of digid-machtigen)."
+    )
+    organisatie: str | None = Field(None, description="De organisatie (kvk:… of oin:…).")
+
+
+class NamensU(VilModel):
+    """One thing someone did for the resident, in plain words."""
+
+    wie: str = Field(description="Wie het deed, in gewone taal.")
+    wat: str = Field(description="Wat er gebeurde (de verwerking).")
+    doel: str = Field(description="Waarvoor.")
+    machtiging: str = Field(description="De machtiging waaronder (id, of digid-machtigen).")
+    tijd: datetime = Field(description="Wanneer (UTC).")
 
 
 class BewaardeBeoordeling(Beoordeling):
@@ -201,6 +220,9 @@ class InzageResponse(VilModel):
     )
     verwerkingen: list[Verwerking] = Field(
         description="Wie uw gegevens verwerkte, wanneer en waarom."
+    )
+    namens_u: list[NamensU] = Field(
+        description="Wie namens u wat deed: elke verwerking door een gemachtigde of hulpverlener."
     )
     bewaartermijnen: dict[str, str] = Field(
         description="Per soort gegeven hoe lang het bewaard wordt, in gewone taal."

@@ -46,6 +46,9 @@ class AanvraagEventData(VilModel):
     ingediend_op: Utc = Field(description="Wanneer de aanvraag is ingediend (UTC).")
     gewijzigd_op: Utc = Field(description="Laatste wijziging van de status (UTC).")
     besluitdatum: date | None = Field(description="Datum van het besluit, zodra er een is.")
+    door_vertegenwoordiger: bool = Field(
+        False, description="Ingediend door een vertegenwoordiger namens de inwoner (wie: nooit)."
+    )
     url: str = Field(
         description="Waar de gemeente de aanvraag ophaalt (GET, met eigen token).",
         json_schema_extra={"format": "uri"},
@@ -112,6 +115,7 @@ def aanvraag_event(
         ingediend_op=_utc(aanvraag.ingediend_op),
         gewijzigd_op=_utc(aanvraag.gewijzigd_op),
         besluitdatum=aanvraag.beschikking.datum if aanvraag.beschikking else None,
+        door_vertegenwoordiger=aanvraag.door_vertegenwoordiger,
         url=f"{base}/v1/aanvragen/{quote(aanvraag.id, safe='')}",
     )
     return AanvraagEvent(

@@ -44,6 +44,7 @@ class Indiening(BaseModel):
     burger: str
     sleutel: str
     verzoek: SubmitRequest
+    door_vertegenwoordiger: bool = False  # someone acting for the resident submits
 
 
 def dien_in(
@@ -59,7 +60,12 @@ def dien_in(
     key with another request a 422 (IETF Idempotency-Key), a retry while the first still runs
     a 409.
     """
-    indiening = Indiening(burger=burger(principal), sleutel=sleutel, verzoek=verzoek)
+    indiening = Indiening(
+        burger=burger(principal),
+        sleutel=sleutel,
+        verzoek=verzoek,
+        door_vertegenwoordiger=principal.vertegenwoordiger is not None,
+    )
     return diensten.idempotentie.eenmalig(
         partial(_dien_in_eenmaal, diensten),
         indiening,
@@ -88,7 +94,9 @@ def _dien_in_eenmaal(diensten: Aanvraagdiensten, indiening: Indiening) -> Submit
     verslagen: list[Beslisverslag] = []
     for resultaat in resultaten:
         regeling = regels[resultaat.regeling]
-        aanvraag = _beslis(diensten, regeling, resultaat, beoordeling)
+        aanvraag = _beslis(diensten, regeling, resultaat, beoordeling).model_copy(
+            update={"door_vertegenwoordiger": indiening.door_vertegenwoordiger}
+        )
         aanvragen.append(aanvraag)
         verslagen.append(
             Beslisverslag(

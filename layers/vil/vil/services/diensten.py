@@ -22,6 +22,7 @@ from vil.ports import (
     Bronnen,
     Idempotentie,
     Maandchecks,
+    Machtigingen,
     Planner,
     Profielen,
     Sleutels,
@@ -47,6 +48,7 @@ class Basisdiensten:
     beoordelingen: Beoordelingen
     maandchecks: Maandchecks
     aanvragen: Aanvragen
+    machtigingen: Machtigingen  # every resident route: who may act for whom
     audit: Auditlog
     sleutels: Sleutels
     nu: Callable[[], datetime] = klok.nu  # the domain clock (vil.klok)

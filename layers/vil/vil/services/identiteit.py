@@ -1,10 +1,12 @@
 """Who is calling: bearer tokens validated with PyJWT and turned into a `Principal`.
 
-Citizens bring a DigiD-backed OIDC access token (docs/standards.md 3a), gemeenten and beheerders an
-OAuth2 client-credentials token (docs/standards.md 3c). PyJWT checks signature, algorithm, issuer,
-audience and times; this module adds only what PyJWT cannot know: the level of assurance, the
-BSN's elfproef and the gemeente's code and role. Every failure is one error, `NietGeauthenticeerd`,
-whose detail never contains the token or the BSN.
+Citizens bring a DigiD-backed OIDC access token (docs/standards.md 3a), also as someone's
+gemachtigde through DigiD Machtigen; gemeenten and beheerders an OAuth2 client-credentials token
+(docs/standards.md 3c); an organisation's hulpverlener an eHerkenning-style token
+(docs/machtigingen.md). PyJWT checks signature, algorithm, issuer, audience and times; this module
+adds only what PyJWT cannot know: the level of assurance, the BSN's elfproef, DigiD Machtigen's
+service, the gemeente's code and role, and the organisation and employee. Every failure is one
+error, `NietGeauthenticeerd`, whose detail never contains the token or the BSN.
 """
 
 import re
@@ -33,6 +35,10 @@ BSN_SECTOR = "s00000000"  # sector-coded identifiers ('s00000000:<BSN>'): refuse
 ALGORITHMS = ["RS256"]  # pinned: never the token's own choice (no HS256, no none)
 LEEWAY = timedelta(seconds=60)  # clock skew between the issuer and us (RFC 7519 4.1.4-4.1.6)
 ROLLEN = (Principalsoort.gemeente.value, Principalsoort.beheerder.value)
+KVK = re.compile(r"[0-9]{8}")
+OIN = re.compile(r"[0-9]{20}")
+MEDEWERKER = re.compile(r"[A-Za-z0-9._:@-]{1,64}")
+ORGANISATIEROL = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
 def jwks(url: HttpUrl) -> jwt.PyJWKClient:
@@ -49,18 +55,49 @@ class Tokenuitgever:
     sleutels: jwt.PyJWKClient
 
 
+@dataclass(frozen=True)
+class Machtigen:
+    """How DigiD Machtigen tokens say who is represented: claim names, not code.
+
+    `claim` marks a machtigen token by its presence. In the OIDC NL GOV profile it is
+    `represents` and holds the represented person (`{sub, sub_id_type, iss}`), while the BSN
+    claim holds the gemachtigde (`houdt="vertegenwoordigde"`). Some brokers do it the other way
+    round: `acting_nin` holds the gemachtigde and `nin` the represented
+    (`claim="acting_nin"`, `houdt="gemachtigde"`). `dienst` is the service id VIL is registered
+    under in DigiD Machtigen; a token for another service is refused.
+    """
+
+    dienst: str
+    dienst_claim: str = "service_id"
+    claim: str = "represents"
+    houdt: str = "vertegenwoordigde"  # or "gemachtigde"
+
+    def __post_init__(self) -> None:
+        if self.houdt not in ("vertegenwoordigde", "gemachtigde"):
+            raise ValueError("houdt is 'vertegenwoordigde' of 'gemachtigde'.")
+
+
 class Tokencontrole:
     """Turns an Authorization header into the caller's `Principal`."""
 
     def __init__(
-        self, burger: Tokenuitgever, m2m: Tokenuitgever, sleutels: Sleutels, bsn_claim: str = "bsn"
+        self,
+        burger: Tokenuitgever,
+        m2m: Tokenuitgever,
+        sleutels: Sleutels,
+        bsn_claim: str = "bsn",
+        organisatie: Tokenuitgever | None = None,
+        machtigen: Machtigen | None = None,
     ) -> None:
-        if burger.issuer == m2m.issuer:  # the issuer decides which checks a token gets
-            raise ValueError("De OIDC- en M2M-uitgever moeten verschillen.")
+        uitgevers = [burger.issuer, m2m.issuer] + ([organisatie.issuer] if organisatie else [])
+        if len(set(uitgevers)) != len(uitgevers):  # the issuer decides which checks a token gets
+            raise ValueError("De OIDC-, M2M- en eHerkenning-uitgever moeten verschillen.")
         self.burger = burger
         self.m2m = m2m
+        self.organisatie = organisatie
         self.sleutels = sleutels
         self.bsn_claim = bsn_claim
+        self.machtigen = machtigen
 
     def principal(self, authorization: str | None) -> Principal:
         """Anonymous without a header; otherwise a valid token or `NietGeauthenticeerd`.
@@ -82,21 +119,62 @@ class Tokencontrole:
             return self._burger(token)
         if issuer == self.m2m.issuer:
             return self._m2m(token)
+        if self.organisatie is not None and issuer == self.organisatie.issuer:
+            return self._hulpverlener(token, self.organisatie)
         raise NietGeauthenticeerd("Het token komt niet van een vertrouwde uitgever.")
 
     def _burger(self, token: str) -> Principal:
         claims = self._claims(token, self.burger, ["acr", self.bsn_claim])
-        if claims["acr"] not in LOA or LOA.index(claims["acr"]) < LOA.index(SUBSTANTIEEL):
-            raise NietGeauthenticeerd("Betrouwbaarheidsniveau lager dan substantieel.")
-        waarde = claims[self.bsn_claim]
-        sector, _, nummer = (waarde if isinstance(waarde, str) else "").rpartition(":")
-        if sector not in ("", BSN_SECTOR) or not bsn_nummer.is_valid(nummer):
-            raise NietGeauthenticeerd("Het token bevat geen geldig BSN.")
-        nummer = bsn_nummer.compact(nummer)
+        _niveau(claims)
+        nummer = _bsn(claims[self.bsn_claim])
+        if self.machtigen is not None and self.machtigen.claim in claims:
+            return self._gemachtigde(claims, nummer, self.machtigen)
         return Principal(
             soort=Principalsoort.burger,
             pseudoniem=self.sleutels.pseudoniem(nummer),
             bsn_versleuteld=self.sleutels.versleutel(nummer),
+        )
+
+    def _gemachtigde(self, claims: dict[str, Any], bsn: str, machtigen: Machtigen) -> Principal:
+        """A DigiD Machtigen token: for VIL's service only, one level of representation."""
+        if claims.get(machtigen.dienst_claim) != machtigen.dienst:
+            raise NietGeauthenticeerd("Het token is een machtiging voor een andere dienst.")
+        waarde = claims[machtigen.claim]
+        if isinstance(waarde, dict):
+            if "represents" in waarde:  # a chain: VIL acts for one person at a time
+                raise NietGeauthenticeerd("Geneste vertegenwoordiging wordt niet ondersteund.")
+            waarde = waarde.get("sub")
+        ander = _bsn(waarde)
+        gemachtigde, vertegenwoordigde = (
+            (bsn, ander) if machtigen.houdt == "vertegenwoordigde" else (ander, bsn)
+        )
+        if gemachtigde == vertegenwoordigde:
+            raise NietGeauthenticeerd("Een machtiging voor uzelf is geen machtiging.")
+        return Principal(
+            soort=Principalsoort.burger,
+            pseudoniem=self.sleutels.pseudoniem(gemachtigde),
+            namens_pseudoniem=self.sleutels.pseudoniem(vertegenwoordigde),
+            namens_bsn_versleuteld=self.sleutels.versleutel(vertegenwoordigde),
+        )
+
+    def _hulpverlener(self, token: str, uitgever: Tokenuitgever) -> Principal:
+        """An organisation's employee: KvK number or OIN, their own id, the organisation's role."""
+        claims = self._claims(token, uitgever, ["acr", "medewerker", "rol"])
+        _niveau(claims)
+        kvk, oin = claims.get("kvk"), claims.get("oin")
+        if isinstance(kvk, str) and KVK.fullmatch(kvk) and oin is None:
+            organisatie = f"kvk:{kvk}"
+        elif isinstance(oin, str) and OIN.fullmatch(oin) and kvk is None:
+            organisatie = f"oin:{oin}"
+        else:
+            raise NietGeauthenticeerd("Het token noemt niet precies één KvK-nummer of OIN.")
+        medewerker, rol = claims["medewerker"], claims["rol"]
+        if not isinstance(medewerker, str) or not MEDEWERKER.fullmatch(medewerker):
+            raise NietGeauthenticeerd("Het token bevat geen geldige medewerker.")
+        if not isinstance(rol, str) or not ORGANISATIEROL.fullmatch(rol):
+            raise NietGeauthenticeerd("Het token bevat geen geldige rol.")
+        return Principal(
+            soort=Principalsoort.hulpverlener, organisatie=organisatie, medewerker=medewerker
         )
 
     def _m2m(self, token: str) -> Principal:
@@ -134,3 +212,16 @@ class Tokencontrole:
         except jwt.PyJWTError as error:  # the class name says why, and holds no claim value
             raise NietGeauthenticeerd(f"Ongeldig token ({type(error).__name__}).") from error
         return claims
+
+
+def _niveau(claims: dict[str, Any]) -> None:
+    if claims["acr"] not in LOA or LOA.index(claims["acr"]) < LOA.index(SUBSTANTIEEL):
+        raise NietGeauthenticeerd("Betrouwbaarheidsniveau lager dan substantieel.")
+
+
+def _bsn(waarde: object) -> str:
+    """A BSN claim, plain or sector-coded ('s00000000:<BSN>'), elfproef checked."""
+    sector, _, nummer = (waarde if isinstance(waarde, str) else "").rpartition(":")
+    if sector not in ("", BSN_SECTOR) or not bsn_nummer.is_valid(nummer):
+        raise NietGeauthenticeerd("Het token bevat geen geldig BSN.")
+    return str(bsn_nummer.compact(nummer))

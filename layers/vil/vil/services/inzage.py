@@ -30,10 +30,31 @@ BEWAARTERMIJNEN = {
 }
 
 
+def _namens_u(record: dict[str, Any]) -> dict[str, Any]:
+    """'Wie namens u wat deed': an audit record by a representative, in plain words."""
+    soort, _, rest = str(record["vertegenwoordiger"]).partition(":")
+    if soort == "hulpverlener":
+        organisatie, _, medewerker = rest.rpartition(":")
+        nummer = organisatie.replace("kvk:", "KvK-nummer ").replace("oin:", "OIN ")
+        wie = f"Medewerker {medewerker} van de organisatie met {nummer}"
+    elif record.get("machtiging") == "digid-machtigen":
+        wie = "Iemand die u via DigiD Machtigen machtigde"
+    else:
+        wie = "Uw wettelijk vertegenwoordiger of gemachtigde"
+    return {
+        "wie": wie,
+        "wat": record["verwerking"],
+        "doel": record["doel"],
+        "machtiging": record.get("machtiging") or "",
+        "tijd": record["tijd"],
+    }
+
+
 def inzage(diensten: Basisdiensten, principal: Principal) -> dict[str, Any]:
     pseudoniem = burger(principal)
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
     d = diensten
+    verwerkingen = diensten.audit.van(pseudoniem)
     stand = d.maandchecks.stand(pseudoniem)
     aanvragen = d.aanvragen.aanvragen_van_burger(pseudoniem)
     gebruikt = {a.beoordeling for a in aanvragen}
@@ -58,6 +79,7 @@ def inzage(diensten: Basisdiensten, principal: Principal) -> dict[str, Any]:
             m.model_dump(mode="json", by_alias=True) for m in d.maandchecks.meldingen(pseudoniem)
         ],
         "maandcheck": stand.model_dump(mode="json", by_alias=True) if stand else None,
-        "verwerkingen": diensten.audit.van(pseudoniem),
+        "verwerkingen": verwerkingen,
+        "namensU": [_namens_u(v) for v in verwerkingen if v.get("vertegenwoordiger")],
         "bewaartermijnen": BEWAARTERMIJNEN,
     }

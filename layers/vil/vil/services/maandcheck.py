@@ -130,7 +130,9 @@ def op_verzoek(diensten: Meldingdiensten, principal: Principal) -> list[Melding]
         )
     assert principal.bsn_versleuteld is not None
     door = audit.actor(principal)
-    return _controleer(diensten, pseudoniem, bronnen, principal.bsn_versleuteld, door)
+    return _controleer(
+        diensten, pseudoniem, bronnen, principal.bsn_versleuteld, door, audit.namens(principal)
+    )
 
 
 def _controleer(
@@ -139,10 +141,14 @@ def _controleer(
     bronnen: Mapping[Bron, int],
     bsn_versleuteld: str,
     door: str,
+    namens: dict[str, str] | None = None,
 ) -> list[Melding]:
-    """Fetch, evaluate, compare, and write the outcome in one transaction."""
+    """Fetch, evaluate, compare, and write the outcome in one transaction; `namens`: who asked
+    for the resident (vil.services.audit.namens), for the audit."""
     moment, vandaag = diensten.nu(), diensten.vandaag()
-    gegevens = _vooraf_invullen(diensten, pseudoniem, bronnen, bsn_versleuteld, door, vandaag)
+    gegevens = _vooraf_invullen(
+        diensten, pseudoniem, bronnen, bsn_versleuteld, (door, namens), vandaag
+    )
     feiten = per_bron(gegevens)  # before the resident's declarations join the household
     laatste = max(
         diensten.beoordelingen.beoordelingen(pseudoniem),
@@ -191,7 +197,7 @@ def _vooraf_invullen(
     pseudoniem: str,
     bronnen: Collection[Bron],
     bsn_versleuteld: str,
-    door: str,
+    wie: tuple[str, dict[str, str] | None],
     peildatum: date,
 ) -> Prefill:
     """The sources consented for the monthly check, each read audited for every data subject
@@ -200,10 +206,15 @@ def _vooraf_invullen(
     gegevens = diensten.bronnen.vooraf_invullen(bsn, peildatum, bronnen)
     geraadpleegd = sorted(bron.value for bron in bronnen)
     doel = Doel.maandcheck.value
-    audit.vastleggen_door(diensten, pseudoniem, "maandcheck", door, doel, geraadpleegd)
+    door, namens = wie
+    audit.vastleggen_door(
+        diensten, pseudoniem, "maandcheck", door, doel, geraadpleegd, namens=namens
+    )
     for nummer in gegevens.gezinsleden:
         lid = diensten.sleutels.pseudoniem(nummer)
-        audit.vastleggen_door(diensten, lid, "maandcheck-gezinslid", door, doel, geraadpleegd)
+        audit.vastleggen_door(
+            diensten, lid, "maandcheck-gezinslid", door, doel, geraadpleegd, namens=namens
+        )
     return gegevens
 
 

@@ -10,6 +10,7 @@ from vil.adapters.dynamodb.stores import (
     Beoordelingen,
     Brongegevens,
     Maandchecks,
+    Machtigingen,
     Profielen,
     Toestemmingen,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Beoordelingen",
     "Brongegevens",
     "Maandchecks",
+    "Machtigingen",
     "Profielen",
     "Toestemmingen",
     "conditional",

@@ -14,6 +14,7 @@ from vil.adapters.dynamodb import keys
 from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
+from vil.models.machtiging import Machtiging, Vastgelegd
 from vil.models.toestemming import Toestemming
 
 
@@ -145,6 +146,44 @@ class AanvraagItem(Item):
         return Aanvraag.model_validate_json(self.data)
 
 
+class MachtigingItem(Item):
+    """A machtiging, found by id, by the resident who gave it (GSI1) and by who holds it (GSI2)."""
+
+    pseudoniem: str
+    bsn_versleuteld: str
+    gemachtigde: str
+    gsi1pk: str = Field(alias="GSI1PK")
+    gsi1sk: str = Field(alias="GSI1SK")
+    gsi2pk: str = Field(alias="GSI2PK")
+    gsi2sk: str = Field(alias="GSI2SK")
+    data: str
+
+    @classmethod
+    def van(cls, vastgelegd: Vastgelegd) -> Self:
+        machtiging = vastgelegd.machtiging
+        volgorde = keys.gesorteerd(machtiging.verleend_op, machtiging.id)
+        return cls(
+            pk=keys.machtiging(machtiging.id),
+            sk=keys.MACHTIGING,
+            pseudoniem=vastgelegd.pseudoniem,
+            bsn_versleuteld=vastgelegd.bsn_versleuteld,
+            gemachtigde=vastgelegd.gemachtigde,
+            gsi1pk=keys.volmachtgever(vastgelegd.pseudoniem),
+            gsi1sk=volgorde,
+            gsi2pk=keys.gemachtigde(vastgelegd.gemachtigde),
+            gsi2sk=volgorde,
+            data=machtiging.model_dump_json(),
+        )
+
+    def vastgelegd(self) -> Vastgelegd:
+        return Vastgelegd(
+            pseudoniem=self.pseudoniem,
+            bsn_versleuteld=self.bsn_versleuteld,
+            gemachtigde=self.gemachtigde,
+            machtiging=Machtiging.model_validate_json(self.data),
+        )
+
+
 class BeslisverslagItem(Item):
     data: str
 
@@ -191,6 +230,10 @@ class AuditItem(Item):
     trace_id: str
     bronnen: list[str]
     tijd: str
+    # A request by a representative: who acted, under which machtiging, for which organisation.
+    vertegenwoordiger: str | None = None
+    machtiging: str | None = None
+    organisatie: str | None = None
 
 
 class AbonnementItem(Item):

@@ -9,6 +9,7 @@ BURGER#<pseudoniem>   STAND                             the monthly check's base
 BURGER#<pseudoniem>   MELDING#<id>                      what the monthly check found
 AANVRAAG#<id>         AANVRAAG                          GSI1: the resident's, GSI2: the gemeente's
 AANVRAAG#<id>         BESLISVERSLAG#<tijd>
+MACHTIGING#<id>       MACHTIGING                        GSI1: the resident's, GSI2: its holder's
 GEBEURTENIS#<id>      GEBEURTENIS                       outbox: written with the change it reports;
                                                         the table's stream hands it to the relay
 GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; secrets encrypted
@@ -24,6 +25,7 @@ PROFIEL = "PROFIEL"
 STAND = "STAND"
 AANVRAAG = "AANVRAAG"
 GEBEURTENIS = "GEBEURTENIS"
+MACHTIGING = "MACHTIGING"
 
 # Sort key prefixes, for the queries of one kind of item in a partition.
 TOESTEMMINGEN = "TOESTEMMING#"
@@ -65,6 +67,20 @@ def aanvraag(aanvraag_id: str) -> str:
 
 def beslisverslag(op: datetime) -> str:
     return f"{BESLISVERSLAGEN}{op.isoformat()}"
+
+
+def machtiging(machtiging_id: str) -> str:
+    return f"{MACHTIGING}#{machtiging_id}"
+
+
+def volmachtgever(pseudoniem: str) -> str:
+    """GSI1: the machtigingen a resident gave (not BURGER#: that holds their aanvragen)."""
+    return f"VOLMACHTGEVER#{pseudoniem}"
+
+
+def gemachtigde(wie: str) -> str:
+    """GSI2: the machtigingen an organisation or person holds (not GEMEENTE#)."""
+    return f"GEMACHTIGDE#{wie}"
 
 
 def gebeurtenis(gebeurtenis_id: str) -> str:

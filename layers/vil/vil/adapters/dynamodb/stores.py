@@ -24,6 +24,7 @@ from vil.adapters.dynamodb.items import (
     BeslisverslagItem,
     GebeurtenisItem,
     GegevensItem,
+    MachtigingItem,
     MeldingItem,
     PeriodeItem,
     ProfielItem,
@@ -45,6 +46,7 @@ from vil.fouten import Conflict, NietGevonden
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
+from vil.models.machtiging import Vastgelegd
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
@@ -417,6 +419,52 @@ class Aanvragen(_Store):
         ]
 
 
+class Machtigingen(_Store):
+    """The `Machtigingen` port: one item per machtiging, found by id (every request that acts
+    for someone), by the resident (GSI1) and by who holds it (GSI2)."""
+
+    def leg_vast(self, vastgelegd: Vastgelegd) -> None:
+        self.tabel.put_item(Item=MachtigingItem.van(vastgelegd).dump())
+
+    def haal(self, machtiging_id: str) -> Vastgelegd | None:
+        sleutel = {"PK": keys.machtiging(machtiging_id), "SK": keys.MACHTIGING}
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        return None if item is None else MachtigingItem.model_validate(item).vastgelegd()
+
+    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
+        return self._index("GSI1", "GSI1PK", keys.volmachtgever(pseudoniem))
+
+    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
+        return self._index("GSI2", "GSI2PK", keys.gemachtigde(gemachtigde))
+
+    def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
+        gevonden = self.haal(machtiging_id)
+        if gevonden is None or gevonden.pseudoniem != pseudoniem:
+            return None
+        if gevonden.machtiging.ingetrokken_op is not None:
+            return gevonden  # idempotent: the first revoke's time stands
+        machtiging = gevonden.machtiging.model_copy(update={"ingetrokken_op": nu})
+        ingetrokken = gevonden.model_copy(update={"machtiging": machtiging})
+        self.tabel.put_item(
+            Item=MachtigingItem.van(ingetrokken).dump(), ConditionExpression=BESTAAT
+        )
+        return ingetrokken
+
+    def _index(self, index: str, attribuut: str, waarde: str) -> list[Vastgelegd]:
+        query: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": Key(attribuut).eq(waarde),
+            "ScanIndexForward": False,
+        }
+        gevonden: list[Vastgelegd] = []
+        while True:
+            response = self.tabel.query(**query)
+            gevonden += [MachtigingItem.model_validate(i).vastgelegd() for i in response["Items"]]
+            if "LastEvaluatedKey" not in response:
+                return gevonden
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
 class Auditlog(_Store):
     """The `Auditlog` port over the append-only audit table: one record per data subject per
     read (Logboek Dataverwerkingen). Functions may only put; each record is written only if
@@ -432,7 +480,9 @@ class Auditlog(_Store):
         trace_id: str,
         nu: datetime,
         bronnen: Iterable[str] = (),
+        namens: Mapping[str, str] | None = None,
     ) -> None:
+        namens = namens or {}
         item = AuditItem(
             pk=keys.betrokkene(pseudoniem),
             sk=keys.gesorteerd(nu, str(uuid.uuid4())),
@@ -443,6 +493,9 @@ class Auditlog(_Store):
             trace_id=trace_id,
             bronnen=sorted(bronnen),
             tijd=nu.isoformat(),
+            vertegenwoordiger=namens.get("vertegenwoordiger"),
+            machtiging=namens.get("machtiging"),
+            organisatie=namens.get("organisatie"),
         )
         self.tabel.put_item(Item=item.dump(), ConditionExpression=Attr("PK").not_exists())
 
