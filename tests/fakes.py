@@ -253,6 +253,24 @@ class FakeAanvragen:
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]:
         return list(self.verslagen.get(aanvraag_id, []))
 
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        huidig = self.opgeslagen.get(aanvraag.id)
+        if huidig is None or huidig[1] != vorige:
+            raise Conflict("De aanvraag veranderde intussen.")
+        self.opgeslagen[aanvraag.id] = (pseudoniem, aanvraag)
+        self.verslagen.setdefault(aanvraag.id, []).append(verslag)
+        self.outbox.append(gebeurtenis)
+        if vrijgeven:
+            self.perioden.pop((pseudoniem, aanvraag.regeling), None)
+
 
 @dataclass
 class FakeAuditlog:

@@ -86,13 +86,26 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     stack.verwerk()
     ontvangen = stack.ontvanger.afgeleverd("0344")[voor:]
     assert {o.event["subject"] for o in ontvangen} >= {iit["id"]}
-    # The monthly check, as a firing schedule starts it (maandcheck)
+    # The monthly check, as a firing schedule starts it (maandcheck), finds a higher income
+    # that ends the granted kwijtschelding: a herziening
+    kwijtschelding = next(
+        a for a in aanvragen.json()["aanvragen"] if a["regeling"] == KWIJTSCHELDING
+    )
+    assert kwijtschelding["status"] == "toegekend"
+    stack.overheid.set_fact(bsn, "nettoInkomen", 2500)
     pseudoniem = zonder_planner[0][1]
     boto3.client("sqs", region_name=aws.REGION).send_message(
         QueueUrl=aws.queue_url(os.environ["MAANDCHECK_WACHTRIJ"]),
         MessageBody=planner.payload(pseudoniem),
     )
     stack.verwerk()
+    # which the gemeente decides (aanvragen: the conditional transaction, the audit record)
+    herzien = api.get(f"/aanvragen/{kwijtschelding['id']}", headers=gemeente("0344")).json()
+    intrekken = {"besluit": "intrekken", "motivering": "Hoger inkomen.",
+                 "per": herzien["herziening"]["datum"]}  # fmt: skip
+    ingetrokken = api.post(f"/aanvragen/{kwijtschelding['id']}/herzieningsbesluiten",
+                           headers=gemeente("0344"), json=intrekken)  # fmt: skip
+    assert ingetrokken.status_code == 200, ingetrokken.text
     # The same check on request, and the meldingen (meldingen)
     op_verzoek = api.post("/maandchecks", headers=burger(bsn))
     assert op_verzoek.status_code == 200, op_verzoek.text

@@ -170,6 +170,19 @@ class Aanvragen(Protocol):
 
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
 
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        """Store the gemeente's decision on a herziening, only while the aanvraag is still
+        exactly `vorige` (Conflict otherwise: decided already, or a newer herziening)."""
+        ...
+
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)

@@ -416,6 +416,36 @@ class Aanvragen(_Store):
             for item in query_alles(self.tabel, keys.aanvraag(aanvraag_id), keys.BESLISVERSLAGEN)
         ]
 
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        """The decision on a herziening with its verslag and event, only while the stored
+        aanvraag is still `vorige` as read: the whole item is the optimistic lock, so a second
+        decision or a newer herziening by the monthly check meanwhile is a Conflict."""
+        tabel = self.tabel
+        opdrachten = [
+            put(
+                tabel,
+                AanvraagItem.van(pseudoniem, aanvraag),
+                "#d = :vorige",
+                ExpressionAttributeNames={"#d": "data"},
+                ExpressionAttributeValues={":vorige": vorige.model_dump_json()},
+            ),
+            put(tabel, BeslisverslagItem.van(verslag)),
+            put(tabel, GebeurtenisItem.van(gebeurtenis)),
+        ]
+        if vrijgeven:  # an ended grant does not block a new aanvraag in its period
+            periode = {"PK": keys.burger(pseudoniem), "SK": keys.periode(aanvraag.regeling)}
+            opdrachten.append({"Delete": {"TableName": tabel.name, "Key": periode}})
+        tekst = "De aanvraag veranderde intussen (al besloten, of een nieuwere herziening)."
+        transactie(tabel, opdrachten, lambda _: Conflict(tekst))
+
 
 class Auditlog(_Store):
     """The `Auditlog` port over the append-only audit table: one record per data subject per
