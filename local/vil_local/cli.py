@@ -32,12 +32,15 @@ def quiet() -> None:
 def token(args: argparse.Namespace) -> int:
     """Print only the JWT, so that `$(vil local token ...)` can go straight into a header."""
     if args.bsn is not None:
-        if args.rol is not None:
-            print("vil local token: --rol hoort bij --gemeente", file=sys.stderr)
+        if args.rol is not None or args.medewerker is not None:
+            print("vil local token: --rol en --medewerker horen bij --gemeente", file=sys.stderr)
             return 2
         print(tokens.burger_token(args.bsn))
     else:
-        print(tokens.gemeente_token(args.gemeente, args.rol or "gemeente"))
+        if args.medewerker is not None and args.rol != "beheerder":
+            print("vil local token: --medewerker hoort bij --rol beheerder", file=sys.stderr)
+            return 2
+        print(tokens.gemeente_token(args.gemeente, args.rol or "gemeente", args.medewerker))
     return 0
 
 
@@ -184,6 +187,11 @@ def parser() -> argparse.ArgumentParser:
     wie.add_argument("--bsn", type=_bsn, help="a citizen (DigiD, substantial) with this BSN")
     wie.add_argument("--gemeente", type=_gemeentecode, metavar="CODE", help="a gemeente's system")
     command.add_argument("--rol", choices=["gemeente", "beheerder"], help="with --gemeente")
+    command.add_argument(
+        "--medewerker",
+        metavar="ID",
+        help="with --rol beheerder: which beheerder (default beheerder-1; another one approves)",
+    )
     command.set_defaults(run=token)
 
     # --port before or after the command: SUPPRESS keeps the root's value when it is not given.

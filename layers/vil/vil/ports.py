@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.prefill import Prefill
@@ -229,6 +230,21 @@ class Auditlog(Protocol):
     ) -> None: ...
 
     def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...
+
+
+class Regelingversies(Protocol):
+    """Versions of a gemeente's parameters of a regeling (the beheermodule)."""
+
+    def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
+        """Every version, oldest first."""
+        ...
+
+    def versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie | None: ...
+
+    def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
+        """Store a new version (`van` None: only if its number is free) or a change of one
+        (only while its status is `van`); Conflict otherwise."""
+        ...
 
 
 class Planner(Protocol):

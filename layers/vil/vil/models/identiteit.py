@@ -22,6 +22,7 @@ class Principal(BaseModel):
     pseudoniem: str | None = None  # citizens: HMAC pseudonym of the BSN, with key version
     bsn_versleuteld: str | None = None  # citizens: KMS ciphertext of the BSN (base64)
     gemeentecode: str | None = None  # gemeenten and beheerders
+    medewerker: str | None = None  # beheerders: who, for the four-eyes rule (claim `medewerker`)
 
     @classmethod
     def from_context(cls, context: dict[str, Any]) -> Self:
@@ -31,6 +32,7 @@ class Principal(BaseModel):
             pseudoniem=context.get("pseudoniem") or None,
             bsn_versleuteld=context.get("bsnVersleuteld") or None,
             gemeentecode=context.get("gemeentecode") or None,
+            medewerker=context.get("medewerker") or None,
         )
 
     def to_context(self) -> dict[str, str]:
@@ -40,4 +42,5 @@ class Principal(BaseModel):
             "pseudoniem": self.pseudoniem or "",
             "bsnVersleuteld": self.bsn_versleuteld or "",
             "gemeentecode": self.gemeentecode or "",
+            "medewerker": self.medewerker or "",
         }

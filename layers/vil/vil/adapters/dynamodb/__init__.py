@@ -11,6 +11,7 @@ from vil.adapters.dynamodb.stores import (
     Brongegevens,
     Maandchecks,
     Profielen,
+    Regelingversies,
     Toestemmingen,
 )
 from vil.adapters.dynamodb.tabel import conditional, cursor_van, positie, query_alles, table
@@ -22,6 +23,7 @@ __all__ = [
     "Brongegevens",
     "Maandchecks",
     "Profielen",
+    "Regelingversies",
     "Toestemmingen",
     "conditional",
     "cursor_van",

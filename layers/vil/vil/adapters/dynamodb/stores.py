@@ -27,6 +27,7 @@ from vil.adapters.dynamodb.items import (
     MeldingItem,
     PeriodeItem,
     ProfielItem,
+    RegelingversieItem,
     StandItem,
     ToestemmingItem,
 )
@@ -43,6 +44,7 @@ from vil.adapters.dynamodb.tabel import (
 )
 from vil.fouten import Conflict, NietGevonden
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.toestemming import Bron, Doel, Toestemming
@@ -445,6 +447,42 @@ class Aanvragen(_Store):
             opdrachten.append({"Delete": {"TableName": tabel.name, "Key": periode}})
         tekst = "De aanvraag veranderde intussen (al besloten, of een nieuwere herziening)."
         transactie(tabel, opdrachten, lambda _: Conflict(tekst))
+
+
+class Regelingversies(_Store):
+    """The `Regelingversies` port: per regeling and gemeente, numbered versions; a new one is
+    written only under a number not taken, a change only while the status is the one read."""
+
+    def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
+        items = query_alles(self.tabel, keys.regeling(regeling, gemeentecode), keys.VERSIES)
+        return [RegelingversieItem.model_validate(item).versie() for item in items]
+
+    def versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie | None:
+        sleutel = {"PK": keys.regeling(regeling, gemeentecode), "SK": keys.versie(nummer)}
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        return None if item is None else RegelingversieItem.model_validate(item).versie()
+
+    def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
+        """Store `versie`: new (van None, its number not taken) or from status `van`.
+
+        Raises:
+            Conflict: the number was taken, or the status changed, meanwhile.
+        """
+        item = RegelingversieItem.van(versie)
+        try:
+            if van is None:
+                self.tabel.put_item(Item=item.dump(), ConditionExpression=NIEUW)
+            else:
+                self.tabel.put_item(
+                    Item=item.dump(),
+                    ConditionExpression="#s = :van",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":van": van.value},
+                )
+        except ClientError as error:
+            if conditional(error):
+                raise Conflict("De versie veranderde intussen; lees haar opnieuw.") from error
+            raise
 
 
 class Auditlog(_Store):
