@@ -16,7 +16,16 @@ import httpx
 import pytest
 
 from tests.integration.conftest import burger, gemeente
-from tests.integration.hulp import AANVULLING, IBAN, beoordeel, dien_in, inwoner
+from tests.integration.hulp import (
+    AANVULLING,
+    ANNE,
+    BRAM,
+    IBAN,
+    beoordeel,
+    dien_in,
+    inwoner,
+    voorstel,
+)
 from tests.integration.iam import Rollen, policy_document
 from vil.adapters import planner
 from vil_local import aws
@@ -120,6 +129,15 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     assert abonnement.status_code == 201, abonnement.text
     einde = api.delete(f"/abonnementen/{abonnement.json()['id']}", headers=gemeente("0344"))
     assert einde.status_code == 204, einde.text
+    # A beheerder's version of the IIT parameters, approved by a second (beheer: the versions,
+    # a conditional put per step, the audit)
+    pad = f"/regelingen/{IIT}/versies"
+    versie = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
+    ingediend = api.patch(f"{pad}/{versie}", headers=ANNE, json={"status": "ter-goedkeuring"})
+    assert ingediend.status_code == 200, ingediend.text
+    goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json={"besluit": "goedkeuren"})
+    assert goed.status_code == 200, goed.text
+    assert api.get(pad, headers=ANNE).status_code == 200
 
 
 def test_a_permission_missing_from_the_template_fails_the_request(

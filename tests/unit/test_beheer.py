@@ -242,3 +242,15 @@ def test_a_rejection_needs_a_reason_and_a_withdrawn_version_is_done(
             diensten, EERSTE, IIT, tweede.versie, VersiestatusRequest(status="ter-goedkeuring")
         )
     assert [v.versie for v in beheer.versies(diensten, EERSTE, IIT)] == [2, 1]
+
+
+def test_a_test_case_not_written_as_in_a_rule_file_is_refused_with_each_error(
+    diensten: Beheerdiensten, catalogus: Catalogus
+) -> None:
+    geval = {"naam": "Zonder bron en peildatum", "huishouden": {}, "verwacht": {"recht": True}}
+    with pytest.raises(OngeldigVerzoek) as fout:
+        beheer.stel_voor(diensten, EERSTE, IIT, voorstel(catalogus, tests=[geval]))
+    assert sorted(veld for veld, _ in fout.value.velden) == [
+        "body.tests.0.bron",
+        "body.tests.0.peildatum",
+    ]

@@ -21,6 +21,7 @@ from vil.adapters.dynamodb import (
     Brongegevens,
     Maandchecks,
     Profielen,
+    Regelingversies,
     Toestemmingen,
     table,
 )
@@ -31,6 +32,7 @@ from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
     Basisdiensten,
+    Beheerdiensten,
     Beoordelingdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
@@ -44,6 +46,7 @@ from vil.settings import (
     AbonnementenSettings,
     AfleverenSettings,
     AuthorizerSettings,
+    BeheerSettings,
     BeoordelingenSettings,
     CatalogusSettings,
     GebeurtenissenSettings,
@@ -161,6 +164,17 @@ def tokencontrole() -> Tokencontrole:
     )
 
 
+@cache
+def beheer() -> Beheerdiensten:
+    """The beheermodule: the versions' store, the audit log and the rules."""
+    settings = BeheerSettings.from_environ()
+    return Beheerdiensten(
+        regelingversies=Regelingversies(table(settings.tabel)),
+        audit=Auditlog(table(settings.audit_tabel)),
+        catalogus=_catalogus(settings.vil_rules_dir),
+    )
+
+
 # Every cached factory: the local stack forgets them when it starts a new environment.
 FABRIEKEN = (
     catalogus,
@@ -175,6 +189,7 @@ FABRIEKEN = (
     gebeurtenissen,
     afleveren,
     tokencontrole,
+    beheer,
 )
 
 

@@ -6,15 +6,43 @@ and who did what when. States: concept -> ter-goedkeuring -> goedgekeurd (or afg
 ingetrokken by the proposer before approval (docs/beheer.md).
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from vil.models.base import VilModel
+from vil.models.base import Peildatum, VilModel
 from vil.models.regeling import Naam, Status, Tekst, Testgeval
+
+# A parameter's value as a rule file writes it: digits, up to six decimals (a percentage such as
+# 1.912), never negative; as a whole number or as text, which the document states exactly.
+WAARDE_TEKST = r"^\d{1,12}(\.\d{1,6})?$"
+
+
+def _waarde_tekst(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(WAARDE_TEKST, value):
+        raise ValueError("een waarde als tekst is cijfers met hoogstens zes decimalen: 1.912")
+    return value
+
+
+Parameterwaarde = Annotated[
+    Decimal,
+    BeforeValidator(_waarde_tekst),
+    Field(ge=0, allow_inf_nan=False, decimal_places=6, max_digits=18),
+    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
+                {"type": "string", "pattern": WAARDE_TEKST},
+            ],
+            "description": "Een geheel getal, of tekst met hoogstens zes decimalen.",
+        }
+    ),
+]
 
 
 class Versiestatus(StrEnum):
@@ -29,8 +57,8 @@ class Waardevoorstel(VilModel):
     """One new dated value of one of the regeling's parameters."""
 
     parameter: Naam = Field(description="De naam van de parameter in het regelbestand.")
-    vanaf: date = Field(description="Geldig voor peildata vanaf deze datum.")
-    waarde: Decimal = Field(description="De waarde, in de eenheid van de parameter.")
+    vanaf: Peildatum = Field(description="Geldig voor peildata vanaf deze datum.")
+    waarde: Parameterwaarde = Field(description="De waarde, in de eenheid van de parameter.")
     bron: Tekst = Field(
         description="De publicatie: CVDR- of gmb-nummer, of de pagina van de gemeente.",
         max_length=500,
@@ -71,15 +99,17 @@ class VersievoorstelRequest(VilModel):
     """POST /v1/regelingen/{id}/versies: a new version, stored as concept once it passes the
     loader's checks and every test case of the regeling (or its superseding ones)."""
 
-    ingangsdatum: date = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
+    ingangsdatum: Peildatum = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
     toelichting: str = Field(min_length=1, max_length=4000, description="Waarom deze versie.")
     waarden: list[Waardevoorstel] = Field(min_length=1, max_length=100)
-    tests: list[Testgeval] = Field(
+    # Checked against the rule file's model (Testgeval) by the service, after the caller and
+    # the regeling are known: the rule file's format is documented in rules/README.md.
+    tests: list[dict[str, Any]] = Field(
         default_factory=list,
         max_length=100,
         description=(
-            "Testgevallen met de nieuwe bedragen (met hun bron); een geval met de naam van een"
-            " bestaand geval vervangt dat."
+            "Testgevallen zoals in het regelbestand (naam, bron, peildatum, huishouden, verwacht),"
+            " met de nieuwe bedragen; een geval met de naam van een bestaand geval vervangt dat."
         ),
     )
 

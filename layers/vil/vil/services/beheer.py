@@ -22,6 +22,8 @@ from collections.abc import Collection, Iterator
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
 from vil.fouten import Conflict, GeenToestemming, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.beheer import (
     GoedkeuringRequest,
@@ -32,7 +34,7 @@ from vil.models.beheer import (
     VersievoorstelRequest,
 )
 from vil.models.identiteit import Principal, Principalsoort
-from vil.models.regeling import Eenheid, Regeling
+from vil.models.regeling import Eenheid, Regeling, Testgeval
 from vil.observability import logger
 from vil.rules import Catalogus
 from vil.rules.laden import RegelFout
@@ -79,7 +81,8 @@ def stel_voor(
     """POST /v1/regelingen/{id}/versies: a concept, once it passes every check."""
     wie = Beheerder(principal)
     regeling = regeling_van(diensten, wie, regeling_id)
-    voorgesteld = _met_voorstel(regeling, verzoek, diensten.catalogus.shared)
+    gevallen = _gevallen(verzoek)
+    voorgesteld = _met_voorstel(regeling, verzoek, gevallen, diensten.catalogus.shared)
     catalogus = _controleer(diensten.catalogus, voorgesteld)
     bestaand = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
     versie = Regelingversie(
@@ -90,7 +93,7 @@ def stel_voor(
         ingangsdatum=verzoek.ingangsdatum,
         toelichting=verzoek.toelichting,
         waarden=verzoek.waarden,
-        tests=verzoek.tests,
+        tests=gevallen,
         regelversie=catalogus.regel(regeling_id, verzoek.ingangsdatum).versie,
         voorgesteld_door=wie.medewerker,
         geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
@@ -191,7 +194,10 @@ def _verder(
 
 
 def _met_voorstel(
-    regeling: Regeling, verzoek: VersievoorstelRequest, wettelijk: Collection[str]
+    regeling: Regeling,
+    verzoek: VersievoorstelRequest,
+    gevallen: list[Testgeval],
+    wettelijk: Collection[str],
 ) -> Regeling:
     """The regeling's rule file with the proposed values (replacing one of the same date and
     gemeente) and test cases (replacing one of the same name); a 400 listing every value that
@@ -216,15 +222,32 @@ def _met_voorstel(
             w for w in bestaand
             if not (w["vanaf"] == nieuw["vanaf"] and w.get("gemeente") == nieuw.get("gemeente"))
         ] + [nieuw]  # fmt: skip
-    namen = {t.naam for t in verzoek.tests}
+    namen = {t.naam for t in gevallen}
     document["tests"] = [t for t in document.get("tests", []) if t["naam"] not in namen] + [
-        t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in verzoek.tests
+        t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in gevallen
     ]
     try:
         return Regeling.model_validate(document)
     except ValueError as error:  # pydantic: the proposal broke the rule file's model
         raise OngeldigVerzoek("De voorgestelde versie is geen geldige regeling.",
                               [("body", str(error))]) from error  # fmt: skip
+
+
+def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
+    """The beheerder's test cases as the rule file's model; a 400 listing every error."""
+    gevallen: list[Testgeval] = []
+    fouten: list[tuple[str, str]] = []
+    for i, document in enumerate(verzoek.tests):
+        try:
+            gevallen.append(Testgeval.model_validate(document))
+        except ValidationError as error:
+            fouten += [
+                (".".join(["body.tests", str(i), *map(str, item["loc"])]), item["msg"])
+                for item in error.errors()
+            ]
+    if fouten:
+        raise OngeldigVerzoek("Deze testgevallen zijn niet zoals in een regelbestand.", fouten)
+    return gevallen
 
 
 def _waardefouten(
