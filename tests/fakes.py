@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from vil.fouten import AndereInhoud, Conflict
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -25,6 +26,7 @@ from vil.ports import Delivery, Outcome, UnsafeTargetError
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
+    Beheerdiensten,
     Maandcheckdiensten,
     Toestemmingdiensten,
     Webhookdiensten,
@@ -253,6 +255,47 @@ class FakeAanvragen:
 
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]:
         return list(self.verslagen.get(aanvraag_id, []))
+
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        huidig = self.opgeslagen.get(aanvraag.id)
+        if huidig is None or huidig[1] != vorige:
+            raise Conflict("De aanvraag veranderde intussen.")
+        self.opgeslagen[aanvraag.id] = (pseudoniem, aanvraag)
+        self.verslagen.setdefault(aanvraag.id, []).append(verslag)
+        self.outbox.append(gebeurtenis)
+        if vrijgeven:
+            self.perioden.pop((pseudoniem, aanvraag.regeling), None)
+
+
+@dataclass
+class FakeRegelingversies:
+    """Versions by (regeling, gemeente, number)."""
+
+    opgeslagen: dict[tuple[str, str, int], Regelingversie] = field(default_factory=dict)
+
+    def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
+        gevonden = [
+            v for (r, g, _), v in self.opgeslagen.items() if (r, g) == (regeling, gemeentecode)
+        ]
+        return sorted(gevonden, key=lambda v: v.versie)
+
+    def versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie | None:
+        return self.opgeslagen.get((regeling, gemeentecode, nummer))
+
+    def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
+        sleutel = (versie.regeling, versie.gemeentecode, versie.versie)
+        huidig = self.opgeslagen.get(sleutel)
+        if (huidig is not None) if van is None else (huidig is None or huidig.status is not van):
+            raise Conflict("De versie veranderde intussen.")
+        self.opgeslagen[sleutel] = versie
 
 
 @dataclass
@@ -538,3 +581,12 @@ def _conform() -> None:
     _abonnementen: ports.Abonnementen = FakeAbonnementen()
     _wachtrij: ports.Wachtrij = FakeWachtrij()
     _webhooks: ports.Webhooks = FakeWebhooks()
+
+
+def beheerdiensten(catalogus: Catalogus, nu: datetime = MOMENT) -> Beheerdiensten:
+    return Beheerdiensten(
+        regelingversies=FakeRegelingversies(),
+        audit=FakeAuditlog(),
+        catalogus=catalogus,
+        nu=klok(nu),
+    )

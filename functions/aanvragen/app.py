@@ -8,10 +8,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from vil import samenstelling
 from vil.api import NAMENS, NIET_INGELOGD, ONBEKEND, XNamens, handler, principal, resolver
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
-from vil.models.api import DecideRequest, ListAanvragenResponse, SubmitRequest, SubmitResponse
+from vil.models.api import (
+    DecideRequest,
+    HerzieningsbesluitRequest,
+    ListAanvragenResponse,
+    SubmitRequest,
+    SubmitResponse,
+)
 from vil.models.machtiging import Recht
 from vil.observability import gebeurtenis
-from vil.services import aanvragen, namens
+from vil.services import aanvragen, herzieningen, namens
 
 app = resolver()
 AanvraagId = Annotated[str, Path(description="Id van de aanvraag.", max_length=64)]
@@ -128,6 +134,28 @@ def trek_in(aanvraag_id: AanvraagId, x_namens: XNamens = None) -> Aanvraag:
 def besluit(aanvraag_id: AanvraagId, verzoek: DecideRequest) -> Aanvraag:
     aanvraag = aanvragen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
     gebeurtenis("AanvraagBesloten", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
+    return aanvraag
+
+
+@app.post(
+    "/v1/aanvragen/<aanvraag_id>/herzieningsbesluiten",
+    summary="Beslis over een herziening (gemeente)",
+    description=(
+        "Op een herziening die de maandcheck vond: wijzigen (het nieuwe bedrag, per een datum,"
+        " met een nieuwe beschikking), handhaven (met de reden) of intrekken (per een datum, met"
+        " een nieuwe beschikking)."
+    ),
+    tags=["Aanvragen"],
+    operation_id="decideHerziening",
+    responses={
+        200: {"description": "De aanvraag met het besluit op haar herziening."},
+        **NIET_GEVONDEN,
+        409: {"description": "Geen open herziening, of de aanvraag veranderde intussen."},
+    },
+)
+def besluit_herziening(aanvraag_id: AanvraagId, verzoek: HerzieningsbesluitRequest) -> Aanvraag:
+    aanvraag = herzieningen.besluit(samenstelling.aanvragen(), principal(app), aanvraag_id, verzoek)
+    gebeurtenis("HerzieningBesloten", regeling=aanvraag.regeling, uitkomst=verzoek.besluit)
     return aanvraag
 
 

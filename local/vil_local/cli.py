@@ -42,23 +42,30 @@ def token(args: argparse.Namespace) -> int:
     elif args.hulpverlener is not None:
         print(tokens.hulpverlener_token(args.hulpverlener, kvk=args.kvk, oin=args.oin))
     else:
-        print(tokens.gemeente_token(args.gemeente, args.rol or "gemeente"))
+        print(tokens.gemeente_token(args.gemeente, args.rol or "gemeente", args.medewerker))
     return 0
 
 
 def _token_fout(args: argparse.Namespace) -> str | None:
     """Which options do not go together, if any."""
-    if args.rol is not None and args.gemeente is None:
-        return "--rol hoort bij --gemeente"
-    if args.namens is not None and args.bsn is None:
-        return "--namens hoort bij --bsn"
-    if args.namens is not None and args.namens == args.bsn:
-        return "--namens is een ander dan --bsn"
-    if (args.kvk or args.oin) and args.hulpverlener is None:
-        return "--kvk en --oin horen bij --hulpverlener"
-    if args.hulpverlener is not None and (args.kvk is None) == (args.oin is None):
-        return "--hulpverlener met precies één van --kvk en --oin"
-    return None
+    regels = [
+        (args.rol is not None and args.gemeente is None, "--rol hoort bij --gemeente"),
+        (
+            args.medewerker is not None and args.rol != "beheerder",
+            "--medewerker hoort bij --rol beheerder",
+        ),
+        (args.namens is not None and args.bsn is None, "--namens hoort bij --bsn"),
+        (args.namens is not None and args.namens == args.bsn, "--namens is een ander dan --bsn"),
+        (
+            bool(args.kvk or args.oin) and args.hulpverlener is None,
+            "--kvk en --oin horen bij --hulpverlener",
+        ),
+        (
+            args.hulpverlener is not None and (args.kvk is None) == (args.oin is None),
+            "--hulpverlener met precies één van --kvk en --oin",
+        ),
+    ]
+    return next((fout for geldt, fout in regels if geldt), None)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -238,6 +245,11 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     command.add_argument("--kvk", type=_patroon(r"[0-9]{8}", "KvK-nummer"), help="8 digits")
     command.add_argument("--oin", type=_patroon(r"[0-9]{20}", "OIN"), help="20 digits")
+    command.add_argument(
+        "--medewerker",
+        metavar="ID",
+        help="with --rol beheerder: which beheerder (default beheerder-1; another one approves)",
+    )
     command.set_defaults(run=token)
 
     # --port before or after the command: SUPPRESS keeps the root's value when it is not given.

@@ -79,9 +79,13 @@ def hulpverlener_token(
                   "rol": rol, **organisatie})  # fmt: skip
 
 
-def gemeente_token(gemeentecode: str, rol: str = "gemeente") -> str:
-    """A client-credentials token of a gemeente's system ('gemeente') or beheerder."""
-    return _sign({"iss": M2M_ISSUER, "gemeentecode": gemeentecode, "rol": rol})
+def gemeente_token(gemeentecode: str, rol: str = "gemeente", medewerker: str | None = None) -> str:
+    """A client-credentials token of a gemeente's system ('gemeente') or beheerder; a
+    beheerder is a person, `medewerker` (default 'beheerder-1')."""
+    claims = {"iss": M2M_ISSUER, "gemeentecode": gemeentecode, "rol": rol}
+    if rol == "beheerder":
+        claims["medewerker"] = medewerker or "beheerder-1"
+    return _sign(claims)
 
 
 def authorizer_environment(jwks_url: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ import helpers from here only, never from one another."""
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ import jwt
 from stdnum.nl import bsn as elfproef
 
 from tests.integration.conftest import burger, gemeente
+from vil import samenstelling
 from vil.api import PROBLEM, SECURITY_HEADERS
 from vil.models.aanvraag import Beslisverslag
 from vil.models.huishouden import Huishouden
@@ -274,3 +275,44 @@ def machtig(
     assert response.status_code == 201, response.text
     machtiging: dict[str, Any] = response.json()
     return machtiging
+
+
+# The beheermodule: Utrecht's IIT, two beheerders of Utrecht and one of Amersfoort.
+
+
+IIT_UTRECHT = "individuele-inkomenstoeslag-utrecht"
+GEVALLEN_2026 = (
+    "Een alleenstaande met drie jaar een laag inkomen krijgt € 276, indicatief omdat het bedrag"
+    " van 2024 is",
+    "Eén maand met een te hoog inkomen in het laatste jaar breekt de drie jaar niet",
+)
+
+
+def beheerder(code: str, medewerker: str) -> dict[str, str]:
+    """The header of a beheerder of gemeente `code`, the person `medewerker`."""
+    return {"Authorization": f"Bearer {tokens.gemeente_token(code, 'beheerder', medewerker)}"}
+
+
+ANNE = beheerder("0344", "anne")
+BRAM = beheerder("0344", "bram")
+AMERSFOORT_BEHEERDER = beheerder("0307", "cor")
+
+
+def voorstel(bedrag: str = "290", met_gevallen: bool = True) -> dict[str, Any]:
+    """The 2026 amount for a single person, with the rule file's two cases that pay one in 2026
+    superseded by cases expecting the new amount."""
+    regeling = samenstelling.beheer().catalogus.regel(IIT_UTRECHT, date(2026, 3, 1)).regeling
+    gevallen = []
+    for geval in regeling.tests:
+        if met_gevallen and geval.naam in GEVALLEN_2026:
+            document = geval.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            document["bron"] = "Gemeenteblad 2026, 12345 (testwaarde)"
+            document["verwacht"] = {"recht": True, "bedragEenmalig": f"{bedrag}.00"}
+            gevallen.append(document)
+    return {
+        "ingangsdatum": "2026-01-01",
+        "toelichting": "De bedragen van 2026.",
+        "waarden": [{"parameter": "bedragAlleenstaande", "vanaf": "2026-01-01", "waarde": bedrag,
+                     "bron": "Gemeenteblad 2026, 12345 (testwaarde)", "status": "bevestigd"}],
+        "tests": gevallen,
+    }  # fmt: skip

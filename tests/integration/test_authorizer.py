@@ -118,6 +118,11 @@ def test_a_gemeente_or_beheerder_is_known_by_gemeentecode(rol: str) -> None:
     assert principal == Principal(soort=Principalsoort(rol), gemeentecode="0344")
 
 
+def test_a_beheerder_is_known_by_the_medewerker_in_the_token_too() -> None:
+    principal = allowed(authorize(f"Bearer {token(M2M, rol='beheerder', medewerker='bram')}"))
+    assert principal.medewerker == "bram"
+
+
 def test_an_odd_character_in_the_path_widens_only_that_part_of_the_policy() -> None:
     arn = METHOD_ARN.replace("01J", "a:b%20c")
     (statement,) = authorize(None, arn)["policyDocument"]["Statement"]
@@ -150,6 +155,8 @@ INVALID = {
     "gemeentecode as a number": lambda: token(M2M, gemeentecode=344),
     "unknown rol": lambda: token(M2M, rol="admin"),
     "no rol": lambda: token(M2M, rol=None),
+    "medewerker as a number": lambda: token(M2M, rol="beheerder", medewerker=7),
+    "medewerker with a space": lambda: token(M2M, rol="beheerder", medewerker="an ne"),
 }
 HEADERS = {
     "Basic scheme": "Basic dXNlcjpwYXNz",

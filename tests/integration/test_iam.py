@@ -18,12 +18,15 @@ import pytest
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
     AANVULLING,
+    ANNE,
+    BRAM,
     IBAN,
     beoordeel,
     dien_in,
     hulpverlener,
     inwoner,
     machtig,
+    voorstel,
 )
 from tests.integration.iam import Rollen, policy_document
 from vil.adapters import planner
@@ -94,13 +97,26 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     stack.verwerk()
     ontvangen = stack.ontvanger.afgeleverd("0344")[voor:]
     assert {o.event["subject"] for o in ontvangen} >= {iit["id"]}
-    # The monthly check, as a firing schedule starts it (maandcheck)
+    # The monthly check, as a firing schedule starts it (maandcheck), finds a higher income
+    # that ends the granted kwijtschelding: a herziening
+    kwijtschelding = next(
+        a for a in aanvragen.json()["aanvragen"] if a["regeling"] == KWIJTSCHELDING
+    )
+    assert kwijtschelding["status"] == "toegekend"
+    stack.overheid.set_fact(bsn, "nettoInkomen", 2500)
     pseudoniem = zonder_planner[0][1]
     boto3.client("sqs", region_name=aws.REGION).send_message(
         QueueUrl=aws.queue_url(os.environ["MAANDCHECK_WACHTRIJ"]),
         MessageBody=planner.payload(pseudoniem),
     )
     stack.verwerk()
+    # which the gemeente decides (aanvragen: the conditional transaction, the audit record)
+    herzien = api.get(f"/aanvragen/{kwijtschelding['id']}", headers=gemeente("0344")).json()
+    intrekken = {"besluit": "intrekken", "motivering": "Hoger inkomen.",
+                 "per": herzien["herziening"]["datum"]}  # fmt: skip
+    ingetrokken = api.post(f"/aanvragen/{kwijtschelding['id']}/herzieningsbesluiten",
+                           headers=gemeente("0344"), json=intrekken)  # fmt: skip
+    assert ingetrokken.status_code == 200, ingetrokken.text
     # The same check on request, and the meldingen (meldingen)
     op_verzoek = api.post("/maandchecks", headers=burger(bsn))
     assert op_verzoek.status_code == 200, op_verzoek.text
@@ -109,6 +125,13 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     inzage = api.get("/inzage", headers=burger(bsn))
     assert inzage.status_code == 200, inzage.text
     assert inzage.json()["maandcheck"] is not None
+    _namens_abonnementen_en_beheer(stack, api, bsn, beoordeling["id"])
+
+
+def _namens_abonnementen_en_beheer(
+    stack: LokaleStack, api: httpx.Client, bsn: str, beoordeling: str
+) -> None:
+    """The rest of the flow: acting for the resident, a subscription, the beheermodule."""
     # Machtigingen (machtigingen: put, the two indexes, audit), and a hulpverlener acting for
     # the resident on every function of a resident route (each reads the machtiging)
     machtiging = machtig(api, bsn, ["inzien", "aanvragen"])["id"]
@@ -118,7 +141,7 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     clienten = api.get("/clienten", headers=hulpverlener()).json()["clienten"]
     assert machtiging in [c["machtiging"] for c in clienten]  # with its audit, consent, meldingen
     namens = hulpverlener(namens=machtiging)
-    for pad in ("/toestemmingen", "/gegevens", f"/beoordelingen/{beoordeling['id']}",
+    for pad in ("/toestemmingen", "/gegevens", f"/beoordelingen/{beoordeling}",
                 "/aanvragen", "/meldingen", "/inzage"):  # fmt: skip
         response = api.get(pad, headers=namens)
         assert response.status_code == 200, (pad, response.text)
@@ -129,6 +152,15 @@ def test_every_function_does_its_work_with_only_its_own_permissions(
     assert abonnement.status_code == 201, abonnement.text
     einde = api.delete(f"/abonnementen/{abonnement.json()['id']}", headers=gemeente("0344"))
     assert einde.status_code == 204, einde.text
+    # A beheerder's version of the IIT parameters, approved by a second (beheer: the versions,
+    # a conditional put per step, the audit)
+    pad = f"/regelingen/{IIT}/versies"
+    versie = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
+    ingediend = api.patch(f"{pad}/{versie}", headers=ANNE, json={"status": "ter-goedkeuring"})
+    assert ingediend.status_code == 200, ingediend.text
+    goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json={"besluit": "goedkeuren"})
+    assert goed.status_code == 200, goed.text
+    assert api.get(pad, headers=ANNE).status_code == 200
 
 
 def test_a_permission_missing_from_the_template_fails_the_request(

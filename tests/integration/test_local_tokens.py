@@ -48,19 +48,24 @@ def test_a_citizen_token_passes_the_real_validator(
 
 
 @pytest.mark.parametrize(
-    ("argv", "soort"),
-    [([], Principalsoort.gemeente), (["--rol", "beheerder"], Principalsoort.beheerder)],
+    ("argv", "soort", "medewerker"),
+    [
+        ([], Principalsoort.gemeente, None),
+        (["--rol", "beheerder"], Principalsoort.beheerder, "beheerder-1"),
+        (["--rol", "beheerder", "--medewerker", "bram"], Principalsoort.beheerder, "bram"),
+    ],
 )
 def test_a_gemeente_token_passes_the_real_validator(
     capsys: pytest.CaptureFixture[str],
     sleutels: KmsSleutels,
     argv: list[str],
     soort: Principalsoort,
+    medewerker: str | None,
 ) -> None:
     token = run(capsys, "--gemeente", "0344", *argv)
 
     principal = tokens.tokencontrole(sleutels).principal(f"Bearer {token}")
-    assert principal == Principal(soort=soort, gemeentecode="0344")
+    assert principal == Principal(soort=soort, gemeentecode="0344", medewerker=medewerker)
 
 
 def test_a_token_is_valid_for_12_hours(capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,6 +92,8 @@ def test_the_key_is_made_once_private_and_reused(
         ["--gemeente", "344"],
         ["--bsn", BSN, "--gemeente", "0344"],
         ["--bsn", BSN, "--rol", "beheerder"],
+        ["--bsn", BSN, "--medewerker", "bram"],
+        ["--gemeente", "0344", "--medewerker", "bram"],  # a gemeente's system is no person
         [],
     ],
 )

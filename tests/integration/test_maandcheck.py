@@ -126,8 +126,13 @@ def soorten(gevonden: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
 
 def herzien_events(aanvraag: str) -> list[AanvraagEvent]:
     """The `herzien` events about an aanvraag in the outbox (the GEBEURTENIS# items)."""
+    return gebeurtenissen(aanvraag, HERZIEN)
+
+
+def gebeurtenissen(aanvraag: str, type_: str) -> list[AanvraagEvent]:
+    """The events of `type_` about an aanvraag in the outbox (the GEBEURTENIS# items)."""
     scan: dict[str, Any] = {
-        "FilterExpression": Attr("SK").eq("GEBEURTENIS") & Attr("type").eq(HERZIEN)
+        "FilterExpression": Attr("SK").eq("GEBEURTENIS") & Attr("type").eq(type_)
     }
     events: list[AanvraagEvent] = []
     while True:  # the session's table is larger than one page
@@ -719,3 +724,100 @@ def test_ending_only_the_monthly_check_deletes_its_baseline(
     na = bewaard(api, anna.bsn)
     assert na["maandcheck"] is None
     assert len(na["beoordelingen"]) == 2  # still consented for aanvragen
+
+
+# The gemeente decides on the herziening.
+
+
+def herzieningsbesluit(
+    api: httpx.Client, aanvraag: str | None, body: dict[str, Any], code: str = "0344"
+) -> httpx.Response:
+    return api.post(
+        f"/aanvragen/{aanvraag}/herzieningsbesluiten", json=body, headers=gemeente(code)
+    )
+
+
+def test_a_higher_aanslag_is_a_herziening_the_gemeente_grants_with_a_new_beschikking(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner, opslag: Maandcheckdiensten
+) -> None:
+    # Given Anna's € 412,60 granted, when she tells VIL her aanslag is € 500: with no capacity
+    # to pay (see above: 1.380 − 1.261,35 − 127,51 < 0) all of it is remitted, a firm outcome
+    beoordeel(api, anna.bsn, AANVULLING | {"huishouden.gemeentelijkeBelastingen": 500})
+    schema_vuurt(anna)
+    aanvraag = api.get(f"/aanvragen/{anna.aanvraag}", headers=gemeente("0344")).json()
+    herziening = aanvraag["herziening"]
+    assert (herziening["recht"], herziening["bedragEenmalig"]) == (True, "500.00")
+    assert herziening["besluit"] is None
+
+    # When the gemeente changes the grant per the day of the check
+    wijzigen = {
+        "besluit": "wijzigen",
+        "motivering": "De nieuwe aanslag.",
+        "per": herziening["datum"],
+    }
+    response = herzieningsbesluit(api, anna.aanvraag, wijzigen)
+
+    # Then the resident reads the new amount and a beschikking that says what changed and why
+    assert response.status_code == 200, response.text
+    eigen = api.get(f"/aanvragen/{anna.aanvraag}", headers=burger(anna.bsn)).json()
+    assert (eigen["status"], eigen["bedragEenmalig"]) == ("toegekend", "500.00")
+    tekst = eigen["beschikking"]["tekst"]
+    assert "€ 500,00 (was € 412,60)" in tekst
+    assert "Toelichting van de gemeente: De nieuwe aanslag." in tekst
+    assert eigen["herziening"]["besluit"]["besluit"] == "wijzigen"
+    # and the decision's verslag replays, its event waits in the outbox, the act is audited
+    verslag = opslag.aanvragen.beslisverslagen(str(anna.aanvraag))[-1]
+    assert (verslag.door, verslag.resultaat.bedrag_eenmalig) == ("0344", "500.00")
+    assert herspeel(verslag) == verslag.resultaat
+    (event,) = gebeurtenissen(str(anna.aanvraag), "nl.vil.aanvraag.herziening-besloten")
+    schema = jsonschema_rs.validator_for(event_schemas()[event.type])
+    assert schema.is_valid(json.loads(event.model_dump_json(by_alias=True))["data"])
+    assert audit_records(anna, "herzieningsbesluit")
+    # A herziening is decided once
+    nogmaals = herzieningsbesluit(api, anna.aanvraag, {"besluit": "handhaven", "motivering": "x"})
+    assert_problem(nogmaals, 409)
+
+
+def test_a_herziening_without_a_right_is_withdrawn_not_changed(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 2500)
+    schema_vuurt(anna)
+    datum = api.get(f"/aanvragen/{anna.aanvraag}", headers=gemeente("0344")).json()["herziening"][
+        "datum"
+    ]
+
+    wijzigen = {"besluit": "wijzigen", "motivering": "x", "per": datum}
+    assert_problem(herzieningsbesluit(api, anna.aanvraag, wijzigen), 409)
+    intrekken = {"besluit": "intrekken", "motivering": "Uw inkomen is gestegen.", "per": datum}
+    response = herzieningsbesluit(api, anna.aanvraag, intrekken)
+
+    assert response.status_code == 200, response.text
+    eigen = api.get(f"/aanvragen/{anna.aanvraag}", headers=burger(anna.bsn)).json()
+    assert eigen["status"] == "ingetrokken"
+    assert eigen["beschikking"]["besluit"] == "ingetrokken"
+    assert "Wij trekken de toekenning van" in eigen["beschikking"]["tekst"]
+
+
+def test_a_herzieningsbesluit_is_checked_and_only_the_deciding_gemeente_makes_it(
+    api: httpx.Client, stack: LokaleStack, anna: Inwoner
+) -> None:
+    stack.overheid.set_fact(anna.bsn, "nettoInkomen", 2500)
+    schema_vuurt(anna)
+
+    zonder_datum = herzieningsbesluit(api, anna.aanvraag, {"besluit": "intrekken",
+                                                           "motivering": ""})  # fmt: skip
+    assert_problem(zonder_datum, 400)
+    assert sorted(invalid_params(zonder_datum.json())) == ["body.motivering", "body.per"]
+    voor_de_toekenning = {"besluit": "intrekken", "motivering": "x", "per": "2000-01-01"}
+    assert invalid_params(
+        assert_problem(herzieningsbesluit(api, anna.aanvraag, voor_de_toekenning), 400)
+    ) == ["body.per"]
+    handhaven = {"besluit": "handhaven", "motivering": "x"}
+    assert_problem(herzieningsbesluit(api, anna.aanvraag, handhaven, code="0307"), 404)
+    als_inwoner = api.post(f"/aanvragen/{anna.aanvraag}/herzieningsbesluiten",
+                           json=handhaven, headers=burger(anna.bsn))  # fmt: skip
+    assert_problem(als_inwoner, 404)
+    # nothing was decided
+    aanvraag = api.get(f"/aanvragen/{anna.aanvraag}", headers=gemeente("0344")).json()
+    assert aanvraag["herziening"]["besluit"] is None

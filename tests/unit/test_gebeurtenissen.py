@@ -128,7 +128,20 @@ def test_a_revised_decision_is_herzien_whatever_its_status() -> None:
 
 def test_there_is_one_schema_per_event_type() -> None:
     assert set(event_schemas()) == set(EVENT_TYPES)
-    assert len(EVENT_TYPES) == len(AanvraagStatus) + 1
+    assert len(EVENT_TYPES) == len(AanvraagStatus) + 2  # herzien, herziening-besloten
+
+
+@pytest.mark.parametrize(
+    ("status", "geldig"),
+    [(AanvraagStatus.toegekend, True), (AanvraagStatus.ingetrokken, True),
+     (AanvraagStatus.afgewezen, False)],
+)  # fmt: skip
+def test_a_decision_on_a_herziening_leaves_the_grant_or_ends_it(
+    status: AanvraagStatus, geldig: bool
+) -> None:
+    event = aanvraag_event(aanvraag(), status, oin=OIN, api_url=API, soort="herziening-besloten")
+    assert event.type == "nl.vil.aanvraag.herziening-besloten"
+    assert SCHEMAS[event.type].is_valid(body(event)["data"]) is geldig
 
 
 def test_a_type_schema_refuses_data_with_another_status() -> None:

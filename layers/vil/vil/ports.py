@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -171,6 +172,19 @@ class Aanvragen(Protocol):
 
     def beslisverslagen(self, aanvraag_id: str) -> list[Beslisverslag]: ...
 
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        """Store the gemeente's decision on a herziening, only while the aanvraag is still
+        exactly `vorige` (Conflict otherwise: decided already, or a newer herziening)."""
+        ...
+
 
 class Machtigingen(Protocol):
     """Machtigingen: given by a resident or read from the register, revoked by the resident."""
@@ -245,6 +259,21 @@ class Auditlog(Protocol):
         ...
 
     def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...
+
+
+class Regelingversies(Protocol):
+    """Versions of a gemeente's parameters of a regeling (the beheermodule)."""
+
+    def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
+        """Every version, oldest first."""
+        ...
+
+    def versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie | None: ...
+
+    def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
+        """Store a new version (`van` None: only if its number is free) or a change of one
+        (only while its status is `van`); Conflict otherwise."""
+        ...
 
 
 class Planner(Protocol):

@@ -24,6 +24,7 @@ from vil.adapters.dynamodb import (
     Maandchecks,
     Machtigingen,
     Profielen,
+    Regelingversies,
     Toestemmingen,
     table,
 )
@@ -34,6 +35,7 @@ from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
     Basisdiensten,
+    Beheerdiensten,
     Beoordelingdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
@@ -47,6 +49,7 @@ from vil.settings import (
     AbonnementenSettings,
     AfleverenSettings,
     AuthorizerSettings,
+    BeheerSettings,
     BeoordelingenSettings,
     CatalogusSettings,
     GebeurtenissenSettings,
@@ -187,6 +190,17 @@ def tokencontrole() -> Tokencontrole:
     )
 
 
+@cache
+def beheer() -> Beheerdiensten:
+    """The beheermodule: the versions' store, the audit log and the rules."""
+    settings = BeheerSettings.from_environ()
+    return Beheerdiensten(
+        regelingversies=Regelingversies(table(settings.tabel)),
+        audit=Auditlog(table(settings.audit_tabel)),
+        catalogus=_catalogus(settings.vil_rules_dir),
+    )
+
+
 # Every cached factory: the local stack forgets them when it starts a new environment.
 FABRIEKEN = (
     catalogus,
@@ -202,6 +216,7 @@ FABRIEKEN = (
     gebeurtenissen,
     afleveren,
     tokencontrole,
+    beheer,
 )
 
 

@@ -169,3 +169,11 @@ class AuthorizerSettings(Settings):
     pseudoniem_sleutel: str
     pseudoniem_sleutel_versie: str = "1"
     gegevens_sleutel: str
+
+
+class BeheerSettings(RulesSettings):
+    """The beheermodule: the rules to check a version with, its versions in the main table, and
+    the audit table for every act."""
+
+    tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
+    audit_tabel: str = Field(description="The append-only audit table (put only).")

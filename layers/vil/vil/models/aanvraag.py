@@ -49,9 +49,29 @@ class Beschikking(VilModel):
     datum: date = Field(description="Datum van het besluit.")
 
 
+class HerzieningsbesluitSoort(StrEnum):
+    """What a gemeente decides on a herziening."""
+
+    wijzigen = "wijzigen"  # the new amount, per a date, with a new beschikking
+    handhaven = "handhaven"  # the grant stays as it is, with the gemeente's reason
+    intrekken = "intrekken"  # the grant ends per a date, with a new beschikking
+
+
+class Herzieningsbesluit(VilModel):
+    """The gemeente's decision on a herziening (POST /v1/aanvragen/{id}/herzieningsbesluiten)."""
+
+    besluit: HerzieningsbesluitSoort = Field(description="wijzigen, handhaven of intrekken.")
+    motivering: str = Field(description="De reden van de gemeente.")
+    per: date | None = Field(
+        None, description="Vanaf wanneer het besluit geldt; null bij handhaven."
+    )
+    datum: date = Field(description="Datum van het besluit.")
+    door: str = Field(description="De gemeentecode van de gemeente die besloot.")
+
+
 class Herziening(VilModel):
     """A change the monthly check found in a granted aanvraag, for the gemeente to review: the
-    status stays `toegekend` until the gemeente decides again."""
+    status stays `toegekend` until the gemeente decides again (`besluit`)."""
 
     datum: date = Field(description="Datum van de maandcheck die de wijziging vond.")
     toelichting: str = Field(description="Wat er veranderd is, in gewone taal.")
@@ -59,6 +79,9 @@ class Herziening(VilModel):
     bedrag_per_maand: str | None = Field(None, description="Nieuw bedrag per maand (euro).")
     bedrag_per_jaar: str | None = Field(None, description="Nieuw bedrag per jaar (euro).")
     bedrag_eenmalig: str | None = Field(None, description="Nieuw eenmalig bedrag (euro).")
+    besluit: Herzieningsbesluit | None = Field(
+        None, description="Het besluit van de gemeente op deze herziening; null: nog open."
+    )
 
 
 class Aanvraag(VilModel):

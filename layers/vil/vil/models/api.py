@@ -3,9 +3,9 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from vil.models.aanvraag import Aanvraag, Beoordeling
+from vil.models.aanvraag import Aanvraag, Beoordeling, HerzieningsbesluitSoort
 from vil.models.base import Peildatum, VilModel
 from vil.models.huishouden import Huishouden
 from vil.models.maandcheck import Melding, Standuitkomst
@@ -112,6 +112,56 @@ class DecideRequest(VilModel):
         min_length=1,
         max_length=4000,
     )
+
+
+class HerzieningsbesluitRequest(VilModel):
+    """POST /v1/aanvragen/{id}/herzieningsbesluiten: the gemeente's decision on a herziening."""
+
+    # The document says what the validator below checks: a date exactly when something changes.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"besluit": {"const": "handhaven"}}},
+            "then": {"properties": {"per": {"type": "null"}}},
+            "else": {"required": ["per"], "properties": {"per": {"type": "string"}}},
+        }
+    )
+
+    besluit: HerzieningsbesluitSoort = Field(
+        description=(
+            "wijzigen (het nieuwe bedrag van de herziening, per een datum), handhaven (de"
+            " toekenning blijft, met de reden) of intrekken (per een datum)."
+        )
+    )
+    motivering: str = Field(
+        description=(
+            "De reden van de gemeente; bij wijzigen en intrekken staat zij in de beschikking,"
+            " onder 'Toelichting van de gemeente'."
+        ),
+        min_length=1,
+        max_length=4000,
+    )
+    per: date | None = Field(
+        None,
+        description=(
+            "Vanaf wanneer het besluit geldt: verplicht bij wijzigen en intrekken, niet bij"
+            " handhaven. Niet voor de peildatum van de toekenning."
+        ),
+        validate_default=True,
+    )
+
+    @field_validator("per")
+    @classmethod
+    def _per_past_bij_besluit(cls, per: date | None, info: ValidationInfo) -> date | None:
+        """A field check, not a model check, so it is listed with every other error."""
+        besluit = info.data.get("besluit")
+        if besluit is None:  # the besluit itself is invalid: reported there
+            return per
+        nodig = besluit is not HerzieningsbesluitSoort.handhaven
+        if nodig and per is None:
+            raise ValueError(f"verplicht bij {besluit.value}")
+        if not nodig and per is not None:
+            raise ValueError("hoort niet bij handhaven: er verandert niets")
+        return per
 
 
 class ToestemmingOverzicht(VilModel):

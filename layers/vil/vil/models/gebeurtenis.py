@@ -19,12 +19,17 @@ from vil.models.base import VilModel
 
 TYPE_PREFIX = "nl.vil.aanvraag."
 HERZIEN = "herzien"  # a decision revised (bezwaar, monthly check), whatever its new status
+# The gemeente decided on a herziening: `data.status` is `toegekend` (wijzigen, handhaven) or
+# `ingetrokken`; what was decided is read from the aanvraag, like everything else.
+HERZIENING_BESLOTEN = "herziening-besloten"
 # The event of each status: an aanvraag waiting for the gemeente has just been submitted.
 SOORTEN: dict[AanvraagStatus, str] = {
     status: "ingediend" if status is AanvraagStatus.in_behandeling else status.value
     for status in AanvraagStatus
 }
-EVENT_TYPES: tuple[str, ...] = tuple(TYPE_PREFIX + s for s in [*SOORTEN.values(), HERZIEN])
+EVENT_TYPES: tuple[str, ...] = tuple(
+    TYPE_PREFIX + s for s in [*SOORTEN.values(), HERZIEN, HERZIENING_BESLOTEN]
+)
 # Namespace of the event ids: a replayed change yields the same id, so receivers dedupe it.
 _EVENT_ID_NAMESPACE = uuid.UUID("2f0c7a52-6f5e-4d0f-9a4b-8d1c1e0b7a11")
 
@@ -61,7 +66,12 @@ class AanvraagEvent(VilModel):
     specversion: Literal["1.0"] = Field("1.0", description="CloudEvents-versie.")
     id: str = Field(description="Uniek per gebeurtenis (met source); ook de webhook-id.")
     source: str = Field(description="urn:nld:oin:<OIN>:systeem:vil")
-    type: str = Field(description="nl.vil.aanvraag.<status> of nl.vil.aanvraag.herzien")
+    type: str = Field(
+        description=(
+            "nl.vil.aanvraag.<status>, nl.vil.aanvraag.herzien of"
+            " nl.vil.aanvraag.herziening-besloten"
+        )
+    )
     time: Utc = Field(description="Wanneer de gebeurtenis plaatsvond (UTC).")
     subject: str = Field(description="Id van de aanvraag (nooit een BSN).")
     datacontenttype: Literal["application/json"] = Field(
@@ -71,10 +81,10 @@ class AanvraagEvent(VilModel):
     data: AanvraagEventData
 
 
-def event_type(status: AanvraagStatus, herzien: bool = False) -> str:
-    """'nl.vil.aanvraag.<soort>' of the status (`ingediend` for `in-behandeling`), or
-    'nl.vil.aanvraag.herzien' for a revised decision."""
-    return TYPE_PREFIX + (HERZIEN if herzien else SOORTEN[status])
+def event_type(status: AanvraagStatus, herzien: bool = False, soort: str | None = None) -> str:
+    """'nl.vil.aanvraag.<soort>' of the status (`ingediend` for `in-behandeling`),
+    'nl.vil.aanvraag.herzien' for a revised decision, or the `soort` given."""
+    return TYPE_PREFIX + (soort or (HERZIEN if herzien else SOORTEN[status]))
 
 
 def source(oin: str) -> str:
@@ -97,6 +107,7 @@ def aanvraag_event(
     api_url: str,
     herzien: bool = False,
     tijd: datetime | None = None,
+    soort: str | None = None,
 ) -> AanvraagEvent:
     """The event for `aanvraag` reaching `status` (or its decision being revised: `herzien`).
 
@@ -105,7 +116,7 @@ def aanvraag_event(
     stream record) gives the same id, which receivers use to drop duplicates.
     """
     when = _utc(tijd if tijd is not None else aanvraag.gewijzigd_op)
-    type_ = event_type(status, herzien)
+    type_ = event_type(status, herzien, soort)
     base = api_url.rstrip("/")
     data = AanvraagEventData(
         aanvraag=aanvraag.id,
@@ -142,23 +153,36 @@ class Uitgever:
             aanvraag, aanvraag.status, oin=self.oin, api_url=self.api_url, herzien=herzien
         )
 
+    def over_herzieningsbesluit(self, aanvraag: Aanvraag) -> AanvraagEvent:
+        """The event of the gemeente's decision on `aanvraag`'s herziening."""
+        return aanvraag_event(
+            aanvraag,
+            aanvraag.status,
+            oin=self.oin,
+            api_url=self.api_url,
+            soort=HERZIENING_BESLOTEN,
+        )
+
 
 def event_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema (2020-12) of `data` per event type, generated from `AanvraagEventData`.
 
-    A status type fixes `status` to that status; `herzien` allows any status.
+    A status type fixes `status` to that status; `herzien` allows any status, and
+    `herziening-besloten` the two a decision on a herziening leaves.
     """
     schemas: dict[str, dict[str, Any]] = {}
     for type_ in EVENT_TYPES:
         schema = AanvraagEventData.model_json_schema(by_alias=True)
         soort = type_.removeprefix(TYPE_PREFIX)
-        if soort != HERZIEN:
-            status = next(s for s, naam in SOORTEN.items() if naam == soort)
-            schema["properties"]["status"] = {
-                "const": status.value,
-                "description": schema["properties"]["status"].get("description", ""),
-            }
+        beschrijving = schema["properties"]["status"].get("description", "")
+        if soort == HERZIENING_BESLOTEN:
+            na = [AanvraagStatus.toegekend.value, AanvraagStatus.ingetrokken.value]
+            schema["properties"]["status"] = {"enum": na, "description": beschrijving}
             schema.pop("$defs", None)  # AanvraagStatus was its only definition
+        elif soort != HERZIEN:
+            status = next(s for s, naam in SOORTEN.items() if naam == soort)
+            schema["properties"]["status"] = {"const": status.value, "description": beschrijving}
+            schema.pop("$defs", None)
         schemas[type_] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema,

@@ -24,7 +24,7 @@ class Principal(BaseModel):
     bsn_versleuteld: str | None = None  # citizens: KMS ciphertext of the BSN (base64)
     gemeentecode: str | None = None  # gemeenten and beheerders
     organisatie: str | None = None  # hulpverleners: 'kvk:<nummer>' or 'oin:<nummer>'
-    medewerker: str | None = None  # hulpverleners: the employee's own identifier
+    medewerker: str | None = None  # hulpverleners and beheerders: the employee's own id
     # DigiD Machtigen: the resident the token represents (pseudonym, BSN as KMS ciphertext).
     namens_pseudoniem: str | None = None
     namens_bsn_versleuteld: str | None = None

@@ -91,6 +91,18 @@ class Catalogus:
             raise RegelFout(problems)
         return cls.from_data(shared, documents)
 
+    def met_regeling(self, regeling: Regeling, source: str) -> "Catalogus":
+        """A copy in which `regeling` replaces the version of its id, compiled with the same
+        loader checks as a rule file (names, types, units, a value on every test date): how a
+        proposed version of a gemeente's parameters is checked (docs/beheer.md).
+
+        Raises:
+            RegelFout: every problem the loader found.
+        """
+        regel = compile_regeling(regeling, self.shared, source)
+        versies = {**self._versies, regeling.id: [Versie(regeling.geldig_vanaf or date.min, regel)]}
+        return Catalogus(self.shared, versies)
+
     @property
     def ids(self) -> list[str]:
         return list(self._versies)

@@ -295,6 +295,8 @@ def _with_gemeente(regeling: Regeling) -> Regeling:
             niet_voldaan=f"Deze regeling is alleen voor inwoners van {namen}.",
         ),
     )
+    if woonplaats in regeling.voorwaarden:  # compiled before (a beheerder's proposed version)
+        return regeling
     invoer = {"gemeentecode": Invoer(type=InvoerType.tekst, bron="brp"), **regeling.invoer}
     return regeling.model_copy(
         update={"invoer": invoer, "voorwaarden": [woonplaats, *regeling.voorwaarden]}

@@ -261,7 +261,14 @@ def beschikkingstekst(
     toelichting = f"\n\nToelichting van de gemeente: {motivering}" if motivering else ""
     return (
         f"Besluit van {datum(op)} over uw aanvraag voor {regeling.naam}.\n\n{kern}{toelichting}"
-        f"\n\nDit besluit is genomen op grond van {_grondslagen(regeling.grondslag)}."
+        f"\n\n{grondslag_en_bezwaar(regeling, op, gemeentecode)}"
+    )
+
+
+def grondslag_en_bezwaar(regeling: Regeling, op: date, gemeentecode: str | None) -> str:
+    """The close of every beschikking: its legal basis, and where and until when to object."""
+    return (
+        f"Dit besluit is genomen op grond van {_grondslagen(regeling.grondslag)}."
         f"\n\n{_rechtsbescherming(regeling.rechtsbescherming, op, gemeentecode)}"
     )
 

@@ -25,6 +25,7 @@ from vil.ports import (
     Machtigingen,
     Planner,
     Profielen,
+    Regelingversies,
     Sleutels,
     Toestemmingen,
     Versleuteling,
@@ -113,3 +114,16 @@ class Webhookdiensten:
     wachtrij: Wachtrij
     webhooks: Webhooks
     nu: Callable[[], datetime] = klok.nu
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beheerdiensten:
+    """The beheermodule: versions of a gemeente's parameters, checked with the rules, audited."""
+
+    regelingversies: Regelingversies
+    audit: Auditlog
+    catalogus: Catalogus
+    nu: Callable[[], datetime] = klok.nu
+
+    def vandaag(self) -> date:
+        return self.nu().astimezone(klok.AMSTERDAM).date()

@@ -184,7 +184,12 @@ class Tokencontrole:
             raise NietGeauthenticeerd("Het token bevat geen geldige gemeentecode.")
         if rol not in ROLLEN:
             raise NietGeauthenticeerd("Het token bevat geen geldige rol.")
-        return Principal(soort=Principalsoort(rol), gemeentecode=code)
+        medewerker = claims.get("medewerker")  # a beheerder's own id: the four-eyes rule
+        if medewerker is not None and not (
+            isinstance(medewerker, str) and re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", medewerker)
+        ):
+            raise NietGeauthenticeerd("Het token bevat geen geldige medewerker.")
+        return Principal(soort=Principalsoort(rol), gemeentecode=code, medewerker=medewerker)
 
     @staticmethod
     def _ongeverifieerd(token: str) -> dict[str, Any]:

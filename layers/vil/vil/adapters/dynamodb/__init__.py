@@ -12,6 +12,7 @@ from vil.adapters.dynamodb.stores import (
     Maandchecks,
     Machtigingen,
     Profielen,
+    Regelingversies,
     Toestemmingen,
 )
 from vil.adapters.dynamodb.tabel import conditional, cursor_van, positie, query_alles, table
@@ -24,6 +25,7 @@ __all__ = [
     "Maandchecks",
     "Machtigingen",
     "Profielen",
+    "Regelingversies",
     "Toestemmingen",
     "conditional",
     "cursor_van",

@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from vil.adapters.dynamodb import keys
 from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
+from vil.models.beheer import Regelingversie
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Machtiging, Vastgelegd
@@ -254,3 +255,22 @@ class AfleveringItem(Item):
     status: str
     pogingen: list[str]
     verloopt_op: int
+
+
+class RegelingversieItem(Item):
+    """A version of a gemeente's parameters; `status` beside it for the conditions."""
+
+    status: str
+    data: str
+
+    @classmethod
+    def van(cls, versie: Regelingversie) -> Self:
+        return cls(
+            pk=keys.regeling(versie.regeling, versie.gemeentecode),
+            sk=keys.versie(versie.versie),
+            status=versie.status.value,
+            data=versie.model_dump_json(),
+        )
+
+    def versie(self) -> Regelingversie:
+        return Regelingversie.model_validate_json(self.data)

@@ -14,6 +14,7 @@ GEBEURTENIS#<id>      GEBEURTENIS                       outbox: written with the
                                                         the table's stream hands it to the relay
 GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; secrets encrypted
 ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
+REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
 
@@ -35,6 +36,7 @@ MELDINGEN = "MELDING#"
 BESLISVERSLAGEN = "BESLISVERSLAG#"
 ABONNEMENTEN = "ABONNEMENT#"
 AFLEVERINGEN = "AFLEVERING#"
+VERSIES = "VERSIE#"
 
 
 def burger(pseudoniem: str) -> str:
@@ -107,3 +109,12 @@ def betrokkene(pseudoniem: str) -> str:
 def gesorteerd(moment: datetime, item_id: str) -> str:
     """A GSI sort key (and the audit table's): newest or oldest first, then by id."""
     return f"{moment.isoformat()}#{item_id}"
+
+
+def regeling(regeling_id: str, gemeentecode: str) -> str:
+    """The partition of one gemeente's versions of one regeling's parameters."""
+    return f"REGELING#{regeling_id}#{gemeentecode}"
+
+
+def versie(nummer: int) -> str:
+    return f"{VERSIES}{nummer:06d}"

@@ -28,6 +28,7 @@ from vil.adapters.dynamodb.items import (
     MeldingItem,
     PeriodeItem,
     ProfielItem,
+    RegelingversieItem,
     StandItem,
     ToestemmingItem,
 )
@@ -44,6 +45,7 @@ from vil.adapters.dynamodb.tabel import (
 )
 from vil.fouten import Conflict, NietGevonden
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -417,6 +419,72 @@ class Aanvragen(_Store):
             BeslisverslagItem.model_validate(item).verslag()
             for item in query_alles(self.tabel, keys.aanvraag(aanvraag_id), keys.BESLISVERSLAGEN)
         ]
+
+    def besluit_herziening(
+        self,
+        pseudoniem: str,
+        vorige: Aanvraag,
+        aanvraag: Aanvraag,
+        verslag: Beslisverslag,
+        gebeurtenis: AanvraagEvent,
+        vrijgeven: bool = False,
+    ) -> None:
+        """The decision on a herziening with its verslag and event, only while the stored
+        aanvraag is still `vorige` as read: the whole item is the optimistic lock, so a second
+        decision or a newer herziening by the monthly check meanwhile is a Conflict."""
+        tabel = self.tabel
+        opdrachten = [
+            put(
+                tabel,
+                AanvraagItem.van(pseudoniem, aanvraag),
+                "#d = :vorige",
+                ExpressionAttributeNames={"#d": "data"},
+                ExpressionAttributeValues={":vorige": vorige.model_dump_json()},
+            ),
+            put(tabel, BeslisverslagItem.van(verslag)),
+            put(tabel, GebeurtenisItem.van(gebeurtenis)),
+        ]
+        if vrijgeven:  # an ended grant does not block a new aanvraag in its period
+            periode = {"PK": keys.burger(pseudoniem), "SK": keys.periode(aanvraag.regeling)}
+            opdrachten.append({"Delete": {"TableName": tabel.name, "Key": periode}})
+        tekst = "De aanvraag veranderde intussen (al besloten, of een nieuwere herziening)."
+        transactie(tabel, opdrachten, lambda _: Conflict(tekst))
+
+
+class Regelingversies(_Store):
+    """The `Regelingversies` port: per regeling and gemeente, numbered versions; a new one is
+    written only under a number not taken, a change only while the status is the one read."""
+
+    def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
+        items = query_alles(self.tabel, keys.regeling(regeling, gemeentecode), keys.VERSIES)
+        return [RegelingversieItem.model_validate(item).versie() for item in items]
+
+    def versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie | None:
+        sleutel = {"PK": keys.regeling(regeling, gemeentecode), "SK": keys.versie(nummer)}
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        return None if item is None else RegelingversieItem.model_validate(item).versie()
+
+    def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
+        """Store `versie`: new (van None, its number not taken) or from status `van`.
+
+        Raises:
+            Conflict: the number was taken, or the status changed, meanwhile.
+        """
+        item = RegelingversieItem.van(versie)
+        try:
+            if van is None:
+                self.tabel.put_item(Item=item.dump(), ConditionExpression=NIEUW)
+            else:
+                self.tabel.put_item(
+                    Item=item.dump(),
+                    ConditionExpression="#s = :van",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":van": van.value},
+                )
+        except ClientError as error:
+            if conditional(error):
+                raise Conflict("De versie veranderde intussen; lees haar opnieuw.") from error
+            raise
 
 
 class Machtigingen(_Store):

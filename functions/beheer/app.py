@@ -1,0 +1,112 @@
+"""The beheermodule: a gemeente's beheerders propose, submit, approve and read versions of their
+own parameters of a regeling (docs/beheer.md)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from vil import samenstelling
+from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
+from vil.models.beheer import (
+    GoedkeuringRequest,
+    ListVersiesResponse,
+    Regelingversie,
+    VersiestatusRequest,
+    VersievoorstelRequest,
+)
+from vil.observability import gebeurtenis
+from vil.services import beheer
+
+app = resolver()
+RegelingId = Annotated[str, Path(description="Id van de regeling.", max_length=100)]
+Versie = Annotated[int, Path(description="Volgnummer van de versie.", ge=1, le=999_999)]
+NIET_GEVONDEN: dict[int, OpenAPIResponse] = {
+    **NIET_INGELOGD,
+    403: {"description": "Geen beheerder (met medewerker-id), of vier ogen: niet de voorsteller."},
+    **ONBEKEND,
+}
+
+
+@app.post(
+    "/v1/regelingen/<regeling_id>/versies",
+    summary="Stel een versie van de parameters voor (beheerder)",
+    description=(
+        "Nieuwe gedateerde waarden van de eigen parameters van een regeling van uw gemeente, met"
+        " hun publicatie, en testgevallen die bestaande vervangen. Bewaard als concept zodra de"
+        " controles van de regels en elk testgeval slagen; anders 400 met elk probleem."
+    ),
+    tags=["Beheer"],
+    operation_id="proposeVersie",
+    responses={201: {"description": "De versie, als concept."}, **NIET_GEVONDEN},
+)
+def stel_voor(regeling_id: RegelingId, verzoek: VersievoorstelRequest) -> Response[Regelingversie]:
+    versie = beheer.stel_voor(samenstelling.beheer(), principal(app), regeling_id, verzoek)
+    gebeurtenis("RegelingversieVoorgesteld", regeling=regeling_id)
+    return Response(201, "application/json", versie)
+
+
+@app.get(
+    "/v1/regelingen/<regeling_id>/versies",
+    summary="De versies van de parameters (beheerder)",
+    description="Elke versie van uw gemeente, nieuwste eerst, met wie wat wanneer deed.",
+    tags=["Beheer"],
+    operation_id="listVersies",
+    responses={200: {"description": "De versies."}, **NIET_GEVONDEN},
+)
+def list_versies(regeling_id: RegelingId) -> ListVersiesResponse:
+    return ListVersiesResponse(
+        versies=beheer.versies(samenstelling.beheer(), principal(app), regeling_id)
+    )
+
+
+@app.get(
+    "/v1/regelingen/<regeling_id>/versies/<versie>",
+    summary="Eén versie (beheerder)",
+    tags=["Beheer"],
+    operation_id="getVersie",
+    responses={200: {"description": "De versie."}, **NIET_GEVONDEN},
+)
+def get_versie(regeling_id: RegelingId, versie: Versie) -> Regelingversie:
+    return beheer.versie(samenstelling.beheer(), principal(app), regeling_id, versie)
+
+
+@app.patch(
+    "/v1/regelingen/<regeling_id>/versies/<versie>",
+    summary="Dien een versie in of trek haar in (voorsteller)",
+    tags=["Beheer"],
+    operation_id="patchVersie",
+    responses={
+        200: {"description": "De versie met haar nieuwe status."},
+        **NIET_GEVONDEN,
+        409: {"description": "Niet (meer) in een status die dit toelaat."},
+    },
+)
+def patch_versie(
+    regeling_id: RegelingId, versie: Versie, verzoek: VersiestatusRequest
+) -> Regelingversie:
+    return beheer.wijzig_status(
+        samenstelling.beheer(), principal(app), regeling_id, versie, verzoek
+    )
+
+
+@app.post(
+    "/v1/regelingen/<regeling_id>/versies/<versie>/goedkeuringen",
+    summary="Keur een versie goed of af (tweede beheerder)",
+    description="Vier ogen: een andere beheerder van dezelfde gemeente dan de voorsteller.",
+    tags=["Beheer"],
+    operation_id="approveVersie",
+    responses={
+        200: {"description": "De versie, goedgekeurd of afgekeurd."},
+        **NIET_GEVONDEN,
+        409: {"description": "De versie is niet ter goedkeuring."},
+    },
+)
+def keur(regeling_id: RegelingId, versie: Versie, verzoek: GoedkeuringRequest) -> Regelingversie:
+    gekeurd = beheer.keur(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
+    gebeurtenis("RegelingversieGekeurd", regeling=regeling_id, uitkomst=gekeurd.status)
+    return gekeurd
+
+
+lambda_handler = handler(app)

@@ -1,0 +1,135 @@
+"""The beheermodule: versions of a gemeente's parameters of a regeling, as data (issue 13).
+
+A version holds new dated values for the regeling's own parameters (a gemeente's choice; the
+statutory ones of the Rijk are read-only), the test cases the beheerder adds or supersedes,
+and who did what when. States: concept -> ter-goedkeuring -> goedgekeurd (or afgekeurd), and
+ingetrokken by the proposer before approval (docs/beheer.md).
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from vil.models.base import Peildatum, VilModel
+from vil.models.regeling import Naam, Status, Tekst, Testgeval
+
+# A parameter's value as a rule file writes it: digits, up to six decimals (a percentage such as
+# 1.912), never negative; as a whole number or as text, which the document states exactly.
+WAARDE_TEKST = r"^\d{1,12}(\.\d{1,6})?$"
+
+
+def _waarde_tekst(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(WAARDE_TEKST, value):
+        raise ValueError("een waarde als tekst is cijfers met hoogstens zes decimalen: 1.912")
+    return value
+
+
+Parameterwaarde = Annotated[
+    Decimal,
+    BeforeValidator(_waarde_tekst),
+    Field(ge=0, allow_inf_nan=False, decimal_places=6, max_digits=18),
+    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
+                {"type": "string", "pattern": WAARDE_TEKST},
+            ],
+            "description": "Een geheel getal, of tekst met hoogstens zes decimalen.",
+        }
+    ),
+]
+
+
+class Versiestatus(StrEnum):
+    concept = "concept"
+    ter_goedkeuring = "ter-goedkeuring"
+    goedgekeurd = "goedgekeurd"
+    afgekeurd = "afgekeurd"
+    ingetrokken = "ingetrokken"
+
+
+class Waardevoorstel(VilModel):
+    """One new dated value of one of the regeling's parameters."""
+
+    parameter: Naam = Field(description="De naam van de parameter in het regelbestand.")
+    vanaf: Peildatum = Field(description="Geldig voor peildata vanaf deze datum.")
+    waarde: Parameterwaarde = Field(description="De waarde, in de eenheid van de parameter.")
+    bron: Tekst = Field(
+        description="De publicatie: CVDR- of gmb-nummer, of de pagina van de gemeente.",
+        max_length=500,
+    )
+    status: Status = Field(description="bevestigd (gepubliceerd) of onbevestigd.")
+    reden: Tekst | None = Field(None, description="Waarom onbevestigd.", max_length=1000)
+
+
+class Handeling(VilModel):
+    """One act on a version: who (the beheerder's medewerker id), what, when, why."""
+
+    handeling: str = Field(
+        description="voorgesteld, ingediend, goedgekeurd, afgekeurd of ingetrokken."
+    )
+    door: str = Field(description="De medewerker (beheerder) die het deed.")
+    op: datetime = Field(description="Wanneer (UTC).")
+    reden: str | None = Field(None, description="De reden (afkeuren).")
+
+
+class Regelingversie(VilModel):
+    """A proposed version of a gemeente's parameters of one regeling."""
+
+    regeling: str = Field(description="Id van de regeling.")
+    gemeentecode: str = Field(description="De gemeente van wie de waarden zijn.")
+    versie: int = Field(description="Volgnummer per regeling en gemeente, vanaf 1.")
+    status: Versiestatus = Field(description="De status van de versie.")
+    ingangsdatum: date = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
+    toelichting: str = Field(description="Waarom deze versie.")
+    waarden: list[Waardevoorstel] = Field(description="De nieuwe waarden.")
+    tests: list[Testgeval] = Field(description="Toegevoegde of vervangende testgevallen.")
+    regelversie: str = Field(description="Inhoudshash van de regeling met deze waarden.")
+    voorgesteld_door: str = Field(description="De medewerker die de versie voorstelde.")
+    goedgekeurd_door: str | None = Field(None, description="De tweede beheerder, na goedkeuring.")
+    geschiedenis: list[Handeling] = Field(description="Elke handeling, oudste eerst.")
+
+
+class VersievoorstelRequest(VilModel):
+    """POST /v1/regelingen/{id}/versies: a new version, stored as concept once it passes the
+    loader's checks and every test case of the regeling (or its superseding ones)."""
+
+    ingangsdatum: Peildatum = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
+    toelichting: str = Field(min_length=1, max_length=4000, description="Waarom deze versie.")
+    waarden: list[Waardevoorstel] = Field(min_length=1, max_length=100)
+    # Checked against the rule file's model (Testgeval) by the service, after the caller and
+    # the regeling are known: the rule file's format is documented in rules/README.md.
+    tests: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=100,
+        description=(
+            "Testgevallen zoals in het regelbestand (naam, bron, peildatum, huishouden, verwacht),"
+            " met de nieuwe bedragen; een geval met de naam van een bestaand geval vervangt dat."
+        ),
+    )
+
+
+class VersiestatusRequest(VilModel):
+    """PATCH /v1/regelingen/{id}/versies/{versie}: the proposer's next step."""
+
+    status: Literal["ter-goedkeuring", "ingetrokken"] = Field(
+        description="ter-goedkeuring (indienen) of ingetrokken (terugtrekken)."
+    )
+
+
+class GoedkeuringRequest(VilModel):
+    """POST /v1/regelingen/{id}/versies/{versie}/goedkeuringen: the second beheerder."""
+
+    besluit: Literal["goedkeuren", "afkeuren"] = Field(description="goedkeuren of afkeuren.")
+    reden: str | None = Field(
+        None, min_length=1, max_length=4000, description="Verplicht bij afkeuren."
+    )
+
+
+class ListVersiesResponse(VilModel):
+    versies: list[Regelingversie] = Field(description="Elke versie, nieuwste eerst.")

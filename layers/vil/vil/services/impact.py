@@ -1,0 +1,146 @@
+"""The impact of a proposed version (issue 13 item 3), as a computation: a population of
+households decided under the current and the proposed catalogue with the engine's batch path
+(`Catalogus.decide_many`), compared per regeling.
+
+Per regeling: how many households gain or lose a right, the amount changes in buckets (as
+PolicyEngine reports them: more than +5%, up to +5%, none, down to -5%, more than -5%), the total
+yearly cost change, and the same by household type and income band. A count below
+`KLEINSTE_CEL` (k-anonymity, k = 10) is never shown: it is `None`, and so is a cell's cost
+change. Not built yet: the route, the gemeente's stored households and a synthetic population
+(docs/beheer.md).
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from vil.models.huishouden import Huishouden
+from vil.rules import Catalogus
+from vil.rules.regel import Beslissing
+
+KLEINSTE_CEL = 10
+EMMERS = ("meer dan +5%", "tot +5%", "gelijk", "tot -5%", "meer dan -5%")
+INKOMENSBANDEN = ((Decimal(1500), "tot 1500"), (Decimal(2000), "1500-2000"),
+                  (Decimal(3000), "2000-3000"))  # fmt: skip
+VIJF_PROCENT = Decimal("0.05")
+
+
+@dataclass
+class Cel:
+    """One group of households: counts and the yearly cost change, before suppression."""
+
+    huishoudens: int = 0
+    gewonnen: int = 0
+    verloren: int = 0
+    kosten: Decimal = Decimal(0)
+
+    def getoond(self) -> dict[str, int | str | None]:
+        """The cell as reported: every count below k, and the cost of a small cell, hidden."""
+        klein = self.huishoudens < KLEINSTE_CEL
+        return {
+            "huishoudens": _k(self.huishoudens),
+            "gewonnen": _k(self.gewonnen),
+            "verloren": _k(self.verloren),
+            "jaarkostenVerschil": None if klein else format(self.kosten, "f"),
+        }
+
+
+@dataclass
+class Regelingimpact:
+    totaal: Cel = field(default_factory=Cel)
+    emmers: Counter[str] = field(default_factory=Counter)
+    per_huishoudtype: dict[str, Cel] = field(default_factory=dict)
+    per_inkomensband: dict[str, Cel] = field(default_factory=dict)
+
+    def rapport(self) -> dict[str, object]:
+        return {
+            **self.totaal.getoond(),
+            "bedragen": {emmer: _k(self.emmers[emmer]) for emmer in EMMERS},
+            "perHuishoudtype": {k: c.getoond() for k, c in sorted(self.per_huishoudtype.items())},
+            "perInkomensband": {k: c.getoond() for k, c in sorted(self.per_inkomensband.items())},
+        }
+
+
+def impact(
+    huidig: Catalogus,
+    voorgesteld: Catalogus,
+    huishoudens: Sequence[Huishouden],
+    peildatum: date,
+    regelingen: Sequence[str],
+) -> dict[str, dict[str, object]]:
+    """Per regeling, what the proposed catalogue changes for these households on the peildatum."""
+    voor = huidig.decide_many(huishoudens, peildatum, regelingen)
+    na = voorgesteld.decide_many(huishoudens, peildatum, regelingen)
+    per_regeling: dict[str, Regelingimpact] = {}
+    for huishouden, oud, nieuw in zip(huishoudens, voor, na, strict=True):
+        groepen = (huishoudtype(huishouden), inkomensband(huishouden))
+        for a, b in zip(oud, nieuw, strict=True):
+            _tel(per_regeling.setdefault(a.regeling, Regelingimpact()), a, b, groepen)
+    return {regeling: r.rapport() for regeling, r in sorted(per_regeling.items())}
+
+
+def _tel(r: Regelingimpact, oud: Beslissing, nieuw: Beslissing, groepen: tuple[str, str]) -> None:
+    verschil = _jaarbedrag(nieuw) - _jaarbedrag(oud)
+    gewonnen = nieuw.recht is True and oud.recht is not True
+    verloren = oud.recht is True and nieuw.recht is not True
+    type_, band = groepen
+    for cel in (
+        r.totaal,
+        r.per_huishoudtype.setdefault(type_, Cel()),
+        r.per_inkomensband.setdefault(band, Cel()),
+    ):
+        cel.huishoudens += 1
+        cel.gewonnen += gewonnen
+        cel.verloren += verloren
+        cel.kosten += verschil
+    if oud.recht is True and nieuw.recht is True:
+        r.emmers[_emmer(_jaarbedrag(oud), _jaarbedrag(nieuw))] += 1
+
+
+def _emmer(oud: Decimal, nieuw: Decimal) -> str:
+    if nieuw == oud:
+        return "gelijk"
+    if oud == 0:
+        return "meer dan +5%" if nieuw > 0 else "meer dan -5%"
+    relatief = (nieuw - oud) / oud
+    if relatief > VIJF_PROCENT:
+        return "meer dan +5%"
+    if relatief > 0:
+        return "tot +5%"
+    return "tot -5%" if relatief >= -VIJF_PROCENT else "meer dan -5%"
+
+
+def _jaarbedrag(beslissing: Beslissing) -> Decimal:
+    """What a right costs a year: the yearly or one-off amount, or twelve months."""
+    if beslissing.recht is not True:
+        return Decimal(0)
+    if beslissing.bedrag_per_jaar is not None:
+        return Decimal(beslissing.bedrag_per_jaar)
+    if beslissing.bedrag_eenmalig is not None:
+        return Decimal(beslissing.bedrag_eenmalig)
+    if beslissing.bedrag_per_maand is not None:
+        return 12 * Decimal(beslissing.bedrag_per_maand)
+    return Decimal(0)
+
+
+def huishoudtype(huishouden: Huishouden) -> str:
+    paar, kinderen = huishouden.partner is not None, bool(huishouden.kinderen)
+    if paar:
+        return "paar met kinderen" if kinderen else "paar zonder kinderen"
+    return "alleenstaande ouder" if kinderen else "alleenstaand"
+
+
+def inkomensband(huishouden: Huishouden) -> str:
+    """By the net monthly income, or else the latest month of the income history."""
+    inkomen = huishouden.netto_inkomen_per_maand
+    if inkomen is None and huishouden.inkomenshistorie:
+        inkomen = max(huishouden.inkomenshistorie, key=lambda m: m.maand).netto_inkomen
+    if inkomen is None:
+        return "onbekend"
+    return next((naam for grens, naam in INKOMENSBANDEN if inkomen < grens), "3000 en meer")
+
+
+def _k(aantal: int) -> int | None:
+    return aantal if aantal >= KLEINSTE_CEL else None
