@@ -20,11 +20,13 @@ from vil_local.template import powertools_environment
 
 
 def quiet() -> None:
-    """Only the functions' warnings and errors: a person reads what the stack prints itself.
-    Before any function module is imported (their loggers read it then); an explicit
-    POWERTOOLS_LOG_LEVEL=INFO wins. The template's Powertools variables (service name, metrics
-    namespace) too."""
+    """Only the functions' warnings and errors, and no metrics (one EMF line per event): a
+    person reads what the stack prints itself. Before any function module is imported (their
+    loggers read it then); an explicit POWERTOOLS_LOG_LEVEL=INFO or
+    POWERTOOLS_METRICS_DISABLED=false wins. The template's Powertools variables (service name,
+    metrics namespace) too."""
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     for name, value in powertools_environment().items():
         os.environ.setdefault(name, value)
 

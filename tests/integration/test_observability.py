@@ -98,3 +98,17 @@ def test_a_dimension_outside_the_list_is_refused() -> None:
 
     with pytest.raises(ValueError, match="bsn"):
         gebeurtenis("AanvraagIngediend", bsn="999993653")
+
+
+def test_with_metrics_disabled_nothing_is_counted_or_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `vil local` disables metrics so that a person reads only what the stack says
+    from vil.observability import gebeurtenis, metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    capsys.readouterr()
+    for _ in range(150):  # past the hundred at which Powertools prints what it has gathered
+        gebeurtenis("AanvraagIngediend", regeling=IIT, uitkomst="toegekend")
+    assert emf(capsys.readouterr().out) == []
+    assert not metrics.metric_set

@@ -18,6 +18,7 @@ from typing import Any, Final, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -48,11 +49,14 @@ def gebeurtenis(naam: str, aantal: int = 1, **dimensies: str) -> None:
     """Count one event (CloudWatch Embedded Metric Format on stdout, flushed at once so each
     event keeps its own dimensions).
 
-    Raises ValueError for a dimension outside `DIMENSIES`.
+    Nothing is counted with POWERTOOLS_METRICS_DISABLED (`vil local` sets it: a person reads
+    its output). Raises ValueError for a dimension outside `DIMENSIES`.
     """
     onbekend = set(dimensies) - DIMENSIES
     if onbekend:
         raise ValueError(f"onbekende dimensies voor {naam}: {sorted(onbekend)}")
+    if is_metrics_disabled():  # POWERTOOLS_METRICS_DISABLED: Powertools would keep them all
+        return  # in memory and still print them once a hundred have gathered
     for dimensie, waarde in sorted(dimensies.items()):
         metrics.add_dimension(name=dimensie, value=waarde)
     metrics.add_metric(name=naam, unit=MetricUnit.Count, value=aantal)
