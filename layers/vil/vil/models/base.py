@@ -1,10 +1,13 @@
 """The shared model configuration: camelCase JSON, unknown fields refused, money as Decimal."""
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -24,34 +27,48 @@ def _geen_getal(value: Any) -> Any:
     return value
 
 
-# An amount as text: digits with at most two decimals, as the document says. Decimal() alone
-# would also read '1_000', '1e3' and ' 12 '.
-BEDRAG_TEKST = r"^\d{1,12}(\.\d{1,2})?$"
+@dataclass(frozen=True)
+class DecimaalAlsTekst(GroupedMetadata):
+    """A non-negative decimal from a JSON number or from text of digits with at most `decimalen`
+    decimals (Decimal() alone would also read '1_000', '1e3' and ' 12 '); never float, NaN or
+    negative; written back as plain decimal text ('1000', not '1E+3'). The document states
+    exactly what is accepted: a whole number, or the text."""
 
+    decimalen: int
+    fout: str  # the 400's message for text that is not such a number
+    beschrijving: str
 
-def _bedrag_tekst(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(BEDRAG_TEKST, value):
-        raise ValueError("een bedrag als tekst is cijfers met hoogstens twee decimalen: 1000.50")
-    return value
+    def __iter__(self) -> Iterator[Any]:
+        patroon = rf"^\d{{1,12}}(\.\d{{1,{self.decimalen}}})?$"
 
+        def als_tekst(value: Any) -> Any:
+            if isinstance(value, str) and not re.fullmatch(patroon, value):
+                raise ValueError(self.fout)
+            return value
 
-# Euros as JSON numbers or decimal strings, at most two decimals; never float, never NaN, never
-# negative (no regeling reads a negative rent, income or vermogen: none is 0; docs/decisions.md).
-# Written back as plain decimal text ('1000', not '1E+3').
-Bedrag = Annotated[
-    Decimal,
-    BeforeValidator(_bedrag_tekst),
-    Field(ge=0, allow_inf_nan=False, decimal_places=2, max_digits=14),
-    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
-    # The document states exactly what is accepted: whole euros as a number, or cents as text.
-    WithJsonSchema(
-        {
+        yield BeforeValidator(als_tekst)
+        yield Field(
+            ge=0, allow_inf_nan=False, decimal_places=self.decimalen, max_digits=12 + self.decimalen
+        )
+        yield PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json")
+        schema = {
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
-                {"type": "string", "pattern": BEDRAG_TEKST},
+                {"type": "string", "pattern": patroon},
             ],
-            "description": "Euro: een geheel getal, of tekst met hoogstens twee decimalen.",
+            "description": self.beschrijving,
         }
+        yield WithJsonSchema(schema)
+
+
+# Euros, at most two decimals; never negative (no regeling reads a negative rent, income or
+# vermogen: none is 0; docs/decisions.md).
+Bedrag = Annotated[
+    Decimal,
+    DecimaalAlsTekst(
+        2,
+        "een bedrag als tekst is cijfers met hoogstens twee decimalen: 1000.50",
+        "Euro: een geheel getal, of tekst met hoogstens twee decimalen.",
     ),
 ]
 Datum = Annotated[date, BeforeValidator(_geen_getal)]

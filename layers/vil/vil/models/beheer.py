@@ -6,41 +6,23 @@ and who did what when. States: concept -> ter-goedkeuring -> goedgekeurd (or afg
 ingetrokken by the proposer before approval (docs/beheer.md).
 """
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import Field
 
-from vil.models.base import Peildatum, VilModel
+from vil.models.base import DecimaalAlsTekst, Peildatum, VilModel
 from vil.models.regeling import Naam, Status, Tekst, Testgeval
 
-# A parameter's value as a rule file writes it: digits, up to six decimals (a percentage such as
-# 1.912), never negative; as a whole number or as text, which the document states exactly.
-WAARDE_TEKST = r"^\d{1,12}(\.\d{1,6})?$"
-
-
-def _waarde_tekst(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(WAARDE_TEKST, value):
-        raise ValueError("een waarde als tekst is cijfers met hoogstens zes decimalen: 1.912")
-    return value
-
-
+# A parameter's value as a rule file writes it: up to six decimals (a percentage such as 1.912).
 Parameterwaarde = Annotated[
     Decimal,
-    BeforeValidator(_waarde_tekst),
-    Field(ge=0, allow_inf_nan=False, decimal_places=6, max_digits=18),
-    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
-                {"type": "string", "pattern": WAARDE_TEKST},
-            ],
-            "description": "Een geheel getal, of tekst met hoogstens zes decimalen.",
-        }
+    DecimaalAlsTekst(
+        6,
+        "een waarde als tekst is cijfers met hoogstens zes decimalen: 1.912",
+        "Een geheel getal, of tekst met hoogstens zes decimalen.",
     ),
 ]
 
