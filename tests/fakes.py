@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from vil.fouten import AndereInhoud, Conflict
+from vil.fouten import AndereInhoud, Conflict, NietBeschikbaar
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
-from vil.models.machtiging import Vastgelegd
+from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.ports import Delivery, Outcome, UnsafeTargetError
@@ -332,6 +332,21 @@ class FakeMachtigingen:
 
 
 @dataclass
+class FakeRegister:
+    """The register as a dict of entries by number; `storing` makes every read fail."""
+
+    inschrijvingen: dict[str, Registratie] = field(default_factory=dict)
+    storing: bool = False
+    gelezen: int = 0
+
+    def registratie(self, registratienummer: str) -> Registratie | None:
+        self.gelezen += 1
+        if self.storing:
+            raise NietBeschikbaar("Het register antwoordt nu niet.")
+        return self.inschrijvingen.get(registratienummer)
+
+
+@dataclass
 class FakeAuditlog:
     records: list[dict[str, Any]] = field(default_factory=list)
 
@@ -523,6 +538,7 @@ def _basis(nu: datetime) -> dict[str, Any]:
         "maandchecks": FakeMaandchecks(),
         "aanvragen": FakeAanvragen(),
         "machtigingen": FakeMachtigingen(),
+        "register": FakeRegister(),
         "audit": FakeAuditlog(),
         "sleutels": FakeSleutels(),
         "nu": klok(nu),
@@ -575,6 +591,7 @@ def _conform() -> None:
     _maandchecks: ports.Maandchecks = FakeMaandchecks()
     _aanvragen: ports.Aanvragen = FakeAanvragen()
     _machtigingen: ports.Machtigingen = FakeMachtigingen()
+    _register: ports.Vertegenwoordigingsregister = FakeRegister()
     _audit: ports.Auditlog = FakeAuditlog()
     _planner: ports.Planner = FakePlanner()
     _idempotentie: ports.Idempotentie = FakeIdempotentie()

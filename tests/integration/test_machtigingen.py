@@ -3,7 +3,7 @@ access matrix of every resident route for each kind of actor (docs/machtigingen.
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from tests.integration.hulp import (
     AANVULLING,
     ALLE_BRONNEN,
     ANDERE_ORGANISATIE,
+    BEWINDKANTOOR,
     IBAN,
     KWIJTSCHELDING,
     WIJKTEAM,
@@ -32,6 +33,7 @@ from tests.integration.hulp import (
 )
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
+from vil_local.overheid import Inschrijving
 
 IIT = "individuele-inkomenstoeslag-utrecht"
 ALLE_RECHTEN = ["aanvragen", "inzien", "meldingen-ontvangen", "toestemming"]
@@ -368,3 +370,91 @@ def test_the_caseload_is_paged_and_leaves_out_what_has_ended(api: httpx.Client) 
     assert eigen.status_code == 200, eigen.text
     assert eigen.json() == {"clienten": [], "volgende": None}
     assert_problem(api.get("/clienten", headers=gemeente("0344")), 401)
+
+
+# Wettelijke vertegenwoordiging: the fake government's Centraal Curatele- en Bewindregister.
+
+
+def inschrijving(stack: LokaleStack, bsn: str, soort: str, door: str) -> str:
+    """A court's decision in the register for resident `bsn`; the id to send as X-Namens."""
+    nummer = stack.overheid.registreer(
+        Inschrijving.model_validate({"soort": soort, "betrokkene": bsn,
+                                     "vertegenwoordigers": [door], "ingangsdatum": "2026-01-01"})
+    )  # fmt: skip
+    return f"ccbr-{nummer}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.methode} {r.pad}")
+def test_every_resident_route_for_a_wettelijk_vertegenwoordiger_and_digid_machtigen(
+    stack: LokaleStack, api: httpx.Client, route: Route
+) -> None:
+    g = geval(stack, api)
+    bewind = inschrijving(stack, g.bsn, "bewind", f"kvk:{BEWINDKANTOOR}")
+    zus = nieuwe_bsn()
+    mentor = inschrijving(stack, g.bsn, "mentorschap", f"bsn:{zus}")
+    # DigiD Machtigen gives everything but consent (what it gives is done in the tests above)
+    if route.rechten == ("toestemming",):
+        assert_problem(g.verzoek(api, route, gemachtigde(nieuwe_bsn(), g.bsn)), 403)
+    elif route.methode == "GET":
+        assert g.verzoek(api, route, gemachtigde(nieuwe_bsn(), g.bsn)).status_code == 200
+    # A mentor decides on care, not money: no right in VIL
+    assert_problem(g.verzoek(api, route, burger(zus) | {"X-Namens": mentor}), 403)
+    # Whom the register does not name: 404, as for someone else's machtiging
+    assert_problem(g.verzoek(api, route, burger(nieuwe_bsn()) | {"X-Namens": mentor}), 404)
+    assert_problem(g.verzoek(api, route, hulpverlener("bw-1", WIJKTEAM, bewind)), 404)
+    # Any employee of the bewindvoerder's office, without a machtiging stored in VIL: done
+    gedaan = g.verzoek(api, route, hulpverlener("bw-1", BEWINDKANTOOR, bewind))
+    assert gedaan.status_code == route.gelukt, gedaan.text
+    # The court ends the bewind (yesterday): the next request is 404
+    stack.overheid.beeindig(bewind.removeprefix("ccbr-"), date(2026, 6, 14))
+    response = g.verzoek(api, route, hulpverlener("bw-2", BEWINDKANTOOR, bewind), sleutel="2")
+    assert_problem(response, 404)
+
+
+def test_the_bewindvoerder_of_the_test_person_and_what_the_resident_sees(
+    stack: LokaleStack, api: httpx.Client
+) -> None:
+    kantoor = hulpverlener("bw-1", BEWINDKANTOOR, "ccbr-202500017")  # test person 999990123
+    # A bewindvoerder gives consent for the sources, as the resident would
+    for bron in ALLE_BRONNEN:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
+                           headers=kantoor)  # fmt: skip
+        assert response.status_code == 200, response.text
+    response = api.get("/gegevens", headers=kantoor)
+    assert response.status_code == 200, response.text
+    eigen = api.get("/machtigingen", headers=burger("999990123")).json()["machtigingen"]
+    (bewind,) = [m for m in eigen if m["id"] == "ccbr-202500017"]
+    assert (bewind["soort"], bewind["bron"], bewind["organisatie"]) == (
+        "bewind", "ccbr", {"kvk": BEWINDKANTOOR}
+    )  # fmt: skip
+    assert bewind["rechten"] == ALLE_RECHTEN
+    # The resident cannot revoke it in VIL: it ends in the register
+    assert_problem(api.delete("/machtigingen/ccbr-202500017", headers=burger("999990123")), 409)
+    # The office has the resident among its clients; the register is read on every request
+    clienten = api.get("/clienten", headers=hulpverlener("bw-7", BEWINDKANTOOR)).json()
+    assert "ccbr-202500017" in [c["machtiging"] for c in clienten["clienten"]]
+    gelezen = stack.overheid.calls["ccbr"]
+    assert api.get("/aanvragen", headers=kantoor).status_code == 200
+    assert stack.overheid.calls["ccbr"] == gelezen + 1
+    # The resident's inzage names the office and the register read
+    namens_u = api.get("/inzage", headers=burger("999990123")).json()["namensU"]
+    wat = {n["wat"] for n in namens_u if n["machtiging"] == "ccbr-202500017"}
+    assert {"register-gelezen", "vooraf-invullen"} <= wat
+    (regel, *_) = [n for n in namens_u if n["wat"] == "vooraf-invullen"]
+    assert regel["wie"] == "Medewerker bw-1 van de organisatie met KvK-nummer 90000029"
+
+
+def test_a_register_that_does_not_answer_is_503(stack: LokaleStack, api: httpx.Client) -> None:
+    bsn = inwoner(stack)
+    bewind = inschrijving(stack, bsn, "curatele", f"kvk:{BEWINDKANTOOR}")
+    try:
+        stack.overheid.fail("ccbr", 500, times=3)
+        response = api.get("/aanvragen", headers=hulpverlener("bw-1", BEWINDKANTOOR, bewind))
+        assert_problem(response, 503)
+        assert response.headers["Retry-After"] == "30"
+    finally:
+        stack.overheid.fail("ccbr", 200, times=0)
+    assert (
+        api.get("/aanvragen", headers=hulpverlener("bw-1", BEWINDKANTOOR, bewind)).status_code
+        == 200
+    )

@@ -6,8 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.fakes import MOMENT, toestemmingdiensten
-from vil.fouten import GeenRecht, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
+from tests.fakes import MOMENT, FakeRegister, toestemmingdiensten
+from vil.fouten import (
+    Conflict,
+    GeenRecht,
+    NietBeschikbaar,
+    NietGeauthenticeerd,
+    NietGevonden,
+    OngeldigVerzoek,
+)
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.machtiging import (
     Machtiging,
@@ -15,6 +22,7 @@ from vil.models.machtiging import (
     NieuweMachtiging,
     OrganisatieKvk,
     Recht,
+    Registratie,
     Vastgelegd,
     Vertegenwoordiging,
 )
@@ -147,3 +155,131 @@ def test_digid_machtigen_acts_for_the_token_resident_and_never_gives_consent() -
         namens.betrokkene(d, zoon, verleen(d, [Recht.inzien]), Recht.inzien)
     with pytest.raises(NietGeauthenticeerd):  # nor may they grant for Anna
         machtigingen.volmachtgever(zoon)
+
+
+# Wettelijke vertegenwoordiging: the register's entry, read on every request.
+
+BEWINDKANTOOR = Principal(
+    soort=Principalsoort.hulpverlener, organisatie="kvk:90000029", medewerker="bw-1"
+)
+ZUS = Principal(soort=Principalsoort.burger, pseudoniem="v1.p999990135", bsn_versleuteld="z")
+
+
+def inschrijf(
+    d: Toestemmingdiensten,
+    soort: Vertegenwoordiging,
+    organisaties: tuple[str, ...] = ("kvk:90000029",),
+    personen: tuple[str, ...] = (),
+    tot: date | None = None,
+) -> str:
+    """A register entry for Anna's BSN (999993653); the X-Namens of it."""
+    register = d.register
+    assert isinstance(register, FakeRegister)
+    nummer = str(202600001 + len(register.inschrijvingen))
+    register.inschrijvingen[nummer] = Registratie(
+        registratienummer=nummer, soort=soort, betrokkene_bsn="999993653",
+        vertegenwoordigers_bsn=personen, vertegenwoordigers_organisatie=organisaties,
+        ingangsdatum=VANDAAG - timedelta(days=100), einddatum=tot,
+    )  # fmt: skip
+    return f"ccbr-{nummer}"
+
+
+def test_a_bewindvoerder_acts_under_the_register_without_a_stored_machtiging() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.bewind)
+    wie = namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.toestemming)
+    assert (wie.pseudoniem, wie.machtiging) == ("v1.p999993653", machtiging)
+    assert d.sleutels.ontsleutel(wie.bsn_versleuteld or "") == "999993653"
+    assert wie.vertegenwoordiger == "hulpverlener:kvk:90000029:bw-1"
+    # Stored with the law's rights, so the resident sees it and cannot revoke it (409)
+    (gegeven,) = machtigingen.lijst(d, ANNA.model_copy(update={"pseudoniem": "v1.p999993653"}))[0]
+    assert (gegeven.id, gegeven.bron, gegeven.soort) == (
+        machtiging, Machtigingbron.ccbr, Vertegenwoordiging.bewind
+    )  # fmt: skip
+    assert gegeven.rechten == sorted(Recht)
+    assert gegeven.geldig_tot is None
+    # Every read of the register is audited for the resident, naming the bewindvoerder
+    (record,) = [r for r in d.audit.van("v1.p999993653") if r["verwerking"] == "register-gelezen"]
+    assert record["vertegenwoordiger"] == "hulpverlener:kvk:90000029:bw-1"
+    assert record["bronnen"] == ["ccbr"]
+
+
+def test_the_register_decides_on_every_request() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.curatele)
+    namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.inzien)
+    register = d.register
+    assert isinstance(register, FakeRegister)
+    nummer = machtiging.removeprefix("ccbr-")
+    eind = VANDAAG - timedelta(days=1)
+    register.inschrijvingen[nummer] = register.inschrijvingen[nummer].model_copy(
+        update={"einddatum": eind}
+    )
+    with pytest.raises(NietGevonden):
+        namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.inzien)
+    assert register.gelezen == 2
+    # The stored copy follows, so the caseload leaves it out
+    assert d.machtigingen.haal(machtiging).machtiging.geldig_tot == eind  # type: ignore[union-attr]
+    assert machtigingen.clienten(d, BEWINDKANTOOR, None, 10) == ([], None)
+
+
+@pytest.mark.parametrize(
+    "wie",
+    [ELDERS, WIJKTEAM, ANNA, ZUS.model_copy(update={"pseudoniem": "v1.p999990068"})],
+    ids=["another office", "the wijkteam", "the resident", "another person"],
+)
+def test_who_the_register_does_not_name_gets_404_and_the_read_is_audited(wie: Principal) -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.bewind, personen=("999990135",))
+    with pytest.raises(NietGevonden):
+        namens.betrokkene(d, wie, machtiging, Recht.inzien)
+    (record,) = d.audit.van("v1.p999993653")
+    assert (record["verwerking"], record["resultaat"]) == ("register-gelezen", "geweigerd")
+    assert "vertegenwoordiger" not in record or not record["vertegenwoordiger"]
+    assert d.machtigingen.haal(machtiging) is None
+
+
+@pytest.mark.parametrize("machtiging", ["ccbr-", "ccbr-12", "ccbr-202699999", "ccbr-../x"])
+def test_an_unknown_or_malformed_register_number_is_404(machtiging: str) -> None:
+    d = toestemmingdiensten()
+    with pytest.raises(NietGevonden):
+        namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.inzien)
+
+
+def test_a_person_in_the_register_acts_with_their_own_digid() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.bewind, organisaties=(), personen=("999990135",))
+    assert namens.betrokkene(d, ZUS, machtiging, Recht.aanvragen).pseudoniem == "v1.p999993653"
+    assert d.machtigingen.haal(machtiging).gemachtigde == "persoon:v1.p999990135"  # type: ignore[union-attr]
+    # ... and then has the resident among their clients
+    (client,) = machtigingen.clienten(d, ZUS, None, 10)[0]
+    assert (client.machtiging, client.soort) == (machtiging, Vertegenwoordiging.bewind)
+
+
+def test_a_mentor_has_no_rights_in_vil() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(
+        d, Vertegenwoordiging.mentorschap, organisaties=(), personen=("999990135",)
+    )
+    for recht in Recht:
+        with pytest.raises(GeenRecht):
+            namens.betrokkene(d, ZUS, machtiging, recht)
+
+
+def test_a_register_that_does_not_answer_is_503_not_404() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.bewind)
+    register = d.register
+    assert isinstance(register, FakeRegister)
+    register.storing = True
+    with pytest.raises(NietBeschikbaar):
+        namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.inzien)
+
+
+def test_a_register_machtiging_ends_in_the_register_not_in_vil() -> None:
+    d = toestemmingdiensten()
+    machtiging = inschrijf(d, Vertegenwoordiging.bewind)
+    namens.betrokkene(d, BEWINDKANTOOR, machtiging, Recht.inzien)
+    anna = ANNA.model_copy(update={"pseudoniem": "v1.p999993653"})
+    with pytest.raises(Conflict):
+        machtigingen.trek_in(d, anna, machtiging)

@@ -13,7 +13,7 @@ from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Gehe
 from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
-from vil.models.machtiging import Vastgelegd
+from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -207,6 +207,18 @@ class Machtigingen(Protocol):
 
     def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
         """Revoke the resident's machtiging (idempotent); None if they have no such one."""
+        ...
+
+
+class Vertegenwoordigingsregister(Protocol):
+    """The Centraal Curatele- en Bewindregister: bewind, curatele and mentorschap."""
+
+    def registratie(self, registratienummer: str) -> Registratie | None:
+        """The entry of that number, or None if the register has none.
+
+        Raises:
+            NietBeschikbaar: the register gave no usable answer (down, too slow, malformed).
+        """
         ...
 
 
