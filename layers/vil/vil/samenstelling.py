@@ -43,7 +43,13 @@ from vil.services.diensten import (
     Toestemmingdiensten,
     Webhookdiensten,
 )
-from vil.services.identiteit import Machtigen, Tokencontrole, Tokenuitgever, jwks
+from vil.services.identiteit import (
+    Machtigen,
+    Organisatieclaims,
+    Tokencontrole,
+    Tokenuitgever,
+    jwks,
+)
 from vil.settings import (
     AanvragenSettings,
     AbonnementenSettings,
@@ -187,6 +193,12 @@ def tokencontrole() -> Tokencontrole:
         bsn_claim=settings.bsn_claim,
         organisatie=organisatie,
         machtigen=machtigen,
+        organisatieclaims=Organisatieclaims(
+            kvk=settings.eherkenning_kvk_claim,
+            oin=settings.eherkenning_oin_claim,
+            medewerker=settings.eherkenning_medewerker_claim,
+            rol=settings.eherkenning_rol_claim,
+        ),
     )
 
 

@@ -175,6 +175,11 @@ class AuthorizerSettings(Settings):
     eherkenning_audience: str = ""
     # HTTPS in AWS (the template's pattern); the local stack serves its JWKS over loopback.
     eherkenning_jwks_url: str = Field("", pattern=r"^(https?://.+)?$")
+    # The claim names of the organisations' tokens: a broker's choice, not VIL's.
+    eherkenning_kvk_claim: str = Field("kvk", min_length=1)
+    eherkenning_oin_claim: str = Field("oin", min_length=1)
+    eherkenning_medewerker_claim: str = Field("medewerker", min_length=1)
+    eherkenning_rol_claim: str = Field("rol", min_length=1)
     machtigen_dienst: str = Field("", description="VIL's service id in DigiD Machtigen.")
     machtigen_dienst_claim: str = "service_id"
     machtigen_claim: str = Field("represents", description="Present only in machtigen tokens.")
