@@ -313,6 +313,12 @@ def test_the_gemeente_hears_that_a_representative_applied_and_not_who(
     assert event["data"]["doorVertegenwoordiger"] is True
     for geheim in (g.bsn, "mw-5", WIJKTEAM, machtiging):
         assert geheim not in json.dumps(event)
+    # The resident's inzage names the act and who did it; their own acts are in the log too
+    inzage = api.get("/inzage", headers=burger(g.bsn)).json()
+    namens_u = [(n["wat"], n["machtiging"]) for n in inzage["namensU"]]
+    assert namens_u.count(("aanvragen", machtiging)) == 1
+    zelf = [v["verwerking"] for v in inzage["verwerkingen"] if v["actor"] == "burger"]
+    assert {"aanvragen", "intrekken"} <= set(zelf)
 
 
 def test_the_caseload_lists_each_client_with_what_needs_attention(
