@@ -464,3 +464,40 @@ def test_a_register_that_does_not_answer_is_503(stack: LokaleStack, api: httpx.C
         api.get("/aanvragen", headers=hulpverlener("bw-1", BEWINDKANTOOR, bewind)).status_code
         == 200
     )
+
+
+def test_machtigingen_are_paged_for_the_resident_and_the_organisation(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    kvk = nieuwe_bsn()[1:]  # an organisation of this test's own
+    gegeven = [machtig(api, bsn, ["inzien"], kvk, medewerker)["id"]
+               for medewerker in ("mw-1", None, "mw-2", "mw-1")]  # fmt: skip
+
+    def alles(headers: dict[str, str], lijst: str) -> list[list[str]]:
+        paginas: list[list[str]] = []
+        params: dict[str, Any] = {"limiet": 2}
+        while True:
+            response = api.get("/machtigingen", params=params, headers=headers)
+            assert response.status_code == 200, response.text
+            paginas.append([m["id"] for m in response.json()[lijst]])
+            if response.json()["volgende"] is None:
+                return paginas
+            params["cursor"] = response.json()["volgende"]
+
+    nieuwste = list(reversed(gegeven))
+    assert alles(burger(bsn), "machtigingen") == [nieuwste[:2], nieuwste[2:]]
+    # mw-1 holds the two naming them and the organisation's; a page may be short (filtered)
+    gezien = [m for pagina in alles(hulpverlener("mw-1", kvk), "gemachtigd") for m in pagina]
+    assert gezien == [gegeven[3], gegeven[1], gegeven[0]]
+    for cursor in ("x", "~.b", "a.~.b"):
+        response = api.get("/machtigingen", params={"cursor": cursor}, headers=burger(bsn))
+        assert invalid_params(assert_problem(response, 400)) == ["query.cursor"], cursor
+
+
+def test_meldingen_are_paged(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    response = api.get("/meldingen", params={"limiet": 1}, headers=burger(bsn))
+    assert response.json() == {"meldingen": [], "volgende": None}
+    response = api.get("/meldingen", params={"cursor": "onbekend"}, headers=burger(bsn))
+    assert invalid_params(assert_problem(response, 400)) == ["query.cursor"]
+    response = api.get("/meldingen", params={"limiet": 0}, headers=burger(bsn))
+    assert invalid_params(assert_problem(response, 400)) == ["query.limiet"]

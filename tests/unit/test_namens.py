@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.fakes import MOMENT, FakeRegister, toestemmingdiensten
+from tests.fakes import MOMENT, FakeMaandchecks, FakeRegister, toestemmingdiensten
 from vil.fouten import (
     Conflict,
     GeenRecht,
@@ -16,6 +16,7 @@ from vil.fouten import (
     OngeldigVerzoek,
 )
 from vil.models.identiteit import Principal, Principalsoort
+from vil.models.maandcheck import Melding, MeldingSoort
 from vil.models.machtiging import (
     Machtiging,
     Machtigingbron,
@@ -26,7 +27,7 @@ from vil.models.machtiging import (
     Vastgelegd,
     Vertegenwoordiging,
 )
-from vil.services import audit, machtigingen, namens
+from vil.services import audit, machtigingen, meldingen, namens
 from vil.services.diensten import Toestemmingdiensten
 
 ANNA = Principal(soort=Principalsoort.burger, pseudoniem="v1.anna", bsn_versleuteld="bsn-anna")
@@ -192,7 +193,9 @@ def test_a_bewindvoerder_acts_under_the_register_without_a_stored_machtiging() -
     assert d.sleutels.ontsleutel(wie.bsn_versleuteld or "") == "999993653"
     assert wie.vertegenwoordiger == "hulpverlener:kvk:90000029:bw-1"
     # Stored with the law's rights, so the resident sees it and cannot revoke it (409)
-    (gegeven,) = machtigingen.lijst(d, ANNA.model_copy(update={"pseudoniem": "v1.p999993653"}))[0]
+    (gegeven,) = machtigingen.lijst(
+        d, ANNA.model_copy(update={"pseudoniem": "v1.p999993653"}), None, 10
+    )[0]
     assert (gegeven.id, gegeven.bron, gegeven.soort) == (
         machtiging, Machtigingbron.ccbr, Vertegenwoordiging.bewind
     )  # fmt: skip
@@ -283,3 +286,75 @@ def test_a_register_machtiging_ends_in_the_register_not_in_vil() -> None:
     anna = ANNA.model_copy(update={"pseudoniem": "v1.p999993653"})
     with pytest.raises(Conflict):
         machtigingen.trek_in(d, anna, machtiging)
+
+
+# Paging: GET /v1/machtigingen (both lists by one cursor) and GET /v1/meldingen.
+
+
+def test_a_residents_two_lists_are_paged_by_one_cursor() -> None:
+    d = toestemmingdiensten()
+    gegeven = [verleen(d, [Recht.inzien]) for _ in range(3)]
+    # Anna also holds one machtiging herself: the register names her as bewindvoerder
+    register = d.register
+    assert isinstance(register, FakeRegister)
+    register.inschrijvingen["202600077"] = Registratie(
+        registratienummer="202600077", soort=Vertegenwoordiging.bewind,
+        betrokkene_bsn="999990135", vertegenwoordigers_bsn=("999993653",),
+        ingangsdatum=VANDAAG,
+    )  # fmt: skip
+    anna = ANNA.model_copy(update={"pseudoniem": "v1.p999993653"})
+    for machtiging_id in gegeven:  # the fakes' pseudonym of Anna's BSN gave them
+        vastgelegd = d.machtigingen.haal(machtiging_id)
+        assert vastgelegd is not None
+        d.machtigingen.leg_vast(vastgelegd.model_copy(update={"pseudoniem": anna.pseudoniem}))
+    namens.betrokkene(d, anna, "ccbr-202600077", Recht.inzien)
+    paginas = []
+    cursor = None
+    while True:
+        eigen, gehouden, cursor = machtigingen.lijst(d, anna, cursor, 2)
+        paginas.append(([m.id for m in eigen], [m.id for m in gehouden]))
+        if cursor is None:
+            break
+    nieuwste = sorted(gegeven, reverse=True)  # granted at one moment: by id
+    assert paginas == [(nieuwste[:2], ["ccbr-202600077"]), (nieuwste[2:], [])]
+    for fout in ("x", "a.", ".b", "a.b.c"):
+        with pytest.raises(OngeldigVerzoek):
+            machtigingen.lijst(d, anna, fout, 2)
+
+
+def test_a_hulpverlener_pages_what_the_organisation_holds_for_them() -> None:
+    d = toestemmingdiensten()
+    voor_mij = verleen(d, [Recht.inzien], medewerker="mw-1")
+    verleen(d, [Recht.inzien], medewerker="mw-2")
+    organisatie = verleen(d, [Recht.inzien])
+    eigen, eerste, cursor = machtigingen.lijst(d, WIJKTEAM, None, 1)
+    assert eigen == []
+    assert cursor is not None
+    assert cursor.startswith("~.")  # a hulpverlener gives nothing: that list is done
+    _, tweede, cursor = machtigingen.lijst(d, WIJKTEAM, cursor, 1)
+    assert cursor is None
+    # Granted at one moment, so newest first is by id; mw-2's is not for mw-1
+    assert [m.id for m in eerste + tweede] == sorted([voor_mij, organisatie], reverse=True)
+
+
+def test_meldingen_are_paged_newest_first() -> None:
+    d = toestemmingdiensten()
+    maandchecks = d.maandchecks
+    assert isinstance(maandchecks, FakeMaandchecks)
+    maandchecks.gemeld["v1.anna"] = [
+        Melding(id=f"m{i}", soort=MeldingSoort.gegevens_gewijzigd, regeling=None,
+                tekst=f"melding {i}", aangemaakt=MOMENT - timedelta(days=i))
+        for i in range(5)
+    ]  # fmt: skip
+    gezien: list[str] = []
+    cursor = None
+    while True:
+        pagina, cursor = meldingen.lijst(d, ANNA, cursor, 2)
+        gezien += [m.id for m in pagina]
+        assert len(pagina) <= 2
+        if cursor is None:
+            break
+    assert gezien == ["m0", "m1", "m2", "m3", "m4"]
+    with pytest.raises(OngeldigVerzoek):
+        meldingen.lijst(d, ANNA, "onbekend", 2)
+    assert meldingen.lijst(d, ANNA, None, 5) == (maandchecks.gemeld["v1.anna"], None)

@@ -200,6 +200,9 @@ class ListMachtigingenResponse(VilModel):
         description="De machtigingen die u (of uw organisatie) houdt: hiermee handelt u namens"
         " iemand anders. Nieuwste eerst."
     )
+    volgende: str | None = Field(
+        None, description="Cursor van de volgende pagina (van beide lijsten), of null."
+    )
 
 
 class Registratie(VilModel):
