@@ -2,6 +2,7 @@
 access matrix of every resident route for each kind of actor (docs/machtigingen.md)."""
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import ROOT
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
     AANVULLING,
@@ -116,6 +118,21 @@ ROUTES = [
 ]  # fmt: skip
 
 
+def test_the_matrix_has_every_route_that_acts_for_someone() -> None:
+    """Every operation that takes X-Namens is in ROUTES (PATCH /meldingen/{id}: its own test)."""
+    document = json.loads((ROOT / "layers/vil/vil/openapi.json").read_text())
+    namens = {
+        (methode.upper(), pad.removeprefix("/v1"))
+        for pad, operaties in document["paths"].items()
+        for methode, operatie in operaties.items()
+        if any(p["name"].lower() == "x-namens" for p in operatie.get("parameters", []))
+    }
+    matrix = {(r.methode, re.sub(r"\{[ab]\}|(?<=/toestemmingen/)svb", "{}", r.pad)) for r in ROUTES}
+    gevonden = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in namens}
+    assert gevonden - matrix == {("PATCH", "/meldingen/{}")}
+    assert matrix <= gevonden
+
+
 @dataclass
 class Geval:
     bsn: str
@@ -167,6 +184,11 @@ def test_every_resident_route_for_every_kind_of_actor(
     assert_problem(g.verzoek(api, route, hulpverlener(kvk=ANDERE_ORGANISATIE, namens=met_recht)),
                    404)  # fmt: skip
     assert_problem(g.verzoek(api, route, burger(nieuwe_bsn()) | {"X-Namens": met_recht}), 404)
+    # Not valid yet, or naming another employee of the organisation: 404
+    later = machtig(api, g.bsn, list(route.rechten), vanaf="2026-06-16")["id"]
+    assert_problem(g.verzoek(api, route, hulpverlener(namens=later)), 404)
+    genoemd = machtig(api, g.bsn, list(route.rechten), medewerker="mw-2")["id"]
+    assert_problem(g.verzoek(api, route, hulpverlener("mw-1", namens=genoemd)), 404)
     # A machtiging without the right: 403
     assert_problem(g.verzoek(api, route, hulpverlener(namens=zonder)), 403)
     # With the right: done for the resident
@@ -398,7 +420,10 @@ def test_every_resident_route_for_a_wettelijk_vertegenwoordiger_and_digid_machti
     bewind = inschrijving(stack, g.bsn, "bewind", f"kvk:{BEWINDKANTOOR}")
     zus = nieuwe_bsn()
     mentor = inschrijving(stack, g.bsn, "mentorschap", f"bsn:{zus}")
-    # DigiD Machtigen gives everything but consent (what it gives is done in the tests above)
+    # DigiD Machtigen gives everything but consent (what it gives is done in the tests above),
+    # under the token's machtiging only: a second one by header is a 400 (no chains)
+    dubbel = gemachtigde(nieuwe_bsn(), g.bsn) | {"X-Namens": bewind}
+    assert invalid_params(assert_problem(g.verzoek(api, route, dubbel), 400)) == ["header.X-Namens"]
     if route.rechten == ("toestemming",):
         assert_problem(g.verzoek(api, route, gemachtigde(nieuwe_bsn(), g.bsn)), 403)
     elif route.methode == "GET":
