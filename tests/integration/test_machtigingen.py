@@ -470,7 +470,7 @@ def test_the_bewindvoerder_of_the_test_person_and_what_the_resident_sees(
     # The resident's inzage names the office and the register read
     namens_u = api.get("/inzage", headers=burger("999990123")).json()["namensU"]
     wat = {n["wat"] for n in namens_u if n["machtiging"] == "ccbr-202500017"}
-    assert {"register-gelezen", "vooraf-invullen"} <= wat
+    assert {"register-gelezen", "toestemming-gegeven", "vooraf-invullen"} <= wat
     (regel, *_) = [n for n in namens_u if n["wat"] == "vooraf-invullen"]
     assert regel["wie"] == "Medewerker bw-1 van de organisatie met KvK-nummer 90000029"
 
