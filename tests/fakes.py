@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from vil.fouten import AndereInhoud, Conflict
+from vil.fouten import AndereInhoud, Conflict, NietBeschikbaar, OngeldigVerzoek
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
 from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
-from vil.models.machtiging import Vastgelegd
+from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.ports import Delivery, Outcome, UnsafeTargetError
@@ -308,12 +308,39 @@ class FakeMachtigingen:
     def haal(self, machtiging_id: str) -> Vastgelegd | None:
         return self.opgeslagen.get(machtiging_id)
 
-    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
-        return self._nieuwste([v for v in self.opgeslagen.values() if v.pseudoniem == pseudoniem])
+    def gegeven(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[Vastgelegd], str | None]:
+        gevonden = [v for v in self.opgeslagen.values() if v.pseudoniem == pseudoniem]
+        return self._pagina(gevonden, cursor, limiet)
 
-    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
-        gevonden = [v for v in self.opgeslagen.values() if v.gemachtigde == gemachtigde]
-        return self._nieuwste(gevonden)
+    def gehouden(
+        self,
+        gemachtigde: str,
+        medewerker: str | None,
+        geldig_op: date | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Vastgelegd], str | None]:
+        gevonden = [
+            v
+            for v in self.opgeslagen.values()
+            if v.gemachtigde == gemachtigde
+            and v.machtiging.medewerker in (None, medewerker)
+            and (geldig_op is None or v.machtiging.geldt_op(geldig_op))
+        ]
+        return self._pagina(gevonden, cursor, limiet)
+
+    def _pagina(
+        self, gevonden: list[Vastgelegd], cursor: str | None, limiet: int
+    ) -> tuple[list[Vastgelegd], str | None]:
+        """By the last id of the page before (the fake's cursor; the adapter's is opaque)."""
+        ids = [v.machtiging.id for v in self._nieuwste(gevonden)]
+        if cursor is not None and cursor not in ids:
+            raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+        begin = 0 if cursor is None else ids.index(cursor) + 1
+        pagina = self._nieuwste(gevonden)[begin : begin + limiet]
+        return pagina, pagina[-1].machtiging.id if begin + limiet < len(ids) else None
 
     def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
         gevonden = self.opgeslagen.get(machtiging_id)
@@ -329,6 +356,21 @@ class FakeMachtigingen:
     def _nieuwste(gevonden: list[Vastgelegd]) -> list[Vastgelegd]:
         return sorted(gevonden, key=lambda v: (v.machtiging.verleend_op, v.machtiging.id),
                       reverse=True)  # fmt: skip
+
+
+@dataclass
+class FakeRegister:
+    """The register as a dict of entries by number; `storing` makes every read fail."""
+
+    inschrijvingen: dict[str, Registratie] = field(default_factory=dict)
+    storing: bool = False
+    gelezen: int = 0
+
+    def registratie(self, registratienummer: str) -> Registratie | None:
+        self.gelezen += 1
+        if self.storing:
+            raise NietBeschikbaar("Het register antwoordt nu niet.")
+        return self.inschrijvingen.get(registratienummer)
 
 
 @dataclass
@@ -523,6 +565,7 @@ def _basis(nu: datetime) -> dict[str, Any]:
         "maandchecks": FakeMaandchecks(),
         "aanvragen": FakeAanvragen(),
         "machtigingen": FakeMachtigingen(),
+        "register": FakeRegister(),
         "audit": FakeAuditlog(),
         "sleutels": FakeSleutels(),
         "nu": klok(nu),
@@ -575,6 +618,7 @@ def _conform() -> None:
     _maandchecks: ports.Maandchecks = FakeMaandchecks()
     _aanvragen: ports.Aanvragen = FakeAanvragen()
     _machtigingen: ports.Machtigingen = FakeMachtigingen()
+    _register: ports.Vertegenwoordigingsregister = FakeRegister()
     _audit: ports.Auditlog = FakeAuditlog()
     _planner: ports.Planner = FakePlanner()
     _idempotentie: ports.Idempotentie = FakeIdempotentie()

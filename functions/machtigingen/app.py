@@ -45,14 +45,22 @@ def post_machtiging(verzoek: NieuweMachtiging) -> Response[Machtiging]:
     description=(
         "Voor een inwoner: de machtigingen die u gaf, en die u zelf houdt (bijvoorbeeld als"
         " bewindvoerder). Voor een hulpverlener: de machtigingen van de organisatie voor hem."
+        " Per pagina: elke lijst hoogstens `limiet`; `volgende` geeft van beide de rest."
     ),
     tags=["Machtigingen"],
     operation_id="listMachtigingen",
     responses={200: {"description": "De machtigingen."}, **NIET_INGELOGD},
 )
-def list_machtigingen() -> ListMachtigingenResponse:
-    gegeven, gehouden = machtigingen.lijst(samenstelling.machtigingen(), principal(app))
-    return ListMachtigingenResponse(machtigingen=gegeven, gemachtigd=gehouden)
+def list_machtigingen(
+    cursor: Annotated[
+        str | None, Query(description="Van de vorige pagina.", max_length=400)
+    ] = None,
+    limiet: Annotated[int, Query(description="Hoeveel per lijst per pagina.", ge=1, le=100)] = 25,
+) -> ListMachtigingenResponse:
+    gegeven, gehouden, volgende = machtigingen.lijst(
+        samenstelling.machtigingen(), principal(app), cursor, limiet
+    )
+    return ListMachtigingenResponse(machtigingen=gegeven, gemachtigd=gehouden, volgende=volgende)
 
 
 @app.delete(
@@ -91,7 +99,9 @@ def delete_machtiging(machtiging_id: MachtigingId) -> Machtiging:
     responses={200: {"description": "Uw cliënten."}, **NIET_INGELOGD},
 )
 def list_clienten(
-    cursor: Annotated[str | None, Query(description="Van de vorige pagina.", max_length=64)] = None,
+    cursor: Annotated[
+        str | None, Query(description="Van de vorige pagina.", max_length=200)
+    ] = None,
     limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
 ) -> ListClientenResponse:
     clienten, volgende = machtigingen.clienten(

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from vil import samenstelling
 from vil.api import NAMENS, NIET_INGELOGD, ONBEKEND, XNamens, handler, principal, resolver
@@ -24,15 +24,20 @@ MeldingId = Annotated[str, Path(description="Id van de melding.", max_length=64)
     "/v1/meldingen",
     summary="Mijn meldingen",
     description="Wat de maandcheck vond: nieuw recht, vervallen recht, een ander bedrag, andere"
-    " gegevens. Nieuwste eerst.",
+    " gegevens. Nieuwste eerst, per pagina.",
     tags=["Meldingen"],
     operation_id="listMeldingen",
     responses={200: {"description": "De meldingen."}, **NIET_INGELOGD, **NAMENS},
 )
-def list_meldingen(x_namens: XNamens = None) -> ListMeldingenResponse:
+def list_meldingen(
+    cursor: Annotated[str | None, Query(description="Van de vorige pagina.", max_length=64)] = None,
+    limiet: Annotated[int, Query(description="Hoeveel per pagina.", ge=1, le=100)] = 25,
+    x_namens: XNamens = None,
+) -> ListMeldingenResponse:
     diensten = samenstelling.meldingen()
     wie = namens.betrokkene(diensten, principal(app), x_namens, MELDINGEN)
-    return ListMeldingenResponse(meldingen=meldingen.lijst(diensten, wie))
+    pagina, volgende = meldingen.lijst(diensten, wie, cursor, limiet)
+    return ListMeldingenResponse(meldingen=pagina, volgende=volgende)
 
 
 @app.patch(

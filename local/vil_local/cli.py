@@ -74,7 +74,7 @@ def serve(args: argparse.Namespace) -> int:
     """Start everything on loopback; print `ready` and the URL when requests are accepted."""
     quiet()
     from vil_local.lokaal import LokaleStack
-    from vil_local.overheid import PERSONEN
+    from vil_local.overheid import ORGANISATIES, PERSONEN
 
     with LokaleStack(args.port, achtergrond=True, stil=False, nu=args.nu) as stack:
         print(f"ready {stack.url}/v1", flush=True)
@@ -88,6 +88,9 @@ def serve(args: argparse.Namespace) -> int:
         print("\nTestpersonen (BSN, situatie):")
         for nummer, persoon in PERSONEN.items():
             print(f"  {nummer}  {persoon.situatie}")
+        print("\nOrganisaties (KvK-nummer; een token noemt ze, VIL kent ze niet):")
+        for kvk, naam in ORGANISATIES.items():
+            print(f"  {kvk}  {naam}")
         print(REQUESTS.replace("URL", stack.url), flush=True)
         try:
             threading.Event().wait()
@@ -114,6 +117,9 @@ Namens iemand handelen (docs/machtigingen.md): het wijkteam heeft KvK-nummer 900
   curl -s URL/v1/clienten -H "Authorization: Bearer $HULP"
   curl -s URL/v1/aanvragen -H "Authorization: Bearer $HULP" -H "X-Namens: <id van de machtiging>"
   GEMACHTIGDE=$(.venv/bin/vil local token --bsn 999990408 --namens 999993653)   # DigiD Machtigen
+Bewind (het register; 999990123 staat onder bewind van het kantoor met KvK-nummer 90000029):
+  BEWIND=$(.venv/bin/vil local token --hulpverlener bw-1 --kvk 90000029)
+  curl -s URL/v1/toestemmingen -H "Authorization: Bearer $BEWIND" -H "X-Namens: ccbr-202500017"
 """
 
 

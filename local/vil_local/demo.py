@@ -3,7 +3,9 @@
 A resident (a fresh copy of test person 999993653) consents, VIL prefills and evaluates, the
 resident applies; the gemeente decides what it must decide and receives a signed webhook for each
 change. A month later (the stack's clock moved on) the resident's income has risen: the monthly
-check tells the resident and sends the gemeente a herziening. Every step is a real HTTP request.
+check tells the resident and sends the gemeente a herziening. Then, in a chapter of its own, a
+wijkteam's hulpverlener applies for another resident who machtigde them, and that resident's
+inzage names them. Every step is a real HTTP request.
 
 The story is the same on any day and on every run: it puts the stack's clock at MOMENT first
 (the amounts are those in force then), and a new copy of the test person never meets the
@@ -76,6 +78,7 @@ def _verhaal(url: str) -> int:
         for event in _ontvangen(lokaal, ids, lambda e: True, verwacht):
             print(f"   {event['type']} voor aanvraag {event['subject']}")
         _een_maand_later(lokaal, api, bsn, burger, gemeente, ids)
+        _namens_een_inwoner(lokaal, api)
     return 0
 
 
@@ -142,6 +145,57 @@ def _een_maand_later(
         print(f"8. Gemeente {GEMEENTE} kreeg {event['type']} voor aanvraag {event['subject']};")
         herziening = _ok(api.get(f"/aanvragen/{event['subject']}", headers=gemeente))
         print(f"   zij leest: {herziening['herziening']['toelichting']}")
+
+
+WIJKTEAM = "90000017"  # the fake government's wijkteam (vil local prints it)
+
+
+def _namens_een_inwoner(lokaal: httpx.Client, api: httpx.Client) -> None:
+    """A chapter of its own: a wijkteam's hulpverlener applies for a resident who gave a
+    machtiging, and the resident's inzage names who did what (docs/machtigingen.md)."""
+    print("\nNamens een inwoner: het wijkteam helpt.")
+    bsn = _ok(lokaal.post("/_local/overheid", json={"zoals": ZOALS}))["bsn"]
+    inwoner = {"Authorization": f"Bearer {tokens.burger_token(bsn)}"}
+    hulp = {"Authorization": f"Bearer {tokens.hulpverlener_token('mw-1', kvk=WIJKTEAM)}"}
+    print(f"Inwoner {bsn} (weer zoals testpersoon {ZOALS}) vraagt het wijkteam om hulp.")
+    print("- Zij geeft zelf toestemming voor de bronnen en machtigt medewerker mw-1 van het")
+    print(f"  wijkteam (KvK {WIJKTEAM}) om haar gegevens in te zien en voor haar aan te vragen.")
+    for bron in ("brp", "belastingdienst", "uwv", "svb"):
+        _ok(api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=inwoner))
+    machtiging = _ok(
+        api.post(
+            "/machtigingen",
+            json={"organisatie": {"kvk": WIJKTEAM}, "medewerker": "mw-1",
+                  "rechten": ["inzien", "aanvragen"], "geldigVanaf": MOMENT.date().isoformat(),
+                  "geldigTot": "2026-12-31"},
+            headers=inwoner,
+        )
+    )["id"]  # fmt: skip
+    clienten = _ok(api.get("/clienten", headers=hulp))["clienten"]
+    (client,) = [c for c in clienten if c["machtiging"] == machtiging]
+    print(f"- De hulpverlener ziet haar bij zijn cliënten (rechten: {', '.join(client['rechten'])};"
+          " geen BSN, alleen de machtiging).")  # fmt: skip
+    namens = {**hulp, "X-Namens": machtiging}
+    beoordeling = _ok(api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=namens))
+    kansrijk = [r["regeling"] for r in beoordeling["resultaten"] if r["recht"]]
+    print("- Hij laat VIL beoordelen en vraagt namens haar alles aan waar recht op is:")
+    aanvragen = _ok(
+        api.post(
+            "/aanvragen",
+            json={"beoordeling": beoordeling["id"], "regelingen": kansrijk, "iban": IBAN},
+            headers={**namens, "Idempotency-Key": str(uuid.uuid4())},
+        )
+    )["aanvragen"]
+    for aanvraag in aanvragen:
+        vertegenwoordiger = (
+            " (door een vertegenwoordiger)" if aanvraag["doorVertegenwoordiger"] else ""
+        )
+        print(f"    {aanvraag['naam']}: {aanvraag['status']}{vertegenwoordiger}")
+    print("- In haar inzage ziet de inwoner wie namens haar wat deed:")
+    namens_u = _ok(api.get("/inzage", headers=inwoner))["namensU"]
+    for wie, wat in dict.fromkeys((n["wie"], n["wat"]) for n in namens_u):
+        print(f"    {wie}: {wat}")
+    print("- De gemeente hoort dat een vertegenwoordiger aanvroeg, nooit wie.")
 
 
 def _ontvangen(

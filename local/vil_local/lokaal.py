@@ -22,7 +22,7 @@ from vil.samenstelling import catalogus
 from vil_local import aws, tokens
 from vil_local.klok import Klok, duur
 from vil_local.ontvanger import Ontvanger
-from vil_local.overheid import Overheid
+from vil_local.overheid import CCBR, Overheid
 from vil_local.pomp import Pomp
 from vil_local.stack import Reply, Router, Server, environment, serve_forever_in_thread
 
@@ -101,6 +101,8 @@ class LokaleStack:
                     "UWV_URL": self.overheid.url(Bron.uwv),
                     "SVB_URL": self.overheid.url(Bron.svb),
                     "BRON_TIMEOUT_SECONDEN": "3",
+                    "CCBR_URL": self.overheid.url(CCBR),
+                    "CCBR_TIMEOUT_SECONDEN": "3",
                     "MAANDCHECK_WACHTRIJ": queues["MaandcheckWachtrij"],
                     "MAANDCHECK_ROL": aws.role_arn("MaandcheckPlannerRol"),
                     "MAANDCHECK_GROEP": groups["MaandcheckGroep"],

@@ -1,4 +1,5 @@
-"""The fake government: BRP, Belastingdienst, UWV and SVB on loopback, with test persons.
+"""The fake government: BRP, Belastingdienst, UWV, SVB and the Centraal Curatele- en
+Bewindregister on loopback, with test persons, their register entries and test organisations.
 
 Each source listens on its own port and speaks the contract in docs/sources.md, so the real
 httpx clients run against it. The persons below are peildatum-independent: an income history
@@ -19,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Final, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
@@ -167,6 +168,26 @@ PERSONEN: dict[str, Testpersoon] = {
         partner="999990019",
         zorgverzekerd=False,
     ),
+    "999990123": Testpersoon(
+        situatie=(
+            "Alleenstaande in Utrecht onder beschermingsbewind, € 1.300 netto: de bewindvoerder"
+            " (KvK 90000029) handelt namens hem met registernummer 202500017; zijn zus"
+            " (999990135) is zijn mentor (202500029: geen rechten in VIL)"
+        ),
+        geboortedatum="1968-11-03",
+        gemeentecode="0344",
+        toetsingsinkomen=Decimal(16800),
+        vermogen=Decimal(300),
+        netto_inkomen=Decimal(1300),
+    ),
+    "999990135": Testpersoon(
+        situatie="Zus en mentor van 999990123, in Utrecht, met een baan",
+        geboortedatum="1965-02-17",
+        gemeentecode="0344",
+        toetsingsinkomen=Decimal(41000),
+        vermogen=Decimal(12000),
+        netto_inkomen=Decimal(2600),
+    ),
     "999990032": Testpersoon(
         situatie=(
             "De BRP kent alleen jaar en maand van geboorte (mei 1969): de geboortedatum"
@@ -180,12 +201,53 @@ PERSONEN: dict[str, Testpersoon] = {
     ),
 }
 
+
+class Inschrijving(BaseModel):
+    """One entry of the Centraal Curatele- en Bewindregister: who is represented, how, by whom
+    ('bsn:<nummer>' for a person, 'kvk:<nummer>' or 'oin:<nummer>' for an office)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    soort: Literal["bewind", "curatele", "mentorschap"]
+    betrokkene: Bsn
+    vertegenwoordigers: tuple[
+        Annotated[str, Field(pattern=r"^(bsn:[0-9]{9}|kvk:[0-9]{8}|oin:[0-9]{20})$")], ...
+    ]
+    ingangsdatum: date
+    einddatum: date | None = None
+
+
+# Organisations of the examples: VIL keeps no register of them, a token names them by number.
+ORGANISATIES = {
+    "90000017": "Wijkteam Utrecht Noordwest (hulpverlening; machtigingen van inwoners)",
+    "90000029": "Bewindvoering Domstad (bewindvoerder van 999990123, in het register)",
+}
+
+REGISTER: dict[str, Inschrijving] = {
+    "202500017": Inschrijving(
+        soort="bewind",
+        betrokkene="999990123",
+        vertegenwoordigers=("kvk:90000029",),
+        ingangsdatum=date(2025, 3, 1),
+    ),
+    "202500029": Inschrijving(
+        soort="mentorschap",
+        betrokkene="999990123",
+        vertegenwoordigers=("bsn:999990135",),
+        ingangsdatum=date(2025, 3, 1),
+    ),
+}
+
+CCBR: Final = "ccbr"  # the register, served beside the four sources
+Dienst = Bron | Literal["ccbr"]
+DIENSTEN: tuple[Dienst, ...] = (*Bron, CCBR)
 # Each source's base URL path; the client appends the operation (e.g. '/personen').
-BASE_PATHS = {
+BASE_PATHS: dict[Dienst, str] = {
     Bron.brp: "/haalcentraal/api/brp",
     Bron.belastingdienst: "",
     Bron.uwv: "",
     Bron.svb: "",
+    CCBR: "/ccbr",
 }
 HOST = "127.0.0.1"  # loopback only: test persons, no authentication
 LOCAL_ROUTE = "/_local/personen/"
@@ -245,6 +307,10 @@ class _UitkeringenVraag(_Vraag):
     peildatum: date
 
 
+class _RegistratieVraag(_Vraag):
+    registratienummer: Annotated[str, Field(pattern=r"^[0-9]{6,12}$")]
+
+
 class _FeitWijziging(_Vraag):
     pad: str
     waarde: Any
@@ -287,24 +353,28 @@ _KOPIEEN = (str(n) for n in itertools.count(999_980_000) if elfproef.is_valid(st
 
 
 class Overheid:
-    """The four sources on 127.0.0.1; `with Overheid() as overheid:` starts and stops them."""
+    """The four sources and the register on 127.0.0.1; `with Overheid() as overheid:` starts
+    and stops them."""
 
     def __init__(
         self,
         personen: Mapping[str, Testpersoon] = PERSONEN,
-        ports: Mapping[Bron, int] | None = None,
+        ports: Mapping[Dienst, int] | None = None,
+        register: Mapping[str, Inschrijving] = REGISTER,
     ) -> None:
         _check_references(personen)
         self._initial = dict(personen)
+        self._initial_register = dict(register)
         self.personen = dict(personen)
-        self.ports = {bron: (ports or {}).get(bron, 0) for bron in Bron}  # 0: any free port
-        self.calls: Counter[Bron] = Counter()  # calls that reached each source (not /_local/)
-        self._storingen: dict[Bron, _Storing] = {}
-        self._servers: dict[Bron, ThreadingHTTPServer] = {}
+        self.register = dict(register)
+        self.ports = {bron: (ports or {}).get(bron, 0) for bron in DIENSTEN}  # 0: any free port
+        self.calls: Counter[Dienst] = Counter()  # calls that reached each source (not /_local/)
+        self._storingen: dict[Dienst, _Storing] = {}
+        self._servers: dict[Dienst, ThreadingHTTPServer] = {}
         self._lock = threading.Lock()
 
     def start(self) -> Self:
-        for bron in Bron:
+        for bron in DIENSTEN:
             self.up(bron)
         return self
 
@@ -323,7 +393,7 @@ class Overheid:
     ) -> None:
         self.stop()
 
-    def url(self, bron: Bron) -> str:
+    def url(self, bron: Dienst) -> str:
         return f"http://{HOST}:{self.ports[bron]}{BASE_PATHS[bron]}"
 
     def settings(self, timeout: float = 3.0) -> SourcesSettings:
@@ -338,7 +408,7 @@ class Overheid:
 
     # Faults, for tests and demos.
 
-    def up(self, bron: Bron) -> None:
+    def up(self, bron: Dienst) -> None:
         """Listen for `bron` again, on the same port as before."""
         if bron in self._servers:
             return
@@ -350,19 +420,21 @@ class Overheid:
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
 
-    def down(self, bron: Bron) -> None:
+    def down(self, bron: Dienst) -> None:
         """Stop listening for `bron`: its clients get 'connection refused'."""
         server = self._servers.pop(bron, None)
         if server is not None:
             server.shutdown()
             server.server_close()
 
-    def slow(self, bron: Bron, seconds: float) -> None:
+    def slow(self, bron: Dienst, seconds: float) -> None:
         """Delay every answer of `bron` by `seconds` (0: no delay)."""
         with self._lock:
             self._storingen.setdefault(bron, _Storing()).vertraging = seconds
 
-    def fail(self, bron: Bron, status: int, times: int = 1, retry_after: int | None = None) -> None:
+    def fail(
+        self, bron: Dienst, status: int, times: int = 1, retry_after: int | None = None
+    ) -> None:
         """Answer the next `times` calls of `bron` with `status` (and Retry-After, if given)."""
         with self._lock:
             storing = self._storingen.setdefault(bron, _Storing())
@@ -373,8 +445,9 @@ class Overheid:
         with self._lock:
             self._storingen.clear()
             self.personen = dict(self._initial)
+            self.register = dict(self._initial_register)
             self.calls.clear()
-        for bron in Bron:
+        for bron in DIENSTEN:
             self.up(bron)
 
     # Test persons.
@@ -409,9 +482,23 @@ class Overheid:
             self.personen[nummer] = persoon
             return nummer
 
+    def registreer(self, inschrijving: Inschrijving) -> str:
+        """A new register entry (a court's decision); its registration number."""
+        with self._lock:
+            nummer = str(300_000_000 + len(self.register))
+            self.register[nummer] = inschrijving
+            return nummer
+
+    def beeindig(self, nummer: str, einddatum: date) -> None:
+        """The court ends the entry on `einddatum` (its last day)."""
+        with self._lock:
+            self.register[nummer] = self.register[nummer].model_copy(
+                update={"einddatum": einddatum}
+            )
+
     # HTTP.
 
-    def _handler(self, bron: Bron) -> type[BaseHTTPRequestHandler]:
+    def _handler(self, bron: Dienst) -> type[BaseHTTPRequestHandler]:
         overheid = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -423,7 +510,7 @@ class Overheid:
 
         return Handler
 
-    def _serve(self, bron: Bron, request: BaseHTTPRequestHandler) -> None:
+    def _serve(self, bron: Dienst, request: BaseHTTPRequestHandler) -> None:
         headers: dict[str, str] = {}
         try:
             body = json.loads(request.rfile.read(int(request.headers["Content-Length"] or 0)))
@@ -449,7 +536,7 @@ class Overheid:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped waiting (its timeout): nobody to answer
 
-    def _fault(self, bron: Bron) -> None:
+    def _fault(self, bron: Dienst) -> None:
         """Count the call, then delay it or fail it as the source's fault says."""
         with self._lock:
             self.calls[bron] += 1
@@ -466,12 +553,13 @@ class Overheid:
                 error.headers["Retry-After"] = str(storing.retry_after)
             raise error
 
-    def _route(self, bron: Bron, path: str, body: Any) -> dict[str, Any]:
+    def _route(self, bron: Dienst, path: str, body: Any) -> dict[str, Any]:
         routes = {
             (Bron.brp, "/personen"): self._personen,
             (Bron.belastingdienst, "/inkomensgegevens"): self._inkomensgegevens,
             (Bron.uwv, "/netto-inkomens"): self._netto_inkomens,
             (Bron.svb, "/uitkeringen"): self._uitkeringen,
+            (CCBR, "/registraties"): self._registratie,
         }
         route = routes.get((bron, path.removeprefix(BASE_PATHS[bron])))
         if route is None:
@@ -514,6 +602,24 @@ class Overheid:
         return {
             "kinderbijslag": [{"burgerservicenummer": k} for k in persoon.kinderbijslag],
             "aow": persoon.aow,
+        }
+
+    def _registratie(self, body: Any) -> dict[str, Any]:
+        vraag = _validated(_RegistratieVraag, body)
+        inschrijving = self.register.get(vraag.registratienummer)
+        if inschrijving is None:
+            raise _Antwoord(404, "Het register kent geen inschrijving met dit nummer.")
+        namen = {"bsn": "burgerservicenummer", "kvk": "kvkNummer", "oin": "oin"}
+        return {
+            "registratienummer": vraag.registratienummer,
+            "soort": inschrijving.soort,
+            "betrokkene": {"burgerservicenummer": inschrijving.betrokkene},
+            "vertegenwoordigers": [
+                {namen[soort]: nummer}
+                for soort, _, nummer in (v.partition(":") for v in inschrijving.vertegenwoordigers)
+            ],
+            "ingangsdatum": inschrijving.ingangsdatum.isoformat(),
+            "einddatum": inschrijving.einddatum.isoformat() if inschrijving.einddatum else None,
         }
 
     def _local(self, bsn: str, body: Any) -> dict[str, Any]:

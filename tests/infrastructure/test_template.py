@@ -169,12 +169,21 @@ def test_machtigen_and_eherkenning_are_parameters_and_off_by_default() -> None:
         "EHERKENNING_ISSUER": "EherkenningIssuer",
         "EHERKENNING_AUDIENCE": "EherkenningAudience",
         "EHERKENNING_JWKS_URL": "EherkenningJwksUrl",
+        "EHERKENNING_KVK_CLAIM": "EherkenningKvkClaim",
+        "EHERKENNING_OIN_CLAIM": "EherkenningOinClaim",
+        "EHERKENNING_MEDEWERKER_CLAIM": "EherkenningMedewerkerClaim",
+        "EHERKENNING_ROL_CLAIM": "EherkenningRolClaim",
     }
     for variabele, parameter in verwacht.items():
         assert omgeving[variabele] == {"Ref": parameter}
     assert parameters["MachtigenDienst"]["Default"] == ""
     assert parameters["EherkenningIssuer"]["Default"] == ""
     assert parameters["MachtigenClaim"]["Default"] == "represents"
+    # Each claim name's default is the settings model's, so the two cannot drift apart
+    velden = vil.settings.AuthorizerSettings.model_fields
+    for variabele, parameter in verwacht.items():
+        if variabele.endswith("_CLAIM"):
+            assert parameters[parameter]["Default"] == velden[variabele.lower()].default
     houdt = vil.settings.AuthorizerSettings.model_fields["machtigen_houdt"].annotation
     assert set(parameters["MachtigenHoudt"]["AllowedValues"]) == set(houdt.__args__)  # type: ignore[union-attr]
     patroon = re.compile(parameters["EherkenningJwksUrl"]["AllowedPattern"])

@@ -242,6 +242,7 @@ def ontvangen(stack: LokaleStack, aanvraag_id: str) -> list[dict[str, Any]]:
 
 WIJKTEAM = "90000017"  # the KvK number of the fake government's wijkteam
 ANDERE_ORGANISATIE = "90000025"
+BEWINDKANTOOR = "90000029"  # the fake register's bewindvoerder of test person 999990123
 
 
 def hulpverlener(

@@ -15,7 +15,13 @@ from tests.kms import moto_sleutels
 from vil.adapters.sleutels import KmsSleutels
 from vil.models.identiteit import Principal, Principalsoort
 from vil.samenstelling import tokencontrole
-from vil.services.identiteit import Machtigen, Tokencontrole, Tokenuitgever, jwks
+from vil.services.identiteit import (
+    Machtigen,
+    Organisatieclaims,
+    Tokencontrole,
+    Tokenuitgever,
+    jwks,
+)
 from vil_local.stack import Context
 from vil_local.tokens import InProcessJwks
 
@@ -226,7 +232,12 @@ EHERKENNING = "https://eherkenning-broker.test"
 DIENST = "urn:nl:digid:machtigen:dienst:vil"
 
 
-def vertrouw_ook(sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch, machtigen: Any) -> None:
+def vertrouw_ook(
+    sleutels: KmsSleutels,
+    monkeypatch: pytest.MonkeyPatch,
+    machtigen: Any,
+    organisatieclaims: Organisatieclaims = Organisatieclaims(),  # noqa: B008 (frozen)
+) -> None:
     keys = InProcessJwks(JWKS)
     controle = Tokencontrole(
         Tokenuitgever(OIDC, AUDIENCE, keys),
@@ -235,6 +246,7 @@ def vertrouw_ook(sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch, machtig
         bsn_claim=machtigen.pop("bsn_claim", "bsn"),
         organisatie=Tokenuitgever(EHERKENNING, AUDIENCE, keys),
         machtigen=Machtigen(dienst=DIENST, **machtigen),
+        organisatieclaims=organisatieclaims,
     )
     monkeypatch.setattr(app, "tokencontrole", lambda: controle)
 
@@ -291,6 +303,54 @@ def test_an_organisations_hulpverlener_is_known_by_organisation_and_employee(
     )
     oin = allowed(authorize(f"Bearer {token(EHERKENNING, oin='0' * 20, **claims)}"))
     assert oin.organisatie == f"oin:{'0' * 20}"
+
+
+def test_an_organisation_brokers_claim_names_are_configuration(
+    sleutels: KmsSleutels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broker that passes eHerkenning's attributes under their URNs
+    urn = Organisatieclaims(
+        kvk="urn:etoegang:1.9:EntityConcernedID:KvKnr",
+        oin="urn:etoegang:1.9:EntityConcernedID:OIN",
+        medewerker="urn:etoegang:1.9:ActingSubjectID",
+        rol="urn:vil:rol",
+    )
+    vertrouw_ook(sleutels, monkeypatch, {}, urn)
+    claims = {"acr": "http://eidas.europa.eu/LoA/substantial", "gemeentecode": None,
+              urn.kvk: "90000017", urn.medewerker: "mw-1", urn.rol: "wijkteam"}  # fmt: skip
+    principal = allowed(authorize(f"Bearer {token(EHERKENNING, **claims)}"))
+    assert (principal.organisatie, principal.medewerker) == ("kvk:90000017", "mw-1")
+    # The short names are then no organisation token at all
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(f"Bearer {token(EHERKENNING, **ORGANISATIE)}")
+
+
+def test_the_claim_names_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    environment = {
+        "OIDC_ISSUER": OIDC, "OIDC_AUDIENCE": AUDIENCE, "OIDC_JWKS_URL": f"{OIDC}/jwks",
+        "M2M_ISSUER": M2M, "M2M_AUDIENCE": AUDIENCE, "M2M_JWKS_URL": f"{M2M}/jwks",
+        "PSEUDONIEM_SLEUTEL": "alias/pseudoniem", "GEGEVENS_SLEUTEL": "alias/gegevens",
+        "BSN_CLAIM": "nin", "MACHTIGEN_DIENST": DIENST, "MACHTIGEN_CLAIM": "acting_nin",
+        "MACHTIGEN_HOUDT": "gemachtigde", "MACHTIGEN_DIENST_CLAIM": "dienst",
+        "EHERKENNING_ISSUER": EHERKENNING, "EHERKENNING_AUDIENCE": AUDIENCE,
+        "EHERKENNING_JWKS_URL": f"{EHERKENNING}/jwks", "EHERKENNING_KVK_CLAIM": "kvk_nummer",
+        "EHERKENNING_OIN_CLAIM": "oin_nummer", "EHERKENNING_MEDEWERKER_CLAIM": "sub",
+        "EHERKENNING_ROL_CLAIM": "organisatierol",
+    }  # fmt: skip
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    tokencontrole.cache_clear()
+    try:
+        controle = tokencontrole()
+        assert controle.organisatieclaims == Organisatieclaims(
+            kvk="kvk_nummer", oin="oin_nummer", medewerker="sub", rol="organisatierol"
+        )
+        assert controle.bsn_claim == "nin"
+        assert controle.machtigen == Machtigen(
+            dienst=DIENST, dienst_claim="dienst", claim="acting_nin", houdt="gemachtigde"
+        )
+    finally:
+        tokencontrole.cache_clear()
 
 
 ORGANISATIE = {"acr": "http://eidas.europa.eu/LoA/substantial", "medewerker": "mw-1",

@@ -33,6 +33,17 @@ def test_the_demo_tells_the_whole_story(lokaal: tuple[str, Path]) -> None:
     assert "[recht-vervallen] Volgens uw gegevens van" in verhaal
     assert "heeft u geen recht meer op Kwijtschelding gemeentelijke belastingen" in verhaal
     assert "kreeg nl.vil.aanvraag.herzien" in verhaal
+    # Acting for someone: the wijkteam's hulpverlener applies for a resident who machtigde
+    # them; the aanvragen say a representative made them, and her inzage names the employee.
+    hoofdstuk = verhaal.split("Namens een inwoner: het wijkteam helpt.", 1)[1]
+    assert "- De hulpverlener ziet haar bij zijn cliënten (rechten: aanvragen, inzien;" in hoofdstuk
+    assert (
+        "    Kwijtschelding gemeentelijke belastingen: toegekend (door een vertegenwoordiger)"
+        in (hoofdstuk)
+    )
+    wijkteam = "Medewerker mw-1 van de organisatie met KvK-nummer 90000017"
+    for wat in ("caseload", "vooraf-invullen", "aanvragen"):
+        assert f"    {wijkteam}: {wat}" in hoofdstuk, (wat, hoofdstuk)
     ontvanger = [r for r in uitvoer.read_text().splitlines() if r.startswith("[gemeente 0344]")]
     assert any("nl.vil.aanvraag.herzien" in r for r in ontvanger)
     assert ontvanger

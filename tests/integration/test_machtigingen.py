@@ -2,18 +2,21 @@
 access matrix of every resident route for each kind of actor (docs/machtigingen.md)."""
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import ROOT
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
     AANVULLING,
     ALLE_BRONNEN,
     ANDERE_ORGANISATIE,
+    BEWINDKANTOOR,
     IBAN,
     KWIJTSCHELDING,
     WIJKTEAM,
@@ -32,6 +35,7 @@ from tests.integration.hulp import (
 )
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
+from vil_local.overheid import Inschrijving
 
 IIT = "individuele-inkomenstoeslag-utrecht"
 ALLE_RECHTEN = ["aanvragen", "inzien", "meldingen-ontvangen", "toestemming"]
@@ -114,6 +118,21 @@ ROUTES = [
 ]  # fmt: skip
 
 
+def test_the_matrix_has_every_route_that_acts_for_someone() -> None:
+    """Every operation that takes X-Namens is in ROUTES (PATCH /meldingen/{id}: its own test)."""
+    document = json.loads((ROOT / "layers/vil/vil/openapi.json").read_text())
+    namens = {
+        (methode.upper(), pad.removeprefix("/v1"))
+        for pad, operaties in document["paths"].items()
+        for methode, operatie in operaties.items()
+        if any(p["name"].lower() == "x-namens" for p in operatie.get("parameters", []))
+    }
+    matrix = {(r.methode, re.sub(r"\{[ab]\}|(?<=/toestemmingen/)svb", "{}", r.pad)) for r in ROUTES}
+    gevonden = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in namens}
+    assert gevonden - matrix == {("PATCH", "/meldingen/{}")}
+    assert matrix <= gevonden
+
+
 @dataclass
 class Geval:
     bsn: str
@@ -165,6 +184,11 @@ def test_every_resident_route_for_every_kind_of_actor(
     assert_problem(g.verzoek(api, route, hulpverlener(kvk=ANDERE_ORGANISATIE, namens=met_recht)),
                    404)  # fmt: skip
     assert_problem(g.verzoek(api, route, burger(nieuwe_bsn()) | {"X-Namens": met_recht}), 404)
+    # Not valid yet, or naming another employee of the organisation: 404
+    later = machtig(api, g.bsn, list(route.rechten), vanaf="2026-06-16")["id"]
+    assert_problem(g.verzoek(api, route, hulpverlener(namens=later)), 404)
+    genoemd = machtig(api, g.bsn, list(route.rechten), medewerker="mw-2")["id"]
+    assert_problem(g.verzoek(api, route, hulpverlener("mw-1", namens=genoemd)), 404)
     # A machtiging without the right: 403
     assert_problem(g.verzoek(api, route, hulpverlener(namens=zonder)), 403)
     # With the right: done for the resident
@@ -311,6 +335,12 @@ def test_the_gemeente_hears_that_a_representative_applied_and_not_who(
     assert event["data"]["doorVertegenwoordiger"] is True
     for geheim in (g.bsn, "mw-5", WIJKTEAM, machtiging):
         assert geheim not in json.dumps(event)
+    # The resident's inzage names the act and who did it; their own acts are in the log too
+    inzage = api.get("/inzage", headers=burger(g.bsn)).json()
+    namens_u = [(n["wat"], n["machtiging"]) for n in inzage["namensU"]]
+    assert namens_u.count(("aanvragen", machtiging)) == 1
+    zelf = [v["verwerking"] for v in inzage["verwerkingen"] if v["actor"] == "burger"]
+    assert {"aanvragen", "intrekken"} <= set(zelf)
 
 
 def test_the_caseload_lists_each_client_with_what_needs_attention(
@@ -368,3 +398,131 @@ def test_the_caseload_is_paged_and_leaves_out_what_has_ended(api: httpx.Client) 
     assert eigen.status_code == 200, eigen.text
     assert eigen.json() == {"clienten": [], "volgende": None}
     assert_problem(api.get("/clienten", headers=gemeente("0344")), 401)
+
+
+# Wettelijke vertegenwoordiging: the fake government's Centraal Curatele- en Bewindregister.
+
+
+def inschrijving(stack: LokaleStack, bsn: str, soort: str, door: str) -> str:
+    """A court's decision in the register for resident `bsn`; the id to send as X-Namens."""
+    nummer = stack.overheid.registreer(
+        Inschrijving.model_validate({"soort": soort, "betrokkene": bsn,
+                                     "vertegenwoordigers": [door], "ingangsdatum": "2026-01-01"})
+    )  # fmt: skip
+    return f"ccbr-{nummer}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.methode} {r.pad}")
+def test_every_resident_route_for_a_wettelijk_vertegenwoordiger_and_digid_machtigen(
+    stack: LokaleStack, api: httpx.Client, route: Route
+) -> None:
+    g = geval(stack, api)
+    bewind = inschrijving(stack, g.bsn, "bewind", f"kvk:{BEWINDKANTOOR}")
+    zus = nieuwe_bsn()
+    mentor = inschrijving(stack, g.bsn, "mentorschap", f"bsn:{zus}")
+    # DigiD Machtigen gives everything but consent (what it gives is done in the tests above),
+    # under the token's machtiging only: a second one by header is a 400 (no chains)
+    dubbel = gemachtigde(nieuwe_bsn(), g.bsn) | {"X-Namens": bewind}
+    assert invalid_params(assert_problem(g.verzoek(api, route, dubbel), 400)) == ["header.X-Namens"]
+    if route.rechten == ("toestemming",):
+        assert_problem(g.verzoek(api, route, gemachtigde(nieuwe_bsn(), g.bsn)), 403)
+    elif route.methode == "GET":
+        assert g.verzoek(api, route, gemachtigde(nieuwe_bsn(), g.bsn)).status_code == 200
+    # A mentor decides on care, not money: no right in VIL
+    assert_problem(g.verzoek(api, route, burger(zus) | {"X-Namens": mentor}), 403)
+    # Whom the register does not name: 404, as for someone else's machtiging
+    assert_problem(g.verzoek(api, route, burger(nieuwe_bsn()) | {"X-Namens": mentor}), 404)
+    assert_problem(g.verzoek(api, route, hulpverlener("bw-1", WIJKTEAM, bewind)), 404)
+    # Any employee of the bewindvoerder's office, without a machtiging stored in VIL: done
+    gedaan = g.verzoek(api, route, hulpverlener("bw-1", BEWINDKANTOOR, bewind))
+    assert gedaan.status_code == route.gelukt, gedaan.text
+    # The court ends the bewind (yesterday): the next request is 404
+    stack.overheid.beeindig(bewind.removeprefix("ccbr-"), date(2026, 6, 14))
+    response = g.verzoek(api, route, hulpverlener("bw-2", BEWINDKANTOOR, bewind), sleutel="2")
+    assert_problem(response, 404)
+
+
+def test_the_bewindvoerder_of_the_test_person_and_what_the_resident_sees(
+    stack: LokaleStack, api: httpx.Client
+) -> None:
+    kantoor = hulpverlener("bw-1", BEWINDKANTOOR, "ccbr-202500017")  # test person 999990123
+    # A bewindvoerder gives consent for the sources, as the resident would
+    for bron in ALLE_BRONNEN:
+        response = api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]},
+                           headers=kantoor)  # fmt: skip
+        assert response.status_code == 200, response.text
+    response = api.get("/gegevens", headers=kantoor)
+    assert response.status_code == 200, response.text
+    eigen = api.get("/machtigingen", headers=burger("999990123")).json()["machtigingen"]
+    (bewind,) = [m for m in eigen if m["id"] == "ccbr-202500017"]
+    assert (bewind["soort"], bewind["bron"], bewind["organisatie"]) == (
+        "bewind", "ccbr", {"kvk": BEWINDKANTOOR}
+    )  # fmt: skip
+    assert bewind["rechten"] == ALLE_RECHTEN
+    # The resident cannot revoke it in VIL: it ends in the register
+    assert_problem(api.delete("/machtigingen/ccbr-202500017", headers=burger("999990123")), 409)
+    # The office has the resident among its clients; the register is read on every request
+    clienten = api.get("/clienten", headers=hulpverlener("bw-7", BEWINDKANTOOR)).json()
+    assert "ccbr-202500017" in [c["machtiging"] for c in clienten["clienten"]]
+    gelezen = stack.overheid.calls["ccbr"]
+    assert api.get("/aanvragen", headers=kantoor).status_code == 200
+    assert stack.overheid.calls["ccbr"] == gelezen + 1
+    # The resident's inzage names the office and the register read
+    namens_u = api.get("/inzage", headers=burger("999990123")).json()["namensU"]
+    wat = {n["wat"] for n in namens_u if n["machtiging"] == "ccbr-202500017"}
+    assert {"register-gelezen", "toestemming-gegeven", "vooraf-invullen"} <= wat
+    (regel, *_) = [n for n in namens_u if n["wat"] == "vooraf-invullen"]
+    assert regel["wie"] == "Medewerker bw-1 van de organisatie met KvK-nummer 90000029"
+
+
+def test_a_register_that_does_not_answer_is_503(stack: LokaleStack, api: httpx.Client) -> None:
+    bsn = inwoner(stack)
+    bewind = inschrijving(stack, bsn, "curatele", f"kvk:{BEWINDKANTOOR}")
+    try:
+        stack.overheid.fail("ccbr", 500, times=3)
+        response = api.get("/aanvragen", headers=hulpverlener("bw-1", BEWINDKANTOOR, bewind))
+        assert_problem(response, 503)
+        assert response.headers["Retry-After"] == "30"
+    finally:
+        stack.overheid.fail("ccbr", 200, times=0)
+    assert (
+        api.get("/aanvragen", headers=hulpverlener("bw-1", BEWINDKANTOOR, bewind)).status_code
+        == 200
+    )
+
+
+def test_machtigingen_are_paged_for_the_resident_and_the_organisation(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    kvk = nieuwe_bsn()[1:]  # an organisation of this test's own
+    gegeven = [machtig(api, bsn, ["inzien"], kvk, medewerker)["id"]
+               for medewerker in ("mw-1", None, "mw-2", "mw-1")]  # fmt: skip
+
+    def alles(headers: dict[str, str], lijst: str) -> list[list[str]]:
+        paginas: list[list[str]] = []
+        params: dict[str, Any] = {"limiet": 2}
+        while True:
+            response = api.get("/machtigingen", params=params, headers=headers)
+            assert response.status_code == 200, response.text
+            paginas.append([m["id"] for m in response.json()[lijst]])
+            if response.json()["volgende"] is None:
+                return paginas
+            params["cursor"] = response.json()["volgende"]
+
+    nieuwste = list(reversed(gegeven))
+    assert alles(burger(bsn), "machtigingen") == [nieuwste[:2], nieuwste[2:]]
+    # mw-1 holds the two naming them and the organisation's; a page may be short (filtered)
+    gezien = [m for pagina in alles(hulpverlener("mw-1", kvk), "gemachtigd") for m in pagina]
+    assert gezien == [gegeven[3], gegeven[1], gegeven[0]]
+    for cursor in ("x", "~.b", "a.~.b"):
+        response = api.get("/machtigingen", params={"cursor": cursor}, headers=burger(bsn))
+        assert invalid_params(assert_problem(response, 400)) == ["query.cursor"], cursor
+
+
+def test_meldingen_are_paged(api: httpx.Client) -> None:
+    bsn = nieuwe_bsn()
+    response = api.get("/meldingen", params={"limiet": 1}, headers=burger(bsn))
+    assert response.json() == {"meldingen": [], "volgende": None}
+    response = api.get("/meldingen", params={"cursor": "onbekend"}, headers=burger(bsn))
+    assert invalid_params(assert_problem(response, 400)) == ["query.cursor"]
+    response = api.get("/meldingen", params={"limiet": 0}, headers=burger(bsn))
+    assert invalid_params(assert_problem(response, 400)) == ["query.limiet"]

@@ -57,10 +57,18 @@ ERRORS: dict[type[fouten.VilFout], tuple[HTTPStatus, str]] = {
     fouten.NietGevonden: (HTTPStatus.NOT_FOUND, "Niet gevonden"),
     fouten.GeenToestemming: (HTTPStatus.FORBIDDEN, "Geen toestemming"),
     fouten.GeenRecht: (HTTPStatus.FORBIDDEN, "Geen recht"),
+    fouten.NietBeschikbaar: (HTTPStatus.SERVICE_UNAVAILABLE, "Niet beschikbaar"),
     fouten.Conflict: (HTTPStatus.CONFLICT, "Conflict"),
     fouten.NogBezig: (HTTPStatus.CONFLICT, "Verzoek wordt nog verwerkt"),
     fouten.AndereInhoud: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key hergebruikt"),
     fouten.OngeldigVerzoek: (HTTPStatus.BAD_REQUEST, "Ongeldige aanvraag"),
+}
+
+# The header that goes with an error: how to authenticate, or when to ask again.
+ERROR_HEADERS: dict[type[fouten.VilFout], tuple[str, str]] = {
+    fouten.NietGeauthenticeerd: ("WWW-Authenticate", "Bearer"),
+    fouten.NogBezig: ("Retry-After", "1"),
+    fouten.NietBeschikbaar: ("Retry-After", "30"),
 }
 
 # Responses many routes document (every error is problem+json; the OpenAPI merge says so).
@@ -71,6 +79,7 @@ ONBEKEND: dict[int, OpenAPIResponse] = {404: {"description": "Onbekend."}}
 NAMENS: dict[int, OpenAPIResponse] = {
     403: {"description": "De machtiging geeft dit recht niet."},
     404: {"description": "Onbekend, of u handelt niet (meer) namens deze inwoner."},
+    503: {"description": "Het curatele- en bewindregister antwoordt nu niet; probeer later."},
 }
 XNamens = Annotated[
     str | None,
@@ -122,11 +131,7 @@ def resolver() -> APIGatewayRestResolver:
     def domain(error: fouten.VilFout) -> Response[str]:
         status, title = next(v for k, v in ERRORS.items() if isinstance(error, k))
         extra: dict[str, Any] = {}
-        headers: dict[str, str] = {}
-        if isinstance(error, fouten.NietGeauthenticeerd):
-            headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(error, fouten.NogBezig):
-            headers["Retry-After"] = "1"
+        headers = {k: v for soort, (k, v) in ERROR_HEADERS.items() if isinstance(error, soort)}
         if isinstance(error, fouten.Conflict) and error.regelingen:
             extra["regelingen"] = error.regelingen
         if isinstance(error, fouten.OngeldigVerzoek):

@@ -25,6 +25,10 @@ class GeenRecht(VilFout):
     """The caller acts under a valid machtiging that does not give what the route needs."""
 
 
+class NietBeschikbaar(VilFout):
+    """A register VIL must consult to answer gave no usable answer: try again later."""
+
+
 class Conflict(VilFout):
     """The request conflicts with the current state (e.g. an application in this period)."""
 

@@ -13,7 +13,7 @@ from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Gehe
 from vil.models.beheer import Regelingversie, Versiestatus
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
-from vil.models.machtiging import Vastgelegd
+from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
 
@@ -197,16 +197,40 @@ class Machtigingen(Protocol):
         """One machtiging by id, read strongly consistent: a revoke stops the next request."""
         ...
 
-    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
-        """The resident's machtigingen, newest first."""
+    def gegeven(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[Vastgelegd], str | None]:
+        """A page of the machtigingen the resident gave, newest first, and the next page's
+        cursor (None on the last page); an unusable cursor is OngeldigVerzoek."""
         ...
 
-    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
-        """The machtigingen an organisation ('kvk:…', 'oin:…') or a person holds, newest first."""
+    def gehouden(
+        self,
+        gemachtigde: str,
+        medewerker: str | None,
+        geldig_op: date | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Vastgelegd], str | None]:
+        """A page of what an organisation ('kvk:…', 'oin:…') or a person holds, newest first:
+        those for the whole organisation and those naming `medewerker`; with `geldig_op`, only
+        those that hold on that day. A filtered page may be short and still have a next one."""
         ...
 
     def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
         """Revoke the resident's machtiging (idempotent); None if they have no such one."""
+        ...
+
+
+class Vertegenwoordigingsregister(Protocol):
+    """The Centraal Curatele- en Bewindregister: bewind, curatele and mentorschap."""
+
+    def registratie(self, registratienummer: str) -> Registratie | None:
+        """The entry of that number, or None if the register has none.
+
+        Raises:
+            NietBeschikbaar: the register gave no usable answer (down, too slow, malformed).
+        """
         ...
 
 

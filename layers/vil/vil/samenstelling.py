@@ -30,7 +30,7 @@ from vil.adapters.dynamodb import (
 )
 from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
-from vil.ports import Bronnen, Idempotentie, Planner
+from vil.ports import Bronnen, Idempotentie, Planner, Vertegenwoordigingsregister
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
@@ -43,12 +43,19 @@ from vil.services.diensten import (
     Toestemmingdiensten,
     Webhookdiensten,
 )
-from vil.services.identiteit import Machtigen, Tokencontrole, Tokenuitgever, jwks
+from vil.services.identiteit import (
+    Machtigen,
+    Organisatieclaims,
+    Tokencontrole,
+    Tokenuitgever,
+    jwks,
+)
 from vil.settings import (
     AanvragenSettings,
     AbonnementenSettings,
     AfleverenSettings,
     AuthorizerSettings,
+    BasisSettings,
     BeheerSettings,
     BeoordelingenSettings,
     CatalogusSettings,
@@ -61,7 +68,6 @@ from vil.settings import (
     MeldingenSettings,
     PlannerSettings,
     SourcesSettings,
-    TableSettings,
     ToestemmingenSettings,
     UitgeverSettings,
     WebhookSettings,
@@ -187,6 +193,12 @@ def tokencontrole() -> Tokencontrole:
         bsn_claim=settings.bsn_claim,
         organisatie=organisatie,
         machtigen=machtigen,
+        organisatieclaims=Organisatieclaims(
+            kvk=settings.eherkenning_kvk_claim,
+            oin=settings.eherkenning_oin_claim,
+            medewerker=settings.eherkenning_medewerker_claim,
+            rol=settings.eherkenning_rol_claim,
+        ),
     )
 
 
@@ -233,12 +245,13 @@ class _Basis(TypedDict):
     maandchecks: Maandchecks
     aanvragen: Aanvragen
     machtigingen: Machtigingen
+    register: Vertegenwoordigingsregister
     audit: Auditlog
     sleutels: KmsSleutels
     nu: Callable[[], datetime]
 
 
-def _basis(settings: TableSettings) -> _Basis:
+def _basis(settings: BasisSettings) -> _Basis:
     tabel = table(settings.tabel)
     return {
         "toestemmingen": Toestemmingen(tabel),
@@ -248,6 +261,7 @@ def _basis(settings: TableSettings) -> _Basis:
         "maandchecks": Maandchecks(tabel),
         "aanvragen": Aanvragen(tabel),
         "machtigingen": Machtigingen(tabel),
+        "register": _register(settings),
         "audit": Auditlog(table(settings.audit_tabel)),
         "sleutels": KmsSleutels.from_settings(settings),
         "nu": klok.nu,
@@ -264,6 +278,12 @@ def _bronnen(settings: SourcesSettings) -> Bronnen:
     from vil.adapters.bronnen.overheid import Overheidsbronnen  # httpx and stamina
 
     return Overheidsbronnen.from_settings(settings, klok.nu)
+
+
+def _register(settings: BasisSettings) -> Vertegenwoordigingsregister:
+    from vil.adapters.bronnen.ccbr import Curateleregister  # httpx
+
+    return Curateleregister.from_settings(settings)
 
 
 def _planner(settings: PlannerSettings) -> Planner:

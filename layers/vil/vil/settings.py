@@ -59,6 +59,19 @@ class SourcesSettings(Settings):
     bron_timeout_seconden: float = Field(3.0, gt=0, le=25)
 
 
+class RegisterSettings(Settings):
+    """The Centraal Curatele- en Bewindregister: read on every request of a wettelijk
+    vertegenwoordiger (docs/machtigingen.md)."""
+
+    ccbr_url: HttpUrl = Field(description="Base URL of the register (POST {url}/registraties).")
+    ccbr_timeout_seconden: float = Field(3.0, gt=0, le=25)
+
+
+class BasisSettings(TableSettings, RegisterSettings):
+    """Every function that serves a resident's routes (vil.services.diensten.Basisdiensten):
+    the tables and keys, and the register a wettelijk vertegenwoordiger acts under."""
+
+
 class UitgeverSettings(Settings):
     """Who publishes the events about aanvragen, and where gemeenten read the aanvragen."""
 
@@ -70,7 +83,7 @@ class CatalogusSettings(RulesSettings):
     """The catalogue reads only the rules."""
 
 
-class BeoordelingenSettings(RulesSettings, TableSettings, SourcesSettings):
+class BeoordelingenSettings(RulesSettings, BasisSettings, SourcesSettings):
     """A proefberekening needs the rules; a resident's beoordeling the sources and tables too."""
 
 
@@ -86,29 +99,29 @@ class IdempotentieSettings(Settings):
     idempotentie_tabel: str = Field(description="The Powertools idempotency table.")
 
 
-class ToestemmingenSettings(TableSettings, PlannerSettings):
+class ToestemmingenSettings(BasisSettings, PlannerSettings):
     """Consent for the monthly check keeps exactly one schedule per resident."""
 
 
-class GegevensSettings(TableSettings, SourcesSettings):
+class GegevensSettings(BasisSettings, SourcesSettings):
     """The prefill: the sources, the consent in the table, the audit log."""
 
 
-class AanvragenSettings(RulesSettings, TableSettings, UitgeverSettings, IdempotentieSettings):
+class AanvragenSettings(RulesSettings, BasisSettings, UitgeverSettings, IdempotentieSettings):
     """Submission (idempotent) decides with the rules and publishes events; gemeenten decide."""
 
 
-class InzageSettings(TableSettings):
+class InzageSettings(BasisSettings):
     """Inzage reads the tables only."""
 
 
-class MachtigingenSettings(TableSettings):
+class MachtigingenSettings(BasisSettings):
     """Machtigingen live in the main table; granting and revoking are audited."""
 
 
 class MaandcheckSettings(
     RulesSettings,
-    TableSettings,
+    BasisSettings,
     SourcesSettings,
     UitgeverSettings,
     PlannerSettings,
@@ -118,7 +131,7 @@ class MaandcheckSettings(
     and idempotency per resident and month."""
 
 
-class MeldingenSettings(RulesSettings, TableSettings, SourcesSettings, UitgeverSettings):
+class MeldingenSettings(RulesSettings, BasisSettings, SourcesSettings, UitgeverSettings):
     """The resident's meldingen, and the check on demand."""
 
 
@@ -162,6 +175,11 @@ class AuthorizerSettings(Settings):
     eherkenning_audience: str = ""
     # HTTPS in AWS (the template's pattern); the local stack serves its JWKS over loopback.
     eherkenning_jwks_url: str = Field("", pattern=r"^(https?://.+)?$")
+    # The claim names of the organisations' tokens: a broker's choice, not VIL's.
+    eherkenning_kvk_claim: str = Field("kvk", min_length=1)
+    eherkenning_oin_claim: str = Field("oin", min_length=1)
+    eherkenning_medewerker_claim: str = Field("medewerker", min_length=1)
+    eherkenning_rol_claim: str = Field("rol", min_length=1)
     machtigen_dienst: str = Field("", description="VIL's service id in DigiD Machtigen.")
     machtigen_dienst_claim: str = "service_id"
     machtigen_claim: str = Field("represents", description="Present only in machtigen tokens.")

@@ -85,7 +85,8 @@ class Melding(VilModel):
 
 
 class ListMeldingenResponse(VilModel):
-    meldingen: list[Melding] = Field(description="Alle meldingen, nieuwste eerst.")
+    meldingen: list[Melding] = Field(description="De meldingen van deze pagina, nieuwste eerst.")
+    volgende: str | None = Field(None, description="Cursor van de volgende pagina, of null.")
 
 
 class PatchMeldingRequest(VilModel):

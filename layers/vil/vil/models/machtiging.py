@@ -40,13 +40,19 @@ class Vertegenwoordiging(StrEnum):
     mentorschap = "mentorschap"
 
 
-# What the law gives a wettelijk vertegenwoordiger: a bewindvoerder and a curator act on money
-# matters (applying, consent for the sources of income data); a mentor on care, not money.
+# What the law gives a wettelijk vertegenwoordiger (Burgerlijk Wetboek boek 1; the reading is in
+# docs/decisions.md, "Wettelijke vertegenwoordiging"): a bewindvoerder (titel 19) and a curator
+# (titel 16) manage the resident's goods and represent them for it, so everything VIL does; a
+# mentor (titel 20) acts on care, not on goods, and VIL is only about money: nothing.
 WETTELIJKE_RECHTEN: dict[Vertegenwoordiging, tuple[Recht, ...]] = {
     Vertegenwoordiging.bewind: tuple(Recht),
     Vertegenwoordiging.curatele: tuple(Recht),
-    Vertegenwoordiging.mentorschap: (Recht.inzien, Recht.meldingen_ontvangen),
+    Vertegenwoordiging.mentorschap: (),
 }
+# A register machtiging's id: the register's own number behind this prefix, so the
+# representative names it from the court's decision, before VIL has ever stored it.
+CCBR_PREFIX = "ccbr-"
+REGISTRATIENUMMER = r"^[0-9]{6,12}$"
 
 KVK = r"^[0-9]{8}$"
 OIN = r"^[0-9]{20}$"
@@ -194,3 +200,28 @@ class ListMachtigingenResponse(VilModel):
         description="De machtigingen die u (of uw organisatie) houdt: hiermee handelt u namens"
         " iemand anders. Nieuwste eerst."
     )
+    volgende: str | None = Field(
+        None, description="Cursor van de volgende pagina (van beide lijsten), of null."
+    )
+
+
+class Registratie(VilModel):
+    """One entry of the Centraal Curatele- en Bewindregister as the register adapter reads it:
+    who is represented, by whom (a person by BSN, or an organisation), how, from when."""
+
+    registratienummer: str = Field(pattern=REGISTRATIENUMMER)
+    soort: Vertegenwoordiging
+    betrokkene_bsn: str  # the represented resident: stays inside VIL (encrypted when stored)
+    # Who represents: persons (a family member) by BSN, offices as 'kvk:…' or 'oin:…'; the
+    # court may appoint more than one.
+    vertegenwoordigers_bsn: tuple[str, ...] = ()
+    vertegenwoordigers_organisatie: tuple[str, ...] = ()
+    ingangsdatum: date
+    einddatum: date | None = None
+
+    @property
+    def machtiging_id(self) -> str:
+        return CCBR_PREFIX + self.registratienummer
+
+    def geldt_op(self, dag: date) -> bool:
+        return self.ingangsdatum <= dag and (self.einddatum is None or dag <= self.einddatum)

@@ -66,7 +66,7 @@ def dien_in(
         verzoek=verzoek,
         door_vertegenwoordiger=principal.vertegenwoordiger is not None,
     )
-    return diensten.idempotentie.eenmalig(
+    ingediend = diensten.idempotentie.eenmalig(
         partial(_dien_in_eenmaal, diensten),
         indiening,
         SubmitResponse,
@@ -75,6 +75,10 @@ def dien_in(
         sleutel="[burger, sleutel]",
         controle="verzoek",
     )
+    # The act itself, for the resident's log and inzage ("wie namens u wat deed"); a replay of
+    # the key is a request too. After the write: a failed write is retried under the same key.
+    audit.vastleggen(diensten, indiening.burger, "aanvragen", principal, "aanvragen")
+    return ingediend
 
 
 def _dien_in_eenmaal(diensten: Aanvraagdiensten, indiening: Indiening) -> SubmitResponse:
@@ -383,6 +387,7 @@ def trek_in(diensten: Aanvraagdiensten, principal: Principal, aanvraag_id: str) 
         diensten.uitgever.over(ingetrokken),
         vrijgeven=True,
     )
+    audit.vastleggen(diensten, pseudoniem, "intrekken", principal, "aanvragen")
     return ingetrokken
 
 

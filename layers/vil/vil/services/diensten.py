@@ -29,6 +29,7 @@ from vil.ports import (
     Sleutels,
     Toestemmingen,
     Versleuteling,
+    Vertegenwoordigingsregister,
     Wachtrij,
     Webhooks,
 )
@@ -50,6 +51,7 @@ class Basisdiensten:
     maandchecks: Maandchecks
     aanvragen: Aanvragen
     machtigingen: Machtigingen  # every resident route: who may act for whom
+    register: Vertegenwoordigingsregister  # ... and who does so by law (bewind, curatele)
     audit: Auditlog
     sleutels: Sleutels
     nu: Callable[[], datetime] = klok.nu  # the domain clock (vil.klok)

@@ -77,6 +77,21 @@ class Machtigen:
             raise ValueError("houdt is 'vertegenwoordigde' of 'gemachtigde'.")
 
 
+@dataclass(frozen=True)
+class Organisatieclaims:
+    """Which claims of an organisation's token say what: claim names, not code.
+
+    The defaults are VIL's own short names; a broker that passes eHerkenning's attributes as
+    they are names them by URN, e.g. `kvk="urn:etoegang:1.9:EntityConcernedID:KvKnr"` and
+    `medewerker="urn:etoegang:1.9:ActingSubjectID"` (docs/machtigingen.md).
+    """
+
+    kvk: str = "kvk"
+    oin: str = "oin"
+    medewerker: str = "medewerker"
+    rol: str = "rol"
+
+
 class Tokencontrole:
     """Turns an Authorization header into the caller's `Principal`."""
 
@@ -88,6 +103,7 @@ class Tokencontrole:
         bsn_claim: str = "bsn",
         organisatie: Tokenuitgever | None = None,
         machtigen: Machtigen | None = None,
+        organisatieclaims: Organisatieclaims = Organisatieclaims(),
     ) -> None:
         uitgevers = [burger.issuer, m2m.issuer] + ([organisatie.issuer] if organisatie else [])
         if len(set(uitgevers)) != len(uitgevers):  # the issuer decides which checks a token gets
@@ -98,6 +114,7 @@ class Tokencontrole:
         self.sleutels = sleutels
         self.bsn_claim = bsn_claim
         self.machtigen = machtigen
+        self.organisatieclaims = organisatieclaims
 
     def principal(self, authorization: str | None) -> Principal:
         """Anonymous without a header; otherwise a valid token or `NietGeauthenticeerd`.
@@ -159,16 +176,17 @@ class Tokencontrole:
 
     def _hulpverlener(self, token: str, uitgever: Tokenuitgever) -> Principal:
         """An organisation's employee: KvK number or OIN, their own id, the organisation's role."""
-        claims = self._claims(token, uitgever, ["acr", "medewerker", "rol"])
+        namen = self.organisatieclaims
+        claims = self._claims(token, uitgever, ["acr", namen.medewerker, namen.rol])
         _niveau(claims)
-        kvk, oin = claims.get("kvk"), claims.get("oin")
+        kvk, oin = claims.get(namen.kvk), claims.get(namen.oin)
         if isinstance(kvk, str) and KVK.fullmatch(kvk) and oin is None:
             organisatie = f"kvk:{kvk}"
         elif isinstance(oin, str) and OIN.fullmatch(oin) and kvk is None:
             organisatie = f"oin:{oin}"
         else:
             raise NietGeauthenticeerd("Het token noemt niet precies één KvK-nummer of OIN.")
-        medewerker, rol = claims["medewerker"], claims["rol"]
+        medewerker, rol = claims[namen.medewerker], claims[namen.rol]
         if not isinstance(medewerker, str) or not MEDEWERKER.fullmatch(medewerker):
             raise NietGeauthenticeerd("Het token bevat geen geldige medewerker.")
         if not isinstance(rol, str) or not ORGANISATIEROL.fullmatch(rol):

@@ -1,6 +1,7 @@
 """Machtigingen: the resident grants, lists and revokes; an organisation lists what it holds."""
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from vil.fouten import Conflict, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
@@ -66,28 +67,64 @@ def verleen(diensten: Basisdiensten, principal: Principal, verzoek: NieuweMachti
     return machtiging
 
 
+# Both lists of GET /v1/machtigingen are paged by one cursor: the place in each, joined by a
+# dot; a list that has been read to the end is a tilde (neither is in a page's own cursor).
+KLAAR = "~"
+
+
 def lijst(
-    diensten: Basisdiensten, principal: Principal
-) -> tuple[list[Machtiging], list[Machtiging]]:
-    """(what the caller gave, what the caller holds): a resident has both (a bewindvoerder with
-    DigiD holds the register's machtigingen); an organisation's hulpverlener only holds, and
-    sees those for the organisation or for them by name."""
+    diensten: Basisdiensten, principal: Principal, cursor: str | None, limiet: int
+) -> tuple[list[Machtiging], list[Machtiging], str | None]:
+    """(what the caller gave, what the caller holds, the cursor of the next page): a resident
+    has both (a bewindvoerder with DigiD holds the register's machtigingen); an organisation's
+    hulpverlener only holds, and sees those for the organisation or for them by name. Each list
+    has at most `limiet` on a page."""
+    eerste, tweede = _plaatsen(cursor)
     if principal.soort is Principalsoort.hulpverlener:
         wie = gemachtigde(principal)
         if wie is None:
             raise NietGeauthenticeerd("Het token noemt geen organisatie.")
-        gehouden = [
-            v.machtiging
-            for v in diensten.machtigingen.van_gemachtigde(wie)
-            if v.machtiging.medewerker in (None, principal.medewerker)
-        ]
-        return [], gehouden
+        gehouden, verder = _pagina(
+            tweede,
+            lambda plek: diensten.machtigingen.gehouden(
+                wie, principal.medewerker, None, plek, limiet
+            ),
+        )
+        return [], gehouden, _cursor(KLAAR, verder)
     pseudoniem, _ = volmachtgever(principal)
-    gegeven = [v.machtiging for v in diensten.machtigingen.van_burger(pseudoniem)]
-    gehouden = [
-        v.machtiging for v in diensten.machtigingen.van_gemachtigde(f"persoon:{pseudoniem}")
-    ]
-    return gegeven, gehouden
+    gegeven, hierna = _pagina(
+        eerste, lambda plek: diensten.machtigingen.gegeven(pseudoniem, plek, limiet)
+    )
+    gehouden, verder = _pagina(
+        tweede,
+        lambda plek: diensten.machtigingen.gehouden(
+            f"persoon:{pseudoniem}", None, None, plek, limiet
+        ),
+    )
+    return gegeven, gehouden, _cursor(hierna, verder)
+
+
+def _plaatsen(cursor: str | None) -> tuple[str | None, str | None]:
+    """Each list's place from the combined cursor (None: from the start)."""
+    if cursor is None:
+        return None, None
+    delen = cursor.split(".")
+    if len(delen) != 2 or not all(delen):
+        raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+    return delen[0], delen[1]
+
+
+def _pagina(
+    plek: str | None, haal: Callable[[str | None], tuple[list[Vastgelegd], str | None]]
+) -> tuple[list[Machtiging], str]:
+    if plek == KLAAR:
+        return [], KLAAR
+    gevonden, volgende = haal(plek)
+    return [v.machtiging for v in gevonden], volgende or KLAAR
+
+
+def _cursor(eerste: str, tweede: str) -> str | None:
+    return None if eerste == tweede == KLAAR else f"{eerste}.{tweede}"
 
 
 def trek_in(diensten: Basisdiensten, principal: Principal, machtiging_id: str) -> Machtiging:
@@ -117,26 +154,15 @@ def clienten(
 ) -> tuple[list[Client], str | None]:
     """The caseload: every resident the caller may act for today (a hulpverlener: for their
     organisation or them by name; a person: the register's), newest machtiging first, paged by
-    the last machtiging id of the page before. Reading a resident's state is audited for them."""
+    the store (a page may be short: the store filters after reading). Reading a resident's
+    state is audited for them."""
     wie = gemachtigde(principal)
     if wie is None or (principal.soort is Principalsoort.burger and principal.namens_pseudoniem):
         raise NietGeauthenticeerd("Alleen een hulpverlener of vertegenwoordiger heeft cliënten.")
-    vandaag = diensten.vandaag()
-    geldig = [
-        v
-        for v in diensten.machtigingen.van_gemachtigde(wie)
-        if v.machtiging.geldt_op(vandaag)
-        and v.machtiging.medewerker in (None, principal.medewerker)
-    ]
-    begin = 0
-    if cursor is not None:
-        ids = [v.machtiging.id for v in geldig]
-        if cursor not in ids:
-            raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
-        begin = ids.index(cursor) + 1
-    pagina = geldig[begin : begin + limiet]
-    volgende = pagina[-1].machtiging.id if begin + limiet < len(geldig) else None
-    return [_client(diensten, principal, v) for v in pagina], volgende
+    geldig, volgende = diensten.machtigingen.gehouden(
+        wie, principal.medewerker, diensten.vandaag(), cursor, limiet
+    )
+    return [_client(diensten, principal, v) for v in geldig], volgende
 
 
 def _client(diensten: Basisdiensten, principal: Principal, vastgelegd: Vastgelegd) -> Client:

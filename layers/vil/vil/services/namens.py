@@ -8,11 +8,24 @@ about who exists or who is represented. A valid machtiging without the right a r
 403 (the holder knows the machtiging already).
 """
 
+import re
 from collections.abc import Collection
 
 from vil.fouten import GeenRecht, NietGevonden, OngeldigVerzoek
 from vil.models.identiteit import Principal, Principalsoort
-from vil.models.machtiging import Recht, Vastgelegd
+from vil.models.machtiging import (
+    CCBR_PREFIX,
+    REGISTRATIENUMMER,
+    WETTELIJKE_RECHTEN,
+    Machtiging,
+    Machtigingbron,
+    OrganisatieKvk,
+    OrganisatieOin,
+    Recht,
+    Registratie,
+    Vastgelegd,
+)
+from vil.services import audit
 from vil.services.diensten import Basisdiensten
 
 HEADER = "X-Namens"
@@ -61,13 +74,7 @@ def betrokkene(
                 [(f"header.{HEADER}", "verplicht voor een hulpverlener")],
             )
         return principal
-    gevonden = diensten.machtigingen.haal(machtiging_id)
-    if (
-        gevonden is None
-        or not _houdt(principal, gevonden)
-        or not gevonden.machtiging.geldt_op(diensten.vandaag())
-    ):
-        raise NietGevonden(NIET_VERTEGENWOORDIGD)
+    gevonden = _geldige(diensten, principal, machtiging_id)
     _recht(nodig, set(gevonden.machtiging.rechten))
     return Principal(
         soort=Principalsoort.burger,
@@ -78,6 +85,110 @@ def betrokkene(
         vertegenwoordiger=vertegenwoordiger(principal),
         machtiging=gevonden.machtiging.id,
     )
+
+
+def _geldige(diensten: Basisdiensten, principal: Principal, machtiging_id: str) -> Vastgelegd:
+    """The machtiging of that id if the caller holds it and it holds today; NietGevonden
+    otherwise. A register machtiging is read from the register itself, every time."""
+    if machtiging_id.startswith(CCBR_PREFIX):
+        gevonden = uit_register(diensten, principal, machtiging_id)
+    else:
+        gevonden = diensten.machtigingen.haal(machtiging_id)
+    if (
+        gevonden is None
+        or not _houdt(principal, gevonden)
+        or not gevonden.machtiging.geldt_op(diensten.vandaag())
+    ):
+        raise NietGevonden(NIET_VERTEGENWOORDIGD)
+    return gevonden
+
+
+def uit_register(
+    diensten: Basisdiensten, principal: Principal, machtiging_id: str
+) -> Vastgelegd | None:
+    """A wettelijke vertegenwoordiging as a machtiging: the register's entry of that number,
+    if the caller is one of its vertegenwoordigers (None otherwise).
+
+    The register decides, not a stored copy: a bewind the court ended stops the next request.
+    The entry is stored (or refreshed) as a machtiging with the rights the law gives, so the
+    resident sees it in their machtigingen and the vertegenwoordiger in their caseload. The read
+    is audited for the resident, also when the caller turns out not to represent them.
+
+    Raises:
+        NietBeschikbaar: the register gave no usable answer.
+    """
+    nummer = machtiging_id.removeprefix(CCBR_PREFIX)
+    if not re.fullmatch(REGISTRATIENUMMER, nummer):
+        return None
+    registratie = diensten.register.registratie(nummer)
+    if registratie is None:
+        return None
+    pseudoniem = diensten.sleutels.pseudoniem(registratie.betrokkene_bsn)
+    houder = _vertegenwoordigt(diensten, principal, registratie)
+    if houder is None:
+        audit.vastleggen(diensten, pseudoniem, "register-gelezen", principal,
+                         "vertegenwoordiging", ["ccbr"], "geweigerd")  # fmt: skip
+        return None
+    namens = principal.model_copy(
+        update={"vertegenwoordiger": vertegenwoordiger(principal), "machtiging": machtiging_id}
+    )
+    audit.vastleggen(diensten, pseudoniem, "register-gelezen", namens, "vertegenwoordiging",
+                     ["ccbr"])  # fmt: skip
+    return _bewaar(diensten, pseudoniem, registratie, houder)
+
+
+def _vertegenwoordigt(
+    diensten: Basisdiensten, principal: Principal, registratie: Registratie
+) -> str | None:
+    """How the table names the caller as holder, if the register names them: their office
+    (any of its employees acts), or they themself by BSN."""
+    if principal.soort is Principalsoort.hulpverlener:
+        organisatie = principal.organisatie
+        return organisatie if organisatie in registratie.vertegenwoordigers_organisatie else None
+    if principal.soort is Principalsoort.burger and principal.pseudoniem:
+        for bsn in registratie.vertegenwoordigers_bsn:
+            if diensten.sleutels.pseudoniem(bsn) == principal.pseudoniem:
+                return f"persoon:{principal.pseudoniem}"
+    return None
+
+
+def _bewaar(
+    diensten: Basisdiensten, pseudoniem: str, registratie: Registratie, houder: str
+) -> Vastgelegd:
+    """The register's entry as a stored machtiging; written only when it changed."""
+    eerder = diensten.machtigingen.haal(registratie.machtiging_id)
+    soort, _, nummer = houder.partition(":")
+    organisatie: OrganisatieKvk | OrganisatieOin | None = None
+    if soort == "kvk":
+        organisatie = OrganisatieKvk(kvk=nummer)
+    elif soort == "oin":
+        organisatie = OrganisatieOin(oin=nummer)
+    machtiging = Machtiging(
+        id=registratie.machtiging_id,
+        soort=registratie.soort,
+        bron=Machtigingbron.ccbr,
+        organisatie=organisatie,
+        medewerker=None,
+        gemachtigde_persoon=organisatie is None,
+        rechten=sorted(WETTELIJKE_RECHTEN[registratie.soort]),
+        geldig_vanaf=registratie.ingangsdatum,
+        geldig_tot=registratie.einddatum,
+        verleend_op=eerder.machtiging.verleend_op if eerder else diensten.nu(),
+    )
+    if eerder is not None and eerder.gemachtigde == houder and eerder.machtiging == machtiging:
+        return eerder
+    vastgelegd = Vastgelegd(
+        pseudoniem=pseudoniem,
+        bsn_versleuteld=(
+            eerder.bsn_versleuteld
+            if eerder
+            else diensten.sleutels.versleutel(registratie.betrokkene_bsn)
+        ),
+        gemachtigde=houder,
+        machtiging=machtiging,
+    )
+    diensten.machtigingen.leg_vast(vastgelegd)
+    return vastgelegd
 
 
 def gemachtigde(principal: Principal) -> str | None:

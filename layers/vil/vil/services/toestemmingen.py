@@ -3,6 +3,7 @@
 from vil.fouten import NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.toestemming import Bron, Doel, Toestemming
+from vil.services import audit
 from vil.services.diensten import Basisdiensten, Toestemmingdiensten
 
 # The text a resident agrees to, per source; a new text gets a new version.
@@ -85,6 +86,9 @@ def wijzig(
         diensten.planner.zet(pseudoniem)
     else:
         diensten.planner.verwijder(pseudoniem)
+    # Who gave or revoked it, for the resident's log: a bewindvoerder may (docs/machtigingen.md).
+    verwerking = "toestemming-gegeven" if doelen else "toestemming-ingetrokken"
+    audit.vastleggen(diensten, pseudoniem, verwerking, principal, "toestemming", [bron.value])
     return toestemming
 
 

@@ -157,13 +157,24 @@ class MachtigingItem(Item):
     gsi1sk: str = Field(alias="GSI1SK")
     gsi2pk: str = Field(alias="GSI2PK")
     gsi2sk: str = Field(alias="GSI2SK")
+    # Beside `data`, what a page's filter reads (the caseload: today's, for this employee):
+    # ISO dates compare as text.
+    medewerker: str | None = None
+    geldig_vanaf: str
+    geldig_tot: str | None = None
+    ingetrokken: bool | None = None  # only True; absent while in force
     data: str
 
     @classmethod
     def van(cls, vastgelegd: Vastgelegd) -> Self:
         machtiging = vastgelegd.machtiging
         volgorde = keys.gesorteerd(machtiging.verleend_op, machtiging.id)
+        eind = machtiging.geldig_tot
         return cls(
+            medewerker=machtiging.medewerker,
+            geldig_vanaf=machtiging.geldig_vanaf.isoformat(),
+            geldig_tot=eind.isoformat() if eind else None,
+            ingetrokken=True if machtiging.ingetrokken_op else None,
             pk=keys.machtiging(machtiging.id),
             sk=keys.MACHTIGING,
             pseudoniem=vastgelegd.pseudoniem,

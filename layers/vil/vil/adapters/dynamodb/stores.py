@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from vil.adapters.dynamodb import keys
@@ -487,6 +487,12 @@ class Regelingversies(_Store):
             raise
 
 
+# A machtiging's place in a list: when it was granted (ISO), then its id (VIL's or the register's).
+MACHTIGING_POSITIE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.+-]+#(ccbr-[0-9]{6,12}|[0-9a-f]{32})"
+)
+
+
 class Machtigingen(_Store):
     """The `Machtigingen` port: one item per machtiging, found by id (every request that acts
     for someone), by the resident (GSI1) and by who holds it (GSI2)."""
@@ -499,11 +505,32 @@ class Machtigingen(_Store):
         item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
         return None if item is None else MachtigingItem.model_validate(item).vastgelegd()
 
-    def van_burger(self, pseudoniem: str) -> list[Vastgelegd]:
-        return self._index("GSI1", "GSI1PK", keys.volmachtgever(pseudoniem))
+    def gegeven(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[Vastgelegd], str | None]:
+        return self._pagina("GSI1", keys.volmachtgever(pseudoniem), None, cursor, limiet)
 
-    def van_gemachtigde(self, gemachtigde: str) -> list[Vastgelegd]:
-        return self._index("GSI2", "GSI2PK", keys.gemachtigde(gemachtigde))
+    def gehouden(
+        self,
+        gemachtigde: str,
+        medewerker: str | None,
+        geldig_op: date | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Vastgelegd], str | None]:
+        # The whole organisation's, and those naming this employee.
+        filter_: ConditionBase = Attr("medewerker").not_exists()
+        if medewerker is not None:
+            filter_ = filter_ | Attr("medewerker").eq(medewerker)
+        if geldig_op is not None:
+            dag = geldig_op.isoformat()
+            filter_ = (
+                filter_
+                & Attr("ingetrokken").not_exists()
+                & Attr("geldigVanaf").lte(dag)
+                & (Attr("geldigTot").not_exists() | Attr("geldigTot").gte(dag))
+            )
+        return self._pagina("GSI2", keys.gemachtigde(gemachtigde), filter_, cursor, limiet)
 
     def trek_in(self, machtiging_id: str, pseudoniem: str, nu: datetime) -> Vastgelegd | None:
         gevonden = self.haal(machtiging_id)
@@ -518,19 +545,38 @@ class Machtigingen(_Store):
         )
         return ingetrokken
 
-    def _index(self, index: str, attribuut: str, waarde: str) -> list[Vastgelegd]:
+    def _pagina(
+        self,
+        index: str,
+        partitie: str,
+        filter_: ConditionBase | None,
+        cursor: str | None,
+        limiet: int,
+    ) -> tuple[list[Vastgelegd], str | None]:
+        """A page of one index's partition, newest first. DynamoDB filters after `Limit`, so a
+        filtered page may hold fewer (even none) and still have a next one."""
         query: dict[str, Any] = {
             "IndexName": index,
-            "KeyConditionExpression": Key(attribuut).eq(waarde),
+            "KeyConditionExpression": Key(f"{index}PK").eq(partitie),
             "ScanIndexForward": False,
+            "Limit": limiet,
         }
-        gevonden: list[Vastgelegd] = []
-        while True:
-            response = self.tabel.query(**query)
-            gevonden += [MachtigingItem.model_validate(i).vastgelegd() for i in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return gevonden
-            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        if filter_ is not None:
+            query["FilterExpression"] = filter_
+        if cursor:
+            # The position in this caller's own list (when, which machtiging), never a key
+            plek = positie(cursor, lambda p: bool(MACHTIGING_POSITIE.fullmatch(p)))
+            machtiging_id = plek.rpartition("#")[2]
+            query["ExclusiveStartKey"] = {
+                "PK": keys.machtiging(machtiging_id),
+                "SK": keys.MACHTIGING,
+                f"{index}PK": partitie,
+                f"{index}SK": plek,
+            }
+        response = self.tabel.query(**query)
+        gevonden = [MachtigingItem.model_validate(i).vastgelegd() for i in response["Items"]]
+        volgende = response.get("LastEvaluatedKey")
+        return gevonden, cursor_van(str(volgende[f"{index}SK"])) if volgende else None
 
 
 class Auditlog(_Store):
