@@ -232,13 +232,13 @@ def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
 
 
 def test_an_object_as_a_fact_reads_as_in_the_dump_of_the_household() -> None:
-    # Given a regeling whose voorwaarde reads the woning as a whole (all four of its fields)
+    # Given a regeling whose voorwaarde reads the woning as a whole (all six of its fields)
     document = copy.deepcopy(VALID)
     document["invoer"]["woning"] = {"type": "tekst", "bron": "inwoner"}
     document["voorwaarden"].append(
         {
             "naam": "woning",
-            "expressie": "len(keys(woning)) == 4",
+            "expressie": "len(keys(woning)) == 6",
             "grondslag": "art. 3",
             "uitleg": {"voldaan": "Woning bekend.", "nietVoldaan": "Woning onbekend."},
         }
