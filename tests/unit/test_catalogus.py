@@ -219,14 +219,21 @@ def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
     # Then a regeling's own parameter affects that regeling, a shared one each that reads it
     # (in an expression, as the minimum amount, or as the bound of a declared amount)
     assert catalogus.affected_by("standaardpremie", peildatum) == ["zorgtoeslag"]
+    # (and each that reads the outcome of one of those: the woonkostentoeslag reads the
+    # huurtoeslag's)
     assert catalogus.affected_by("awirMinimumBedrag", peildatum) == [
         "huurtoeslag",
         "kindgebonden-budget",
+        "woonkostentoeslag-utrecht",
         "zorgtoeslag",
     ]
     assert catalogus.affected_by("maximaleHuurgrens", peildatum) == [
         "huurtoeslag",
         "kwijtschelding-gemeentelijke-belastingen",
+        "woonkostentoeslag-utrecht",
+    ]
+    assert catalogus.affected_by("eigenAandeelWoonkosten", peildatum) == [
+        "woonkostentoeslag-utrecht"
     ]
     assert catalogus.affected_by("nietBestaand", peildatum) == []
 
