@@ -68,6 +68,23 @@ def test_a_regeling_reads_the_outcome_and_a_step_of_the_regeling_it_depends_on()
     ]
 
 
+def test_the_rule_set_version_names_the_regeling_read_too() -> None:
+    # Given the proef regeling with another value of its grens
+    anders = copy.deepcopy(VALID)
+    anders["parameters"]["grens"]["waarden"][0]["waarde"] = 30000
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+    eerst = catalogus(afgeleid()).evaluate(huishouden, PEILDATUM, regelingen=["afgeleid"])
+    daarna = Catalogus.from_data(
+        SHARED, [("rules/proef.yaml", anders), ("rules/afgeleid.yaml", afgeleid())]
+    ).evaluate(huishouden, PEILDATUM, regelingen=["afgeleid"])
+    # Then an outcome of afgeleid alone rests on another rule set, as its amount shows
+    assert (eerst.resultaten[0].bedrag_per_jaar, daarna.resultaten[0].bedrag_per_jaar) == (
+        "500.00",
+        "1000.00",
+    )
+    assert eerst.regelset_versie != daarna.regelset_versie
+
+
 def test_the_outcome_is_evaluated_once_per_household() -> None:
     rules = catalogus(afgeleid())
     feiten = rules.feiten(

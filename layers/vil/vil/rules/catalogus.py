@@ -165,9 +165,13 @@ class Catalogus:
             regel.id: facts.uitkomst(regel.id, regel.resultaat(facts, herkomst))
             for regel in sorted(regels, key=lambda r: bool(r.regeling.afhankelijk_van))
         }
+        # The rule set an outcome rests on includes the regelingen it read an outcome of.
+        gekozen = {regel.id for regel in regels}
+        gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
+        versies = [r.versie for r in regels] + [self.regel(d, peildatum).versie for d in gelezen]
         return Evaluatie.model_construct(
             peildatum=peildatum,
-            regelset_versie=_regelset_versie(tuple(r.versie for r in regels)),
+            regelset_versie=_regelset_versie(tuple(versies)),
             resultaten=[resultaten[regel.id] for regel in regels],
         )
 
