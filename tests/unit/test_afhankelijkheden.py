@@ -85,6 +85,24 @@ def test_the_rule_set_version_names_the_regeling_read_too() -> None:
     assert eerst.regelset_versie != daarna.regelset_versie
 
 
+def test_a_voorwaarde_of_the_other_regeling_reads_as_ja_nee() -> None:
+    # Given a regeling that pays 1 to whoever fails the proef regeling's income voorwaarde
+    document = afgeleid(
+        invoer={"uitkomst.proef.voorwaarden.inkomen": {"type": "ja-nee", "bron": "proef"}}
+    )
+    document["berekening"][0]["expressie"] = "1"
+    document["voorwaarden"][0]["expressie"] = "not uitkomst.proef.voorwaarden.inkomen"
+    rules = catalogus(document)
+    rijk = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 25000}})
+    arm = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+    # Then 25000 above the grens of 20000 fails it there and meets it here, and 10000 not
+    uitkomsten = [
+        rules.evaluate(h, PEILDATUM, regelingen=["afgeleid"]).resultaten[0].recht
+        for h in (rijk, arm)
+    ]
+    assert uitkomsten == [True, False]
+
+
 def test_the_outcome_is_evaluated_once_per_household() -> None:
     rules = catalogus(afgeleid())
     feiten = rules.feiten(
@@ -121,6 +139,14 @@ def test_a_changed_parameter_affects_the_regelingen_that_read_an_outcome_it_chan
         (
             {"invoer": met_invoer("uitkomst.proef.indicatief", "bedrag")},
             "invoer 'uitkomst.proef.indicatief': verkeerd type: het is ja-nee, niet bedrag",
+        ),
+        (
+            {"invoer": met_invoer("uitkomst.proef.voorwaarden.niets", "ja-nee")},
+            "invoer 'uitkomst.proef.voorwaarden.niets': 'proef' heeft geen voorwaarde 'niets'",
+        ),
+        (
+            {"invoer": met_invoer("uitkomst.proef.voorwaarden.inkomen", "bedrag")},
+            "'uitkomst.proef.voorwaarden.inkomen': verkeerd type: het is ja-nee, niet bedrag",
         ),
         (
             {"invoer": met_invoer("uitkomst.proef.bedrag", "bedrag")},

@@ -394,7 +394,8 @@ class Regeling(VilModel):
         description=(
             "Regelingen waarvan deze regeling de uitkomst leest voor hetzelfde huishouden en"
             " dezelfde peildatum, als invoer `uitkomst.<id>.recht`, `.bedragPerMaand`,"
-            " `.bedragPerJaar`, `.indicatief` of `.berekening.<stap>` (rules/README.md)."
+            " `.bedragPerJaar`, `.indicatief`, `.berekening.<stap>` of `.voorwaarden.<naam>`"
+            " (rules/README.md)."
         ),
     )
     parameters: dict[Naam, Parameter] = Field(default_factory=dict)

@@ -226,7 +226,8 @@ class Catalogus:
 def _afhankelijkheden(versies: Mapping[str, list[Versie]]) -> list[str]:
     """A regeling depends only on regelingen in the catalogue that depend on none themselves
     (one level: no cycle, and each is evaluated once), and reads an `uitkomst.<id>.<veld>`
-    input only of a regeling it names, of a field or step that exists, with its type."""
+    input only of a regeling it names, of a field, step or voorwaarde that exists, with its
+    type."""
     problems = []
     for regeling_id, lijst in versies.items():
         for versie in lijst:
@@ -260,10 +261,18 @@ def _uitkomstinvoer(
         known = types.get(stap)
         if known is None:
             return f"'{other}' heeft geen stap '{stap}'"
+    elif veld.startswith("voorwaarden."):
+        naam = veld.removeprefix("voorwaarden.")
+        if not any(naam in v.regel.by_name for v in versies[other]):
+            return f"'{other}' heeft geen voorwaarde '{naam}'"
+        known = "ja-nee"
     else:
         known = UITKOMSTTYPEN.get(veld)
         if known is None:
-            return f"onbekend veld '{veld}' (wel: {', '.join(UITKOMSTTYPEN)}, berekening.<stap>)"
+            return (
+                f"onbekend veld '{veld}' (wel: {', '.join(UITKOMSTTYPEN)},"
+                " berekening.<stap>, voorwaarden.<naam>)"
+            )
     if known != soort.value:
         return f"verkeerd type: het is {known}, niet {soort.value}"
     return None

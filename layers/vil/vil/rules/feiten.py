@@ -19,7 +19,8 @@ PREFIX = "huishouden."
 # An input under this prefix is the outcome of another regeling for the same household and
 # peildatum (`afhankelijkVan`): `uitkomst.huurtoeslag.bedragPerMaand`.
 UITKOMST = "uitkomst."
-# What an outcome offers besides its steps (`berekening.<stap>`); the catalogue knows their types.
+# What an outcome offers besides its steps (`berekening.<stap>`) and voorwaarden
+# (`voorwaarden.<naam>`); the catalogue knows their types.
 UITKOMSTVELDEN = ("recht", "bedragPerMaand", "bedragPerJaar", "bedragEenmalig", "indicatief")
 # Gives the outcome of a regeling by id for these facts (the catalogue's evaluation).
 Uitkomstbron = Callable[[str, "Huishoudfeiten"], Resultaat]
@@ -109,6 +110,9 @@ class Huishoudfeiten:
                 stap = veld.removeprefix("berekening.")
                 value = next((s.waarde for s in resultaat.berekening if s.stap == stap), None)
                 value = None if value is None else _als_getal(value)
+            elif veld.startswith("voorwaarden."):
+                naam = veld.removeprefix("voorwaarden.")
+                value = next((v.voldaan for v in resultaat.voorwaarden if v.naam == naam), None)
             elif veld in UITKOMSTVELDEN:
                 value = resultaat.model_dump(by_alias=True)[veld]
                 value = _als_getal(value) if isinstance(value, str) else value
