@@ -124,6 +124,8 @@ class _Generator:
                 "zelfstandig": rng.random() < 0.93,
                 "kaleHuur": self.money(250, 1_500),
                 "nettoWoonlasten": self.money(200, 1_600),
+                "servicekosten": self.money(0, 80),
+                "woonkostenEigenWoning": self.money(200, 1_800),
             },
             "nettoInkomenPerMaand": netto,
             "inkomenshistorie": self.history(netto),

@@ -67,6 +67,15 @@ CASES = [
         RECHTER,
     ),
     (
+        "woonkostentoeslag-utrecht",
+        "0344",
+        "op grond van artikel 35 van de Participatiewet (https://wetten.overheid.nl/BWBR0015703)"
+        " en de Richtlijnen bijzondere bijstand gemeente Utrecht"
+        " (https://lokaleregelgeving.overheid.nl/CVDR625727).",
+        "bezwaar maken bij " + UTRECHT,
+        RECHTER,
+    ),
+    (
         "bijdrage-sport-en-cultuur-amersfoort",
         "0307",
         "op grond van het minimabeleid van de gemeente Amersfoort",

@@ -219,26 +219,33 @@ def test_a_changed_parameter_affects_only_the_regelingen_that_read_it() -> None:
     # Then a regeling's own parameter affects that regeling, a shared one each that reads it
     # (in an expression, as the minimum amount, or as the bound of a declared amount)
     assert catalogus.affected_by("standaardpremie", peildatum) == ["zorgtoeslag"]
+    # (and each that reads the outcome of one of those: the woonkostentoeslag reads the
+    # huurtoeslag's)
     assert catalogus.affected_by("awirMinimumBedrag", peildatum) == [
         "huurtoeslag",
         "kindgebonden-budget",
+        "woonkostentoeslag-utrecht",
         "zorgtoeslag",
     ]
     assert catalogus.affected_by("maximaleHuurgrens", peildatum) == [
         "huurtoeslag",
         "kwijtschelding-gemeentelijke-belastingen",
+        "woonkostentoeslag-utrecht",
+    ]
+    assert catalogus.affected_by("eigenAandeelWoonkosten", peildatum) == [
+        "woonkostentoeslag-utrecht"
     ]
     assert catalogus.affected_by("nietBestaand", peildatum) == []
 
 
 def test_an_object_as_a_fact_reads_as_in_the_dump_of_the_household() -> None:
-    # Given a regeling whose voorwaarde reads the woning as a whole (all four of its fields)
+    # Given a regeling whose voorwaarde reads the woning as a whole (all six of its fields)
     document = copy.deepcopy(VALID)
     document["invoer"]["woning"] = {"type": "tekst", "bron": "inwoner"}
     document["voorwaarden"].append(
         {
             "naam": "woning",
-            "expressie": "len(keys(woning)) == 4",
+            "expressie": "len(keys(woning)) == 6",
             "grondslag": "art. 3",
             "uitleg": {"voldaan": "Woning bekend.", "nietVoldaan": "Woning onbekend."},
         }

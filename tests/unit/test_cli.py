@@ -110,7 +110,7 @@ def test_demo_prints_a_table_per_household(capsys: pytest.CaptureFixture[str]) -
     assert main(["voorbeelden", str(ROOT / "docs" / "voorbeelden")]) == 0
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("1-alleenstaande-utrecht (peildatum 1 juni 2026)")
-    header, *rows = lines[start + 1 : start + 8]
+    header, *rows = lines[start + 1 : start + 9]  # the header and the seven regelingen
     assert header.split() == ["regeling", "recht", "bedrag", "reden"]
     zorgtoeslag = next(row for row in rows if row.strip().startswith("Zorgtoeslag"))
     assert "€ 129,00 per maand" in zorgtoeslag

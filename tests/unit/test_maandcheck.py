@@ -169,3 +169,42 @@ def test_a_month_is_checked_once_however_often_the_schedule_fires(catalogus: Cat
     assert juli.vandaag() == date(2026, 7, 15)
     maandcheck.maandelijks(juli, PSEUDONIEM)
     assert len(bronnen(diensten).gevraagd) == 2
+
+
+def met_inkomen(eerder: int, laatste_drie: int) -> Prefill:
+    """The example resident renting € 1.000 + € 40 service costs with a toetsingsinkomen of
+    € 40.000 for the year, and a net income of `eerder` a month until three months ago."""
+    gegevens = prefill(40_000)
+    huishouden = copy.deepcopy(gegevens.huishouden)
+    huishouden["woning"] = {"huurwoning": True, "zelfstandig": True, "kaleHuur": 1000,
+                            "servicekosten": 40}  # fmt: skip
+    maanden = [f"{jaar}-{maand:02d}" for jaar, maand in [(2025, m) for m in range(6, 13)]]
+    maanden += [f"2026-{maand:02d}" for maand in range(1, 6)]
+    huishouden["inkomenshistorie"] = [
+        {"maand": maand, "nettoInkomen": laatste_drie if index >= 9 else eerder}
+        for index, maand in enumerate(maanden)
+    ]
+    return Prefill(huishouden=huishouden, herkomst=gegevens.herkomst)
+
+
+def test_an_income_drop_that_makes_the_woonkostentoeslag_plausible_is_a_nieuw_recht(
+    catalogus: Catalogus,
+) -> None:
+    # Given a first check of a tenant in Utrecht whose income is steady: no woonkostentoeslag
+    diensten = maandcheckdiensten(catalogus, met_inkomen(2600, 2600))
+    met_toestemming(diensten, Doel.maandcheck)
+    eerste = maandcheck.controleer(diensten, PSEUDONIEM)
+    assert "woonkostentoeslag-utrecht" not in {m.regeling for m in eerste}
+    # When UWV tells a drop to € 1.300 a month in the last three months
+    bronnen(diensten).prefill = met_inkomen(2600, 1300)
+    meldingen = maandcheck.controleer(diensten, PSEUDONIEM)
+    # Then, although the amount is indicatief (the gemeente decides), she reads that she may
+    # have a right to it, with the huurtoeslag she misses: 523 − 150 = € 373 a month (the
+    # rule file's first test case, worked out by hand there)
+    (melding,) = [m for m in meldingen if m.regeling == "woonkostentoeslag-utrecht"]
+    assert melding.soort is MeldingSoort.nieuw_recht
+    assert "mogelijk recht op Woonkostentoeslag (gemeente Utrecht)" in melding.tekst
+    assert "€ 373,00 per maand" in melding.tekst
+    assert "De gemeente beslist" in melding.tekst
+    # And a check on the same facts does not report it again
+    assert maandcheck.controleer(diensten, PSEUDONIEM) == []

@@ -74,6 +74,16 @@ class Woning(VilModel):
     netto_woonlasten: Bedrag | None = Field(
         None, description="Woonlasten per maand in euro na aftrek van huurtoeslag."
     )
+    servicekosten: Bedrag | None = Field(
+        None, description="Servicekosten per maand in euro die bij de huur horen."
+    )
+    woonkosten_eigen_woning: Bedrag | None = Field(
+        None,
+        description=(
+            "Woonkosten van een eigen woning per maand in euro: hypotheekrente, opstalverzekering,"
+            " lokale belastingen, erfpachtcanon en onderhoudskosten samen."
+        ),
+    )
 
 
 class Maandinkomen(VilModel):

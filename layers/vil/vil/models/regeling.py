@@ -386,6 +386,18 @@ class Regeling(VilModel):
         ),
     )
     toekenning: Toekenning
+    # Left out of the dump when empty: a regeling that depends on none dumps as before the
+    # field existed, so its regelversie (a hash of the dump) stays the same.
+    afhankelijk_van: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]] = Field(
+        default_factory=list,
+        exclude_if=lambda value: not value,
+        description=(
+            "Regelingen waarvan deze regeling de uitkomst leest voor hetzelfde huishouden en"
+            " dezelfde peildatum, als invoer `uitkomst.<id>.recht`, `.bedragPerMaand`,"
+            " `.bedragPerJaar`, `.indicatief`, `.berekening.<stap>` of `.voorwaarden.<naam>`"
+            " (rules/README.md)."
+        ),
+    )
     parameters: dict[Naam, Parameter] = Field(default_factory=dict)
     invoer: dict[Annotated[str, Field(pattern=r"^[a-z][A-Za-z0-9.]*$")], Invoer]
     berekening: list[Stap] = Field(default_factory=list)

@@ -17,13 +17,21 @@ import yaml
 from pydantic import ValidationError
 
 from vil.models.huishouden import Huishouden
-from vil.models.regeling import GedeeldeParameters, Parameter, Regeling
-from vil.models.resultaat import Evaluatie, FeitHerkomst
-from vil.rules.feiten import Huishoudfeiten
+from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
+from vil.models.resultaat import Evaluatie, FeitHerkomst, Resultaat
+from vil.rules.feiten import UITKOMST, Huishoudfeiten
 from vil.rules.laden import RegelFout, compile_regeling
 from vil.rules.regel import Beslissing, CompiledRegeling, content_hash
 
 SHARED_FILE = "parameters/gedeeld.yaml"
+# The fields of another regeling's outcome a rule file may read, with their types.
+UITKOMSTTYPEN = {
+    "recht": "ja-nee",
+    "bedragPerMaand": "bedrag",
+    "bedragPerJaar": "bedrag",
+    "bedragEenmalig": "bedrag",
+    "indicatief": "ja-nee",
+}
 Model = TypeVar("Model", Regeling, GedeeldeParameters)
 # libyaml's safe loader when PyYAML was built with it: a tenth of the pure-Python load time.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -73,6 +81,7 @@ class Catalogus:
                 problems.extend(error.problems)
                 continue
             versies[regeling.id] = [Versie(regeling.geldig_vanaf or date.min, regel)]
+        problems.extend(_afhankelijkheden(versies))
         if problems:
             raise RegelFout(problems)
         return cls(shared_parameters, versies)
@@ -101,6 +110,8 @@ class Catalogus:
         """
         regel = compile_regeling(regeling, self.shared, source)
         versies = {**self._versies, regeling.id: [Versie(regeling.geldig_vanaf or date.min, regel)]}
+        if problems := _afhankelijkheden(versies):
+            raise RegelFout(problems)
         return Catalogus(self.shared, versies)
 
     @property
@@ -129,8 +140,15 @@ class Catalogus:
 
     def affected_by(self, parameter: str, peildatum: date) -> list[str]:
         """The regelingen whose outcome a change of this parameter can change (on the
-        peildatum): those whose expressions, minimum or bounds read it."""
-        return [r.id for r in self.in_force(peildatum) if parameter in r.used_parameters]
+        peildatum): those whose expressions, minimum or bounds read it, and those that read
+        the outcome of one of them (`afhankelijkVan`)."""
+        regels = self.in_force(peildatum)
+        direct = {r.id for r in regels if parameter in r.used_parameters}
+        return [
+            r.id
+            for r in regels
+            if r.id in direct or not direct.isdisjoint(r.regeling.afhankelijk_van)
+        ]
 
     def evaluate(
         self,
@@ -140,12 +158,21 @@ class Catalogus:
         regelingen: Iterable[str] | None = None,
     ) -> Evaluatie:
         """Evaluate every regeling (or the named ones) for one household, with explanation."""
-        facts = Huishoudfeiten(huishouden, peildatum)
+        facts = self.feiten(huishouden, peildatum, herkomst)
         regels = self._chosen(peildatum, regelingen)
+        # A regeling another one depends on first, so that one reads this very outcome.
+        resultaten = {
+            regel.id: facts.uitkomst(regel.id, regel.resultaat(facts, herkomst))
+            for regel in sorted(regels, key=lambda r: bool(r.regeling.afhankelijk_van))
+        }
+        # The rule set an outcome rests on includes the regelingen it read an outcome of.
+        gekozen = {regel.id for regel in regels}
+        gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
+        versies = [r.versie for r in regels] + [self.regel(d, peildatum).versie for d in gelezen]
         return Evaluatie.model_construct(
             peildatum=peildatum,
-            regelset_versie=_regelset_versie(tuple(r.versie for r in regels)),
-            resultaten=[regel.resultaat(facts, herkomst) for regel in regels],
+            regelset_versie=_regelset_versie(tuple(versies)),
+            resultaten=[resultaten[regel.id] for regel in regels],
         )
 
     def decide(
@@ -156,7 +183,7 @@ class Catalogus:
         regelingen: Iterable[str] | None = None,
     ) -> list[Beslissing]:
         """The decisions alone (no explanation) of every regeling, or of the named ones."""
-        facts = Huishoudfeiten(huishouden, peildatum)
+        facts = self.feiten(huishouden, peildatum, herkomst)
         return [regel.decide(facts, herkomst) for regel in self._chosen(peildatum, regelingen)]
 
     def decide_many(
@@ -170,8 +197,23 @@ class Catalogus:
         regels = self._chosen(peildatum, regelingen)
         return [
             [regel.decide(facts) for regel in regels]
-            for facts in (Huishoudfeiten(huishouden, peildatum) for huishouden in households)
+            for facts in (self.feiten(huishouden, peildatum) for huishouden in households)
         ]
+
+    def feiten(
+        self,
+        huishouden: Any,
+        peildatum: date,
+        herkomst: Mapping[str, FeitHerkomst] | None = None,
+    ) -> Huishoudfeiten:
+        """The facts of one household, through which a regeling reads the outcome of the
+        regelingen it depends on (`afhankelijkVan`): each evaluated once, when first read,
+        with the same provenance of the facts."""
+
+        def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Resultaat:
+            return self.regel(regeling_id, facts.peildatum).resultaat(facts, herkomst)
+
+        return Huishoudfeiten(huishouden, peildatum, uitkomst)
 
     def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
         regels = self.in_force(peildatum)
@@ -179,6 +221,61 @@ class Catalogus:
             return regels
         chosen = set(regelingen)
         return [r for r in regels if r.id in chosen]
+
+
+def _afhankelijkheden(versies: Mapping[str, list[Versie]]) -> list[str]:
+    """A regeling depends only on regelingen in the catalogue that depend on none themselves
+    (one level: no cycle, and each is evaluated once), and reads an `uitkomst.<id>.<veld>`
+    input only of a regeling it names, of a field, step or voorwaarde that exists, with its
+    type."""
+    problems = []
+    for regeling_id, lijst in versies.items():
+        for versie in lijst:
+            regeling = versie.regel.regeling
+            for other in regeling.afhankelijk_van:
+                if other not in versies:
+                    problems.append(f"{regeling_id}: afhankelijkVan: onbekende regeling '{other}'")
+                elif any(v.regel.regeling.afhankelijk_van for v in versies[other]):
+                    problems.append(
+                        f"{regeling_id}: afhankelijkVan: '{other}' hangt zelf van een regeling af"
+                    )
+            for path, spec in regeling.invoer.items():
+                if path.startswith(UITKOMST):
+                    problem = _uitkomstinvoer(path, spec.type, regeling.afhankelijk_van, versies)
+                    if problem:
+                        problems.append(f"{regeling_id}: invoer '{path}': {problem}")
+    return problems
+
+
+def _uitkomstinvoer(
+    path: str, soort: InvoerType, afhankelijk_van: list[str], versies: Mapping[str, list[Versie]]
+) -> str | None:
+    """What is wrong with an input `uitkomst.<id>.<veld>`, if anything."""
+    _, other, veld = [*path.split(".", 2), "", ""][:3]
+    if other not in afhankelijk_van or other not in versies:
+        return f"noem '{other}' in afhankelijkVan"
+    known: str | None
+    if veld.startswith("berekening."):
+        stap = veld.removeprefix("berekening.")
+        types = {s.naam: s.type.value for v in versies[other] for s in v.regel.regeling.berekening}
+        known = types.get(stap)
+        if known is None:
+            return f"'{other}' heeft geen stap '{stap}'"
+    elif veld.startswith("voorwaarden."):
+        naam = veld.removeprefix("voorwaarden.")
+        if not any(naam in v.regel.by_name for v in versies[other]):
+            return f"'{other}' heeft geen voorwaarde '{naam}'"
+        known = "ja-nee"
+    else:
+        known = UITKOMSTTYPEN.get(veld)
+        if known is None:
+            return (
+                f"onbekend veld '{veld}' (wel: {', '.join(UITKOMSTTYPEN)},"
+                " berekening.<stap>, voorwaarden.<naam>)"
+            )
+    if known != soort.value:
+        return f"verkeerd type: het is {known}, niet {soort.value}"
+    return None
 
 
 @lru_cache(maxsize=64)

@@ -5,16 +5,25 @@ import operator
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
 
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
-from vil.models.resultaat import FeitHerkomst
+from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
+# An input under this prefix is the outcome of another regeling for the same household and
+# peildatum (`afhankelijkVan`): `uitkomst.huurtoeslag.bedragPerMaand`.
+UITKOMST = "uitkomst."
+# What an outcome offers besides its steps (`berekening.<stap>`) and voorwaarden
+# (`voorwaarden.<naam>`); the catalogue knows their types.
+UITKOMSTVELDEN = ("recht", "bedragPerMaand", "bedragPerJaar", "bedragEenmalig", "indicatief")
+# Gives the outcome of a regeling by id for these facts (the catalogue's evaluation).
+Uitkomstbron = Callable[[str, "Huishoudfeiten"], Resultaat]
 
 
 class Huishoudfeiten:
@@ -28,16 +37,22 @@ class Huishoudfeiten:
 
     __slots__ = (
         "_read",
+        "_uitkomsten",
         "computed",
         "gemeentecode",
         "heeft_partner",
         "household",
         "model",
         "peildatum",
+        "uitkomstbron",
     )
 
-    def __init__(self, household: Any, peildatum: date) -> None:
+    def __init__(
+        self, household: Any, peildatum: date, uitkomstbron: Uitkomstbron | None = None
+    ) -> None:
         self.household = household
+        self.uitkomstbron = uitkomstbron
+        self._uitkomsten: dict[str, Resultaat] = {}
         self.model = not isinstance(household, dict)
         self.peildatum = peildatum
         self.gemeentecode: str | None = _get(household, "gemeentecode")
@@ -50,6 +65,8 @@ class Huishoudfeiten:
     def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
         """One input: its value as zen takes it (None when missing) and the missing paths."""
         known = self._read.get(key)
+        if known is None and path.startswith(UITKOMST):
+            known = self._read[key] = self._uitkomstfeit(path)
         if known is None:
             value = None
             if self.model and spec.type not in (InvoerType.lijst, InvoerType.maandreeks):
@@ -63,6 +80,57 @@ class Huishoudfeiten:
                 value, gaps = _lookup(path, spec, self.household, self.peildatum)
                 known = self._read[key] = (None if gaps else to_zen(value), gaps)
         return known
+
+    @typing.overload
+    def uitkomst(self, regeling_id: str) -> Resultaat | None: ...
+    @typing.overload
+    def uitkomst(self, regeling_id: str, bekend: Resultaat) -> Resultaat: ...
+    def uitkomst(self, regeling_id: str, bekend: Resultaat | None = None) -> Resultaat | None:
+        """A regeling's outcome for this household, evaluated once when first read; or, with
+        `bekend`, the outcome the caller evaluated itself, kept for the regelingen that read it."""
+        found = self._uitkomsten.get(regeling_id)
+        if found is None:
+            if bekend is not None:
+                found = bekend
+            elif self.uitkomstbron is not None:
+                found = self.uitkomstbron(regeling_id, self)
+            else:
+                return None
+            self._uitkomsten[regeling_id] = found
+        return found
+
+    def _uitkomstfeit(self, path: str) -> tuple[Any, list[str]]:
+        """An input `uitkomst.<id>.<veld>`: the value, or the facts the other regeling missed
+        (its own `ontbrekendeGegevens`), or else this path itself as missing."""
+        _, regeling_id, veld = path.split(".", 2)
+        resultaat = self.uitkomst(regeling_id)
+        value: Any = None
+        if resultaat is not None:
+            if veld.startswith("berekening."):
+                stap = veld.removeprefix("berekening.")
+                value = next((s.waarde for s in resultaat.berekening if s.stap == stap), None)
+                value = None if value is None else _als_getal(value)
+            elif veld.startswith("voorwaarden."):
+                naam = veld.removeprefix("voorwaarden.")
+                value = next((v.voldaan for v in resultaat.voorwaarden if v.naam == naam), None)
+            elif veld in UITKOMSTVELDEN:
+                value = resultaat.model_dump(by_alias=True)[veld]
+                value = _als_getal(value) if isinstance(value, str) else value
+        if value is not None:
+            return to_zen(value), []
+        missing = list(resultaat.ontbrekende_gegevens) if resultaat is not None else []
+        return None, missing or [PREFIX + path]
+
+
+def _als_getal(text: str) -> Any:
+    """A step's value as the explanation writes it: a number as a Decimal, ja/nee as a
+    boolean, else the text (a date)."""
+    if text in ("ja", "nee"):
+        return text == "ja"
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text
 
 
 def spec_key(path: str, spec: Invoer) -> Hashable:
@@ -114,8 +182,9 @@ class Feiten:
         return gaps
 
     def missing_paths(self) -> list[str]:
-        """Every missing fact of every input of the regeling."""
-        return [gap for path in self.invoer for gap in self.read(path)]
+        """Every missing fact of every input of the regeling, each once (the inputs that are
+        another regeling's outcome name the facts that one misses, often the same)."""
+        return list(dict.fromkeys(gap for path in self.invoer for gap in self.read(path)))
 
 
 def month_start(day: date, months_back: int = 0) -> date:

@@ -27,6 +27,7 @@ from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
 from vil.models.maandcheck import Melding, MeldingSoort, Stand, Standuitkomst
 from vil.models.prefill import Prefill
+from vil.models.regeling import Wijze
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel
 from vil.rules.feiten import PREFIX
@@ -271,12 +272,15 @@ def _vergelijk(
     toegekend: dict[str, Toekenning],
 ) -> tuple[dict[str, Standuitkomst], list[Wijziging]]:
     """The next baseline and the changes. Only a firm outcome counts (issue 4: data older than
-    a regeling allows is never used to decide); the baseline keeps the last firm one."""
+    a regeling allows is never used to decide); the baseline keeps the last firm one. One
+    exception: a plausible new right to a regeling the gemeente always decides itself
+    (`handmatig`, such as the woonkostentoeslag) is reported although indicatief, since
+    nothing is decided on it; it then joins the baseline, so it is reported once."""
     volgende = dict(basis)
     wijzigingen: list[Wijziging] = []
     for resultaat in resultaten:
         nieuw = Standuitkomst.van(resultaat)
-        if nieuw is None or resultaat.indicatief:
+        if nieuw is None:
             continue
         toekenning = toegekend.get(resultaat.regeling)
         oud = (
@@ -284,8 +288,12 @@ def _vergelijk(
             if toekenning
             else basis.get(resultaat.regeling)
         )
-        volgende[resultaat.regeling] = nieuw
         soort = _soort(oud, nieuw)
+        if resultaat.indicatief and not (
+            soort is MeldingSoort.nieuw_recht and resultaat.toekenning is Wijze.handmatig
+        ):
+            continue
+        volgende[resultaat.regeling] = nieuw
         if soort is not None:
             wijzigingen.append(Wijziging(soort, resultaat, oud, toekenning))
     return volgende, wijzigingen
@@ -314,6 +322,10 @@ def _tekst(wijziging: Wijziging, vandaag: date) -> str:
              *redenen]
         )  # fmt: skip
     bedrag = _bedrag(nieuw)
+    if wijziging.resultaat.indicatief:  # a plausible right the gemeente decides (see _vergelijk)
+        tekst = f"Volgens uw gegevens van {datum(vandaag)} heeft u mogelijk recht op {naam}"
+        tekst += f", naar schatting {bedrag}." if bedrag else "."
+        return tekst + " De gemeente beslist; u kunt het aanvragen via VIL."
     tekst = f"Volgens uw gegevens van {datum(vandaag)} heeft u recht op {naam}"
     tekst += f": {bedrag}." if bedrag else "."
     return tekst if wijziging.toekenning else tekst + " U kunt het aanvragen via VIL."
