@@ -17,10 +17,9 @@ from tests.integration.conftest import burger, gemeente
 from vil import samenstelling
 from vil.api import PROBLEM, SECURITY_HEADERS
 from vil.models.aanvraag import Beslisverslag
-from vil.models.huishouden import Huishouden
 from vil.models.resultaat import Resultaat
 from vil.models.toestemming import Bron
-from vil.samenstelling import catalogus
+from vil.services import herspelen
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
 
@@ -182,15 +181,9 @@ GEZIN = {
 
 
 def herspeel(verslag: Beslisverslag) -> Resultaat:
-    """Evaluate the verslag's facts again, with the catalogue in force on its peildatum."""
-    evaluatie = catalogus().evaluate(
-        Huishouden.model_validate(verslag.huishouden),
-        verslag.peildatum,
-        verslag.herkomst,
-        regelingen=[verslag.regeling],
-    )
-    (resultaat,) = evaluatie.resultaten
-    return resultaat
+    """Evaluate the verslag's facts again, with the version of the regeling it names (the
+    catalogue of the functions: the rule files plus every published version)."""
+    return herspelen.herspeel(samenstelling.aanvragen().catalogus, verslag)
 
 
 # Formerly in test_storingen.py: shared by several test modules.
