@@ -147,6 +147,7 @@ class FakeBeoordelingen:
 class FakeMaandchecks:
     standen: dict[str, Stand] = field(default_factory=dict)
     gemeld: dict[str, list[Melding]] = field(default_factory=dict)
+    herzien: list[tuple[Aanvraag, Beslisverslag, AanvraagEvent]] = field(default_factory=list)
 
     def stand(self, pseudoniem: str) -> Stand | None:
         return self.standen.get(pseudoniem)
@@ -165,6 +166,7 @@ class FakeMaandchecks:
             raise Conflict("Er veranderde tegelijk iets anders aan uw gegevens.")
         self.standen[pseudoniem] = stand
         self.gemeld.setdefault(pseudoniem, []).extend(meldingen)
+        self.herzien.extend(herzieningen)
 
     def meldingen(self, pseudoniem: str) -> list[Melding]:
         return list(self.gemeld.get(pseudoniem, []))

@@ -9,9 +9,9 @@ that needs them (docs/standards.md 5e: a smaller cold start for the others).
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import _lru_cache_wrapper, cache
+from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from pydantic import HttpUrl
 
