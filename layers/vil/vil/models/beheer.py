@@ -21,6 +21,14 @@ from pydantic import Field
 from vil.models.base import DecimaalAlsTekst, Peildatum, VilModel
 from vil.models.regeling import Naam, Regeling, Status, Tekst, Testgeval
 
+# A fact of the household by its path in the rule file's invoer: aanvrager.student
+Pad = Annotated[str, Field(pattern=r"^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$", max_length=100)]
+EIGEN_VERKLARING = (
+    "Gegevens (paden uit de invoer van de regeling) die de gemeente op het woord van de inwoner"
+    " aanneemt zonder dat dat een automatische toekenning blokkeert (toekenning.eigenVerklaring);"
+    " vervangt de lijst van het regelbestand. Weglaten: ongewijzigd."
+)
+
 # A parameter's value as a rule file writes it: up to six decimals (a percentage such as 1.912).
 Parameterwaarde = Annotated[
     Decimal,
@@ -79,6 +87,7 @@ class Regelingversie(VilModel):
     toelichting: str = Field(description="Waarom deze versie.")
     waarden: list[Waardevoorstel] = Field(description="De nieuwe waarden.")
     tests: list[Testgeval] = Field(description="Toegevoegde of vervangende testgevallen.")
+    eigen_verklaring: list[Pad] | None = Field(None, description=EIGEN_VERKLARING)
     regelversie: str = Field(description="Inhoudshash van de regeling met deze waarden.")
     voorgesteld_door: str = Field(description="De medewerker die de versie voorstelde.")
     goedgekeurd_door: str | None = Field(None, description="De tweede beheerder, na goedkeuring.")
@@ -123,6 +132,8 @@ class Regelingversie(VilModel):
                 w for w in bestaand
                 if not (w["vanaf"] == nieuw["vanaf"] and w.get("gemeente") == nieuw.get("gemeente"))
             ] + [nieuw]  # fmt: skip
+        if self.eigen_verklaring is not None:
+            document["toekenning"]["eigenVerklaring"] = list(self.eigen_verklaring)
         namen = {t.naam for t in self.tests}
         document["tests"] = [t for t in document.get("tests", []) if t["naam"] not in namen] + [
             t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in self.tests
@@ -137,6 +148,7 @@ class VersievoorstelRequest(VilModel):
     ingangsdatum: Peildatum = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
     toelichting: str = Field(min_length=1, max_length=4000, description="Waarom deze versie.")
     waarden: list[Waardevoorstel] = Field(min_length=1, max_length=100)
+    eigen_verklaring: list[Pad] | None = Field(None, max_length=50, description=EIGEN_VERKLARING)
     # Checked against the rule file's model (Testgeval) by the service, after the caller and
     # the regeling are known: the rule file's format is documented in rules/README.md.
     tests: list[dict[str, Any]] = Field(

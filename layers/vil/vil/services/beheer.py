@@ -104,6 +104,7 @@ def stel_voor(
         toelichting=verzoek.toelichting,
         waarden=verzoek.waarden,
         tests=gevallen,
+        eigen_verklaring=verzoek.eigen_verklaring,
         regelversie="",  # below: the hash of the checked result
         voorgesteld_door=wie.medewerker,
         geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
@@ -365,6 +366,9 @@ def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
 def _waardefouten(
     regeling: Regeling, verzoek: Regelingversie, wettelijk: Collection[str]
 ) -> Iterator[tuple[str, str]]:
+    for i, pad in enumerate(verzoek.eigen_verklaring or []):
+        if pad not in regeling.invoer:
+            yield f"body.eigenVerklaring.{i}", f"'{regeling.id}' heeft geen invoer '{pad}'"
     for i, waarde in enumerate(verzoek.waarden):
         waar = f"body.waarden.{i}"
         parameter = regeling.parameters.get(waarde.parameter)
