@@ -181,7 +181,7 @@ def _beheer_bevestigt(lokaal: httpx.Client, api: httpx.Client) -> None:
     burger = {"Authorization": f"Bearer {tokens.burger_token(bsn)}"}
     for bron in ("brp", "belastingdienst", "uwv", "svb"):
         _ok(api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger))
-    print(f"9. Een andere inwoner in dezelfde situatie (inwoner {bsn}) laat VIL beoordelen:")
+    print("9. Een andere inwoner in dezelfde situatie laat VIL beoordelen:")
     print("   " + _regel(_iit(api, burger)[0]))
     print(f"10. Beheerder anne van gemeente {GEMEENTE} stelt in de beheermodule voor: de bedragen")
     print(f"    van 2026 gelden als gepubliceerd vanaf {datum(BEVESTIGD_VANAF)} ({DEMOBRON}).")
