@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.integration.conftest import burger, gemeente
 from tests.integration.hulp import (
@@ -36,7 +37,9 @@ from tests.integration.hulp import (
     voorstel,
 )
 from vil import samenstelling
-from vil.adapters.dynamodb import Aanvragen, table
+from vil.adapters.dynamodb import Aanvragen, Regelingversies, table
+from vil.fouten import Conflict
+from vil.models.beheer import Regelingversie, Versiestatus
 from vil_local.lokaal import LokaleStack
 
 IIT = IIT_UTRECHT
@@ -180,3 +183,22 @@ def test_a_beheerder_of_another_gemeente_cannot_approve_or_roll_back(api: httpx.
     assert_problem(api.post(f"{pad}/terugdraaiingen", json=terug, headers=BRAM), 409)
     withdrawn = api.patch(pad, json={"status": "ingetrokken"}, headers=ANNE)
     assert withdrawn.status_code == 200, withdrawn.text
+
+
+def test_a_publication_on_a_pointer_that_moved_meanwhile_writes_nothing(api: httpx.Client) -> None:
+    """The table's side of "no two publications on one pointer": the transaction's condition."""
+    opslag = Regelingversies(table(os.environ["TABEL"]))
+    voorgesteld = api.post(f"/regelingen/{IIT}/versies", json=voorstel(), headers=ANNE)
+    assert voorgesteld.status_code == 201, voorgesteld.text
+    versie = Regelingversie.model_validate(voorgesteld.json())
+    wijzer = opslag.wijzer()
+    gebeurtenis = samenstelling.beheer().uitgever.over_regeling(versie, versie.geschiedenis[0].op)
+    goedgekeurd = versie.model_copy(update={"status": Versiestatus.goedgekeurd})
+
+    with pytest.raises(Conflict):  # another publication since the pointer was read
+        opslag.publiceer(goedgekeurd, Versiestatus.concept, wijzer.nummer - 1, gebeurtenis)
+    with pytest.raises(Conflict):  # the version's status moved on meanwhile
+        opslag.publiceer(goedgekeurd, Versiestatus.ter_goedkeuring, wijzer.nummer, gebeurtenis)
+
+    assert opslag.wijzer() == wijzer
+    assert opslag.versie(IIT, "0344", versie.versie) == versie

@@ -3,8 +3,8 @@ versions, kept up to date by reading one item, the version pointer, at most once
 
 Each Lambda environment keeps its catalogue; a minute after it last looked (domain time,
 vil.klok), the next request reads the pointer, and only when the pointer moved does it read
-the published versions (a query per changed regeling, never a scan) and build the catalogue
-again. A publication is so in force everywhere within 60 seconds, without a deploy.
+the published versions it names (one read each, never a scan) and build the catalogue again.
+A publication is so in force everywhere within 60 seconds, without a deploy.
 """
 
 from collections.abc import Callable

@@ -515,9 +515,9 @@ class Regelingversies(_Store):
                 ExpressionAttributeValues={":wijzer": wijzer}),
             put(tabel, GebeurtenisItem.van(gebeurtenis)),
         ]  # fmt: skip
+        # The pointer's condition, not the read above, is what refuses a publication on a
+        # pointer that moved since the caller read it.
         tekst = "Intussen is er een andere versie gepubliceerd of deze versie gewijzigd."
-        if huidig.nummer != wijzer:
-            raise Conflict(tekst)
         transactie(tabel, opdrachten, lambda _: Conflict(tekst))
 
 
