@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from vil.fouten import AndereInhoud, Conflict, NietBeschikbaar, OngeldigVerzoek
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
-from vil.models.beheer import Regelingversie, Versiestatus
+from vil.models.beheer import Publicatie, Regelingversie, Versiestatus, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
@@ -147,6 +147,7 @@ class FakeBeoordelingen:
 class FakeMaandchecks:
     standen: dict[str, Stand] = field(default_factory=dict)
     gemeld: dict[str, list[Melding]] = field(default_factory=dict)
+    herzien: list[tuple[Aanvraag, Beslisverslag, AanvraagEvent]] = field(default_factory=list)
 
     def stand(self, pseudoniem: str) -> Stand | None:
         return self.standen.get(pseudoniem)
@@ -165,6 +166,7 @@ class FakeMaandchecks:
             raise Conflict("Er veranderde tegelijk iets anders aan uw gegevens.")
         self.standen[pseudoniem] = stand
         self.gemeld.setdefault(pseudoniem, []).extend(meldingen)
+        self.herzien.extend(herzieningen)
 
     def meldingen(self, pseudoniem: str) -> list[Melding]:
         return list(self.gemeld.get(pseudoniem, []))
@@ -280,6 +282,9 @@ class FakeRegelingversies:
     """Versions by (regeling, gemeente, number)."""
 
     opgeslagen: dict[tuple[str, str, int], Regelingversie] = field(default_factory=dict)
+    gepubliceerd: Wijzer = field(default_factory=Wijzer)
+    outbox: list[AanvraagEvent] = field(default_factory=list)
+    wijzer_gelezen: int = 0  # how often the pointer was read (the one read per refresh)
 
     def versies(self, regeling: str, gemeentecode: str) -> list[Regelingversie]:
         gevonden = [
@@ -296,6 +301,37 @@ class FakeRegelingversies:
         if (huidig is not None) if van is None else (huidig is None or huidig.status is not van):
             raise Conflict("De versie veranderde intussen.")
         self.opgeslagen[sleutel] = versie
+
+    def wijzer(self) -> Wijzer:
+        self.wijzer_gelezen += 1
+        return self.gepubliceerd
+
+    def publiceer(
+        self, versie: Regelingversie, van: Versiestatus, wijzer: int, gebeurtenis: AanvraagEvent
+    ) -> None:
+        if self.gepubliceerd.nummer != wijzer:
+            raise Conflict("Intussen is er een andere versie gepubliceerd.")
+        self.bewaar(versie, van)
+        publicatie = Publicatie(
+            regeling=versie.regeling, gemeentecode=versie.gemeentecode, versie=versie.versie
+        )
+        self.gepubliceerd = Wijzer(
+            nummer=wijzer + 1, publicaties=[*self.gepubliceerd.publicaties, publicatie]
+        )
+        self.outbox.append(gebeurtenis)
+
+
+@dataclass
+class VasteCatalogi:
+    """The rule files alone: a catalogue nothing is published to."""
+
+    catalogus: Catalogus
+
+    def actueel(self) -> Catalogus:
+        return self.catalogus
+
+    def vers(self) -> tuple[int, Catalogus]:
+        return 0, self.catalogus
 
 
 @dataclass
@@ -574,7 +610,10 @@ def _basis(nu: datetime) -> dict[str, Any]:
 
 def aanvraagdiensten(catalogus: Catalogus, nu: datetime = MOMENT) -> Aanvraagdiensten:
     return Aanvraagdiensten(
-        **_basis(nu), catalogus=catalogus, uitgever=UITGEVER, idempotentie=FakeIdempotentie()
+        **_basis(nu),
+        regels=VasteCatalogi(catalogus),
+        uitgever=UITGEVER,
+        idempotentie=FakeIdempotentie(),
     )
 
 
@@ -588,7 +627,7 @@ def maandcheckdiensten(
     return Maandcheckdiensten(
         **_basis(nu),
         bronnen=FakeBronnen(prefill or Prefill()),
-        catalogus=catalogus,
+        regels=VasteCatalogi(catalogus),
         uitgever=UITGEVER,
         planner=FakePlanner(),
         idempotentie=FakeIdempotentie(),
@@ -625,12 +664,23 @@ def _conform() -> None:
     _abonnementen: ports.Abonnementen = FakeAbonnementen()
     _wachtrij: ports.Wachtrij = FakeWachtrij()
     _webhooks: ports.Webhooks = FakeWebhooks()
+    _regelingversies: ports.Regelingversies = FakeRegelingversies()
+    _regels: ports.Regelcatalogi = VasteCatalogi(Catalogus({}, {}))
 
 
-def beheerdiensten(catalogus: Catalogus, nu: datetime = MOMENT) -> Beheerdiensten:
+def beheerdiensten(
+    catalogus: Catalogus, nu: Callable[[], datetime] | datetime = MOMENT
+) -> Beheerdiensten:
+    """The beheermodule over fakes, with the real catalogue cache (vil.adapters.regelcatalogi)
+    over the fake versions' store: what is approved here is what evaluations then use."""
+    from vil.adapters.regelcatalogi import Regelcatalogi
+
+    klokje = klok(nu) if isinstance(nu, datetime) else nu
+    versies = FakeRegelingversies()
     return Beheerdiensten(
-        regelingversies=FakeRegelingversies(),
+        regelingversies=versies,
         audit=FakeAuditlog(),
-        catalogus=catalogus,
-        nu=klok(nu),
+        regels=Regelcatalogi(versies, catalogus, klokje),
+        uitgever=UITGEVER,
+        nu=klokje,
     )

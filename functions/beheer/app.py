@@ -1,5 +1,5 @@
-"""The beheermodule: a gemeente's beheerders propose, submit, approve and read versions of their
-own parameters of a regeling (docs/beheer.md)."""
+"""The beheermodule: a gemeente's beheerders propose, submit, approve (publish), roll back and
+read versions of their own parameters of a regeling (docs/beheer.md)."""
 
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from vil.models.beheer import (
     GoedkeuringRequest,
     ListVersiesResponse,
     Regelingversie,
+    TerugdraaiingRequest,
     VersiestatusRequest,
     VersievoorstelRequest,
 )
@@ -98,15 +99,44 @@ def patch_versie(
     tags=["Beheer"],
     operation_id="approveVersie",
     responses={
-        200: {"description": "De versie, goedgekeurd of afgekeurd."},
+        200: {"description": "De versie: goedgekeurd (of actief) en gepubliceerd, of afgekeurd."},
         **NIET_GEVONDEN,
-        409: {"description": "De versie is niet ter goedkeuring."},
+        409: {
+            "description": (
+                "De versie is niet ter goedkeuring, of er is intussen een andere versie"
+                " gepubliceerd waarop zij niet voortbouwt."
+            )
+        },
     },
 )
 def keur(regeling_id: RegelingId, versie: Versie, verzoek: GoedkeuringRequest) -> Regelingversie:
     gekeurd = beheer.keur(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
     gebeurtenis("RegelingversieGekeurd", regeling=regeling_id, uitkomst=gekeurd.status)
     return gekeurd
+
+
+@app.post(
+    "/v1/regelingen/<regeling_id>/versies/<versie>/terugdraaiingen",
+    summary="Draai de laatst goedgekeurde versie terug (beheerder)",
+    description=(
+        "Een nieuwe versie (concept) waarmee de waarden van vóór deze versie weer gelden vanaf"
+        " de ingangsdatum; daarna indienen en goedkeuren door een tweede beheerder, als elke"
+        " versie. Het verleden verandert niet."
+    ),
+    tags=["Beheer"],
+    operation_id="rollbackVersie",
+    responses={
+        201: {"description": "De terugdraaiing, als concept."},
+        **NIET_GEVONDEN,
+        409: {"description": "Dit is niet de laatst goedgekeurde versie."},
+    },
+)
+def draai_terug(
+    regeling_id: RegelingId, versie: Versie, verzoek: TerugdraaiingRequest
+) -> Response[Regelingversie]:
+    nieuw = beheer.draai_terug(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
+    gebeurtenis("RegelingversieTerugdraaiingVoorgesteld", regeling=regeling_id)
+    return Response(201, "application/json", nieuw)
 
 
 lambda_handler = handler(app)

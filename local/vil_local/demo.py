@@ -7,16 +7,21 @@ check tells the resident and sends the gemeente a herziening. Then, in a chapter
 wijkteam's hulpverlener applies for another resident who machtigde them, and that resident's
 inzage names them. Every step is a real HTTP request.
 
+Then the gemeente confirms its own amounts in the beheermodule (`_beheer_bevestigt`): its
+beheerder anne proposes them, a second beheerder bram approves, and from the version's
+ingangsdatum the next resident's inkomenstoeslag is granted on the spot, without a deploy.
+
 The story is the same on any day and on every run: it puts the stack's clock at MOMENT first
 (the amounts are those in force then), and a new copy of the test person never meets the
-application of an earlier run.
+application of an earlier run. The confirmed version takes effect on a day after the story's
+evaluations (BEVESTIGD_VANAF), so a second run tells the same story against the same stack.
 """
 
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +47,27 @@ AANVULLING = {  # facts no source holds: the resident adds them
     "huishouden.gemeentelijkeBelastingen": 412.60,
 }
 IBAN = "NL91ABNA0417164300"
+IIT = "individuele-inkomenstoeslag-utrecht"
+BEVESTIGD_VANAF = date(2026, 8, 1)  # the confirmed version's ingangsdatum: after the story
+# A demo, not Utrecht's decision: the 2024 amount and the derived 110% limit confirmed, with a
+# publication that does not exist, and the resident's word on studying accepted (no source
+# tells it yet). What the demo shows is the mechanism, not Utrecht's numbers.
+DEMOBRON = "Gemeenteblad 2026, demo (geen echte publicatie)"
+BEVESTIGING = {
+    "ingangsdatum": BEVESTIGD_VANAF.isoformat(),
+    "toelichting": "De bedragen van 2026 zijn vastgesteld en gepubliceerd (demo).",
+    "waarden": [
+        {"parameter": "bedragAlleenstaande", "vanaf": BEVESTIGD_VANAF.isoformat(),
+         "waarde": "276", "bron": DEMOBRON, "status": "bevestigd"},
+        {"parameter": "inkomensgrensPercentage", "vanaf": BEVESTIGD_VANAF.isoformat(),
+         "waarde": "110", "bron": DEMOBRON, "status": "bevestigd"},
+    ],
+    "eigenVerklaring": [
+        "aanvrager.geenUitzichtOpInkomensverbetering",
+        "aanvrager.student",
+        "aanvrager.studentAfgelopenDrieJaar",
+    ],
+}  # fmt: skip
 
 
 def run(url: str) -> int:
@@ -79,6 +105,8 @@ def _verhaal(url: str) -> int:
             print(f"   {event['type']} voor aanvraag {event['subject']}")
         _een_maand_later(lokaal, api, bsn, burger, gemeente, ids)
         _namens_een_inwoner(lokaal, api)
+
+        _beheer_bevestigt(lokaal, api)
     return 0
 
 
@@ -196,6 +224,55 @@ def _namens_een_inwoner(lokaal: httpx.Client, api: httpx.Client) -> None:
     for wie, wat in dict.fromkeys((n["wie"], n["wat"]) for n in namens_u):
         print(f"    {wie}: {wat}")
     print("- De gemeente hoort dat een vertegenwoordiger aanvroeg, nooit wie.")
+
+def _beheer_bevestigt(lokaal: httpx.Client, api: httpx.Client) -> None:
+    """Steps 9-12 (the beheermodule, issue 13): Utrecht's beheerder anne confirms the
+    inkomenstoeslag's amounts, bram approves (four eyes), the gemeente's systems hear of it,
+    and from the ingangsdatum a resident in the same situation is granted on the spot."""
+    anne = {"Authorization": f"Bearer {tokens.gemeente_token(GEMEENTE, 'beheerder', 'anne')}"}
+    bram = {"Authorization": f"Bearer {tokens.gemeente_token(GEMEENTE, 'beheerder', 'bram')}"}
+    bsn = _ok(lokaal.post("/_local/overheid", json={"zoals": ZOALS}))["bsn"]
+    burger = {"Authorization": f"Bearer {tokens.burger_token(bsn)}"}
+    for bron in ("brp", "belastingdienst", "uwv", "svb"):
+        _ok(api.put(f"/toestemmingen/{bron}", json={"doelen": ["aanvragen"]}, headers=burger))
+    print("9. Een andere inwoner in dezelfde situatie laat VIL beoordelen:")
+    print("   " + _regel(_iit(api, burger)[0]))
+    print(f"10. Beheerder anne van gemeente {GEMEENTE} stelt in de beheermodule voor: de bedragen")
+    print(f"    van 2026 gelden als gepubliceerd vanaf {datum(BEVESTIGD_VANAF)} ({DEMOBRON}).")
+    versies = f"/regelingen/{IIT}/versies"
+    versie = _ok(api.post(versies, json=BEVESTIGING, headers=anne))
+    print("    VIL controleert haar als een regelbestand, met elk testgeval: " + versie["status"])
+    pad = f"{versies}/{versie['versie']}"
+    _ok(api.patch(pad, json={"status": "ter-goedkeuring"}, headers=anne))
+    gekeurd = _ok(api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=bram))
+    print(f"11. Beheerder bram keurt goed (vier ogen): {gekeurd['status']}, in werking vanaf"
+          f" {datum(date.fromisoformat(gekeurd['inWerkingVanaf']))}.")  # fmt: skip
+    for event in _ontvangen(
+        lokaal, {IIT}, lambda e: e["data"].get("versie") == versie["versie"], 1
+    ):
+        print(f"    Gemeente {GEMEENTE} kreeg {event['type']} voor {event['subject']}.")
+    moment = datetime.combine(BEVESTIGD_VANAF, MOMENT.timetz())
+    _ok(lokaal.post("/_local/klok", json={"nu": moment.isoformat()}))
+    resultaat, beoordeling = _iit(api, burger)
+    print(
+        f"12. Op {datum(BEVESTIGD_VANAF)}, zonder nieuwe deploy, beoordeelt VIL de inwoner opnieuw:"
+    )
+    print("    " + _regel(resultaat))
+    (aanvraag,) = _ok(
+        api.post(
+            "/aanvragen",
+            json={"beoordeling": beoordeling, "regelingen": [IIT], "iban": IBAN},
+            headers={**burger, "Idempotency-Key": str(uuid.uuid4())},
+        )
+    )["aanvragen"]
+    print(f"    De inwoner vraagt aan: {aanvraag['status']} — {aanvraag['toelichting']}")
+
+
+def _iit(api: httpx.Client, burger: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """A new beoordeling: the inkomenstoeslag's result, and the beoordeling's id."""
+    beoordeling = _ok(api.post("/beoordelingen", json={"correcties": AANVULLING}, headers=burger))
+    (resultaat,) = [r for r in beoordeling["resultaten"] if r["regeling"] == IIT]
+    return resultaat, beoordeling["id"]
 
 
 def _ontvangen(

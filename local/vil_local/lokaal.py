@@ -228,6 +228,7 @@ def _clear_caches() -> None:
 
     for cached in (
         *samenstelling.FABRIEKEN,
+        *samenstelling.GEDEELD,
         wachtrij.sqs,
         dynamodb.table,
         sleutels.kms,

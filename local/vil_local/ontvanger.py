@@ -57,7 +57,10 @@ class Ontvanger(ThreadingHTTPServer):
                 Ontvangst(gemeentecode, headers.get("webhook-id", ""), geldig, status, event)
             )
         if not self.stil:
-            wat = f"{event.get('type')} aanvraag {event.get('subject')}" if geldig else "?"
+            soort = (
+                "regeling" if str(event.get("type")).startswith("nl.vil.regeling.") else "aanvraag"
+            )
+            wat = f"{event.get('type')} {soort} {event.get('subject')}" if geldig else "?"
             print(
                 f"[gemeente {gemeentecode}] {status} {wat}"
                 f" ({'handtekening klopt' if geldig else 'ONGELDIGE handtekening'})",

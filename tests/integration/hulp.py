@@ -16,11 +16,11 @@ from stdnum.nl import bsn as elfproef
 from tests.integration.conftest import burger, gemeente
 from vil import samenstelling
 from vil.api import PROBLEM, SECURITY_HEADERS
+from vil.klok import AMSTERDAM
 from vil.models.aanvraag import Beslisverslag
-from vil.models.huishouden import Huishouden
 from vil.models.resultaat import Resultaat
 from vil.models.toestemming import Bron
-from vil.samenstelling import catalogus
+from vil.services import herspelen
 from vil_local import tokens
 from vil_local.lokaal import LokaleStack
 
@@ -182,15 +182,9 @@ GEZIN = {
 
 
 def herspeel(verslag: Beslisverslag) -> Resultaat:
-    """Evaluate the verslag's facts again, with the catalogue in force on its peildatum."""
-    evaluatie = catalogus().evaluate(
-        Huishouden.model_validate(verslag.huishouden),
-        verslag.peildatum,
-        verslag.herkomst,
-        regelingen=[verslag.regeling],
-    )
-    (resultaat,) = evaluatie.resultaten
-    return resultaat
+    """Evaluate the verslag's facts again, with the version of the regeling it names (the
+    catalogue of the functions: the rule files plus every published version)."""
+    return herspelen.herspeel(samenstelling.aanvragen().catalogus, verslag)
 
 
 # Formerly in test_storingen.py: shared by several test modules.
@@ -299,9 +293,13 @@ BRAM = beheerder("0344", "bram")
 AMERSFOORT_BEHEERDER = beheerder("0307", "cor")
 
 
-def voorstel(bedrag: str = "290", met_gevallen: bool = True) -> dict[str, Any]:
+def voorstel(
+    bedrag: str = "290", met_gevallen: bool = True, bevestig_grens: bool = False
+) -> dict[str, Any]:
     """The 2026 amount for a single person, with the rule file's two cases that pay one in 2026
-    superseded by cases expecting the new amount."""
+    superseded by cases expecting the new amount; `bevestig_grens`: the 110% income limit
+    confirmed too, and the resident's word on studying accepted (no source tells it yet): then
+    nothing a single person's result uses is unconfirmed."""
     regeling = samenstelling.beheer().catalogus.regel(IIT_UTRECHT, date(2026, 3, 1)).regeling
     gevallen = []
     for geval in regeling.tests:
@@ -310,10 +308,67 @@ def voorstel(bedrag: str = "290", met_gevallen: bool = True) -> dict[str, Any]:
             document["bron"] = "Gemeenteblad 2026, 12345 (testwaarde)"
             document["verwacht"] = {"recht": True, "bedragEenmalig": f"{bedrag}.00"}
             gevallen.append(document)
-    return {
+    waarden = [
+        {
+            "parameter": "bedragAlleenstaande",
+            "vanaf": "2026-01-01",
+            "waarde": bedrag,
+            "bron": "Gemeenteblad 2026, 12345 (testwaarde)",
+            "status": "bevestigd",
+        }
+    ]
+    if bevestig_grens:
+        waarden.append(
+            {
+                "parameter": "inkomensgrensPercentage",
+                "vanaf": "2026-01-01",
+                "waarde": "110",
+                "bron": "Gemeenteblad 2026, 12345 (testwaarde)",
+                "status": "bevestigd",
+            }
+        )
+    body = {
         "ingangsdatum": "2026-01-01",
         "toelichting": "De bedragen van 2026.",
-        "waarden": [{"parameter": "bedragAlleenstaande", "vanaf": "2026-01-01", "waarde": bedrag,
-                     "bron": "Gemeenteblad 2026, 12345 (testwaarde)", "status": "bevestigd"}],
+        "waarden": waarden,
         "tests": gevallen,
-    }  # fmt: skip
+    }
+    if bevestig_grens:
+        body["eigenVerklaring"] = VERKLARINGEN_IIT
+    return body
+
+
+# What Utrecht accepts on a resident's word in the cycle and the demo: the rule file's own
+# declaration, and (a test choice, not Utrecht's) whether they study or studied.
+VERKLARINGEN_IIT = [
+    "aanvrager.geenUitzichtOpInkomensverbetering",
+    "aanvrager.student",
+    "aanvrager.studentAfgelopenDrieJaar",
+]
+
+
+# A day every test that publishes a version plays on, and rolls back on: the session's stack
+# is shared, a publication on another day would bind every later one (never before it), and a
+# rollback on the same day leaves every peildatum with the rule file's version.
+PUBLICATIEDAG = datetime(2026, 6, 15, 9, 0, tzinfo=AMSTERDAM)
+
+
+def keur_goed(api: httpx.Client, pad: str, voorsteller: dict[str, str],
+              keurder: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """Submit a version (its proposer) and approve it (another beheerder): the version."""
+    ingediend = api.patch(pad, json={"status": "ter-goedkeuring"}, headers=voorsteller)
+    assert ingediend.status_code == 200, ingediend.text
+    goedgekeurd = api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=keurder)
+    assert goedgekeurd.status_code == 200, goedgekeurd.text
+    versie: dict[str, Any] = goedgekeurd.json()
+    return versie
+
+
+def draai_terug(api: httpx.Client, nummer: int) -> dict[str, Any]:
+    """Roll version `nummer` of Utrecht's IIT back (bram proposes, anne approves) on
+    PUBLICATIEDAG: the rule file's values again, for every peildatum from that day."""
+    pad = f"/regelingen/{IIT_UTRECHT}/versies"
+    verzoek = {"ingangsdatum": PUBLICATIEDAG.date().isoformat(), "toelichting": "Terug."}
+    terug = api.post(f"{pad}/{nummer}/terugdraaiingen", json=verzoek, headers=BRAM)
+    assert terug.status_code == 201, terug.text
+    return keur_goed(api, f"{pad}/{terug.json()['versie']}", BRAM, ANNE)

@@ -44,8 +44,18 @@ def test_the_demo_tells_the_whole_story(lokaal: tuple[str, Path]) -> None:
     wijkteam = "Medewerker mw-1 van de organisatie met KvK-nummer 90000017"
     for wat in ("caseload", "vooraf-invullen", "aanvragen"):
         assert f"    {wijkteam}: {wat}" in hoofdstuk, (wat, hoofdstuk)
+
+    # The beheermodule: indicatief before, Utrecht's two beheerders confirm the amounts, the
+    # gemeente hears of it, and from the version's day the same situation is granted on the spot
+    voor, na = verhaal.split("10. Beheerder anne")
+    assert "Individuele inkomenstoeslag (gemeente Utrecht): ja (indicatief), € 276,00" in voor
+    assert "keurt goed (vier ogen): goedgekeurd, in werking vanaf 1 augustus 2026" in na
+    assert "kreeg nl.vil.regeling.gewijzigd voor individuele-inkomenstoeslag-utrecht" in na
+    assert "Individuele inkomenstoeslag (gemeente Utrecht): ja, € 276,00" in na
+    assert "De inwoner vraagt aan: toegekend" in na
     ontvanger = [r for r in uitvoer.read_text().splitlines() if r.startswith("[gemeente 0344]")]
     assert any("nl.vil.aanvraag.herzien" in r for r in ontvanger)
+    assert any("nl.vil.regeling.gewijzigd regeling" in r for r in ontvanger)
     assert ontvanger
     assert all("handtekening klopt" in r for r in ontvanger)
 

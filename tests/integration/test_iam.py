@@ -21,8 +21,10 @@ from tests.integration.hulp import (
     ANNE,
     BRAM,
     IBAN,
+    PUBLICATIEDAG,
     beoordeel,
     dien_in,
+    draai_terug,
     hulpverlener,
     inwoner,
     machtig,
@@ -67,7 +69,10 @@ def onder_iam(
 
 
 def test_every_function_does_its_work_with_only_its_own_permissions(
-    onder_iam: LokaleStack, api: httpx.Client, zonder_planner: list[tuple[str, str]]
+    klok: LokaleStack,
+    onder_iam: LokaleStack,
+    api: httpx.Client,
+    zonder_planner: list[tuple[str, str]],
 ) -> None:
     stack = onder_iam
     bsn = inwoner(stack)
@@ -153,7 +158,9 @@ def _namens_abonnementen_en_beheer(
     einde = api.delete(f"/abonnementen/{abonnement.json()['id']}", headers=gemeente("0344"))
     assert einde.status_code == 204, einde.text
     # A beheerder's version of the IIT parameters, approved by a second (beheer: the versions,
-    # a conditional put per step, the audit)
+    # a conditional put per step, the audit; the publication's transaction), then rolled back
+    # on the same day (hulp.PUBLICATIEDAG: the other tests keep the rule file's values)
+    stack.zet(PUBLICATIEDAG)  # the test asks for `klok`: the clock is put back afterwards
     pad = f"/regelingen/{IIT}/versies"
     versie = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
     ingediend = api.patch(f"{pad}/{versie}", headers=ANNE, json={"status": "ter-goedkeuring"})
@@ -161,6 +168,7 @@ def _namens_abonnementen_en_beheer(
     goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json={"besluit": "goedkeuren"})
     assert goed.status_code == 200, goed.text
     assert api.get(pad, headers=ANNE).status_code == 200
+    draai_terug(api, versie)
 
 
 def test_a_permission_missing_from_the_template_fails_the_request(

@@ -204,7 +204,9 @@ def test_four_eyes_the_proposer_submits_and_another_beheerder_approves(
 
     goedgekeurd = beheer.keur(diensten, TWEEDE, IIT, versie.versie, goedkeuren)
 
-    assert goedgekeurd.status is Versiestatus.goedgekeurd
+    # its ingangsdatum is past: in force from the day of approval (the past is not rewritten)
+    assert goedgekeurd.status is Versiestatus.actief
+    assert goedgekeurd.in_werking_vanaf == date(2026, 6, 15)
     assert goedgekeurd.goedgekeurd_door == "bram"
     assert [(h.handeling, h.door) for h in goedgekeurd.geschiedenis] == [
         ("voorgesteld", "anne"),

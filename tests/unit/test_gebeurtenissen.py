@@ -128,7 +128,8 @@ def test_a_revised_decision_is_herzien_whatever_its_status() -> None:
 
 def test_there_is_one_schema_per_event_type() -> None:
     assert set(event_schemas()) == set(EVENT_TYPES)
-    assert len(EVENT_TYPES) == len(AanvraagStatus) + 2  # herzien, herziening-besloten
+    # herzien, herziening-besloten, and nl.vil.regeling.gewijzigd (the beheermodule)
+    assert len(EVENT_TYPES) == len(AanvraagStatus) + 3
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
-from vil.models.beheer import Regelingversie, Versiestatus
+from vil.models.beheer import Regelingversie, Versiestatus, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
 from vil.models.toestemming import Bron, Doel, Toestemming
+from vil.rules import Catalogus
 
 __all__ = ["Prefill"]  # the prefill's result is a plain model (vil.models.prefill)
 
@@ -297,6 +298,31 @@ class Regelingversies(Protocol):
     def bewaar(self, versie: Regelingversie, van: Versiestatus | None) -> None:
         """Store a new version (`van` None: only if its number is free) or a change of one
         (only while its status is `van`); Conflict otherwise."""
+        ...
+
+    def wijzer(self) -> Wijzer:
+        """The version pointer (one item, read strongly consistent)."""
+        ...
+
+    def publiceer(
+        self, versie: Regelingversie, van: Versiestatus, wijzer: int, gebeurtenis: AanvraagEvent
+    ) -> None:
+        """Store the approved version and move the pointer past it, with its event (the
+        outbox), in one transaction: only while the version's status is `van` and the pointer
+        still at `wijzer`; Conflict otherwise."""
+        ...
+
+
+class Regelcatalogi(Protocol):
+    """The catalogue every evaluation uses: the rule files plus the published versions of the
+    gemeenten's parameters (the beheermodule)."""
+
+    def actueel(self) -> Catalogus:
+        """The catalogue, at most a minute behind a publication (one pointer read per minute)."""
+        ...
+
+    def vers(self) -> tuple[int, Catalogus]:
+        """The pointer's position and the catalogue as published at it, read now."""
         ...
 
 

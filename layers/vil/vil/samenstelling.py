@@ -30,7 +30,7 @@ from vil.adapters.dynamodb import (
 )
 from vil.adapters.sleutels import KmsSleutels, Webhookgeheimen
 from vil.models.gebeurtenis import Uitgever
-from vil.ports import Bronnen, Idempotentie, Planner, Vertegenwoordigingsregister
+from vil.ports import Bronnen, Idempotentie, Planner, Regelcatalogi, Vertegenwoordigingsregister
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
@@ -110,7 +110,7 @@ def beoordelingen() -> Beoordelingdiensten:
     return Beoordelingdiensten(
         **_basis(settings),
         bronnen=_bronnen(settings),
-        catalogus=_catalogus(settings.vil_rules_dir),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
     )
 
 
@@ -119,7 +119,7 @@ def aanvragen() -> Aanvraagdiensten:
     settings = AanvragenSettings.from_environ()
     return Aanvraagdiensten(
         **_basis(settings),
-        catalogus=_catalogus(settings.vil_rules_dir),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
         uitgever=_uitgever(settings),
         idempotentie=_idempotentie(settings),
     )
@@ -131,7 +131,7 @@ def meldingen() -> Meldingdiensten:
     return Meldingdiensten(
         **_basis(settings),
         bronnen=_bronnen(settings),
-        catalogus=_catalogus(settings.vil_rules_dir),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
         uitgever=_uitgever(settings),
     )
 
@@ -142,7 +142,7 @@ def maandcheck() -> Maandcheckdiensten:
     return Maandcheckdiensten(
         **_basis(settings),
         bronnen=_bronnen(settings),
-        catalogus=_catalogus(settings.vil_rules_dir),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
         uitgever=_uitgever(settings),
         planner=_planner(settings),
         idempotentie=_idempotentie(settings),
@@ -204,12 +204,14 @@ def tokencontrole() -> Tokencontrole:
 
 @cache
 def beheer() -> Beheerdiensten:
-    """The beheermodule: the versions' store, the audit log and the rules."""
+    """The beheermodule: the versions' store, the audit log, the rules and the events."""
     settings = BeheerSettings.from_environ()
     return Beheerdiensten(
         regelingversies=Regelingversies(table(settings.tabel)),
         audit=Auditlog(table(settings.audit_tabel)),
-        catalogus=_catalogus(settings.vil_rules_dir),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
+        uitgever=_uitgever(settings),
+        nu=klok.nu,
     )
 
 
@@ -274,6 +276,14 @@ def _catalogus(rules_dir: Path) -> Catalogus:
     return Catalogus.from_directory(rules_dir)
 
 
+@cache  # one per process: the functions the local stack runs in one process share it
+def _regels(tabel: str, rules_dir: Path) -> Regelcatalogi:
+    """The rule files plus the published versions of the table, refreshed within a minute."""
+    from vil.adapters.regelcatalogi import Regelcatalogi as Catalogi
+
+    return Catalogi(Regelingversies(table(tabel)), _catalogus(rules_dir), klok.nu)
+
+
 def _bronnen(settings: SourcesSettings) -> Bronnen:
     from vil.adapters.bronnen.overheid import Overheidsbronnen  # httpx and stamina
 
@@ -319,3 +329,8 @@ def _webhookdiensten(settings: WebhookSettings) -> Webhookdiensten:
         webhooks=StandardWebhooks(lokaal=settings.webhooks_lokaal),
         nu=klok.nu,
     )
+
+
+# Cached beside the factories and shared by the functions of one process (the catalogue with
+# the published versions, per table): the local stack forgets these too.
+GEDEELD = (_regels,)

@@ -189,9 +189,9 @@ class AuthorizerSettings(Settings):
     gegevens_sleutel: str
 
 
-class BeheerSettings(RulesSettings):
-    """The beheermodule: the rules to check a version with, its versions in the main table, and
-    the audit table for every act."""
+class BeheerSettings(RulesSettings, UitgeverSettings):
+    """The beheermodule: the rules to check a version with, its versions in the main table, the
+    audit table for every act, and the event of a published version."""
 
     tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
     audit_tabel: str = Field(description="The append-only audit table (put only).")

@@ -3,7 +3,12 @@
 A version holds new dated values for the regeling's own parameters (a gemeente's choice; the
 statutory ones of the Rijk are read-only), the test cases the beheerder adds or supersedes,
 and who did what when. States: concept -> ter-goedkeuring -> goedgekeurd (or afgekeurd), and
-ingetrokken by the proposer before approval (docs/beheer.md).
+ingetrokken by the proposer before approval; an approved version is `actief` from the day it
+takes effect until a later one does (`vervangen`), derived when read (docs/beheer.md).
+
+`pas_toe` is the one definition of what a version does to a regeling's rule file: the beheer
+service checks a proposal with it, and the catalogue of every function builds the published
+versions with it.
 """
 
 from datetime import date, datetime
@@ -14,7 +19,15 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from vil.models.base import DecimaalAlsTekst, Peildatum, VilModel
-from vil.models.regeling import Naam, Status, Tekst, Testgeval
+from vil.models.regeling import Naam, Regeling, Status, Tekst, Testgeval
+
+# A fact of the household by its path in the rule file's invoer: aanvrager.student
+Pad = Annotated[str, Field(pattern=r"^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$", max_length=100)]
+EIGEN_VERKLARING = (
+    "Gegevens (paden uit de invoer van de regeling) die de gemeente op het woord van de inwoner"
+    " aanneemt zonder dat dat een automatische toekenning blokkeert (toekenning.eigenVerklaring);"
+    " vervangt de lijst van het regelbestand. Weglaten: ongewijzigd."
+)
 
 # A parameter's value as a rule file writes it: up to six decimals (a percentage such as 1.912).
 Parameterwaarde = Annotated[
@@ -33,6 +46,9 @@ class Versiestatus(StrEnum):
     goedgekeurd = "goedgekeurd"
     afgekeurd = "afgekeurd"
     ingetrokken = "ingetrokken"
+    # Derived, never stored: an approved version in force today, and one a later one replaced.
+    actief = "actief"
+    vervangen = "vervangen"
 
 
 class Waardevoorstel(VilModel):
@@ -71,10 +87,58 @@ class Regelingversie(VilModel):
     toelichting: str = Field(description="Waarom deze versie.")
     waarden: list[Waardevoorstel] = Field(description="De nieuwe waarden.")
     tests: list[Testgeval] = Field(description="Toegevoegde of vervangende testgevallen.")
+    eigen_verklaring: list[Pad] | None = Field(None, description=EIGEN_VERKLARING)
     regelversie: str = Field(description="Inhoudshash van de regeling met deze waarden.")
     voorgesteld_door: str = Field(description="De medewerker die de versie voorstelde.")
     goedgekeurd_door: str | None = Field(None, description="De tweede beheerder, na goedkeuring.")
     geschiedenis: list[Handeling] = Field(description="Elke handeling, oudste eerst.")
+    basisversie: str | None = Field(
+        None,
+        description=(
+            "Inhoudshash van de regeling waarop de versie voortbouwt (het regelbestand met de"
+            " versies die bij het voorstel al gepubliceerd waren)."
+        ),
+    )
+    terugdraaiing_van: int | None = Field(
+        None,
+        description=(
+            "Bij een terugdraaiing: de versie waarvan de waarden vervallen; de waarden van"
+            " daarvoor gelden weer."
+        ),
+    )
+    in_werking_vanaf: date | None = Field(
+        None,
+        description=(
+            "Na goedkeuring: vanaf welke peildatum de versie geldt, de ingangsdatum of, als die al"
+            " voorbij is, de dag van goedkeuring (het verleden verandert niet)."
+        ),
+    )
+
+    def pas_toe(self, regeling: Regeling) -> Regeling:
+        """The regeling's rule file with this version's values (each replacing one of the same
+        date and gemeente) and test cases (each replacing one of the same name).
+
+        Raises:
+            ValueError: the result is no valid regeling (pydantic).
+        """
+        document: dict[str, Any] = regeling.model_dump(
+            mode="json", by_alias=True, exclude_unset=True
+        )
+        for waarde in self.waarden:
+            nieuw = waarde.model_dump(mode="json", exclude={"parameter"}, exclude_none=True)
+            nieuw["waarde"] = str(waarde.waarde)
+            bestaand = document["parameters"][waarde.parameter]["waarden"]
+            document["parameters"][waarde.parameter]["waarden"] = [
+                w for w in bestaand
+                if not (w["vanaf"] == nieuw["vanaf"] and w.get("gemeente") == nieuw.get("gemeente"))
+            ] + [nieuw]  # fmt: skip
+        if self.eigen_verklaring is not None:
+            document["toekenning"]["eigenVerklaring"] = list(self.eigen_verklaring)
+        namen = {t.naam for t in self.tests}
+        document["tests"] = [t for t in document.get("tests", []) if t["naam"] not in namen] + [
+            t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in self.tests
+        ]
+        return Regeling.model_validate(document)
 
 
 class VersievoorstelRequest(VilModel):
@@ -84,6 +148,7 @@ class VersievoorstelRequest(VilModel):
     ingangsdatum: Peildatum = Field(description="Vanaf wanneer de nieuwe waarden gelden.")
     toelichting: str = Field(min_length=1, max_length=4000, description="Waarom deze versie.")
     waarden: list[Waardevoorstel] = Field(min_length=1, max_length=100)
+    eigen_verklaring: list[Pad] | None = Field(None, max_length=50, description=EIGEN_VERKLARING)
     # Checked against the rule file's model (Testgeval) by the service, after the caller and
     # the regeling are known: the rule file's format is documented in rules/README.md.
     tests: list[dict[str, Any]] = Field(
@@ -111,6 +176,30 @@ class GoedkeuringRequest(VilModel):
     reden: str | None = Field(
         None, min_length=1, max_length=4000, description="Verplicht bij afkeuren."
     )
+
+
+class Publicatie(VilModel):
+    """One approved version in the version pointer, in the order of approval."""
+
+    regeling: str
+    gemeentecode: str
+    versie: int
+
+
+class Wijzer(VilModel):
+    """The version pointer: how many versions are published, and which, in order. Every
+    function reads this one item to know whether its catalogue is still current."""
+
+    nummer: int = 0
+    publicaties: list[Publicatie] = Field(default_factory=list)
+
+
+class TerugdraaiingRequest(VilModel):
+    """POST /v1/regelingen/{id}/versies/{versie}/terugdraaiingen: a new version that makes the
+    values from before the latest published version apply again, with the same four eyes."""
+
+    ingangsdatum: Peildatum = Field(description="Vanaf wanneer de vorige waarden weer gelden.")
+    toelichting: str = Field(min_length=1, max_length=4000, description="Waarom terugdraaien.")
 
 
 class ListVersiesResponse(VilModel):

@@ -1,4 +1,5 @@
-"""The events VIL sends gemeenten about an aanvraag: NL GOV CloudEvents with thin `data`.
+"""The events VIL sends gemeenten about an aanvraag, and about a new version of their
+parameters of a regeling: NL GOV CloudEvents with thin `data`.
 
 Profile: Logius "NL GOV profile for CloudEvents" (docs/standards.md 2b). The event says *that*
 something happened and where to read it; the gemeente fetches the details through the API, so
@@ -16,6 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus
 from vil.models.base import VilModel
+from vil.models.beheer import Regelingversie
 
 TYPE_PREFIX = "nl.vil.aanvraag."
 HERZIEN = "herzien"  # a decision revised (bezwaar, monthly check), whatever its new status
@@ -27,8 +29,11 @@ SOORTEN: dict[AanvraagStatus, str] = {
     status: "ingediend" if status is AanvraagStatus.in_behandeling else status.value
     for status in AanvraagStatus
 }
-EVENT_TYPES: tuple[str, ...] = tuple(
-    TYPE_PREFIX + s for s in [*SOORTEN.values(), HERZIEN, HERZIENING_BESLOTEN]
+# A version of a gemeente's parameters of a regeling was approved (the beheermodule).
+REGELING_GEWIJZIGD = "nl.vil.regeling.gewijzigd"
+EVENT_TYPES: tuple[str, ...] = (
+    *(TYPE_PREFIX + s for s in [*SOORTEN.values(), HERZIEN, HERZIENING_BESLOTEN]),
+    REGELING_GEWIJZIGD,
 )
 # Namespace of the event ids: a replayed change yields the same id, so receivers dedupe it.
 _EVENT_ID_NAMESPACE = uuid.UUID("2f0c7a52-6f5e-4d0f-9a4b-8d1c1e0b7a11")
@@ -60,25 +65,39 @@ class AanvraagEventData(VilModel):
     )
 
 
+class RegelingEventData(VilModel):
+    """The thin payload of nl.vil.regeling.gewijzigd: which version, from when."""
+
+    regeling: str = Field(description="Id van de regeling.")
+    gemeentecode: str = Field(description="De gemeente van wie de waarden zijn.")
+    versie: int = Field(description="Volgnummer van de goedgekeurde versie.")
+    ingangsdatum: date = Field(description="Vanaf welke peildatum de versie geldt.")
+    url: str = Field(
+        description="Waar de beheerder de versie ophaalt (GET, met eigen token).",
+        json_schema_extra={"format": "uri"},
+    )
+
+
 class AanvraagEvent(VilModel):
-    """A CloudEvent 1.0 (structured mode, JSON) about one aanvraag."""
+    """A CloudEvent 1.0 (structured mode, JSON) about one aanvraag, or about a version of a
+    regeling (`nl.vil.regeling.gewijzigd`, with `RegelingEventData`)."""
 
     specversion: Literal["1.0"] = Field("1.0", description="CloudEvents-versie.")
     id: str = Field(description="Uniek per gebeurtenis (met source); ook de webhook-id.")
     source: str = Field(description="urn:nld:oin:<OIN>:systeem:vil")
     type: str = Field(
         description=(
-            "nl.vil.aanvraag.<status>, nl.vil.aanvraag.herzien of"
-            " nl.vil.aanvraag.herziening-besloten"
+            "nl.vil.aanvraag.<status>, nl.vil.aanvraag.herzien,"
+            " nl.vil.aanvraag.herziening-besloten of nl.vil.regeling.gewijzigd"
         )
     )
     time: Utc = Field(description="Wanneer de gebeurtenis plaatsvond (UTC).")
-    subject: str = Field(description="Id van de aanvraag (nooit een BSN).")
+    subject: str = Field(description="Id van de aanvraag of de regeling (nooit een BSN).")
     datacontenttype: Literal["application/json"] = Field(
         "application/json", description="Mediatype van data."
     )
     dataschema: str = Field(description="URL van het JSON Schema van data voor dit type.")
-    data: AanvraagEventData
+    data: AanvraagEventData | RegelingEventData
 
 
 def event_type(status: AanvraagStatus, herzien: bool = False, soort: str | None = None) -> str:
@@ -153,6 +172,29 @@ class Uitgever:
             aanvraag, aanvraag.status, oin=self.oin, api_url=self.api_url, herzien=herzien
         )
 
+    def over_regeling(self, versie: Regelingversie, tijd: datetime) -> AanvraagEvent:
+        """The event of `versie` being approved at `tijd`: every function evaluates with it
+        from `in_werking_vanaf` (within a minute)."""
+        when = _utc(tijd)
+        base = self.api_url.rstrip("/")
+        pad = f"{quote(versie.regeling, safe='')}/versies/{versie.versie}"
+        sleutel = f"{versie.regeling}|{versie.gemeentecode}|{versie.versie}|{REGELING_GEWIJZIGD}"
+        return AanvraagEvent(
+            id=str(uuid.uuid5(_EVENT_ID_NAMESPACE, sleutel)),
+            source=source(self.oin),
+            type=REGELING_GEWIJZIGD,
+            time=when,
+            subject=versie.regeling,
+            dataschema=dataschema_url(base, REGELING_GEWIJZIGD),
+            data=RegelingEventData(
+                regeling=versie.regeling,
+                gemeentecode=versie.gemeentecode,
+                versie=versie.versie,
+                ingangsdatum=versie.in_werking_vanaf or versie.ingangsdatum,
+                url=f"{base}/v1/regelingen/{pad}",
+            ),
+        )
+
     def over_herzieningsbesluit(self, aanvraag: Aanvraag) -> AanvraagEvent:
         """The event of the gemeente's decision on `aanvraag`'s herziening."""
         return aanvraag_event(
@@ -165,13 +207,20 @@ class Uitgever:
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema (2020-12) of `data` per event type, generated from `AanvraagEventData`.
+    """The JSON Schema (2020-12) of `data` per event type, generated from `AanvraagEventData`
+    (and `RegelingEventData` for nl.vil.regeling.gewijzigd).
 
     A status type fixes `status` to that status; `herzien` allows any status, and
     `herziening-besloten` the two a decision on a herziening leaves.
     """
-    schemas: dict[str, dict[str, Any]] = {}
-    for type_ in EVENT_TYPES:
+    schemas: dict[str, dict[str, Any]] = {
+        REGELING_GEWIJZIGD: {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **RegelingEventData.model_json_schema(by_alias=True),
+            "title": f"data van {REGELING_GEWIJZIGD}",
+        }
+    }
+    for type_ in EVENT_TYPES[:-1]:
         schema = AanvraagEventData.model_json_schema(by_alias=True)
         soort = type_.removeprefix(TYPE_PREFIX)
         beschrijving = schema["properties"]["status"].get("description", "")

@@ -114,6 +114,28 @@ class Catalogus:
             raise RegelFout(problems)
         return Catalogus(self.shared, versies)
 
+    def met_versie(self, regeling: Regeling, vanaf: date, source: str) -> "Catalogus":
+        """A copy with one more version of `regeling`'s id, in force from `vanaf`; the earlier
+        versions stay as they are for the peildata before it (a published version of a
+        gemeente's parameters, docs/beheer.md). Checked as `met_regeling` checks.
+
+        Raises:
+            RegelFout: every problem the loader found.
+        """
+        regel = compile_regeling(regeling, self.shared, source)
+        eerder = self._versies.get(regeling.id, [])
+        return Catalogus(
+            self.shared, {**self._versies, regeling.id: [*eerder, Versie(vanaf, regel)]}
+        )
+
+    def met_regelversie(self, regeling_id: str, regelversie: str) -> CompiledRegeling | None:
+        """The version of a regeling whose content hash is `regelversie` (a beslisverslag's), if
+        this catalogue has it: what replays a decision exactly."""
+        for versie in self._versies.get(regeling_id, []):
+            if versie.regel.versie == regelversie:
+                return versie.regel
+        return None
+
     @property
     def ids(self) -> list[str]:
         return list(self._versies)

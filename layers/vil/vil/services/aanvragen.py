@@ -31,7 +31,7 @@ from vil.models.regeling import (
 from vil.models.resultaat import Resultaat
 from vil.rules.feiten import herkomst_van
 from vil.rules.tekst import datum, euro
-from vil.services import audit
+from vil.services import audit, herspelen
 from vil.services.diensten import Aanvraagdiensten, Basisdiensten
 from vil.services.toestemmingen import burger
 
@@ -401,7 +401,7 @@ def besluit(
         raise NietGevonden("Deze aanvraag bestaat niet.")
     pseudoniem, aanvraag = haal(diensten, principal, aanvraag_id)
     verslag = diensten.aanvragen.beslisverslagen(aanvraag_id)[-1]  # written at submission
-    regeling = diensten.catalogus.regel(aanvraag.regeling, verslag.peildatum).regeling
+    regeling = herspelen.regeling_van(diensten.catalogus, verslag)  # the version it rests on
     uitkomst = (
         AanvraagStatus.toegekend if verzoek.besluit == "toekennen" else AanvraagStatus.afgewezen
     )

@@ -14,13 +14,20 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
   nothing is stored.
 - **Four eyes**: the proposer submits (`ter-goedkeuring`) or withdraws; a second beheerder of the
   same gemeente, never the proposer, approves or rejects with a reason.
+- **Taking effect** (items 5-7): an approval publishes the version (the version pointer moves,
+  with the `nl.vil.regeling.gewijzigd` event, in one transaction) on the condition that it
+  still builds on the last published version; every function's catalogue has it within a
+  minute, from `in_werking_vanaf` (its ingangsdatum, or the day of approval if that is later:
+  the past is never rewritten). `actief` and `vervangen` are derived when read. A rollback is a
+  new version with the document from before the latest published version, through the same
+  four eyes.
 - Every act is audited, with the regeling and gemeente as its subject (no resident's data is
   read).
 """
 
 from collections.abc import Collection, Iterator
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -29,6 +36,7 @@ from vil.models.beheer import (
     GoedkeuringRequest,
     Handeling,
     Regelingversie,
+    TerugdraaiingRequest,
     Versiestatus,
     VersiestatusRequest,
     VersievoorstelRequest,
@@ -38,6 +46,7 @@ from vil.models.regeling import Eenheid, Regeling, Testgeval
 from vil.observability import logger
 from vil.rules import Catalogus
 from vil.rules.laden import RegelFout
+from vil.rules.regel import CompiledRegeling
 from vil.rules.testgevallen import run
 from vil.services.diensten import Beheerdiensten
 
@@ -65,14 +74,18 @@ class Beheerder:
         self.medewerker: str = principal.medewerker
 
 
-def regeling_van(diensten: Beheerdiensten, wie: Beheerder, regeling_id: str) -> Regeling:
-    """The regeling as in force today, if it is one of the beheerder's gemeente; else 404."""
-    if regeling_id not in diensten.catalogus.ids:
+def regeling_van(
+    diensten: Beheerdiensten, wie: Beheerder, regeling_id: str, catalogus: Catalogus | None = None
+) -> CompiledRegeling:
+    """The regeling as last published (the rule file with every published version: what a new
+    version builds on), if it is one of the beheerder's gemeente; else 404."""
+    catalogus = catalogus or diensten.catalogus
+    if regeling_id not in catalogus.ids:
         raise NietGevonden("Deze regeling bestaat niet.")
-    regeling = diensten.catalogus.regel(regeling_id, diensten.vandaag()).regeling
-    if wie.gemeentecode not in (regeling.gemeenten or {}):
+    laatste = catalogus.versions(regeling_id)[-1].regel
+    if wie.gemeentecode not in (laatste.regeling.gemeenten or {}):
         raise NietGevonden("Deze regeling is niet van uw gemeente.")
-    return regeling
+    return laatste
 
 
 def stel_voor(
@@ -80,49 +93,130 @@ def stel_voor(
 ) -> Regelingversie:
     """POST /v1/regelingen/{id}/versies: a concept, once it passes every check."""
     wie = Beheerder(principal)
-    regeling = regeling_van(diensten, wie, regeling_id)
+    basis = regeling_van(diensten, wie, regeling_id)
     gevallen = _gevallen(verzoek)
-    voorgesteld = _met_voorstel(regeling, verzoek, gevallen, diensten.catalogus.shared)
-    catalogus = _controleer(diensten.catalogus, voorgesteld)
-    bestaand = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
     versie = Regelingversie(
         regeling=regeling_id,
         gemeentecode=wie.gemeentecode,
-        versie=max((v.versie for v in bestaand), default=0) + 1,
+        versie=_volgend_nummer(diensten, regeling_id, wie),
         status=Versiestatus.concept,
         ingangsdatum=verzoek.ingangsdatum,
         toelichting=verzoek.toelichting,
         waarden=verzoek.waarden,
         tests=gevallen,
-        regelversie=catalogus.regel(regeling_id, verzoek.ingangsdatum).versie,
+        eigen_verklaring=verzoek.eigen_verklaring,
+        regelversie="",  # below: the hash of the checked result
         voorgesteld_door=wie.medewerker,
         geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
+        basisversie=basis.versie,
+    )
+    voorgesteld = _met_voorstel(basis.regeling, versie, diensten.catalogus.shared)
+    catalogus = _controleer(diensten.catalogus, voorgesteld)
+    versie = versie.model_copy(
+        update={"regelversie": catalogus.regel(regeling_id, verzoek.ingangsdatum).versie}
     )
     _audit(diensten, versie, "voorgesteld", wie)
     diensten.regelingversies.bewaar(versie, None)
     return versie
 
 
+def draai_terug(
+    diensten: Beheerdiensten,
+    principal: Principal,
+    regeling_id: str,
+    nummer: int,
+    verzoek: TerugdraaiingRequest,
+) -> Regelingversie:
+    """POST …/versies/{versie}/terugdraaiingen: a concept that makes the values from before the
+    latest published version (`nummer`) apply again from its ingangsdatum; submitted and
+    approved like any version (four eyes)."""
+    wie = Beheerder(principal)
+    regeling_van(diensten, wie, regeling_id)
+    terug = _gelezen(diensten, wie, regeling_id, nummer)
+    gepubliceerd = _gepubliceerd(diensten.regelingversies.versies(regeling_id, wie.gemeentecode))
+    if not gepubliceerd or gepubliceerd[-1].versie != nummer:
+        raise Conflict("Alleen de laatst goedgekeurde versie kan worden teruggedraaid.")
+    keten = diensten.catalogus.versions(regeling_id)
+    if len(keten) < 2 or keten[-1].regel.versie != terug.regelversie:  # pragma: no cover
+        raise Conflict("De gepubliceerde versie is (nog) niet geladen; probeer het zo opnieuw.")
+    versie = Regelingversie(
+        regeling=regeling_id,
+        gemeentecode=wie.gemeentecode,
+        versie=_volgend_nummer(diensten, regeling_id, wie),
+        status=Versiestatus.concept,
+        ingangsdatum=verzoek.ingangsdatum,
+        toelichting=verzoek.toelichting,
+        waarden=[],
+        tests=[],
+        regelversie=keten[-2].regel.versie,
+        voorgesteld_door=wie.medewerker,
+        geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
+        basisversie=keten[-1].regel.versie,
+        terugdraaiing_van=nummer,
+    )
+    _audit(diensten, versie, "voorgesteld", wie)
+    diensten.regelingversies.bewaar(versie, None)
+    return versie
+
+
+def _volgend_nummer(diensten: Beheerdiensten, regeling_id: str, wie: "Beheerder") -> int:
+    bestaand = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    return max((v.versie for v in bestaand), default=0) + 1
+
+
 def versies(
     diensten: Beheerdiensten, principal: Principal, regeling_id: str
 ) -> list[Regelingversie]:
-    """GET /v1/regelingen/{id}/versies: the gemeente's versions, newest first."""
+    """GET /v1/regelingen/{id}/versies: the gemeente's versions, newest first, each with its
+    status today (`actief`, `vervangen` derived)."""
     wie = Beheerder(principal)
     regeling_van(diensten, wie, regeling_id)
-    gevonden = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    gevonden = _zoals_vandaag(
+        diensten.regelingversies.versies(regeling_id, wie.gemeentecode), diensten.vandaag()
+    )
     return sorted(gevonden, key=lambda v: v.versie, reverse=True)
 
 
 def versie(
     diensten: Beheerdiensten, principal: Principal, regeling_id: str, nummer: int
 ) -> Regelingversie:
-    """GET /v1/regelingen/{id}/versies/{versie}."""
-    wie = Beheerder(principal)
+    """GET /v1/regelingen/{id}/versies/{versie}, with its status today."""
+    _gelezen(diensten, Beheerder(principal), regeling_id, nummer)  # a 404 when absent
+    return next(v for v in versies(diensten, principal, regeling_id) if v.versie == nummer)
+
+
+def _gelezen(
+    diensten: Beheerdiensten, wie: Beheerder, regeling_id: str, nummer: int
+) -> Regelingversie:
+    """One version as stored (its status as last written), within the beheerder's scope."""
     regeling_van(diensten, wie, regeling_id)
     gevonden = diensten.regelingversies.versie(regeling_id, wie.gemeentecode, nummer)
     if gevonden is None:
         raise NietGevonden("Deze versie bestaat niet.")
     return gevonden
+
+
+def _gepubliceerd(versies: list[Regelingversie]) -> list[Regelingversie]:
+    """The approved versions in the order of publication: by the day they take effect, then
+    by the moment of approval (an approval never takes effect before an earlier one)."""
+    goedgekeurd = [v for v in versies if v.status is Versiestatus.goedgekeurd]
+    return sorted(goedgekeurd, key=lambda v: (v.in_werking_vanaf or v.ingangsdatum,
+                                               v.geschiedenis[-1].op))  # fmt: skip
+
+
+def _zoals_vandaag(versies: list[Regelingversie], vandaag: date) -> list[Regelingversie]:
+    """Each version with its status today: of the approved ones in force, the last published
+    is `actief` and the others `vervangen`; one that takes effect later stays `goedgekeurd`.
+    Derived, not stored: the day decides, as it decides which values a peildatum gets."""
+    in_werking = [v for v in _gepubliceerd(versies)
+                  if (v.in_werking_vanaf or v.ingangsdatum) <= vandaag]  # fmt: skip
+    status = {v.versie: Versiestatus.vervangen for v in in_werking[:-1]}
+    if in_werking:
+        status[in_werking[-1].versie] = Versiestatus.actief
+    return [
+        v.model_copy(update={"status": status[v.versie]}) if v.versie in status else v
+        for v in versies
+    ]
 
 
 def wijzig_status(
@@ -135,7 +229,7 @@ def wijzig_status(
     """PATCH …/versies/{versie}: the proposer submits a concept for approval, or withdraws a
     version not yet decided."""
     wie = Beheerder(principal)
-    huidig = versie(diensten, principal, regeling_id, nummer)
+    huidig = _gelezen(diensten, wie, regeling_id, nummer)
     if huidig.voorgesteld_door != wie.medewerker:
         raise GeenToestemming("Alleen wie de versie voorstelde, dient haar in of trekt haar in.")
     if verzoek.status == Versiestatus.ter_goedkeuring.value:
@@ -159,7 +253,7 @@ def keur(
     """POST …/versies/{versie}/goedkeuringen: a second beheerder of the same gemeente, never
     the proposer, approves, or rejects with a reason."""
     wie = Beheerder(principal)
-    huidig = versie(diensten, principal, regeling_id, nummer)
+    huidig = _gelezen(diensten, wie, regeling_id, nummer)
     if huidig.voorgesteld_door == wie.medewerker:
         raise GeenToestemming("Vier ogen: een andere beheerder dan de voorsteller keurt goed.")
     if verzoek.besluit == "afkeuren" and verzoek.reden is None:
@@ -174,8 +268,43 @@ def keur(
         handeling=naar.value, door=wie.medewerker, op=diensten.nu(), reden=verzoek.reden
     )
     if goed:
-        huidig = huidig.model_copy(update={"goedgekeurd_door": wie.medewerker})
+        return _publiceer(diensten, huidig, handeling, wie)
     return _verder(diensten, huidig, naar, handeling, wie)
+
+
+def _publiceer(
+    diensten: Beheerdiensten, huidig: Regelingversie, handeling: Handeling, wie: Beheerder
+) -> Regelingversie:
+    """Approve and publish: the version, the pointer and the event in one transaction, only if
+    the version still builds on the last published one and takes effect no earlier than it."""
+    wijzer, catalogus = diensten.regels.vers()
+    laatste = catalogus.versions(huidig.regeling)[-1]
+    if huidig.basisversie is not None and laatste.regel.versie != huidig.basisversie:
+        raise Conflict(
+            "Sinds het voorstel is een andere versie gepubliceerd: deze versie bouwt daar niet op"
+            " voort. Stel haar opnieuw voor."
+        )
+    vanaf = max(huidig.ingangsdatum, diensten.vandaag())
+    if vanaf < laatste.geldig_vanaf:
+        raise Conflict(
+            f"Een eerder goedgekeurde versie gaat pas in op {laatste.geldig_vanaf}; deze versie"
+            " kan niet eerder ingaan."
+        )
+    gekeurd = huidig.model_copy(
+        update={
+            "status": Versiestatus.goedgekeurd,
+            "goedgekeurd_door": wie.medewerker,
+            "in_werking_vanaf": vanaf,
+            "geschiedenis": [*huidig.geschiedenis, handeling],
+        }
+    )
+    _audit(diensten, gekeurd, handeling.handeling, wie)
+    gebeurtenis = diensten.uitgever.over_regeling(gekeurd, handeling.op)
+    diensten.regelingversies.publiceer(gekeurd, huidig.status, wijzer, gebeurtenis)
+    diensten.regels.vers()  # this process evaluates with it at once; the others within a minute
+    logger.info("Regelingversie gepubliceerd", regeling=gekeurd.regeling, versie=gekeurd.versie)
+    (zoals_nu,) = _zoals_vandaag([gekeurd], diensten.vandaag())
+    return zoals_nu
 
 
 def _verder(
@@ -194,10 +323,7 @@ def _verder(
 
 
 def _met_voorstel(
-    regeling: Regeling,
-    verzoek: VersievoorstelRequest,
-    gevallen: list[Testgeval],
-    wettelijk: Collection[str],
+    regeling: Regeling, verzoek: Regelingversie, wettelijk: Collection[str]
 ) -> Regeling:
     """The regeling's rule file with the proposed values (replacing one of the same date and
     gemeente) and test cases (replacing one of the same name); a 400 listing every value that
@@ -213,21 +339,8 @@ def _met_voorstel(
     fouten = list(_waardefouten(regeling, verzoek, wettelijk))
     if fouten:
         raise OngeldigVerzoek("Deze waarden kan de gemeente niet zo voorstellen.", fouten)
-    document: dict[str, Any] = regeling.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    for waarde in verzoek.waarden:
-        nieuw = waarde.model_dump(mode="json", exclude={"parameter"}, exclude_none=True)
-        nieuw["waarde"] = str(waarde.waarde)
-        bestaand = document["parameters"][waarde.parameter]["waarden"]
-        document["parameters"][waarde.parameter]["waarden"] = [
-            w for w in bestaand
-            if not (w["vanaf"] == nieuw["vanaf"] and w.get("gemeente") == nieuw.get("gemeente"))
-        ] + [nieuw]  # fmt: skip
-    namen = {t.naam for t in gevallen}
-    document["tests"] = [t for t in document.get("tests", []) if t["naam"] not in namen] + [
-        t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in gevallen
-    ]
     try:
-        return Regeling.model_validate(document)
+        return verzoek.pas_toe(regeling)
     except ValueError as error:  # pydantic: the proposal broke the rule file's model
         raise OngeldigVerzoek("De voorgestelde versie is geen geldige regeling.",
                               [("body", str(error))]) from error  # fmt: skip
@@ -251,8 +364,11 @@ def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
 
 
 def _waardefouten(
-    regeling: Regeling, verzoek: VersievoorstelRequest, wettelijk: Collection[str]
+    regeling: Regeling, verzoek: Regelingversie, wettelijk: Collection[str]
 ) -> Iterator[tuple[str, str]]:
+    for i, pad in enumerate(verzoek.eigen_verklaring or []):
+        if pad not in regeling.invoer:
+            yield f"body.eigenVerklaring.{i}", f"'{regeling.id}' heeft geen invoer '{pad}'"
     for i, waarde in enumerate(verzoek.waarden):
         waar = f"body.waarden.{i}"
         parameter = regeling.parameters.get(waarde.parameter)

@@ -25,6 +25,7 @@ from vil.ports import (
     Machtigingen,
     Planner,
     Profielen,
+    Regelcatalogi,
     Regelingversies,
     Sleutels,
     Toestemmingen,
@@ -34,6 +35,17 @@ from vil.ports import (
     Webhooks,
 )
 from vil.rules import Catalogus
+
+
+class _MetRegels:
+    """A group with the catalogue: `catalogus` is the one in force now (the rule files plus
+    the published versions, at most a minute old), asked of the port at each use."""
+
+    regels: Regelcatalogi
+
+    @property
+    def catalogus(self) -> Catalogus:
+        return self.regels.actueel()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,17 +88,17 @@ class Prefilldiensten(Basisdiensten):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Beoordelingdiensten(Prefilldiensten):
+class Beoordelingdiensten(Prefilldiensten, _MetRegels):
     """Beoordelingen: a prefill evaluated with the rules."""
 
-    catalogus: Catalogus
+    regels: Regelcatalogi
 
 
 @dataclass(frozen=True, kw_only=True)
-class Aanvraagdiensten(Basisdiensten):
+class Aanvraagdiensten(Basisdiensten, _MetRegels):
     """Submission and decision: the rules, the events they publish, and submission once per key."""
 
-    catalogus: Catalogus
+    regels: Regelcatalogi
     uitgever: Uitgever
     idempotentie: Idempotentie
 
@@ -119,12 +131,14 @@ class Webhookdiensten:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Beheerdiensten:
-    """The beheermodule: versions of a gemeente's parameters, checked with the rules, audited."""
+class Beheerdiensten(_MetRegels):
+    """The beheermodule: versions of a gemeente's parameters, checked with the rules, audited,
+    and published with their event."""
 
     regelingversies: Regelingversies
     audit: Auditlog
-    catalogus: Catalogus
+    regels: Regelcatalogi
+    uitgever: Uitgever
     nu: Callable[[], datetime] = klok.nu
 
     def vandaag(self) -> date:

@@ -30,7 +30,7 @@ from vil.models.api import HerzieningsbesluitRequest
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.regeling import Regeling
 from vil.rules.tekst import datum, euro
-from vil.services import audit
+from vil.services import audit, herspelen
 from vil.services.aanvragen import grondslag_en_bezwaar, haal
 from vil.services.diensten import Aanvraagdiensten
 
@@ -69,7 +69,7 @@ def besluit(
             "Een herzieningsbesluit geldt niet van voor de toekenning.",
             [("body.per", f"ligt voor de peildatum van de toekenning ({toekenning.peildatum})")],
         )
-    regeling = diensten.catalogus.regel(aanvraag.regeling, laatste.peildatum).regeling
+    regeling = herspelen.regeling_van(diensten.catalogus, laatste)  # the version it rests on
     moment, vandaag = diensten.nu(), diensten.vandaag()
     besluit_ = Herzieningsbesluit(
         besluit=verzoek.besluit,

@@ -12,7 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from vil.adapters.dynamodb import keys
 from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
-from vil.models.beheer import Regelingversie
+from vil.models.beheer import Regelingversie, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Machtiging, Vastgelegd
@@ -285,3 +285,19 @@ class RegelingversieItem(Item):
 
     def versie(self) -> Regelingversie:
         return Regelingversie.model_validate_json(self.data)
+
+
+class WijzerItem(Item):
+    """The version pointer; `nummer` beside it for the condition of the next publication."""
+
+    nummer: int
+    data: str
+
+    @classmethod
+    def van(cls, wijzer: Wijzer) -> Self:
+        return cls(
+            pk=keys.REGELINGEN, sk=keys.WIJZER, nummer=wijzer.nummer, data=wijzer.model_dump_json()
+        )
+
+    def wijzer(self) -> Wijzer:
+        return Wijzer.model_validate_json(self.data)

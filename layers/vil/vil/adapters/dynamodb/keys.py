@@ -15,6 +15,7 @@ GEBEURTENIS#<id>      GEBEURTENIS                       outbox: written with the
 GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; secrets encrypted
 ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
 REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
+REGELINGEN            WIJZER                            the version pointer: what is published
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
 
@@ -27,6 +28,8 @@ STAND = "STAND"
 AANVRAAG = "AANVRAAG"
 GEBEURTENIS = "GEBEURTENIS"
 MACHTIGING = "MACHTIGING"
+REGELINGEN = "REGELINGEN"
+WIJZER = "WIJZER"
 
 # Sort key prefixes, for the queries of one kind of item in a partition.
 TOESTEMMINGEN = "TOESTEMMING#"

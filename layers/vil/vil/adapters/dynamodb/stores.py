@@ -31,6 +31,7 @@ from vil.adapters.dynamodb.items import (
     RegelingversieItem,
     StandItem,
     ToestemmingItem,
+    WijzerItem,
 )
 from vil.adapters.dynamodb.tabel import (
     BESTAAT,
@@ -45,7 +46,7 @@ from vil.adapters.dynamodb.tabel import (
 )
 from vil.fouten import Conflict, NietGevonden
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
-from vil.models.beheer import Regelingversie, Versiestatus
+from vil.models.beheer import Publicatie, Regelingversie, Versiestatus, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -485,6 +486,39 @@ class Regelingversies(_Store):
             if conditional(error):
                 raise Conflict("De versie veranderde intussen; lees haar opnieuw.") from error
             raise
+
+    def wijzer(self) -> Wijzer:
+        sleutel = {"PK": keys.REGELINGEN, "SK": keys.WIJZER}
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        return Wijzer() if item is None else WijzerItem.model_validate(item).wijzer()
+
+    def publiceer(
+        self, versie: Regelingversie, van: Versiestatus, wijzer: int, gebeurtenis: AanvraagEvent
+    ) -> None:
+        """The approved version, the pointer one further, and the event, in one transaction."""
+        tabel = self.tabel
+        huidig = self.wijzer()
+        nieuw = Wijzer(
+            nummer=wijzer + 1,
+            publicaties=[
+                *huidig.publicaties,
+                Publicatie(regeling=versie.regeling, gemeentecode=versie.gemeentecode,
+                           versie=versie.versie),
+            ],
+        )  # fmt: skip
+        opdrachten = [
+            put(tabel, RegelingversieItem.van(versie), "#s = :van",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":van": van.value}),
+            put(tabel, WijzerItem.van(nieuw), NIEUW) if wijzer == 0 else
+            put(tabel, WijzerItem.van(nieuw), "nummer = :wijzer",
+                ExpressionAttributeValues={":wijzer": wijzer}),
+            put(tabel, GebeurtenisItem.van(gebeurtenis)),
+        ]  # fmt: skip
+        # The pointer's condition, not the read above, is what refuses a publication on a
+        # pointer that moved since the caller read it.
+        tekst = "Intussen is er een andere versie gepubliceerd of deze versie gewijzigd."
+        transactie(tabel, opdrachten, lambda _: Conflict(tekst))
 
 
 # A machtiging's place in a list: when it was granted (ISO), then its id (VIL's or the register's).
