@@ -9,7 +9,7 @@ check on a beoordeling).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from vil import klok
 from vil.models.gebeurtenis import Uitgever
@@ -21,11 +21,13 @@ from vil.ports import (
     Brongegevens,
     Bronnen,
     Idempotentie,
+    Inlogdienst,
     Maandchecks,
     Machtigingen,
     Planner,
     Profielen,
     Regelingversies,
+    Sessies,
     Sleutels,
     Toestemmingen,
     Versleuteling,
@@ -33,6 +35,7 @@ from vil.ports import (
     Webhooks,
 )
 from vil.rules import Catalogus
+from vil.services.identiteit import Tokencontrole
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,3 +130,28 @@ class Beheerdiensten:
 
     def vandaag(self) -> date:
         return self.nu().astimezone(klok.AMSTERDAM).date()
+
+
+def _echte_tijd() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sessiediensten:
+    """The loket's login (OIDC code flow with PKCE) and sessions."""
+
+    sessies: Sessies
+    inlogdienst: Inlogdienst
+    tokens: Tokencontrole  # the authorizer's check of an access token, in-process
+    authorize_url: str
+    client_id: str
+    redirect_uri: str
+    basis: str = ""  # the path before /loket/ in the browser's URL (the API's stage on AWS)
+    # Sessions keep real time, not the domain clock (docs/loket.md).
+    tijd: Callable[[], datetime] = _echte_tijd
+
+
+@dataclass(frozen=True, kw_only=True)
+class Loketdiensten(Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Sessiediensten):
+    """The loket's pages: every use case a resident or hulpverlener has, plus the sessions.
+    The same services as the API's routes, over the same ports; nothing of its own."""

@@ -15,6 +15,7 @@ GEBEURTENIS#<id>      GEBEURTENIS                       outbox: written with the
 GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; secrets encrypted
 ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
 REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
+SESSIE#<sha256 of id> SESSIE                            a loket session (TTL: its end)
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
 
@@ -27,6 +28,7 @@ STAND = "STAND"
 AANVRAAG = "AANVRAAG"
 GEBEURTENIS = "GEBEURTENIS"
 MACHTIGING = "MACHTIGING"
+SESSIE = "SESSIE"
 
 # Sort key prefixes, for the queries of one kind of item in a partition.
 TOESTEMMINGEN = "TOESTEMMING#"
@@ -37,6 +39,10 @@ BESLISVERSLAGEN = "BESLISVERSLAG#"
 ABONNEMENTEN = "ABONNEMENT#"
 AFLEVERINGEN = "AFLEVERING#"
 VERSIES = "VERSIE#"
+
+
+def sessie(sleutel: str) -> str:
+    return f"SESSIE#{sleutel}"
 
 
 def burger(pseudoniem: str) -> str:
