@@ -6,6 +6,7 @@ login is the OIDC code flow with PKCE and the session lives in the table (vil.se
 """
 
 import time
+import uuid
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,20 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vil import samenstelling
-from vil.fouten import NietGeauthenticeerd, VilFout
+from vil.api import ERRORS
+from vil.fouten import (
+    AndereInhoud,
+    Conflict,
+    GeenToestemming,
+    NietGeauthenticeerd,
+    OngeldigVerzoek,
+    VilFout,
+)
+from vil.klok import AMSTERDAM
+from vil.loket import weergave
 from vil.loket.web import (
     Antwoord,
+    Fout,
     Router,
     Verzoek,
     als_event,
@@ -26,8 +38,25 @@ from vil.loket.web import (
     set_cookie,
     verzoek_uit,
 )
+from vil.models.aanvraag import Beoordeling
+from vil.models.api import EvaluateRequest, SubmitRequest
+from vil.models.identiteit import Principal, Principalsoort
+from vil.models.machtiging import Machtigingbron, Recht
+from vil.models.prefill import PREFIX
+from vil.models.regeling import Uitbetaling
+from vil.models.toestemming import Bron, Doel
 from vil.observability import gebeurtenis, instrumented, logger
-from vil.services import sessies
+from vil.services import (
+    aanvragen,
+    beoordelen,
+    inzage,
+    machtigingen,
+    meldingen,
+    namens,
+    sessies,
+    toestemmingen,
+)
+from vil.services.diensten import Loketdiensten
 
 STIJL = Path(__file__).parent / "static" / "loket.css"  # made by `make` from npm's packages
 router = Router()
@@ -113,9 +142,404 @@ def overzicht(verzoek: Verzoek) -> Antwoord:
     return pagina(verzoek, "overzicht.html")
 
 
+# Who a page is about: the logged-in resident, or the client a hulpverlener acts for.
+
+
+def _wie(verzoek: Verzoek, recht: Recht) -> tuple[Loketdiensten, Principal]:
+    diensten = samenstelling.loket()
+    machtiging = verzoek.sessie.namens if verzoek.sessie else None
+    return diensten, namens.betrokkene(diensten, _ingelogd(verzoek), machtiging, recht)
+
+
+def _ingelogd(verzoek: Verzoek) -> Principal:
+    """Who is logged in (`_bedien` let only logged-in visitors through to this page)."""
+    principal = sessies.ingelogd(verzoek.sessie)
+    if principal is None:
+        raise NietGeauthenticeerd("Log eerst in.")
+    return principal
+
+
+def _stap(verzoek: Verzoek) -> dict[str, Any]:
+    assert verzoek.sessie is not None
+    return dict(verzoek.sessie.stap)
+
+
+def _bewaar_stap(verzoek: Verzoek, **velden: Any) -> None:
+    assert verzoek.sessie is not None
+    stap = {**verzoek.sessie.stap, **velden}
+    verzoek.sessie = sessies.werk_bij(samenstelling.loket(), verzoek.sessie, stap=stap)
+
+
+# 1. Consent per source and purpose, on one page.
+
+
+@router.get("/loket/toestemming")
+def toestemming(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    huidige = toestemmingen.overzicht(diensten, wie)
+    return _toestemming_pagina(
+        verzoek, {b: set(t.doelen) if t else set() for b, t in huidige.items()}
+    )
+
+
+def _toestemming_pagina(
+    verzoek: Verzoek, gekozen: dict[Bron, set[Doel]], fouten: list[Fout] | None = None
+) -> Antwoord:
+    return pagina(
+        verzoek,
+        "toestemming.html",
+        400 if fouten else 200,
+        bronnen=[(b, weergave.BRONNAMEN[b.value], toestemmingen.TEKSTEN[b]) for b in Bron],
+        doelen=toestemmingen.DOELEN,
+        gekozen=gekozen,
+        fouten=fouten or [],
+    )
+
+
+@router.post("/loket/toestemming")
+def toestemming_geven(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.toestemming)
+    gekozen = {b: {d for d in Doel if f"{b.value}-{d.value}" in verzoek.formulier} for b in Bron}
+    if not any(Doel.aanvragen in doelen for doelen in gekozen.values()):
+        fout_ = Fout(f"{Bron.brp.value}-{Doel.aanvragen.value}",
+                     "Kies ten minste één bron voor het aanvragen. Zonder gegevens kunnen wij"
+                     " niets voor u invullen.")  # fmt: skip
+        return _toestemming_pagina(verzoek, gekozen, [fout_])
+    huidige = toestemmingen.overzicht(diensten, wie)
+    for bron, doelen in gekozen.items():
+        bestaand = huidige[bron]
+        if doelen != (set(bestaand.doelen) if bestaand else set()):
+            toestemmingen.wijzig(diensten, wie, bron, sorted(doelen), None)
+            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst="loket")
+    return naar(verzoek, "/loket/gegevens")
+
+
+# 2. The prefilled facts with their source and date, each correctable.
+
+
+@router.get("/loket/gegevens")
+def gegevens(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    try:
+        prefill = beoordelen.gegevens(diensten, wie)
+    except GeenToestemming:
+        return naar(verzoek, "/loket/toestemming")
+    stap = _stap(verzoek)
+    correcties: dict[str, Any] = stap.get("correcties", {})
+    specificaties = weergave.invoer(diensten.catalogus, diensten.vandaag())
+    feiten = []
+    for pad, herkomst in prefill.herkomst.items():
+        waarde = correcties.get(pad, beoordelen.waarde_op(prefill.huishouden, pad))
+        if isinstance(waarde, dict | list):
+            continue
+        feiten.append({
+            "pad": pad,
+            "naam": weergave.feitnaam(pad, specificaties),
+            "waarde": weergave.toon(waarde),
+            "bron": weergave.BRONNAMEN.get(herkomst.bron or "", herkomst.bron or ""),
+            "datum": herkomst.opgehaald_op.astimezone(AMSTERDAM).strftime("%d-%m-%Y")
+            if herkomst.opgehaald_op else "",
+            "in_onderzoek": herkomst.in_onderzoek,
+            "gecorrigeerd": pad in correcties,
+            "wijzigbaar": pad not in weergave.NIET_TE_WIJZIGEN and "[" not in pad,
+        })  # fmt: skip
+    gemeentecode = prefill.huishouden.get("gemeentecode")
+    vragen = weergave.open_vragen(
+        diensten.catalogus, diensten.vandaag(), prefill.huishouden, gemeentecode
+    )
+    _bewaar_stap(verzoek, vragen=[v.pad for v in vragen], gemeentecode=gemeentecode)
+    ontbrekend = {weergave.BRONNAMEN[b.value]: reden for b, reden in prefill.ontbrekend.items()}
+    return pagina(verzoek, "gegevens.html", feiten=feiten, ontbrekend=ontbrekend)
+
+
+def _te_wijzigen(verzoek: Verzoek, pad: str) -> weergave.Vraag | None:
+    if not pad.startswith(PREFIX) or pad in weergave.NIET_TE_WIJZIGEN or "[" in pad:
+        return None
+    diensten = samenstelling.loket()
+    specificaties = weergave.invoer(diensten.catalogus, diensten.vandaag())
+    spec = specificaties.get(pad)
+    if spec is None or spec.type not in weergave.VRAAGTYPEN:
+        return None
+    return weergave.vraag(pad, spec)
+
+
+@router.get("/loket/gegevens/wijzig")
+def gegevens_wijzig(verzoek: Verzoek) -> Antwoord:
+    vraag = _te_wijzigen(verzoek, verzoek.query.get("pad", ""))
+    if vraag is None:
+        return fout(verzoek, HTTPStatus.NOT_FOUND)
+    waarde = _stap(verzoek).get("correcties", {}).get(vraag.pad)
+    return pagina(verzoek, "wijzig.html", vraag=vraag,
+                  waarde=weergave.als_formulierwaarde(vraag, waarde), fouten=[])  # fmt: skip
+
+
+@router.post("/loket/gegevens/wijzig")
+def gegevens_wijzigen(verzoek: Verzoek) -> Antwoord:
+    vraag = _te_wijzigen(verzoek, verzoek.veld("pad"))
+    if vraag is None:
+        return fout(verzoek, HTTPStatus.BAD_REQUEST)
+    waarde, melding = weergave.lees(vraag, verzoek.veld(vraag.veld))
+    if melding:
+        return pagina(verzoek, "wijzig.html", 400, vraag=vraag, waarde=verzoek.veld(vraag.veld),
+                      fouten=[Fout(vraag.veld, melding)])  # fmt: skip
+    correcties = {**_stap(verzoek).get("correcties", {}), vraag.pad: waarde}
+    _bewaar_stap(verzoek, correcties=correcties)
+    return naar(verzoek, "/loket/gegevens")
+
+
+# 3. Only the questions the sources cannot answer, asked once.
+
+
+def _vragen(verzoek: Verzoek) -> list[weergave.Vraag]:
+    diensten = samenstelling.loket()
+    specificaties = weergave.invoer(diensten.catalogus, diensten.vandaag())
+    return [weergave.vraag(p, specificaties.get(p)) for p in _stap(verzoek).get("vragen", [])]
+
+
+@router.get("/loket/vragen")
+def vragen(verzoek: Verzoek) -> Antwoord:
+    correcties = _stap(verzoek).get("correcties", {})
+    lijst = _vragen(verzoek)
+    waarden = {v.veld: weergave.als_formulierwaarde(v, correcties.get(v.pad)) for v in lijst}
+    return pagina(verzoek, "vragen.html", vragen=lijst, waarden=waarden, fouten=[])
+
+
+@router.post("/loket/vragen")
+def vragen_beantwoorden(verzoek: Verzoek) -> Antwoord:
+    lijst = _vragen(verzoek)
+    correcties = dict(_stap(verzoek).get("correcties", {}))
+    fouten: list[Fout] = []
+    for vraag in lijst:
+        tekst = verzoek.veld(vraag.veld)
+        correcties.pop(vraag.pad, None)
+        if not tekst:
+            continue  # not known: the outcome says what it still needs
+        waarde, melding = weergave.lees(vraag, tekst)
+        if melding:
+            fouten.append(Fout(vraag.veld, melding))
+        else:
+            correcties[vraag.pad] = waarde
+    if fouten:
+        waarden = {v.veld: verzoek.veld(v.veld) for v in lijst}
+        return pagina(verzoek, "vragen.html", 400, vragen=lijst, waarden=waarden, fouten=fouten)
+    _bewaar_stap(verzoek, correcties=correcties)
+    return naar(verzoek, "/loket/controle")
+
+
+# 4. Check your answers, then every regeling evaluated (one stored beoordeling).
+
+
+@router.get("/loket/controle")
+def controle(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.loket()
+    specificaties = weergave.invoer(diensten.catalogus, diensten.vandaag())
+    correcties = _stap(verzoek).get("correcties", {})
+    vragen_ = set(_stap(verzoek).get("vragen", []))
+    antwoorden = [
+        {
+            "naam": weergave.feitnaam(pad, specificaties),
+            "waarde": weergave.toon(waarde),
+            "wijzig": "/loket/vragen" if pad in vragen_ else f"/loket/gegevens/wijzig?pad={pad}",
+        }
+        for pad, waarde in correcties.items()
+    ]
+    return pagina(verzoek, "controle.html", antwoorden=antwoorden)
+
+
+@router.post("/loket/controle")
+def beoordeel(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.aanvragen)
+    correcties = _stap(verzoek).get("correcties", {})
+    try:
+        beoordeling = beoordelen.voor_burger(
+            diensten, wie, EvaluateRequest(correcties=correcties or None)
+        )
+    except OngeldigVerzoek as fout_:  # a correction that does not fit the household
+        fouten = [
+            Fout("", f"{pad.removeprefix('body.correcties.')}: {reden}")
+            for pad, reden in fout_.velden
+        ]
+        return pagina(verzoek, "controle.html", 400, antwoorden=[], fouten=fouten)
+    gebeurtenis("BeoordelingGemaakt", soort="loket")
+    _bewaar_stap(verzoek, beoordeling=beoordeling.id, sleutel=uuid.uuid4().hex)
+    return naar(verzoek, "/loket/uitkomst")
+
+
+# 5. Every regeling: yes/no/unknown, amount, why, hints, indicatief; one button to apply.
+
+
+def _regelingen(beoordeling: Beoordeling, diensten: Loketdiensten) -> list[dict[str, Any]]:
+    uit = []
+    woongemeente = beoordeling.huishouden.get("gemeentecode")
+    for resultaat in beoordeling.resultaten:
+        regel = diensten.catalogus.regel(resultaat.regeling, beoordeling.peildatum).regeling
+        if regel.gemeenten and woongemeente not in regel.gemeenten:
+            continue  # another gemeente's regeling: not for this resident
+        uit.append({
+            "r": resultaat,
+            "bedrag": weergave.euro(resultaat.bedrag_per_maand) + " per maand"
+            if resultaat.bedrag_per_maand
+            else weergave.euro(resultaat.bedrag_per_jaar) + " per jaar"
+            if resultaat.bedrag_per_jaar
+            else weergave.euro(resultaat.bedrag_eenmalig) + " eenmalig"
+            if resultaat.bedrag_eenmalig else "",
+            "gemeente_betaalt": bool(regel.gemeenten)
+            and regel.uitkomst.uitbetaling is Uitbetaling.inwoner,
+        })  # fmt: skip
+    return uit
+
+
+def _uitkomst_pagina(
+    verzoek: Verzoek, gekozen: set[str], iban: str, fouten: list[Fout], status: int = 200
+) -> Antwoord:
+    beoordeling_id = _stap(verzoek).get("beoordeling")
+    if not beoordeling_id:
+        return naar(verzoek, "/loket/toestemming")
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    beoordeling = beoordelen.beoordeling(diensten, wie, beoordeling_id)
+    regelingen = _regelingen(beoordeling, diensten)
+    if not gekozen and not fouten:
+        gekozen = {r["r"].regeling for r in regelingen if r["r"].recht is not False}
+    return pagina(verzoek, "uitkomst.html", status, regelingen=regelingen, gekozen=gekozen,
+                  iban=iban, fouten=fouten, peildatum=beoordeling.peildatum)  # fmt: skip
+
+
+@router.get("/loket/uitkomst")
+def uitkomst(verzoek: Verzoek) -> Antwoord:
+    return _uitkomst_pagina(verzoek, set(), "", [])
+
+
+@router.post("/loket/aanvragen")
+def vraag_aan(verzoek: Verzoek) -> Antwoord:
+    stap = _stap(verzoek)
+    gekozen = set(verzoek.velden("regeling"))
+    iban = verzoek.veld("iban").replace(" ", "").upper()
+    if not gekozen:
+        fout_ = Fout("regelingen", "Kies ten minste één regeling om aan te vragen.")
+        return _uitkomst_pagina(verzoek, gekozen, iban, [fout_], 400)
+    diensten, wie = _wie(verzoek, Recht.aanvragen)
+    verzoek_ = SubmitRequest(beoordeling=stap["beoordeling"], regelingen=sorted(gekozen),
+                             iban=iban or None)  # fmt: skip
+    try:
+        antwoord = aanvragen.dien_in(diensten, wie, verzoek_, stap["sleutel"])
+    except OngeldigVerzoek as fout_:
+        fouten = [
+            Fout("iban" if pad == "body.iban" else "regelingen", fout_.detail)
+            for pad, _ in fout_.velden
+        ]
+        return _uitkomst_pagina(
+            verzoek, gekozen, iban, fouten or [Fout("regelingen", fout_.detail)], 400
+        )
+    except (AndereInhoud, Conflict) as fout_:
+        return _uitkomst_pagina(verzoek, gekozen, iban, [Fout("regelingen", fout_.detail)], 409)
+    gebeurtenis("AanvraagIngediend", soort="loket")
+    _bewaar_stap(verzoek, aangevraagd=[a.id for a in antwoord.aanvragen], sleutel=uuid.uuid4().hex)
+    return naar(verzoek, "/loket/aangevraagd")
+
+
+@router.get("/loket/aangevraagd")
+def aangevraagd(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    ids = set(_stap(verzoek).get("aangevraagd", []))
+    alle = aanvragen.lijst(diensten, wie, None, None, None, 100).aanvragen
+    return pagina(verzoek, "aangevraagd.html", aanvragen=[a for a in alle if a.id in ids],
+                  euro=weergave.euro)  # fmt: skip
+
+
+# 6. My aanvragen, meldingen, inzage, the machtigingen I gave, revoke all.
+
+
+@router.get("/loket/aanvragen")
+def mijn_aanvragen(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    lijst = aanvragen.lijst(diensten, wie, None, None, None, 100).aanvragen
+    return pagina(verzoek, "aanvragen.html", aanvragen=lijst, euro=weergave.euro)
+
+
+@router.get("/loket/aanvragen/{aanvraag_id}")
+def mijn_aanvraag(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    _, aanvraag = aanvragen.haal(diensten, wie, verzoek.parameters["aanvraag_id"])
+    return pagina(verzoek, "aanvraag.html", aanvraag=aanvraag, euro=weergave.euro)
+
+
+@router.get("/loket/meldingen")
+def mijn_meldingen(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.meldingen_ontvangen)
+    return pagina(verzoek, "meldingen.html", meldingen=meldingen.lijst(diensten, wie))
+
+
+@router.get("/loket/inzage")
+def mijn_inzage(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    return pagina(verzoek, "inzage.html", inzage=inzage.inzage(diensten, wie))
+
+
+@router.get("/loket/machtigingen")
+def mijn_machtigingen(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.inzien)
+    gegeven, _ = machtigingen.lijst(diensten, wie)
+    return pagina(verzoek, "machtigingen.html", gegeven=gegeven)
+
+
+@router.post("/loket/machtigingen/{machtiging_id}/intrekken")
+def machtiging_intrekken(verzoek: Verzoek) -> Antwoord:
+    diensten, wie = _wie(verzoek, Recht.toestemming)
+    machtigingen.trek_in(diensten, wie, verzoek.parameters["machtiging_id"])
+    return naar(verzoek, "/loket/machtigingen")
+
+
+@router.get("/loket/intrekken")
+def alles_intrekken_vraag(verzoek: Verzoek) -> Antwoord:
+    return pagina(verzoek, "intrekken.html")
+
+
+@router.post("/loket/intrekken")
+def alles_intrekken(verzoek: Verzoek) -> Antwoord:
+    """Every consent and every machtiging the resident gave, revoked (each by its own service)."""
+    diensten, wie = _wie(verzoek, Recht.toestemming)
+    for bron, huidige in toestemmingen.overzicht(diensten, wie).items():
+        if huidige is not None and huidige.doelen:
+            toestemmingen.wijzig(diensten, wie, bron, [], None)
+    if wie.vertegenwoordiger is None:  # only the resident revokes their machtigingen
+        gegeven, _ = machtigingen.lijst(diensten, wie)
+        for machtiging in gegeven:
+            if machtiging.ingetrokken_op is None and machtiging.bron is Machtigingbron.inwoner:
+                machtigingen.trek_in(diensten, wie, machtiging.id)
+    _bewaar_stap(verzoek, correcties={}, vragen=[], beoordeling=None)
+    return pagina(verzoek, "ingetrokken.html")
+
+
+# Hulpverleners: the caseload, and acting for one client.
+
+
+@router.get("/loket/clienten")
+def clienten(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.loket()
+    lijst, _ = machtigingen.clienten(diensten, _ingelogd(verzoek), None, 100)
+    return pagina(verzoek, "clienten.html", clienten=lijst)
+
+
+@router.post("/loket/clienten")
+def kies_client(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.loket()
+    gekozen = verzoek.veld("machtiging")
+    lijst, _ = machtigingen.clienten(diensten, _ingelogd(verzoek), None, 100)
+    client = next((c for c in lijst if c.machtiging == gekozen), None)
+    if client is None or verzoek.sessie is None:
+        return fout(verzoek, HTTPStatus.NOT_FOUND)
+    naam = f"cliënt met machtiging {client.machtiging[:8]}"
+    verzoek.sessie = sessies.werk_bij(diensten, verzoek.sessie, namens=client.machtiging,
+                                      namens_naam=naam, stap={})  # fmt: skip
+    return naar(verzoek, "/loket/overzicht")
+
+
 # The pages that need no login; every other page sends a visitor to log in first.
 OPEN = {"/loket", "/loket/", "/loket/toegankelijkheid", "/loket/stijl/loket.css", "/loket/inloggen",
         "/loket/inloggen/terug", "/loket/uitloggen"}  # fmt: skip
+
+
+ZONDER_CLIENT = {"/loket/clienten", "/loket/overzicht"}
 
 
 def _bedien(verzoek: Verzoek) -> Antwoord:
@@ -129,8 +553,17 @@ def _bedien(verzoek: Verzoek) -> Antwoord:
     verzoek.sessie = sessies.huidige(diensten, verzoek.cookie)
     if verzoek.methode == "POST" and not sessies.csrf_klopt(verzoek.sessie, verzoek.veld("csrf")):
         return fout(verzoek, HTTPStatus.FORBIDDEN)
-    if verzoek.pad not in OPEN and sessies.ingelogd(verzoek.sessie) is None:
+    principal = sessies.ingelogd(verzoek.sessie)
+    if verzoek.pad not in OPEN and principal is None:
         return naar(verzoek, f"/loket/inloggen?terug={verzoek.pad}")
+    if (
+        principal is not None
+        and principal.soort is Principalsoort.hulpverlener
+        and verzoek.sessie is not None
+        and verzoek.sessie.namens is None
+        and verzoek.pad not in OPEN | ZONDER_CLIENT
+    ):
+        return naar(verzoek, "/loket/clienten")  # a hulpverlener first chooses for whom
     return gevonden(verzoek)
 
 
@@ -142,9 +575,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return als_event(gelezen, None, gestart)
     try:
         antwoord = _bedien(gelezen)
-    except VilFout as fout_:
+    except VilFout as fout_:  # the services' refusals, with their own words
         logger.info("Loket: verzoek geweigerd", soort=type(fout_).__name__)
-        antwoord = fout(gelezen, HTTPStatus.BAD_REQUEST)
+        status, titel = next(v for k, v in ERRORS.items() if isinstance(fout_, k))
+        antwoord = pagina(gelezen, "fout.html", int(status), titel=titel, uitleg=fout_.detail)
     except Exception:
         logger.exception("Onverwachte fout")
         antwoord = fout(gelezen, HTTPStatus.INTERNAL_SERVER_ERROR)

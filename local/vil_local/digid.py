@@ -13,12 +13,13 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from vil_local import tokens
-from vil_local.overheid import PERSONEN
+from vil_local.overheid import Testpersoon
 
 AUTHORIZE_PATH = "/_local/digid/authorize"
 TOKEN_PATH = "/_local/digid/token"  # noqa: S105 (a path, not a secret)
@@ -43,7 +44,11 @@ class _Code:
 
 
 class DigidSimulatie:
-    def __init__(self) -> None:
+    """`personen`: the fake government's test persons now (copies made with `vil local kopie`
+    included), so that every test person can log in."""
+
+    def __init__(self, personen: Callable[[], Mapping[str, Testpersoon]]) -> None:
+        self.personen = personen
         self.codes: dict[str, _Code] = {}
         self.lock = threading.Lock()
 
@@ -65,7 +70,7 @@ class DigidSimulatie:
         )
         personen = "".join(
             _knop(verborgen, f"bsn:{bsn}", f"BSN {bsn}", p.situatie)
-            for bsn, p in PERSONEN.items()
+            for bsn, p in self.personen().items()
             if not p.situatie.startswith(("Kind", "Partner"))
         )
         hulp = "".join(
@@ -86,7 +91,7 @@ class DigidSimulatie:
         formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         fout = _controleer(formulier)
         keuze = formulier.get("keuze", "")
-        if fout or not _bekend(keuze):
+        if fout or not self._bekend(keuze):
             return _html(400, f"<p>{html.escape(fout or 'Onbekende keuze.')}</p>")
         code = secrets.token_urlsafe(24)
         with self.lock:
@@ -101,6 +106,12 @@ class DigidSimulatie:
             formulier["redirect_uri"] + "?" + urlencode({"code": code, "state": formulier["state"]})
         )
         return 302, {"Location": terug, "Cache-Control": "no-store"}, b""
+
+    def _bekend(self, keuze: str) -> bool:
+        soort, _, wie = keuze.partition(":")
+        if soort == "bsn":
+            return wie in self.personen()
+        return soort == "hulpverlener" and wie in HULPVERLENERS
 
     def token(self, body: bytes) -> Reply:
         """The token endpoint: code, verifier, redirect_uri and client id must match."""
@@ -141,13 +152,6 @@ def _controleer(velden: dict[str, str]) -> str | None:
     if not velden["redirect_uri"].startswith("http://127.0.0.1:"):
         return "De redirect_uri hoort bij het lokale loket."
     return None
-
-
-def _bekend(keuze: str) -> bool:
-    soort, _, wie = keuze.partition(":")
-    return (soort == "bsn" and wie in PERSONEN) or (
-        soort == "hulpverlener" and wie in HULPVERLENERS
-    )
 
 
 def _knop(verborgen: str, keuze: str, naam: str, uitleg: str) -> str:

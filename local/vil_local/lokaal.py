@@ -74,7 +74,7 @@ class LokaleStack:
         # The receiver next to the API (3001 beside 3000); any free port when the API has one.
         self.ontvanger = Ontvanger(port + 1 if port else 0, stil=stil)
         self.gestopt = threading.Event()
-        self.digid = digid.DigidSimulatie()
+        self.digid = digid.DigidSimulatie(lambda: self.overheid.personen)
 
     @property
     def url(self) -> str:

@@ -67,6 +67,14 @@ class Verzoek:
         return self.formulier.get(naam) or []
 
 
+@dataclass(frozen=True)
+class Fout:
+    """An error in a form: the field's id (the summary links to it) and what to do."""
+
+    veld: str
+    tekst: str
+
+
 @dataclass
 class Antwoord:
     status: int
