@@ -1,4 +1,5 @@
-"""The loket: web pages for residents and hulpverleners (server-rendered HTML, docs/loket.md).
+"""The loket: web pages for residents, hulpverleners (/loket/) and a gemeente's beheerders
+(/beheer/), server-rendered HTML (docs/loket.md).
 
 Transport only, as every function: each page reads the request, calls the same use cases as the
 API's routes (vil.services, composed by vil.samenstelling.loket) and renders a template. The
@@ -7,11 +8,13 @@ login is the OIDC code flow with PKCE and the session lives in the table (vil.se
 
 import time
 import uuid
+from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from vil import samenstelling
 from vil.api import ERRORS
@@ -20,10 +23,12 @@ from vil.fouten import (
     Conflict,
     GeenToestemming,
     NietGeauthenticeerd,
+    NietGevonden,
     OngeldigVerzoek,
     VilFout,
 )
 from vil.klok import AMSTERDAM
+from vil.loket import beheer as beheerweergave
 from vil.loket import weergave
 from vil.loket.web import (
     Antwoord,
@@ -40,14 +45,16 @@ from vil.loket.web import (
 )
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, SubmitRequest
+from vil.models.beheer import GoedkeuringRequest, VersiestatusRequest
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.machtiging import Machtigingbron, Recht
 from vil.models.prefill import PREFIX
-from vil.models.regeling import Uitbetaling
+from vil.models.regeling import Regeling, Uitbetaling
 from vil.models.toestemming import Bron, Doel
 from vil.observability import gebeurtenis, instrumented, logger
 from vil.services import (
     aanvragen,
+    beheer,
     beoordelen,
     inzage,
     machtigingen,
@@ -56,7 +63,8 @@ from vil.services import (
     sessies,
     toestemmingen,
 )
-from vil.services.diensten import Loketdiensten
+from vil.services.diensten import Beheerdiensten, Loketdiensten
+from vil.services.impact import EMMERS
 
 STIJL = Path(__file__).parent / "static" / "loket.css"  # made by `make` from npm's packages
 router = Router()
@@ -534,9 +542,207 @@ def kies_client(verzoek: Verzoek) -> Antwoord:
     return naar(verzoek, "/loket/overzicht")
 
 
+# The beheerder's pages at /beheer/ (docs/loket.md, "Beheer"): a gemeente's regelingen, their
+# parameters, proposing a version, four eyes, the history; every check is vil.services.beheer's.
+
+
+@router.get("/beheer")
+def beheer_zonder_slash(verzoek: Verzoek) -> Antwoord:
+    return naar(verzoek, "/beheer/")
+
+
+@router.get("/beheer/")
+def beheer_start(verzoek: Verzoek) -> Antwoord:
+    principal = sessies.ingelogd(verzoek.sessie)
+    if principal is not None and principal.soort is Principalsoort.beheerder:
+        return naar(verzoek, "/beheer/regelingen")
+    return pagina(verzoek, "beheer-start.html")
+
+
+@router.get("/beheer/inloggen")
+def beheer_inloggen(verzoek: Verzoek) -> Antwoord:
+    # The login's return path is a loket page (sessies.begin); /loket/overzicht sends a
+    # beheerder on to /beheer/ (see _bedien).
+    nieuw, url = sessies.begin(samenstelling.loket(), "/loket/overzicht")
+    verzoek.nieuwe_cookie = set_cookie(nieuw.cookie)
+    return extern(url)
+
+
+@router.get("/beheer/regelingen")
+def beheer_regelingen(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.beheer()
+    lijst = beheerweergave.regelingen(diensten, _ingelogd(verzoek))
+    return pagina(verzoek, "beheer-regelingen.html", regelingen=lijst)
+
+
+def _regeling(verzoek: Verzoek) -> tuple[Beheerdiensten, Principal, Regeling]:
+    diensten = samenstelling.beheer()
+    principal = _ingelogd(verzoek)
+    wie = beheer.Beheerder(principal)
+    return diensten, principal, beheer.regeling_van(diensten, wie, verzoek.parameters["regeling"])
+
+
+@router.get("/beheer/regelingen/{regeling}")
+def beheer_regeling(verzoek: Verzoek) -> Antwoord:
+    diensten, principal, regeling = _regeling(verzoek)
+    eigen, rijk = beheerweergave.parameters(diensten, regeling, principal.gemeentecode or "")
+    versies = beheer.versies(diensten, principal, regeling.id)
+    return pagina(verzoek, "beheer-regeling.html", regeling=regeling, eigen=eigen, rijk=rijk,
+                  versies=versies, tijd=_tijd)  # fmt: skip
+
+
+def _voorstel_pagina(
+    verzoek: Verzoek, regeling: Regeling, formulier: beheerweergave.Formulier,
+    fouten: list[Fout], status: int = 200,
+) -> Antwoord:  # fmt: skip
+    diensten = samenstelling.beheer()
+    principal = _ingelogd(verzoek)
+    eigen, _ = beheerweergave.parameters(diensten, regeling, principal.gemeentecode or "")
+    return pagina(verzoek, "beheer-voorstel.html", status, regeling=regeling, eigen=eigen,
+                  gevallen=beheerweergave.vervangbaar(regeling), f=formulier, fouten=fouten,
+                  bedragnamen=beheerweergave.BEDRAGNAMEN, euro=weergave.euro)  # fmt: skip
+
+
+def _bewaard_formulier(verzoek: Verzoek, regeling: Regeling) -> beheerweergave.Formulier | None:
+    bewaard = _stap(verzoek).get("beheervoorstel")
+    if not bewaard or bewaard.get("regeling") != regeling.id:
+        return None
+    return beheerweergave.Formulier(**bewaard["formulier"])
+
+
+@router.get("/beheer/regelingen/{regeling}/voorstel")
+def beheer_voorstel(verzoek: Verzoek) -> Antwoord:
+    _, _, regeling = _regeling(verzoek)
+    formulier = _bewaard_formulier(verzoek, regeling) or beheerweergave.Formulier()
+    return _voorstel_pagina(verzoek, regeling, formulier, [])
+
+
+@router.post("/beheer/regelingen/{regeling}/voorstel")
+def beheer_voorstel_lezen(verzoek: Verzoek) -> Antwoord:
+    _, _, regeling = _regeling(verzoek)
+    formulier = beheerweergave.Formulier.uit(verzoek, regeling)
+    _, fouten = beheerweergave.lees(formulier, regeling)
+    if fouten:
+        return _voorstel_pagina(verzoek, regeling, formulier, fouten, 400)
+    _bewaar_stap(verzoek, beheervoorstel={"regeling": regeling.id,
+                                          "formulier": formulier.bewaar()})  # fmt: skip
+    return naar(verzoek, f"/beheer/regelingen/{regeling.id}/voorstel/controle")
+
+
+@router.get("/beheer/regelingen/{regeling}/voorstel/controle")
+def beheer_voorstel_controle(verzoek: Verzoek) -> Antwoord:
+    _, _, regeling = _regeling(verzoek)
+    formulier = _bewaard_formulier(verzoek, regeling)
+    if formulier is None:
+        return naar(verzoek, f"/beheer/regelingen/{regeling.id}/voorstel")
+    voorstel, fouten = beheerweergave.lees(formulier, regeling)
+    if voorstel is None:
+        return _voorstel_pagina(verzoek, regeling, formulier, fouten, 400)
+    return pagina(verzoek, "beheer-controle.html", regeling=regeling, voorstel=voorstel,
+                  f=formulier, gevallen=beheerweergave.vervangbaar(regeling),
+                  bedragnamen=beheerweergave.BEDRAGNAMEN)  # fmt: skip
+
+
+@router.post("/beheer/regelingen/{regeling}/voorstel/controle")
+def beheer_voorstel_opslaan(verzoek: Verzoek) -> Antwoord:
+    diensten, principal, regeling = _regeling(verzoek)
+    formulier = _bewaard_formulier(verzoek, regeling)
+    if formulier is None:
+        return naar(verzoek, f"/beheer/regelingen/{regeling.id}/voorstel")
+    voorstel, fouten = beheerweergave.lees(formulier, regeling)
+    if voorstel is None:
+        return _voorstel_pagina(verzoek, regeling, formulier, fouten, 400)
+    try:
+        versie = beheer.stel_voor(diensten, principal, regeling.id, voorstel)
+    except OngeldigVerzoek as fout_:  # the rules' checks or a test case: at the fields
+        fouten = beheerweergave.bij_velden(fout_.velden, formulier, regeling)
+        return _voorstel_pagina(verzoek, regeling, formulier,
+                                fouten or [Fout("waarden", fout_.detail)], 400)  # fmt: skip
+    gebeurtenis("RegelingversieVoorgesteld", regeling=regeling.id)
+    _bewaar_stap(verzoek, beheervoorstel=None)
+    return naar(verzoek, f"/beheer/regelingen/{regeling.id}/versies/{versie.versie}")
+
+
+def _versie_pagina(
+    verzoek: Verzoek, fouten: list[Fout] | None = None, status: int = 200, **velden: str
+) -> Antwoord:
+    diensten, principal, regeling = _regeling(verzoek)
+    versie = beheer.versie(diensten, principal, regeling.id, _nummer(verzoek))
+    return pagina(verzoek, "beheer-versie.html", status, regeling=regeling, versie=versie,
+                  fouten=fouten or [], tijd=_tijd, ik=principal.medewerker,
+                  besluit=velden.get("besluit", ""), reden=velden.get("reden", ""))  # fmt: skip
+
+
+def _nummer(verzoek: Verzoek) -> int:
+    nummer = verzoek.parameters["versie"]
+    if not nummer.isdigit() or not 1 <= int(nummer) <= 999_999:
+        raise NietGevonden("Deze versie bestaat niet.")
+    return int(nummer)
+
+
+@router.get("/beheer/regelingen/{regeling}/versies/{versie}")
+def beheer_versie(verzoek: Verzoek) -> Antwoord:
+    return _versie_pagina(verzoek)
+
+
+@router.post("/beheer/regelingen/{regeling}/versies/{versie}/status")
+def beheer_versie_status(verzoek: Verzoek) -> Antwoord:
+    """Indienen or intrekken, by the proposer (the service says who may, and when)."""
+    diensten, principal, regeling = _regeling(verzoek)
+    nummer = _nummer(verzoek)
+    try:
+        nieuw = VersiestatusRequest.model_validate({"status": verzoek.veld("status")})
+        beheer.wijzig_status(diensten, principal, regeling.id, nummer, nieuw)
+    except ValidationError:
+        return fout(verzoek, HTTPStatus.BAD_REQUEST)
+    except (GeenToestemming, Conflict) as weigering:
+        status = 403 if isinstance(weigering, GeenToestemming) else 409
+        return _versie_pagina(verzoek, [Fout("acties", weigering.detail)], status)
+    return naar(verzoek, f"/beheer/regelingen/{regeling.id}/versies/{nummer}")
+
+
+@router.post("/beheer/regelingen/{regeling}/versies/{versie}/besluit")
+def beheer_versie_besluit(verzoek: Verzoek) -> Antwoord:
+    """Goedkeuren or afkeuren with a reason, by a second beheerder (the service's four eyes)."""
+    diensten, principal, regeling = _regeling(verzoek)
+    nummer = _nummer(verzoek)
+    besluit, reden = verzoek.veld("besluit"), verzoek.veld("reden")
+    try:
+        keuze = GoedkeuringRequest.model_validate({"besluit": besluit, "reden": reden or None})
+        gekeurd = beheer.keur(diensten, principal, regeling.id, nummer, keuze)
+    except ValidationError:
+        return _versie_pagina(verzoek, [Fout("besluit", "Kies goedkeuren of afkeuren.")], 400,
+                              besluit=besluit, reden=reden)  # fmt: skip
+    except OngeldigVerzoek as fout_:
+        fouten = [Fout("reden" if pad == "body.reden" else "besluit", fout_.detail)
+                  for pad, _ in fout_.velden]  # fmt: skip
+        return _versie_pagina(verzoek, fouten, 400, besluit=besluit, reden=reden)
+    except (GeenToestemming, Conflict) as weigering:
+        status = 403 if isinstance(weigering, GeenToestemming) else 409
+        return _versie_pagina(verzoek, [Fout("besluit", weigering.detail)], status,
+                              besluit=besluit, reden=reden)  # fmt: skip
+    gebeurtenis("RegelingversieGekeurd", regeling=regeling.id, uitkomst=gekeurd.status)
+    return naar(verzoek, f"/beheer/regelingen/{regeling.id}/versies/{nummer}")
+
+
+@router.get("/beheer/regelingen/{regeling}/versies/{versie}/impact")
+def beheer_impact(verzoek: Verzoek) -> Antwoord:
+    diensten, principal, regeling = _regeling(verzoek)
+    versie = beheer.versie(diensten, principal, regeling.id, _nummer(verzoek))
+    # No stored impact report exists yet (docs/beheer.md): the page says so, never a figure.
+    namen = {regeling.id: regeling.naam}
+    return pagina(verzoek, "beheer-impact.html", regeling=regeling, versie=versie, rapport=None,
+                  emmers=EMMERS, namen=namen, euro=weergave.euro)  # fmt: skip
+
+
+def _tijd(moment: datetime) -> str:
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y om %H:%M")
+
+
 # The pages that need no login; every other page sends a visitor to log in first.
 OPEN = {"/loket", "/loket/", "/loket/toegankelijkheid", "/loket/stijl/loket.css", "/loket/inloggen",
-        "/loket/inloggen/terug", "/loket/uitloggen"}  # fmt: skip
+        "/loket/inloggen/terug", "/loket/uitloggen",
+        "/beheer", "/beheer/", "/beheer/inloggen"}  # fmt: skip
 
 
 ZONDER_CLIENT = {"/loket/clienten", "/loket/overzicht"}
@@ -553,18 +759,30 @@ def _bedien(verzoek: Verzoek) -> Antwoord:
     verzoek.sessie = sessies.huidige(diensten, verzoek.cookie)
     if verzoek.methode == "POST" and not sessies.csrf_klopt(verzoek.sessie, verzoek.veld("csrf")):
         return fout(verzoek, HTTPStatus.FORBIDDEN)
+    return _omleiding(verzoek) or gevonden(verzoek)
+
+
+def _omleiding(verzoek: Verzoek) -> Antwoord | None:
+    """Where a visitor goes first instead of this page: to log in, to choose a client (a
+    hulpverlener), or to the beheer pages (a beheerder has no resident pages)."""
     principal = sessies.ingelogd(verzoek.sessie)
     if verzoek.pad not in OPEN and principal is None:
+        if verzoek.pad.startswith("/beheer/"):
+            return naar(verzoek, "/beheer/")
         return naar(verzoek, f"/loket/inloggen?terug={verzoek.pad}")
+    if principal is None or verzoek.pad in OPEN:
+        return None
+    if principal.soort is Principalsoort.beheerder and verzoek.pad.startswith("/loket/"):
+        return naar(verzoek, "/beheer/")
     if (
-        principal is not None
-        and principal.soort is Principalsoort.hulpverlener
+        principal.soort is Principalsoort.hulpverlener
         and verzoek.sessie is not None
         and verzoek.sessie.namens is None
-        and verzoek.pad not in OPEN | ZONDER_CLIENT
+        and verzoek.pad not in ZONDER_CLIENT
+        and verzoek.pad.startswith("/loket/")
     ):
         return naar(verzoek, "/loket/clienten")  # a hulpverlener first chooses for whom
-    return gevonden(verzoek)
+    return None
 
 
 @instrumented

@@ -1,9 +1,10 @@
 """The "DigiD simulatie": the dev issuer's authorization and token endpoints for the loket.
 
-Local only, never in the template: a page lists the test persons and a few hulpverleners; the
-choice becomes an authorization code, and the token endpoint exchanges it (with the PKCE
-verifier, RFC 7636) for an access token as the authorizer knows it and an id token with the
-nonce. Codes live in memory for a minute and are used once.
+Local only, never in the template: a page lists the test persons, a few hulpverleners and a
+gemeente's beheerders (the /beheer/ pages); the choice becomes an authorization code, and the
+token endpoint exchanges it (with the PKCE verifier, RFC 7636) for an access token as the
+authorizer knows it and an id token with the nonce. Codes live in memory for a minute and are
+used once.
 """
 
 import base64
@@ -31,12 +32,20 @@ HULPVERLENERS = {
     "mw-2": ("90000029", "Schuldhulp Amersfoort, medewerker mw-2"),
 }
 
+# A gemeente's beheerders (eHerkenning in real life), as `vil local token --rol beheerder` makes
+# them: two of Utrecht, so that one proposes and the other approves (four eyes), one of Amersfoort.
+BEHEERDERS = {
+    "anne": ("0344", "Anne, beheerder gemeente Utrecht"),
+    "bram": ("0344", "Bram, beheerder gemeente Utrecht"),
+    "cor": ("0307", "Cor, beheerder gemeente Amersfoort"),
+}
+
 Reply = tuple[int, dict[str, str], bytes]
 
 
 @dataclass(frozen=True)
 class _Code:
-    keuze: str  # 'bsn:<bsn>' or 'hulpverlener:<medewerker>'
+    keuze: str  # 'bsn:<bsn>', 'hulpverlener:<medewerker>' or 'beheerder:<medewerker>'
     challenge: str
     redirect_uri: str
     nonce: str
@@ -77,12 +86,18 @@ class DigidSimulatie:
             _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
             for mw, (kvk, naam) in HULPVERLENERS.items()
         )
+        beheer = "".join(
+            _knop(verborgen, f"beheerder:{mw}", naam, f"gemeentecode {code}")
+            for mw, (code, naam) in BEHEERDERS.items()
+        )
         body = (
             '<div class="simulatie"><p><strong>Simulatie.</strong> Dit is niet DigiD. Alleen op'
             " uw eigen computer (vil local) kiest u hier met wie u inlogt.</p></div>"
             "<h1>DigiD simulatie</h1><h2>Inloggen als inwoner</h2>"
             f'<ul class="keuzes">{personen}</ul>'
             f'<h2>Inloggen als hulpverlener (eHerkenning)</h2><ul class="keuzes">{hulp}</ul>'
+            "<h2>Inloggen als beheerder van een gemeente (eHerkenning)</h2>"
+            f'<ul class="keuzes">{beheer}</ul>'
         )
         return _html(200, body)
 
@@ -111,6 +126,8 @@ class DigidSimulatie:
         soort, _, wie = keuze.partition(":")
         if soort == "bsn":
             return wie in self.personen()
+        if soort == "beheerder":
+            return wie in BEHEERDERS
         return soort == "hulpverlener" and wie in HULPVERLENERS
 
     def token(self, body: bytes) -> Reply:
@@ -133,6 +150,8 @@ class DigidSimulatie:
         soort, _, wie = code.keuze.partition(":")
         if soort == "bsn":
             access = tokens.burger_token(wie)
+        elif soort == "beheerder":
+            access = tokens.gemeente_token(BEHEERDERS[wie][0], "beheerder", wie)
         else:
             access = tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
         return _json(200, {

@@ -21,7 +21,8 @@ COMPONENTEN = (
     "skip-link", "heading-1", "heading-2", "heading-3", "paragraph", "link", "button",
     "button-link", "button-group", "unordered-list", "ordered-list", "alert", "form-field",
     "form-label", "form-field-description", "form-field-error-message", "form-fieldset",
-    "textbox", "checkbox", "radio-button", "table", "data-list", "status-badge", "separator",
+    "textbox", "textarea", "checkbox", "radio-button", "table", "data-list", "status-badge",
+    "separator",
 )  # fmt: skip
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _DECLARATIE = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
