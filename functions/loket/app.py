@@ -655,9 +655,9 @@ def beheer_voorstel_opslaan(verzoek: Verzoek) -> Antwoord:
     try:
         versie = beheer.stel_voor(diensten, principal, regeling.id, voorstel)
     except OngeldigVerzoek as fout_:  # the rules' checks or a test case: at the fields
-        fouten = beheerweergave.bij_velden(fout_.velden, formulier, regeling)
-        return _voorstel_pagina(verzoek, regeling, formulier,
-                                fouten or [Fout("waarden", fout_.detail)], 400)  # fmt: skip
+        velden = beheerweergave.bij_velden(fout_.velden, formulier, regeling)
+        fouten = [Fout("", fout_.detail), *(f for f in velden if f.veld)]  # the why, first
+        return _voorstel_pagina(verzoek, regeling, formulier, fouten, 400)
     gebeurtenis("RegelingversieVoorgesteld", regeling=regeling.id)
     _bewaar_stap(verzoek, beheervoorstel=None)
     return naar(verzoek, f"/beheer/regelingen/{regeling.id}/versies/{versie.versie}")

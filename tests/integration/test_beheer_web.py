@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.integration.hulp import GEVALLEN_2026, IIT_UTRECHT
+from tests.integration.hulp import GEVALLEN_2026, IIT_UTRECHT, KWIJTSCHELDING
 from vil import samenstelling
 from vil.loket.beheer import vervangbaar
 from vil.loket.web import COOKIE
@@ -259,3 +259,16 @@ def test_without_login_the_beheer_pages_send_to_the_start(browser: Browser) -> N
     assert urlsplit(str(start.url)).path == "/beheer/"
     assert "Inloggen als beheerder" in start.text
     assert '<html lang="nl"' in start.text
+
+
+def test_a_regeling_of_several_gemeenten_shows_the_services_reason(browser: Browser) -> None:
+    browser.log_in("anne")
+    browser.ga("GET", f"/beheer/regelingen/{KWIJTSCHELDING}/voorstel")
+    (veld, *_) = re.findall(r'name="(waarde-[^"]+)"', browser.pagina)
+    browser.verstuur("/voorstel", {**FORMULIER, "waarde-bedragAlleenstaande": "", veld: "100"})
+
+    geweigerd = browser.verstuur("/voorstel/controle", {})
+
+    assert geweigerd.status_code == 400
+    assert "geldt voor meerdere gemeenten" in geweigerd.text
+    assert 'role="alert"' in geweigerd.text
