@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml
 NPM_STAMP := node_modules/.package-lock.json
 STIJL := functions/loket/static/loket.css
 $(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+		else \
+			echo "make: het loket heeft npm nodig: sudo apt-get install npm" >&2; exit 1; \
+		fi; }
 	npm ci --ignore-scripts --no-audit --no-fund
 $(STIJL): $(STAMP) $(NPM_STAMP) local/vil_local/stijl.py layers/vil/vil/loket/loket.css
 	$(BIN)/python -m vil_local.stijl

@@ -133,6 +133,9 @@ def inloggen_terug(verzoek: Verzoek) -> Antwoord:
         return pagina(verzoek, "niet-ingelogd.html", HTTPStatus.UNAUTHORIZED)
     gebeurtenis("LoketIngelogd")
     verzoek.nieuwe_cookie = set_cookie(nieuw.cookie)
+    principal = nieuw.sessie.principal
+    if principal is not None and principal.soort is Principalsoort.hulpverlener:
+        return naar(verzoek, "/loket/clienten")  # first: for whom
     return naar(verzoek, str(nieuw.sessie.stap.get("terug") or "/loket/overzicht"))
 
 
