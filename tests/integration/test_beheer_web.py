@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from tests.integration.hulp import GEVALLEN_2026, IIT_UTRECHT, KWIJTSCHELDING
+from tests.integration.iam import Rollen
+from tests.integration.test_iam import queue_arns
 from vil import samenstelling
 from vil.loket.beheer import vervangbaar
 from vil.loket.web import COOKIE
@@ -272,3 +274,24 @@ def test_a_regeling_of_several_gemeenten_shows_the_services_reason(browser: Brow
     assert geweigerd.status_code == 400
     assert "geldt voor meerdere gemeenten" in geweigerd.text
     assert 'role="alert"' in geweigerd.text
+
+
+def test_the_cycle_needs_only_the_loket_functions_permissions(
+    browser: Browser, stack: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each function under its own policy of template.yaml (tests/integration/test_iam.py):
+    the beheer pages' sessions, versions and audit are within LoketFunction's."""
+    stack.verwerk()
+    Rollen(queue_arns(stack)).installeer(monkeypatch, stack.server.router)
+    try:
+        browser.log_in("anne")
+        pad = versie_pad(stel_voor(browser))
+        browser.verstuur("/status", {"status": "ter-goedkeuring"})
+        browser.log_in("bram")
+        browser.ga("GET", pad)
+        goedgekeurd = browser.verstuur("/besluit", {"besluit": "goedkeuren"})
+        assert "Status: Goedgekeurd" in tekst(goedgekeurd.text)
+        assert browser.ga("GET", f"/beheer/regelingen/{IIT}").status_code == 200
+    finally:
+        monkeypatch.undo()
+        stack.verwerk()
