@@ -60,7 +60,8 @@ def test_the_form_becomes_the_apis_request_with_dutch_numbers_and_dates(
 ) -> None:
     regeling = catalogus.regel(IIT, PEILDATUM).regeling
     formulier = Formulier(
-        ingangsdatum="01-01-2027", waarden={"bedragAlleenstaande": "290,50"},
+        ingangsdatum="01-01-2027",
+        waarden={"bedragAlleenstaande": "1.290,50", "inkomensgrensPercentage": "112,125"},
         bron="Gemeenteblad 2027, 1", status="onbevestigd", reden="nog niet gepubliceerd",
         toelichting="De bedragen van 2027.",
     )  # fmt: skip
@@ -70,9 +71,11 @@ def test_the_form_becomes_the_apis_request_with_dutch_numbers_and_dates(
     assert fouten == []
     assert voorstel is not None
     assert voorstel.ingangsdatum == date(2027, 1, 1)
-    (waarde,) = voorstel.waarden
-    assert (waarde.parameter, str(waarde.waarde), waarde.vanaf) == (
-        "bedragAlleenstaande", "290.50", date(2027, 1, 1))  # fmt: skip
+    assert [(w.parameter, str(w.waarde), w.vanaf) for w in voorstel.waarden] == [
+        ("bedragAlleenstaande", "1290.50", date(2027, 1, 1)),
+        ("inkomensgrensPercentage", "112.125", date(2027, 1, 1)),
+    ]
+    waarde = voorstel.waarden[0]
     assert (waarde.status.value, waarde.reden) == ("onbevestigd", "nog niet gepubliceerd")
 
 

@@ -169,16 +169,15 @@ def op_volgorde(fouten: list[Fout], regeling: Regeling) -> list[Fout]:
 
 
 def _getal(tekst: str) -> str | None:
-    waarde = _bedrag(tekst) if "," in tekst or "€" in tekst else _decimaal(tekst)
-    return None if waarde is None else format(waarde, "f")
-
-
-def _decimaal(tekst: str) -> Decimal | None:
+    """A parameter's value as typed: 290, 1.912 (as in a rule file) or 1.401,50 (Dutch)."""
+    schoon = tekst.replace("€", "").replace(" ", "").replace("%", "")
+    if "," in schoon:
+        schoon = schoon.replace(".", "").replace(",", ".")
     try:
-        waarde = Decimal(tekst.replace(" ", ""))
+        waarde = Decimal(schoon)
     except ArithmeticError:
         return None
-    return waarde if waarde.is_finite() else None
+    return format(waarde, "f") if waarde.is_finite() else None
 
 
 def _gevallen(formulier: Formulier, regeling: Regeling) -> tuple[list[dict[str, Any]], list[Fout]]:
