@@ -97,3 +97,19 @@ def test_the_services_errors_go_to_their_fields(catalogus: Catalogus) -> None:
         Fout("waarde-bedragGehuwden",
              "een wettelijke parameter (Rijk, gedeeld): alleen te lezen"),
     ]  # fmt: skip
+
+
+def test_extra_cases_are_yaml_and_their_errors_name_the_case(catalogus: Catalogus) -> None:
+    regeling = catalogus.regel(IIT, PEILDATUM).regeling
+    basis = {"ingangsdatum": "01-01-2027", "waarden": {"bedragAlleenstaande": "290"},
+             "bron": "Gemeenteblad 2027, 1", "status": "bevestigd",
+             "toelichting": "2027."}  # fmt: skip
+
+    _, fouten = lees(Formulier(**basis, extra="naam: [niet, af"), regeling)
+    assert [f.veld for f in fouten] == ["extra"]
+    voorstel, _ = lees(Formulier(**basis, extra="- naam: Een nieuw geval\n  bron: x\n"), regeling)
+    assert voorstel is not None
+    assert voorstel.tests == [{"naam": "Een nieuw geval", "bron": "x"}]
+    # the service then names the case's missing fields by its place in the list
+    assert bij_velden([("body.tests.0.verwacht", "Field required")], Formulier(**basis),
+                      regeling) == [Fout("extra", "testgeval 1: Field required")]  # fmt: skip
