@@ -20,6 +20,7 @@ from vil.fouten import (
     Conflict,
     GeenToestemming,
     NietGeauthenticeerd,
+    NietGevonden,
     OngeldigVerzoek,
     VilFout,
 )
@@ -40,6 +41,7 @@ from vil.loket.web import (
 )
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, SubmitRequest
+from vil.models.beheer import GoedkeuringRequest, VersiestatusRequest
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.machtiging import Machtigingbron, Recht
 from vil.models.prefill import PREFIX
@@ -48,6 +50,7 @@ from vil.models.toestemming import Bron, Doel
 from vil.observability import gebeurtenis, instrumented, logger
 from vil.services import (
     aanvragen,
+    beheer,
     beoordelen,
     inzage,
     machtigingen,
@@ -128,6 +131,8 @@ def inloggen_terug(verzoek: Verzoek) -> Antwoord:
     principal = nieuw.sessie.principal
     if principal is not None and principal.soort is Principalsoort.hulpverlener:
         return naar(verzoek, "/loket/clienten")  # first: for whom
+    if principal is not None and principal.soort is Principalsoort.beheerder:
+        return naar(verzoek, "/beheer/regelingen")
     return naar(verzoek, str(nieuw.sessie.stap.get("terug") or "/loket/overzicht"))
 
 
@@ -537,9 +542,137 @@ def kies_client(verzoek: Verzoek) -> Antwoord:
     return naar(verzoek, "/loket/overzicht")
 
 
+# The beheer pages: a gemeente's beheerders change its regelingen with four eyes (docs/beheer.md).
+
+
+def _beheerder(verzoek: Verzoek) -> tuple[Loketdiensten, Principal]:
+    return samenstelling.loket(), _ingelogd(verzoek)
+
+
+@router.get("/beheer")
+@router.get("/beheer/")
+def beheer_start(verzoek: Verzoek) -> Antwoord:
+    principal = sessies.ingelogd(verzoek.sessie)
+    if principal is not None and principal.soort is Principalsoort.beheerder:
+        return naar(verzoek, "/beheer/regelingen")
+    return pagina(verzoek, "beheer/start.html")
+
+
+@router.get("/beheer/regelingen")
+def beheer_regelingen(verzoek: Verzoek) -> Antwoord:
+    diensten, principal = _beheerder(verzoek)
+    wie = beheer.Beheerder(principal)
+    eigen = [
+        regel.regeling
+        for regel in diensten.catalogus.in_force(diensten.vandaag())
+        if regel.regeling.gemeenten and set(regel.regeling.gemeenten) == {wie.gemeentecode}
+    ]
+    return pagina(verzoek, "beheer/regelingen.html", regelingen=eigen, gemeente=wie.gemeentecode)
+
+
+def _regeling_pagina(
+    verzoek: Verzoek, regeling_id: str, fouten: list[Fout], waarden: dict[str, str], status: int
+) -> Antwoord:
+    diensten, principal = _beheerder(verzoek)
+    regeling = beheer.regeling_van(diensten, beheer.Beheerder(principal), regeling_id)
+    vandaag = diensten.vandaag()
+    parameters = [
+        (naam, p, next((w for w in reversed(p.waarden) if w.vanaf <= vandaag), p.waarden[0]))
+        for naam, p in regeling.parameters.items()
+    ]
+    versies = beheer.versies(diensten, principal, regeling_id)
+    return pagina(
+        verzoek,
+        "beheer/regeling.html",
+        status,
+        regeling=regeling,
+        parameters=parameters,
+        versies=versies,
+        fouten=fouten,
+        waarden=waarden,
+    )
+
+
+@router.get("/beheer/regelingen/{regeling_id}")
+def beheer_regeling(verzoek: Verzoek) -> Antwoord:
+    return _regeling_pagina(verzoek, verzoek.parameters["regeling_id"], [], {}, 200)
+
+
+VOORSTELVELDEN = ("parameter", "waarde", "vanaf", "bron", "status", "reden", "toelichting")
+
+
+@router.post("/beheer/regelingen/{regeling_id}/versies")
+def beheer_voorstel(verzoek: Verzoek) -> Antwoord:
+    regeling_id = verzoek.parameters["regeling_id"]
+    waarden = {naam: verzoek.veld(naam) for naam in VOORSTELVELDEN}
+    fouten, voorstel = weergave.voorstel(waarden)
+    if voorstel is None:
+        return _regeling_pagina(verzoek, regeling_id, fouten, waarden, 400)
+    diensten, principal = _beheerder(verzoek)
+    try:
+        versie = beheer.stel_voor(diensten, principal, regeling_id, voorstel)
+    except OngeldigVerzoek as fout_:
+        fouten = [Fout(weergave.voorstelveld(pad), reden) for pad, reden in fout_.velden]
+        return _regeling_pagina(verzoek, regeling_id, fouten or [Fout("waarde", fout_.detail)],
+                                waarden, 400)  # fmt: skip
+    gebeurtenis("VersieVoorgesteld", soort="loket")
+    return naar(verzoek, f"/beheer/regelingen/{regeling_id}/versies/{versie.versie}")
+
+
+def _versienummer(verzoek: Verzoek) -> int:
+    nummer = verzoek.parameters["versie"]
+    if not nummer.isdigit() or len(nummer) > 6:
+        raise NietGevonden("Deze versie bestaat niet.")
+    return int(nummer)
+
+
+@router.get("/beheer/regelingen/{regeling_id}/versies/{versie}")
+def beheer_versie(verzoek: Verzoek) -> Antwoord:
+    diensten, principal = _beheerder(verzoek)
+    regeling_id = verzoek.parameters["regeling_id"]
+    versie = beheer.versie(diensten, principal, regeling_id, _versienummer(verzoek))
+    return pagina(verzoek, "beheer/versie.html", versie=versie, ik=principal.medewerker,
+                  fouten=[])  # fmt: skip
+
+
+@router.post("/beheer/regelingen/{regeling_id}/versies/{versie}/status")
+def beheer_versie_status(verzoek: Verzoek) -> Antwoord:
+    diensten, principal = _beheerder(verzoek)
+    regeling_id = verzoek.parameters["regeling_id"]
+    status = "ingetrokken" if verzoek.veld("status") == "ingetrokken" else "ter-goedkeuring"
+    beheer.wijzig_status(diensten, principal, regeling_id, _versienummer(verzoek),
+                         VersiestatusRequest(status=status))  # fmt: skip
+    return naar(verzoek, f"/beheer/regelingen/{regeling_id}/versies/{verzoek.parameters['versie']}")
+
+
+@router.post("/beheer/regelingen/{regeling_id}/versies/{versie}/goedkeuringen")
+def beheer_keur(verzoek: Verzoek) -> Antwoord:
+    diensten, principal = _beheerder(verzoek)
+    regeling_id, nummer = verzoek.parameters["regeling_id"], _versienummer(verzoek)
+    besluit = "afkeuren" if verzoek.veld("besluit") == "afkeuren" else "goedkeuren"
+    reden = verzoek.veld("reden") or None
+    if besluit == "afkeuren" and reden is None:
+        versie = beheer.versie(diensten, principal, regeling_id, nummer)
+        fouten = [Fout("reden", "Schrijf waarom u afkeurt: de voorsteller leest het.")]
+        return pagina(verzoek, "beheer/versie.html", 400, versie=versie,
+                      ik=principal.medewerker, fouten=fouten)  # fmt: skip
+    beheer.keur(diensten, principal, regeling_id, nummer,
+                GoedkeuringRequest(besluit=besluit, reden=reden))  # fmt: skip
+    return naar(verzoek, f"/beheer/regelingen/{regeling_id}/versies/{nummer}")
+
+
 # The pages that need no login; every other page sends a visitor to log in first.
-OPEN = {"/loket", "/loket/", "/loket/toegankelijkheid", "/loket/stijl/loket.css", "/loket/inloggen",
-        "/loket/inloggen/terug", "/loket/uitloggen"}  # fmt: skip
+OPEN = {
+    "/loket",
+    "/loket/",
+    "/beheer",
+    "/beheer/",
+    "/loket/toegankelijkheid",
+    "/loket/stijl/loket.css",
+    "/loket/inloggen",
+    "/loket/inloggen/terug",
+    "/loket/uitloggen",
+}
 
 
 ZONDER_CLIENT = {"/loket/clienten", "/loket/overzicht"}

@@ -31,6 +31,9 @@ HULPVERLENERS = {
     "mw-2": ("90000029", "Schuldhulp Amersfoort, medewerker mw-2"),
 }
 
+# Beheerders of gemeente Utrecht: two, so that one proposes and the other approves (four eyes).
+BEHEERDERS = {"anne": "0344", "bram": "0344"}
+
 Reply = tuple[int, dict[str, str], bytes]
 
 
@@ -77,12 +80,17 @@ class DigidSimulatie:
             _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
             for mw, (kvk, naam) in HULPVERLENERS.items()
         )
+        beheer = "".join(
+            _knop(verborgen, f"beheerder:{mw}", f"Beheerder {mw}", f"gemeente {code}")
+            for mw, code in BEHEERDERS.items()
+        )
         body = (
             '<div class="simulatie"><p><strong>Simulatie.</strong> Dit is niet DigiD. Alleen op'
             " uw eigen computer (vil local) kiest u hier met wie u inlogt.</p></div>"
             "<h1>DigiD simulatie</h1><h2>Inloggen als inwoner</h2>"
             f'<ul class="keuzes">{personen}</ul>'
             f'<h2>Inloggen als hulpverlener (eHerkenning)</h2><ul class="keuzes">{hulp}</ul>'
+            f'<h2>Inloggen als beheerder van een gemeente</h2><ul class="keuzes">{beheer}</ul>'
         )
         return _html(200, body)
 
@@ -111,7 +119,9 @@ class DigidSimulatie:
         soort, _, wie = keuze.partition(":")
         if soort == "bsn":
             return wie in self.personen()
-        return soort == "hulpverlener" and wie in HULPVERLENERS
+        return (soort == "hulpverlener" and wie in HULPVERLENERS) or (
+            soort == "beheerder" and wie in BEHEERDERS
+        )
 
     def token(self, body: bytes) -> Reply:
         """The token endpoint: code, verifier, redirect_uri and client id must match."""
@@ -133,6 +143,8 @@ class DigidSimulatie:
         soort, _, wie = code.keuze.partition(":")
         if soort == "bsn":
             access = tokens.burger_token(wie)
+        elif soort == "beheerder":
+            access = tokens.gemeente_token(BEHEERDERS[wie], rol="beheerder", medewerker=wie)
         else:
             access = tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
         return _json(200, {

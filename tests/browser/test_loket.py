@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import axe, schermafdruk
 from tests.integration.conftest import burger
@@ -261,3 +261,50 @@ def test_a_hulpverlener_acts_for_one_client(pagina: Page, stack: LokaleStack) ->
     page.goto(stack.url + "/loket/meldingen")
     expect(page.get_by_role("heading", name="Geen recht")).to_be_visible()
     axe(page, "geen recht")
+
+
+def test_two_beheerders_change_a_parameter_with_four_eyes(
+    browser: Browser, stack: LokaleStack
+) -> None:
+    """Anne proposes a new value for 2027 (first with an error), Bram approves it."""
+    anne = browser.new_context(locale="nl-NL").new_page()
+    anne.goto(stack.url + "/beheer/")
+    axe(anne, "beheer, start")
+    anne.get_by_role("link", name="Inloggen als beheerder").click()
+    anne.locator("button[value='beheerder:anne']").click()
+    expect(anne.get_by_role("heading", name="Regelingen van gemeente 0344")).to_be_visible()
+    axe(anne, "beheer, regelingen")
+    anne.get_by_role("link", name=re.compile("Individuele inkomenstoeslag")).click()
+    expect(anne.get_by_role("cell", name=re.compile("onbevestigd")).first).to_be_visible()
+    axe(anne, "beheer, regeling")
+    anne.get_by_role("button", name="Voorstel controleren en bewaren").click()
+    expect(anne.get_by_role("alert")).to_be_focused()
+    axe(anne, "beheer, voorstel met fouten")
+    schermafdruk(anne, "09-beheer-voorstel-met-fouten")
+    anne.select_option("#parameter", "inkomensgrensPercentage")
+    anne.fill("#waarde", "110")
+    anne.fill("#vanaf", "01-01-2027")
+    anne.fill("#bron", "Gemeenteblad 2026, 12345")
+    anne.fill("#toelichting", "De grens van 2027, vastgesteld door het college.")
+    anne.get_by_role("button", name="Voorstel controleren en bewaren").click()
+    expect(anne.get_by_role("heading", name=re.compile(r"Versie \d+: concept"))).to_be_visible()
+    axe(anne, "beheer, versie concept")
+    anne.get_by_role("button", name="Ter goedkeuring aanbieden").click()
+    expect(anne.get_by_role("heading", name=re.compile("ter-goedkeuring"))).to_be_visible()
+    expect(anne.get_by_role("button", name="Goedkeuren")).to_have_count(0)  # not the proposer
+    versie = anne.url
+
+    bram = browser.new_context(locale="nl-NL").new_page()
+    bram.goto(stack.url + "/loket/inloggen?terug=/beheer/regelingen")
+    bram.locator("button[value='beheerder:bram']").click()
+    bram.goto(versie)
+    bram.get_by_role("button", name="Afkeuren").click()  # without a reason
+    expect(bram.locator("#reden-fout")).to_be_visible()
+    axe(bram, "beheer, afkeuren zonder reden")
+    bram.get_by_role("button", name="Goedkeuren").click()
+    expect(bram.get_by_role("heading", name=re.compile("goedgekeurd"))).to_be_visible()
+    expect(bram.get_by_text("goedgekeurd door bram")).to_be_visible()
+    axe(bram, "beheer, goedgekeurd")
+    schermafdruk(bram, "10-beheer-goedgekeurd")
+    anne.context.close()
+    bram.context.close()

@@ -66,6 +66,8 @@ def test_the_loket_pages_are_one_function_behind_loket() -> None:
     assert {(e["Method"], e["Path"]) for e in events} == {
         ("any", "/loket"),
         ("any", "/loket/{pagina+}"),
+        ("any", "/beheer"),
+        ("any", "/beheer/{pagina+}"),
     }
     assert all(e["RestApiId"] == {"Ref": "LoketApi"} and "Auth" not in e for e in events)
 

@@ -176,3 +176,48 @@ def feitnaam(pad: str, specificaties: dict[str, Invoer]) -> str:
     if match := re.search(r"\[(\d+)\]", pad):
         naam = f"{naam} ({int(match.group(1)) + 1})"
     return naam[0].upper() + naam[1:]
+
+
+def voorstel(velden: dict[str, str]) -> tuple[list[Any], Any]:
+    """The beheerder's form as a VersievoorstelRequest, or the errors of its fields (what the
+    form cannot say: the service checks the rest)."""
+    from pydantic import ValidationError
+
+    from vil.loket.web import Fout
+    from vil.models.beheer import VersievoorstelRequest
+
+    fouten = []
+    waarde = _bedrag(velden["waarde"]) if velden["waarde"] else None
+    if waarde is None:
+        fouten.append(Fout("waarde", "Vul de nieuwe waarde in, zoals 290 of 1,912."))
+    try:
+        vanaf = _datum(velden["vanaf"]).isoformat()
+    except ValueError:
+        vanaf = None
+        fouten.append(Fout("vanaf", "Vul een datum in zoals 01-01-2027."))
+    for naam, tekst in (("bron", "Noem de publicatie: CVDR- of gmb-nummer, of de pagina."),
+                        ("toelichting", "Schrijf waarom deze wijziging nodig is.")):  # fmt: skip
+        if not velden[naam]:
+            fouten.append(Fout(naam, tekst))
+    if velden["status"] == "onbevestigd" and not velden["reden"]:
+        fouten.append(Fout("reden", "Schrijf waarom de waarde nog niet bevestigd is."))
+    if fouten:
+        return fouten, None
+    try:
+        return [], VersievoorstelRequest.model_validate({
+            "ingangsdatum": vanaf, "toelichting": velden["toelichting"],
+            "waarden": [{"parameter": velden["parameter"], "vanaf": vanaf, "waarde": str(waarde),
+                         "bron": velden["bron"], "status": velden["status"] or "bevestigd",
+                         "reden": velden["reden"] or None}],
+        })  # fmt: skip
+    except ValidationError as fout:
+        return [
+            Fout(voorstelveld(".".join(map(str, e["loc"]))), e["msg"]) for e in fout.errors()
+        ], None
+
+
+def voorstelveld(pad: str) -> str:
+    """The form field of a path in the request ('body.waarden.0.waarde' is 'waarde')."""
+    laatste = pad.rsplit(".", 1)[-1]
+    return laatste if laatste in ("parameter", "waarde", "vanaf", "bron", "status", "reden",
+                                  "toelichting") else "waarde"  # fmt: skip
