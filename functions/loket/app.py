@@ -420,6 +420,8 @@ def uitkomst(verzoek: Verzoek) -> Antwoord:
 @router.post("/loket/aanvragen")
 def vraag_aan(verzoek: Verzoek) -> Antwoord:
     stap = _stap(verzoek)
+    if not stap.get("beoordeling") or not stap.get("sleutel"):
+        return naar(verzoek, "/loket/toestemming")  # no beoordeling in this session yet
     gekozen = set(verzoek.velden("regeling"))
     iban = verzoek.veld("iban").replace(" ", "").upper()
     if not gekozen:
