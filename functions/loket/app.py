@@ -1,4 +1,5 @@
-"""The loket: web pages for residents and hulpverleners (server-rendered HTML, docs/loket.md).
+"""The loket: web pages for residents, hulpverleners and a gemeente's beheerders
+(server-rendered HTML, docs/loket.md).
 
 Transport only, as every function: each page reads the request, calls the same use cases as the
 API's routes (vil.services, composed by vil.samenstelling.loket) and renders a template. The
@@ -218,7 +219,8 @@ def toestemming_geven(verzoek: Verzoek) -> Antwoord:
         bestaand = huidige[bron]
         if doelen != (set(bestaand.doelen) if bestaand else set()):
             toestemmingen.wijzig(diensten, wie, bron, sorted(doelen), None)
-            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst="loket")
+            uitkomst = "gegeven" if doelen else "ingetrokken"
+            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst=uitkomst)
     return naar(verzoek, "/loket/gegevens")
 
 
@@ -368,7 +370,7 @@ def beoordeel(verzoek: Verzoek) -> Antwoord:
             for pad, reden in fout_.velden
         ]
         return pagina(verzoek, "controle.html", 400, antwoorden=[], fouten=fouten)
-    gebeurtenis("BeoordelingGemaakt", soort="loket")
+    gebeurtenis("BeoordelingGemaakt", soort="burger")
     _bewaar_stap(verzoek, beoordeling=beoordeling.id, sleutel=uuid.uuid4().hex)
     return naar(verzoek, "/loket/uitkomst")
 
@@ -442,7 +444,8 @@ def vraag_aan(verzoek: Verzoek) -> Antwoord:
         )
     except (AndereInhoud, Conflict) as fout_:
         return _uitkomst_pagina(verzoek, gekozen, iban, [Fout("regelingen", fout_.detail)], 409)
-    gebeurtenis("AanvraagIngediend", soort="loket")
+    for aanvraag in antwoord.aanvragen:  # as the API counts them
+        gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     _bewaar_stap(verzoek, aangevraagd=[a.id for a in antwoord.aanvragen], sleutel=uuid.uuid4().hex)
     return naar(verzoek, "/loket/aangevraagd")
 
@@ -511,6 +514,7 @@ def alles_intrekken(verzoek: Verzoek) -> Antwoord:
     for bron, huidige in toestemmingen.overzicht(diensten, wie).items():
         if huidige is not None and huidige.doelen:
             toestemmingen.wijzig(diensten, wie, bron, [], None)
+            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst="ingetrokken")
     if wie.vertegenwoordiger is None:  # only the resident revokes their machtigingen
         gegeven, _ = machtigingen.lijst(diensten, wie)
         for machtiging in gegeven:
@@ -617,7 +621,7 @@ def beheer_voorstel(verzoek: Verzoek) -> Antwoord:
         fouten = [Fout(weergave.voorstelveld(pad), reden) for pad, reden in fout_.velden]
         return _regeling_pagina(verzoek, regeling_id, fouten or [Fout("waarde", fout_.detail)],
                                 waarden, 400)  # fmt: skip
-    gebeurtenis("VersieVoorgesteld", soort="loket")
+    gebeurtenis("RegelingversieVoorgesteld", regeling=regeling_id)
     return naar(verzoek, f"/beheer/regelingen/{regeling_id}/versies/{versie.versie}")
 
 
@@ -658,8 +662,9 @@ def beheer_keur(verzoek: Verzoek) -> Antwoord:
         fouten = [Fout("reden", "Schrijf waarom u afkeurt: de voorsteller leest het.")]
         return pagina(verzoek, "beheer/versie.html", 400, versie=versie,
                       ik=principal.medewerker, fouten=fouten)  # fmt: skip
-    beheer.keur(diensten, principal, regeling_id, nummer,
-                GoedkeuringRequest(besluit=besluit, reden=reden))  # fmt: skip
+    gekeurd = beheer.keur(diensten, principal, regeling_id, nummer,
+                          GoedkeuringRequest(besluit=besluit, reden=reden))  # fmt: skip
+    gebeurtenis("RegelingversieGekeurd", regeling=regeling_id, uitkomst=gekeurd.status)
     return naar(verzoek, f"/beheer/regelingen/{regeling_id}/versies/{nummer}")
 
 
