@@ -136,6 +136,8 @@ def inloggen_terug(verzoek: Verzoek) -> Antwoord:
     principal = nieuw.sessie.principal
     if principal is not None and principal.soort is Principalsoort.hulpverlener:
         return naar(verzoek, "/loket/clienten")  # first: for whom
+    if principal is not None and principal.soort is Principalsoort.beheerder:
+        return naar(verzoek, "/beheer/regelingen")
     return naar(verzoek, str(nieuw.sessie.stap.get("terug") or "/loket/overzicht"))
 
 
@@ -221,7 +223,8 @@ def toestemming_geven(verzoek: Verzoek) -> Antwoord:
         bestaand = huidige[bron]
         if doelen != (set(bestaand.doelen) if bestaand else set()):
             toestemmingen.wijzig(diensten, wie, bron, sorted(doelen), None)
-            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst="loket")
+            uitkomst = "gegeven" if doelen else "ingetrokken"
+            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst=uitkomst)
     return naar(verzoek, "/loket/gegevens")
 
 
@@ -371,7 +374,7 @@ def beoordeel(verzoek: Verzoek) -> Antwoord:
             for pad, reden in fout_.velden
         ]
         return pagina(verzoek, "controle.html", 400, antwoorden=[], fouten=fouten)
-    gebeurtenis("BeoordelingGemaakt", soort="loket")
+    gebeurtenis("BeoordelingGemaakt", soort="burger")
     _bewaar_stap(verzoek, beoordeling=beoordeling.id, sleutel=uuid.uuid4().hex)
     return naar(verzoek, "/loket/uitkomst")
 
@@ -423,6 +426,8 @@ def uitkomst(verzoek: Verzoek) -> Antwoord:
 @router.post("/loket/aanvragen")
 def vraag_aan(verzoek: Verzoek) -> Antwoord:
     stap = _stap(verzoek)
+    if not stap.get("beoordeling") or not stap.get("sleutel"):
+        return naar(verzoek, "/loket/toestemming")  # no beoordeling in this session yet
     gekozen = set(verzoek.velden("regeling"))
     iban = verzoek.veld("iban").replace(" ", "").upper()
     if not gekozen:
@@ -443,7 +448,8 @@ def vraag_aan(verzoek: Verzoek) -> Antwoord:
         )
     except (AndereInhoud, Conflict) as fout_:
         return _uitkomst_pagina(verzoek, gekozen, iban, [Fout("regelingen", fout_.detail)], 409)
-    gebeurtenis("AanvraagIngediend", soort="loket")
+    for aanvraag in antwoord.aanvragen:  # as the API counts them
+        gebeurtenis("AanvraagIngediend", regeling=aanvraag.regeling, uitkomst=aanvraag.status)
     _bewaar_stap(verzoek, aangevraagd=[a.id for a in antwoord.aanvragen], sleutel=uuid.uuid4().hex)
     return naar(verzoek, "/loket/aangevraagd")
 
@@ -512,6 +518,7 @@ def alles_intrekken(verzoek: Verzoek) -> Antwoord:
     for bron, huidige in toestemmingen.overzicht(diensten, wie).items():
         if huidige is not None and huidige.doelen:
             toestemmingen.wijzig(diensten, wie, bron, [], None)
+            gebeurtenis("ToestemmingGewijzigd", bron=bron.value, uitkomst="ingetrokken")
     if wie.vertegenwoordiger is None:  # only the resident revokes their machtigingen
         gegeven, _ = machtigingen.lijst(diensten, wie)
         for machtiging in gegeven:
@@ -564,9 +571,7 @@ def beheer_start(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/beheer/inloggen")
 def beheer_inloggen(verzoek: Verzoek) -> Antwoord:
-    # The login's return path is a loket page (sessies.begin); /loket/overzicht sends a
-    # beheerder on to /beheer/ (see _bedien).
-    nieuw, url = sessies.begin(samenstelling.loket(), "/loket/overzicht")
+    nieuw, url = sessies.begin(samenstelling.loket(), "/beheer/regelingen")
     verzoek.nieuwe_cookie = set_cookie(nieuw.cookie)
     return extern(url)
 
@@ -743,9 +748,18 @@ def _tijd(moment: datetime) -> str:
 
 
 # The pages that need no login; every other page sends a visitor to log in first.
-OPEN = {"/loket", "/loket/", "/loket/toegankelijkheid", "/loket/stijl/loket.css", "/loket/inloggen",
-        "/loket/inloggen/terug", "/loket/uitloggen",
-        "/beheer", "/beheer/", "/beheer/inloggen"}  # fmt: skip
+OPEN = {
+    "/loket",
+    "/loket/",
+    "/beheer",
+    "/beheer/",
+    "/beheer/inloggen",
+    "/loket/toegankelijkheid",
+    "/loket/stijl/loket.css",
+    "/loket/inloggen",
+    "/loket/inloggen/terug",
+    "/loket/uitloggen",
+}
 
 
 ZONDER_CLIENT = {"/loket/clienten", "/loket/overzicht"}

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from vil_local import tokens
-from vil_local.overheid import Testpersoon
+from vil_local.overheid import PERSONEN, Testpersoon
 
 AUTHORIZE_PATH = "/_local/digid/authorize"
 TOKEN_PATH = "/_local/digid/token"  # noqa: S105 (a path, not a secret)
@@ -79,8 +79,15 @@ class DigidSimulatie:
         )
         personen = "".join(
             _knop(verborgen, f"bsn:{bsn}", f"BSN {bsn}", p.situatie)
-            for bsn, p in self.personen().items()
+            for bsn, p in PERSONEN.items()
             if not p.situatie.startswith(("Kind", "Partner"))
+        )
+        # A copy (`vil local kopie`) by its number: copies are many, a list would be endless.
+        ander = (
+            f'<form method="post" action="{AUTHORIZE_PATH}">{verborgen}'
+            '<p><label for="bsn">Een ander test-BSN (een kopie)</label> '
+            '<input type="text" id="bsn" name="bsn" inputmode="numeric" autocomplete="off"> '
+            '<button type="submit">Inloggen met dit BSN</button></p></form>'
         )
         hulp = "".join(
             _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
@@ -94,7 +101,7 @@ class DigidSimulatie:
             '<div class="simulatie"><p><strong>Simulatie.</strong> Dit is niet DigiD. Alleen op'
             " uw eigen computer (vil local) kiest u hier met wie u inlogt.</p></div>"
             "<h1>DigiD simulatie</h1><h2>Inloggen als inwoner</h2>"
-            f'<ul class="keuzes">{personen}</ul>'
+            f'<ul class="keuzes">{personen}</ul>{ander}'
             f'<h2>Inloggen als hulpverlener (eHerkenning)</h2><ul class="keuzes">{hulp}</ul>'
             "<h2>Inloggen als beheerder van een gemeente (eHerkenning)</h2>"
             f'<ul class="keuzes">{beheer}</ul>'
@@ -105,7 +112,7 @@ class DigidSimulatie:
         """The choice: a code, and the browser back to the loket (redirect_uri)."""
         formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         fout = _controleer(formulier)
-        keuze = formulier.get("keuze", "")
+        keuze = formulier.get("keuze") or f"bsn:{formulier.get('bsn', '').strip()}"
         if fout or not self._bekend(keuze):
             return _html(400, f"<p>{html.escape(fout or 'Onbekende keuze.')}</p>")
         code = secrets.token_urlsafe(24)

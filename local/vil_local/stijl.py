@@ -21,8 +21,8 @@ COMPONENTEN = (
     "skip-link", "heading-1", "heading-2", "heading-3", "paragraph", "link", "button",
     "button-link", "button-group", "unordered-list", "ordered-list", "alert", "form-field",
     "form-label", "form-field-description", "form-field-error-message", "form-fieldset",
-    "textbox", "textarea", "checkbox", "radio-button", "table", "data-list", "status-badge",
-    "separator",
+    "textbox", "textarea", "select",
+    "checkbox", "radio-button", "table", "data-list", "status-badge", "separator",
 )  # fmt: skip
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _KLASSE = re.compile(r"\.(utrecht-[\w-]+)")
@@ -36,7 +36,7 @@ def componenten() -> str:
     `utrecht-button--busy`): a selector stays when every Utrecht class in it is used."""
     gebruikt = {
         klasse
-        for sjabloon in SJABLONEN.glob("*.html")
+        for sjabloon in SJABLONEN.rglob("*.html")
         for klasse in re.findall(r"utrecht-[\w-]+", sjabloon.read_text(encoding="utf-8"))
     }
     delen = []

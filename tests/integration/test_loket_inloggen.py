@@ -126,3 +126,19 @@ def test_unknown_pages_and_methods_are_pages_too(web: httpx.Client) -> None:
     methode = web.delete("/loket/")
     assert methode.status_code == 405
     assert methode.headers["allow"] == "GET"
+
+
+def test_applying_without_a_beoordeling_in_the_session_starts_at_consent(
+    web: httpx.Client,
+) -> None:
+    sessie, _ = _inloggen(web)
+    cookie = {"Cookie": f"{COOKIE}={sessie}"}
+    csrf = re.search(
+        r'name="csrf" value="([^"]+)"', web.get("/loket/overzicht", headers=cookie).text
+    )
+    assert csrf
+    antwoord = web.post(
+        "/loket/aanvragen", headers=cookie, data={"csrf": csrf[1], "regeling": "zorgtoeslag"}
+    )
+    assert antwoord.status_code == 303
+    assert antwoord.headers["location"] == "/loket/toestemming"

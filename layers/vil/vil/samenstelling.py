@@ -181,6 +181,7 @@ def loket() -> Loketdiensten:
         uitgever=_uitgever(settings),
         planner=_planner(settings),
         idempotentie=_idempotentie(settings),
+        regelingversies=Regelingversies(table(settings.tabel)),
         sessies=Sessies(table(settings.tabel)),
         inlogdienst=Tokenendpoint(str(settings.loket_token_url), settings.loket_client_id),
         tokens=_tokencontrole(settings),

@@ -152,6 +152,9 @@ class Sessiediensten:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Loketdiensten(Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Sessiediensten):
-    """The loket's pages: every use case a resident or hulpverlener has, plus the sessions.
+class Loketdiensten(
+    Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Beheerdiensten, Sessiediensten
+):
+    """The loket's pages: every use case a resident, hulpverlener or beheerder has, plus the
+    sessions.
     The same services as the API's routes, over the same ports; nothing of its own."""

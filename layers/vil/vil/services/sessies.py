@@ -60,7 +60,7 @@ def begin(diensten: Sessiediensten, terug: str) -> tuple[Nieuw, str]:
         state=secrets.token_urlsafe(24),
         nonce=secrets.token_urlsafe(24),
         code_verifier=secrets.token_urlsafe(48),  # 64 characters, within 43-128
-        terug=terug if terug.startswith("/loket/") else "/loket/",
+        terug=terug if terug.startswith(("/loket/", "/beheer/")) else "/loket/",
     )
     nieuw = _nieuw(diensten, inlog=poging)
     diensten.sessies.bewaar(nieuw.sessie, nieuw.sessie.laatst_actief + INLOGTIJD)
