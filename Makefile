@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cfn-lint sam-validate pytest datumsweep faketime bench generate clean
+.PHONY: run test lint typecheck cfn-lint sam-validate pytest datumsweep faketime chromium bench generate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +12,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --group dev --editable .
 	touch $(STAMP)
 
-## run: set up, then start the local stack (API, moto, fake government) on port 3000;
+# The loket's stylesheet from npm's NL Design System packages (package-lock.json pins them; axe-core
+# for the browser tests comes along): `npm ci` when the lock changed, then the one CSS file the
+# loket function serves (functions/loket/static/loket.css, not committed; docs/loket.md).
+NPM_STAMP := node_modules/.package-lock.json
+STIJL := functions/loket/static/loket.css
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+		else \
+			echo "make: het loket heeft npm nodig: sudo apt-get install npm" >&2; exit 1; \
+		fi; }
+	npm ci --ignore-scripts --no-audit --no-fund
+$(STIJL): $(STAMP) $(NPM_STAMP) local/vil_local/stijl.py layers/vil/vil/loket/loket.css
+	$(BIN)/python -m vil_local.stijl
+
+## run: set up, then start the local stack (API, loket, moto, fake government) on port 3000;
 ## `make run PORT=4300 NU=2026-12-31T23:30` picks the port and the moment its clock starts at
-run: $(STAMP)
+run: $(STAMP) $(STIJL)
 	$(BIN)/vil local $(if $(PORT),--port $(PORT)) $(if $(NU),--nu $(NU))
 
 ## test: set up, then every check CI runs (the date sweep too)
@@ -45,7 +61,7 @@ sam-validate: $(SAM_STAMP)
 	AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 SAM_CLI_TELEMETRY=0 \
 		$(SAM_VENV)/bin/sam validate --lint --template template.yaml
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(STIJL) chromium
 	$(BIN)/pytest -q
 
 # The date sweep: the tests whose outcome depends on the date run again with the whole process
@@ -72,6 +88,17 @@ faketime:
 			exit 1; \
 		fi; }
 
+# Debian's chromium, for the loket's browser tests (Playwright drives it; `playwright install`
+# downloads a browser of its own and is never used): installed when missing (as root).
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "make test: de browsertests hebben chromium nodig: sudo apt-get install chromium" >&2; \
+			exit 1; \
+		fi; }
+
 ## bench: speed and memory of the rules engine (figures go in the README)
 bench: $(STAMP)
 	$(BIN)/vil bench --batch
@@ -84,8 +111,8 @@ generate: $(STAMP)
 ## build: every function and both layers into build/ for Lambda (python3.13, arm64), without
 ## Docker; prints the sizes and fails above 50 MB. Needs the package index, so not part of `test`.
 .PHONY: build
-build: $(STAMP)
+build: $(STAMP) $(STIJL)
 	$(BIN)/python -m vil_local.build
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(STIJL)

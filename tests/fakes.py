@@ -21,8 +21,9 @@ from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
+from vil.models.sessie import Sessie
 from vil.models.toestemming import Bron, Doel, Toestemming
-from vil.ports import Delivery, Outcome, UnsafeTargetError
+from vil.ports import Delivery, Outcome, Tokens, UnsafeTargetError
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
@@ -588,6 +589,33 @@ class FakeWebhooks:
         return self.antwoord
 
 
+@dataclass
+class FakeSessies:
+    sessies: dict[str, tuple[Sessie, datetime]] = field(default_factory=dict)
+
+    def haal(self, sleutel: str) -> Sessie | None:
+        gevonden = self.sessies.get(sleutel)
+        return None if gevonden is None else gevonden[0]
+
+    def bewaar(self, sessie: Sessie, verloopt_op: datetime) -> None:
+        self.sessies[sessie.sleutel] = (sessie, verloopt_op)
+
+    def verwijder(self, sleutel: str) -> None:
+        self.sessies.pop(sleutel, None)
+
+
+@dataclass
+class FakeInlogdienst:
+    """The token endpoint: hands out the tokens it was given, and records what it was asked."""
+
+    tokens: Tokens
+    gevraagd: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def wissel(self, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
+        self.gevraagd.append((code, code_verifier, redirect_uri))
+        return self.tokens
+
+
 def klok(moment: datetime = MOMENT) -> Callable[[], datetime]:
     return lambda: moment
 
@@ -666,6 +694,9 @@ def _conform() -> None:
     _webhooks: ports.Webhooks = FakeWebhooks()
     _regelingversies: ports.Regelingversies = FakeRegelingversies()
     _regels: ports.Regelcatalogi = VasteCatalogi(Catalogus({}, {}))
+
+    _sessies: ports.Sessies = FakeSessies()
+    _inlogdienst: ports.Inlogdienst = FakeInlogdienst(Tokens("", ""))
 
 
 def beheerdiensten(

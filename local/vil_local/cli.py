@@ -82,6 +82,8 @@ def serve(args: argparse.Namespace) -> int:
         print(f"\nDe klok van de lokale stack staat op {nu:%Y-%m-%d %H:%M} (Nederlandse tijd)"
               " en loopt vanaf daar; `vil local advance` zet hem vooruit.")  # fmt: skip
         print(f"\nOpenAPI: {stack.url}/v1/openapi.json   Swagger UI: {stack.url}/v1/docs")
+        print(f"Het loket (webpagina's, DigiD simulatie): {stack.url}/loket/"
+              f"   Beheer: {stack.url}/beheer/")  # fmt: skip
         gemeenten = ", ".join(sorted(stack.ontvanger.geheimen))
         print(f"Ontvanger (speelt de gemeenten {gemeenten}, controleert elke handtekening):"
               f" {stack.ontvanger.url('<code>')}")  # fmt: skip

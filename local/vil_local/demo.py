@@ -225,6 +225,7 @@ def _namens_een_inwoner(lokaal: httpx.Client, api: httpx.Client) -> None:
         print(f"    {wie}: {wat}")
     print("- De gemeente hoort dat een vertegenwoordiger aanvroeg, nooit wie.")
 
+
 def _beheer_bevestigt(lokaal: httpx.Client, api: httpx.Client) -> None:
     """Steps 9-12 (the beheermodule, issue 13): Utrecht's beheerder anne confirms the
     inkomenstoeslag's amounts, bram approves (four eyes), the gemeente's systems hear of it,

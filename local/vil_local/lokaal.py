@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ValidationError, model_validator
 
 from vil.models.toestemming import Bron
 from vil.samenstelling import catalogus
-from vil_local import aws, tokens
+from vil_local import aws, digid, tokens
 from vil_local.klok import Klok, duur
 from vil_local.ontvanger import Ontvanger
 from vil_local.overheid import CCBR, Overheid
@@ -74,6 +74,7 @@ class LokaleStack:
         # The receiver next to the API (3001 beside 3000); any free port when the API has one.
         self.ontvanger = Ontvanger(port + 1 if port else 0, stil=stil)
         self.gestopt = threading.Event()
+        self.digid = digid.DigidSimulatie(lambda: self.overheid.personen)
 
     @property
     def url(self) -> str:
@@ -110,6 +111,10 @@ class LokaleStack:
                     "API_URL": self.url,
                     "WEBHOOK_WACHTRIJ": aws.queue_url(queues["WebhookWachtrij"]),
                     "WEBHOOKS_LOKAAL": "true",
+                    "LOKET_URL": self.url,
+                    "LOKET_CLIENT_ID": digid.CLIENT_ID,
+                    "LOKET_AUTHORIZE_URL": self.url + digid.AUTHORIZE_PATH,
+                    "LOKET_TOKEN_URL": self.url + digid.TOKEN_PATH,
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )
@@ -186,10 +191,12 @@ class LokaleStack:
     ) -> None:
         self.stop()
 
-    def _local(self, method: str, path: str, body: bytes) -> Reply | None:
+    def _local(self, method: str, path: str, query: dict[str, str], body: bytes) -> Reply | None:
         """Local-only routes under /_local/ (not part of the API or its OpenAPI document)."""
         if method == "GET" and path == JWKS_PATH:
             return _json(200, tokens.jwks())
+        if path.startswith("/_local/digid/"):  # the DigiD simulation (the loket's login)
+            return self.digid.route(method, path, query, body)
         if method == "GET" and path == "/_local/ontvanger":
             return _json(200, [o.event for o in self.ontvanger.afgeleverd()])
         if method != "POST":

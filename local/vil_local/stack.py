@@ -187,7 +187,10 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, port: int, router: Router, local_routes: Callable[[str, str, bytes], Reply | None]
+        self,
+        port: int,
+        router: Router,
+        local_routes: Callable[[str, str, dict[str, str], bytes], Reply | None],
     ):
         self.router = router
         self.local_routes = local_routes
@@ -204,9 +207,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         # API Gateway passes an empty value on ('?status=' is status ""), as it does any other.
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        reply = self.server.local_routes(self.command, parts.path, body) or self.server.router(
-            self.command, parts.path, query, dict(self.headers.items()), body
-        )
+        reply = self.server.local_routes(
+            self.command, parts.path, query, body
+        ) or self.server.router(self.command, parts.path, query, dict(self.headers.items()), body)
         status, headers, content = reply
         self.send_response(status)
         for name, value in headers.items():

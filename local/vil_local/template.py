@@ -60,7 +60,10 @@ class Route:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
+        # {name+} is API Gateway's greedy parameter: the rest of the path, slashes and all
+        # (here also empty, so that /loket/ reaches the pages as /loket does on AWS).
+        greedy = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.*)", self.path)
+        return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", greedy) + "$")
 
 
 def routes() -> list[Route]:

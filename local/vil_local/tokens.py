@@ -88,6 +88,12 @@ def gemeente_token(gemeentecode: str, rol: str = "gemeente", medewerker: str | N
     return _sign(claims)
 
 
+def id_token(subject: str, nonce: str, client_id: str) -> str:
+    """An OIDC id token for the loket's login (OIDC Core 2): who logged in, for which client,
+    with the login's nonce."""
+    return _sign({"iss": BURGER_ISSUER, "sub": subject, "nonce": nonce}, audience=client_id)
+
+
 def authorizer_environment(jwks_url: str) -> dict[str, str]:
     """The authorizer's environment for local mode, less the KMS keys the local stack makes."""
     return {
@@ -135,11 +141,11 @@ def tokencontrole(sleutels: Sleutels) -> Tokencontrole:
     )
 
 
-def _sign(claims: dict[str, Any]) -> str:
+def _sign(claims: dict[str, Any], audience: str = AUDIENCE) -> str:
     key = signing_key()
     now = datetime.now(UTC)
     return jwt.encode(
-        {**claims, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + GELDIGHEID},
+        {**claims, "aud": audience, "iat": now, "nbf": now, "exp": now + GELDIGHEID},
         key,
         algorithm="RS256",
         headers={"kid": _public_jwk(key)["kid"]},

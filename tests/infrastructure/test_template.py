@@ -43,14 +43,33 @@ def mentions(value: Any, logical_id: str) -> bool:
     return re.search(rf"\b{logical_id}\b", json.dumps(value)) is not None
 
 
+# The web pages are one function behind a greedy path: it routes its pages itself (HTML, not
+# operations of the API; docs/loket.md).
+PAGINAS = "LoketFunction"
+
+
 def template_routes(any_method: bool = False) -> set[tuple[str, str, str]]:
-    """(function, METHOD, path) of every Api event; the catch-all ANY events only if asked."""
+    """(function, METHOD, path) of every Api event of the API; the catch-all ANY events only if
+    asked."""
     return {
         (name, event["Properties"]["Method"].upper(), event["Properties"]["Path"])
         for name, properties in functions().items()
         for event in properties.get("Events", {}).values()
-        if event["Type"] == "Api" and (any_method or event["Properties"]["Method"] != "any")
+        if event["Type"] == "Api"
+        and name != PAGINAS
+        and (any_method or event["Properties"]["Method"] != "any")
     }
+
+
+def test_the_loket_pages_are_one_function_behind_loket() -> None:
+    events = [e["Properties"] for e in functions()[PAGINAS]["Events"].values()]
+    assert {(e["Method"], e["Path"]) for e in events} == {
+        ("any", "/loket"),
+        ("any", "/loket/{pagina+}"),
+        ("any", "/beheer"),
+        ("any", "/beheer/{pagina+}"),
+    }
+    assert all(e["RestApiId"] == {"Ref": "LoketApi"} and "Auth" not in e for e in events)
 
 
 def test_every_path_sends_other_methods_to_its_function_for_a_405() -> None:
@@ -248,7 +267,9 @@ def test_the_audit_table_is_put_only_and_only_inzage_reads_it() -> None:
             if mentions(statement["Resource"], "AuditTabel")
             for action in as_list(statement["Action"])
         }
-        allowed = {"dynamodb:PutItem"} | ({"dynamodb:Query"} if name == "InzageFunction" else set())
+        # Inzage reads it, and so does the loket's inzage page (the same service).
+        reads = name in {"InzageFunction", PAGINAS}
+        allowed = {"dynamodb:PutItem"} | ({"dynamodb:Query"} if reads else set())
         assert actions <= allowed, name
         if "AUDIT_TABEL" in functions()[name]["Environment"]["Variables"]:
             assert actions == allowed, name
@@ -280,17 +301,23 @@ def test_kms_permissions_are_the_minimum() -> None:
         # Webhook secrets: encrypted when made, decrypted to sign (their own encryption context).
         ("AbonnementenFunction", "kms:Encrypt", "GegevensSleutel"),
         ("AfleverenFunction", "kms:Decrypt", "GegevensSleutel"),
+        # The loket: the authorizer's check of the token it receives at login (pseudonym,
+        # encrypted BSN), and the prefill's use of both.
+        ("LoketFunction", "kms:GenerateMac", "PseudoniemSleutel"),
+        ("LoketFunction", "kms:Encrypt", "GegevensSleutel"),
+        ("LoketFunction", "kms:Decrypt", "GegevensSleutel"),
     }
 
 
-def test_only_aanvragen_and_the_monthly_check_use_the_idempotency_table() -> None:
+def test_only_submission_and_the_monthly_check_use_the_idempotency_table() -> None:
     users = {
         name
         for name in functions()
         for statement in statements(name)
         if mentions(statement["Resource"], "IdempotentieTabel")
     }
-    assert users == {"AanvragenFunction", "MaandcheckFunction"}
+    # The loket submits through the same service as POST /v1/aanvragen.
+    assert users == {"AanvragenFunction", "MaandcheckFunction", PAGINAS}
 
 
 # The monthly check (docs/architecture.md 8).

@@ -15,6 +15,7 @@ from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
 from vil.models.prefill import Prefill
+from vil.models.sessie import Sessie
 from vil.models.toestemming import Bron, Doel, Toestemming
 from vil.rules import Catalogus
 
@@ -231,6 +232,43 @@ class Vertegenwoordigingsregister(Protocol):
 
         Raises:
             NietBeschikbaar: the register gave no usable answer (down, too slow, malformed).
+        """
+        ...
+
+
+class Sessies(Protocol):
+    """The loket's sessions, by the hash of the cookie's id; gone by themselves after their
+    end (TTL)."""
+
+    def haal(self, sleutel: str) -> Sessie | None:
+        """A session by key, read strongly consistent (a logout ends the next request)."""
+        ...
+
+    def bewaar(self, sessie: Sessie, verloopt_op: datetime) -> None:
+        """Store (or replace) a session; the table removes it some time after `verloopt_op`."""
+        ...
+
+    def verwijder(self, sleutel: str) -> None:
+        """End a session (idempotent)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What the issuer's token endpoint returns (RFC 6749 5.1, OIDC Core 3.1.3.3)."""
+
+    access_token: str
+    id_token: str
+
+
+class Inlogdienst(Protocol):
+    """The identity provider's token endpoint (the loket is a confidential backend)."""
+
+    def wissel(self, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
+        """The tokens for an authorization code, with the PKCE verifier (RFC 7636 4.5).
+
+        Raises:
+            NietGeauthenticeerd: the issuer refused the code.
         """
         ...
 

@@ -25,6 +25,7 @@ from vil.adapters.dynamodb import (
     Machtigingen,
     Profielen,
     Regelingversies,
+    Sessies,
     Toestemmingen,
     table,
 )
@@ -37,6 +38,7 @@ from vil.services.diensten import (
     Basisdiensten,
     Beheerdiensten,
     Beoordelingdiensten,
+    Loketdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
     Prefilldiensten,
@@ -63,6 +65,7 @@ from vil.settings import (
     GegevensSettings,
     IdempotentieSettings,
     InzageSettings,
+    LoketSettings,
     MaandcheckSettings,
     MachtigingenSettings,
     MeldingenSettings,
@@ -167,38 +170,31 @@ def afleveren() -> Webhookdiensten:
 @cache
 def tokencontrole() -> Tokencontrole:
     """The authorizer's token check, with its JWKS cache and KMS client."""
+    return _tokencontrole(AuthorizerSettings.from_environ())
 
-    settings = AuthorizerSettings.from_environ()
-    organisatie = None
-    if settings.eherkenning_issuer and settings.eherkenning_jwks_url:
-        organisatie = Tokenuitgever(
-            settings.eherkenning_issuer,
-            settings.eherkenning_audience,
-            jwks(HttpUrl(settings.eherkenning_jwks_url)),
-        )
-    machtigen = None
-    if settings.machtigen_dienst:
-        machtigen = Machtigen(
-            dienst=settings.machtigen_dienst,
-            dienst_claim=settings.machtigen_dienst_claim,
-            claim=settings.machtigen_claim,
-            houdt=settings.machtigen_houdt,
-        )
-    return Tokencontrole(
-        burger=Tokenuitgever(
-            settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)
-        ),
-        m2m=Tokenuitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
-        sleutels=KmsSleutels.from_settings(settings),
-        bsn_claim=settings.bsn_claim,
-        organisatie=organisatie,
-        machtigen=machtigen,
-        organisatieclaims=Organisatieclaims(
-            kvk=settings.eherkenning_kvk_claim,
-            oin=settings.eherkenning_oin_claim,
-            medewerker=settings.eherkenning_medewerker_claim,
-            rol=settings.eherkenning_rol_claim,
-        ),
+
+@cache
+def loket() -> Loketdiensten:
+    """The loket's pages: every resident use case's ports, the sessions and the login."""
+    from vil.adapters.oidc import Tokenendpoint  # httpx
+
+    settings = LoketSettings.from_environ()
+    basis = str(settings.loket_url).rstrip("/")
+    return Loketdiensten(
+        **_basis(settings),
+        bronnen=_bronnen(settings),
+        regels=_regels(settings.tabel, settings.vil_rules_dir),
+        uitgever=_uitgever(settings),
+        planner=_planner(settings),
+        idempotentie=_idempotentie(settings),
+        regelingversies=Regelingversies(table(settings.tabel)),
+        sessies=Sessies(table(settings.tabel)),
+        inlogdienst=Tokenendpoint(str(settings.loket_token_url), settings.loket_client_id),
+        tokens=_tokencontrole(settings),
+        authorize_url=str(settings.loket_authorize_url),
+        client_id=settings.loket_client_id,
+        redirect_uri=f"{basis}/loket/inloggen/terug",
+        basis=(settings.loket_url.path or "").rstrip("/"),
     )
 
 
@@ -231,6 +227,7 @@ FABRIEKEN = (
     afleveren,
     tokencontrole,
     beheer,
+    loket,
 )
 
 
@@ -314,6 +311,42 @@ def _idempotentie(settings: IdempotentieSettings) -> Idempotentie:
     from vil.adapters.idempotentie import Idempotentie as PowertoolsIdempotentie
 
     return PowertoolsIdempotentie(settings.idempotentie_tabel)
+
+
+def _tokencontrole(settings: AuthorizerSettings) -> Tokencontrole:
+    """Tokens of the issuers in the settings: citizens (with DigiD Machtigen when configured),
+    gemeenten, and organisations when configured."""
+    organisatie = None
+    if settings.eherkenning_issuer and settings.eherkenning_jwks_url:
+        organisatie = Tokenuitgever(
+            settings.eherkenning_issuer,
+            settings.eherkenning_audience,
+            jwks(HttpUrl(settings.eherkenning_jwks_url)),
+        )
+    machtigen = None
+    if settings.machtigen_dienst:
+        machtigen = Machtigen(
+            dienst=settings.machtigen_dienst,
+            dienst_claim=settings.machtigen_dienst_claim,
+            claim=settings.machtigen_claim,
+            houdt=settings.machtigen_houdt,
+        )
+    return Tokencontrole(
+        burger=Tokenuitgever(
+            settings.oidc_issuer, settings.oidc_audience, jwks(settings.oidc_jwks_url)
+        ),
+        m2m=Tokenuitgever(settings.m2m_issuer, settings.m2m_audience, jwks(settings.m2m_jwks_url)),
+        sleutels=KmsSleutels.from_settings(settings),
+        bsn_claim=settings.bsn_claim,
+        organisatie=organisatie,
+        machtigen=machtigen,
+        organisatieclaims=Organisatieclaims(
+            kvk=settings.eherkenning_kvk_claim,
+            oin=settings.eherkenning_oin_claim,
+            medewerker=settings.eherkenning_medewerker_claim,
+            rol=settings.eherkenning_rol_claim,
+        ),
+    )
 
 
 def _webhookdiensten(settings: WebhookSettings) -> Webhookdiensten:

@@ -195,3 +195,16 @@ class BeheerSettings(RulesSettings, UitgeverSettings):
 
     tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
     audit_tabel: str = Field(description="The append-only audit table (put only).")
+
+
+class LoketSettings(MaandcheckSettings, AuthorizerSettings):
+    """The loket's pages: every resident use case (so every port the monthly check has), the
+    authorizer's token check for the tokens it receives at login, and its OIDC client."""
+
+    loket_url: HttpUrl = Field(
+        description="Public base URL of the loket, the API's stage included (the redirect URI"
+        " is <loket_url>/loket/inloggen/terug)."
+    )
+    loket_client_id: str = Field(description="The loket's client id at the identity provider.")
+    loket_authorize_url: HttpUrl = Field(description="The provider's authorization endpoint.")
+    loket_token_url: HttpUrl = Field(description="The provider's token endpoint.")

@@ -9,7 +9,7 @@ check on a beoordeling).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from vil import klok
 from vil.models.gebeurtenis import Uitgever
@@ -21,12 +21,14 @@ from vil.ports import (
     Brongegevens,
     Bronnen,
     Idempotentie,
+    Inlogdienst,
     Maandchecks,
     Machtigingen,
     Planner,
     Profielen,
     Regelcatalogi,
     Regelingversies,
+    Sessies,
     Sleutels,
     Toestemmingen,
     Versleuteling,
@@ -35,6 +37,7 @@ from vil.ports import (
     Webhooks,
 )
 from vil.rules import Catalogus
+from vil.services.identiteit import Tokencontrole
 
 
 class _MetRegels:
@@ -143,3 +146,31 @@ class Beheerdiensten(_MetRegels):
 
     def vandaag(self) -> date:
         return self.nu().astimezone(klok.AMSTERDAM).date()
+
+
+def _echte_tijd() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sessiediensten:
+    """The loket's login (OIDC code flow with PKCE) and sessions."""
+
+    sessies: Sessies
+    inlogdienst: Inlogdienst
+    tokens: Tokencontrole  # the authorizer's check of an access token, in-process
+    authorize_url: str
+    client_id: str
+    redirect_uri: str
+    basis: str = ""  # the path before /loket/ in the browser's URL (the API's stage on AWS)
+    # Sessions keep real time, not the domain clock (docs/loket.md).
+    tijd: Callable[[], datetime] = _echte_tijd
+
+
+@dataclass(frozen=True, kw_only=True)
+class Loketdiensten(
+    Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Beheerdiensten, Sessiediensten
+):
+    """The loket's pages: every use case a resident, hulpverlener or beheerder has, plus the
+    sessions.
+    The same services as the API's routes, over the same ports; nothing of its own."""

@@ -13,6 +13,7 @@ from vil.adapters.dynamodb.stores import (
     Machtigingen,
     Profielen,
     Regelingversies,
+    Sessies,
     Toestemmingen,
 )
 from vil.adapters.dynamodb.tabel import conditional, cursor_van, positie, query_alles, table
@@ -26,6 +27,7 @@ __all__ = [
     "Machtigingen",
     "Profielen",
     "Regelingversies",
+    "Sessies",
     "Toestemmingen",
     "conditional",
     "cursor_van",

@@ -16,6 +16,7 @@ from vil.models.beheer import Regelingversie, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Machtiging, Vastgelegd
+from vil.models.sessie import Sessie
 from vil.models.toestemming import Toestemming
 
 
@@ -301,3 +302,16 @@ class WijzerItem(Item):
 
     def wijzer(self) -> Wijzer:
         return Wijzer.model_validate_json(self.data)
+
+
+class SessieItem(Item):
+    data: str  # the Sessie as JSON
+    verloopt_op: int  # TTL: DynamoDB removes the item some time after the session's end
+
+    @classmethod
+    def van(cls, sessie: Sessie, verloopt_op: int) -> Self:
+        pk = keys.sessie(sessie.sleutel)
+        return cls(pk=pk, sk=keys.SESSIE, data=sessie.model_dump_json(), verloopt_op=verloopt_op)
+
+    def sessie(self) -> Sessie:
+        return Sessie.model_validate_json(self.data)

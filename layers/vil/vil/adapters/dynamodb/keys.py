@@ -16,6 +16,8 @@ GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; 
 ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
 REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
 REGELINGEN            WIJZER                            the version pointer: what is published
+
+SESSIE#<sha256 of id> SESSIE                            a loket session (TTL: its end)
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
 
@@ -31,6 +33,8 @@ MACHTIGING = "MACHTIGING"
 REGELINGEN = "REGELINGEN"
 WIJZER = "WIJZER"
 
+SESSIE = "SESSIE"
+
 # Sort key prefixes, for the queries of one kind of item in a partition.
 TOESTEMMINGEN = "TOESTEMMING#"
 GEGEVENS = "GEGEVENS#"
@@ -40,6 +44,10 @@ BESLISVERSLAGEN = "BESLISVERSLAG#"
 ABONNEMENTEN = "ABONNEMENT#"
 AFLEVERINGEN = "AFLEVERING#"
 VERSIES = "VERSIE#"
+
+
+def sessie(sleutel: str) -> str:
+    return f"SESSIE#{sleutel}"
 
 
 def burger(pseudoniem: str) -> str:

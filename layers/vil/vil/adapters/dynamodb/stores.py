@@ -29,6 +29,7 @@ from vil.adapters.dynamodb.items import (
     PeriodeItem,
     ProfielItem,
     RegelingversieItem,
+    SessieItem,
     StandItem,
     ToestemmingItem,
     WijzerItem,
@@ -50,6 +51,7 @@ from vil.models.beheer import Publicatie, Regelingversie, Versiestatus, Wijzer
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
+from vil.models.sessie import Sessie
 from vil.models.toestemming import Bron, Doel, Toestemming
 
 if TYPE_CHECKING:
@@ -689,3 +691,20 @@ def _decode_cursor(cursor: str, gemeentecode: str) -> dict[str, Any]:
         "GSI2PK": keys.gemeente(gemeentecode),
         "GSI2SK": position,
     }
+
+
+class Sessies(_Store):
+    """The `Sessies` port: the loket's sessions, one item each, removed by TTL after their end
+    (a read checks the end itself: TTL deletes late)."""
+
+    def haal(self, sleutel: str) -> Sessie | None:
+        item = self.tabel.get_item(
+            Key={"PK": keys.sessie(sleutel), "SK": keys.SESSIE}, ConsistentRead=True
+        ).get("Item")
+        return None if item is None else SessieItem.model_validate(item).sessie()
+
+    def bewaar(self, sessie: Sessie, verloopt_op: datetime) -> None:
+        self.tabel.put_item(Item=SessieItem.van(sessie, int(verloopt_op.timestamp())).dump())
+
+    def verwijder(self, sleutel: str) -> None:
+        self.tabel.delete_item(Key={"PK": keys.sessie(sleutel), "SK": keys.SESSIE})

@@ -1,0 +1,1 @@
+"""The loket's web recipe and page templates (server-rendered HTML; docs/loket.md)."""

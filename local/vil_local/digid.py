@@ -1,0 +1,219 @@
+"""The "DigiD simulatie": the dev issuer's authorization and token endpoints for the loket.
+
+Local only, never in the template: a page lists the test persons, a few hulpverleners and a
+gemeente's beheerders (the /beheer/ pages); the choice becomes an authorization code, and the
+token endpoint exchanges it (with the PKCE verifier, RFC 7636) for an access token as the
+authorizer knows it and an id token with the nonce. Codes live in memory for a minute and are
+used once.
+"""
+
+import base64
+import hashlib
+import html
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from vil_local import tokens
+from vil_local.overheid import PERSONEN, Testpersoon
+
+AUTHORIZE_PATH = "/_local/digid/authorize"
+TOKEN_PATH = "/_local/digid/token"  # noqa: S105 (a path, not a secret)
+CLIENT_ID = "vil-local-loket"
+CODE_GELDIG = 60.0  # seconds
+# Hulpverleners of two organisations (kvk), as `vil local token --hulpverlener` makes them.
+HULPVERLENERS = {
+    "mw-1": ("90000017", "Wijkteam Utrecht-Oost, medewerker mw-1"),
+    "mw-2": ("90000029", "Schuldhulp Amersfoort, medewerker mw-2"),
+}
+
+# A gemeente's beheerders (eHerkenning in real life), as `vil local token --rol beheerder` makes
+# them: two of Utrecht, so that one proposes and the other approves (four eyes), one of Amersfoort.
+BEHEERDERS = {
+    "anne": ("0344", "Anne, beheerder gemeente Utrecht"),
+    "bram": ("0344", "Bram, beheerder gemeente Utrecht"),
+    "cor": ("0307", "Cor, beheerder gemeente Amersfoort"),
+}
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+@dataclass(frozen=True)
+class _Code:
+    keuze: str  # 'bsn:<bsn>', 'hulpverlener:<medewerker>' or 'beheerder:<medewerker>'
+    challenge: str
+    redirect_uri: str
+    nonce: str
+    verloopt: float
+
+
+class DigidSimulatie:
+    """`personen`: the fake government's test persons now (copies made with `vil local kopie`
+    included), so that every test person can log in."""
+
+    def __init__(self, personen: Callable[[], Mapping[str, Testpersoon]]) -> None:
+        self.personen = personen
+        self.codes: dict[str, _Code] = {}
+        self.lock = threading.Lock()
+
+    def route(self, method: str, path: str, query: dict[str, str], body: bytes) -> Reply | None:
+        if path == AUTHORIZE_PATH:
+            return self.pagina(query) if method == "GET" else self.kies(body)
+        if method == "POST" and path == TOKEN_PATH:
+            return self.token(body)
+        return None
+
+    def pagina(self, query: dict[str, str]) -> Reply:
+        """The simulated login page: one button per test person and hulpverlener."""
+        fout = _controleer(query)
+        if fout:
+            return _html(400, f"<p>{html.escape(fout)}</p>")
+        verborgen = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(query[k])}">'
+            for k in ("redirect_uri", "state", "nonce", "code_challenge")
+        )
+        personen = "".join(
+            _knop(verborgen, f"bsn:{bsn}", f"BSN {bsn}", p.situatie)
+            for bsn, p in PERSONEN.items()
+            if not p.situatie.startswith(("Kind", "Partner"))
+        )
+        # A copy (`vil local kopie`) by its number: copies are many, a list would be endless.
+        ander = (
+            f'<form method="post" action="{AUTHORIZE_PATH}">{verborgen}'
+            '<p><label for="bsn">Een ander test-BSN (een kopie)</label> '
+            '<input type="text" id="bsn" name="bsn" inputmode="numeric" autocomplete="off"> '
+            '<button type="submit">Inloggen met dit BSN</button></p></form>'
+        )
+        hulp = "".join(
+            _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
+            for mw, (kvk, naam) in HULPVERLENERS.items()
+        )
+        beheer = "".join(
+            _knop(verborgen, f"beheerder:{mw}", naam, f"gemeentecode {code}")
+            for mw, (code, naam) in BEHEERDERS.items()
+        )
+        body = (
+            '<div class="simulatie"><p><strong>Simulatie.</strong> Dit is niet DigiD. Alleen op'
+            " uw eigen computer (vil local) kiest u hier met wie u inlogt.</p></div>"
+            "<h1>DigiD simulatie</h1><h2>Inloggen als inwoner</h2>"
+            f'<ul class="keuzes">{personen}</ul>{ander}'
+            f'<h2>Inloggen als hulpverlener (eHerkenning)</h2><ul class="keuzes">{hulp}</ul>'
+            "<h2>Inloggen als beheerder van een gemeente (eHerkenning)</h2>"
+            f'<ul class="keuzes">{beheer}</ul>'
+        )
+        return _html(200, body)
+
+    def kies(self, body: bytes) -> Reply:
+        """The choice: a code, and the browser back to the loket (redirect_uri)."""
+        formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        fout = _controleer(formulier)
+        keuze = formulier.get("keuze") or f"bsn:{formulier.get('bsn', '').strip()}"
+        if fout or not self._bekend(keuze):
+            return _html(400, f"<p>{html.escape(fout or 'Onbekende keuze.')}</p>")
+        code = secrets.token_urlsafe(24)
+        with self.lock:
+            self.codes[code] = _Code(
+                keuze,
+                formulier["code_challenge"],
+                formulier["redirect_uri"],
+                formulier["nonce"],
+                time.monotonic() + CODE_GELDIG,
+            )
+        terug = (
+            formulier["redirect_uri"] + "?" + urlencode({"code": code, "state": formulier["state"]})
+        )
+        return 302, {"Location": terug, "Cache-Control": "no-store"}, b""
+
+    def _bekend(self, keuze: str) -> bool:
+        soort, _, wie = keuze.partition(":")
+        if soort == "bsn":
+            return wie in self.personen()
+        if soort == "beheerder":
+            return wie in BEHEERDERS
+        return soort == "hulpverlener" and wie in HULPVERLENERS
+
+    def token(self, body: bytes) -> Reply:
+        """The token endpoint: code, verifier, redirect_uri and client id must match."""
+        formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        with self.lock:
+            code = self.codes.pop(formulier.get("code", ""), None)
+        verifier = formulier.get("code_verifier", "")
+        digest = hashlib.sha256(verifier.encode()).digest()
+        challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        if (
+            code is None
+            or code.verloopt < time.monotonic()
+            or not secrets.compare_digest(challenge, code.challenge)
+            or formulier.get("redirect_uri") != code.redirect_uri
+            or formulier.get("client_id") != CLIENT_ID
+            or formulier.get("grant_type") != "authorization_code"
+        ):
+            return _json(400, {"error": "invalid_grant"})
+        soort, _, wie = code.keuze.partition(":")
+        if soort == "bsn":
+            access = tokens.burger_token(wie)
+        elif soort == "beheerder":
+            access = tokens.gemeente_token(BEHEERDERS[wie][0], "beheerder", wie)
+        else:
+            access = tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
+        return _json(200, {
+            "access_token": access,
+            "id_token": tokens.id_token(wie, code.nonce, CLIENT_ID),
+            "token_type": "Bearer",
+            "expires_in": int(tokens.GELDIGHEID.total_seconds()),
+        })  # fmt: skip
+
+
+def _controleer(velden: dict[str, str]) -> str | None:
+    for naam in ("redirect_uri", "state", "nonce", "code_challenge"):
+        if not velden.get(naam):
+            return f"{naam} ontbreekt."
+    if velden.get("code_challenge_method", "S256") != "S256":
+        return "Alleen PKCE met S256."
+    if not velden["redirect_uri"].startswith("http://127.0.0.1:"):
+        return "De redirect_uri hoort bij het lokale loket."
+    return None
+
+
+def _knop(verborgen: str, keuze: str, naam: str, uitleg: str) -> str:
+    return (
+        f'<li><form method="post" action="{AUTHORIZE_PATH}">{verborgen}'
+        f'<button type="submit" name="keuze" value="{html.escape(keuze)}">{html.escape(naam)}'
+        f"</button> <span>{html.escape(uitleg)}</span></form></li>"
+    )
+
+
+_STIJL = (
+    "body{font-family:sans-serif;max-width:48rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}"
+    ".simulatie{border:4px dashed #b30000;padding:.5rem 1rem;background:#fff4f4}"
+    ".keuzes{list-style:none;padding:0}.keuzes li{margin:.5rem 0}"
+    "button{font:inherit;padding:.4rem .8rem;margin-right:.5rem;cursor:pointer}"
+)
+
+
+def _html(status: int, inhoud: str) -> Reply:
+    pagina = (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>DigiD simulatie (niet echt)</title><style>{_STIJL}</style></head>"
+        f"<body><main>{inhoud}</main></body></html>"
+    )
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action http://127.0.0.1:*",
+    }
+    return status, headers, pagina.encode()
+
+
+def _json(status: int, body: Any) -> Reply:
+    return (
+        status,
+        {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        json.dumps(body).encode(),
+    )
