@@ -16,7 +16,13 @@ from pydantic import BaseModel
 from vil.fouten import AndereInhoud, Conflict
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
-from vil.models.beheer import Regelingversie, Versiestatus
+from vil.models.beheer import (
+    Impactrapport,
+    Impactstatus,
+    Momentopname,
+    Regelingversie,
+    Versiestatus,
+)
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -26,7 +32,7 @@ from vil.ports import Delivery, Outcome, UnsafeTargetError
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
-    Beheerdiensten,
+    Impactstartdiensten,
     Maandcheckdiensten,
     Toestemmingdiensten,
     Webhookdiensten,
@@ -296,6 +302,56 @@ class FakeRegelingversies:
         if (huidig is not None) if van is None else (huidig is None or huidig.status is not van):
             raise Conflict("De versie veranderde intussen.")
         self.opgeslagen[sleutel] = versie
+
+
+@dataclass
+class FakeImpactrapporten:
+    """A gemeente's stored households (`bewoners`: gemeentecode -> [(pseudonym, household)]),
+    frozen populations and reports, by key."""
+
+    bewoners: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    bevroren: dict[tuple[str, str, int], tuple[Momentopname, list[dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+    rapporten: dict[tuple[str, str, int, str], Impactrapport] = field(default_factory=dict)
+
+    def populatie(
+        self, gemeentecode: str, limiet: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]] | None:
+        gevonden = list(self.bewoners.get(gemeentecode, []))
+        return None if limiet is not None and len(gevonden) > limiet else gevonden
+
+    def momentopname(
+        self, regeling: str, gemeentecode: str, versie: int, nu: datetime, lees: bool = True
+    ) -> tuple[Momentopname, list[dict[str, Any]]] | None:
+        gevonden = self.bevroren.get((regeling, gemeentecode, versie))
+        if gevonden is None:
+            return None
+        return gevonden if lees else (gevonden[0], [])
+
+    def bevries(
+        self,
+        regeling: str,
+        gemeentecode: str,
+        versie: int,
+        momentopname: Momentopname,
+        huishoudens: list[dict[str, Any]],
+    ) -> None:
+        if (regeling, gemeentecode, versie) in self.bevroren:
+            raise Conflict("al bevroren")
+        self.bevroren[(regeling, gemeentecode, versie)] = (momentopname, list(huishoudens))
+
+    def rapport(
+        self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
+    ) -> Impactrapport | None:
+        return self.rapporten.get((regeling, gemeentecode, versie, rapport_id))
+
+    def bewaar_rapport(self, rapport: Impactrapport, van: Impactstatus | None) -> None:
+        sleutel = (rapport.regeling, rapport.gemeentecode, rapport.versie, rapport.id)
+        huidig = self.rapporten.get(sleutel)
+        if (huidig is not None) if van is None else (huidig is None or huidig.status is not van):
+            raise Conflict("Het rapport veranderde intussen.")
+        self.rapporten[sleutel] = rapport
 
 
 @dataclass
@@ -583,10 +639,12 @@ def _conform() -> None:
     _webhooks: ports.Webhooks = FakeWebhooks()
 
 
-def beheerdiensten(catalogus: Catalogus, nu: datetime = MOMENT) -> Beheerdiensten:
-    return Beheerdiensten(
+def beheerdiensten(catalogus: Catalogus, nu: datetime = MOMENT) -> Impactstartdiensten:
+    return Impactstartdiensten(
         regelingversies=FakeRegelingversies(),
+        impactrapporten=FakeImpactrapporten(),
         audit=FakeAuditlog(),
         catalogus=catalogus,
         nu=klok(nu),
+        impactwachtrij=FakeWachtrij(),
     )

@@ -107,6 +107,7 @@ class LokaleStack:
                     "OIN": OIN,
                     "API_URL": self.url,
                     "WEBHOOK_WACHTRIJ": aws.queue_url(queues["WebhookWachtrij"]),
+                    "IMPACT_WACHTRIJ": aws.queue_url(queues["ImpactWachtrij"]),
                     "WEBHOOKS_LOKAAL": "true",
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }

@@ -21,6 +21,7 @@ from vil.adapters.dynamodb import (
     Auditlog,
     Beoordelingen,
     Brongegevens,
+    Impactrapporten,
     Maandchecks,
     Machtigingen,
     Profielen,
@@ -37,6 +38,7 @@ from vil.services.diensten import (
     Basisdiensten,
     Beheerdiensten,
     Beoordelingdiensten,
+    Impactstartdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
     Prefilldiensten,
@@ -55,6 +57,7 @@ from vil.settings import (
     GebeurtenissenSettings,
     GegevensSettings,
     IdempotentieSettings,
+    ImpactSettings,
     InzageSettings,
     MaandcheckSettings,
     MachtigingenSettings,
@@ -191,11 +194,28 @@ def tokencontrole() -> Tokencontrole:
 
 
 @cache
-def beheer() -> Beheerdiensten:
-    """The beheermodule: the versions' store, the audit log and the rules."""
+def beheer() -> Impactstartdiensten:
+    """The beheermodule: the versions' and reports' stores, the audit log, the rules, and the
+    queue that continues a large impact run."""
+    from vil.adapters.wachtrij import Wachtrij
+
     settings = BeheerSettings.from_environ()
+    return Impactstartdiensten(
+        regelingversies=Regelingversies(table(settings.tabel)),
+        impactrapporten=Impactrapporten(table(settings.tabel)),
+        audit=Auditlog(table(settings.audit_tabel)),
+        catalogus=_catalogus(settings.vil_rules_dir),
+        impactwachtrij=Wachtrij(settings.impact_wachtrij),
+    )
+
+
+@cache
+def impact() -> Beheerdiensten:
+    """The impact worker: what the beheer routes have, without the queue it reads from."""
+    settings = ImpactSettings.from_environ()
     return Beheerdiensten(
         regelingversies=Regelingversies(table(settings.tabel)),
+        impactrapporten=Impactrapporten(table(settings.tabel)),
         audit=Auditlog(table(settings.audit_tabel)),
         catalogus=_catalogus(settings.vil_rules_dir),
     )
@@ -217,6 +237,7 @@ FABRIEKEN = (
     afleveren,
     tokencontrole,
     beheer,
+    impact,
 )
 
 

@@ -171,9 +171,16 @@ class AuthorizerSettings(Settings):
     gegevens_sleutel: str
 
 
-class BeheerSettings(RulesSettings):
-    """The beheermodule: the rules to check a version with, its versions in the main table, and
-    the audit table for every act."""
+class ImpactSettings(RulesSettings):
+    """The impact worker: the rules, the versions, populations and reports in the main table,
+    and the audit table."""
 
     tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
     audit_tabel: str = Field(description="The append-only audit table (put only).")
+
+
+class BeheerSettings(ImpactSettings):
+    """The beheermodule: the rules to check a version with, its versions in the main table, the
+    audit table for every act, and the queue that continues a large impact run."""
+
+    impact_wachtrij: str = Field(description="URL of the queue of the impact worker.")

@@ -13,7 +13,8 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
   superseding ones of the same name. Anything that fails is a 400 listing every problem, and
   nothing is stored.
 - **Four eyes**: the proposer submits (`ter-goedkeuring`) or withdraws; a second beheerder of the
-  same gemeente, never the proposer, approves or rejects with a reason.
+  same gemeente, never the proposer, approves or rejects with a reason. An approval names the
+  impact report its approver saw (`vil.services.impactrapport`), finished, of this version.
 - Every act is audited, with the regeling and gemeente as its subject (no resident's data is
   read).
 """
@@ -28,6 +29,8 @@ from vil.fouten import Conflict, GeenToestemming, NietGeauthenticeerd, NietGevon
 from vil.models.beheer import (
     GoedkeuringRequest,
     Handeling,
+    Impactstatus,
+    Rapportverwijzing,
     Regelingversie,
     Versiestatus,
     VersiestatusRequest,
@@ -174,8 +177,31 @@ def keur(
         handeling=naar.value, door=wie.medewerker, op=diensten.nu(), reden=verzoek.reden
     )
     if goed:
-        huidig = huidig.model_copy(update={"goedgekeurd_door": wie.medewerker})
+        gezien = _gezien(diensten, huidig, verzoek.impactrapport)
+        huidig = huidig.model_copy(
+            update={"goedgekeurd_door": wie.medewerker, "impactrapport": gezien}
+        )
     return _verder(diensten, huidig, naar, handeling, wie)
+
+
+def _gezien(
+    diensten: Beheerdiensten, versie: Regelingversie, verwijzing: Rapportverwijzing | None
+) -> Rapportverwijzing:
+    """The report an approver names: required (400), and a finished report of this version
+    with that hash (409 otherwise: run it, wait for it, or read it again)."""
+    if verwijzing is None:
+        raise OngeldigVerzoek(
+            "Goedkeuren vraagt het impactrapport dat u zag.",
+            [("body.impactrapport", "verplicht bij goedkeuren: id en hash van het rapport")],
+        )
+    rapport = diensten.impactrapporten.rapport(
+        versie.regeling, versie.gemeentecode, versie.versie, verwijzing.id
+    )
+    if rapport is None or rapport.status is not Impactstatus.klaar:
+        raise Conflict("Er is geen afgerond impactrapport met dit id voor deze versie.")
+    if rapport.hash != verwijzing.hash:
+        raise Conflict("De hash is niet die van dit impactrapport; lees het opnieuw.")
+    return verwijzing
 
 
 def _verder(
@@ -311,3 +337,14 @@ def _audit(
         trace_id,
         diensten.nu(),
     )
+
+
+def catalogus_met(diensten: Beheerdiensten, versie: Regelingversie) -> Catalogus:
+    """The catalogue with a stored version's values and cases, as checked when it was proposed
+    (the impact of the version compares it with the catalogue in force)."""
+    regeling = diensten.catalogus.regel(versie.regeling, versie.ingangsdatum).regeling
+    verzoek = VersievoorstelRequest(
+        ingangsdatum=versie.ingangsdatum, toelichting=versie.toelichting, waarden=versie.waarden
+    )
+    voorgesteld = _met_voorstel(regeling, verzoek, versie.tests, diensten.catalogus.shared)
+    return diensten.catalogus.met_regeling(voorgesteld, f"versie {versie.versie} {regeling.id}")

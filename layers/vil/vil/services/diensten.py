@@ -21,6 +21,7 @@ from vil.ports import (
     Brongegevens,
     Bronnen,
     Idempotentie,
+    Impactrapporten,
     Maandchecks,
     Machtigingen,
     Planner,
@@ -121,9 +122,17 @@ class Beheerdiensten:
     """The beheermodule: versions of a gemeente's parameters, checked with the rules, audited."""
 
     regelingversies: Regelingversies
+    impactrapporten: Impactrapporten  # the approval names a finished report
     audit: Auditlog
     catalogus: Catalogus
     nu: Callable[[], datetime] = klok.nu
 
     def vandaag(self) -> date:
         return self.nu().astimezone(klok.AMSTERDAM).date()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Impactstartdiensten(Beheerdiensten):
+    """The beheer routes: also the queue that continues a large impact run in the worker."""
+
+    impactwachtrij: Wachtrij

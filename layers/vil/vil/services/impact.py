@@ -6,8 +6,10 @@ Per regeling: how many households gain or lose a right, the amount changes in bu
 PolicyEngine reports them: more than +5%, up to +5%, none, down to -5%, more than -5%), the total
 yearly cost change, and the same by household type and income band. A count below
 `KLEINSTE_CEL` (k-anonymity, k = 10) is never shown: it is `None`, and so is a cell's cost
-change. Not built yet: the route, the gemeente's stored households and a synthetic population
-(docs/beheer.md).
+change. Nor is any figure from which a hidden one follows: a breakdown (household type, income
+band) sums to the total, so where exactly one cell of a breakdown is hidden, the smallest other
+cell is hidden too, for the cell as a whole and for each count (`_aanvullend`). The route, the
+stored households and the synthetic population are in `vil.services.impactrapport`.
 """
 
 from collections import Counter
@@ -58,9 +60,37 @@ class Regelingimpact:
         return {
             **self.totaal.getoond(),
             "bedragen": {emmer: _k(self.emmers[emmer]) for emmer in EMMERS},
-            "perHuishoudtype": {k: c.getoond() for k, c in sorted(self.per_huishoudtype.items())},
-            "perInkomensband": {k: c.getoond() for k, c in sorted(self.per_inkomensband.items())},
+            "perHuishoudtype": _aanvullend(self.per_huishoudtype),
+            "perInkomensband": _aanvullend(self.per_inkomensband),
         }
+
+
+def _aanvullend(cellen: dict[str, Cel]) -> dict[str, dict[str, int | str | None]]:
+    """A breakdown as reported, with secondary suppression: the cells sum to the total that is
+    shown, so one hidden figure (a cell, or one count of a cell) would follow by subtraction.
+    Then the smallest figure of another cell is hidden with it; with two or more hidden, the
+    sum no longer gives either. (Figures of a total below k are all hidden already.)"""
+    getoond = {naam: cel.getoond() for naam, cel in sorted(cellen.items())}
+    _verberg_tweede(cellen, getoond, "huishoudens", ("huishoudens", "gewonnen", "verloren",
+                                                     "jaarkostenVerschil"))  # fmt: skip
+    for maat in ("gewonnen", "verloren"):
+        _verberg_tweede(cellen, getoond, maat, (maat,))
+    return getoond
+
+
+def _verberg_tweede(
+    cellen: dict[str, Cel],
+    getoond: dict[str, dict[str, int | str | None]],
+    maat: str,
+    velden: tuple[str, ...],
+) -> None:
+    verborgen = [naam for naam, cel in getoond.items() if cel[maat] is None]
+    zichtbaar = [naam for naam, cel in getoond.items() if cel[maat] is not None]
+    if len(verborgen) != 1 or not zichtbaar:
+        return
+    kleinste = min(zichtbaar, key=lambda naam: (getattr(cellen[naam], maat), naam))
+    for veld in velden:
+        getoond[kleinste][veld] = None
 
 
 def impact(
