@@ -81,15 +81,18 @@ def test_a_small_run_finishes_in_the_request_with_the_known_figures(
     rapport = impactrapport.start(diensten, TWEEDE, IIT, versie(diensten, catalogus))
 
     assert rapport.status is Impactstatus.klaar
-    assert rapport.momentopname is not None and rapport.momentopname.huishoudens == 23
+    assert rapport.momentopname is not None
+    assert rapport.momentopname.huishoudens == 23
     assert rapport.regelingen is not None
     cijfers = rapport.regelingen[IIT]
     assert cijfers["huishoudens"] == 23
     assert Decimal(cijfers["jaarkostenVerschil"]) == 12 * (290 - 276)
     assert cijfers["bedragen"]["meer dan +5%"] == 12
-    assert cijfers["gewonnen"] is None and cijfers["verloren"] is None  # 0: below k
+    assert cijfers["gewonnen"] is None
+    assert cijfers["verloren"] is None  # 0: below k
     assert rapport.hash == impactrapport.rapporthash(rapport)
-    assert rapport.hash is not None and rapport.hash.startswith("sha256:")
+    assert rapport.hash is not None
+    assert rapport.hash.startswith("sha256:")
     assert diensten.impactrapporten.rapport(IIT, "0344", rapport.versie, rapport.id) == rapport
 
 
@@ -118,7 +121,8 @@ def test_the_snapshot_and_the_report_hold_no_bsn_and_no_pseudonym(
     bevroren = diensten.impactrapporten.momentopname(IIT, "0344", nummer, diensten.nu())
     assert bevroren is not None
     tekst = json.dumps(bevroren[1], default=str) + rapport.model_dump_json()
-    assert "pseudo-" not in tekst and BSN not in tekst
+    assert "pseudo-" not in tekst
+    assert BSN not in tekst
     # Each resident whose household was frozen has an audit record under their pseudonym
     assert diensten.audit.van("pseudo-00")[0]["verwerking"] == "impact-momentopname"
 
@@ -132,7 +136,8 @@ def test_few_stored_households_add_a_synthetic_population_reported_apart(
     assert rapport.synthetisch.huishoudens == synthetisch.AANTAL
     assert rapport.synthetisch.seed == synthetisch.seed("0344", date(2026, 3, 1))
     assert rapport.synthetisch.regelingen[IIT]["huishoudens"] == synthetisch.AANTAL
-    assert rapport.regelingen is not None and rapport.regelingen[IIT]["huishoudens"] == 23
+    assert rapport.regelingen is not None
+    assert rapport.regelingen[IIT]["huishoudens"] == 23
 
 
 def test_the_synthetic_population_is_the_same_for_the_same_seed_and_differs_per_gemeente() -> None:
@@ -157,12 +162,15 @@ def test_a_large_run_continues_by_message_and_the_worker_finishes_it(
 
     lopend = impactrapport.start(diensten, TWEEDE, IIT, nummer)
 
-    assert lopend.status is Impactstatus.lopend and lopend.momentopname is None
+    assert lopend.status is Impactstatus.lopend
+    assert lopend.momentopname is None
     assert isinstance(diensten.impactwachtrij, FakeWachtrij)
     (bericht,) = diensten.impactwachtrij.berichten
-    assert BSN not in bericht and "pseudo-" not in bericht
+    assert BSN not in bericht
+    assert "pseudo-" not in bericht
     klaar = impactrapport.bereken(diensten, ImpactBericht.model_validate_json(bericht))
-    assert klaar is not None and klaar.status is Impactstatus.klaar
+    assert klaar is not None
+    assert klaar.status is Impactstatus.klaar
     assert impactrapport.haal(diensten, TWEEDE, IIT, nummer, lopend.id) == klaar
     # The same message again leaves the finished report as it is
     assert impactrapport.bereken(diensten, ImpactBericht.model_validate_json(bericht)) == klaar
@@ -226,8 +234,10 @@ def test_the_approval_names_a_finished_report_of_the_version_with_its_hash(
         keur(klaar.id, "sha256:" + "0" * 64)
     assert klaar.hash is not None
 
-    goedgekeurd = beheer.keur(diensten, TWEEDE, IIT, nummer, GoedkeuringRequest.model_validate(
-        {"besluit": "goedkeuren", "impactrapport": {"id": klaar.id, "hash": klaar.hash}}))  # fmt: skip
+    verzoek = GoedkeuringRequest.model_validate(
+        {"besluit": "goedkeuren", "impactrapport": {"id": klaar.id, "hash": klaar.hash}}
+    )
+    goedgekeurd = beheer.keur(diensten, TWEEDE, IIT, nummer, verzoek)
 
     assert goedgekeurd.impactrapport is not None
     assert (goedgekeurd.impactrapport.id, goedgekeurd.impactrapport.hash) == (klaar.id, klaar.hash)
