@@ -316,3 +316,27 @@ def voorstel(bedrag: str = "290", met_gevallen: bool = True) -> dict[str, Any]:
                      "bron": "Gemeenteblad 2026, 12345 (testwaarde)", "status": "bevestigd"}],
         "tests": gevallen,
     }  # fmt: skip
+
+
+def impact(
+    api: httpx.Client, stack: LokaleStack, regeling: str, versie: int, wie: dict[str, str]
+) -> dict[str, Any]:
+    """A finished impact report of a version: started, and (when it continues in the worker)
+    the queue drained; read at its Location."""
+    gestart = api.post(f"/regelingen/{regeling}/versies/{versie}/impact", headers=wie)
+    assert gestart.status_code in (201, 202), gestart.text
+    if gestart.status_code == 202:
+        stack.verwerk()
+    gelezen = api.get(stack.url + gestart.headers["Location"], headers=wie)
+    assert gelezen.status_code == 200, gelezen.text
+    rapport: dict[str, Any] = gelezen.json()
+    assert rapport["status"] == "klaar", rapport
+    return rapport
+
+
+def goedkeuring(rapport: dict[str, Any]) -> dict[str, Any]:
+    """An approval that names the impact report its approver saw."""
+    return {
+        "besluit": "goedkeuren",
+        "impactrapport": {"id": rapport["id"], "hash": rapport["hash"]},
+    }

@@ -15,16 +15,19 @@ from tests.integration.hulp import (
     IIT_UTRECHT,
     assert_headers,
     assert_problem,
+    goedkeuring,
+    impact,
     invalid_params,
     voorstel,
 )
 from vil import samenstelling
+from vil_local.lokaal import LokaleStack
 
 IIT = IIT_UTRECHT
 
 
 def test_a_version_is_proposed_submitted_and_approved_by_a_second_beheerder(
-    api: httpx.Client,
+    api: httpx.Client, stack: LokaleStack
 ) -> None:
     voorgesteld = api.post(f"/regelingen/{IIT}/versies", json=voorstel(), headers=ANNE)
     assert voorgesteld.status_code == 201, voorgesteld.text
@@ -37,7 +40,8 @@ def test_a_version_is_proposed_submitted_and_approved_by_a_second_beheerder(
     assert ingediend.status_code == 200, ingediend.text
     assert_problem(api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"},
                             headers=ANNE), 403)  # fmt: skip  # never the proposer
-    goedgekeurd = api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=BRAM)
+    rapport = impact(api, stack, IIT, versie["versie"], BRAM)
+    goedgekeurd = api.post(f"{pad}/goedkeuringen", json=goedkeuring(rapport), headers=BRAM)
 
     assert goedgekeurd.status_code == 200, goedgekeurd.text
     assert goedgekeurd.json()["status"] == "goedgekeurd"
