@@ -314,6 +314,8 @@ class FakeImpactrapporten:
         default_factory=dict
     )
     rapporten: dict[tuple[str, str, int, str], Impactrapport] = field(default_factory=dict)
+    delen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # momentopname id
+    tellingen: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # rapport id
 
     def populatie(
         self, gemeentecode: str, limiet: int | None = None
@@ -340,6 +342,22 @@ class FakeImpactrapporten:
         if (regeling, gemeentecode, versie) in self.bevroren:
             raise Conflict("al bevroren")
         self.bevroren[(regeling, gemeentecode, versie)] = (momentopname, list(huishoudens))
+        self.delen[momentopname.id] = list(huishoudens)
+
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """Parts of PER_DEEL households, as the service sizes them."""
+        from vil.services.impactrapport import PER_DEEL
+
+        return self.delen[momentopname_id][(van - 1) * PER_DEEL : tot * PER_DEEL]
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        self.tellingen.setdefault(rapport.id, {})[groep] = telling
+        return set(self.tellingen[rapport.id])
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]:
+        return list(self.tellingen.get(rapport.id, {}).values())
 
     def rapport(
         self, regeling: str, gemeentecode: str, versie: int, rapport_id: str

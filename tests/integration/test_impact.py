@@ -156,6 +156,23 @@ def test_a_large_run_answers_202_and_the_worker_finishes_it(
     assert klaar["momentopname"]["huishoudens"] == bewoners_in_de_index()
 
 
+def test_a_very_large_run_fans_out_and_gives_the_figures_of_one_run(
+    api: httpx.Client, stack: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nummer = ingediend(api)
+    with monkeypatch.context() as patch:
+        patch.setattr(impactrapport, "SYNCHROON", 0)
+        patch.setattr(impactrapport, "PER_DEEL", 2)  # a part of 2 households
+        patch.setattr(impactrapport, "PER_GROEP", 3)  # a worker per 6 households
+        verspreid = impact(api, stack, IIT, nummer, BRAM)
+    assert verspreid["momentopname"]["delen"] > 3
+
+    heel = impact(api, stack, IIT, nummer, BRAM)  # the same population, in the request
+
+    assert heel["momentopname"] == verspreid["momentopname"]
+    assert heel["regelingen"] == verspreid["regelingen"]
+
+
 def test_no_bsn_and_no_pseudonym_in_the_frozen_population_or_the_report(
     api: httpx.Client, stack: LokaleStack
 ) -> None:

@@ -242,3 +242,30 @@ def test_the_approval_names_a_finished_report_of_the_version_with_its_hash(
     assert goedgekeurd.impactrapport is not None
     assert (goedgekeurd.impactrapport.id, goedgekeurd.impactrapport.hash) == (klaar.id, klaar.hash)
     assert beheer.versie(diensten, EERSTE, IIT, nummer).impactrapport == goedgekeurd.impactrapport
+
+
+def test_a_very_large_run_fans_out_in_groups_and_the_last_adds_them_up(
+    diensten: Impactstartdiensten, catalogus: Catalogus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heel = impactrapport.start(diensten, TWEEDE, IIT, versie(diensten, catalogus))
+    monkeypatch.setattr(impactrapport, "SYNCHROON", 10)
+    monkeypatch.setattr(impactrapport, "PER_DEEL", 5)  # 23 households: 5 parts
+    monkeypatch.setattr(impactrapport, "PER_GROEP", 2)  # 3 groups of at most 2 parts
+    nummer = versie(diensten, catalogus)
+    lopend = impactrapport.start(diensten, TWEEDE, IIT, nummer)
+    assert isinstance(diensten.impactwachtrij, FakeWachtrij)
+    (opdracht,) = diensten.impactwachtrij.berichten
+    impactrapport.bereken(diensten, ImpactBericht.model_validate_json(opdracht))
+    groepen = [ImpactBericht.model_validate_json(b) for b in diensten.impactwachtrij.berichten[1:]]
+    assert [(g.groep, g.groepen) for g in groepen] == [(0, 3), (1, 3), (2, 3)]
+
+    tussen = [impactrapport.bereken(diensten, groepen[0]) for _ in range(2)]  # twice: counts once
+    assert {r.status for r in tussen if r} == {Impactstatus.lopend}
+    impactrapport.bereken(diensten, groepen[2])
+    klaar = impactrapport.bereken(diensten, groepen[1])
+
+    assert klaar is not None
+    assert klaar.status is Impactstatus.klaar
+    assert klaar.id == lopend.id
+    assert klaar.regelingen == heel.regelingen  # the same figures as one run over all 23
+    assert klaar.synthetisch is None  # the groups count real households only

@@ -311,6 +311,18 @@ class Impactrapporten(Protocol):
         """Freeze the version's population; Conflict when another run froze one first."""
         ...
 
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """The households of parts `van` to `tot` (inclusive, from 1) of a frozen population."""
+        ...
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        """A worker's counts of its group of a large run; the groups finished so far."""
+        ...
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]: ...
+
     def rapport(
         self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
     ) -> Impactrapport | None: ...

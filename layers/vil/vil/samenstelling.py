@@ -36,7 +36,6 @@ from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
     Basisdiensten,
-    Beheerdiensten,
     Beoordelingdiensten,
     Impactstartdiensten,
     Maandcheckdiensten,
@@ -210,14 +209,18 @@ def beheer() -> Impactstartdiensten:
 
 
 @cache
-def impact() -> Beheerdiensten:
-    """The impact worker: what the beheer routes have, without the queue it reads from."""
+def impact() -> Impactstartdiensten:
+    """The impact worker: what the beheer routes have; its queue, for the groups of a large
+    run."""
+    from vil.adapters.wachtrij import Wachtrij
+
     settings = ImpactSettings.from_environ()
-    return Beheerdiensten(
+    return Impactstartdiensten(
         regelingversies=Regelingversies(table(settings.tabel)),
         impactrapporten=Impactrapporten(table(settings.tabel)),
         audit=Auditlog(table(settings.audit_tabel)),
         catalogus=_catalogus(settings.vil_rules_dir),
+        impactwachtrij=Wachtrij(settings.impact_wachtrij),
     )
 
 

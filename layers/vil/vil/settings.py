@@ -173,14 +173,13 @@ class AuthorizerSettings(Settings):
 
 class ImpactSettings(RulesSettings):
     """The impact worker: the rules, the versions, populations and reports in the main table,
-    and the audit table."""
+    the audit table, and its own queue (a large run fans out in groups)."""
 
     tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
     audit_tabel: str = Field(description="The append-only audit table (put only).")
+    impact_wachtrij: str = Field(description="URL of the queue of the impact worker.")
 
 
 class BeheerSettings(ImpactSettings):
     """The beheermodule: the rules to check a version with, its versions in the main table, the
     audit table for every act, and the queue that continues a large impact run."""
-
-    impact_wachtrij: str = Field(description="URL of the queue of the impact worker.")

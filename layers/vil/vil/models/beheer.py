@@ -8,7 +8,7 @@ ingetrokken by the proposer before approval (docs/beheer.md). An impact report o
 current and the proposed values; the approval names the report its approver saw.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -35,6 +35,11 @@ class Versiestatus(StrEnum):
     goedgekeurd = "goedgekeurd"
     afgekeurd = "afgekeurd"
     ingetrokken = "ingetrokken"
+
+
+# A frozen population is a copy of household facts (no pseudonym, no BSN): kept this long, and a
+# run after that freezes a new one (docs/bewaartermijnen.md).
+MOMENTOPNAME_BEWAARTERMIJN = timedelta(days=30)
 
 
 class Impactstatus(StrEnum):
@@ -148,6 +153,7 @@ class Momentopname(VilModel):
 
     id: str = Field(description="Id van de momentopname; gelijk voor elke run van de versie.")
     huishoudens: int = Field(description="Aantal huishoudens (de laatste beoordeling per inwoner).")
+    delen: int = Field(description="In zoveel delen bewaard; een grote run rekent per groep delen.")
     gemaakt_op: datetime = Field(description="Wanneer de momentopname is gemaakt (UTC).")
 
 
@@ -198,3 +204,7 @@ class ImpactBericht(VilModel):
     gemeentecode: str = Field(pattern=r"^\d{4}$")
     versie: int = Field(ge=1, le=999_999)
     rapport: str = Field(pattern=r"^[0-9a-f]{32}$")
+    # A share of a large run: this group of the frozen population's parts, of `groepen`.
+    momentopname: str | None = Field(None, pattern=r"^[0-9a-f]{32}$")
+    groep: int | None = Field(None, ge=0, le=9999)
+    groepen: int | None = Field(None, ge=1, le=10000)

@@ -7,7 +7,10 @@ population where the gemeente has few.
   compare. The snapshot holds household facts only: no pseudonym, no BSN. Each resident whose
   household went into it gets an audit record (their data was read for the gemeente).
 - **Small runs finish in the request** (at most `SYNCHROON` households in all); a larger one is
-  continued by the impact worker from a message on the impact queue (`bereken`).
+  continued by the impact worker from a message on the impact queue (`bereken`). A very large
+  one fans out: the worker that froze the population sends one message per group of
+  `PER_GROEP` parts, each worker counts its group (unsuppressed counts, kept apart), and the
+  one that finishes the last group adds them up and writes the report.
 - **k-anonymity** is the computation's (`vil.services.impact`): counts below 10, and figures
   that would give one away, are hidden in both the real and the synthetic figures.
 - **The approval names the report** (`vil.services.beheer.keur`): a finished report of that
@@ -21,6 +24,7 @@ from typing import Any
 
 from vil.fouten import Conflict, NietGevonden
 from vil.models.beheer import (
+    MOMENTOPNAME_BEWAARTERMIJN,
     ImpactBericht,
     Impactrapport,
     Impactstatus,
@@ -34,8 +38,11 @@ from vil.models.identiteit import Principal
 from vil.observability import logger
 from vil.services import beheer, synthetisch
 from vil.services.diensten import Beheerdiensten, Impactstartdiensten
-from vil.services.impact import impact
+from vil.services.impact import Regelingimpact, impact, tel
+from vil.services.impact import rapport as als_rapport
 
+PER_DEEL = 500  # households per stored part of a frozen population (an item holds 400 KB)
+PER_GROEP = 20  # parts per worker invocation of a large run: 10,000 households
 SYNCHROON = 3000  # households (real and synthetic together) a run decides within the request
 WEINIG = 1000  # below this many stored households, the synthetic population is reported too
 OPEN = (Versiestatus.concept, Versiestatus.ter_goedkeuring)
@@ -76,12 +83,14 @@ def start(
                                 versie=versie.versie, rapport=rapport.id)  # fmt: skip
         diensten.impactwachtrij.stuur([bericht.model_dump_json()])
         return rapport
-    return _voer_uit(diensten, rapport, versie, populatie, wie.medewerker)
+    momentopname, huishoudens = _bevroren(diensten, versie, populatie, wie.medewerker)
+    assert huishoudens is not None  # read, or frozen now
+    return _voer_uit(diensten, rapport, versie, momentopname, huishoudens)
 
 
-def bereken(diensten: Beheerdiensten, bericht: ImpactBericht) -> Impactrapport | None:
-    """The worker: the run of one message. A report no longer `lopend` (the message came twice)
-    is left as it is; None when the report or its version is gone."""
+def bereken(diensten: Impactstartdiensten, bericht: ImpactBericht) -> Impactrapport | None:
+    """The worker: the run of one message, or of one group of a large run. A report no longer
+    `lopend` (the message came twice) is left as it is; None when it or its version is gone."""
     rapport = diensten.impactrapporten.rapport(
         bericht.regeling, bericht.gemeentecode, bericht.versie, bericht.rapport
     )
@@ -90,7 +99,55 @@ def bereken(diensten: Beheerdiensten, bericht: ImpactBericht) -> Impactrapport |
         return None
     if rapport.status is not Impactstatus.lopend:
         return rapport
-    return _voer_uit(diensten, rapport, versie, None, rapport.gestart_door)
+    if bericht.groep is not None:
+        return _groep(diensten, rapport, versie, bericht)
+    momentopname, huishoudens = _bevroren(diensten, versie, None, rapport.gestart_door, False)
+    if momentopname.delen <= PER_GROEP:
+        if huishoudens is None:
+            huishoudens = diensten.impactrapporten.huishoudens(
+                momentopname.id, 1, max(1, momentopname.delen)
+            )
+        return _voer_uit(diensten, rapport, versie, momentopname, huishoudens)
+    groepen = -(-momentopname.delen // PER_GROEP)
+    diensten.impactwachtrij.stuur([
+        bericht.model_copy(update={"momentopname": momentopname.id, "groep": groep,
+                                   "groepen": groepen}).model_dump_json()
+        for groep in range(groepen)
+    ])  # fmt: skip
+    return rapport
+
+
+def _groep(
+    diensten: Beheerdiensten,
+    rapport: Impactrapport,
+    versie: Regelingversie,
+    bericht: ImpactBericht,
+) -> Impactrapport:
+    """One group of a large run: its counts, kept; the last group's worker adds them all up."""
+    assert bericht.groep is not None and bericht.groepen and bericht.momentopname  # noqa: PT018
+    van = bericht.groep * PER_GROEP + 1
+    documenten = diensten.impactrapporten.huishoudens(
+        bericht.momentopname, van, van + PER_GROEP - 1
+    )
+    echt = [Huishouden.model_validate(h) for h in documenten]
+    voorgesteld = beheer.catalogus_met(diensten, versie)
+    telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
+    verloopt = int((diensten.nu() + MOMENTOPNAME_BEWAARTERMIJN).timestamp())
+    klaar = diensten.impactrapporten.bewaar_deeltelling(
+        rapport, bericht.groep, {r: t.ruw() for r, t in telling.items()}, verloopt
+    )
+    if len(klaar) < bericht.groepen:
+        return rapport
+    totaal: dict[str, Regelingimpact] = {}
+    for deel in diensten.impactrapporten.deeltellingen(rapport):
+        for regeling, ruw in deel.items():
+            totaal.setdefault(regeling, Regelingimpact()).voeg_toe(Regelingimpact.van_ruw(ruw))
+    bevroren = diensten.impactrapporten.momentopname(
+        versie.regeling, versie.gemeentecode, versie.versie, diensten.nu(), lees=False
+    )
+    if bevroren is None:
+        raise RuntimeError("De bevroren huishoudens zijn verlopen tijdens de run.")
+    return _rond_af(diensten, rapport, bevroren[0], als_rapport(totaal), None)
 
 
 def mislukt(diensten: Beheerdiensten, bericht: ImpactBericht, reden: str) -> None:
@@ -137,10 +194,10 @@ def _voer_uit(
     diensten: Beheerdiensten,
     rapport: Impactrapport,
     versie: Regelingversie,
-    populatie: list[tuple[str, dict[str, Any]]] | None,
-    medewerker: str,
+    momentopname: Momentopname,
+    huishoudens: list[dict[str, Any]],
 ) -> Impactrapport:
-    momentopname, huishoudens = _bevroren(diensten, versie, populatie, medewerker)
+    """A whole run in one invocation: the real households, and the synthetic ones if few."""
     voorgesteld = beheer.catalogus_met(diensten, versie)
     echt = [Huishouden.model_validate(h) for h in huishoudens]
     cijfers = impact(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
@@ -155,6 +212,17 @@ def _voer_uit(
             regelingen=impact(diensten.catalogus, voorgesteld, getrokken, versie.ingangsdatum,
                               [versie.regeling]),
         )  # fmt: skip
+    return _rond_af(diensten, rapport, momentopname, cijfers, kunstmatig)
+
+
+def _rond_af(
+    diensten: Beheerdiensten,
+    rapport: Impactrapport,
+    momentopname: Momentopname,
+    cijfers: dict[str, dict[str, Any]],
+    kunstmatig: Synthetisch | None,
+) -> Impactrapport:
+    """The finished report with its hash, written only while it is still `lopend`."""
     klaar = rapport.model_copy(update={
         "status": Impactstatus.klaar, "klaar_op": diensten.nu(), "momentopname": momentopname,
         "regelingen": cijfers, "synthetisch": kunstmatig,
@@ -175,25 +243,28 @@ def _bevroren(
     versie: Regelingversie,
     populatie: list[tuple[str, dict[str, Any]]] | None,
     medewerker: str,
-) -> tuple[Momentopname, list[dict[str, Any]]]:
-    """The version's frozen population; the first run freezes it (and audits each resident)."""
+    lees: bool = True,
+) -> tuple[Momentopname, list[dict[str, Any]] | None]:
+    """The version's frozen population, with its households (if `lees`, or when this run froze
+    it: then they are at hand); the first run freezes it and audits each resident in it."""
     sleutel = (versie.regeling, versie.gemeentecode, versie.versie)
-    bestaand = diensten.impactrapporten.momentopname(*sleutel, diensten.nu())
+    bestaand = diensten.impactrapporten.momentopname(*sleutel, diensten.nu(), lees=lees)
     if bestaand is not None:
-        return bestaand
+        return bestaand[0], bestaand[1] if lees else None
     if populatie is None:
         populatie = diensten.impactrapporten.populatie(versie.gemeentecode) or []
     huishoudens = [huishouden for _, huishouden in populatie]
     nieuw = Momentopname(
-        id=uuid.uuid4().hex, huishoudens=len(huishoudens), gemaakt_op=diensten.nu()
-    )
+        id=uuid.uuid4().hex, huishoudens=len(huishoudens),
+        delen=-(-len(huishoudens) // PER_DEEL), gemaakt_op=diensten.nu(),
+    )  # fmt: skip
     try:
         diensten.impactrapporten.bevries(*sleutel, nieuw, huishoudens)
     except Conflict:  # another run froze it first: use that one
-        gevonden = diensten.impactrapporten.momentopname(*sleutel, diensten.nu())
+        gevonden = diensten.impactrapporten.momentopname(*sleutel, diensten.nu(), lees=lees)
         if gevonden is None:
             raise
-        return gevonden
+        return gevonden[0], gevonden[1] if lees else None
     trace_id = logger.get_correlation_id() or "onbekend"
     for pseudoniem, _ in populatie:
         diensten.audit.schrijf(

@@ -5,7 +5,7 @@ template's key schema, indexes and stream filter depend on them. A domain model 
 as JSON in `data`; keys and the attributes a query, condition or index reads sit beside it.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +13,12 @@ from pydantic.alias_generators import to_camel
 
 from vil.adapters.dynamodb import keys
 from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
-from vil.models.beheer import Impactrapport, Momentopname, Regelingversie
+from vil.models.beheer import (
+    MOMENTOPNAME_BEWAARTERMIJN,
+    Impactrapport,
+    Momentopname,
+    Regelingversie,
+)
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Machtiging, Vastgelegd
@@ -287,10 +292,6 @@ class RegelingversieItem(Item):
 
     def versie(self) -> Regelingversie:
         return Regelingversie.model_validate_json(self.data)
-
-
-# A frozen population is a copy of household facts (no pseudonym, no BSN): kept this long.
-MOMENTOPNAME_BEWAARTERMIJN = timedelta(days=30)
 
 
 class MomentopnameItem(Item):

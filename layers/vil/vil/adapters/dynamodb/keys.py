@@ -17,6 +17,7 @@ ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with 
 REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
 REGELING#<id>#<code>  MOMENTOPNAME#<nummer>             the frozen population of a version
 REGELING#<id>#<code>  IMPACT#<nummer>#<id>              an impact report of a version
+REGELING#<id>#<code>  IMPACTDEEL#<nummer>#<id>#<groep>  a worker's counts of a large run
 MOMENTOPNAME#<id>     DEEL#<n>                          a part of a frozen population (gzip)
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
@@ -149,3 +150,11 @@ def deel(nummer: int) -> str:
 
 def impactrapport(nummer: int, rapport_id: str) -> str:
     return f"IMPACT#{nummer:06d}#{rapport_id}"
+
+
+def impactdelen(nummer: int, rapport_id: str) -> str:
+    return f"IMPACTDEEL#{nummer:06d}#{rapport_id}#"
+
+
+def impactdeel(nummer: int, rapport_id: str, groep: int) -> str:
+    return f"{impactdelen(nummer, rapport_id)}{groep:04d}"

@@ -501,8 +501,6 @@ class Impactrapporten(_Store):
     """The `Impactrapporten` port: a gemeente's residents' latest beoordelingen (GSI2), the
     frozen population of a version (a pointer written once, its parts gzipped), the reports."""
 
-    PER_DEEL = 500  # households per part: well under the 400 KB of an item, even uncompressed
-
     def populatie(
         self, gemeentecode: str, limiet: int | None = None
     ) -> list[tuple[str, dict[str, Any]]] | None:
@@ -542,10 +540,7 @@ class Impactrapporten(_Store):
         delen = query_alles(self.tabel, keys.momentopname(m.id), keys.DELEN, consistent=True)
         if len(delen) != pointer.delen:
             return None
-        huishoudens: list[dict[str, Any]] = []
-        for deel in delen:
-            huishoudens += json.loads(gzip.decompress(bytes(deel["data"].value)))
-        return m, huishoudens
+        return m, _uitgepakt(delen)
 
     def bevries(
         self, regeling: str, gemeentecode: str, versie: int, m: Momentopname,
@@ -555,8 +550,8 @@ class Impactrapporten(_Store):
         none (an expired one is replaced). A pointer another run wrote first wins: Conflict,
         and this run reads that one; its parts expire unused."""
         verloopt = MomentopnameItem.van(regeling, gemeentecode, versie, m, 0).verloopt_op
-        delen = [huishoudens[i : i + self.PER_DEEL] for i in range(0, len(huishoudens),
-                                                                   self.PER_DEEL)]  # fmt: skip
+        grootte = -(-len(huishoudens) // m.delen) if m.delen else 1
+        delen = [huishoudens[i : i + grootte] for i in range(0, len(huishoudens), grootte)]
         with self.tabel.batch_writer() as schrijver:
             for nummer, deel in enumerate(delen, 1):
                 tekst = json.dumps(deel, separators=(",", ":")).encode()
@@ -575,6 +570,50 @@ class Impactrapporten(_Store):
             if conditional(error):
                 raise Conflict("Een andere run bevroor de huishoudens al.") from error
             raise
+
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """The households of parts `van` to `tot` (inclusive, from 1) of a frozen population."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(keys.momentopname(momentopname_id))
+            & Key("SK").between(keys.deel(van), keys.deel(tot)),
+            "ConsistentRead": True,
+        }
+        items: list[dict[str, Any]] = []
+        while True:
+            antwoord = self.tabel.query(**query)
+            items += antwoord["Items"]
+            if "LastEvaluatedKey" not in antwoord:
+                return _uitgepakt(items)
+            query["ExclusiveStartKey"] = antwoord["LastEvaluatedKey"]
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        """A worker's counts of its group, then its group added to the report's finished ones
+        (a set: a message delivered twice counts once); the groups finished so far."""
+        pk = keys.regeling(rapport.regeling, rapport.gemeentecode)
+        self.tabel.put_item(Item={
+            "PK": pk, "SK": keys.impactdeel(rapport.versie, rapport.id, groep),
+            "data": json.dumps(telling), "verlooptOp": verloopt_op,
+        })  # fmt: skip
+        antwoord = self.tabel.update_item(
+            Key={"PK": pk, "SK": keys.impactrapport(rapport.versie, rapport.id)},
+            UpdateExpression="ADD klaarGroepen :groep",
+            ConditionExpression=BESTAAT,
+            ExpressionAttributeValues={":groep": {groep}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return {int(g) for g in antwoord["Attributes"]["klaarGroepen"]}  # type: ignore[union-attr]
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]:
+        """Every worker's counts of a large run."""
+        items = query_alles(
+            self.tabel,
+            keys.regeling(rapport.regeling, rapport.gemeentecode),
+            keys.impactdelen(rapport.versie, rapport.id),
+            consistent=True,
+        )
+        return [json.loads(str(item["data"])) for item in items]
 
     def rapport(
         self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
@@ -697,6 +736,14 @@ class Auditlog(_Store):
         return [
             {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
         ]
+
+
+def _uitgepakt(delen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The households of parts of a frozen population (each gzipped JSON, a Binary)."""
+    huishoudens: list[dict[str, Any]] = []
+    for deel in delen:
+        huishoudens += json.loads(gzip.decompress(bytes(deel["data"].value)))
+    return huishoudens
 
 
 def _gegevens_item(pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> GegevensItem:
