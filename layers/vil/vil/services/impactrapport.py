@@ -124,7 +124,8 @@ def _groep(
     bericht: ImpactBericht,
 ) -> Impactrapport:
     """One group of a large run: its counts, kept; the last group's worker adds them all up."""
-    assert bericht.groep is not None and bericht.groepen and bericht.momentopname  # noqa: PT018
+    if bericht.groep is None or not bericht.groepen or not bericht.momentopname:
+        raise ValueError("Een groepsbericht noemt de groep, het aantal groepen en de momentopname.")
     van = bericht.groep * PER_GROEP + 1
     documenten = diensten.impactrapporten.huishoudens(
         bericht.momentopname, van, van + PER_GROEP - 1
