@@ -16,7 +16,15 @@ from pydantic import BaseModel
 from vil.fouten import AndereInhoud, Conflict, NietBeschikbaar, OngeldigVerzoek
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
-from vil.models.beheer import Publicatie, Regelingversie, Versiestatus, Wijzer
+from vil.models.beheer import (
+    Impactrapport,
+    Impactstatus,
+    Momentopname,
+    Publicatie,
+    Regelingversie,
+    Versiestatus,
+    Wijzer,
+)
 from vil.models.gebeurtenis import AanvraagEvent, Uitgever
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
@@ -27,7 +35,7 @@ from vil.ports import Delivery, Outcome, Tokens, UnsafeTargetError
 from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
-    Beheerdiensten,
+    Impactstartdiensten,
     Maandcheckdiensten,
     Toestemmingdiensten,
     Webhookdiensten,
@@ -333,6 +341,74 @@ class VasteCatalogi:
 
     def vers(self) -> tuple[int, Catalogus]:
         return 0, self.catalogus
+
+
+@dataclass
+class FakeImpactrapporten:
+    """A gemeente's stored households (`bewoners`: gemeentecode -> [(pseudonym, household)]),
+    frozen populations and reports, by key."""
+
+    bewoners: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    bevroren: dict[tuple[str, str, int], tuple[Momentopname, list[dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+    rapporten: dict[tuple[str, str, int, str], Impactrapport] = field(default_factory=dict)
+    delen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # momentopname id
+    tellingen: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # rapport id
+
+    def populatie(
+        self, gemeentecode: str, limiet: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]] | None:
+        gevonden = list(self.bewoners.get(gemeentecode, []))
+        return None if limiet is not None and len(gevonden) > limiet else gevonden
+
+    def momentopname(
+        self, regeling: str, gemeentecode: str, versie: int, nu: datetime, lees: bool = True
+    ) -> tuple[Momentopname, list[dict[str, Any]]] | None:
+        gevonden = self.bevroren.get((regeling, gemeentecode, versie))
+        if gevonden is None:
+            return None
+        return gevonden if lees else (gevonden[0], [])
+
+    def bevries(
+        self,
+        regeling: str,
+        gemeentecode: str,
+        versie: int,
+        momentopname: Momentopname,
+        huishoudens: list[dict[str, Any]],
+    ) -> None:
+        if (regeling, gemeentecode, versie) in self.bevroren:
+            raise Conflict("al bevroren")
+        self.bevroren[(regeling, gemeentecode, versie)] = (momentopname, list(huishoudens))
+        self.delen[momentopname.id] = list(huishoudens)
+
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """Parts of PER_DEEL households, as the service sizes them."""
+        from vil.services.impactrapport import PER_DEEL
+
+        return self.delen[momentopname_id][(van - 1) * PER_DEEL : tot * PER_DEEL]
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        self.tellingen.setdefault(rapport.id, {})[groep] = telling
+        return set(self.tellingen[rapport.id])
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]:
+        return list(self.tellingen.get(rapport.id, {}).values())
+
+    def rapport(
+        self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
+    ) -> Impactrapport | None:
+        return self.rapporten.get((regeling, gemeentecode, versie, rapport_id))
+
+    def bewaar_rapport(self, rapport: Impactrapport, van: Impactstatus | None) -> None:
+        sleutel = (rapport.regeling, rapport.gemeentecode, rapport.versie, rapport.id)
+        huidig = self.rapporten.get(sleutel)
+        if (huidig is not None) if van is None else (huidig is None or huidig.status is not van):
+            raise Conflict("Het rapport veranderde intussen.")
+        self.rapporten[sleutel] = rapport
 
 
 @dataclass
@@ -701,15 +777,17 @@ def _conform() -> None:
 
 def beheerdiensten(
     catalogus: Catalogus, nu: Callable[[], datetime] | datetime = MOMENT
-) -> Beheerdiensten:
+) -> Impactstartdiensten:
     """The beheermodule over fakes, with the real catalogue cache (vil.adapters.regelcatalogi)
     over the fake versions' store: what is approved here is what evaluations then use."""
     from vil.adapters.regelcatalogi import Regelcatalogi
 
     klokje = klok(nu) if isinstance(nu, datetime) else nu
     versies = FakeRegelingversies()
-    return Beheerdiensten(
+    return Impactstartdiensten(
         regelingversies=versies,
+        impactrapporten=FakeImpactrapporten(),
+        impactwachtrij=FakeWachtrij(),
         audit=FakeAuditlog(),
         regels=Regelcatalogi(versies, catalogus, klokje),
         uitgever=UITGEVER,

@@ -11,6 +11,8 @@ from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.beheer import (
     GoedkeuringRequest,
+    Impactrapport,
+    Impactstatus,
     ListVersiesResponse,
     Regelingversie,
     TerugdraaiingRequest,
@@ -18,11 +20,12 @@ from vil.models.beheer import (
     VersievoorstelRequest,
 )
 from vil.observability import gebeurtenis
-from vil.services import beheer
+from vil.services import beheer, impactrapport
 
 app = resolver()
 RegelingId = Annotated[str, Path(description="Id van de regeling.", max_length=100)]
 Versie = Annotated[int, Path(description="Volgnummer van de versie.", ge=1, le=999_999)]
+RapportId = Annotated[str, Path(description="Id van het impactrapport.", pattern=r"^[0-9a-f]{32}$")]
 NIET_GEVONDEN: dict[int, OpenAPIResponse] = {
     **NIET_INGELOGD,
     403: {"description": "Geen beheerder (met medewerker-id), of vier ogen: niet de voorsteller."},
@@ -101,9 +104,11 @@ def patch_versie(
     responses={
         200: {"description": "De versie: goedgekeurd (of actief) en gepubliceerd, of afgekeurd."},
         **NIET_GEVONDEN,
+        400: {"description": "Goedkeuren zonder impactrapport, of afkeuren zonder reden."},
         409: {
             "description": (
-                "De versie is niet ter goedkeuring, of er is intussen een andere versie"
+                "De versie is niet ter goedkeuring, het genoemde impactrapport is niet klaar, niet"
+                " van deze versie of heeft een andere hash, of er is intussen een andere versie"
                 " gepubliceerd waarop zij niet voortbouwt."
             )
         },
@@ -137,6 +142,49 @@ def draai_terug(
     nieuw = beheer.draai_terug(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
     gebeurtenis("RegelingversieTerugdraaiingVoorgesteld", regeling=regeling_id)
     return Response(201, "application/json", nieuw)
+
+
+@app.post(
+    "/v1/regelingen/<regeling_id>/versies/<versie>/impact",
+    summary="Bereken de impact van een versie (beheerder)",
+    description=(
+        "De laatste beoordeling van elke inwoner van uw gemeente (bevroren bij de eerste run, zodat"
+        " runs vergelijkbaar zijn), beoordeeld met de huidige en de voorgestelde waarden; bij"
+        " weinig huishoudens ook een synthetische bevolking. Een kleine run is meteen klaar (201),"
+        " een grote loopt door (202); Location wijst naar het rapport."
+    ),
+    tags=["Beheer"],
+    operation_id="startImpact",
+    responses={
+        201: {"description": "Het rapport, meteen klaar."},
+        202: {"description": "Het rapport, lopend: lees het op Location."},
+        **NIET_GEVONDEN,
+        409: {"description": "De versie is al besloten of ingetrokken."},
+    },
+)
+def start_impact(regeling_id: RegelingId, versie: Versie) -> Response[Impactrapport]:
+    rapport = impactrapport.start(samenstelling.beheer(), principal(app), regeling_id, versie)
+    gebeurtenis("ImpactGestart", regeling=regeling_id, uitkomst=rapport.status)
+    plek = f"/v1/regelingen/{regeling_id}/versies/{versie}/impact/{rapport.id}"
+    klaar = rapport.status is not Impactstatus.lopend
+    return Response(201 if klaar else 202, "application/json", rapport, headers={"Location": plek})
+
+
+@app.get(
+    "/v1/regelingen/<regeling_id>/versies/<versie>/impact/<rapport_id>",
+    summary="Een impactrapport (beheerder)",
+    description=(
+        "Status lopend, klaar of mislukt; de cijfers per regeling (aantallen onder 10 en wat ze"
+        " zou verraden zijn null), de momentopname (id en aantal) en de hash van het rapport."
+    ),
+    tags=["Beheer"],
+    operation_id="getImpact",
+    responses={200: {"description": "Het rapport."}, **NIET_GEVONDEN},
+)
+def get_impact(regeling_id: RegelingId, versie: Versie, rapport_id: RapportId) -> Impactrapport:
+    return impactrapport.haal(
+        samenstelling.beheer(), principal(app), regeling_id, versie, rapport_id
+    )
 
 
 lambda_handler = handler(app)

@@ -46,7 +46,7 @@ from vil.loket.web import (
 )
 from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, SubmitRequest
-from vil.models.beheer import GoedkeuringRequest, VersiestatusRequest
+from vil.models.beheer import GoedkeuringRequest, Impactrapport, VersiestatusRequest
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.machtiging import Machtiging, Machtigingbron, Recht
 from vil.models.prefill import PREFIX
@@ -57,6 +57,7 @@ from vil.services import (
     aanvragen,
     beheer,
     beoordelen,
+    impactrapport,
     inzage,
     machtigingen,
     meldingen,
@@ -64,7 +65,7 @@ from vil.services import (
     sessies,
     toestemmingen,
 )
-from vil.services.diensten import Beheerdiensten, Loketdiensten
+from vil.services.diensten import Loketdiensten
 from vil.services.impact import EMMERS
 
 STIJL = Path(__file__).parent / "static" / "loket.css"  # made by `make` from npm's packages
@@ -602,13 +603,13 @@ def beheer_inloggen(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/beheer/regelingen")
 def beheer_regelingen(verzoek: Verzoek) -> Antwoord:
-    diensten = samenstelling.beheer()
+    diensten = samenstelling.loket()
     lijst = beheerweergave.regelingen(diensten, _ingelogd(verzoek))
     return pagina(verzoek, "beheer-regelingen.html", regelingen=lijst)
 
 
-def _regeling(verzoek: Verzoek) -> tuple[Beheerdiensten, Principal, Regeling]:
-    diensten = samenstelling.beheer()
+def _regeling(verzoek: Verzoek) -> tuple[Loketdiensten, Principal, Regeling]:
+    diensten = samenstelling.loket()
     principal = _ingelogd(verzoek)
     wie = beheer.Beheerder(principal)
     regel = beheer.regeling_van(diensten, wie, verzoek.parameters["regeling"])
@@ -628,7 +629,7 @@ def _voorstel_pagina(
     verzoek: Verzoek, regeling: Regeling, formulier: beheerweergave.Formulier,
     fouten: list[Fout], status: int = 200,
 ) -> Antwoord:  # fmt: skip
-    diensten = samenstelling.beheer()
+    diensten = samenstelling.loket()
     principal = _ingelogd(verzoek)
     eigen, _ = beheerweergave.parameters(diensten, regeling, principal.gemeentecode or "")
     return pagina(verzoek, "beheer-voorstel.html", status, regeling=regeling, eigen=eigen,
@@ -701,8 +702,9 @@ def _versie_pagina(
 ) -> Antwoord:
     diensten, principal, regeling = _regeling(verzoek)
     versie = beheer.versie(diensten, principal, regeling.id, _nummer(verzoek))
+    gezien = _rapport(verzoek, diensten, principal, regeling.id, versie.versie)
     return pagina(verzoek, "beheer-versie.html", status, regeling=regeling, versie=versie,
-                  fouten=fouten or [], tijd=_tijd, ik=principal.medewerker,
+                  fouten=fouten or [], tijd=_tijd, ik=principal.medewerker, gezien=gezien,
                   besluit=velden.get("besluit", ""), reden=velden.get("reden", ""))  # fmt: skip
 
 
@@ -741,7 +743,11 @@ def beheer_versie_besluit(verzoek: Verzoek) -> Antwoord:
     nummer = _nummer(verzoek)
     besluit, reden = verzoek.veld("besluit"), verzoek.veld("reden")
     try:
-        keuze = GoedkeuringRequest.model_validate({"besluit": besluit, "reden": reden or None})
+        rapport, hash_ = verzoek.veld("rapport"), verzoek.veld("hash")
+        gezien = {"id": rapport, "hash": hash_} if rapport and besluit == "goedkeuren" else None
+        keuze = GoedkeuringRequest.model_validate(
+            {"besluit": besluit, "reden": reden or None, "impactrapport": gezien}
+        )
         gekeurd = beheer.keur(diensten, principal, regeling.id, nummer, keuze)
     except ValidationError:
         return _versie_pagina(verzoek, [Fout("besluit", "Kies goedkeuren of afkeuren.")], 400,
@@ -760,12 +766,37 @@ def beheer_versie_besluit(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/beheer/regelingen/{regeling}/versies/{versie}/impact")
 def beheer_impact(verzoek: Verzoek) -> Antwoord:
+    """The impact report `?rapport=` names (the one a run started), or a button to run it."""
     diensten, principal, regeling = _regeling(verzoek)
     versie = beheer.versie(diensten, principal, regeling.id, _nummer(verzoek))
-    # No stored impact report exists yet (docs/beheer.md): the page says so, never a figure.
-    namen = {regeling.id: regeling.naam}
-    return pagina(verzoek, "beheer-impact.html", regeling=regeling, versie=versie, rapport=None,
-                  emmers=EMMERS, namen=namen, euro=weergave.euro)  # fmt: skip
+    verslag = _rapport(verzoek, diensten, principal, regeling.id, versie.versie)
+    cijfers = verslag.regelingen if verslag else None
+    return pagina(verzoek, "beheer-impact.html", regeling=regeling, versie=versie,
+                  impactrapport=verslag, rapport=cijfers, emmers=EMMERS,
+                  namen={regeling.id: regeling.naam}, euro=weergave.euro)  # fmt: skip
+
+
+@router.post("/beheer/regelingen/{regeling}/versies/{versie}/impact")
+def beheer_impact_start(verzoek: Verzoek) -> Antwoord:
+    diensten, principal, regeling = _regeling(verzoek)
+    nummer = _nummer(verzoek)
+    try:
+        verslag = impactrapport.start(diensten, principal, regeling.id, nummer)
+    except Conflict as weigering:
+        return _versie_pagina(verzoek, [Fout("acties", weigering.detail)], 409)
+    gebeurtenis("ImpactGestart", regeling=regeling.id, uitkomst=verslag.status)
+    pad = f"/beheer/regelingen/{regeling.id}/versies/{nummer}/impact?rapport={verslag.id}"
+    return naar(verzoek, pad)
+
+
+def _rapport(
+    verzoek: Verzoek, diensten: Loketdiensten, principal: Principal, regeling_id: str, nummer: int
+) -> Impactrapport | None:
+    """The impact report the page carries (`rapport` in the query or the form), if any."""
+    rapport_id = verzoek.query.get("rapport") or verzoek.veld("rapport")
+    if not rapport_id:
+        return None
+    return impactrapport.haal(diensten, principal, regeling_id, nummer, rapport_id)
 
 
 def _tijd(moment: datetime) -> str:

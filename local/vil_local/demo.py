@@ -245,8 +245,13 @@ def _beheer_bevestigt(lokaal: httpx.Client, api: httpx.Client) -> None:
     print("    VIL controleert haar als een regelbestand, met elk testgeval: " + versie["status"])
     pad = f"{versies}/{versie['versie']}"
     _ok(api.patch(pad, json={"status": "ter-goedkeuring"}, headers=anne))
-    gekeurd = _ok(api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=bram))
-    print(f"11. Beheerder bram keurt goed (vier ogen): {gekeurd['status']}, in werking vanaf"
+    rapport = _ok(api.post(f"{pad}/impact", headers=bram))  # small: done in the request
+    print(f"11. Beheerder bram bekijkt eerst de impact op de inwoners van de gemeente"
+          f" ({rapport['status']}; de goedkeuring noemt dit rapport).")  # fmt: skip
+    gezien = {"id": rapport["id"], "hash": rapport["hash"]}
+    besluit = {"besluit": "goedkeuren", "impactrapport": gezien}
+    gekeurd = _ok(api.post(f"{pad}/goedkeuringen", json=besluit, headers=bram))
+    print(f"    Hij keurt goed (vier ogen): {gekeurd['status']}, in werking vanaf"
           f" {datum(date.fromisoformat(gekeurd['inWerkingVanaf']))}.")  # fmt: skip
     for event in _ontvangen(
         lokaal, {IIT}, lambda e: e["data"].get("versie") == versie["versie"], 1

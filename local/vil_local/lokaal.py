@@ -110,6 +110,7 @@ class LokaleStack:
                     "OIN": OIN,
                     "API_URL": self.url,
                     "WEBHOOK_WACHTRIJ": aws.queue_url(queues["WebhookWachtrij"]),
+                    "IMPACT_WACHTRIJ": aws.queue_url(queues["ImpactWachtrij"]),
                     "WEBHOOKS_LOKAAL": "true",
                     "LOKET_URL": self.url,
                     "LOKET_CLIENT_ID": digid.CLIENT_ID,

@@ -1,13 +1,17 @@
 """The beheer pages in chromium: Utrecht's beheerder anne proposes new IIT amounts and submits
-them, bram rejects without a reason (an error) and then approves; axe-core finds no WCAG 2.1 A/AA
-violation in any state (empty, with errors, pending approval, approved), and the cycle works
-with JavaScript off. The amounts are test values, as in tests/integration/test_beheer.py."""
+them, bram rejects without a reason (an error), runs the impact report and approves on its
+ground; axe-core finds no WCAG 2.1 A/AA violation in any state (empty, with errors, pending
+approval, the impact report, approved), and the cycle works with JavaScript off. The amounts are
+test values, as in tests/integration/test_beheer.py; an approval publishes the version, so each
+test plays on the publication day and rolls it back (tests/integration/hulp.py)."""
 
 import re
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe, schermafdruk
+from tests.integration.hulp import draai_terug, publicatiedag
 from tests.integration.test_beheer_web import FORMULIER, IIT, vervangende_gevallen
 from vil_local.lokaal import LokaleStack
 
@@ -30,8 +34,22 @@ def vul_in(page: Page) -> None:
             page.fill(f"#{veld}", waarde)
 
 
-def test_the_beheer_cycle_with_axe_on_every_state(pagina: Page, stack: LokaleStack) -> None:
-    page = pagina
+def keur_goed_met_impact(page: Page) -> int:
+    """From the version page: run the impact report, read it, approve on its ground; the
+    version's number."""
+    page.get_by_role("link", name="Gevolgen voor inwoners en kosten (impact)").click()
+    page.get_by_role("button", name="Bereken de impact").click()
+    expect(page.get_by_text("Controlegetal (hash)")).to_be_visible()
+    page.get_by_role("link", name="Naar uw besluit, op grond van dit rapport").click()
+    page.check("#besluit-goedkeuren")
+    page.get_by_role("button", name="Besluit opslaan").click()
+    expect(page.get_by_text("Status: Actief")).to_be_visible()
+    return int(re.findall(r"/versies/(\d+)", page.url)[0])
+
+
+def anne_stelt_voor(page: Page, stack: LokaleStack) -> str:
+    """Anne's proposal, with axe on each state, up to her own approval refused: the version's
+    URL."""
     page.goto(stack.url + "/beheer/")
     axe(page, "beheer: start")
     inloggen(page, stack, "anne")
@@ -69,6 +87,15 @@ def test_the_beheer_cycle_with_axe_on_every_state(pagina: Page, stack: LokaleSta
     expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_role("alert")).to_contain_text("Vier ogen")
     axe(page, "beheer: versie, voorsteller keurt goed")
+    return versie
+
+
+def test_the_beheer_cycle_with_axe_on_every_state(
+    pagina: Page, klok: LokaleStack, api: httpx.Client
+) -> None:
+    page, stack = pagina, klok
+    publicatiedag(stack)
+    versie = anne_stelt_voor(page, stack)
 
     inloggen(page, stack, "bram")
     page.goto(versie)
@@ -78,15 +105,29 @@ def test_the_beheer_cycle_with_axe_on_every_state(pagina: Page, stack: LokaleSta
     axe(page, "beheer: versie, afkeuren zonder reden")
     page.check("#besluit-goedkeuren")
     page.get_by_role("button", name="Besluit opslaan").click()
-    expect(page.get_by_text("Status: Goedgekeurd")).to_be_visible()
-    axe(page, "beheer: versie, goedgekeurd")
-    schermafdruk(page, "beheer-03-goedgekeurd")
+    expect(page.get_by_role("alert")).to_contain_text("impactrapport")
+    axe(page, "beheer: versie, goedkeuren zonder impactrapport")
     page.get_by_role("link", name="Gevolgen voor inwoners en kosten (impact)").click()
     axe(page, "beheer: impact, geen rapport")
+    page.get_by_role("button", name="Bereken de impact").click()
+    expect(page.get_by_text("Controlegetal (hash)")).to_be_visible()
+    axe(page, "beheer: impact, rapport")
+    schermafdruk(page, "beheer-03-impact")
+    page.get_by_role("link", name="Naar uw besluit, op grond van dit rapport").click()
+    axe(page, "beheer: versie, besluit met rapport")
+    page.check("#besluit-goedkeuren")
+    page.get_by_role("button", name="Besluit opslaan").click()
+    expect(page.get_by_text("Status: Actief")).to_be_visible()
+    axe(page, "beheer: versie, actief")
+    schermafdruk(page, "beheer-04-actief")
+    draai_terug(api, int(re.findall(r"/versies/(\d+)", page.url)[0]))
 
 
-def test_the_beheer_cycle_without_javascript(zonder_js: Page, stack: LokaleStack) -> None:
-    page = zonder_js
+def test_the_beheer_cycle_without_javascript(
+    zonder_js: Page, klok: LokaleStack, api: httpx.Client
+) -> None:
+    page, stack = zonder_js, klok
+    publicatiedag(stack)
     inloggen(page, stack, "anne")
     page.goto(f"{stack.url}/beheer/regelingen/{IIT}/voorstel")
     vul_in(page)
@@ -98,8 +139,7 @@ def test_the_beheer_cycle_without_javascript(zonder_js: Page, stack: LokaleStack
 
     inloggen(page, stack, "bram")
     page.goto(versie)
-    page.check("#besluit-goedkeuren")
-    page.get_by_role("button", name="Besluit opslaan").click()
+    nummer = keur_goed_met_impact(page)
 
-    expect(page.get_by_text("Status: Goedgekeurd")).to_be_visible()
     expect(page.get_by_role("cell", name="bram")).to_be_visible()
+    draai_terug(api, nummer)

@@ -351,6 +351,14 @@ VERKLARINGEN_IIT = [
 # is shared, a publication on another day would bind every later one (never before it), and a
 # rollback on the same day leaves every peildatum with the rule file's version.
 PUBLICATIEDAG = datetime(2026, 6, 15, 9, 0, tzinfo=AMSTERDAM)
+_publicaties = itertools.count()
+
+
+def publicatiedag(stack: LokaleStack) -> None:
+    """Put the stack's clock on PUBLICATIEDAG, a minute after the moment the previous publishing
+    test started: publications are ordered by the moment of approval, and on AWS time never
+    goes back, so neither may it between the tests of one shared stack."""
+    stack.zet(PUBLICATIEDAG + timedelta(minutes=next(_publicaties)))
 
 
 def keur_goed(api: httpx.Client, pad: str, voorsteller: dict[str, str],
@@ -358,7 +366,11 @@ def keur_goed(api: httpx.Client, pad: str, voorsteller: dict[str, str],
     """Submit a version (its proposer) and approve it (another beheerder): the version."""
     ingediend = api.patch(pad, json={"status": "ter-goedkeuring"}, headers=voorsteller)
     assert ingediend.status_code == 200, ingediend.text
-    goedgekeurd = api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=keurder)
+    rapport = api.post(f"{pad}/impact", headers=keurder)  # small: done in the request
+    assert rapport.status_code == 201, rapport.text
+    goedgekeurd = api.post(
+        f"{pad}/goedkeuringen", json=goedkeuring(rapport.json()), headers=keurder
+    )
     assert goedgekeurd.status_code == 200, goedgekeurd.text
     versie: dict[str, Any] = goedgekeurd.json()
     return versie
@@ -372,3 +384,27 @@ def draai_terug(api: httpx.Client, nummer: int) -> dict[str, Any]:
     terug = api.post(f"{pad}/{nummer}/terugdraaiingen", json=verzoek, headers=BRAM)
     assert terug.status_code == 201, terug.text
     return keur_goed(api, f"{pad}/{terug.json()['versie']}", BRAM, ANNE)
+
+
+def impact(
+    api: httpx.Client, stack: LokaleStack, regeling: str, versie: int, wie: dict[str, str]
+) -> dict[str, Any]:
+    """A finished impact report of a version: started, and (when it continues in the worker)
+    the queue drained; read at its Location."""
+    gestart = api.post(f"/regelingen/{regeling}/versies/{versie}/impact", headers=wie)
+    assert gestart.status_code in (201, 202), gestart.text
+    if gestart.status_code == 202:
+        stack.verwerk()
+    gelezen = api.get(stack.url + gestart.headers["Location"], headers=wie)
+    assert gelezen.status_code == 200, gelezen.text
+    rapport: dict[str, Any] = gelezen.json()
+    assert rapport["status"] == "klaar", rapport
+    return rapport
+
+
+def goedkeuring(rapport: dict[str, Any]) -> dict[str, Any]:
+    """An approval that names the impact report its approver saw."""
+    return {
+        "besluit": "goedkeuren",
+        "impactrapport": {"id": rapport["id"], "hash": rapport["hash"]},
+    }

@@ -28,10 +28,13 @@ from tests.integration.hulp import (
     beoordeel,
     dien_in,
     draai_terug,
+    goedkeuring,
     herspeel,
+    impact,
     invalid_params,
     inwoner,
     keur_goed,
+    publicatiedag,
     resultaat,
     toestemming,
     voorstel,
@@ -48,7 +51,7 @@ IIT = IIT_UTRECHT
 def test_a_version_is_proposed_submitted_and_approved_by_a_second_beheerder(
     api: httpx.Client, klok: LokaleStack
 ) -> None:
-    klok.zet(PUBLICATIEDAG)
+    publicatiedag(klok)
     voorgesteld = api.post(f"/regelingen/{IIT}/versies", json=voorstel(), headers=ANNE)
     assert voorgesteld.status_code == 201, voorgesteld.text
     assert_headers(voorgesteld)
@@ -60,7 +63,8 @@ def test_a_version_is_proposed_submitted_and_approved_by_a_second_beheerder(
     assert ingediend.status_code == 200, ingediend.text
     assert_problem(api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"},
                             headers=ANNE), 403)  # fmt: skip  # never the proposer
-    goedgekeurd = api.post(f"{pad}/goedkeuringen", json={"besluit": "goedkeuren"}, headers=BRAM)
+    rapport = impact(api, klok, IIT, versie["versie"], BRAM)
+    goedgekeurd = api.post(f"{pad}/goedkeuringen", json=goedkeuring(rapport), headers=BRAM)
 
     assert goedgekeurd.status_code == 200, goedgekeurd.text
     # its ingangsdatum is past: in force from the day of approval, and active at once
@@ -118,7 +122,7 @@ def vraag_iit_aan(api: httpx.Client, bsn: str, beoordeling: str) -> dict[str, An
 def test_the_whole_cycle_takes_effect_without_a_restart_and_rolls_back(
     api: httpx.Client, klok: LokaleStack
 ) -> None:
-    klok.zet(PUBLICATIEDAG)
+    publicatiedag(klok)
     opslag = Aanvragen(table(os.environ["TABEL"]))
     # Given a resident whose IIT is indicatief under the rule file: it waits for the gemeente
     eerste, voor = beoordeling_iit(api, klok)

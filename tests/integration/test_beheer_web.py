@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.integration.hulp import GEVALLEN_2026, IIT_UTRECHT, KWIJTSCHELDING
+from tests.integration.hulp import (
+    GEVALLEN_2026,
+    IIT_UTRECHT,
+    KWIJTSCHELDING,
+    draai_terug,
+    publicatiedag,
+)
 from tests.integration.iam import Rollen
 from tests.integration.test_iam import queue_arns
 from vil import samenstelling
@@ -120,6 +126,19 @@ def stel_voor(browser: Browser, met_gevallen: bool = True) -> httpx.Response:
     return browser.verstuur("/voorstel/controle", {})
 
 
+def keur_goed(browser: Browser, pad: str) -> httpx.Response:
+    """The second beheerder runs the impact, reads the report, and approves on its ground (the
+    version page carries the report's id and hash in the form)."""
+    browser.ga("GET", pad + "/impact")
+    rapport = browser.verstuur(pad + "/impact", {})
+    assert rapport.status_code == 200, tekst(rapport.text)
+    assert "Huishoudens bekeken" in rapport.text  # a small run: finished in the request
+    (besluit,) = re.findall(r'href="([^"]+\?rapport=[0-9a-f]{32})">Naar uw besluit', rapport.text)
+    browser.ga("GET", unescape(besluit))
+    assert "VIL legt vast welk rapport u zag" in browser.pagina
+    return browser.verstuur("/besluit", {"besluit": "goedkeuren"})
+
+
 def versie_pad(antwoord: httpx.Response) -> str:
     pad = urlsplit(str(antwoord.url)).path
     assert re.fullmatch(rf"/beheer/regelingen/{IIT}/versies/\d+", pad), pad
@@ -135,7 +154,10 @@ def test_the_simulation_lists_the_beheerders_marked_as_a_simulation(browser: Bro
         assert f'value="{keuze}"' in browser.pagina
 
 
-def test_anne_proposes_and_submits_bram_approves(browser: Browser) -> None:
+def test_anne_proposes_and_submits_bram_approves(
+    browser: Browser, api: httpx.Client, klok: LokaleStack
+) -> None:
+    publicatiedag(klok)  # approval publishes: on the day every publishing test rolls back
     regelingen = browser.log_in("anne")
     assert urlsplit(str(regelingen.url)).path == "/beheer/regelingen"
     assert "Individuele inkomenstoeslag (gemeente Utrecht)" in regelingen.text
@@ -162,14 +184,18 @@ def test_anne_proposes_and_submits_bram_approves(browser: Browser) -> None:
 
     browser.log_in("bram")
     browser.ga("GET", pad)
-    goedgekeurd = browser.verstuur("/besluit", {"besluit": "goedkeuren"})
+    zonder = browser.verstuur("/besluit", {"besluit": "goedkeuren"})  # no report seen yet
+    assert zonder.status_code == 400
+    assert "Goedkeuren vraagt het impactrapport dat u zag." in zonder.text
+    goedgekeurd = keur_goed(browser, pad)
     assert goedgekeurd.status_code == 200
     inhoud = tekst(goedgekeurd.text)
-    assert "Status: Goedgekeurd" in inhoud
+    assert "Status: Actief" in inhoud  # its ingangsdatum is past: in force from today
     assert "Goedgekeurd door bram" in inhoud
     geschiedenis = inhoud.split("Geschiedenis", 1)[1]
     assert re.search(r"Voorgesteld anne .*Ingediend ter goedkeuring anne .*Goedgekeurd bram",
                      geschiedenis)  # fmt: skip
+    draai_terug(api, int(pad.rsplit("/", 1)[1]))
 
 
 def test_rejecting_needs_a_reason_at_the_field(browser: Browser) -> None:
@@ -244,15 +270,23 @@ def test_another_gemeentes_beheerder_gets_404_and_a_resident_403(browser: Browse
     assert "Alleen een beheerder van een gemeente" in geweigerd.text
 
 
-def test_the_impact_page_says_there_is_no_report_yet(browser: Browser) -> None:
+def test_the_impact_page_runs_the_report_and_shows_its_figures(browser: Browser) -> None:
     browser.log_in("anne")
     pad = versie_pad(stel_voor(browser))
-
     impact = browser.ga("GET", f"{pad}/impact")
-
     assert impact.status_code == 200
-    assert "Er is nog geen impactrapport voor deze versie" in impact.text
+    assert "Er is nog geen impactrapport van deze versie in beeld" in impact.text
     assert "<svg" not in impact.text  # no figures without a report
+
+    rapport = browser.verstuur(f"{pad}/impact", {})
+
+    assert rapport.status_code == 200
+    assert re.search(r"/impact\?rapport=[0-9a-f]{32}$", str(rapport.url))
+    inhoud = tekst(rapport.text)
+    assert "Huishoudens bekeken" in inhoud
+    assert re.search(r"Controlegetal \(hash\) sha256:[0-9a-f]{64}", inhoud)
+    assert "<svg" in rapport.text
+    assert "Naar uw besluit" not in inhoud  # a concept: nothing to decide yet
 
 
 def test_without_login_the_beheer_pages_send_to_the_start(browser: Browser) -> None:
@@ -277,10 +311,13 @@ def test_a_regeling_of_several_gemeenten_shows_the_services_reason(browser: Brow
 
 
 def test_the_cycle_needs_only_the_loket_functions_permissions(
-    browser: Browser, stack: LokaleStack, monkeypatch: pytest.MonkeyPatch
+    browser: Browser, api: httpx.Client, klok: LokaleStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each function under its own policy of template.yaml (tests/integration/test_iam.py):
-    the beheer pages' sessions, versions and audit are within LoketFunction's."""
+    the beheer pages' sessions, versions, impact run, publication and audit are within
+    LoketFunction's."""
+    stack = klok
+    publicatiedag(stack)
     stack.verwerk()
     Rollen(queue_arns(stack)).installeer(monkeypatch, stack.server.router)
     try:
@@ -288,10 +325,10 @@ def test_the_cycle_needs_only_the_loket_functions_permissions(
         pad = versie_pad(stel_voor(browser))
         browser.verstuur("/status", {"status": "ter-goedkeuring"})
         browser.log_in("bram")
-        browser.ga("GET", pad)
-        goedgekeurd = browser.verstuur("/besluit", {"besluit": "goedkeuren"})
-        assert "Status: Goedgekeurd" in tekst(goedgekeurd.text)
+        goedgekeurd = keur_goed(browser, pad)
+        assert "Status: Actief" in tekst(goedgekeurd.text)
         assert browser.ga("GET", f"/beheer/regelingen/{IIT}").status_code == 200
     finally:
         monkeypatch.undo()
         stack.verwerk()
+    draai_terug(api, int(pad.rsplit("/", 1)[1]))

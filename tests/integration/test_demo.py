@@ -49,6 +49,7 @@ def test_the_demo_tells_the_whole_story(lokaal: tuple[str, Path]) -> None:
     # gemeente hears of it, and from the version's day the same situation is granted on the spot
     voor, na = verhaal.split("10. Beheerder anne")
     assert "Individuele inkomenstoeslag (gemeente Utrecht): ja (indicatief), € 276,00" in voor
+    assert "bram bekijkt eerst de impact op de inwoners van de gemeente (klaar;" in na
     assert "keurt goed (vier ogen): goedgekeurd, in werking vanaf 1 augustus 2026" in na
     assert "kreeg nl.vil.regeling.gewijzigd voor individuele-inkomenstoeslag-utrecht" in na
     assert "Individuele inkomenstoeslag (gemeente Utrecht): ja, € 276,00" in na

@@ -21,17 +21,20 @@ from tests.integration.hulp import (
     ANNE,
     BRAM,
     IBAN,
-    PUBLICATIEDAG,
     beoordeel,
     dien_in,
     draai_terug,
+    goedkeuring,
     hulpverlener,
+    impact,
     inwoner,
     machtig,
+    publicatiedag,
     voorstel,
 )
 from tests.integration.iam import Rollen, policy_document
 from vil.adapters import planner
+from vil.services import impactrapport
 from vil_local import aws
 from vil_local.lokaal import LokaleStack
 
@@ -157,18 +160,29 @@ def _namens_abonnementen_en_beheer(
     assert abonnement.status_code == 201, abonnement.text
     einde = api.delete(f"/abonnementen/{abonnement.json()['id']}", headers=gemeente("0344"))
     assert einde.status_code == 204, einde.text
-    # A beheerder's version of the IIT parameters, approved by a second (beheer: the versions,
-    # a conditional put per step, the audit; the publication's transaction), then rolled back
-    # on the same day (hulp.PUBLICATIEDAG: the other tests keep the rule file's values)
-    stack.zet(PUBLICATIEDAG)  # the test asks for `klok`: the clock is put back afterwards
+    # A beheerder's version of the IIT parameters, its impact, approved by a second (beheer:
+    # the versions, a conditional put per step, the audit; the gemeente's beoordelingen on
+    # GSI2, the frozen population's parts, the audit of each resident in it; the publication's
+    # transaction), then rolled back on the same day (hulp.PUBLICATIEDAG: the other tests keep
+    # the rule file's values)
+    publicatiedag(stack)  # the test asks for `klok`: the clock is put back afterwards
     pad = f"/regelingen/{IIT}/versies"
     versie = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
     ingediend = api.patch(f"{pad}/{versie}", headers=ANNE, json={"status": "ter-goedkeuring"})
     assert ingediend.status_code == 200, ingediend.text
-    goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json={"besluit": "goedkeuren"})
+    rapport = impact(api, stack, IIT, versie, BRAM)  # in the request
+    goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json=goedkeuring(rapport))
     assert goed.status_code == 200, goed.text
     assert api.get(pad, headers=ANNE).status_code == 200
     draai_terug(api, versie)
+    # A run too large for the request: the queue (SendMessage) and the impact worker, which
+    # fans out in groups (its own queue; UpdateItem for the groups finished)
+    groot = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(impactrapport, "SYNCHROON", 0)
+        patch.setattr(impactrapport, "PER_DEEL", 1)
+        patch.setattr(impactrapport, "PER_GROEP", 1)
+        assert impact(api, stack, IIT, groot, BRAM)["momentopname"]["delen"] >= 2
 
 
 def test_a_permission_missing_from_the_template_fails_the_request(

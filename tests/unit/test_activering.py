@@ -44,8 +44,8 @@ from vil.models.prefill import Prefill
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Resultaat
 from vil.models.toestemming import Doel
 from vil.rules import Catalogus
-from vil.services import beheer, herspelen, maandcheck
-from vil.services.diensten import Beheerdiensten
+from vil.services import beheer, herspelen, impactrapport, maandcheck
+from vil.services.diensten import Impactstartdiensten
 
 BRON = "Gemeenteblad 2026, 99999 (testwaarde)"
 JULI = date(2026, 7, 1)
@@ -82,7 +82,7 @@ def alleenstaande() -> Huishouden:
     )
 
 
-def iit(diensten: Beheerdiensten, peildatum: date) -> Resultaat:
+def iit(diensten: Impactstartdiensten, peildatum: date) -> Resultaat:
     (resultaat,) = diensten.catalogus.evaluate(alleenstaande(), peildatum, None, [IIT]).resultaten
     return resultaat
 
@@ -109,7 +109,7 @@ def bevestiging(
 
 
 def goedgekeurd(
-    diensten: Beheerdiensten,
+    diensten: Impactstartdiensten,
     verzoek: VersievoorstelRequest,
     voorsteller: Principal = EERSTE,
     keurder: Principal = TWEEDE,
@@ -120,13 +120,28 @@ def goedgekeurd(
     return nummer
 
 
-def keur(diensten: Beheerdiensten, nummer: int, voorsteller: Principal, keurder: Principal) -> None:
+def keur(
+    diensten: Impactstartdiensten, nummer: int, voorsteller: Principal, keurder: Principal
+) -> None:
     indienen = VersiestatusRequest(status="ter-goedkeuring")
     beheer.wijzig_status(diensten, voorsteller, IIT, nummer, indienen)
-    beheer.keur(diensten, keurder, IIT, nummer, GoedkeuringRequest(besluit="goedkeuren"))
+    beheer.keur(diensten, keurder, IIT, nummer, gezien(diensten, keurder, nummer))
 
 
-def status(diensten: Beheerdiensten, nummer: int) -> Versiestatus:
+def gezien(diensten: Impactstartdiensten, keurder: Principal, nummer: int) -> GoedkeuringRequest:
+    """An approval that names the impact report the approver ran of the version."""
+    rapport = impactrapport.start(diensten, keurder, IIT, nummer)
+    verwijzing = {"id": rapport.id, "hash": rapport.hash}
+    return GoedkeuringRequest.model_validate({"besluit": "goedkeuren", "impactrapport": verwijzing})
+
+
+# An approval naming a report that cannot be found (for a caller who gets a 404 first)
+ONGEZIEN = GoedkeuringRequest.model_validate(
+    {"besluit": "goedkeuren", "impactrapport": {"id": "0" * 32, "hash": "sha256:" + "0" * 64}}
+)
+
+
+def status(diensten: Impactstartdiensten, nummer: int) -> Versiestatus:
     return beheer.versie(diensten, EERSTE, IIT, nummer).status
 
 
@@ -136,12 +151,12 @@ def klok() -> Klok:
 
 
 @pytest.fixture
-def diensten(catalogus: Catalogus, klok: Klok) -> Beheerdiensten:
+def diensten(catalogus: Catalogus, klok: Klok) -> Impactstartdiensten:
     return beheerdiensten(catalogus, klok)
 
 
 def test_an_approved_version_applies_from_its_ingangsdatum_and_never_before(
-    diensten: Beheerdiensten, catalogus: Catalogus, klok: Klok
+    diensten: Impactstartdiensten, catalogus: Catalogus, klok: Klok
 ) -> None:
     # Given the rule file: the single person's IIT is indicatief (2024 amount, derived limit)
     voor = iit(diensten, JULI)
@@ -167,7 +182,7 @@ def iit_van(catalogus: Catalogus, peildatum: date) -> Resultaat:
 
 
 def test_an_ingangsdatum_already_past_takes_effect_on_the_day_of_approval(
-    diensten: Beheerdiensten, catalogus: Catalogus
+    diensten: Impactstartdiensten, catalogus: Catalogus
 ) -> None:
     nummer = goedgekeurd(diensten, bevestiging(vanaf=date(2026, 1, 1), catalogus=catalogus))
 
@@ -179,7 +194,7 @@ def test_an_ingangsdatum_already_past_takes_effect_on_the_day_of_approval(
 
 
 def test_a_later_version_replaces_the_active_one(
-    diensten: Beheerdiensten, catalogus: Catalogus, klok: Klok
+    diensten: Impactstartdiensten, catalogus: Catalogus, klok: Klok
 ) -> None:
     eerste = goedgekeurd(diensten, bevestiging(vanaf=date(2026, 1, 1), catalogus=catalogus))
     tweede = goedgekeurd(diensten, bevestiging(vanaf=JULI, bedrag="290"), TWEEDE, EERSTE)
@@ -199,7 +214,7 @@ def test_a_later_version_replaces_the_active_one(
 
 
 def test_an_approval_on_a_base_that_changed_since_the_proposal_is_a_conflict(
-    diensten: Beheerdiensten,
+    diensten: Impactstartdiensten,
 ) -> None:
     # Given two versions proposed on the rule file, and the first approved
     eerste = beheer.stel_voor(diensten, EERSTE, IIT, bevestiging())
@@ -210,13 +225,13 @@ def test_an_approval_on_a_base_that_changed_since_the_proposal_is_a_conflict(
     )
     # When the second is approved, it would silently drop the first's values: refused
     with pytest.raises(Conflict):
-        beheer.keur(diensten, TWEEDE, IIT, tweede.versie, GoedkeuringRequest(besluit="goedkeuren"))
+        beheer.keur(diensten, TWEEDE, IIT, tweede.versie, gezien(diensten, TWEEDE, tweede.versie))
     assert status(diensten, tweede.versie) is Versiestatus.ter_goedkeuring
     assert iit(diensten, JULI).bedrag_eenmalig == "276.00"
 
 
 def test_an_approval_never_takes_effect_before_an_earlier_approved_version(
-    diensten: Beheerdiensten,
+    diensten: Impactstartdiensten,
 ) -> None:
     goedgekeurd(diensten, bevestiging(vanaf=date(2026, 8, 1)))
     later = beheer.stel_voor(diensten, EERSTE, IIT, bevestiging(vanaf=JULI, bedrag="290"))
@@ -224,11 +239,11 @@ def test_an_approval_never_takes_effect_before_an_earlier_approved_version(
         diensten, EERSTE, IIT, later.versie, VersiestatusRequest(status="ter-goedkeuring")
     )
     with pytest.raises(Conflict):
-        beheer.keur(diensten, TWEEDE, IIT, later.versie, GoedkeuringRequest(besluit="goedkeuren"))
+        beheer.keur(diensten, TWEEDE, IIT, later.versie, gezien(diensten, TWEEDE, later.versie))
 
 
 def test_a_rollback_reactivates_the_previous_values_with_four_eyes(
-    diensten: Beheerdiensten, catalogus: Catalogus, klok: Klok
+    diensten: Impactstartdiensten, catalogus: Catalogus, klok: Klok
 ) -> None:
     # Given a version of € 290 in force since 15 June
     verhoging = goedgekeurd(
@@ -246,8 +261,8 @@ def test_a_rollback_reactivates_the_previous_values_with_four_eyes(
         diensten, TWEEDE, IIT, terug.versie, VersiestatusRequest(status="ter-goedkeuring")
     )
     with pytest.raises(GeenToestemming):
-        beheer.keur(diensten, TWEEDE, IIT, terug.versie, GoedkeuringRequest(besluit="goedkeuren"))
-    beheer.keur(diensten, EERSTE, IIT, terug.versie, GoedkeuringRequest(besluit="goedkeuren"))
+        beheer.keur(diensten, TWEEDE, IIT, terug.versie, gezien(diensten, TWEEDE, terug.versie))
+    beheer.keur(diensten, EERSTE, IIT, terug.versie, gezien(diensten, EERSTE, terug.versie))
     # And from 1 July the rule file's values apply again, exactly (the same rule version)
     assert iit(diensten, JULI) == iit_van(catalogus, JULI)
     # And the past keeps the version that was in force
@@ -258,7 +273,7 @@ def test_a_rollback_reactivates_the_previous_values_with_four_eyes(
 
 
 def test_only_the_latest_published_version_is_rolled_back(
-    diensten: Beheerdiensten, catalogus: Catalogus
+    diensten: Impactstartdiensten, catalogus: Catalogus
 ) -> None:
     eerste = goedgekeurd(diensten, bevestiging(vanaf=date(2026, 1, 1), catalogus=catalogus))
     goedgekeurd(diensten, bevestiging(vanaf=JULI, bedrag="290"))
@@ -273,19 +288,19 @@ def test_only_the_latest_published_version_is_rolled_back(
 
 
 def test_a_beheerder_of_another_gemeente_cannot_approve_roll_back_or_read_a_version(
-    diensten: Beheerdiensten, catalogus: Catalogus
+    diensten: Impactstartdiensten, catalogus: Catalogus
 ) -> None:
     nummer = goedgekeurd(diensten, bevestiging(vanaf=date(2026, 1, 1), catalogus=catalogus))
     verzoek = TerugdraaiingRequest(ingangsdatum=JULI, toelichting="Terug.")
     with pytest.raises(NietGevonden):
         beheer.draai_terug(diensten, AMERSFOORT, IIT, nummer, verzoek)
     with pytest.raises(NietGevonden):
-        beheer.keur(diensten, AMERSFOORT, IIT, nummer, GoedkeuringRequest(besluit="goedkeuren"))
+        beheer.keur(diensten, AMERSFOORT, IIT, nummer, ONGEZIEN)
     with pytest.raises(NietGevonden):
         beheer.versie(diensten, AMERSFOORT, IIT, nummer)
 
 
-def test_a_publication_puts_its_thin_event_in_the_outbox(diensten: Beheerdiensten) -> None:
+def test_a_publication_puts_its_thin_event_in_the_outbox(diensten: Impactstartdiensten) -> None:
     nummer = goedgekeurd(diensten, bevestiging())
 
     assert isinstance(diensten.regelingversies, FakeRegelingversies)
@@ -306,12 +321,13 @@ def test_a_publication_puts_its_thin_event_in_the_outbox(diensten: Beheerdienste
     assert verwerkingen == [
         "regelingversie-voorgesteld",
         "regelingversie-ingediend",
+        "regelingversie-impact",  # the approver's run of the impact report
         "regelingversie-goedgekeurd",
     ]
 
 
 def test_another_process_evaluates_with_a_publication_within_60_seconds_by_one_pointer_read(
-    diensten: Beheerdiensten, catalogus: Catalogus, klok: Klok
+    diensten: Impactstartdiensten, catalogus: Catalogus, klok: Klok
 ) -> None:
     # Given a second Lambda environment with its own cache over the same table
     versies = diensten.regelingversies
@@ -339,7 +355,7 @@ def test_another_process_evaluates_with_a_publication_within_60_seconds_by_one_p
 
 
 def test_a_beslisverslag_made_before_a_publication_replays_with_its_own_version(
-    diensten: Beheerdiensten,
+    diensten: Impactstartdiensten,
 ) -> None:
     # Given a verslag decided on 15 June for a peildatum of 1 July, under the rule file
     voor = iit(diensten, JULI)
@@ -361,7 +377,7 @@ def test_a_beslisverslag_made_before_a_publication_replays_with_its_own_version(
 
 
 def test_the_monthly_check_uses_the_new_version_from_its_ingangsdatum(
-    diensten: Beheerdiensten, catalogus: Catalogus, klok: Klok
+    diensten: Impactstartdiensten, catalogus: Catalogus, klok: Klok
 ) -> None:
     """A granted IIT of € 276 (indicatief, decided by the gemeente) and a version of € 290 from
     1 July: the July check reports the new amount to the resident and a herziening."""

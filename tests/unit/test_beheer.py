@@ -22,8 +22,8 @@ from vil.models.beheer import (
 )
 from vil.models.identiteit import Principal, Principalsoort
 from vil.rules import Catalogus
-from vil.services import beheer
-from vil.services.diensten import Beheerdiensten
+from vil.services import beheer, impactrapport
+from vil.services.diensten import Beheerdiensten, Impactstartdiensten
 
 IIT = "individuele-inkomenstoeslag-utrecht"
 KWIJTSCHELDING = "kwijtschelding-gemeentelijke-belastingen"
@@ -83,8 +83,15 @@ def voorstel(catalogus: Catalogus, bedrag: str = "290", **anders: Any) -> Versie
 
 
 @pytest.fixture
-def diensten(catalogus: Catalogus) -> Beheerdiensten:
+def diensten(catalogus: Catalogus) -> Impactstartdiensten:
     return beheerdiensten(catalogus)
+
+
+def gezien(diensten: Impactstartdiensten, versie: int) -> GoedkeuringRequest:
+    """An approval that names a finished impact report of the version (the approver's run)."""
+    rapport = impactrapport.start(diensten, TWEEDE, IIT, versie)
+    verwijzing = {"id": rapport.id, "hash": rapport.hash}
+    return GoedkeuringRequest.model_validate({"besluit": "goedkeuren", "impactrapport": verwijzing})
 
 
 def test_a_proposal_that_passes_every_check_is_a_concept_with_its_own_rule_version(
@@ -189,7 +196,7 @@ def test_only_a_beheerder_with_a_medewerker_id_acts(
 
 
 def test_four_eyes_the_proposer_submits_and_another_beheerder_approves(
-    diensten: Beheerdiensten, catalogus: Catalogus
+    diensten: Impactstartdiensten, catalogus: Catalogus
 ) -> None:
     versie = beheer.stel_voor(diensten, EERSTE, IIT, voorstel(catalogus))
     indienen = VersiestatusRequest(status="ter-goedkeuring")
@@ -202,12 +209,14 @@ def test_four_eyes_the_proposer_submits_and_another_beheerder_approves(
     with pytest.raises(GeenToestemming):  # never the proposer
         beheer.keur(diensten, EERSTE, IIT, versie.versie, goedkeuren)
 
-    goedgekeurd = beheer.keur(diensten, TWEEDE, IIT, versie.versie, goedkeuren)
+    met_rapport = gezien(diensten, versie.versie)
+    goedgekeurd = beheer.keur(diensten, TWEEDE, IIT, versie.versie, met_rapport)
 
     # its ingangsdatum is past: in force from the day of approval (the past is not rewritten)
     assert goedgekeurd.status is Versiestatus.actief
     assert goedgekeurd.in_werking_vanaf == date(2026, 6, 15)
     assert goedgekeurd.goedgekeurd_door == "bram"
+    assert goedgekeurd.impactrapport == met_rapport.impactrapport
     assert [(h.handeling, h.door) for h in goedgekeurd.geschiedenis] == [
         ("voorgesteld", "anne"),
         ("ingediend", "anne"),

@@ -13,12 +13,15 @@ from vil.loket.weergave import euro
 from vil.rules import Catalogus
 from vil.services.impact import EMMERS, impact
 
+# A version already decided: its impact page offers no run
+BESLOTEN = SimpleNamespace(versie=3, status=SimpleNamespace(value="goedgekeurd"))
+
 
 def impactpagina(catalogus: Catalogus, rapport: object) -> str:
     regeling = catalogus.regel(IIT, PEILDATUM).regeling
     return omgeving.get_template("beheer-impact.html").render(
-        basis="", pad="/beheer/", regeling=regeling, versie=SimpleNamespace(versie=3),
-        rapport=rapport, emmers=EMMERS, namen={IIT: regeling.naam}, euro=euro,
+        basis="", pad="/beheer/", regeling=regeling, versie=BESLOTEN,
+        rapport=rapport, impactrapport=None, emmers=EMMERS, namen={IIT: regeling.naam}, euro=euro,
     )  # fmt: skip
 
 
@@ -38,10 +41,12 @@ def test_the_impact_page_shows_the_computed_report_as_table_and_chart(
     inhoud = tekst(html)
     assert "Huishoudens bekeken 26" in inhoud
     assert "Kosten per jaar erbij € 168,00" in inhoud
-    assert "Krijgen recht (winnaars) minder dan 10" in inhoud  # 0 is below k, never shown
+    assert "Krijgen recht (winnaars) niet getoond" in inhoud  # 0 is below k, never shown
     assert "meer dan +5% 12" in inhoud
-    assert "alleenstaand 23 minder dan 10 minder dan 10 € 168,00" in inhoud
-    assert "paar zonder kinderen minder dan 10 minder dan 10 minder dan 10 niet getoond" in inhoud
+    # 3 couples are below k; the 23 single persons would follow from the total: both hidden
+    assert "alleenstaand niet getoond niet getoond niet getoond niet getoond" in inhoud
+    assert "paar zonder kinderen niet getoond niet getoond niet getoond niet getoond" in inhoud
+    assert "tot 1500 15 niet getoond niet getoond € 168,00" in inhoud
     # The chart: one bar per bucket, the full width for the largest, none for a hidden count
     assert re.findall(r'<rect [^>]*width="([\d.]+)"', html) == ["260.0", "0.0", "0.0", "0.0", "0.0"]
     assert 'role="img"' in html
@@ -50,7 +55,8 @@ def test_the_impact_page_shows_the_computed_report_as_table_and_chart(
 def test_without_a_report_the_page_shows_no_figure(catalogus: Catalogus) -> None:
     html = impactpagina(catalogus, None)
 
-    assert "Er is nog geen impactrapport voor deze versie" in html
+    assert "Er is nog geen impactrapport van deze versie in beeld" in html
+    assert "Bereken de impact" not in html  # the version is decided: no run
     assert "<svg" not in html
     assert "<table" not in html
 

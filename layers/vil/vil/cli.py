@@ -136,6 +136,11 @@ def local(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
+    if args.impact:
+        from vil.bench_impact import run as impact
+
+        print(json.dumps(impact(args.impact)))
+        return 0
     from vil.bench import run
 
     summary = run(
@@ -179,6 +184,15 @@ def parser() -> argparse.ArgumentParser:
         "--parameter",
         default="standaardpremie",
         help="the changed parameter of the batch figure (default: standaardpremie)",
+    )
+    command.add_argument(
+        "--impact",
+        type=int,
+        nargs="?",
+        const=100_000,
+        default=0,
+        metavar="N",
+        help="only the impact of a version on N households (default 100,000), as a worker runs it",
     )
     command.set_defaults(run=bench)
 

@@ -10,7 +10,14 @@ from pydantic import BaseModel
 
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
 from vil.models.abonnement import Abonnement, Aflevering, AfleveringStatus, Geheimen, Poging
-from vil.models.beheer import Regelingversie, Versiestatus, Wijzer
+from vil.models.beheer import (
+    Impactrapport,
+    Impactstatus,
+    Momentopname,
+    Regelingversie,
+    Versiestatus,
+    Wijzer,
+)
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Registratie, Vastgelegd
@@ -361,6 +368,56 @@ class Regelcatalogi(Protocol):
 
     def vers(self) -> tuple[int, Catalogus]:
         """The pointer's position and the catalogue as published at it, read now."""
+        ...
+
+
+class Impactrapporten(Protocol):
+    """The impact of a version: the gemeente's stored households, the version's frozen
+    population, and the reports (the beheermodule)."""
+
+    def populatie(
+        self, gemeentecode: str, limiet: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]] | None:
+        """Each resident's pseudonym and the household of their latest beoordeling; None
+        when there are more than `limiet` beoordelingen."""
+        ...
+
+    def momentopname(
+        self, regeling: str, gemeentecode: str, versie: int, nu: datetime, lees: bool = True
+    ) -> tuple[Momentopname, list[dict[str, Any]]] | None:
+        """The version's frozen population (with its households if `lees`), if there is one
+        that has not expired."""
+        ...
+
+    def bevries(
+        self,
+        regeling: str,
+        gemeentecode: str,
+        versie: int,
+        momentopname: Momentopname,
+        huishoudens: list[dict[str, Any]],
+    ) -> None:
+        """Freeze the version's population; Conflict when another run froze one first."""
+        ...
+
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """The households of parts `van` to `tot` (inclusive, from 1) of a frozen population."""
+        ...
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        """A worker's counts of its group of a large run; the groups finished so far."""
+        ...
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]: ...
+
+    def rapport(
+        self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
+    ) -> Impactrapport | None: ...
+
+    def bewaar_rapport(self, rapport: Impactrapport, van: Impactstatus | None) -> None:
+        """A new report (`van` None) or its outcome while its status is `van`; else Conflict."""
         ...
 
 

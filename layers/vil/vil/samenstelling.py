@@ -21,6 +21,7 @@ from vil.adapters.dynamodb import (
     Auditlog,
     Beoordelingen,
     Brongegevens,
+    Impactrapporten,
     Maandchecks,
     Machtigingen,
     Profielen,
@@ -36,8 +37,8 @@ from vil.rules import Catalogus
 from vil.services.diensten import (
     Aanvraagdiensten,
     Basisdiensten,
-    Beheerdiensten,
     Beoordelingdiensten,
+    Impactstartdiensten,
     Loketdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
@@ -64,6 +65,7 @@ from vil.settings import (
     GebeurtenissenSettings,
     GegevensSettings,
     IdempotentieSettings,
+    ImpactSettings,
     InzageSettings,
     LoketSettings,
     MaandcheckSettings,
@@ -177,6 +179,7 @@ def tokencontrole() -> Tokencontrole:
 def loket() -> Loketdiensten:
     """The loket's pages: every resident use case's ports, the sessions and the login."""
     from vil.adapters.oidc import Tokenendpoint  # httpx
+    from vil.adapters.wachtrij import Wachtrij
 
     settings = LoketSettings.from_environ()
     basis = str(settings.loket_url).rstrip("/")
@@ -188,6 +191,8 @@ def loket() -> Loketdiensten:
         planner=_planner(settings),
         idempotentie=_idempotentie(settings),
         regelingversies=Regelingversies(table(settings.tabel)),
+        impactrapporten=Impactrapporten(table(settings.tabel)),
+        impactwachtrij=Wachtrij(settings.impact_wachtrij),
         sessies=Sessies(table(settings.tabel)),
         inlogdienst=Tokenendpoint(str(settings.loket_token_url), settings.loket_client_id),
         tokens=_tokencontrole(settings),
@@ -199,15 +204,29 @@ def loket() -> Loketdiensten:
 
 
 @cache
-def beheer() -> Beheerdiensten:
-    """The beheermodule: the versions' store, the audit log, the rules and the events."""
-    settings = BeheerSettings.from_environ()
-    return Beheerdiensten(
+def beheer() -> Impactstartdiensten:
+    """The beheermodule: the versions' and reports' stores, the audit log, the rules, the
+    events, and the queue that continues a large impact run."""
+    return _impactdiensten(BeheerSettings.from_environ())
+
+
+@cache
+def impact() -> Impactstartdiensten:
+    """The impact worker: what the beheer routes have; its queue, for the groups of a large
+    run."""
+    return _impactdiensten(ImpactSettings.from_environ())
+
+
+def _impactdiensten(settings: ImpactSettings) -> Impactstartdiensten:
+    from vil.adapters.wachtrij import Wachtrij
+
+    return Impactstartdiensten(
         regelingversies=Regelingversies(table(settings.tabel)),
+        impactrapporten=Impactrapporten(table(settings.tabel)),
         audit=Auditlog(table(settings.audit_tabel)),
         regels=_regels(settings.tabel, settings.vil_rules_dir),
         uitgever=_uitgever(settings),
-        nu=klok.nu,
+        impactwachtrij=Wachtrij(settings.impact_wachtrij),
     )
 
 
@@ -227,6 +246,7 @@ FABRIEKEN = (
     afleveren,
     tokencontrole,
     beheer,
+    impact,
     loket,
 )
 

@@ -189,17 +189,26 @@ class AuthorizerSettings(Settings):
     gegevens_sleutel: str
 
 
-class BeheerSettings(RulesSettings, UitgeverSettings):
-    """The beheermodule: the rules to check a version with, its versions in the main table, the
-    audit table for every act, and the event of a published version."""
+class ImpactSettings(RulesSettings, UitgeverSettings):
+    """The impact worker: the rules, the versions, populations and reports in the main table,
+    the audit table, and its own queue (a large run fans out in groups); the events' issuer, as
+    every composition of the beheermodule has it."""
 
     tabel: str = Field(description="The main table: the versions of a gemeente's parameters.")
     audit_tabel: str = Field(description="The append-only audit table (put only).")
+    impact_wachtrij: str = Field(description="URL of the queue of the impact worker.")
 
 
-class LoketSettings(MaandcheckSettings, AuthorizerSettings):
+class BeheerSettings(ImpactSettings):
+    """The beheermodule: the rules to check a version with, its versions in the main table, the
+    audit table for every act, the event of a published version, and the queue that continues a
+    large impact run."""
+
+
+class LoketSettings(MaandcheckSettings, AuthorizerSettings, ImpactSettings):
     """The loket's pages: every resident use case (so every port the monthly check has), the
-    authorizer's token check for the tokens it receives at login, and its OIDC client."""
+    authorizer's token check for the tokens it receives at login, the beheer pages' (with the
+    queue of a large impact run), and its OIDC client."""
 
     loket_url: HttpUrl = Field(
         description="Public base URL of the loket, the API's stage included (the redirect URI"

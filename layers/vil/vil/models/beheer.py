@@ -9,9 +9,13 @@ takes effect until a later one does (`vervangen`), derived when read (docs/behee
 `pas_toe` is the one definition of what a version does to a regeling's rule file: the beheer
 service checks a proposal with it, and the catalogue of every function builds the published
 versions with it.
+
+An impact report of a version (`Impactrapport`): the gemeente's stored households, frozen once
+per version, decided under the current and the proposed values; the approval names the report
+its approver saw.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -49,6 +53,25 @@ class Versiestatus(StrEnum):
     # Derived, never stored: an approved version in force today, and one a later one replaced.
     actief = "actief"
     vervangen = "vervangen"
+
+
+# A frozen population is a copy of household facts (no pseudonym, no BSN): kept this long, and a
+# run after that freezes a new one (docs/bewaartermijnen.md).
+MOMENTOPNAME_BEWAARTERMIJN = timedelta(days=30)
+
+
+class Impactstatus(StrEnum):
+    lopend = "lopend"
+    klaar = "klaar"
+    mislukt = "mislukt"
+
+
+class Rapportverwijzing(VilModel):
+    """The impact report an approver saw: its id and its hash (`Impactrapport.hash`)."""
+
+    id: str = Field(description="Id van het impactrapport.", pattern=r"^[0-9a-f]{32}$")
+    hash: str = Field(description="De hash van het rapport (sha256:...).",
+                      pattern=r"^sha256:[0-9a-f]{64}$")  # fmt: skip
 
 
 class Waardevoorstel(VilModel):
@@ -91,6 +114,9 @@ class Regelingversie(VilModel):
     regelversie: str = Field(description="Inhoudshash van de regeling met deze waarden.")
     voorgesteld_door: str = Field(description="De medewerker die de versie voorstelde.")
     goedgekeurd_door: str | None = Field(None, description="De tweede beheerder, na goedkeuring.")
+    impactrapport: Rapportverwijzing | None = Field(
+        None, description="Het impactrapport dat de tweede beheerder zag bij goedkeuren."
+    )
     geschiedenis: list[Handeling] = Field(description="Elke handeling, oudste eerst.")
     basisversie: str | None = Field(
         None,
@@ -176,6 +202,13 @@ class GoedkeuringRequest(VilModel):
     reden: str | None = Field(
         None, min_length=1, max_length=4000, description="Verplicht bij afkeuren."
     )
+    impactrapport: Rapportverwijzing | None = Field(
+        None,
+        description=(
+            "Verplicht bij goedkeuren: het impactrapport van deze versie dat u zag (id en hash);"
+            " het moet klaar zijn."
+        ),
+    )
 
 
 class Publicatie(VilModel):
@@ -204,3 +237,65 @@ class TerugdraaiingRequest(VilModel):
 
 class ListVersiesResponse(VilModel):
     versies: list[Regelingversie] = Field(description="Elke versie, nieuwste eerst.")
+
+
+class Momentopname(VilModel):
+    """The frozen population of one version: how many households, by which id."""
+
+    id: str = Field(description="Id van de momentopname; gelijk voor elke run van de versie.")
+    huishoudens: int = Field(description="Aantal huishoudens (de laatste beoordeling per inwoner).")
+    delen: int = Field(description="In zoveel delen bewaard; een grote run rekent per groep delen.")
+    gemaakt_op: datetime = Field(description="Wanneer de momentopname is gemaakt (UTC).")
+
+
+class Synthetisch(VilModel):
+    """The seeded synthetic population of the gemeente, reported apart from the real one."""
+
+    seed: str = Field(description="Het zaad van de trekking (docs/beheer.md).")
+    huishoudens: int = Field(description="Aantal getrokken huishoudens.")
+    regelingen: dict[str, dict[str, Any]] = Field(description="De cijfers per regeling.")
+
+
+class Impactrapport(VilModel):
+    """GET /v1/regelingen/{id}/versies/{versie}/impact/{rapport}: one run of the impact of a
+    version. Counts below 10 are null (k-anonymity), and so is any count from which one could
+    derive a hidden one."""
+
+    id: str = Field(description="Id van het rapport.")
+    regeling: str = Field(description="Id van de regeling.")
+    gemeentecode: str = Field(description="De gemeente.")
+    versie: int = Field(description="De versie waarvan dit de impact is.")
+    regelversie: str = Field(description="Inhoudshash van de regeling met de voorgestelde waarden.")
+    status: Impactstatus = Field(description="lopend, klaar of mislukt.")
+    peildatum: date = Field(description="Beoordeeld op deze datum: de ingangsdatum van de versie.")
+    gestart_door: str = Field(description="De beheerder die de run startte.")
+    gestart_op: datetime = Field(description="Wanneer de run startte (UTC).")
+    klaar_op: datetime | None = Field(None, description="Wanneer de run klaar of mislukt was.")
+    momentopname: Momentopname | None = Field(
+        None, description="De bevroren huishoudens van de gemeente (zodra bekend)."
+    )
+    regelingen: dict[str, dict[str, Any]] | None = Field(
+        None,
+        description=(
+            "Per regeling, over de eigen huishoudens: huishoudens, gewonnen, verloren,"
+            " jaarkostenVerschil, bedragen (vijf emmers), perHuishoudtype, perInkomensband."
+        ),
+    )
+    synthetisch: Synthetisch | None = Field(
+        None, description="Dezelfde cijfers over een synthetische bevolking, als er weinig zijn."
+    )
+    hash: str | None = Field(None, description="sha256 van het rapport, zodra klaar.")
+    fout: str | None = Field(None, description="Waarom de run mislukte.")
+
+
+class ImpactBericht(VilModel):
+    """The message that continues a run asynchronously (the impact queue): no personal data."""
+
+    regeling: str = Field(max_length=100)
+    gemeentecode: str = Field(pattern=r"^\d{4}$")
+    versie: int = Field(ge=1, le=999_999)
+    rapport: str = Field(pattern=r"^[0-9a-f]{32}$")
+    # A share of a large run: this group of the frozen population's parts, of `groepen`.
+    momentopname: str | None = Field(None, pattern=r"^[0-9a-f]{32}$")
+    groep: int | None = Field(None, ge=0, le=9999)
+    groepen: int | None = Field(None, ge=1, le=10000)

@@ -13,7 +13,8 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
   superseding ones of the same name. Anything that fails is a 400 listing every problem, and
   nothing is stored.
 - **Four eyes**: the proposer submits (`ter-goedkeuring`) or withdraws; a second beheerder of the
-  same gemeente, never the proposer, approves or rejects with a reason.
+  same gemeente, never the proposer, approves or rejects with a reason. An approval names the
+  impact report its approver saw (`vil.services.impactrapport`), finished, of this version.
 - **Taking effect** (items 5-7): an approval publishes the version (the version pointer moves,
   with the `nl.vil.regeling.gewijzigd` event, in one transaction) on the condition that it
   still builds on the last published version; every function's catalogue has it within a
@@ -35,6 +36,8 @@ from vil.fouten import Conflict, GeenToestemming, NietGeauthenticeerd, NietGevon
 from vil.models.beheer import (
     GoedkeuringRequest,
     Handeling,
+    Impactstatus,
+    Rapportverwijzing,
     Regelingversie,
     TerugdraaiingRequest,
     Versiestatus,
@@ -268,12 +271,17 @@ def keur(
         handeling=naar.value, door=wie.medewerker, op=diensten.nu(), reden=verzoek.reden
     )
     if goed:
-        return _publiceer(diensten, huidig, handeling, wie)
+        gezien = _gezien(diensten, huidig, verzoek.impactrapport)
+        return _publiceer(diensten, huidig, handeling, wie, gezien)
     return _verder(diensten, huidig, naar, handeling, wie)
 
 
 def _publiceer(
-    diensten: Beheerdiensten, huidig: Regelingversie, handeling: Handeling, wie: Beheerder
+    diensten: Beheerdiensten,
+    huidig: Regelingversie,
+    handeling: Handeling,
+    wie: Beheerder,
+    gezien: Rapportverwijzing,
 ) -> Regelingversie:
     """Approve and publish: the version, the pointer and the event in one transaction, only if
     the version still builds on the last published one and takes effect no earlier than it."""
@@ -294,6 +302,7 @@ def _publiceer(
         update={
             "status": Versiestatus.goedgekeurd,
             "goedgekeurd_door": wie.medewerker,
+            "impactrapport": gezien,
             "in_werking_vanaf": vanaf,
             "geschiedenis": [*huidig.geschiedenis, handeling],
         }
@@ -305,6 +314,26 @@ def _publiceer(
     logger.info("Regelingversie gepubliceerd", regeling=gekeurd.regeling, versie=gekeurd.versie)
     (zoals_nu,) = _zoals_vandaag([gekeurd], diensten.vandaag())
     return zoals_nu
+
+
+def _gezien(
+    diensten: Beheerdiensten, versie: Regelingversie, verwijzing: Rapportverwijzing | None
+) -> Rapportverwijzing:
+    """The report an approver names: required (400), and a finished report of this version
+    with that hash (409 otherwise: run it, wait for it, or read it again)."""
+    if verwijzing is None:
+        raise OngeldigVerzoek(
+            "Goedkeuren vraagt het impactrapport dat u zag.",
+            [("body.impactrapport", "verplicht bij goedkeuren: id en hash van het rapport")],
+        )
+    rapport = diensten.impactrapporten.rapport(
+        versie.regeling, versie.gemeentecode, versie.versie, verwijzing.id
+    )
+    if rapport is None or rapport.status is not Impactstatus.klaar:
+        raise Conflict("Er is geen afgerond impactrapport met dit id voor deze versie.")
+    if rapport.hash != verwijzing.hash:
+        raise Conflict("De hash is niet die van dit impactrapport; lees het opnieuw.")
+    return verwijzing
 
 
 def _verder(
@@ -427,3 +456,16 @@ def _audit(
         trace_id,
         diensten.nu(),
     )
+
+
+def catalogus_met(diensten: Beheerdiensten, versie: Regelingversie) -> Catalogus:
+    """The catalogue in force with `versie` added from its ingangsdatum, as publishing it would
+    make it (`vil.rules.publicaties`): what the impact of the version compares with the
+    catalogue in force. A rollback brings back the document from before the latest version."""
+    keten = diensten.catalogus.versions(versie.regeling)
+    if versie.terugdraaiing_van is None:
+        document = versie.pas_toe(keten[-1].regel.regeling)
+    else:
+        document = keten[-2].regel.regeling
+    bron = f"voorstel {versie.versie} van {versie.regeling} ({versie.gemeentecode})"
+    return diensten.catalogus.met_versie(document, versie.ingangsdatum, bron)

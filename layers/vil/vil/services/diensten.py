@@ -21,6 +21,7 @@ from vil.ports import (
     Brongegevens,
     Bronnen,
     Idempotentie,
+    Impactrapporten,
     Inlogdienst,
     Maandchecks,
     Machtigingen,
@@ -139,6 +140,7 @@ class Beheerdiensten(_MetRegels):
     and published with their event."""
 
     regelingversies: Regelingversies
+    impactrapporten: Impactrapporten  # the approval names a finished report
     audit: Auditlog
     regels: Regelcatalogi
     uitgever: Uitgever
@@ -146,6 +148,13 @@ class Beheerdiensten(_MetRegels):
 
     def vandaag(self) -> date:
         return self.nu().astimezone(klok.AMSTERDAM).date()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Impactstartdiensten(Beheerdiensten):
+    """The beheer routes: also the queue that continues a large impact run in the worker."""
+
+    impactwachtrij: Wachtrij
 
 
 def _echte_tijd() -> datetime:
@@ -169,7 +178,7 @@ class Sessiediensten:
 
 @dataclass(frozen=True, kw_only=True)
 class Loketdiensten(
-    Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Beheerdiensten, Sessiediensten
+    Maandcheckdiensten, Toestemmingdiensten, Aanvraagdiensten, Impactstartdiensten, Sessiediensten
 ):
     """The loket's pages: every use case a resident, hulpverlener or beheerder has, plus the
     sessions.

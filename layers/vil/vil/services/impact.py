@@ -6,8 +6,10 @@ Per regeling: how many households gain or lose a right, the amount changes in bu
 PolicyEngine reports them: more than +5%, up to +5%, none, down to -5%, more than -5%), the total
 yearly cost change, and the same by household type and income band. A count below
 `KLEINSTE_CEL` (k-anonymity, k = 10) is never shown: it is `None`, and so is a cell's cost
-change. Not built yet: the route, the gemeente's stored households and a synthetic population
-(docs/beheer.md).
+change. Nor is any figure from which a hidden one follows: a breakdown (household type, income
+band) sums to the total, so where exactly one cell of a breakdown is hidden, the smallest other
+cell is hidden too, for the cell as a whole and for each count (`_aanvullend`). The route, the
+stored households and the synthetic population are in `vil.services.impactrapport`.
 """
 
 from collections import Counter
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from vil.models.huishouden import Huishouden
 from vil.rules import Catalogus
@@ -46,6 +49,19 @@ class Cel:
             "jaarkostenVerschil": None if klein else format(self.kosten, "f"),
         }
 
+    def tel_op(self, ander: "Cel") -> None:
+        self.huishoudens += ander.huishoudens
+        self.gewonnen += ander.gewonnen
+        self.verloren += ander.verloren
+        self.kosten += ander.kosten
+
+    def ruw(self) -> list[int | str]:
+        return [self.huishoudens, self.gewonnen, self.verloren, format(self.kosten, "f")]
+
+    @classmethod
+    def van_ruw(cls, waarden: list[Any]) -> "Cel":
+        return cls(int(waarden[0]), int(waarden[1]), int(waarden[2]), Decimal(waarden[3]))
+
 
 @dataclass
 class Regelingimpact:
@@ -54,13 +70,68 @@ class Regelingimpact:
     per_huishoudtype: dict[str, Cel] = field(default_factory=dict)
     per_inkomensband: dict[str, Cel] = field(default_factory=dict)
 
+    def voeg_toe(self, ander: "Regelingimpact") -> None:
+        """Add the counts of another part of the population (a worker's share)."""
+        self.emmers.update(ander.emmers)
+        self.totaal.tel_op(ander.totaal)
+        for eigen, vreemd in ((self.per_huishoudtype, ander.per_huishoudtype),
+                              (self.per_inkomensband, ander.per_inkomensband)):  # fmt: skip
+            for naam, andere in vreemd.items():
+                eigen.setdefault(naam, Cel()).tel_op(andere)
+
+    def ruw(self) -> dict[str, Any]:
+        """The counts before suppression, as JSON: a worker's share, never shown to anyone."""
+        return {
+            "totaal": self.totaal.ruw(),
+            "emmers": dict(self.emmers),
+            "perHuishoudtype": {k: c.ruw() for k, c in self.per_huishoudtype.items()},
+            "perInkomensband": {k: c.ruw() for k, c in self.per_inkomensband.items()},
+        }
+
+    @classmethod
+    def van_ruw(cls, document: dict[str, Any]) -> "Regelingimpact":
+        return cls(
+            totaal=Cel.van_ruw(document["totaal"]),
+            emmers=Counter(document["emmers"]),
+            per_huishoudtype={k: Cel.van_ruw(c) for k, c in document["perHuishoudtype"].items()},
+            per_inkomensband={k: Cel.van_ruw(c) for k, c in document["perInkomensband"].items()},
+        )
+
     def rapport(self) -> dict[str, object]:
         return {
             **self.totaal.getoond(),
             "bedragen": {emmer: _k(self.emmers[emmer]) for emmer in EMMERS},
-            "perHuishoudtype": {k: c.getoond() for k, c in sorted(self.per_huishoudtype.items())},
-            "perInkomensband": {k: c.getoond() for k, c in sorted(self.per_inkomensband.items())},
+            "perHuishoudtype": _aanvullend(self.per_huishoudtype),
+            "perInkomensband": _aanvullend(self.per_inkomensband),
         }
+
+
+def _aanvullend(cellen: dict[str, Cel]) -> dict[str, dict[str, int | str | None]]:
+    """A breakdown as reported, with secondary suppression: the cells sum to the total that is
+    shown, so one hidden figure (a cell, or one count of a cell) would follow by subtraction.
+    Then the smallest figure of another cell is hidden with it; with two or more hidden, the
+    sum no longer gives either. (Figures of a total below k are all hidden already.)"""
+    getoond = {naam: cel.getoond() for naam, cel in sorted(cellen.items())}
+    _verberg_tweede(cellen, getoond, "huishoudens", ("huishoudens", "gewonnen", "verloren",
+                                                     "jaarkostenVerschil"))  # fmt: skip
+    for maat in ("gewonnen", "verloren"):
+        _verberg_tweede(cellen, getoond, maat, (maat,))
+    return getoond
+
+
+def _verberg_tweede(
+    cellen: dict[str, Cel],
+    getoond: dict[str, dict[str, int | str | None]],
+    maat: str,
+    velden: tuple[str, ...],
+) -> None:
+    verborgen = [naam for naam, cel in getoond.items() if cel[maat] is None]
+    zichtbaar = [naam for naam, cel in getoond.items() if cel[maat] is not None]
+    if len(verborgen) != 1 or not zichtbaar:
+        return
+    kleinste = min(zichtbaar, key=lambda naam: (getattr(cellen[naam], maat), naam))
+    for veld in velden:
+        getoond[kleinste][veld] = None
 
 
 def impact(
@@ -71,6 +142,18 @@ def impact(
     regelingen: Sequence[str],
 ) -> dict[str, dict[str, object]]:
     """Per regeling, what the proposed catalogue changes for these households on the peildatum."""
+    return rapport(tel(huidig, voorgesteld, huishoudens, peildatum, regelingen))
+
+
+def tel(
+    huidig: Catalogus,
+    voorgesteld: Catalogus,
+    huishoudens: Sequence[Huishouden],
+    peildatum: date,
+    regelingen: Sequence[str],
+) -> dict[str, Regelingimpact]:
+    """The counts per regeling before suppression: one share of a population, to be added to
+    the others' (`Regelingimpact.voeg_toe`) and then reported (`rapport`)."""
     voor = huidig.decide_many(huishoudens, peildatum, regelingen)
     na = voorgesteld.decide_many(huishoudens, peildatum, regelingen)
     per_regeling: dict[str, Regelingimpact] = {}
@@ -78,6 +161,11 @@ def impact(
         groepen = (huishoudtype(huishouden), inkomensband(huishouden))
         for a, b in zip(oud, nieuw, strict=True):
             _tel(per_regeling.setdefault(a.regeling, Regelingimpact()), a, b, groepen)
+    return per_regeling
+
+
+def rapport(per_regeling: dict[str, Regelingimpact]) -> dict[str, dict[str, object]]:
+    """The counts as reported: k-anonymity and secondary suppression applied."""
     return {regeling: r.rapport() for regeling, r in sorted(per_regeling.items())}
 
 

@@ -5,6 +5,7 @@ template's key schema, indexes and stream filter depend on them. A domain model 
 as JSON in `data`; keys and the attributes a query, condition or index reads sit beside it.
 """
 
+from datetime import datetime
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,7 +13,13 @@ from pydantic.alias_generators import to_camel
 
 from vil.adapters.dynamodb import keys
 from vil.models.aanvraag import BEWAARTERMIJN, Aanvraag, Beoordeling, Beslisverslag
-from vil.models.beheer import Regelingversie, Wijzer
+from vil.models.beheer import (
+    MOMENTOPNAME_BEWAARTERMIJN,
+    Impactrapport,
+    Momentopname,
+    Regelingversie,
+    Wijzer,
+)
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Machtiging, Vastgelegd
@@ -62,17 +69,29 @@ class GegevensItem(Item):
 
 
 class BeoordelingItem(Item):
+    """A beoordeling; GSI2 (sparse: only with a woongemeente) finds a gemeente's for the impact
+    of a version, each resident's together."""
+
     data: str
     verloopt_op: int | None = None  # removed once an aanvraag rests on it
     gebruikt: bool | None = None
+    gsi2pk: str | None = Field(None, alias="GSI2PK")
+    gsi2sk: str | None = Field(None, alias="GSI2SK")
 
     @classmethod
     def van(cls, pseudoniem: str, beoordeling: Beoordeling) -> Self:
+        gemeente = beoordeling.huishouden.get("gemeentecode")
         return cls(
             pk=keys.burger(pseudoniem),
             sk=keys.beoordeling(beoordeling.id),
             data=beoordeling.model_dump_json(),
             verloopt_op=verloopt_op(beoordeling.aangemaakt_op),
+            gsi2pk=keys.beoordeeld(gemeente) if gemeente else None,
+            gsi2sk=(
+                keys.per_inwoner(pseudoniem, beoordeling.aangemaakt_op, beoordeling.id)
+                if gemeente
+                else None
+            ),
         )
 
     def beoordeling(self) -> Beoordeling:
@@ -315,3 +334,56 @@ class SessieItem(Item):
 
     def sessie(self) -> Sessie:
         return Sessie.model_validate_json(self.data)
+
+
+class MomentopnameItem(Item):
+    """The pointer to a version's frozen population, written once (conditional)."""
+
+    data: str
+    delen: int
+    verloopt_op: int
+
+    @classmethod
+    def van(
+        cls, regeling: str, gemeentecode: str, versie: int, m: Momentopname, delen: int
+    ) -> Self:
+        return cls(
+            pk=keys.regeling(regeling, gemeentecode),
+            sk=keys.momentopname_van(versie),
+            data=m.model_dump_json(),
+            delen=delen,
+            verloopt_op=int((m.gemaakt_op + MOMENTOPNAME_BEWAARTERMIJN).timestamp()),
+        )
+
+    def momentopname(self) -> Momentopname:
+        return Momentopname.model_validate_json(self.data)
+
+    def verlopen(self, nu: datetime) -> bool:
+        """TTL removes an item within days, not on the second: past its time it is gone."""
+        return self.verloopt_op <= int(nu.timestamp())
+
+
+class MomentopnamedeelItem(Item):
+    """A part of a frozen population: households as gzipped JSON (an item holds 400 KB)."""
+
+    data: bytes
+    verloopt_op: int
+
+
+class ImpactrapportItem(Item):
+    """An impact report: aggregated figures only (no personal data), kept with its version."""
+
+    status: str
+    data: str
+
+    @classmethod
+    def van(cls, rapport: Impactrapport) -> Self:
+        return cls(
+            pk=keys.regeling(rapport.regeling, rapport.gemeentecode),
+            sk=keys.impactrapport(rapport.versie, rapport.id),
+            status=rapport.status.value,
+            data=rapport.model_dump_json(),
+        )
+
+    def rapport(self) -> Impactrapport:
+        return Impactrapport.model_validate_json(self.data)

@@ -3,7 +3,7 @@
 BURGER#<pseudoniem>   TOESTEMMING#<bron>#<versie>       append-only consent ledger
 BURGER#<pseudoniem>   PROFIEL                           the BSN, KMS-encrypted, while consent lasts
 BURGER#<pseudoniem>   GEGEVENS#<bron>                   cached source data (deleted on revoke)
-BURGER#<pseudoniem>   BEOORDELING#<id>
+BURGER#<pseudoniem>   BEOORDELING#<id>                  GSI2: the gemeente's (BEOORDEELD#<code>)
 BURGER#<pseudoniem>   PERIODE#<regeling>                one application per period (conditional)
 BURGER#<pseudoniem>   STAND                             the monthly check's baseline (versioned)
 BURGER#<pseudoniem>   MELDING#<id>                      what the monthly check found
@@ -16,7 +16,10 @@ GEMEENTE#<code>       ABONNEMENT#<id>                   a webhook subscription; 
 ABONNEMENT#<id>       AFLEVERING#<event time>#<event id> one event for it, with every attempt
 REGELING#<id>#<code>  VERSIE#<nummer>                   a version of a gemeente's parameters
 REGELINGEN            WIJZER                            the version pointer: what is published
-
+REGELING#<id>#<code>  MOMENTOPNAME#<nummer>             the frozen population of a version
+REGELING#<id>#<code>  IMPACT#<nummer>#<id>              an impact report of a version
+REGELING#<id>#<code>  IMPACTDEEL#<nummer>#<id>#<groep>  a worker's counts of a large run
+MOMENTOPNAME#<id>     DEEL#<n>                          a part of a frozen population (gzip)
 SESSIE#<sha256 of id> SESSIE                            a loket session (TTL: its end)
 BETROKKENE#<pseudoniem> <tijd>#<uuid>                   the audit table: one record per read
 """
@@ -44,6 +47,7 @@ BESLISVERSLAGEN = "BESLISVERSLAG#"
 ABONNEMENTEN = "ABONNEMENT#"
 AFLEVERINGEN = "AFLEVERING#"
 VERSIES = "VERSIE#"
+DELEN = "DEEL#"
 
 
 def sessie(sleutel: str) -> str:
@@ -129,3 +133,38 @@ def regeling(regeling_id: str, gemeentecode: str) -> str:
 
 def versie(nummer: int) -> str:
     return f"{VERSIES}{nummer:06d}"
+
+
+def beoordeeld(gemeentecode: str) -> str:
+    """GSI2: the beoordelingen of the residents of a gemeente (not GEMEENTE#: its aanvragen)."""
+    return f"BEOORDEELD#{gemeentecode}"
+
+
+def per_inwoner(pseudoniem: str, moment: datetime, beoordeling_id: str) -> str:
+    """GSI2's sort key of a beoordeling: a resident's together, oldest first."""
+    return f"{pseudoniem}#{moment.isoformat()}#{beoordeling_id}"
+
+
+def momentopname_van(nummer: int) -> str:
+    """The pointer to the frozen population of version `nummer`, beside the version."""
+    return f"MOMENTOPNAME#{nummer:06d}"
+
+
+def momentopname(momentopname_id: str) -> str:
+    return f"MOMENTOPNAME#{momentopname_id}"
+
+
+def deel(nummer: int) -> str:
+    return f"{DELEN}{nummer:06d}"
+
+
+def impactrapport(nummer: int, rapport_id: str) -> str:
+    return f"IMPACT#{nummer:06d}#{rapport_id}"
+
+
+def impactdelen(nummer: int, rapport_id: str) -> str:
+    return f"IMPACTDEEL#{nummer:06d}#{rapport_id}#"
+
+
+def impactdeel(nummer: int, rapport_id: str, groep: int) -> str:
+    return f"{impactdelen(nummer, rapport_id)}{groep:04d}"

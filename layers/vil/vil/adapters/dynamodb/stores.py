@@ -5,6 +5,7 @@ are the models of `items`, and every multi-item write is one transaction (`tabel
 """
 
 import functools
+import gzip
 import json
 import operator
 import re
@@ -24,8 +25,11 @@ from vil.adapters.dynamodb.items import (
     BeslisverslagItem,
     GebeurtenisItem,
     GegevensItem,
+    ImpactrapportItem,
     MachtigingItem,
     MeldingItem,
+    MomentopnamedeelItem,
+    MomentopnameItem,
     PeriodeItem,
     ProfielItem,
     RegelingversieItem,
@@ -47,7 +51,15 @@ from vil.adapters.dynamodb.tabel import (
 )
 from vil.fouten import Conflict, NietGevonden
 from vil.models.aanvraag import Aanvraag, AanvraagStatus, Beoordeling, Beslisverslag
-from vil.models.beheer import Publicatie, Regelingversie, Versiestatus, Wijzer
+from vil.models.beheer import (
+    Impactrapport,
+    Impactstatus,
+    Momentopname,
+    Publicatie,
+    Regelingversie,
+    Versiestatus,
+    Wijzer,
+)
 from vil.models.gebeurtenis import AanvraagEvent
 from vil.models.maandcheck import Melding, Stand
 from vil.models.machtiging import Vastgelegd
@@ -529,6 +541,157 @@ MACHTIGING_POSITIE = re.compile(
 )
 
 
+class Impactrapporten(_Store):
+    """The `Impactrapporten` port: a gemeente's residents' latest beoordelingen (GSI2), the
+    frozen population of a version (a pointer written once, its parts gzipped), the reports."""
+
+    def populatie(
+        self, gemeentecode: str, limiet: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]] | None:
+        """Each resident's pseudonym and the household of their latest beoordeling, by
+        pseudonym; None when there are more than `limiet` beoordelingen."""
+        query: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": Key("GSI2PK").eq(keys.beoordeeld(gemeentecode)),
+        }
+        laatste: dict[str, str] = {}  # pseudonym -> the data of their latest beoordeling
+        gelezen = 0
+        while True:
+            response = self.tabel.query(**query)
+            for item in response["Items"]:
+                # Oldest first within a resident: the last one read is the latest.
+                laatste[str(item["GSI2SK"]).split("#", 1)[0]] = str(item["data"])
+            gelezen += len(response["Items"])
+            if limiet is not None and gelezen > limiet:
+                return None
+            if "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [(p, json.loads(data)["huishouden"]) for p, data in laatste.items()]
+
+    def momentopname(
+        self, regeling: str, gemeentecode: str, versie: int, nu: datetime, lees: bool = True
+    ) -> tuple[Momentopname, list[dict[str, Any]]] | None:
+        """The frozen population of the version and (`lees`) its households; None when there
+        is none, or it expired (TTL) or lost a part."""
+        sleutel = {"PK": keys.regeling(regeling, gemeentecode), "SK": keys.momentopname_van(versie)}
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        if item is None or (pointer := MomentopnameItem.model_validate(item)).verlopen(nu):
+            return None
+        m = pointer.momentopname()
+        if not lees:
+            return m, []
+        delen = query_alles(self.tabel, keys.momentopname(m.id), keys.DELEN, consistent=True)
+        if len(delen) != pointer.delen:
+            return None
+        return m, _uitgepakt(delen)
+
+    def bevries(
+        self, regeling: str, gemeentecode: str, versie: int, m: Momentopname,
+        huishoudens: list[dict[str, Any]],
+    ) -> None:  # fmt: skip
+        """Store a version's population: its parts, then the pointer, only if the version has
+        none (an expired one is replaced). A pointer another run wrote first wins: Conflict,
+        and this run reads that one; its parts expire unused."""
+        verloopt = MomentopnameItem.van(regeling, gemeentecode, versie, m, 0).verloopt_op
+        grootte = -(-len(huishoudens) // m.delen) if m.delen else 1
+        delen = [huishoudens[i : i + grootte] for i in range(0, len(huishoudens), grootte)]
+        with self.tabel.batch_writer() as schrijver:
+            for nummer, deel in enumerate(delen, 1):
+                tekst = json.dumps(deel, separators=(",", ":")).encode()
+                schrijver.put_item(Item=MomentopnamedeelItem(
+                    pk=keys.momentopname(m.id), sk=keys.deel(nummer),
+                    data=gzip.compress(tekst), verloopt_op=verloopt,
+                ).dump())  # fmt: skip
+        pointer = MomentopnameItem.van(regeling, gemeentecode, versie, m, len(delen))
+        try:
+            self.tabel.put_item(
+                Item=pointer.dump(),
+                ConditionExpression="attribute_not_exists(PK) OR verlooptOp <= :nu",
+                ExpressionAttributeValues={":nu": int(m.gemaakt_op.timestamp())},
+            )
+        except ClientError as error:
+            if conditional(error):
+                raise Conflict("Een andere run bevroor de huishoudens al.") from error
+            raise
+
+    def huishoudens(self, momentopname_id: str, van: int, tot: int) -> list[dict[str, Any]]:
+        """The households of parts `van` to `tot` (inclusive, from 1) of a frozen population."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(keys.momentopname(momentopname_id))
+            & Key("SK").between(keys.deel(van), keys.deel(tot)),
+            "ConsistentRead": True,
+        }
+        items: list[dict[str, Any]] = []
+        while True:
+            antwoord = self.tabel.query(**query)
+            items += antwoord["Items"]
+            if "LastEvaluatedKey" not in antwoord:
+                return _uitgepakt(items)
+            query["ExclusiveStartKey"] = antwoord["LastEvaluatedKey"]
+
+    def bewaar_deeltelling(
+        self, rapport: Impactrapport, groep: int, telling: dict[str, Any], verloopt_op: int
+    ) -> set[int]:
+        """A worker's counts of its group, then its group added to the report's finished ones
+        (a set: a message delivered twice counts once); the groups finished so far."""
+        pk = keys.regeling(rapport.regeling, rapport.gemeentecode)
+        self.tabel.put_item(Item={
+            "PK": pk, "SK": keys.impactdeel(rapport.versie, rapport.id, groep),
+            "data": json.dumps(telling), "verlooptOp": verloopt_op,
+        })  # fmt: skip
+        antwoord = self.tabel.update_item(
+            Key={"PK": pk, "SK": keys.impactrapport(rapport.versie, rapport.id)},
+            UpdateExpression="ADD klaarGroepen :groep",
+            ConditionExpression=BESTAAT,
+            ExpressionAttributeValues={":groep": {groep}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return {int(g) for g in antwoord["Attributes"]["klaarGroepen"]}  # type: ignore[union-attr]
+
+    def deeltellingen(self, rapport: Impactrapport) -> list[dict[str, Any]]:
+        """Every worker's counts of a large run."""
+        items = query_alles(
+            self.tabel,
+            keys.regeling(rapport.regeling, rapport.gemeentecode),
+            keys.impactdelen(rapport.versie, rapport.id),
+            consistent=True,
+        )
+        return [json.loads(str(item["data"])) for item in items]
+
+    def rapport(
+        self, regeling: str, gemeentecode: str, versie: int, rapport_id: str
+    ) -> Impactrapport | None:
+        sleutel = {
+            "PK": keys.regeling(regeling, gemeentecode),
+            "SK": keys.impactrapport(versie, rapport_id),
+        }
+        item = self.tabel.get_item(Key=sleutel, ConsistentRead=True).get("Item")
+        return None if item is None else ImpactrapportItem.model_validate(item).rapport()
+
+    def bewaar_rapport(self, rapport: Impactrapport, van: Impactstatus | None) -> None:
+        """A new report (van None) or its outcome (only while its status is `van`).
+
+        Raises:
+            Conflict: the report exists, or its status changed, meanwhile.
+        """
+        item = ImpactrapportItem.van(rapport)
+        try:
+            if van is None:
+                self.tabel.put_item(Item=item.dump(), ConditionExpression=NIEUW)
+            else:
+                self.tabel.put_item(
+                    Item=item.dump(),
+                    ConditionExpression="#s = :van",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":van": van.value},
+                )
+        except ClientError as error:
+            if conditional(error):
+                raise Conflict("Het rapport veranderde intussen.") from error
+            raise
+
+
 class Machtigingen(_Store):
     """The `Machtigingen` port: one item per machtiging, found by id (every request that acts
     for someone), by the resident (GSI1) and by who holds it (GSI2)."""
@@ -657,6 +820,14 @@ class Auditlog(_Store):
         return [
             {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
         ]
+
+
+def _uitgepakt(delen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The households of parts of a frozen population (each gzipped JSON, a Binary)."""
+    huishoudens: list[dict[str, Any]] = []
+    for deel in delen:
+        huishoudens += json.loads(gzip.decompress(bytes(deel["data"].value)))
+    return huishoudens
 
 
 def _gegevens_item(pseudoniem: str, bron: Bron, gegevens: dict[str, Any]) -> GegevensItem:
