@@ -30,9 +30,11 @@ from tests.integration.hulp import (
     IIT_UTRECHT,
     assert_problem,
     beoordeel,
+    draai_terug,
     goedkeuring,
     impact,
     inwoner,
+    publicatiedag,
     toestemming,
     voorstel,
 )
@@ -214,8 +216,10 @@ def test_another_gemeente_and_a_case_system_see_no_report(
 
 
 def test_the_approval_names_the_finished_report_it_saw(
-    api: httpx.Client, stack: LokaleStack
+    api: httpx.Client, klok: LokaleStack
 ) -> None:
+    stack = klok
+    publicatiedag(stack)  # the approval publishes: rolled back below, as every publishing test
     nummer = ingediend(api)
     pad = f"/regelingen/{IIT}/versies/{nummer}"
     rapport = impact(api, stack, IIT, nummer, BRAM)
@@ -232,3 +236,4 @@ def test_the_approval_names_the_finished_report_it_saw(
     assert gelezen["impactrapport"] == {"id": rapport["id"], "hash": rapport["hash"]}
     # A decided version gets no new run
     assert_problem(api.post(f"{pad}/impact", headers=BRAM), 409)
+    draai_terug(api, nummer)

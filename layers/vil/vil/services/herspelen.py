@@ -39,6 +39,9 @@ def regeling_van(catalogus: Catalogus, verslag: Beslisverslag) -> Regeling:
 
 def herspeel(catalogus: Catalogus, verslag: Beslisverslag) -> Resultaat:
     """The verslag's outcome, computed again with the version it names: equal to
-    `verslag.resultaat`, field for field."""
+    `verslag.resultaat`, field for field. A regeling that reads another's outcome
+    (`afhankelijkVan`, the woonkostentoeslag the huurtoeslag's) reads it through the catalogue's
+    facts, as when it was decided: the version of that regeling in force on the peildatum."""
     huishouden = Huishouden.model_validate(verslag.huishouden)
-    return versie_van(catalogus, verslag).evaluate(huishouden, verslag.peildatum, verslag.herkomst)
+    feiten = catalogus.feiten(huishouden, verslag.peildatum, verslag.herkomst)
+    return versie_van(catalogus, verslag).resultaat(feiten, verslag.herkomst)
