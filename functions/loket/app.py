@@ -154,7 +154,7 @@ def uitloggen(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/loket/overzicht")
 def overzicht(verzoek: Verzoek) -> Antwoord:
-    return pagina(verzoek, "overzicht.html")
+    return pagina(verzoek, "overzicht.html", rechten=_rechten(verzoek))
 
 
 # Who a page is about: the logged-in resident, or the client a hulpverlener acts for.
@@ -164,6 +164,13 @@ def _wie(verzoek: Verzoek, recht: Recht) -> tuple[Loketdiensten, Principal]:
     diensten = samenstelling.loket()
     machtiging = verzoek.sessie.namens if verzoek.sessie else None
     return diensten, namens.betrokkene(diensten, _ingelogd(verzoek), machtiging, recht)
+
+
+def _rechten(verzoek: Verzoek) -> frozenset[Recht]:
+    """What the visitor may do for the resident the pages are about (the checks `_wie` makes):
+    a page shows a plain explanation instead of an action whose right is missing."""
+    machtiging = verzoek.sessie.namens if verzoek.sessie else None
+    return namens.rechten(samenstelling.loket(), _ingelogd(verzoek), machtiging)
 
 
 def _ingelogd(verzoek: Verzoek) -> Principal:
@@ -208,6 +215,8 @@ def _toestemming_pagina(
         doelen=toestemmingen.DOELEN,
         gekozen=gekozen,
         fouten=fouten or [],
+        rechten=_rechten(verzoek),
+        voor_aanvragen=any(Doel.aanvragen in doelen for doelen in gekozen.values()),
     )
 
 
@@ -359,7 +368,7 @@ def controle(verzoek: Verzoek) -> Antwoord:
         }
         for pad, waarde in correcties.items()
     ]
-    return pagina(verzoek, "controle.html", antwoorden=antwoorden)
+    return pagina(verzoek, "controle.html", antwoorden=antwoorden, rechten=_rechten(verzoek))
 
 
 @router.post("/loket/controle")
@@ -375,7 +384,8 @@ def beoordeel(verzoek: Verzoek) -> Antwoord:
             Fout("", f"{pad.removeprefix('body.correcties.')}: {reden}")
             for pad, reden in fout_.velden
         ]
-        return pagina(verzoek, "controle.html", 400, antwoorden=[], fouten=fouten)
+        return pagina(verzoek, "controle.html", 400, antwoorden=[], fouten=fouten,
+                      rechten=_rechten(verzoek))  # fmt: skip
     gebeurtenis("BeoordelingGemaakt", soort="burger")
     _bewaar_stap(verzoek, beoordeling=beoordeling.id, sleutel=uuid.uuid4().hex)
     return naar(verzoek, "/loket/uitkomst")
@@ -534,7 +544,7 @@ def machtiging_intrekken(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/loket/intrekken")
 def alles_intrekken_vraag(verzoek: Verzoek) -> Antwoord:
-    return pagina(verzoek, "intrekken.html")
+    return pagina(verzoek, "intrekken.html", rechten=_rechten(verzoek))
 
 
 @router.post("/loket/intrekken")

@@ -1,7 +1,8 @@
 """The "DigiD simulatie": the dev issuer's authorization and token endpoints for the loket.
 
-Local only, never in the template: a page lists the test persons, a few hulpverleners and a
-gemeente's beheerders (the /beheer/ pages); the choice becomes an authorization code, and the
+Local only, never in the template: a page lists the test persons, the test machtigingen of
+DigiD Machtigen (a person acting for a test person), a few hulpverleners and a gemeente's
+beheerders (the /beheer/ pages); the choice becomes an authorization code, and the
 token endpoint exchanges it (with the PKCE verifier, RFC 7636) for an access token as the
 authorizer knows it and an id token with the nonce. Codes live in memory for a minute and are
 used once.
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from stdnum.nl import bsn as bsn_nummer
+
 from vil_local import tokens
 from vil_local.overheid import PERSONEN, Testpersoon
 
@@ -30,6 +33,14 @@ CODE_GELDIG = 60.0  # seconds
 HULPVERLENERS = {
     "mw-1": ("90000017", "Wijkteam Utrecht-Oost, medewerker mw-1"),
     "mw-2": ("90000029", "Schuldhulp Amersfoort, medewerker mw-2"),
+}
+
+# DigiD Machtigen: a person logs in with their own DigiD and acts for a test person who machtigde
+# them for VIL's service (`vil local token --bsn <gemachtigde> --namens <vertegenwoordigde>`).
+# The gemachtigde need not be a test person: VIL never reads their data.
+MACHTIGINGEN = {
+    ("999990408", "999993653"): "Buurman 999990408 handelt namens 999993653 (Utrecht)",
+    ("999996630", "999996708"): "Partner 999996630 handelt namens 999996708 (Amersfoort)",
 }
 
 # A gemeente's beheerders (eHerkenning in real life), as `vil local token --rol beheerder` makes
@@ -45,7 +56,9 @@ Reply = tuple[int, dict[str, str], bytes]
 
 @dataclass(frozen=True)
 class _Code:
-    keuze: str  # 'bsn:<bsn>', 'hulpverlener:<medewerker>' or 'beheerder:<medewerker>'
+    # 'bsn:<bsn>', 'machtigen:<gemachtigde>:<vertegenwoordigde>', 'hulpverlener:<medewerker>'
+    # or 'beheerder:<medewerker>'
+    keuze: str
     challenge: str
     redirect_uri: str
     nonce: str
@@ -89,6 +102,20 @@ class DigidSimulatie:
             '<input type="text" id="bsn" name="bsn" inputmode="numeric" autocomplete="off"> '
             '<button type="submit">Inloggen met dit BSN</button></p></form>'
         )
+        machtigen = "".join(
+            _knop(verborgen, f"machtigen:{wie}:{namens}", naam, "DigiD Machtigen")
+            for (wie, namens), naam in MACHTIGINGEN.items()
+        )
+        # For a copy (a new resident in a test): both numbers typed.
+        machtigen_ander = (
+            f'<form method="post" action="{AUTHORIZE_PATH}">{verborgen}'
+            '<p><label for="gemachtigde">BSN van de gemachtigde</label> '
+            '<input type="text" id="gemachtigde" name="gemachtigde" inputmode="numeric"'
+            ' autocomplete="off"></p>'
+            '<p><label for="namens">Namens test-BSN (een kopie)</label> '
+            '<input type="text" id="namens" name="namens" inputmode="numeric" autocomplete="off">'
+            ' <button type="submit">Inloggen met deze machtiging</button></p></form>'
+        )
         hulp = "".join(
             _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
             for mw, (kvk, naam) in HULPVERLENERS.items()
@@ -102,6 +129,10 @@ class DigidSimulatie:
             " uw eigen computer (vil local) kiest u hier met wie u inlogt.</p></div>"
             "<h1>DigiD simulatie</h1><h2>Inloggen als inwoner</h2>"
             f'<ul class="keuzes">{personen}</ul>{ander}'
+            "<h2>Inloggen met DigiD Machtigen (namens een ander)</h2>"
+            "<p>Test-machtigingen: u logt in met uw eigen DigiD en handelt namens de inwoner die"
+            " u heeft gemachtigd.</p>"
+            f'<ul class="keuzes">{machtigen}</ul>{machtigen_ander}'
             f'<h2>Inloggen als hulpverlener (eHerkenning)</h2><ul class="keuzes">{hulp}</ul>'
             "<h2>Inloggen als beheerder van een gemeente (eHerkenning)</h2>"
             f'<ul class="keuzes">{beheer}</ul>'
@@ -112,7 +143,7 @@ class DigidSimulatie:
         """The choice: a code, and the browser back to the loket (redirect_uri)."""
         formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         fout = _controleer(formulier)
-        keuze = formulier.get("keuze") or f"bsn:{formulier.get('bsn', '').strip()}"
+        keuze = formulier.get("keuze") or _getypt(formulier)
         if fout or not self._bekend(keuze):
             return _html(400, f"<p>{html.escape(fout or 'Onbekende keuze.')}</p>")
         code = secrets.token_urlsafe(24)
@@ -135,6 +166,13 @@ class DigidSimulatie:
             return wie in self.personen()
         if soort == "beheerder":
             return wie in BEHEERDERS
+        if soort == "machtigen":
+            gemachtigde, _, namens = wie.partition(":")
+            return (
+                bsn_nummer.is_valid(gemachtigde)
+                and gemachtigde != namens
+                and namens in self.personen()
+            )
         return soort == "hulpverlener" and wie in HULPVERLENERS
 
     def token(self, body: bytes) -> Reply:
@@ -159,6 +197,9 @@ class DigidSimulatie:
             access = tokens.burger_token(wie)
         elif soort == "beheerder":
             access = tokens.gemeente_token(BEHEERDERS[wie][0], "beheerder", wie)
+        elif soort == "machtigen":
+            wie, _, namens = wie.partition(":")  # the id token names who logged in
+            access = tokens.machtigen_token(wie, namens)
         else:
             access = tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
         return _json(200, {
@@ -167,6 +208,14 @@ class DigidSimulatie:
             "token_type": "Bearer",
             "expires_in": int(tokens.GELDIGHEID.total_seconds()),
         })  # fmt: skip
+
+
+def _getypt(formulier: dict[str, str]) -> str:
+    """The choice typed in one of the two forms for a copy: a BSN, or a machtiging."""
+    if "gemachtigde" in formulier:
+        gemachtigde = formulier.get("gemachtigde", "").strip()
+        return f"machtigen:{gemachtigde}:{formulier.get('namens', '').strip()}"
+    return f"bsn:{formulier.get('bsn', '').strip()}"
 
 
 def _controleer(velden: dict[str, str]) -> str | None:

@@ -358,3 +358,28 @@ def test_meldingen_are_paged_newest_first() -> None:
     with pytest.raises(OngeldigVerzoek):
         meldingen.lijst(d, ANNA, "onbekend", 2)
     assert meldingen.lijst(d, ANNA, None, 5) == (maandchecks.gemeld["v1.anna"], None)
+
+
+def test_the_rights_a_page_shows_are_the_checks_betrokkene_makes() -> None:
+    """The loket shows an explanation instead of an action whose right is missing: the set it
+    reads agrees with `betrokkene` for the resident, a gemachtigde and a machtiging."""
+    d = toestemmingdiensten()
+    gemachtigde = Principal(
+        soort=Principalsoort.burger, pseudoniem="v1.bert",
+        namens_pseudoniem="v1.anna", namens_bsn_versleuteld="bsn-anna",
+    )  # fmt: skip
+    alleen_inzien = verleen(d, [Recht.inzien])
+    gevallen = [(ANNA, None), (gemachtigde, None), (WIJKTEAM, alleen_inzien)]
+    for wie, machtiging in gevallen:
+        gegeven = namens.rechten(d, wie, machtiging)
+        for recht in Recht:
+            if recht in gegeven:
+                namens.betrokkene(d, wie, machtiging, recht)
+            else:
+                with pytest.raises(GeenRecht):
+                    namens.betrokkene(d, wie, machtiging, recht)
+    assert namens.rechten(d, ANNA, None) == set(Recht)
+    assert Recht.toestemming not in namens.rechten(d, gemachtigde, None)
+    assert namens.rechten(d, WIJKTEAM, alleen_inzien) == {Recht.inzien}
+    with pytest.raises(NietGevonden):
+        namens.rechten(d, ELDERS, alleen_inzien)

@@ -32,7 +32,9 @@ class Sessie(BaseModel):
     inlog: Inlogpoging | None = None
     inlog_geldig_tot: datetime | None = None  # the access token's exp: the session ends then
     namens: str | None = None  # the machtiging a hulpverlener acts under (its id)
-    namens_naam: str | None = None  # for whom, as the caseload shows it (never a BSN)
+    # For whom, as every page says it (never a BSN): the caseload's name of a hulpverlener's
+    # client, or the resident a DigiD Machtigen login acts for (whose token names them).
+    namens_naam: str | None = None
     stap: dict[str, Any] = Field(
         default_factory=dict,
         description="The flow so far: the beoordeling id, answers, the regelingen chosen.",

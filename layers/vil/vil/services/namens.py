@@ -87,6 +87,24 @@ def betrokkene(
     )
 
 
+def rechten(
+    diensten: Basisdiensten, principal: Principal, machtiging_id: str | None
+) -> frozenset[Recht]:
+    """What the caller may do for the resident a request is about, by the same checks as
+    `betrokkene`: every right for the resident themself, DigiD Machtigen's for a gemachtigde,
+    the machtiging's own for whoever acts under one. A page shows an explanation instead of an
+    action whose right is missing; the action itself is still checked by `betrokkene`.
+
+    Raises:
+        NietGevonden: the caller holds no valid machtiging of that id.
+    """
+    if principal.namens_pseudoniem:
+        return DIGID_MACHTIGEN
+    if machtiging_id is None:
+        return frozenset(Recht) if principal.soort is Principalsoort.burger else frozenset()
+    return frozenset(_geldige(diensten, principal, machtiging_id).machtiging.rechten)
+
+
 def _geldige(diensten: Basisdiensten, principal: Principal, machtiging_id: str) -> Vastgelegd:
     """The machtiging of that id if the caller holds it and it holds today; NietGevonden
     otherwise. A register machtiging is read from the register itself, every time."""

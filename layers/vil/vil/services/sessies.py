@@ -27,6 +27,9 @@ from vil.services.identiteit import ALGORITHMS, LEEWAY
 
 INACTIEF = timedelta(minutes=15)  # idle time after which a session ends
 INLOGTIJD = timedelta(minutes=10)  # time to finish logging in at the identity provider
+# For whom a gemachtigde acts, as every page says it: DigiD Machtigen tells VIL the resident's
+# BSN, never a name, and a page never shows a BSN.
+MACHTIGEN_NAAM = "de inwoner die u via DigiD Machtigen heeft gemachtigd"
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,11 @@ def rond_af(diensten: Sessiediensten, sessie: Sessie | None, code: str, state: s
     principal = diensten.tokens.principal(f"Bearer {tokens.access_token}")
     geldig_tot = _verloopt(tokens.access_token)
     nieuw = _nieuw(
-        diensten, principal=principal, inlog_geldig_tot=geldig_tot, stap={"terug": poging.terug}
+        diensten,
+        principal=principal,
+        inlog_geldig_tot=geldig_tot,
+        namens_naam=MACHTIGEN_NAAM if principal.namens_pseudoniem else None,
+        stap={"terug": poging.terug},
     )
     diensten.sessies.bewaar(nieuw.sessie, _einde(nieuw.sessie))
     return nieuw
