@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
@@ -82,7 +82,7 @@ def zonder_slash(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/loket/")
 def start(verzoek: Verzoek) -> Antwoord:
-    return pagina(verzoek, "start.html")
+    return pagina(verzoek, "start.html", eherkenning=samenstelling.loket().eherkenning is not None)
 
 
 @router.get("/loket/toegankelijkheid")
@@ -110,7 +110,10 @@ def stijl(verzoek: Verzoek) -> Antwoord:
 @router.get("/loket/inloggen")
 def inloggen(verzoek: Verzoek) -> Antwoord:
     diensten = samenstelling.loket()
-    nieuw, url = sessies.begin(diensten, verzoek.query.get("terug", "/loket/overzicht"))
+    middel: Literal["digid", "eherkenning"] = (
+        "eherkenning" if verzoek.query.get("middel") == "eherkenning" else "digid"
+    )
+    nieuw, url = sessies.begin(diensten, verzoek.query.get("terug", "/loket/overzicht"), middel)
     verzoek.nieuwe_cookie = set_cookie(nieuw.cookie)
     return extern(url)
 
@@ -606,7 +609,9 @@ def beheer_start(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/beheer/inloggen")
 def beheer_inloggen(verzoek: Verzoek) -> Antwoord:
-    nieuw, url = sessies.begin(samenstelling.loket(), "/beheer/regelingen")
+    # A gemeente's employees log in with eHerkenning (locally, without that client: the one
+    # simulation serves them too).
+    nieuw, url = sessies.begin(samenstelling.loket(), "/beheer/regelingen", "eherkenning")
     verzoek.nieuwe_cookie = set_cookie(nieuw.cookie)
     return extern(url)
 

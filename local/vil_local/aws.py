@@ -181,6 +181,12 @@ def create_schedule_groups() -> dict[str, str]:
     return {name: name for name in resources("AWS::Scheduler::ScheduleGroup")}
 
 
+def create_secret(name: str, waarde: str) -> str:
+    """A secret in (moto's) Secrets Manager, as a deployer makes one; its ARN."""
+    client = boto3.client("secretsmanager", region_name=REGION)
+    return str(client.create_secret(Name=name, SecretString=waarde)["ARN"])
+
+
 def role_arn(name: str) -> str:
     """A role of the template: moto does not check who may assume it."""
     return f"arn:aws:iam::123456789012:role/{name}"

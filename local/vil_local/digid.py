@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote_plus, urlencode
 
 from stdnum.nl import bsn as bsn_nummer
 
@@ -28,6 +28,10 @@ from vil_local.overheid import PERSONEN, Testpersoon
 AUTHORIZE_PATH = "/_local/digid/authorize"
 TOKEN_PATH = "/_local/digid/token"  # noqa: S105 (a path, not a secret)
 CLIENT_ID = "vil-local-loket"
+# The loket's second client, for eHerkenning: confidential, its secret in (moto's) Secrets
+# Manager as on AWS; the simulation checks it at the token endpoint (HTTP Basic).
+EHERKENNING_CLIENT_ID = "vil-local-eherkenning"
+EHERKENNING_GEHEIM = "lokaal-eherkenning-geheim-niet-echt"  # local only, not a secret
 CODE_GELDIG = 60.0  # seconds
 # Hulpverleners of two organisations (kvk), as `vil local token --hulpverlener` makes them.
 HULPVERLENERS = {
@@ -50,6 +54,10 @@ BEHEERDERS = {
     "bram": ("0344", "Bram, beheerder gemeente Utrecht"),
     "cor": ("0307", "Cor, beheerder gemeente Amersfoort"),
 }
+# Through the eHerkenning client a beheerder is an employee of their gemeente (an OIN, made up
+# for the simulation) with the role `beheerder`; the loket knows which OIN is which gemeente.
+GEMEENTE_OIN = {"0344": "00000001000000344000", "0307": "00000001000000307000"}
+GEMEENTEN = ",".join(f"oin:{oin}={code}" for code, oin in GEMEENTE_OIN.items())
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -63,6 +71,7 @@ class _Code:
     redirect_uri: str
     nonce: str
     verloopt: float
+    client_id: str = CLIENT_ID
 
 
 class DigidSimulatie:
@@ -74,11 +83,18 @@ class DigidSimulatie:
         self.codes: dict[str, _Code] = {}
         self.lock = threading.Lock()
 
-    def route(self, method: str, path: str, query: dict[str, str], body: bytes) -> Reply | None:
+    def route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply | None:
         if path == AUTHORIZE_PATH:
             return self.pagina(query) if method == "GET" else self.kies(body)
         if method == "POST" and path == TOKEN_PATH:
-            return self.token(body)
+            return self.token(body, (headers or {}).get("authorization", ""))
         return None
 
     def pagina(self, query: dict[str, str]) -> Reply:
@@ -88,8 +104,10 @@ class DigidSimulatie:
             return _html(400, f"<p>{html.escape(fout)}</p>")
         verborgen = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(query[k])}">'
-            for k in ("redirect_uri", "state", "nonce", "code_challenge")
+            for k in ("redirect_uri", "state", "nonce", "code_challenge", "client_id")
         )
+        if query["client_id"] == EHERKENNING_CLIENT_ID:
+            return _html(200, self._eherkenning(verborgen))
         personen = "".join(
             _knop(verborgen, f"bsn:{bsn}", f"BSN {bsn}", p.situatie)
             for bsn, p in PERSONEN.items()
@@ -139,12 +157,33 @@ class DigidSimulatie:
         )
         return _html(200, body)
 
+    def _eherkenning(self, verborgen: str) -> str:
+        """The page for the eHerkenning client: only organisations' employees log in there."""
+        hulp = "".join(
+            _knop(verborgen, f"hulpverlener:{mw}", naam, f"KvK {kvk}")
+            for mw, (kvk, naam) in HULPVERLENERS.items()
+        )
+        beheer = "".join(
+            _knop(verborgen, f"beheerder:{mw}", naam, f"OIN {GEMEENTE_OIN[code]}, rol beheerder")
+            for mw, (code, naam) in BEHEERDERS.items()
+        )
+        return (
+            '<div class="simulatie"><p><strong>Simulatie.</strong> Dit is niet DigiD en niet'
+            " eHerkenning. Alleen op uw eigen computer (vil local) kiest u hier met wie u"
+            " inlogt.</p></div>"
+            "<h1>eHerkenning in de DigiD simulatie</h1>"
+            f'<h2>Inloggen als hulpverlener</h2><ul class="keuzes">{hulp}</ul>'
+            "<h2>Inloggen als beheerder van een gemeente</h2>"
+            f'<ul class="keuzes">{beheer}</ul>'
+        )
+
     def kies(self, body: bytes) -> Reply:
         """The choice: a code, and the browser back to the loket (redirect_uri)."""
         formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         fout = _controleer(formulier)
         keuze = formulier.get("keuze") or _getypt(formulier)
-        if fout or not self._bekend(keuze):
+        client_id = formulier.get("client_id", "")
+        if fout or not self._bekend(keuze, client_id):
             return _html(400, f"<p>{html.escape(fout or 'Onbekende keuze.')}</p>")
         code = secrets.token_urlsafe(24)
         with self.lock:
@@ -154,14 +193,17 @@ class DigidSimulatie:
                 formulier["redirect_uri"],
                 formulier["nonce"],
                 time.monotonic() + CODE_GELDIG,
+                client_id,
             )
         terug = (
             formulier["redirect_uri"] + "?" + urlencode({"code": code, "state": formulier["state"]})
         )
         return 302, {"Location": terug, "Cache-Control": "no-store"}, b""
 
-    def _bekend(self, keuze: str) -> bool:
+    def _bekend(self, keuze: str, client_id: str) -> bool:
         soort, _, wie = keuze.partition(":")
+        if client_id == EHERKENNING_CLIENT_ID and soort not in ("hulpverlener", "beheerder"):
+            return False  # eHerkenning: organisations only
         if soort == "bsn":
             return wie in self.personen()
         if soort == "beheerder":
@@ -175,8 +217,9 @@ class DigidSimulatie:
             )
         return soort == "hulpverlener" and wie in HULPVERLENERS
 
-    def token(self, body: bytes) -> Reply:
-        """The token endpoint: code, verifier, redirect_uri and client id must match."""
+    def token(self, body: bytes, authorization: str = "") -> Reply:
+        """The token endpoint: code, verifier, redirect_uri and the client (its id in the body,
+        or for eHerkenning id and secret by HTTP Basic) must match."""
         formulier = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         with self.lock:
             code = self.codes.pop(formulier.get("code", ""), None)
@@ -188,12 +231,16 @@ class DigidSimulatie:
             or code.verloopt < time.monotonic()
             or not secrets.compare_digest(challenge, code.challenge)
             or formulier.get("redirect_uri") != code.redirect_uri
-            or formulier.get("client_id") != CLIENT_ID
+            or not _client_klopt(code.client_id, formulier, authorization)
             or formulier.get("grant_type") != "authorization_code"
         ):
             return _json(400, {"error": "invalid_grant"})
         soort, _, wie = code.keuze.partition(":")
-        if soort == "bsn":
+        issuer = tokens.BURGER_ISSUER
+        if code.client_id == EHERKENNING_CLIENT_ID:
+            issuer = tokens.EHERKENNING_ISSUER
+            access = _eherkenning_token(soort, wie)
+        elif soort == "bsn":
             access = tokens.burger_token(wie)
         elif soort == "beheerder":
             access = tokens.gemeente_token(BEHEERDERS[wie][0], "beheerder", wie)
@@ -204,10 +251,35 @@ class DigidSimulatie:
             access = tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
         return _json(200, {
             "access_token": access,
-            "id_token": tokens.id_token(wie, code.nonce, CLIENT_ID),
+            "id_token": tokens.id_token(wie, code.nonce, code.client_id, issuer),
             "token_type": "Bearer",
             "expires_in": int(tokens.GELDIGHEID.total_seconds()),
         })  # fmt: skip
+
+
+def _client_klopt(client_id: str, formulier: dict[str, str], authorization: str) -> bool:
+    """The public DigiD client names itself in the body; the confidential eHerkenning client
+    authenticates with its id and secret (client_secret_basic, RFC 6749 2.3.1)."""
+    if client_id != EHERKENNING_CLIENT_ID:
+        return formulier.get("client_id") == CLIENT_ID
+    schema, _, waarde = authorization.partition(" ")
+    try:
+        gebruiker, _, wachtwoord = base64.b64decode(waarde).decode().partition(":")
+    except ValueError:
+        return False
+    return (
+        schema.lower() == "basic"
+        and unquote_plus(gebruiker) == EHERKENNING_CLIENT_ID
+        and secrets.compare_digest(unquote_plus(wachtwoord), EHERKENNING_GEHEIM)
+    )
+
+
+def _eherkenning_token(soort: str, wie: str) -> str:
+    """An organisation's employee as the eHerkenning broker passes them: a hulpverlener of
+    their organisation, or a beheerder as an employee of the gemeente with the beheer role."""
+    if soort == "beheerder":
+        return tokens.hulpverlener_token(wie, oin=GEMEENTE_OIN[BEHEERDERS[wie][0]], rol="beheerder")
+    return tokens.hulpverlener_token(wie, kvk=HULPVERLENERS[wie][0])
 
 
 def _getypt(formulier: dict[str, str]) -> str:
@@ -222,6 +294,8 @@ def _controleer(velden: dict[str, str]) -> str | None:
     for naam in ("redirect_uri", "state", "nonce", "code_challenge"):
         if not velden.get(naam):
             return f"{naam} ontbreekt."
+    if velden.get("client_id") not in (CLIENT_ID, EHERKENNING_CLIENT_ID):
+        return "Onbekende client_id."
     if velden.get("code_challenge_method", "S256") != "S256":
         return "Alleen PKCE met S256."
     if not velden["redirect_uri"].startswith("http://127.0.0.1:"):

@@ -116,6 +116,17 @@ class LokaleStack:
                     "LOKET_CLIENT_ID": digid.CLIENT_ID,
                     "LOKET_AUTHORIZE_URL": self.url + digid.AUTHORIZE_PATH,
                     "LOKET_TOKEN_URL": self.url + digid.TOKEN_PATH,
+                    # eHerkenning (hulpverleners, beheerders) in the same simulation, a
+                    # confidential client whose secret is in (moto's) Secrets Manager
+                    "EHERKENNING_CLIENT_ID": digid.EHERKENNING_CLIENT_ID,
+                    "EHERKENNING_CLIENT_GEHEIM": aws.create_secret(
+                        "vil-lokaal-eherkenning-client", digid.EHERKENNING_GEHEIM
+                    ),
+                    "EHERKENNING_AUTHORIZE_URL": self.url + digid.AUTHORIZE_PATH,
+                    "EHERKENNING_TOKEN_URL": self.url + digid.TOKEN_PATH,
+                    "EHERKENNING_SCOPES": "openid",
+                    "EHERKENNING_GEMEENTEN": digid.GEMEENTEN,
+                    "EHERKENNING_BEHEERROL": "beheerder",
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )
@@ -192,12 +203,14 @@ class LokaleStack:
     ) -> None:
         self.stop()
 
-    def _local(self, method: str, path: str, query: dict[str, str], body: bytes) -> Reply | None:
+    def _local(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Reply | None:
         """Local-only routes under /_local/ (not part of the API or its OpenAPI document)."""
         if method == "GET" and path == JWKS_PATH:
             return _json(200, tokens.jwks())
         if path.startswith("/_local/digid/"):  # the DigiD simulation (the loket's login)
-            return self.digid.route(method, path, query, body)
+            return self.digid.route(method, path, query, body, headers)
         if method == "GET" and path == "/_local/ontvanger":
             return _json(200, [o.event for o in self.ontvanger.afgeleverd()])
         if method != "POST":

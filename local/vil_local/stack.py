@@ -190,7 +190,8 @@ class Server(ThreadingHTTPServer):
         self,
         port: int,
         router: Router,
-        local_routes: Callable[[str, str, dict[str, str], bytes], Reply | None],
+        # method, path, query, headers (lower-case names), body
+        local_routes: Callable[[str, str, dict[str, str], dict[str, str], bytes], Reply | None],
     ):
         self.router = router
         self.local_routes = local_routes
@@ -207,8 +208,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         # API Gateway passes an empty value on ('?status=' is status ""), as it does any other.
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        lokaal = {k.lower(): v for k, v in self.headers.items()}
         reply = self.server.local_routes(
-            self.command, parts.path, query, body
+            self.command, parts.path, query, lokaal, body
         ) or self.server.router(self.command, parts.path, query, dict(self.headers.items()), body)
         status, headers, content = reply
         self.send_response(status)

@@ -88,10 +88,10 @@ def gemeente_token(gemeentecode: str, rol: str = "gemeente", medewerker: str | N
     return _sign(claims)
 
 
-def id_token(subject: str, nonce: str, client_id: str) -> str:
+def id_token(subject: str, nonce: str, client_id: str, issuer: str = BURGER_ISSUER) -> str:
     """An OIDC id token for the loket's login (OIDC Core 2): who logged in, for which client,
-    with the login's nonce."""
-    return _sign({"iss": BURGER_ISSUER, "sub": subject, "nonce": nonce}, audience=client_id)
+    with the login's nonce; from the DigiD broker, or from the eHerkenning broker's issuer."""
+    return _sign({"iss": issuer, "sub": subject, "nonce": nonce}, audience=client_id)
 
 
 def authorizer_environment(jwks_url: str) -> dict[str, str]:

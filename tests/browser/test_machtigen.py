@@ -61,7 +61,8 @@ def test_a_gemachtigde_applies_for_the_resident_with_digid_machtigen(
     expect(page.get_by_role("status")).to_contain_text(NAMENS)
     axe(page, "aangevraagd door gemachtigde")
     page.goto(stack.url + "/loket/intrekken")
-    expect(page.get_by_text("Alleen de inwoner zelf kan toestemming en machtigingen")).to_be_visible()
+    alleen_zelf = page.get_by_text("Alleen de inwoner zelf kan toestemming en machtigingen")
+    expect(alleen_zelf).to_be_visible()
     expect(page.get_by_role("button", name="Ja, trek alles in")).to_have_count(0)
     axe(page, "intrekken zonder recht")
     for inhoud in (inwoner, GEMACHTIGDE):  # never a BSN on a page

@@ -211,6 +211,56 @@ def test_machtigen_and_eherkenning_are_parameters_and_off_by_default() -> None:
     assert not patroon.fullmatch("http://broker.example/jwks")
 
 
+def test_the_loket_eherkenning_client_is_parameters_and_its_secret_is_read_at_run_time() -> None:
+    """The beheerders' and hulpverleners' login on AWS (docs/loket.md): the client is off until
+    a deployment names it; the environment holds the secret's ARN, never the secret; only the
+    loket may read it, and only that one secret."""
+    parameters = template()["Parameters"]
+    omgeving = functions()[PAGINAS]["Environment"]["Variables"]
+    verwacht = {
+        "EHERKENNING_CLIENT_ID": "EherkenningClientId",
+        "EHERKENNING_CLIENT_GEHEIM": "EherkenningClientGeheim",
+        "EHERKENNING_AUTHORIZE_URL": "EherkenningAuthorizeUrl",
+        "EHERKENNING_TOKEN_URL": "EherkenningTokenUrl",
+        "EHERKENNING_SCOPES": "EherkenningScopes",
+        "EHERKENNING_GEMEENTEN": "EherkenningGemeenten",
+        "EHERKENNING_BEHEERROL": "EherkenningBeheerrol",
+        # The tokens' issuer, keys and claim names are the authorizer's own parameters.
+        "EHERKENNING_ISSUER": "EherkenningIssuer",
+        "EHERKENNING_JWKS_URL": "EherkenningJwksUrl",
+        "EHERKENNING_ROL_CLAIM": "EherkenningRolClaim",
+    }
+    for variabele, parameter in verwacht.items():
+        assert omgeving[variabele] == {"Ref": parameter}
+    assert parameters["EherkenningClientId"]["Default"] == ""
+    geheim = re.compile(parameters["EherkenningClientGeheim"]["AllowedPattern"])
+    arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:vil/eherkenning-AbCdEf"
+    assert geheim.fullmatch(arn)
+    assert geheim.fullmatch("")
+    assert not geheim.fullmatch("een-geheim-in-de-parameter")
+    for parameter in ("EherkenningAuthorizeUrl", "EherkenningTokenUrl"):
+        assert not re.fullmatch(parameters[parameter]["AllowedPattern"], "http://broker.example")
+    velden = vil.settings.LoketSettings.model_fields
+    assert parameters["EherkenningScopes"]["Default"] == velden["eherkenning_scopes"].default
+    assert parameters["EherkenningBeheerrol"]["Default"] == velden["eherkenning_beheerrol"].default
+    assert parameters["EherkenningGemeenten"]["AllowedPattern"] == vil.settings.GEMEENTEN
+    lezers = {
+        name: statement
+        for name in functions()
+        for statement in statements(name)
+        if any(a.startswith("secretsmanager:") for a in as_list(statement["Action"]))
+    }
+    assert list(lezers) == [PAGINAS]
+    statement = lezers[PAGINAS]
+    assert as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"]
+    voorwaarde, gezet, anders = statement["Resource"]["Fn::If"]
+    assert (voorwaarde, gezet) == ("EherkenningLogin", {"Ref": "EherkenningClientGeheim"})
+    assert "geen-eherkenning-client" in json.dumps(anders)
+    assert template()["Conditions"]["EherkenningLogin"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "EherkenningClientGeheim"}, ""]}]
+    }
+
+
 # Environment: exactly the settings model of each function.
 
 

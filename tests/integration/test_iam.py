@@ -10,6 +10,7 @@ permissions are checked by reading the template (tests/infrastructure/test_templ
 import os
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 import httpx
@@ -198,6 +199,32 @@ def test_a_permission_missing_from_the_template_fails_the_request(
     # When a resident calls the API, Then the request fails
     response = api.get("/meldingen", headers=burger(inwoner(stack)))
     assert response.status_code >= 500, response.text
+
+
+def test_the_loket_reads_the_eherkenning_client_secret_under_its_own_policy(
+    stack: LokaleStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The eHerkenning login exchanges its code with the secret from Secrets Manager: with the
+    loket's policy it logs a beheerder in, without secretsmanager:GetSecretValue it cannot."""
+    stack.verwerk()
+    for weglaten, gelukt in (
+        (None, True),
+        ({"LoketFunction": "secretsmanager:GetSecretValue"}, False),
+    ):
+        with monkeypatch.context() as patch:
+            Rollen(queue_arns(stack), weglaten=weglaten).installeer(patch, stack.server.router)
+            with httpx.Client(base_url=stack.url, timeout=30) as web:
+                begin = web.get("/beheer/inloggen", follow_redirects=False)
+                poging = begin.headers["set-cookie"].split(";")[0]
+                query = dict(parse_qsl(urlsplit(begin.headers["location"]).query))
+                keuze = web.post(
+                    "/_local/digid/authorize", data={**query, "keuze": "beheerder:anne"}
+                )
+                terug = urlsplit(keuze.headers["location"])
+                antwoord = web.get(f"{terug.path}?{terug.query}", headers={"Cookie": poging})
+        assert (antwoord.status_code == 303) is gelukt, antwoord.text
+        if not gelukt:
+            assert antwoord.status_code == 500
 
 
 def test_the_policy_document_resolves_queues_and_leaves_other_resources_open() -> None:

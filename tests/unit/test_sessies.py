@@ -3,6 +3,7 @@
 
 import base64
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,9 +12,10 @@ import pytest
 from tests.fakes import FakeInlogdienst, FakeSessies, FakeSleutels
 from vil.fouten import NietGeauthenticeerd
 from vil.models.identiteit import Principalsoort
+from vil.models.sessie import Sessie
 from vil.ports import Tokens
 from vil.services import sessies
-from vil.services.diensten import Sessiediensten
+from vil.services.diensten import Inlogclient, Sessiediensten
 from vil_local import tokens
 
 NU = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
@@ -128,3 +130,78 @@ def test_only_the_sessions_own_csrf_token_passes() -> None:
     assert not sessies.csrf_klopt(nieuw.sessie, "geraden")
     assert not sessies.csrf_klopt(nieuw.sessie, None)
     assert not sessies.csrf_klopt(None, nieuw.sessie.csrf)
+
+
+# eHerkenning: the loket's second client (hulpverleners, a gemeente's beheerders).
+UTRECHT = "00000001000000344000"
+EHERKENNING = "eherkenning-test"
+
+
+def met_eherkenning(tijd: Tijd, access: str, nonce: str = "", issuer: str = "") -> Sessiediensten:
+    """Both clients; the eHerkenning one hands out `access` and an id token of `issuer` (the
+    eHerkenning issuer by default) with `nonce`."""
+    id_token = tokens.id_token("mw", nonce, EHERKENNING, issuer or tokens.EHERKENNING_ISSUER)
+    return replace(
+        diensten(tijd),
+        eherkenning=Inlogclient(
+            authorize_url="https://eherkenning.test/authorize",
+            client_id=EHERKENNING,
+            inlogdienst=FakeInlogdienst(Tokens(access, id_token)),
+            scope="openid urn:etoegang:1.9:service:vil",
+        ),
+        gemeenten={f"oin:{UTRECHT}": "0344"},
+    )
+
+
+def eherkenning_login(access: str, issuer: str = "") -> Sessie:
+    tijd = Tijd()
+    d = met_eherkenning(tijd, access)
+    nieuw, url = sessies.begin(d, "/beheer/regelingen", "eherkenning")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert url.startswith("https://eherkenning.test/authorize?")
+    assert (query["client_id"], query["scope"]) == (
+        EHERKENNING,
+        "openid urn:etoegang:1.9:service:vil",
+    )
+    assert nieuw.sessie.inlog is not None
+    d = met_eherkenning(tijd, access, nieuw.sessie.inlog.nonce, issuer)
+    d.sessies.bewaar(nieuw.sessie, tijd() + sessies.INLOGTIJD)
+    return sessies.rond_af(d, nieuw.sessie, "de-code", query["state"]).sessie
+
+
+def test_a_gemeentes_employee_with_the_beheer_role_logs_in_with_eherkenning_as_beheerder() -> None:
+    sessie = eherkenning_login(tokens.hulpverlener_token("anne", oin=UTRECHT, rol="beheerder"))
+    assert sessie.principal is not None
+    assert sessie.principal.soort is Principalsoort.beheerder
+    assert (sessie.principal.gemeentecode, sessie.principal.medewerker) == ("0344", "anne")
+
+
+@pytest.mark.parametrize(
+    "access",
+    [
+        tokens.hulpverlener_token("anne", oin=UTRECHT, rol="wijkteam"),  # another role
+        tokens.hulpverlener_token("anne", kvk="90000017", rol="beheerder"),  # not a gemeente
+    ],
+)
+def test_anyone_else_from_eherkenning_is_an_organisations_hulpverlener(access: str) -> None:
+    sessie = eherkenning_login(access)
+    assert sessie.principal is not None
+    assert sessie.principal.soort is Principalsoort.hulpverlener
+    assert sessie.principal.gemeentecode is None
+
+
+def test_eherkenning_logs_in_no_resident_and_takes_only_its_issuers_id_token() -> None:
+    with pytest.raises(NietGeauthenticeerd):  # a DigiD token through the eHerkenning client
+        eherkenning_login(tokens.burger_token("999993653"))
+    with pytest.raises(NietGeauthenticeerd):  # an id token of the DigiD broker
+        eherkenning_login(
+            tokens.hulpverlener_token("mw-1", kvk="90000017"), issuer=tokens.BURGER_ISSUER
+        )
+
+
+def test_without_an_eherkenning_client_everyone_logs_in_through_digid() -> None:
+    d = diensten(Tijd())
+    nieuw, url = sessies.begin(d, "/beheer/regelingen", "eherkenning")
+    assert url.startswith("https://digid.test/authorize?")
+    assert nieuw.sessie.inlog is not None
+    assert nieuw.sessie.inlog.middel == "digid"

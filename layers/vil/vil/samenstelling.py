@@ -39,6 +39,7 @@ from vil.services.diensten import (
     Basisdiensten,
     Beoordelingdiensten,
     Impactstartdiensten,
+    Inlogclient,
     Loketdiensten,
     Maandcheckdiensten,
     Meldingdiensten,
@@ -200,6 +201,29 @@ def loket() -> Loketdiensten:
         client_id=settings.loket_client_id,
         redirect_uri=f"{basis}/loket/inloggen/terug",
         basis=(settings.loket_url.path or "").rstrip("/"),
+        eherkenning=_eherkenning_client(settings),
+        gemeenten=settings.gemeenten,
+        beheerrol=settings.eherkenning_beheerrol,
+    )
+
+
+def _eherkenning_client(settings: LoketSettings) -> Inlogclient | None:
+    """The loket's client at the eHerkenning broker, a confidential client whose secret is read
+    from Secrets Manager; None when the deployment has none."""
+    from vil.adapters.geheimen import Geheim  # boto3
+    from vil.adapters.oidc import Tokenendpoint  # httpx
+
+    if not settings.eherkenning_client_id:
+        return None
+    return Inlogclient(
+        authorize_url=settings.eherkenning_authorize_url,
+        client_id=settings.eherkenning_client_id,
+        inlogdienst=Tokenendpoint(
+            settings.eherkenning_token_url,
+            settings.eherkenning_client_id,
+            geheim=Geheim(settings.eherkenning_client_geheim),
+        ),
+        scope=settings.eherkenning_scopes,
     )
 
 

@@ -9,9 +9,12 @@ missing or malformed variable fails that cold start, not a later request.
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# 'oin:<20 digits>=<gemeentecode>' or 'kvk:<8 digits>=<gemeentecode>', comma separated, or empty.
+_ORGANISATIE = r"(oin:[0-9]{20}|kvk:[0-9]{8})=[0-9]{4}"
+GEMEENTEN = rf"^({_ORGANISATIE}(,{_ORGANISATIE})*)?$"
 # In a checkout the rules sit next to the layer; in Lambda the rules layer mounts at /opt/rules.
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "rules"
 _LAYER_RULES = Path("/opt/rules")
@@ -217,3 +220,47 @@ class LoketSettings(MaandcheckSettings, AuthorizerSettings, ImpactSettings):
     loket_client_id: str = Field(description="The loket's client id at the identity provider.")
     loket_authorize_url: HttpUrl = Field(description="The provider's authorization endpoint.")
     loket_token_url: HttpUrl = Field(description="The provider's token endpoint.")
+    # The loket's second OIDC client, at the eHerkenning broker: hulpverleners, and a gemeente's
+    # employees as beheerders (docs/loket.md, "Logging in on AWS"). Its id and access tokens
+    # come from the eHerkenning issuer (`eherkenning_issuer`, its JWKS). Without a client id,
+    # everyone logs in through the DigiD client.
+    eherkenning_client_id: str = ""
+    eherkenning_client_geheim: str = Field(
+        "",
+        pattern=r"^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$",
+        description="The ARN of the Secrets Manager secret that holds the client secret; the"
+        " secret itself is read at run time and never in the environment.",
+    )
+    eherkenning_authorize_url: str = Field("", pattern=r"^(https?://.+)?$")
+    eherkenning_token_url: str = Field("", pattern=r"^(https?://.+)?$")
+    eherkenning_scopes: str = Field("openid", pattern=r"^openid( [!#-\[\]-~]+)*$")
+    eherkenning_gemeenten: str = Field(
+        "",
+        pattern=GEMEENTEN,
+        description="The organisations that are a gemeente, 'oin:<OIN>=<gemeentecode>' or"
+        " 'kvk:<KvK-nummer>=<gemeentecode>', comma separated: their employees with the role"
+        " `eherkenning_beheerrol` are that gemeente's beheerders.",
+    )
+    eherkenning_beheerrol: str = Field("beheerder", pattern=r"^[a-z][a-z0-9-]{0,39}$")
+
+    @model_validator(mode="after")
+    def _eherkenning_volledig(self) -> Self:
+        """A client id needs the rest of the client, or the first login would fail."""
+        if self.eherkenning_client_id and not (
+            self.eherkenning_authorize_url
+            and self.eherkenning_token_url
+            and self.eherkenning_client_geheim
+            and self.eherkenning_issuer
+            and self.eherkenning_jwks_url
+        ):
+            raise ValueError(
+                "EHERKENNING_CLIENT_ID vraagt ook EHERKENNING_AUTHORIZE_URL, _TOKEN_URL,"
+                " _CLIENT_GEHEIM, _ISSUER en _JWKS_URL."
+            )
+        return self
+
+    @property
+    def gemeenten(self) -> dict[str, str]:
+        """`eherkenning_gemeenten` as organisation ('oin:…', 'kvk:…') to gemeentecode."""
+        paren = (deel.partition("=") for deel in self.eherkenning_gemeenten.split(",") if deel)
+        return {organisatie: code for organisatie, _, code in paren}

@@ -1,7 +1,7 @@
 """A loket session: who is logged in (or who is logging in), and where they are in the flow."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,9 @@ class Inlogpoging(BaseModel):
     nonce: str
     code_verifier: str
     terug: str = Field(description="The loket page to return to after logging in.")
+    middel: Literal["digid", "eherkenning"] = Field(
+        "digid", description="The OIDC client the attempt went through."
+    )
 
 
 class Sessie(BaseModel):

@@ -7,8 +7,8 @@ extend one another where one use case builds on another (a beoordeling on a pref
 check on a beoordeling).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from vil import klok
@@ -162,6 +162,18 @@ def _echte_tijd() -> datetime:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Inlogclient:
+    """The loket's second OIDC client, at the eHerkenning broker: where the browser goes, who
+    exchanges the code (with the client secret), which scopes it asks. Its id tokens come from
+    the eHerkenning issuer the token check already trusts."""
+
+    authorize_url: str
+    client_id: str
+    inlogdienst: Inlogdienst
+    scope: str = "openid"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Sessiediensten:
     """The loket's login (OIDC code flow with PKCE) and sessions."""
 
@@ -174,6 +186,12 @@ class Sessiediensten:
     basis: str = ""  # the path before /loket/ in the browser's URL (the API's stage on AWS)
     # Sessions keep real time, not the domain clock (docs/loket.md).
     tijd: Callable[[], datetime] = _echte_tijd
+    # eHerkenning (hulpverleners, a gemeente's beheerders); None: everyone logs in through DigiD.
+    eherkenning: Inlogclient | None = None
+    # The organisations that are a gemeente ('oin:…' to gemeentecode), and the role that makes
+    # their employee a beheerder when logging in with eHerkenning.
+    gemeenten: Mapping[str, str] = field(default_factory=dict)
+    beheerrol: str = "beheerder"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,16 +14,16 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 import jwt
 
 from vil.fouten import NietGeauthenticeerd
-from vil.models.identiteit import Principal
+from vil.models.identiteit import Principal, Principalsoort
 from vil.models.sessie import Inlogpoging, Sessie
 from vil.services.diensten import Sessiediensten
-from vil.services.identiteit import ALGORITHMS, LEEWAY
+from vil.services.identiteit import ALGORITHMS, LEEWAY, Tokenuitgever
 
 INACTIEF = timedelta(minutes=15)  # idle time after which a session ends
 INLOGTIJD = timedelta(minutes=10)  # time to finish logging in at the identity provider
@@ -56,14 +56,21 @@ def _nieuw(diensten: Sessiediensten, **velden: Any) -> Nieuw:
     return Nieuw(cookie, sessie)
 
 
-def begin(diensten: Sessiediensten, terug: str) -> tuple[Nieuw, str]:
+def begin(
+    diensten: Sessiediensten, terug: str, middel: Literal["digid", "eherkenning"] = "digid"
+) -> tuple[Nieuw, str]:
     """Start logging in: a new session holding the attempt, and the identity provider's
-    authorization URL with state, nonce and the PKCE challenge (S256; RFC 7636 4.2)."""
+    authorization URL with state, nonce and the PKCE challenge (S256; RFC 7636 4.2).
+
+    `middel`: DigiD, or eHerkenning (hulpverleners, beheerders) when that client is configured;
+    without it everyone logs in through the one DigiD client (locally: the simulation)."""
+    client = diensten.eherkenning if middel == "eherkenning" else None
     poging = Inlogpoging(
         state=secrets.token_urlsafe(24),
         nonce=secrets.token_urlsafe(24),
         code_verifier=secrets.token_urlsafe(48),  # 64 characters, within 43-128
         terug=terug if terug.startswith(("/loket/", "/beheer/")) else "/loket/",
+        middel="digid" if client is None else "eherkenning",
     )
     nieuw = _nieuw(diensten, inlog=poging)
     diensten.sessies.bewaar(nieuw.sessie, nieuw.sessie.laatst_actief + INLOGTIJD)
@@ -72,22 +79,24 @@ def begin(diensten: Sessiediensten, terug: str) -> tuple[Nieuw, str]:
     query = urlencode(
         {
             "response_type": "code",
-            "client_id": diensten.client_id,
+            "client_id": diensten.client_id if client is None else client.client_id,
             "redirect_uri": diensten.redirect_uri,
-            "scope": "openid",
+            "scope": "openid" if client is None else client.scope,
             "state": poging.state,
             "nonce": poging.nonce,
             "code_challenge": challenge,
             "code_challenge_method": "S256",
         }
     )
-    return nieuw, f"{diensten.authorize_url}?{query}"
+    url = diensten.authorize_url if client is None else client.authorize_url
+    return nieuw, f"{url}?{query}"
 
 
 def rond_af(diensten: Sessiediensten, sessie: Sessie | None, code: str, state: str) -> Nieuw:
-    """The callback: the state must be this session's, the code is exchanged with the verifier,
-    the id token's signature, issuer, audience and nonce are checked, and the access token gives
-    the principal. The login gets a new session id (no session fixation).
+    """The callback: the state must be this session's, the code is exchanged with the verifier
+    (at the client the attempt went through), the id token's signature, issuer, audience and
+    nonce are checked, and the access token gives the principal. The login gets a new session
+    id (no session fixation).
 
     Raises:
         NietGeauthenticeerd: any step fails; the attempt is over either way.
@@ -98,30 +107,58 @@ def rond_af(diensten: Sessiediensten, sessie: Sessie | None, code: str, state: s
     poging = sessie.inlog
     if not hmac.compare_digest(poging.state, state):
         raise NietGeauthenticeerd("De inlogpoging hoort niet bij deze browser.")
-    tokens = diensten.inlogdienst.wissel(code, poging.code_verifier, diensten.redirect_uri)
-    _controleer_id_token(diensten, tokens.id_token, poging.nonce)
-    principal = diensten.tokens.principal(f"Bearer {tokens.access_token}")
-    geldig_tot = _verloopt(tokens.access_token)
+    if poging.middel == "eherkenning":
+        wie, access_token = _eherkenning(diensten, poging, code)
+    else:
+        tokens = diensten.inlogdienst.wissel(code, poging.code_verifier, diensten.redirect_uri)
+        _controleer_id_token(
+            tokens.id_token, diensten.tokens.burger, diensten.client_id, poging.nonce
+        )
+        access_token = tokens.access_token
+        wie = diensten.tokens.principal(f"Bearer {access_token}")
     nieuw = _nieuw(
         diensten,
-        principal=principal,
-        inlog_geldig_tot=geldig_tot,
-        namens_naam=MACHTIGEN_NAAM if principal.namens_pseudoniem else None,
+        principal=wie,
+        inlog_geldig_tot=_verloopt(access_token),
+        namens_naam=MACHTIGEN_NAAM if wie.namens_pseudoniem else None,
         stap={"terug": poging.terug},
     )
     diensten.sessies.bewaar(nieuw.sessie, _einde(nieuw.sessie))
     return nieuw
 
 
-def _controleer_id_token(diensten: Sessiediensten, id_token: str, nonce: str) -> None:
-    uitgever = diensten.tokens.burger
+def _eherkenning(diensten: Sessiediensten, poging: Inlogpoging, code: str) -> tuple[Principal, str]:
+    """An eHerkenning login: an organisation's employee (never a resident), a beheerder when
+    the organisation is a gemeente and the token gives the beheer role; (who, access token)."""
+    client, uitgever = diensten.eherkenning, diensten.tokens.organisatie
+    if client is None or uitgever is None:
+        raise NietGeauthenticeerd("Inloggen met eHerkenning is hier niet ingesteld.")
+    tokens = client.inlogdienst.wissel(code, poging.code_verifier, diensten.redirect_uri)
+    _controleer_id_token(tokens.id_token, uitgever, client.client_id, poging.nonce)
+    principal = diensten.tokens.principal(f"Bearer {tokens.access_token}")
+    if principal.soort is not Principalsoort.hulpverlener:
+        raise NietGeauthenticeerd("Met eHerkenning logt alleen een organisatie in.")
+    gemeentecode = diensten.gemeenten.get(principal.organisatie or "")
+    rol = _claims(tokens.access_token).get(diensten.tokens.organisatieclaims.rol)
+    if gemeentecode is not None and rol == diensten.beheerrol:
+        principal = Principal(
+            soort=Principalsoort.beheerder,
+            gemeentecode=gemeentecode,
+            medewerker=principal.medewerker,
+        )
+    return principal, tokens.access_token
+
+
+def _controleer_id_token(
+    id_token: str, uitgever: Tokenuitgever, client_id: str, nonce: str
+) -> None:
     try:
         sleutel_ = uitgever.sleutels.get_signing_key_from_jwt(id_token)
         claims = jwt.decode(
             id_token,
             sleutel_.key,
             algorithms=ALGORITHMS,
-            audience=diensten.client_id,
+            audience=client_id,
             issuer=uitgever.issuer,
             leeway=LEEWAY,
             options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
@@ -132,10 +169,15 @@ def _controleer_id_token(diensten: Sessiediensten, id_token: str, nonce: str) ->
         raise NietGeauthenticeerd("Het id-token hoort niet bij deze inlogpoging.")
 
 
+def _claims(access_token: str) -> dict[str, Any]:
+    """The access token's claims, already verified by Tokencontrole: read without checking
+    again."""
+    claims: dict[str, Any] = jwt.decode(access_token, options={"verify_signature": False})
+    return claims
+
+
 def _verloopt(access_token: str) -> datetime | None:
-    """The access token's exp, already verified by Tokencontrole: read without checking again."""
-    claims = jwt.decode(access_token, options={"verify_signature": False})
-    exp = claims.get("exp")
+    exp = _claims(access_token).get("exp")
     return None if exp is None else datetime.fromtimestamp(int(exp), UTC)
 
 
