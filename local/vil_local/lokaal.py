@@ -116,6 +116,8 @@ class LokaleStack:
                     "LOKET_CLIENT_ID": digid.CLIENT_ID,
                     "LOKET_AUTHORIZE_URL": self.url + digid.AUTHORIZE_PATH,
                     "LOKET_TOKEN_URL": self.url + digid.TOKEN_PATH,
+                    # The theme: `LOKET_THEMA=mooi-en-anders vil local` tries another one
+                    "LOKET_THEMA": os.environ.get("LOKET_THEMA", "voorbeeld"),
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )

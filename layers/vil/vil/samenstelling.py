@@ -200,6 +200,7 @@ def loket() -> Loketdiensten:
         client_id=settings.loket_client_id,
         redirect_uri=f"{basis}/loket/inloggen/terug",
         basis=(settings.loket_url.path or "").rstrip("/"),
+        thema=settings.loket_thema,
     )
 
 

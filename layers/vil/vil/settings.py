@@ -12,6 +12,8 @@ from typing import Literal, Self
 from pydantic import Field, HttpUrl
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vil.loket.themas import Themanaam
+
 # In a checkout the rules sit next to the layer; in Lambda the rules layer mounts at /opt/rules.
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "rules"
 _LAYER_RULES = Path("/opt/rules")
@@ -217,3 +219,8 @@ class LoketSettings(MaandcheckSettings, AuthorizerSettings, ImpactSettings):
     loket_client_id: str = Field(description="The loket's client id at the identity provider.")
     loket_authorize_url: HttpUrl = Field(description="The provider's authorization endpoint.")
     loket_token_url: HttpUrl = Field(description="The provider's token endpoint.")
+    loket_thema: Themanaam = Field(
+        "voorbeeld",
+        description="The pages' theme: an open NL Design System tokens package"
+        " (vil.loket.themas; docs/loket.md).",
+    )
