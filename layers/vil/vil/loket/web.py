@@ -44,6 +44,7 @@ omgeving = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+omgeving.globals["thema"] = THEMAS["voorbeeld"]  # a page renders with its deployment's theme
 
 
 @dataclass
