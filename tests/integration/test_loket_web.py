@@ -193,9 +193,8 @@ def test_the_caseload_is_paged_and_names_each_client_without_a_bsn(
     zonder_brp = api.get("/machtigingen", headers=burger(bsns[0])).json()["machtigingen"][0]
     browser.ga("GET", "/loket/clienten")
     browser.verstuur("/loket/clienten", {"machtiging": zonder_brp["id"]})
-    assert (
-        f"U handelt namens cliënt met machtiging {zonder_brp['id'][:8]} van 01-06-2026"
-        in tekst(browser.pagina)
+    assert f"U handelt namens cliënt met machtiging {zonder_brp['id'][:8]} van 01-06-2026" in tekst(
+        browser.pagina
     )
     # A machtiging the hulpverlener does not hold: not found, nothing in the session
     browser.ga("GET", "/loket/clienten")
