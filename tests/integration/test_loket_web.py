@@ -58,7 +58,7 @@ def test_who_read_my_data_is_paged_newest_first_without_a_bsn_in_the_url(
         browser.ga("GET", pad)
         assert "Naar de nieuwste" in browser.pagina
         gezien += RIJ.findall(browser.pagina)
-        pad = volgende(browser.pagina, r"Volgende \d+")
+        pad = volgende(browser.pagina, "Volgende")
     # The 30 views, each once: 25 and 5 (the later page's own view is newer than its cursor)
     assert len(gezien) == 30
     assert gezien == sorted(gezien, reverse=True)  # newest first, across the pages
