@@ -97,8 +97,11 @@ def test_a_resident_gives_checks_sees_and_revokes_a_machtiging(
     assert "Controleer de machtiging" in controle.text
     assert f"De organisatie met KvK-nummer {WIJKTEAM}" in tekst(controle.text)
     assert "van 15-06-2026 tot en met 31-12-2026" in tekst(controle.text)
-    # Nothing is given before the check is confirmed
+    # Nothing is given before the check is confirmed, nor by a form without the CSRF token
     assert api.get("/machtigingen", headers=burger(bsn)).json()["machtigingen"] == []
+    assert browser.ga("POST", "/loket/machtigingen/nieuw/controle", {}).status_code == 403
+    assert api.get("/machtigingen", headers=burger(bsn)).json()["machtigingen"] == []
+    browser.ga("GET", "/loket/machtigingen/nieuw/controle")
 
     gegeven = browser.verstuur("/loket/machtigingen/nieuw/controle", {})
     assert urlsplit(str(gegeven.url)).path == "/loket/machtigingen"
