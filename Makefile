@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The loket's stylesheet from npm's NL Design System packages (package-lock.json pins them; axe-core
-# for the browser tests comes along): `npm ci` when the lock changed, then the one CSS file the
-# loket function serves (functions/loket/static/loket.css, not committed; docs/loket.md).
+# for the browser tests comes along): `npm ci` when the lock changed, then one CSS file per theme,
+# of which the loket function serves its setting's (functions/loket/static/<thema>.css, not
+# committed; docs/loket.md). The default theme's file stands for them all; the templates' classes
+# decide which rules are kept.
 NPM_STAMP := node_modules/.package-lock.json
-STIJL := functions/loket/static/loket.css
+STIJL := functions/loket/static/voorbeeld.css
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -25,7 +27,8 @@ $(NPM_STAMP): package.json package-lock.json
 			echo "make: het loket heeft npm nodig: sudo apt-get install npm" >&2; exit 1; \
 		fi; }
 	npm ci --ignore-scripts --no-audit --no-fund
-$(STIJL): $(STAMP) $(NPM_STAMP) local/vil_local/stijl.py layers/vil/vil/loket/loket.css
+$(STIJL): $(STAMP) $(NPM_STAMP) local/vil_local/stijl.py layers/vil/vil/loket/loket.css \
+		layers/vil/vil/loket/themas.py $(wildcard layers/vil/vil/loket/sjablonen/*.html)
 	$(BIN)/python -m vil_local.stijl
 
 ## run: set up, then start the local stack (API, loket, moto, fake government) on port 3000;

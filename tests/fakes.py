@@ -515,6 +515,20 @@ class FakeAuditlog:
             if r["pseudoniem"] == pseudoniem
         ]
 
+    def pagina(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """By the place in the oldest-first list, which records written meanwhile (at its end)
+        do not move (the fake's cursor; the adapter's is an opaque key position)."""
+        alle = self.van(pseudoniem)
+        einde = len(alle)
+        if cursor is not None:
+            if not cursor.isdigit() or not 0 < int(cursor) <= len(alle):
+                raise OngeldigVerzoek("Ongeldige cursor.", [("query.cursor", "onbekende cursor")])
+            einde = int(cursor)
+        begin = max(0, einde - limiet)
+        return alle[begin:einde][::-1], str(begin) if begin > 0 else None
+
 
 @dataclass
 class FakePlanner:

@@ -30,7 +30,7 @@ from vil.fouten import (
 )
 from vil.klok import AMSTERDAM
 from vil.loket import beheer as beheerweergave
-from vil.loket import weergave
+from vil.loket import machtigen, weergave
 from vil.loket.web import (
     Antwoord,
     Fout,
@@ -48,7 +48,7 @@ from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, SubmitRequest
 from vil.models.beheer import GoedkeuringRequest, Impactrapport, VersiestatusRequest
 from vil.models.identiteit import Principal, Principalsoort
-from vil.models.machtiging import Machtiging, Machtigingbron, Recht
+from vil.models.machtiging import Client, Machtiging, Machtigingbron, Recht
 from vil.models.prefill import PREFIX
 from vil.models.regeling import Regeling, Uitbetaling
 from vil.models.toestemming import Bron, Doel
@@ -68,7 +68,8 @@ from vil.services import (
 from vil.services.diensten import Loketdiensten
 from vil.services.impact import EMMERS
 
-STIJL = Path(__file__).parent / "static" / "loket.css"  # made by `make` from npm's packages
+# One stylesheet per theme (vil.loket.themas), made by `make` from npm's packages.
+STIJLEN = Path(__file__).parent / "static"
 router = Router()
 
 
@@ -92,13 +93,15 @@ def toegankelijkheid(verzoek: Verzoek) -> Antwoord:
 
 @router.get("/loket/stijl/loket.css")
 def stijl(verzoek: Verzoek) -> Antwoord:
-    if not STIJL.is_file():
+    """The stylesheet of the deployment's theme (the setting LOKET_THEMA)."""
+    bestand = STIJLEN / f"{verzoek.thema}.css"
+    if not bestand.is_file():
         return Antwoord(
             HTTPStatus.NOT_FOUND, "/* make run maakt de stijl */", content_type="text/css"
         )
     return Antwoord(
         HTTPStatus.OK,
-        STIJL.read_text(encoding="utf-8"),
+        bestand.read_text(encoding="utf-8"),
         {"Cache-Control": "public, max-age=3600"},
         content_type="text/css; charset=utf-8",
     )
@@ -522,26 +525,107 @@ def _gegeven(diensten: Loketdiensten, wie: Principal) -> list[Machtiging]:
 @router.get("/loket/meldingen")
 def mijn_meldingen(verzoek: Verzoek) -> Antwoord:
     diensten, wie = _wie(verzoek, Recht.meldingen_ontvangen)
-    alle = _alle(lambda cursor: meldingen.lijst(diensten, wie, cursor, PAGINA))
-    return pagina(verzoek, "meldingen.html", meldingen=alle)
+    return pagina(verzoek, "meldingen.html", meldingen=meldingen.van(diensten, wie))
+
+
+# Who read my data: a page of the audit trail at a time, newest first; `na` is the service's
+# opaque cursor (a moment and a record's id, never a BSN).
+INZAGE_PAGINA = 25
 
 
 @router.get("/loket/inzage")
 def mijn_inzage(verzoek: Verzoek) -> Antwoord:
     diensten, wie = _wie(verzoek, Recht.inzien)
-    return pagina(verzoek, "inzage.html", inzage=inzage.inzage(diensten, wie))
+    na = verzoek.query.get("na") or None
+    lijst, volgende = inzage.verwerkingen(diensten, wie, na, INZAGE_PAGINA)
+    return pagina(verzoek, "inzage.html", verwerkingen=lijst, volgende=volgende,
+                  vervolg=na is not None)  # fmt: skip
 
 
 @router.get("/loket/machtigingen")
 def mijn_machtigingen(verzoek: Verzoek) -> Antwoord:
     diensten, wie = _wie(verzoek, Recht.inzien)
-    return pagina(verzoek, "machtigingen.html", gegeven=_gegeven(diensten, wie))
+    nieuw = _stap(verzoek).get("machtiging_gegeven")
+    if nieuw:  # the notice of a machtiging just given: shown once
+        _bewaar_stap(verzoek, machtiging_gegeven=None)
+    return pagina(verzoek, "machtigingen.html", gegeven=_gegeven(diensten, wie), nieuw=nieuw,
+                  rechten=machtigen.RECHTEN, gemachtigde=machtigen.gemachtigde)  # fmt: skip
+
+
+# Giving a machtiging: the form, check your answers, then `machtigingen.verleen` (as
+# POST /v1/machtigingen). Only the resident themself gives one: the service refuses anyone else.
+
+
+def _machtiging_formulier(
+    verzoek: Verzoek, formulier: machtigen.Formulier, fouten: list[Fout], status: int = 200
+) -> Antwoord:
+    return pagina(verzoek, "machtiging-geven.html", status, f=formulier, fouten=fouten,
+                  rechten=machtigen.RECHTEN, soorten=machtigen.SOORTEN)  # fmt: skip
+
+
+def _bewaard_machtiging(verzoek: Verzoek) -> machtigen.Formulier | None:
+    bewaard = _stap(verzoek).get("machtiging")
+    return machtigen.Formulier(**bewaard) if bewaard else None
+
+
+@router.get("/loket/machtigingen/nieuw")
+def machtiging_geven(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.loket()
+    machtigingen.volmachtgever(_ingelogd(verzoek))
+    vandaag = f"{diensten.vandaag():%d-%m-%Y}"
+    formulier = _bewaard_machtiging(verzoek) or machtigen.Formulier(vanaf=vandaag)
+    return _machtiging_formulier(verzoek, formulier, [])
+
+
+@router.post("/loket/machtigingen/nieuw")
+def machtiging_lezen(verzoek: Verzoek) -> Antwoord:
+    machtigingen.volmachtgever(_ingelogd(verzoek))
+    formulier = machtigen.Formulier.uit(verzoek)
+    _, fouten = machtigen.lees(formulier)
+    if fouten:
+        return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    _bewaar_stap(verzoek, machtiging=formulier.bewaar())
+    return naar(verzoek, "/loket/machtigingen/nieuw/controle")
+
+
+@router.get("/loket/machtigingen/nieuw/controle")
+def machtiging_controle(verzoek: Verzoek) -> Antwoord:
+    machtigingen.volmachtgever(_ingelogd(verzoek))
+    formulier = _bewaard_machtiging(verzoek)
+    if formulier is None:
+        return naar(verzoek, "/loket/machtigingen/nieuw")
+    nieuw, fouten = machtigen.lees(formulier)
+    if nieuw is None:
+        return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    return pagina(verzoek, "machtiging-controle.html", m=nieuw, rechten=machtigen.RECHTEN,
+                  gemachtigde=machtigen.gemachtigde(nieuw))  # fmt: skip
+
+
+@router.post("/loket/machtigingen/nieuw/controle")
+def machtiging_opslaan(verzoek: Verzoek) -> Antwoord:
+    diensten = samenstelling.loket()
+    principal = _ingelogd(verzoek)
+    formulier = _bewaard_machtiging(verzoek)
+    if formulier is None:
+        return naar(verzoek, "/loket/machtigingen/nieuw")
+    nieuw, fouten = machtigen.lees(formulier)
+    if nieuw is None:
+        return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    try:
+        machtiging = machtigingen.verleen(diensten, principal, nieuw)
+    except OngeldigVerzoek as fout_:  # the dates: the service's own words, at the fields
+        fouten = [Fout("", fout_.detail), *machtigen.bij_velden(fout_.velden)]
+        return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    gebeurtenis("MachtigingVerleend")
+    _bewaar_stap(verzoek, machtiging=None, machtiging_gegeven=machtiging.id)
+    return naar(verzoek, "/loket/machtigingen")
 
 
 @router.post("/loket/machtigingen/{machtiging_id}/intrekken")
 def machtiging_intrekken(verzoek: Verzoek) -> Antwoord:
     diensten, wie = _wie(verzoek, Recht.toestemming)
     machtigingen.trek_in(diensten, wie, verzoek.parameters["machtiging_id"])
+    gebeurtenis("MachtigingIngetrokken")
     return naar(verzoek, "/loket/machtigingen")
 
 
@@ -569,24 +653,35 @@ def alles_intrekken(verzoek: Verzoek) -> Antwoord:
 # Hulpverleners: the caseload, and acting for one client.
 
 
+# The caseload a page at a time: the store filters after reading (a machtiging not valid today
+# is skipped), so a page is filled from as many of the service's pages as it takes; `na` is the
+# service's opaque cursor (when, which machtiging: never a BSN).
+CLIENTEN_PAGINA = 25
+
+
 @router.get("/loket/clienten")
 def clienten(verzoek: Verzoek) -> Antwoord:
     diensten = samenstelling.loket()
-    lijst, _ = machtigingen.clienten(diensten, _ingelogd(verzoek), None, 100)
-    return pagina(verzoek, "clienten.html", clienten=lijst)
+    wie = _ingelogd(verzoek)
+    cursor = verzoek.query.get("na") or None
+    lijst: list[Client] = []
+    while True:
+        blad, cursor = machtigingen.clienten(diensten, wie, cursor, CLIENTEN_PAGINA - len(lijst))
+        lijst += blad
+        if cursor is None or len(lijst) >= CLIENTEN_PAGINA:
+            break
+    return pagina(verzoek, "clienten.html", clienten=lijst, volgende=cursor,
+                  vervolg="na" in verzoek.query, clientnaam=weergave.clientnaam)  # fmt: skip
 
 
 @router.post("/loket/clienten")
 def kies_client(verzoek: Verzoek) -> Antwoord:
     diensten = samenstelling.loket()
-    gekozen = verzoek.veld("machtiging")
-    lijst, _ = machtigingen.clienten(diensten, _ingelogd(verzoek), None, 100)
-    client = next((c for c in lijst if c.machtiging == gekozen), None)
-    if client is None or verzoek.sessie is None:
+    client = machtigingen.client(diensten, _ingelogd(verzoek), verzoek.veld("machtiging"))
+    if verzoek.sessie is None:
         return fout(verzoek, HTTPStatus.NOT_FOUND)
-    naam = f"cliënt met machtiging {client.machtiging[:8]}"
     verzoek.sessie = sessies.werk_bij(diensten, verzoek.sessie, namens=client.machtiging,
-                                      namens_naam=naam, stap={})  # fmt: skip
+                                      namens_naam=weergave.clientnaam(client), stap={})  # fmt: skip
     return naar(verzoek, "/loket/overzicht")
 
 
@@ -876,7 +971,8 @@ def _omleiding(verzoek: Verzoek) -> Antwoord | None:
 @instrumented
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     gestart = time.perf_counter()
-    gelezen = verzoek_uit(event, samenstelling.loket().basis)
+    diensten = samenstelling.loket()
+    gelezen = verzoek_uit(event, diensten.basis, diensten.thema)
     if isinstance(gelezen, Antwoord):
         return als_event(gelezen, None, gestart)
     try:

@@ -127,6 +127,8 @@ class LokaleStack:
                     "EHERKENNING_SCOPES": "openid",
                     "EHERKENNING_GEMEENTEN": digid.GEMEENTEN,
                     "EHERKENNING_BEHEERROL": "beheerder",
+                    # The theme: `LOKET_THEMA=mooi-en-anders vil local` tries another one
+                    "LOKET_THEMA": os.environ.get("LOKET_THEMA", "voorbeeld"),
                     **tokens.authorizer_environment(self.url + JWKS_PATH),
                 }
             )

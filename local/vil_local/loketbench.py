@@ -18,7 +18,8 @@ COOKIE = "__Host-vil-sessie"
 PAGINAS = (
     "/loket/", "/loket/overzicht", "/loket/toestemming", "/loket/gegevens", "/loket/vragen",
     "/loket/controle", "/loket/uitkomst", "/loket/aangevraagd", "/loket/aanvragen",
-    "/loket/meldingen", "/loket/inzage", "/loket/machtigingen", "/loket/toegankelijkheid",
+    "/loket/meldingen", "/loket/inzage", "/loket/machtigingen", "/loket/machtigingen/nieuw",
+    "/loket/toegankelijkheid",
 )  # fmt: skip
 KEER = 20
 

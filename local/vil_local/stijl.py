@@ -1,20 +1,21 @@
-"""The loket's stylesheet, made from npm's NL Design System packages (`npm ci` first).
+"""The loket's stylesheets, made from npm's NL Design System packages (`npm ci` first).
 
-Only the Utrecht components the templates use, and of the open theme only the custom properties
-those components reach (transitively): a page's HTML and CSS stay far below 150 KB. Written to
-functions/loket/static/loket.css, which the function serves and `make build` packages; not
-committed (made again from package-lock.json).
+Only the Utrecht components the templates use, and of a theme only the custom properties those
+components reach (transitively): a page's HTML and CSS stay far below 150 KB. One stylesheet per
+theme of vil.loket.themas, written to functions/loket/static/<theme>.css; the function serves
+the one its setting LOKET_THEMA names and `make build` packages them all. Not committed (made
+again from package-lock.json).
 """
 
 import re
 import sys
 from pathlib import Path
 
+from vil.loket.themas import THEMAS, Thema
 from vil_local.template import ROOT
 
 NODE = ROOT / "node_modules"
-DOEL = ROOT / "functions" / "loket" / "static" / "loket.css"
-THEMA = NODE / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist" / "theme.css"
+DOELMAP = ROOT / "functions" / "loket" / "static"
 EIGEN = ROOT / "layers" / "vil" / "vil" / "loket" / "loket.css"  # the loket's own layout
 COMPONENTEN = (
     "root", "body", "document", "page", "page-header", "page-content", "page-footer",
@@ -96,9 +97,10 @@ def _regels(css: str) -> list[tuple[bool, str, str]]:
     return regels
 
 
-def thema(gebruikt: str) -> str:
-    """The theme's declarations the given CSS reaches, in the theme's order."""
-    declaraties = dict(_DECLARATIE.findall(THEMA.read_text(encoding="utf-8")))
+def thema(gebruikt: str, gekozen: Thema) -> str:
+    """The theme's declarations the given CSS reaches, in the theme's order, on its class."""
+    bron = NODE / gekozen.pakket / gekozen.css
+    declaraties = dict(_DECLARATIE.findall(bron.read_text(encoding="utf-8")))
     nodig: set[str] = set()
     open_ = set(_VAR.findall(gebruikt))
     while open_:
@@ -108,22 +110,28 @@ def thema(gebruikt: str) -> str:
         nodig.add(naam)
         open_ |= set(_VAR.findall(declaraties[naam]))
     regels = "".join(f"{n}:{w.strip()};" for n, w in declaraties.items() if n in nodig)
-    return f".voorbeeld-theme{{{regels}}}"
+    return f".{gekozen.klasse}{{{regels}}}"
 
 
-def maak() -> Path:
+def maak() -> list[Path]:
     eigen = EIGEN.read_text(encoding="utf-8")
     css = componenten() + "\n" + eigen
-    DOEL.parent.mkdir(parents=True, exist_ok=True)
-    kop = (
-        "/* Made by vil_local.stijl from @utrecht/*-css and"
-        " @nl-design-system-unstable/voorbeeld-design-tokens (EUPL-1.2, NL Design System). */\n"
-    )
-    DOEL.write_text(kop + thema(css) + "\n" + css, encoding="utf-8")
-    return DOEL
+    DOELMAP.mkdir(parents=True, exist_ok=True)
+    gemaakt = []
+    for naam, gekozen in THEMAS.items():
+        kop = (
+            f"/* Made by vil_local.stijl from @utrecht/*-css and {gekozen.pakket}"
+            " (EUPL-1.2, NL Design System). */\n"
+        )
+        doel = DOELMAP / f"{naam}.css"
+        doel.write_text(kop + thema(css, gekozen) + "\n" + css, encoding="utf-8")
+        gemaakt.append(doel)
+    return gemaakt
 
 
 if __name__ == "__main__":
-    if not THEMA.is_file():
-        sys.exit("vil_local.stijl: eerst `npm ci` (make doet dat)")
-    print(f"{maak().relative_to(ROOT)}: {DOEL.stat().st_size // 1024} KB")
+    ontbreekt = [t.pakket for t in THEMAS.values() if not (NODE / t.pakket / t.css).is_file()]
+    if ontbreekt:
+        sys.exit(f"vil_local.stijl: eerst `npm ci` (make doet dat); ontbreekt: {ontbreekt}")
+    for doel in maak():
+        print(f"{doel.relative_to(ROOT)}: {doel.stat().st_size // 1024} KB")

@@ -169,6 +169,14 @@ def test_the_resident_flow_without_javascript(zonder_js: Page, stack: LokaleStac
     page = zonder_js
     inloggen(page, stack, f"bsn:{nieuwe_inwoner(stack)}")
     page.goto(stack.url + "/loket/toestemming")
+    van_toestemming_tot_aanvraag(page)
+    expect(page.get_by_text("Toegekend", exact=True)).to_be_visible()
+
+
+def van_toestemming_tot_aanvraag(page: Page) -> None:
+    """From the consent page to the applications sent, the quick way every flow but the first
+    takes: consent for every source, the facts as they are, the README's answers, apply with
+    the IBAN."""
     for bron in BRONNEN:
         page.check(f"#{bron}-aanvragen")
     page.get_by_role("button", name="Opslaan en verder").click()
@@ -180,7 +188,6 @@ def test_the_resident_flow_without_javascript(zonder_js: Page, stack: LokaleStac
     page.fill("#iban", IBAN)
     page.get_by_role("button", name="Vraag alles aan wat ik heb gekozen").click()
     expect(page.get_by_role("heading", name="Uw aanvragen zijn verstuurd")).to_be_visible()
-    expect(page.get_by_text("Toegekend", exact=True)).to_be_visible()
 
 
 def _tab_naar(page: Page, selector: str, maximaal: int = 80) -> None:
@@ -248,25 +255,89 @@ def test_a_hulpverlener_acts_for_one_client(pagina: Page, stack: LokaleStack) ->
     axe(page, "caseload")
     schermafdruk(page, "08-clienten")
     page.locator(f"button[value='{machtiging_id}']").click()
-    # Always showing for whom.
+    # Always showing for whom: by the machtiging (VIL keeps no BRP data of this client yet)
     expect(page.get_by_role("status")).to_contain_text(
-        f"U handelt namens cliënt met machtiging {machtiging_id[:8]}"
+        f"U handelt namens cliënt met machtiging {machtiging_id[:8]} van 01-01-2026"
     )
     axe(page, "overzicht namens")
     page.get_by_role("link", name=re.compile("Bekijk waar uw cliënt recht op heeft")).click()
-    for b in BRONNEN:
-        page.check(f"#{b}-aanvragen")
-    page.get_by_role("button", name="Opslaan en verder").click()
-    page.get_by_role("link", name="Klopt, verder").click()
-    for veld, waarde in ANTWOORDEN.items():
-        page.check(veld) if waarde is None else page.fill(veld, waarde)
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_role("button", name="Bekijk waar ik recht op heb").click()
-    page.fill("#iban", IBAN)
-    page.get_by_role("button", name="Vraag alles aan wat ik heb gekozen").click()
-    expect(page.get_by_role("heading", name="Uw aanvragen zijn verstuurd")).to_be_visible()
+    van_toestemming_tot_aanvraag(page)
     expect(page.get_by_role("status")).to_contain_text("U handelt namens")
+    # Back in the caseload, the client is recognised by the BRP's birth date now kept
+    page.get_by_role("link", name="Kies een andere cliënt").click()
+    expect(page.get_by_role("rowheader", name="Geboren op 14-03-1971").first).to_be_visible()
+    axe(page, "caseload met geboortedatum")
+    page.locator(f"button[value='{machtiging_id}']").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"U handelt namens inwoner geboren op 14-03-1971 (machtiging {machtiging_id[:8]})"
+    )
     # Outside the machtiging's rights: meldingen were not granted.
     page.goto(stack.url + "/loket/meldingen")
     expect(page.get_by_role("heading", name="Geen recht")).to_be_visible()
     axe(page, "geen recht")
+
+
+def test_a_resident_gives_a_machtiging_with_axe_on_every_state(
+    pagina: Page, stack: LokaleStack
+) -> None:
+    page = pagina
+    inloggen(page, stack, f"bsn:{nieuwe_inwoner(stack)}")
+    page.goto(stack.url + "/loket/machtigingen")
+    expect(page.get_by_text("Niemand mag namens u handelen.")).to_be_visible()
+    axe(page, "machtigingen, leeg")
+    page.get_by_role("link", name="Iemand machtigen").click()
+    expect(page.get_by_role("heading", name="Iemand machtigen")).to_be_visible()
+    expect(page.locator("#vanaf")).to_have_value("15-06-2026")
+    axe(page, "machtiging geven, leeg")
+    schermafdruk(page, "09-machtiging-geven")
+
+    page.get_by_role("button", name="Verder").click()
+    # The error summary receives focus and links to each field; the error at the field
+    expect(page.get_by_role("alert")).to_be_focused()
+    links = page.get_by_role("alert").get_by_role("link")
+    expect(links).to_have_count(3)
+    expect(links.first).to_have_attribute("href", "#nummer")
+    expect(page.locator("#nummer")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#rechten-fout")).to_contain_text("ten minste één")
+    axe(page, "machtiging geven, met fouten")
+    schermafdruk(page, "10-machtiging-met-fouten")
+
+    page.fill("#nummer", "90000017")
+    page.check("#recht-inzien")
+    page.check("#recht-aanvragen")
+    page.fill("#tot", "31-12-2026")
+    page.get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("heading", name="Controleer de machtiging")).to_be_visible()
+    expect(page.get_by_text("De organisatie met KvK-nummer 90000017")).to_be_visible()
+    axe(page, "machtiging, controle")
+    schermafdruk(page, "11-machtiging-controle")
+
+    page.get_by_role("button", name="Machtiging geven").click()
+    expect(page.get_by_role("status")).to_contain_text("U hebt de machtiging gegeven.")
+    axe(page, "machtiging gegeven")
+    schermafdruk(page, "12-machtiging-gegeven")
+    page.get_by_role("button", name=re.compile("^Intrekken")).click()
+    expect(page.get_by_text("Niemand mag namens u handelen.")).to_be_visible()
+
+    for _ in range(26):  # more reads than one page of "who read my data" holds
+        page.goto(stack.url + "/loket/inzage")
+    page.get_by_role("link", name=re.compile("^Volgende")).click()
+    expect(page.get_by_role("link", name="Naar de nieuwste")).to_be_visible()
+    axe(page, "inzage, tweede pagina")
+
+
+def test_giving_a_machtiging_without_javascript(zonder_js: Page, stack: LokaleStack) -> None:
+    page = zonder_js
+    inloggen(page, stack, f"bsn:{nieuwe_inwoner(stack)}")
+    page.goto(stack.url + "/loket/machtigingen/nieuw")
+    page.check("#soort-oin")
+    page.fill("#nummer", "00000001234567890000")
+    page.fill("#medewerker", "mw-7")
+    page.check("#recht-meldingen-ontvangen")
+    page.fill("#tot", "31-12-2026")
+    page.get_by_role("button", name="Verder").click()
+    expect(
+        page.get_by_text("De organisatie met OIN 00000001234567890000, alleen medewerker mw-7")
+    ).to_be_visible()
+    page.get_by_role("button", name="Machtiging geven").click()
+    expect(page.get_by_text("U hebt de machtiging gegeven.")).to_be_visible()

@@ -4,9 +4,11 @@ someone, and the steps of the loket (consent, beoordeling, submission) over the 
 import helpers from here only, never from one another."""
 
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 from typing import Any
 
 import httpx
@@ -17,6 +19,7 @@ from tests.integration.conftest import burger, gemeente
 from vil import samenstelling
 from vil.api import PROBLEM, SECURITY_HEADERS
 from vil.klok import AMSTERDAM
+from vil.loket.web import COOKIE
 from vil.models.aanvraag import Beslisverslag
 from vil.models.resultaat import Resultaat
 from vil.models.toestemming import Bron
@@ -408,3 +411,75 @@ def goedkeuring(rapport: dict[str, Any]) -> dict[str, Any]:
         "besluit": "goedkeuren",
         "impactrapport": {"id": rapport["id"], "hash": rapport["hash"]},
     }
+
+
+# The loket's pages as a browser without JavaScript sees them.
+
+FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', re.S)
+VERBORGEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+class Browser:
+    """Links, forms and redirects, one session cookie, no JavaScript."""
+
+    def __init__(self, stack: LokaleStack) -> None:
+        self.url = stack.url
+        self.client = httpx.Client(timeout=30, follow_redirects=False)
+        self.cookie: str | None = None
+        self.pagina = ""
+
+    def _verstuur(
+        self, methode: str, pad: str, data: dict[str, str] | None = None
+    ) -> httpx.Response:
+        url = pad if pad.startswith("http") else self.url + pad
+        headers = {"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {}
+        antwoord = self.client.request(methode, url, data=data, headers=headers)
+        for waarde in antwoord.headers.get_list("set-cookie"):
+            naam, _, rest = waarde.partition("=")
+            if naam == COOKIE:
+                self.cookie = rest.split(";", 1)[0] or None
+        return antwoord
+
+    def ga(self, methode: str, pad: str, data: dict[str, str] | None = None) -> httpx.Response:
+        """The request, and every redirect after it (as a browser: 303 and 302 become GET)."""
+        antwoord = self._verstuur(methode, pad, data)
+        for _ in range(10):
+            if antwoord.status_code not in (302, 303):
+                break
+            antwoord = self._verstuur("GET", antwoord.headers["location"])
+        self.pagina = antwoord.text
+        return antwoord
+
+    def verstuur(self, actie: str, velden: dict[str, str]) -> httpx.Response:
+        """Post the page's form whose action ends with `actie`, its hidden fields included."""
+        for doel, inhoud in FORM.findall(self.pagina):
+            if unescape(doel).endswith(actie):
+                return self.ga(
+                    "POST", unescape(doel), {**dict(VERBORGEN.findall(inhoud)), **velden}
+                )
+        raise AssertionError(f"geen formulier naar {actie} op de pagina")
+
+    def log_in_in_loket(self, keuze: str) -> httpx.Response:
+        """/loket/inloggen and the simulation's choice (`bsn:...`, `hulpverlener:mw-1`)."""
+        self.cookie = None
+        self.ga("GET", "/loket/inloggen")
+        assert "DigiD simulatie" in self.pagina
+        return self.verstuur("/_local/digid/authorize", {"keuze": keuze})
+
+    def log_in(self, beheerder: str) -> httpx.Response:
+        """/beheer/inloggen, the simulation's choice, back through the loket's callback."""
+        self.cookie = None
+        self.ga("GET", "/beheer/inloggen")
+        assert "DigiD simulatie" in self.pagina
+        return self.verstuur("/_local/digid/authorize", {"keuze": f"beheerder:{beheerder}"})
+
+
+def tekst(html: str) -> str:
+    """The page's text, tags removed, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def fouten_in_samenvatting(html: str) -> list[str]:
+    """The fields the error summary links to, in its order."""
+    samenvatting = html.split('id="foutsamenvatting-kop"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'href="#([^"]+)"', samenvatting)

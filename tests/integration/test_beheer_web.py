@@ -17,67 +17,19 @@ from tests.integration.hulp import (
     GEVALLEN_2026,
     IIT_UTRECHT,
     KWIJTSCHELDING,
+    Browser,
     draai_terug,
+    fouten_in_samenvatting,
     publicatiedag,
+    tekst,
 )
 from tests.integration.iam import Rollen
 from tests.integration.test_iam import queue_arns
 from vil import samenstelling
 from vil.loket.beheer import vervangbaar
-from vil.loket.web import COOKIE
 from vil_local.lokaal import LokaleStack
 
 IIT = IIT_UTRECHT
-FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', re.S)
-VERBORGEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-
-
-class Browser:
-    """Links, forms and redirects, one session cookie, no JavaScript."""
-
-    def __init__(self, stack: LokaleStack) -> None:
-        self.url = stack.url
-        self.client = httpx.Client(timeout=30, follow_redirects=False)
-        self.cookie: str | None = None
-        self.pagina = ""
-
-    def _verstuur(
-        self, methode: str, pad: str, data: dict[str, str] | None = None
-    ) -> httpx.Response:
-        url = pad if pad.startswith("http") else self.url + pad
-        headers = {"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {}
-        antwoord = self.client.request(methode, url, data=data, headers=headers)
-        for waarde in antwoord.headers.get_list("set-cookie"):
-            naam, _, rest = waarde.partition("=")
-            if naam == COOKIE:
-                self.cookie = rest.split(";", 1)[0] or None
-        return antwoord
-
-    def ga(self, methode: str, pad: str, data: dict[str, str] | None = None) -> httpx.Response:
-        """The request, and every redirect after it (as a browser: 303 and 302 become GET)."""
-        antwoord = self._verstuur(methode, pad, data)
-        for _ in range(10):
-            if antwoord.status_code not in (302, 303):
-                break
-            antwoord = self._verstuur("GET", antwoord.headers["location"])
-        self.pagina = antwoord.text
-        return antwoord
-
-    def verstuur(self, actie: str, velden: dict[str, str]) -> httpx.Response:
-        """Post the page's form whose action ends with `actie`, its hidden fields included."""
-        for doel, inhoud in FORM.findall(self.pagina):
-            if unescape(doel).endswith(actie):
-                return self.ga(
-                    "POST", unescape(doel), {**dict(VERBORGEN.findall(inhoud)), **velden}
-                )
-        raise AssertionError(f"geen formulier naar {actie} op de pagina")
-
-    def log_in(self, beheerder: str) -> httpx.Response:
-        """/beheer/inloggen, the simulation's choice, back through the loket's callback."""
-        self.cookie = None
-        self.ga("GET", "/beheer/inloggen")
-        assert "DigiD simulatie" in self.pagina
-        return self.verstuur("/_local/digid/authorize", {"keuze": f"beheerder:{beheerder}"})
 
 
 @pytest.fixture
@@ -85,17 +37,6 @@ def browser(stack: LokaleStack) -> Iterator[Browser]:
     b = Browser(stack)
     yield b
     b.client.close()
-
-
-def tekst(html: str) -> str:
-    """The page's text, tags removed, whitespace collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def fouten_in_samenvatting(html: str) -> list[str]:
-    """The fields the error summary links to, in its order."""
-    samenvatting = html.split('id="foutsamenvatting-kop"', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r'href="#([^"]+)"', samenvatting)
 
 
 def vervangende_gevallen(bedrag: str) -> dict[str, str]:

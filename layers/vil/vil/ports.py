@@ -328,7 +328,16 @@ class Auditlog(Protocol):
         which machtiging and, for an organisation, its identifier (`organisatie`)."""
         ...
 
-    def van(self, pseudoniem: str) -> list[dict[str, Any]]: ...
+    def van(self, pseudoniem: str) -> list[dict[str, Any]]:
+        """Every record about one person, oldest first."""
+        ...
+
+    def pagina(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the records about one person, newest first, and the next page's cursor
+        (opaque, no key; None on the last page); an unusable cursor is OngeldigVerzoek."""
+        ...
 
 
 class Regelingversies(Protocol):

@@ -204,6 +204,7 @@ def loket() -> Loketdiensten:
         eherkenning=_eherkenning_client(settings),
         gemeenten=settings.gemeenten,
         beheerrol=settings.eherkenning_beheerrol,
+        thema=settings.loket_thema,
     )
 
 

@@ -12,9 +12,12 @@ from typing import Literal, Self
 from pydantic import Field, HttpUrl, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vil.loket.themas import Themanaam
+
 # 'oin:<20 digits>=<gemeentecode>' or 'kvk:<8 digits>=<gemeentecode>', comma separated, or empty.
 _ORGANISATIE = r"(oin:[0-9]{20}|kvk:[0-9]{8})=[0-9]{4}"
 GEMEENTEN = rf"^({_ORGANISATIE}(,{_ORGANISATIE})*)?$"
+
 # In a checkout the rules sit next to the layer; in Lambda the rules layer mounts at /opt/rules.
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "rules"
 _LAYER_RULES = Path("/opt/rules")
@@ -264,3 +267,9 @@ class LoketSettings(MaandcheckSettings, AuthorizerSettings, ImpactSettings):
         """`eherkenning_gemeenten` as organisation ('oin:…', 'kvk:…') to gemeentecode."""
         paren = (deel.partition("=") for deel in self.eherkenning_gemeenten.split(",") if deel)
         return {organisatie: code for organisatie, _, code in paren}
+
+    loket_thema: Themanaam = Field(
+        "voorbeeld",
+        description="The pages' theme: an open NL Design System tokens package"
+        " (vil.loket.themas; docs/loket.md).",
+    )

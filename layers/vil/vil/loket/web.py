@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from vil.loket.themas import THEMAS
 from vil.models.sessie import Sessie
 
 SJABLONEN = Path(__file__).parent / "sjablonen"
@@ -43,6 +44,7 @@ omgeving = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+omgeving.globals["thema"] = THEMAS["voorbeeld"]  # a page renders with its deployment's theme
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Verzoek:
     formulier: dict[str, list[str]]
     cookie: str | None
     basis: str  # the stage's path prefix ("" locally, "/api" on AWS)
+    thema: str = "voorbeeld"  # the deployment's theme (vil.loket.themas)
     sessie: Sessie | None = None
     nieuwe_cookie: str | None = None  # set on the response: a session was made or replaced
     parameters: dict[str, str] = field(default_factory=dict)
@@ -92,6 +95,7 @@ def pagina(verzoek: Verzoek, sjabloon: str, status: int = 200, **context: Any) -
         sessie=sessie,
         csrf=sessie.csrf if sessie else "",
         principal=sessie.principal if sessie else None,
+        thema=THEMAS[verzoek.thema],
         **context,
     )
     return Antwoord(status, html)
@@ -174,7 +178,7 @@ def fout(verzoek: Verzoek, status: HTTPStatus) -> Antwoord:
     return pagina(verzoek, "fout.html", int(status), titel=titel, uitleg=uitleg)
 
 
-def verzoek_uit(event: dict[str, Any], basis: str) -> Verzoek | Antwoord:
+def verzoek_uit(event: dict[str, Any], basis: str, thema: str = "voorbeeld") -> Verzoek | Antwoord:
     """The request from API Gateway's REST (v1) proxy event."""
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     pad = event.get("path") or "/"
@@ -193,6 +197,7 @@ def verzoek_uit(event: dict[str, Any], basis: str) -> Verzoek | Antwoord:
         formulier=formulier,
         cookie=_cookie(headers.get("cookie", "")),
         basis=basis,
+        thema=thema,
     )
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from vil.klok import AMSTERDAM
+from vil.models.machtiging import Client
 from vil.models.prefill import PREFIX
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.toestemming import Bron
@@ -176,3 +177,12 @@ def feitnaam(pad: str, specificaties: dict[str, Invoer]) -> str:
     if match := re.search(r"\[(\d+)\]", pad):
         naam = f"{naam} ({int(match.group(1)) + 1})"
     return naam[0].upper() + naam[1:]
+
+
+def clientnaam(client: Client) -> str:
+    """How a hulpverlener recognises a client without a BSN: the birth date the BRP gave (with
+    the right inzien), and the machtiging's short mark (two clients may share a birthday)."""
+    kenmerk = client.machtiging[:8]
+    if client.geboortedatum is not None:
+        return f"inwoner geboren op {client.geboortedatum:%d-%m-%Y} (machtiging {kenmerk})"
+    return f"cliënt met machtiging {kenmerk} van {client.geldig_vanaf:%d-%m-%Y}"

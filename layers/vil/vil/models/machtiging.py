@@ -170,7 +170,13 @@ class Client(VilModel):
     machtiging: str = Field(description="Het id van de machtiging: stuur het als X-Namens.")
     soort: Vertegenwoordiging = Field(description="machtiging, bewind, curatele of mentorschap.")
     rechten: list[Recht] = Field(description="Wat u namens deze inwoner mag.")
+    geldig_vanaf: date = Field(description="Eerste dag van de machtiging.")
     geldig_tot: date | None = Field(description="Laatste dag van de machtiging, of null.")
+    geboortedatum: date | None = Field(
+        None,
+        description="Geboortedatum van de inwoner uit de BRP, zodat u de cliënt herkent zonder"
+        " BSN (null zonder recht inzien, of als VIL de BRP-gegevens niet bewaart).",
+    )
     verloopt_binnenkort: bool = Field(
         description="Waar als de machtiging binnen 30 dagen eindigt: vraag tijdig een nieuwe."
     )

@@ -201,3 +201,5 @@ class Loketdiensten(
     """The loket's pages: every use case a resident, hulpverlener or beheerder has, plus the
     sessions.
     The same services as the API's routes, over the same ports; nothing of its own."""
+
+    thema: str = "voorbeeld"  # the pages' theme (vil.loket.themas): a deployment setting

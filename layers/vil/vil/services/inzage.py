@@ -83,3 +83,14 @@ def inzage(diensten: Basisdiensten, principal: Principal) -> dict[str, Any]:
         "namensU": [_namens_u(v) for v in verwerkingen if v.get("vertegenwoordiger")],
         "bewaartermijnen": BEWAARTERMIJNEN,
     }
+
+
+def verwerkingen(
+    diensten: Basisdiensten, principal: Principal, cursor: str | None, limiet: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Who read my data, a page at a time, newest first, and the next page's cursor: the audit
+    trail grows with every read, so the loket's page reads one page of it, not the whole trail
+    that `inzage` gives. Reading it is itself recorded, as `inzage` records it."""
+    pseudoniem = burger(principal)
+    audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
+    return diensten.audit.pagina(pseudoniem, cursor, limiet)

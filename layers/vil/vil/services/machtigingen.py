@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from vil.fouten import Conflict, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.aanvraag import AanvraagStatus
@@ -19,7 +19,7 @@ from vil.models.machtiging import (
 from vil.models.toestemming import Bron, Doel
 from vil.services import audit
 from vil.services.diensten import Basisdiensten
-from vil.services.namens import gemachtigde, vertegenwoordiger
+from vil.services.namens import betrokkene, gemachtigde, vertegenwoordiger
 
 
 def volmachtgever(principal: Principal) -> tuple[str, str]:
@@ -165,6 +165,20 @@ def clienten(
     return [_client(diensten, principal, v) for v in geldig], volgende
 
 
+def client(diensten: Basisdiensten, principal: Principal, machtiging_id: str) -> Client:
+    """One resident of the caseload, by the machtiging the caller holds today (any right);
+    NietGevonden otherwise. Audited as a line of the caseload is."""
+    betrokkene(diensten, principal, machtiging_id, list(Recht))
+    vastgelegd = diensten.machtigingen.haal(machtiging_id)
+    if vastgelegd is None:  # revoked and removed between the two reads
+        raise NietGevonden("Onbekende machtiging.")
+    return _client(diensten, principal, vastgelegd)
+
+
+# Where the BRP's birth date sits among the facts VIL keeps per source.
+GEBOORTEDATUM = "huishouden.aanvrager.geboortedatum"
+
+
 def _client(diensten: Basisdiensten, principal: Principal, vastgelegd: Vastgelegd) -> Client:
     machtiging, pseudoniem = vastgelegd.machtiging, vastgelegd.pseudoniem
     rechten = set(machtiging.rechten)
@@ -175,8 +189,11 @@ def _client(diensten: Basisdiensten, principal: Principal, vastgelegd: Vastgeleg
             update={"vertegenwoordiger": vertegenwoordiger(principal), "machtiging": machtiging.id}
         )
         audit.vastleggen(diensten, pseudoniem, "caseload", namens, "hulpverlening")
-    open_aanvragen = ongelezen = zonder = None
+    open_aanvragen = ongelezen = zonder = geboren = None
     if inzien:
+        geboren = (
+            diensten.brongegevens.gegevens(pseudoniem).get(Bron.brp.value, {}).get(GEBOORTEDATUM)
+        )
         open_aanvragen = sum(
             a.status is AanvraagStatus.in_behandeling
             for a in diensten.aanvragen.aanvragen_van_burger(pseudoniem)
@@ -192,7 +209,9 @@ def _client(diensten: Basisdiensten, principal: Principal, vastgelegd: Vastgeleg
         machtiging=machtiging.id,
         soort=machtiging.soort,
         rechten=machtiging.rechten,
+        geldig_vanaf=machtiging.geldig_vanaf,
         geldig_tot=eind,
+        geboortedatum=date.fromisoformat(geboren) if isinstance(geboren, str) else None,
         verloopt_binnenkort=eind is not None and eind - diensten.vandaag() < BINNENKORT,
         open_aanvragen=open_aanvragen,
         ongelezen_meldingen=ongelezen,

@@ -7,6 +7,12 @@ from vil.services.diensten import Basisdiensten
 from vil.services.toestemmingen import burger
 
 
+def van(diensten: Basisdiensten, principal: Principal) -> list[Melding]:
+    """Every melding of the caller, newest first, in one read (the loket shows them all on one
+    page); 401 for anyone but a resident."""
+    return diensten.maandchecks.meldingen(burger(principal))
+
+
 def lijst(
     diensten: Basisdiensten, principal: Principal, cursor: str | None, limiet: int
 ) -> tuple[list[Melding], str | None]:
@@ -16,7 +22,7 @@ def lijst(
     Paged here, not in the store: the order is by check, then regeling, which no key holds, and
     a resident has a few meldingen a month, kept for a bounded time (docs/bewaartermijnen.md).
     """
-    alle = diensten.maandchecks.meldingen(burger(principal))
+    alle = van(diensten, principal)
     begin = 0
     if cursor is not None:
         ids = [m.id for m in alle]

@@ -817,9 +817,36 @@ class Auditlog(_Store):
         response = self.tabel.query(
             KeyConditionExpression=Key("PK").eq(keys.betrokkene(pseudoniem))
         )
-        return [
-            {k: v for k, v in item.items() if k not in ("PK", "SK")} for item in response["Items"]
-        ]
+        return [_zonder_sleutels(item) for item in response["Items"]]
+
+    def pagina(
+        self, pseudoniem: str, cursor: str | None, limiet: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One query of at most `limiet` records, newest first; the cursor is the last
+        record's position (when, which record), never the person's key."""
+        partitie = keys.betrokkene(pseudoniem)
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("PK").eq(partitie),
+            "ScanIndexForward": False,
+            "Limit": limiet,
+        }
+        if cursor:
+            plek = positie(cursor, lambda p: bool(AUDIT_POSITIE.fullmatch(p)))
+            query["ExclusiveStartKey"] = {"PK": partitie, "SK": plek}
+        response = self.tabel.query(**query)
+        volgende = response.get("LastEvaluatedKey")
+        return (
+            [_zonder_sleutels(item) for item in response["Items"]],
+            cursor_van(str(volgende["SK"])) if volgende else None,
+        )
+
+
+# An audit record's sort key: when (ISO 8601), then its uuid (keys.gesorteerd).
+AUDIT_POSITIE = re.compile(r"\d{4}-\d{2}-\d{2}T[0-9:.+-]+#[0-9a-f-]{36}")
+
+
+def _zonder_sleutels(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
 
 def _uitgepakt(delen: list[dict[str, Any]]) -> list[dict[str, Any]]:
