@@ -101,7 +101,15 @@ def test_a_gemachtigde_acts_for_the_resident_within_digid_machtigens_rights(
     assert "Basisregistratie Personen (BRP)" in gegevens.text
     controle = web.get("/loket/controle", headers=sessie)
     assert 'action="/loket/controle"' in controle.text  # aanvragen is a right they have
-    for pagina_ in (overzicht, pagina, gegevens, controle, intrekken):
+    # The machtigingen the resident gave: to see, not to give or revoke.
+    machtigingen = web.get("/loket/machtigingen", headers=sessie)
+    assert machtigingen.status_code == 200
+    assert "Intrekken" not in machtigingen.text
+    assert "/loket/machtigingen/nieuw" not in machtigingen.text
+    # Who read the data, in the same plain words as the API's inzage.
+    verwerkingen = web.get("/loket/inzage", headers=sessie)
+    assert "Iemand die u via DigiD Machtigen machtigde, namens u" in verwerkingen.text
+    for pagina_ in (overzicht, pagina, gegevens, controle, intrekken, machtigingen, verwerkingen):
         assert inwoner not in pagina_.text  # no BSN, of either
         assert GEMACHTIGDE not in pagina_.text
 

@@ -30,19 +30,22 @@ BEWAARTERMIJNEN = {
 }
 
 
-def _namens_u(record: dict[str, Any]) -> dict[str, Any]:
-    """'Wie namens u wat deed': an audit record by a representative, in plain words."""
+def _wie_namens(record: dict[str, Any]) -> str:
+    """Who acted for the resident in an audit record by a representative, in plain words."""
     soort, _, rest = str(record["vertegenwoordiger"]).partition(":")
     if soort == "hulpverlener":
         organisatie, _, medewerker = rest.rpartition(":")
         nummer = organisatie.replace("kvk:", "KvK-nummer ").replace("oin:", "OIN ")
-        wie = f"Medewerker {medewerker} van de organisatie met {nummer}"
-    elif record.get("machtiging") == "digid-machtigen":
-        wie = "Iemand die u via DigiD Machtigen machtigde"
-    else:
-        wie = "Uw wettelijk vertegenwoordiger of gemachtigde"
+        return f"Medewerker {medewerker} van de organisatie met {nummer}"
+    if record.get("machtiging") == "digid-machtigen":
+        return "Iemand die u via DigiD Machtigen machtigde"
+    return "Uw wettelijk vertegenwoordiger of gemachtigde"
+
+
+def _namens_u(record: dict[str, Any]) -> dict[str, Any]:
+    """'Wie namens u wat deed': an audit record by a representative."""
     return {
-        "wie": wie,
+        "wie": _wie_namens(record),
         "wat": record["verwerking"],
         "doel": record["doel"],
         "machtiging": record.get("machtiging") or "",
@@ -93,4 +96,8 @@ def verwerkingen(
     that `inzage` gives. Reading it is itself recorded, as `inzage` records it."""
     pseudoniem = burger(principal)
     audit.vastleggen(diensten, pseudoniem, "inzage", principal, "inzage-betrokkene")
-    return diensten.audit.pagina(pseudoniem, cursor, limiet)
+    pagina, volgende = diensten.audit.pagina(pseudoniem, cursor, limiet)
+    for record in pagina:
+        if record.get("vertegenwoordiger"):
+            record["namens"] = _wie_namens(record)
+    return pagina, volgende
