@@ -31,6 +31,7 @@ from tests.integration.hulp import (
     inwoner,
     machtig,
     publicatiedag,
+    toestemming,
     voorstel,
 )
 from tests.integration.iam import Rollen, policy_document
@@ -177,7 +178,11 @@ def _namens_abonnementen_en_beheer(
     assert api.get(pad, headers=ANNE).status_code == 200
     draai_terug(api, versie)
     # A run too large for the request: the queue (SendMessage) and the impact worker, which
-    # fans out in groups (its own queue; UpdateItem for the groups finished)
+    # fans out in groups (its own queue; UpdateItem for the groups finished); a second household
+    # of the gemeente, so that the run has two parts when this test runs alone
+    tweede = inwoner(stack)
+    toestemming(api, tweede)
+    beoordeel(api, tweede, {})
     groot = api.post(pad, headers=ANNE, json=voorstel()).json()["versie"]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(impactrapport, "SYNCHROON", 0)
