@@ -142,7 +142,9 @@ class Regelingversie(VilModel):
 
     def pas_toe(self, regeling: Regeling) -> Regeling:
         """The regeling's rule file with this version's values (each replacing one of the same
-        date and gemeente) and test cases (each replacing one of the same name).
+        date and gemeente) and test cases (each replacing one of the same name). A value of a
+        parameter that is a gemeente's choice (`gemeentekeuze`, in a regeling of several
+        gemeenten) holds for this version's gemeente alone.
 
         Raises:
             ValueError: the result is no valid regeling (pydantic).
@@ -150,9 +152,16 @@ class Regelingversie(VilModel):
         document: dict[str, Any] = regeling.model_dump(
             mode="json", by_alias=True, exclude_unset=True
         )
+        for naam, parameter in regeling.parameters.items():
+            if parameter.gemeentekeuze is not None:  # not in the dump (models/regeling.py)
+                document["parameters"][naam]["gemeentekeuze"] = parameter.gemeentekeuze.model_dump(
+                    mode="json", by_alias=True
+                )
         for waarde in self.waarden:
             nieuw = waarde.model_dump(mode="json", exclude={"parameter"}, exclude_none=True)
             nieuw["waarde"] = str(waarde.waarde)
+            if regeling.parameters[waarde.parameter].gemeentekeuze is not None:
+                nieuw["gemeente"] = self.gemeentecode  # a choice of this gemeente alone
             bestaand = document["parameters"][waarde.parameter]["waarden"]
             document["parameters"][waarde.parameter]["waarden"] = [
                 w for w in bestaand

@@ -4,9 +4,10 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
 - **Scope**: a beheerder acts on the regelingen of their own gemeente only (another gemeente's
   regeling is a 404, as for any resource of someone else). Of a regeling of their gemeente
   alone, its own parameters are the gemeente's; the shared, statutory parameters
-  (rules/parameters/gedeeld.yaml, the Rijk's) are read-only. A regeling of several gemeenten
-  (kwijtschelding) is not changed here yet: its rule file does not say which parameters are a
-  gemeente's choice within which bounds.
+  (rules/parameters/gedeeld.yaml, the Rijk's) are read-only. Of a regeling of several
+  gemeenten (kwijtschelding) only the parameters its rule file marks as a gemeente's choice
+  (`gemeentekeuze`, with the law's bounds), and the gemeente's value holds for its residents
+  alone.
 - **Validation like a rule file**: the proposal is merged into the regeling's rule file and
   compiled by the same loader (`Catalogus.met_regeling`: types, units, a value on every test
   date), then every test case of the regeling runs, with the beheerder's cases added or
@@ -89,6 +90,14 @@ def regeling_van(
     if wie.gemeentecode not in (laatste.regeling.gemeenten or {}):
         raise NietGevonden("Deze regeling is niet van uw gemeente.")
     return laatste
+
+
+def keuzes(regeling: Regeling) -> list[str]:
+    """The parameters a gemeente of the regeling may set: of a regeling of one gemeente all its
+    own, of a regeling of several those marked as a gemeente's choice (`gemeentekeuze`)."""
+    gedeeld = len(regeling.gemeenten or {}) > 1
+    return [n for n, p in regeling.parameters.items()
+            if not gedeeld or p.gemeentekeuze is not None]  # fmt: skip
 
 
 def stel_voor(
@@ -357,14 +366,6 @@ def _met_voorstel(
     """The regeling's rule file with the proposed values (replacing one of the same date and
     gemeente) and test cases (replacing one of the same name); a 400 listing every value that
     is not the gemeente's to change or lies before the ingangsdatum."""
-    if len(regeling.gemeenten or {}) > 1:
-        # Which parameters of a shared regeling are a gemeente's choice, within which bounds
-        # (kwijtschelding: 90-100%), the rule file does not say yet (docs/beheer.md).
-        raise OngeldigVerzoek(
-            f"{regeling.naam} geldt voor meerdere gemeenten; keuzes per gemeente lopen nog via"
-            " het regelbestand.",
-            [("path.regeling_id", "een regeling van meerdere gemeenten")],
-        )
     fouten = list(_waardefouten(regeling, verzoek, wettelijk))
     if fouten:
         raise OngeldigVerzoek("Deze waarden kan de gemeente niet zo voorstellen.", fouten)
@@ -395,27 +396,39 @@ def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
 def _waardefouten(
     regeling: Regeling, verzoek: Regelingversie, wettelijk: Collection[str]
 ) -> Iterator[tuple[str, str]]:
+    # In a regeling of several gemeenten only the parameters marked as a gemeente's choice are
+    # the gemeente's, and its eigenVerklaring (one list for all of them) is not.
+    eigen = keuzes(regeling)
+    if len(regeling.gemeenten or {}) > 1 and verzoek.eigen_verklaring is not None:
+        yield "body.eigenVerklaring", "geldt voor alle gemeenten van de regeling: alleen te lezen"
     for i, pad in enumerate(verzoek.eigen_verklaring or []):
         if pad not in regeling.invoer:
             yield f"body.eigenVerklaring.{i}", f"'{regeling.id}' heeft geen invoer '{pad}'"
     for i, waarde in enumerate(verzoek.waarden):
         waar = f"body.waarden.{i}"
         parameter = regeling.parameters.get(waarde.parameter)
-        if parameter is None:
-            yield (
-                f"{waar}.parameter",
-                (
-                    "een wettelijke parameter (Rijk, gedeeld): alleen te lezen"
-                    if waarde.parameter in wettelijk
-                    else f"'{regeling.id}' heeft geen eigen parameter '{waarde.parameter}'"
-                ),
-            )
+        if parameter is None or waarde.parameter not in eigen:
+            yield f"{waar}.parameter", _alleen_te_lezen(regeling, waarde.parameter, wettelijk)
             continue
         if waarde.vanaf < verzoek.ingangsdatum:
             yield f"{waar}.vanaf", f"ligt voor de ingangsdatum {verzoek.ingangsdatum}"
         laag, hoog = GRENZEN.get(parameter.eenheid, (Decimal(0), Decimal(10_000_000)))
+        if parameter.gemeentekeuze is not None:  # the law's bounds of the gemeente's choice
+            laag, hoog = parameter.gemeentekeuze.minimum, parameter.gemeentekeuze.maximum
         if not laag <= waarde.waarde <= hoog:
             yield f"{waar}.waarde", f"buiten {laag}..{hoog} ({parameter.eenheid.value})"
+
+
+def _alleen_te_lezen(regeling: Regeling, naam: str, wettelijk: Collection[str]) -> str:
+    """Why a beheerder cannot set this parameter."""
+    if naam in wettelijk:
+        return "een wettelijke parameter (Rijk, gedeeld): alleen te lezen"
+    if naam in regeling.parameters:
+        return (
+            f"'{regeling.id}' geldt voor meerdere gemeenten; '{naam}' is geen keuze van de"
+            " gemeente (alleen te lezen)"
+        )
+    return f"'{regeling.id}' heeft geen eigen parameter '{naam}'"
 
 
 def _controleer(catalogus: Catalogus, regeling: Regeling) -> Catalogus:
