@@ -19,8 +19,13 @@ import pytest
 from tests.fakes import beheerdiensten
 from tests.unit.test_activering import JULI, Klok
 from tests.unit.test_beheer import AMERSFOORT, EERSTE, KWIJTSCHELDING, TWEEDE
-from vil.fouten import NietGevonden, OngeldigVerzoek
-from vil.models.beheer import GoedkeuringRequest, VersiestatusRequest, VersievoorstelRequest
+from vil.fouten import Conflict, NietGevonden, OngeldigVerzoek
+from vil.models.beheer import (
+    GoedkeuringRequest,
+    TerugdraaiingRequest,
+    VersiestatusRequest,
+    VersievoorstelRequest,
+)
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.resultaat import Resultaat
@@ -190,3 +195,27 @@ def test_a_test_case_of_the_gemeente_that_the_new_norm_changes_must_be_supersede
         }))  # fmt: skip
     assert fout.value.velden
     assert all(veld.startswith("body.tests.") for veld, _ in fout.value.velden)
+
+
+def test_a_rollback_in_a_shared_regeling_brings_back_the_gemeentes_own_previous_values(
+    diensten: Impactstartdiensten,
+) -> None:
+    # Utrecht's version 1 (95%), then Amersfoort's version 1 (100%): both numbered 1
+    goedgekeurd(diensten, voorstel(), EERSTE, TWEEDE)
+    amersfoort = goedgekeurd(diensten, voorstel(norm("100")), AMERSFOORT, AMERSFOORT_TWEEDE)
+    # Utrecht cannot roll back under Amersfoort's later version
+    terug = TerugdraaiingRequest(ingangsdatum=date(2026, 8, 1), toelichting="Toch 90%.")
+    with pytest.raises(Conflict):
+        beheer.draai_terug(diensten, EERSTE, KWIJTSCHELDING, 1, terug)
+    # Amersfoort rolls back its own version 1, not Utrecht's (the chain knows whose it is)
+    versie = beheer.draai_terug(diensten, AMERSFOORT, KWIJTSCHELDING, amersfoort, terug)
+    voorgesteld = beheer.catalogus_met(diensten, versie)
+    assert voorgesteld.regel(KWIJTSCHELDING, terug.ingangsdatum).versie == versie.regelversie
+    huishoudens = {code: huishouden(code) for code in ("0344", "0307")}
+    bedragen = {
+        code: voorgesteld.evaluate(h, terug.ingangsdatum, None, [KWIJTSCHELDING])
+        .resultaten[0]
+        .bedrag_eenmalig
+        for code, h in huishoudens.items()
+    }
+    assert bedragen == {"0344": "697.78", "0307": "25.06"}

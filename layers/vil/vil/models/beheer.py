@@ -132,6 +132,13 @@ class Regelingversie(VilModel):
             " daarvoor gelden weer."
         ),
     )
+    correctie_van: int | None = Field(
+        None,
+        description=(
+            "Bij een correctie van het verleden: de gepubliceerde versie waarvan deze versie"
+            " waarden verbetert, voor de peildata vanaf de dag dat die versie inging."
+        ),
+    )
     in_werking_vanaf: date | None = Field(
         None,
         description=(

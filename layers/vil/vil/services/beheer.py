@@ -143,14 +143,9 @@ def draai_terug(
     latest published version (`nummer`) apply again from its ingangsdatum; submitted and
     approved like any version (four eyes)."""
     wie = Beheerder(principal)
-    regeling_van(diensten, wie, regeling_id)
-    terug = _gelezen(diensten, wie, regeling_id, nummer)
-    gepubliceerd = _gepubliceerd(diensten.regelingversies.versies(regeling_id, wie.gemeentecode))
-    if not gepubliceerd or gepubliceerd[-1].versie != nummer:
-        raise Conflict("Alleen de laatst goedgekeurde versie kan worden teruggedraaid.")
-    keten = diensten.catalogus.versions(regeling_id)
-    if len(keten) < 2 or keten[-1].regel.versie != terug.regelversie:  # pragma: no cover
-        raise Conflict("De gepubliceerde versie is (nog) niet geladen; probeer het zo opnieuw.")
+    laatste = regeling_van(diensten, wie, regeling_id)
+    _gelezen(diensten, wie, regeling_id, nummer)
+    _laatst_gepubliceerd(diensten, wie, regeling_id, nummer)
     versie = Regelingversie(
         regeling=regeling_id,
         gemeentecode=wie.gemeentecode,
@@ -160,15 +155,33 @@ def draai_terug(
         toelichting=verzoek.toelichting,
         waarden=[],
         tests=[],
-        regelversie=keten[-2].regel.versie,
+        regelversie="",  # below: what the rollback brings back
         voorgesteld_door=wie.medewerker,
         geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
-        basisversie=keten[-1].regel.versie,
+        basisversie=laatste.versie,
         terugdraaiing_van=nummer,
     )
+    terug = catalogus_met(diensten, versie).regel(regeling_id, verzoek.ingangsdatum)
+    versie = versie.model_copy(update={"regelversie": terug.versie})
     _audit(diensten, versie, "voorgesteld", wie)
     diensten.regelingversies.bewaar(versie, None)
     return versie
+
+
+def _laatst_gepubliceerd(
+    diensten: Beheerdiensten, wie: "Beheerder", regeling_id: str, nummer: int
+) -> None:
+    """A 409 unless `nummer` is the gemeente's latest published version (corrections aside)
+    and no other gemeente published a version of the regeling since: a rollback brings back
+    the document from before it, which would drop what was published after it."""
+    versies = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    eigen = [v for v in _gepubliceerd(versies) if v.correctie_van is None]
+    if not eigen or eigen[-1].versie != nummer:
+        raise Conflict("Alleen de laatst goedgekeurde versie kan worden teruggedraaid.")
+    publicaties = [p for p in diensten.regelingversies.wijzer().publicaties
+                   if p.regeling == regeling_id]  # fmt: skip
+    if publicaties and publicaties[-1].gemeentecode != wie.gemeentecode:
+        raise Conflict("Sindsdien publiceerde een andere gemeente een versie van deze regeling.")
 
 
 def _volgend_nummer(diensten: Beheerdiensten, regeling_id: str, wie: "Beheerder") -> int:
@@ -472,13 +485,12 @@ def _audit(
 
 
 def catalogus_met(diensten: Beheerdiensten, versie: Regelingversie) -> Catalogus:
-    """The catalogue in force with `versie` added from its ingangsdatum, as publishing it would
-    make it (`vil.rules.publicaties`): what the impact of the version compares with the
-    catalogue in force. A rollback brings back the document from before the latest version."""
-    keten = diensten.catalogus.versions(versie.regeling)
-    if versie.terugdraaiing_van is None:
-        document = versie.pas_toe(keten[-1].regel.regeling)
-    else:
-        document = keten[-2].regel.regeling
-    bron = f"voorstel {versie.versie} van {versie.regeling} ({versie.gemeentecode})"
-    return diensten.catalogus.met_versie(document, versie.ingangsdatum, bron)
+    """The catalogue in force with `versie` added as publishing it would add it (from its
+    ingangsdatum): what its impact compares with the catalogue in force. The one definition of
+    what a version does, a rollback or a correction included, is `vil.rules.publicaties`."""
+    try:
+        return diensten.regels.met(versie)
+    except (RegelFout, ValueError, LookupError) as fout:
+        raise Conflict(
+            "De versie bouwt niet (meer) voort op wat gepubliceerd is; stel haar opnieuw voor."
+        ) from fout
