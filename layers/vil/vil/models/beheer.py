@@ -92,7 +92,9 @@ class Handeling(VilModel):
     """One act on a version: who (the beheerder's medewerker id), what, when, why."""
 
     handeling: str = Field(
-        description="voorgesteld, ingediend, goedgekeurd, afgekeurd of ingetrokken."
+        description=(
+            "voorgesteld, correctie-voorgesteld, ingediend, goedgekeurd, afgekeurd of ingetrokken."
+        )
     )
     door: str = Field(description="De medewerker (beheerder) die het deed.")
     op: datetime = Field(description="Wanneer (UTC).")
@@ -137,6 +139,13 @@ class Regelingversie(VilModel):
         description=(
             "Bij een correctie van het verleden: de gepubliceerde versie waarvan deze versie"
             " waarden verbetert, voor de peildata vanaf de dag dat die versie inging."
+        ),
+    )
+    correcties: list[int] = Field(
+        default_factory=list,
+        exclude_if=lambda value: not value,
+        description=(
+            "De goedgekeurde correcties van deze versie (hun volgnummers), afgeleid bij het lezen."
         ),
     )
     in_werking_vanaf: date | None = Field(
@@ -249,6 +258,30 @@ class TerugdraaiingRequest(VilModel):
 
     ingangsdatum: Peildatum = Field(description="Vanaf wanneer de vorige waarden weer gelden.")
     toelichting: str = Field(min_length=1, max_length=4000, description="Waarom terugdraaien.")
+
+
+class CorrectieRequest(VilModel):
+    """POST /v1/regelingen/{id}/versies/{versie}/correcties: a correction of the past, a new
+    version that gives values of a published version another value for every peildatum since
+    that version took effect, with the same four eyes. Beslisverslagen made before keep the
+    version they used and replay with it."""
+
+    toelichting: str = Field(
+        min_length=1, max_length=4000, description="Wat er fout was, en waarom dit het juiste is."
+    )
+    waarden: list[Waardevoorstel] = Field(
+        min_length=1,
+        max_length=100,
+        description=(
+            "De verbeterde waarden: elk een waarde die de versie vaststelde (dezelfde parameter"
+            " en `vanaf`), met haar publicatie."
+        ),
+    )
+    tests: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Testgevallen met de verbeterde bedragen, zoals bij een voorstel.",
+    )
 
 
 class ListVersiesResponse(VilModel):

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from vil.fouten import Conflict, GeenToestemming, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.beheer import (
+    CorrectieRequest,
     GoedkeuringRequest,
     Handeling,
     Impactstatus,
@@ -184,6 +185,92 @@ def _laatst_gepubliceerd(
         raise Conflict("Sindsdien publiceerde een andere gemeente een versie van deze regeling.")
 
 
+def corrigeer(
+    diensten: Beheerdiensten,
+    principal: Principal,
+    regeling_id: str,
+    nummer: int,
+    verzoek: CorrectieRequest,
+) -> Regelingversie:
+    """POST …/versies/{versie}/correcties: a correction of the past, as a concept. It gives
+    values of the published version `nummer` another value for every peildatum since that
+    version took effect; submitted, checked for its impact and approved like any version (four
+    eyes). What was decided before keeps the version it used (docs/beheer.md)."""
+    wie = Beheerder(principal)
+    basis = regeling_van(diensten, wie, regeling_id)
+    fout = _te_corrigeren(diensten, wie, regeling_id, nummer)
+    _gecorrigeerde_waarden(diensten, fout, verzoek)
+    versie = Regelingversie(
+        regeling=regeling_id,
+        gemeentecode=wie.gemeentecode,
+        versie=_volgend_nummer(diensten, regeling_id, wie),
+        status=Versiestatus.concept,
+        ingangsdatum=fout.in_werking_vanaf or fout.ingangsdatum,
+        toelichting=verzoek.toelichting,
+        waarden=verzoek.waarden,
+        tests=_gevallen(verzoek),
+        regelversie="",  # below: the corrected version's document as corrected
+        voorgesteld_door=wie.medewerker,
+        geschiedenis=[
+            Handeling(handeling="correctie-voorgesteld", door=wie.medewerker, op=diensten.nu())
+        ],
+        basisversie=basis.versie,
+        correctie_van=nummer,
+    )
+    # The loader's checks and the test cases on the latest document with the corrected values
+    # (a value may date from before the day the version took effect: check it from its own)
+    controle = versie.model_copy(update={"ingangsdatum": fout.ingangsdatum})
+    _controleer(diensten.catalogus, _met_voorstel(basis.regeling, controle,
+                                                  diensten.catalogus.shared))  # fmt: skip
+    gecorrigeerd = catalogus_met(diensten, versie).regel(regeling_id, versie.ingangsdatum)
+    versie = versie.model_copy(update={"regelversie": gecorrigeerd.versie})
+    _audit(diensten, versie, "correctie-voorgesteld", wie)
+    diensten.regelingversies.bewaar(versie, None)
+    return versie
+
+
+def _te_corrigeren(
+    diensten: Beheerdiensten, wie: "Beheerder", regeling_id: str, nummer: int
+) -> Regelingversie:
+    """The version a correction is of: published with values of its own, in force already."""
+    fout = _gelezen(diensten, wie, regeling_id, nummer)
+    if fout.status is not Versiestatus.goedgekeurd:
+        raise Conflict(f"Alleen een goedgekeurde versie wordt gecorrigeerd, niet {fout.status}.")
+    if fout.correctie_van is not None or fout.terugdraaiing_van is not None:
+        raise Conflict(
+            "Corrigeer de versie met de waarden zelf, niet een correctie of terugdraaiing."
+        )
+    if (fout.in_werking_vanaf or fout.ingangsdatum) > diensten.vandaag():
+        raise Conflict(
+            "Deze versie geldt nog niet: stel een nieuwe versie voor vanaf dezelfde datum."
+        )
+    return fout
+
+
+def _gecorrigeerde_waarden(
+    diensten: Beheerdiensten, fout: Regelingversie, verzoek: CorrectieRequest
+) -> None:
+    """A 400 for a value the version did not set (the same parameter and `vanaf`); a 409 when
+    a later version of the gemeente set it again (correct that one)."""
+    eigen = {(w.parameter, w.vanaf) for w in fout.waarden}
+    fouten = [
+        (f"body.waarden.{i}", f"versie {fout.versie} stelde geen waarde van '{w.parameter}'"
+                              f" vanaf {w.vanaf} vast")
+        for i, w in enumerate(verzoek.waarden) if (w.parameter, w.vanaf) not in eigen
+    ]  # fmt: skip
+    if fouten:
+        raise OngeldigVerzoek("Een correctie verbetert waarden van de versie zelf.", fouten)
+    gevraagd = {(w.parameter, w.vanaf) for w in verzoek.waarden}
+    versies = diensten.regelingversies.versies(fout.regeling, fout.gemeentecode)
+    later = [v for v in _gepubliceerd(versies) if v.versie > fout.versie
+             and v.correctie_van is None and v.terugdraaiing_van is None]  # fmt: skip
+    for volgende in later:
+        if gevraagd & {(w.parameter, w.vanaf) for w in volgende.waarden}:
+            raise Conflict(
+                f"Versie {volgende.versie} stelde deze waarde opnieuw vast; corrigeer die versie."
+            )
+
+
 def _volgend_nummer(diensten: Beheerdiensten, regeling_id: str, wie: "Beheerder") -> int:
     bestaand = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
     return max((v.versie for v in bestaand), default=0) + 1
@@ -232,16 +319,26 @@ def _gepubliceerd(versies: list[Regelingversie]) -> list[Regelingversie]:
 def _zoals_vandaag(versies: list[Regelingversie], vandaag: date) -> list[Regelingversie]:
     """Each version with its status today: of the approved ones in force, the last published
     is `actief` and the others `vervangen`; one that takes effect later stays `goedgekeurd`.
-    Derived, not stored: the day decides, as it decides which values a peildatum gets."""
-    in_werking = [v for v in _gepubliceerd(versies)
-                  if (v.in_werking_vanaf or v.ingangsdatum) <= vandaag]  # fmt: skip
+    An approved correction shares the status of the version it corrects, which lists it
+    (`correcties`). Derived, not stored: the day decides, as it decides which values a
+    peildatum gets."""
+    gepubliceerd = _gepubliceerd(versies)
+    in_werking = [v for v in gepubliceerd if v.correctie_van is None
+                  and (v.in_werking_vanaf or v.ingangsdatum) <= vandaag]  # fmt: skip
     status = {v.versie: Versiestatus.vervangen for v in in_werking[:-1]}
     if in_werking:
         status[in_werking[-1].versie] = Versiestatus.actief
+    correcties: dict[int, list[int]] = {}
+    for correctie in gepubliceerd:
+        if correctie.correctie_van is not None:
+            correcties.setdefault(correctie.correctie_van, []).append(correctie.versie)
+            if correctie.correctie_van in status:
+                status[correctie.versie] = status[correctie.correctie_van]
     return [
-        v.model_copy(update={"status": status[v.versie]}) if v.versie in status else v
+        v.model_copy(update={"status": status.get(v.versie, v.status),
+                             "correcties": correcties.get(v.versie, [])})
         for v in versies
-    ]
+    ]  # fmt: skip
 
 
 def wijzig_status(
@@ -314,8 +411,12 @@ def _publiceer(
             "Sinds het voorstel is een andere versie gepubliceerd: deze versie bouwt daar niet op"
             " voort. Stel haar opnieuw voor."
         )
-    vanaf = max(huidig.ingangsdatum, diensten.vandaag())
-    if vanaf < laatste.geldig_vanaf:
+    # A correction of the past applies from its own (past) day, the corrected version's; any
+    # other version from its ingangsdatum, never before today nor before an earlier approval.
+    vanaf = huidig.ingangsdatum
+    if huidig.correctie_van is None:
+        vanaf = max(vanaf, diensten.vandaag())
+    if huidig.correctie_van is None and vanaf < laatste.geldig_vanaf:
         raise Conflict(
             f"Een eerder goedgekeurde versie gaat pas in op {laatste.geldig_vanaf}; deze versie"
             " kan niet eerder ingaan."
@@ -389,7 +490,7 @@ def _met_voorstel(
                               [("body", str(error))]) from error  # fmt: skip
 
 
-def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
+def _gevallen(verzoek: VersievoorstelRequest | CorrectieRequest) -> list[Testgeval]:
     """The beheerder's test cases as the rule file's model; a 400 listing every error."""
     gevallen: list[Testgeval] = []
     fouten: list[tuple[str, str]] = []
