@@ -370,6 +370,11 @@ class Regelcatalogi(Protocol):
         """The pointer's position and the catalogue as published at it, read now."""
         ...
 
+    def gepubliceerd(self) -> list[Regelingversie]:
+        """The published versions in the catalogue, in the order of publication (as last read:
+        at most a minute behind)."""
+        ...
+
     def met(self, versie: Regelingversie) -> Catalogus:
         """The catalogue with `versie` added as publishing it would add it (a proposal, for
         its impact; vil.rules.publicaties).

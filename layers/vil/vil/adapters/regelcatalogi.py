@@ -60,6 +60,12 @@ class Regelcatalogi:
             self._gelezen = self._nu()
             return self._wijzer, self._catalogus
 
+    def gepubliceerd(self) -> list[Regelingversie]:
+        """The published versions of the catalogue `actueel` gives, in the order of publication."""
+        self.actueel()
+        with self._slot:
+            return list(self._gepubliceerd)
+
     def met(self, versie: Regelingversie) -> Catalogus:
         """The catalogue as publishing `versie` would make it (`met_publicaties`), on the
         versions published as this process last read them."""

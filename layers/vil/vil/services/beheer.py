@@ -435,8 +435,9 @@ def _publiceer(
     diensten.regelingversies.publiceer(gekeurd, huidig.status, wijzer, gebeurtenis)
     diensten.regels.vers()  # this process evaluates with it at once; the others within a minute
     logger.info("Regelingversie gepubliceerd", regeling=gekeurd.regeling, versie=gekeurd.versie)
-    (zoals_nu,) = _zoals_vandaag([gekeurd], diensten.vandaag())
-    return zoals_nu
+    # Its status today among the gemeente's versions (a correction shares the corrected one's)
+    alle = diensten.regelingversies.versies(gekeurd.regeling, gekeurd.gemeentecode)
+    return next(v for v in _zoals_vandaag(alle, diensten.vandaag()) if v.versie == gekeurd.versie)
 
 
 def _gezien(
