@@ -201,3 +201,16 @@ def test_a_correction_carries_into_the_versions_published_after_it(
     # The corrected amount holds in August and under version 2 from October alike
     assert iit(diensten, AUGUSTUS).bedrag_eenmalig == "290.00"
     assert iit(diensten, oktober).bedrag_eenmalig == "290.00"
+
+
+def test_a_rolled_back_version_is_not_corrected(
+    diensten: Impactstartdiensten, gepubliceerd: int
+) -> None:
+    from tests.unit.test_activering import keur
+    from vil.models.beheer import TerugdraaiingRequest
+
+    terug = TerugdraaiingRequest(ingangsdatum=SEPTEMBER.date(), toelichting="Terug.")
+    nummer = beheer.draai_terug(diensten, TWEEDE, IIT, gepubliceerd, terug).versie
+    keur(diensten, nummer, TWEEDE, EERSTE)
+    with pytest.raises(Conflict):
+        beheer.corrigeer(diensten, EERSTE, IIT, gepubliceerd, correctie())

@@ -244,6 +244,10 @@ def _te_corrigeren(
         raise Conflict(
             "Deze versie geldt nog niet: stel een nieuwe versie voor vanaf dezelfde datum."
         )
+    # After its rollback a correction would bring its values back into the documents since
+    versies = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    if any(v.terugdraaiing_van == nummer for v in _gepubliceerd(versies)):
+        raise Conflict("Deze versie is teruggedraaid; haar waarden gelden niet meer.")
     return fout
 
 
