@@ -98,22 +98,26 @@ def indicatief(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> list[str
 
 
 def _gelezen_uitkomsten(trace: "Trace") -> list[str]:
-    """The regelingen whose outcome decided this one: of those it read (an input
-    `uitkomst.<id>.…` it needed), for a refusal only those the refusing voorwaarden read,
-    directly or through their steps (as for parameters: only what decided the outcome)."""
+    """The regelingen whose outcome decided this one, as for parameters: for a right, those
+    whose `uitkomst.<id>.…` inputs the evaluation read (inputs are read when first needed);
+    for a refusal, those the refusing voorwaarden refer to, directly or through their steps;
+    for an unknown right, those the voorwaarden left open refer to. Not by the inputs read in
+    the last two cases: an evaluation stops reading a node's inputs at the first one missing,
+    in an order that is not fixed."""
     run = trace.run
     regeling = run.regel.regeling
     if not regeling.afhankelijk_van:
         return []
-    present = run.feiten.present
-    gelezen = [
-        other for other in regeling.afhankelijk_van
-        if any(path.startswith(f"{feiten.UITKOMST}{other}.") for path in present)
-    ]  # fmt: skip
-    if trace.recht is False and gelezen:
-        beslissend = _uitkomsten_gelezen_door(regeling, tuple(trace.failed))
-        gelezen = [other for other in gelezen if other in beslissend]
-    return gelezen
+    if trace.recht is True:
+        present = run.feiten.present
+        return [
+            other for other in regeling.afhankelijk_van
+            if any(path.startswith(f"{feiten.UITKOMST}{other}.") for path in present)
+        ]  # fmt: skip
+    open_of_niet = tuple(naam for naam, voldaan, _, _ in trace.voorwaarden
+                         if voldaan is (False if trace.recht is False else None))  # fmt: skip
+    beslissend = _uitkomsten_gelezen_door(regeling, open_of_niet)
+    return [other for other in regeling.afhankelijk_van if other in beslissend]
 
 
 def _uitkomsten_gelezen_door(regeling: Regeling, voorwaarden: tuple[str, ...]) -> set[str]:
