@@ -342,6 +342,14 @@ class VasteCatalogi:
     def vers(self) -> tuple[int, Catalogus]:
         return 0, self.catalogus
 
+    def gepubliceerd(self) -> list[Regelingversie]:
+        return []
+
+    def met(self, versie: Regelingversie) -> Catalogus:
+        from vil.rules.publicaties import met_publicaties
+
+        return met_publicaties(self.catalogus, [], versie)
+
 
 @dataclass
 class FakeImpactrapporten:

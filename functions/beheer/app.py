@@ -1,5 +1,5 @@
-"""The beheermodule: a gemeente's beheerders propose, submit, approve (publish), roll back and
-read versions of their own parameters of a regeling (docs/beheer.md)."""
+"""The beheermodule: a gemeente's beheerders propose, submit, approve (publish), roll back,
+correct for the past and read versions of their own parameters of a regeling (docs/beheer.md)."""
 
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from vil import samenstelling
 from vil.api import NIET_INGELOGD, ONBEKEND, handler, principal, resolver
 from vil.models.beheer import (
+    CorrectieRequest,
     GoedkeuringRequest,
     Impactrapport,
     Impactstatus,
@@ -141,6 +142,37 @@ def draai_terug(
 ) -> Response[Regelingversie]:
     nieuw = beheer.draai_terug(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
     gebeurtenis("RegelingversieTerugdraaiingVoorgesteld", regeling=regeling_id)
+    return Response(201, "application/json", nieuw)
+
+
+@app.post(
+    "/v1/regelingen/<regeling_id>/versies/<versie>/correcties",
+    summary="Corrigeer waarden van een versie voor het verleden (beheerder)",
+    description=(
+        "Een aparte, geauditeerde handeling: een nieuwe versie (concept) die waarden van deze"
+        " gepubliceerde versie verbetert voor elke peildatum sinds de versie inging, ook voorbije."
+        " Daarna indienen, impact en goedkeuren door een tweede beheerder, als elke versie. Een"
+        " beslisverslag van vóór de correctie houdt de versie die het gebruikte en speelt daarmee"
+        " opnieuw af; nieuwe beoordelingen van die peildata gebruiken de correctie."
+    ),
+    tags=["Beheer"],
+    operation_id="correctVersie",
+    responses={
+        201: {"description": "De correctie, als concept."},
+        **NIET_GEVONDEN,
+        409: {
+            "description": (
+                "De versie is niet goedgekeurd, geldt nog niet, is zelf een correctie of"
+                " terugdraaiing, of een latere versie stelde de waarde opnieuw vast."
+            )
+        },
+    },
+)
+def corrigeer(
+    regeling_id: RegelingId, versie: Versie, verzoek: CorrectieRequest
+) -> Response[Regelingversie]:
+    nieuw = beheer.corrigeer(samenstelling.beheer(), principal(app), regeling_id, versie, verzoek)
+    gebeurtenis("RegelingversieCorrectieVoorgesteld", regeling=regeling_id)
     return Response(201, "application/json", nieuw)
 
 

@@ -21,7 +21,7 @@ from vil.models.api import (
 )
 from vil.models.gebeurtenis import EVENT_TYPES, event_schemas
 from vil.samenstelling import catalogus
-from vil.services.catalogus import versies
+from vil.services.catalogus import in_werking, versies
 
 app = resolver()
 
@@ -29,11 +29,19 @@ app = resolver()
 @app.get(
     "/v1/regelingen",
     summary="Alle regelingen",
-    description="De regelingen die VIL kent, met de versie die vandaag geldt.",
+    description=(
+        "De regelingen die VIL kent, met de versie die vandaag geldt: het regelbestand met de"
+        " gepubliceerde versies van gemeenten (beheermodule), binnen een minuut na publicatie."
+        " Per regeling de versies van gemeenten die vandaag gelden, met hun waarden zoals"
+        " beoordelingen ze gebruiken."
+    ),
     tags=["Catalogus"],
     operation_id="listRegelingen",
 )
 def list_regelingen() -> ListRegelingenResponse:
+    regels = catalogus()
+    vandaag = klok.vandaag()
+    gepubliceerd = in_werking(regels, vandaag)
     return ListRegelingenResponse(
         regelingen=[
             RegelingSamenvatting(
@@ -47,8 +55,9 @@ def list_regelingen() -> ListRegelingenResponse:
                 toekenning=regel.regeling.toekenning.wijze,
                 periode=regel.regeling.toekenning.periode,
                 regelversie=regel.versie,
+                gepubliceerd=gepubliceerd.get(regel.id, []),
             )
-            for regel in catalogus().in_force(klok.vandaag())
+            for regel in regels.actueel().in_force(vandaag)
         ]
     )
 
@@ -56,7 +65,11 @@ def list_regelingen() -> ListRegelingenResponse:
 @app.get(
     "/v1/regelingen/<regeling_id>",
     summary="Eén regeling met haar versies",
-    description="Het volledige regelbestand van elke gepubliceerde versie.",
+    description=(
+        "Het volledige regelbestand van elke gepubliceerde versie: het regelbestand zelf en elke"
+        " goedgekeurde versie van een gemeente, elk vanaf haar dag (een correctie ernaast, de"
+        " versie die ze corrigeert blijft voor het herspelen van besluiten)."
+    ),
     tags=["Catalogus"],
     operation_id="getRegeling",
     responses={
@@ -75,7 +88,7 @@ def get_regeling(
                 regelversie=versie.regel.versie,
                 regeling=versie.regel.regeling,
             )
-            for versie in versies(catalogus(), regeling_id)
+            for versie in versies(catalogus().actueel(), regeling_id)
         ],
     )
 

@@ -173,7 +173,7 @@ class LokaleStack:
         """Subscribe the receiver for every gemeente of the catalogue, through the API."""
         gemeenten = {
             code
-            for regel in catalogus().in_force(self.klok.nu().date())
+            for regel in catalogus().actueel().in_force(self.klok.nu().date())
             for code in regel.regeling.gemeenten or {}
         }
         for code in sorted(gemeenten):

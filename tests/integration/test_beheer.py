@@ -206,3 +206,51 @@ def test_a_publication_on_a_pointer_that_moved_meanwhile_writes_nothing(api: htt
 
     assert opslag.wijzer() == wijzer
     assert opslag.versie(IIT, "0344", versie.versie) == versie
+
+
+def test_the_catalogue_shows_the_version_in_force_and_a_correction_goes_through_its_own_route(
+    api: httpx.Client, klok: LokaleStack
+) -> None:
+    publicatiedag(klok)
+    # Given a published version (€ 290 from 1 January, so in force from today)
+    voorgesteld = api.post(f"/regelingen/{IIT}/versies", json=voorstel("290"), headers=ANNE)
+    assert voorgesteld.status_code == 201, voorgesteld.text
+    nummer = voorgesteld.json()["versie"]
+    keur_goed(api, f"/regelingen/{IIT}/versies/{nummer}", ANNE, BRAM)
+    # Then the catalogue route (anyone) shows it, with its value as evaluations use it
+    (getoond,) = in_catalogus(api)
+    assert (getoond["gemeentecode"], getoond["versie"]) == ("0344", nummer)
+    assert getoond["waarden"]["bedragAlleenstaande"]["waarde"] in (290, "290")
+    # When anne corrects the amount for the past (€ 295), and bram approves it
+    waarde = {**voorstel("295")["waarden"][0]}
+    verzoek = {"toelichting": "Gepubliceerd was € 290; vastgesteld € 295.", "waarden": [waarde],
+               "tests": voorstel("295")["tests"]}  # fmt: skip
+    pad = f"/regelingen/{IIT}/versies/{nummer}/correcties"
+    assert api.post(pad, json=verzoek, headers=burger("999993653")).status_code in (401, 403)
+    correctie = api.post(pad, json=verzoek, headers=ANNE)
+    assert correctie.status_code == 201, correctie.text
+    assert correctie.json()["correctieVan"] == nummer
+    gecorrigeerd = keur_goed(
+        api, f"/regelingen/{IIT}/versies/{correctie.json()['versie']}", ANNE, BRAM
+    )
+    assert gecorrigeerd["status"] == "actief"
+    # Then the catalogue shows the corrected value under the same version
+    (getoond,) = in_catalogus(api)
+    assert getoond["versie"] == nummer
+    assert getoond["waarden"]["bedragAlleenstaande"]["waarde"] in (295, "295")
+    gelezen = api.get(f"/regelingen/{IIT}/versies/{nummer}", headers=ANNE).json()
+    assert gelezen["correcties"] == [gecorrigeerd["versie"]]
+    # And after the rollback (which leaves the shared stack as it was) the rollback is in force
+    terug = draai_terug(api, nummer)
+    (getoond,) = in_catalogus(api)
+    assert getoond["versie"] == terug["versie"]
+    assert getoond["waarden"]["bedragAlleenstaande"]["waarde"] not in (290, 295, "290", "295")
+
+
+def in_catalogus(api: httpx.Client) -> list[dict[str, Any]]:
+    """Utrecht's IIT versions in force, as `GET /v1/regelingen` lists them."""
+    antwoord = api.get("/regelingen")
+    assert antwoord.status_code == 200, antwoord.text
+    (regeling,) = [r for r in antwoord.json()["regelingen"] if r["id"] == IIT]
+    gepubliceerd: list[dict[str, Any]] = regeling["gepubliceerd"]
+    return gepubliceerd

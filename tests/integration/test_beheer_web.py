@@ -238,16 +238,23 @@ def test_without_login_the_beheer_pages_send_to_the_start(browser: Browser) -> N
     assert '<html lang="nl"' in start.text
 
 
-def test_a_regeling_of_several_gemeenten_shows_the_services_reason(browser: Browser) -> None:
+def test_a_regeling_of_several_gemeenten_offers_only_the_gemeentes_choice_within_its_bounds(
+    browser: Browser,
+) -> None:
     browser.log_in("anne")
     browser.ga("GET", f"/beheer/regelingen/{KWIJTSCHELDING}/voorstel")
-    (veld, *_) = re.findall(r'name="(waarde-[^"]+)"', browser.pagina)
-    browser.verstuur("/voorstel", {**FORMULIER, "waarde-bedragAlleenstaande": "", veld: "100"})
+    # Only the norm for the kosten van bestaan is Utrecht's to set (gemeentekeuze)
+    assert re.findall(r'name="(waarde-[^"]+)"', browser.pagina) == [
+        "waarde-normpercentageKostenVanBestaan"
+    ]
+    velden = {**FORMULIER, "waarde-bedragAlleenstaande": "",
+              "waarde-normpercentageKostenVanBestaan": "101"}  # fmt: skip
+    browser.verstuur("/voorstel", velden)
 
     geweigerd = browser.verstuur("/voorstel/controle", {})
 
     assert geweigerd.status_code == 400
-    assert "geldt voor meerdere gemeenten" in geweigerd.text
+    assert "buiten 90..100" in geweigerd.text
     assert 'role="alert"' in geweigerd.text
 
 

@@ -1,7 +1,16 @@
-"""The catalogue function, called as API Gateway would."""
+"""The catalogue function, called as API Gateway would, over the local stack's table (it reads
+the version pointer)."""
+
+import pytest
 
 from functions.catalogus.app import lambda_handler
 from tests.api import call
+from vil_local.lokaal import LokaleStack
+
+
+@pytest.fixture(autouse=True)
+def _tabel(stack: LokaleStack) -> None:
+    """The stack's moto table and environment: the catalogue reads the version pointer."""
 
 
 def test_lists_every_regeling() -> None:

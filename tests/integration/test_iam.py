@@ -176,6 +176,11 @@ def _namens_abonnementen_en_beheer(
     goed = api.post(f"{pad}/{versie}/goedkeuringen", headers=BRAM, json=goedkeuring(rapport))
     assert goed.status_code == 200, goed.text
     assert api.get(pad, headers=ANNE).status_code == 200
+    # The catalogue shows it (catalogus: GetItem of the pointer and of the versions it names)
+    catalogus = api.get("/regelingen")
+    assert catalogus.status_code == 200, catalogus.text
+    (iit_regeling,) = [r for r in catalogus.json()["regelingen"] if r["id"] == IIT]
+    assert versie in [v["versie"] for v in iit_regeling["gepubliceerd"]]
     draai_terug(api, versie)
     # A run too large for the request: the queue (SendMessage) and the impact worker, which
     # fans out in groups (its own queue; UpdateItem for the groups finished); a second household

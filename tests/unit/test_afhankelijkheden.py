@@ -179,3 +179,58 @@ def test_a_regeling_may_not_depend_on_one_that_depends_on_another() -> None:
     assert fout.value.problems == [
         "tweede: afhankelijkVan: 'afgeleid' hangt zelf van een regeling af"
     ]
+
+
+def onbevestigd() -> dict[str, Any]:
+    """The proef regeling with its grens not yet published: each outcome that uses it is
+    indicatief, for that reason."""
+    document = copy.deepcopy(VALID)
+    document["parameters"]["grens"]["waarden"][0].update(
+        status="onbevestigd", reden="nog niet gepubliceerd"
+    )
+    return document
+
+
+def test_an_indicatief_outcome_carries_over_with_its_reason_into_the_regeling_that_reads_it() -> (
+    None
+):
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+    # Given the proef regeling with a firm grens, the dependent's outcome is firm
+    (vast,) = (
+        catalogus(afgeleid()).evaluate(huishouden, PEILDATUM, regelingen=["afgeleid"]).resultaten
+    )
+    assert (vast.bedrag_per_jaar, vast.indicatief) == ("500.00", False)
+    # When the grens is unconfirmed, the proef outcome is indicatief, and so is the dependent's,
+    # for the proef regeling's reason; in the decision alone (no explanation) too
+    regels = Catalogus.from_data(
+        SHARED, [("rules/proef.yaml", onbevestigd()), ("rules/afgeleid.yaml", afgeleid())]
+    )
+    proef, afgeleide = regels.evaluate(huishouden, PEILDATUM).resultaten
+    assert proef.indicatief
+    assert (afgeleide.bedrag_per_jaar, afgeleide.indicatief) == ("500.00", True)
+    assert afgeleide.indicatief_redenen == [
+        f"De proefregeling waarop dit rust, is indicatief: {reden}"
+        for reden in proef.indicatief_redenen
+    ]
+    assert proef.indicatief_redenen == ["Inkomensgrens: nog niet gepubliceerd (bron: Stcrt.)."]
+    assert [d.indicatief for d in regels.decide(huishouden, PEILDATUM)] == [True, True]
+
+
+def test_a_refusal_that_does_not_rest_on_the_other_outcome_stays_firm() -> None:
+    # Given a dependent that also asks for an income under 5000: refused for 10000, by that
+    # voorwaarde alone (the one that reads the proef outcome holds)
+    laag = {"naam": "laag", "expressie": "aanvrager.toetsingsinkomen < 5000",
+            "grondslag": "art. 2", "uitleg": {"voldaan": "Ja.", "nietVoldaan": "Nee."}}  # fmt: skip
+    document = afgeleid(
+        invoer={**afgeleid()["invoer"],
+                "aanvrager.toetsingsinkomen": {"type": "bedrag", "bron": "belastingdienst"}},
+        voorwaarden=[*afgeleid()["voorwaarden"], laag],
+    )  # fmt: skip
+    regels = Catalogus.from_data(
+        SHARED, [("rules/proef.yaml", onbevestigd()), ("rules/afgeleid.yaml", document)]
+    )
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+    (uitkomst,) = regels.evaluate(huishouden, PEILDATUM, regelingen=["afgeleid"]).resultaten
+    assert [(v.naam, v.voldaan) for v in uitkomst.voorwaarden] == [("proef", True), ("laag", False)]
+    # Then the refusal is firm: the indicatief proef outcome did not decide it
+    assert (uitkomst.recht, uitkomst.indicatief) == (False, False)

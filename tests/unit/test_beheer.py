@@ -173,7 +173,7 @@ def test_a_beheerder_of_another_gemeente_cannot_touch_the_regeling(
         )
 
 
-def test_a_regeling_of_several_gemeenten_is_not_changed_here(
+def test_in_a_regeling_of_several_gemeenten_only_the_gemeentes_choices_are_changed(
     diensten: Beheerdiensten, catalogus: Catalogus
 ) -> None:
     with pytest.raises(OngeldigVerzoek):

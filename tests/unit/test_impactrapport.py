@@ -269,3 +269,39 @@ def test_a_very_large_run_fans_out_in_groups_and_the_last_adds_them_up(
     assert klaar.id == lopend.id
     assert klaar.regelingen == heel.regelingen  # the same figures as one run over all 23
     assert klaar.synthetisch is None  # the groups count real households only
+
+
+def test_the_impact_covers_the_regelingen_that_read_the_outcome_of_the_version_s_regeling() -> None:
+    """A gemeente regeling (the proef regeling: a tenth of the room under its grens, per year)
+    and a rijksregeling that pays half of its outcome (afgeleid, `afhankelijkVan: [proef]`).
+    Twelve households in Utrecht with € 10.000: under a grens of € 20.000 proef gives € 1.000
+    and afgeleid € 500; under € 30.000 from 1 July proef gives € 2.000 and afgeleid € 1.000. So
+    both count twelve raises of more than +5%, proef € 12.000 a year more, afgeleid € 6.000."""
+    from tests.proefregeling import SHARED, VALID
+    from tests.unit.test_afhankelijkheden import afgeleid
+
+    proef = {**copy.deepcopy(VALID), "soort": "gemeente", "gemeenten": {"0344": "Utrecht"}}
+    proef["tests"][0]["huishouden"]["gemeentecode"] = "0344"
+    catalogus = Catalogus.from_data(
+        SHARED, [("rules/proef.yaml", proef), ("rules/afgeleid.yaml", afgeleid())]
+    )
+    diensten = beheerdiensten(catalogus)
+    assert isinstance(diensten.impactrapporten, FakeImpactrapporten)
+    huishouden = {"gemeentecode": "0344", "aanvrager": {"toetsingsinkomen": 10000}}
+    diensten.impactrapporten.bewoners["0344"] = [(f"p{i}", huishouden) for i in range(12)]
+    verzoek = VersievoorstelRequest.model_validate({
+        "ingangsdatum": "2026-07-01", "toelichting": "Een hogere grens.",
+        "waarden": [{"parameter": "grens", "vanaf": "2026-07-01", "waarde": "30000",
+                     "bron": "Gemeenteblad 2026, 1 (testwaarde)", "status": "bevestigd"}],
+    })  # fmt: skip
+    versie = beheer.stel_voor(diensten, EERSTE, "proef", verzoek)
+    assert impactrapport.gedekte_regelingen(catalogus, versie) == ["proef", "afgeleid"]
+
+    rapport = impactrapport.start(diensten, TWEEDE, "proef", versie.versie)
+
+    assert rapport.regelingen is not None
+    cijfers = {
+        regeling: (r["huishoudens"], r["bedragen"]["meer dan +5%"], r["jaarkostenVerschil"])
+        for regeling, r in rapport.regelingen.items()
+    }
+    assert cijfers == {"proef": (12, 12, "12000.00"), "afgeleid": (12, 12, "6000.00")}

@@ -379,6 +379,20 @@ class Regelcatalogi(Protocol):
         """The pointer's position and the catalogue as published at it, read now."""
         ...
 
+    def gepubliceerd(self) -> list[Regelingversie]:
+        """The published versions in the catalogue, in the order of publication (as last read:
+        at most a minute behind)."""
+        ...
+
+    def met(self, versie: Regelingversie) -> Catalogus:
+        """The catalogue with `versie` added as publishing it would add it (a proposal, for
+        its impact; vil.rules.publicaties).
+
+        Raises:
+            RegelFout, ValueError, LookupError: it does not build on what is published.
+        """
+        ...
+
 
 class Impactrapporten(Protocol):
     """The impact of a version: the gemeente's stored households, the version's frozen

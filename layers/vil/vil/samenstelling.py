@@ -83,9 +83,11 @@ from vil.settings import (
 
 
 @cache
-def catalogus() -> Catalogus:
-    """The catalogue function: the rule set only."""
-    return _catalogus(CatalogusSettings.from_environ().vil_rules_dir)
+def catalogus() -> Regelcatalogi:
+    """The catalogue function: the rule set with the published versions (the version pointer
+    read at most once a minute, as every function reads it)."""
+    settings = CatalogusSettings.from_environ()
+    return _regels(settings.tabel, settings.vil_rules_dir)
 
 
 @cache

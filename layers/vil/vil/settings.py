@@ -86,7 +86,10 @@ class UitgeverSettings(Settings):
 
 
 class CatalogusSettings(RulesSettings):
-    """The catalogue reads only the rules."""
+    """The catalogue reads the rules and the published versions (the version pointer and the
+    versions it names, in the main table)."""
+
+    tabel: str = Field(description="The main table: the version pointer and the versions.")
 
 
 class BeoordelingenSettings(RulesSettings, BasisSettings, SourcesSettings):

@@ -34,6 +34,7 @@ class Regelcatalogi:
         self._nu = nu
         self._ververs_na = ververs_na
         self._catalogus = basis
+        self._gepubliceerd: list[Regelingversie] = []  # in the order of publication
         self._wijzer = 0  # the rule files alone: nothing published
         self._gelezen: datetime | None = None
         self._slot = Lock()  # the local stack serves requests on threads
@@ -54,9 +55,24 @@ class Regelcatalogi:
                 gepubliceerd = [self._versie(p.regeling, p.gemeentecode, p.versie)
                                 for p in wijzer.publicaties]  # fmt: skip
                 self._catalogus = met_publicaties(self._basis, gepubliceerd)
+                self._gepubliceerd = gepubliceerd
                 self._wijzer = wijzer.nummer
             self._gelezen = self._nu()
             return self._wijzer, self._catalogus
+
+    def gepubliceerd(self) -> list[Regelingversie]:
+        """The published versions of the catalogue `actueel` gives, in the order of publication."""
+        self.actueel()
+        with self._slot:
+            return list(self._gepubliceerd)
+
+    def met(self, versie: Regelingversie) -> Catalogus:
+        """The catalogue as publishing `versie` would make it (`met_publicaties`), on the
+        versions published as this process last read them."""
+        self.actueel()
+        with self._slot:
+            gepubliceerd = list(self._gepubliceerd)
+        return met_publicaties(self._basis, gepubliceerd, versie)
 
     def _versie(self, regeling: str, gemeentecode: str, nummer: int) -> Regelingversie:
         versie = self._versies.versie(regeling, gemeentecode, nummer)

@@ -53,17 +53,23 @@ def regelingen(diensten: Beheerdiensten, principal: Principal) -> list[Regeling]
 def parameters(
     diensten: Beheerdiensten, regeling: Regeling, gemeentecode: str
 ) -> tuple[list[Parameterrij], list[Parameterrij]]:
-    """The regeling's own parameters (the gemeente's), and the statutory ones it uses (the
-    Rijk's, read-only: rules/parameters/gedeeld.yaml)."""
+    """The parameters the gemeente sets (`beheer.keuzes`), and the others it uses, read-only:
+    the Rijk's (rules/parameters/gedeeld.yaml) and, in a regeling of several gemeenten, its
+    parameters that are no gemeente's choice."""
     vandaag = diensten.vandaag()
     regel = diensten.catalogus.regel(regeling.id, vandaag)
-    eigen = [_rij(n, p, vandaag, gemeentecode) for n, p in regeling.parameters.items()]
+    keuzes = beheer.keuzes(regeling)
+    eigen = [_rij(n, p, vandaag, gemeentecode) for n, p in regeling.parameters.items()
+             if n in keuzes]  # fmt: skip
     gedeeld = diensten.catalogus.shared
     rijk = [
         _rij(naam, gedeeld[naam], vandaag, None)
         for naam in sorted(regel.used_parameters)
         if naam in gedeeld and naam not in regeling.parameters
-    ]
+    ] + [
+        _rij(n, p, vandaag, gemeentecode) for n, p in regeling.parameters.items()
+        if n not in keuzes
+    ]  # fmt: skip
     return eigen, rijk
 
 
@@ -105,7 +111,7 @@ class Formulier:
     def uit(cls, verzoek: Verzoek, regeling: Regeling) -> "Formulier":
         return cls(
             ingangsdatum=verzoek.veld("ingangsdatum"),
-            waarden={n: verzoek.veld(f"waarde-{n}") for n in regeling.parameters},
+            waarden={n: verzoek.veld(f"waarde-{n}") for n in beheer.keuzes(regeling)},
             bron=verzoek.veld("bron"),
             status=verzoek.veld("status"),
             reden=verzoek.veld("reden"),

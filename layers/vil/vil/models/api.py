@@ -1,6 +1,7 @@
 """Request and response models of the loket API (`<Action><Thing>Request/Response`)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -9,9 +10,33 @@ from vil.models.aanvraag import Aanvraag, Beoordeling, HerzieningsbesluitSoort
 from vil.models.base import Peildatum, VilModel
 from vil.models.huishouden import Huishouden
 from vil.models.maandcheck import Melding, Standuitkomst
-from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Wijze
+from vil.models.regeling import Grondslag, Periode, Regeling, Soort, Status, Wijze
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.models.toestemming import Bron, Doel, Toestemming
+
+
+class GepubliceerdeWaarde(VilModel):
+    """A parameter's value as evaluations use it today, for the gemeente of a version."""
+
+    waarde: Decimal | None = Field(description="De waarde, in de eenheid van de parameter.")
+    vanaf: date = Field(description="Sinds wanneer deze waarde geldt.")
+    bron: str = Field(description="De publicatie van de waarde.")
+    status: Status = Field(description="bevestigd of onbevestigd.")
+
+
+class GepubliceerdeVersie(VilModel):
+    """A gemeente's published version of the regeling's parameters that is in force today."""
+
+    gemeentecode: str = Field(description="De gemeente van wie de waarden zijn.")
+    versie: int = Field(description="Volgnummer van de versie (GET …/versies/{versie}).")
+    in_werking_vanaf: date = Field(description="Vanaf welke peildatum de versie geldt.")
+    waarden: dict[str, GepubliceerdeWaarde] = Field(
+        description=(
+            "Elke parameter die de gemeente in een versie vaststelde, met de waarde die"
+            " beoordelingen voor haar inwoners vandaag gebruiken (ook na een terugdraaiing of"
+            " correctie)."
+        )
+    )
 
 
 class RegelingSamenvatting(VilModel):
@@ -27,6 +52,13 @@ class RegelingSamenvatting(VilModel):
     toekenning: Wijze = Field(description="automatisch, handmatig of doorsturen.")
     periode: Periode = Field(description="Eén aanvraag per inwoner per deze periode.")
     regelversie: str = Field(description="Inhoudshash van de geldende versie.")
+    gepubliceerd: list[GepubliceerdeVersie] = Field(
+        default_factory=list,
+        description=(
+            "De versies van gemeenten (beheermodule) die vandaag gelden, per gemeente de"
+            " actieve; leeg als alleen het regelbestand geldt."
+        ),
+    )
 
 
 class ListRegelingenResponse(VilModel):

@@ -92,7 +92,9 @@ class Handeling(VilModel):
     """One act on a version: who (the beheerder's medewerker id), what, when, why."""
 
     handeling: str = Field(
-        description="voorgesteld, ingediend, goedgekeurd, afgekeurd of ingetrokken."
+        description=(
+            "voorgesteld, correctie-voorgesteld, ingediend, goedgekeurd, afgekeurd of ingetrokken."
+        )
     )
     door: str = Field(description="De medewerker (beheerder) die het deed.")
     op: datetime = Field(description="Wanneer (UTC).")
@@ -132,6 +134,20 @@ class Regelingversie(VilModel):
             " daarvoor gelden weer."
         ),
     )
+    correctie_van: int | None = Field(
+        None,
+        description=(
+            "Bij een correctie van het verleden: de gepubliceerde versie waarvan deze versie"
+            " waarden verbetert, voor de peildata vanaf de dag dat die versie inging."
+        ),
+    )
+    correcties: list[int] = Field(
+        default_factory=list,
+        exclude_if=lambda value: not value,
+        description=(
+            "De goedgekeurde correcties van deze versie (hun volgnummers), afgeleid bij het lezen."
+        ),
+    )
     in_werking_vanaf: date | None = Field(
         None,
         description=(
@@ -142,7 +158,9 @@ class Regelingversie(VilModel):
 
     def pas_toe(self, regeling: Regeling) -> Regeling:
         """The regeling's rule file with this version's values (each replacing one of the same
-        date and gemeente) and test cases (each replacing one of the same name).
+        date and gemeente) and test cases (each replacing one of the same name). A value of a
+        parameter that is a gemeente's choice (`gemeentekeuze`, in a regeling of several
+        gemeenten) holds for this version's gemeente alone.
 
         Raises:
             ValueError: the result is no valid regeling (pydantic).
@@ -150,9 +168,16 @@ class Regelingversie(VilModel):
         document: dict[str, Any] = regeling.model_dump(
             mode="json", by_alias=True, exclude_unset=True
         )
+        for naam, parameter in regeling.parameters.items():
+            if parameter.gemeentekeuze is not None:  # not in the dump (models/regeling.py)
+                document["parameters"][naam]["gemeentekeuze"] = parameter.gemeentekeuze.model_dump(
+                    mode="json", by_alias=True
+                )
         for waarde in self.waarden:
             nieuw = waarde.model_dump(mode="json", exclude={"parameter"}, exclude_none=True)
             nieuw["waarde"] = str(waarde.waarde)
+            if regeling.parameters[waarde.parameter].gemeentekeuze is not None:
+                nieuw["gemeente"] = self.gemeentecode  # a choice of this gemeente alone
             bestaand = document["parameters"][waarde.parameter]["waarden"]
             document["parameters"][waarde.parameter]["waarden"] = [
                 w for w in bestaand
@@ -233,6 +258,30 @@ class TerugdraaiingRequest(VilModel):
 
     ingangsdatum: Peildatum = Field(description="Vanaf wanneer de vorige waarden weer gelden.")
     toelichting: str = Field(min_length=1, max_length=4000, description="Waarom terugdraaien.")
+
+
+class CorrectieRequest(VilModel):
+    """POST /v1/regelingen/{id}/versies/{versie}/correcties: a correction of the past, a new
+    version that gives values of a published version another value for every peildatum since
+    that version took effect, with the same four eyes. Beslisverslagen made before keep the
+    version they used and replay with it."""
+
+    toelichting: str = Field(
+        min_length=1, max_length=4000, description="Wat er fout was, en waarom dit het juiste is."
+    )
+    waarden: list[Waardevoorstel] = Field(
+        min_length=1,
+        max_length=100,
+        description=(
+            "De verbeterde waarden: elk een waarde die de versie vaststelde (dezelfde parameter"
+            " en `vanaf`), met haar publicatie."
+        ),
+    )
+    tests: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Testgevallen met de verbeterde bedragen, zoals bij een voorstel.",
+    )
 
 
 class ListVersiesResponse(VilModel):

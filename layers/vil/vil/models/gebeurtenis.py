@@ -72,6 +72,15 @@ class RegelingEventData(VilModel):
     gemeentecode: str = Field(description="De gemeente van wie de waarden zijn.")
     versie: int = Field(description="Volgnummer van de goedgekeurde versie.")
     ingangsdatum: date = Field(description="Vanaf welke peildatum de versie geldt.")
+    correctie_van: int | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description=(
+            "Bij een correctie van het verleden: de versie waarvan de waarden verbeterd zijn,"
+            " voor peildata vanaf `ingangsdatum` (die dan voorbij is). Besluiten over die"
+            " peildata kunnen anders uitvallen."
+        ),
+    )
     url: str = Field(
         description="Waar de beheerder de versie ophaalt (GET, met eigen token).",
         json_schema_extra={"format": "uri"},
@@ -191,6 +200,7 @@ class Uitgever:
                 gemeentecode=versie.gemeentecode,
                 versie=versie.versie,
                 ingangsdatum=versie.in_werking_vanaf or versie.ingangsdatum,
+                correctie_van=versie.correctie_van,
                 url=f"{base}/v1/regelingen/{pad}",
             ),
         )

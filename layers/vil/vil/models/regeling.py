@@ -174,6 +174,21 @@ class ParameterWaarde(VilModel):
         return self
 
 
+class Gemeentekeuze(VilModel):
+    """A parameter of a regeling of several gemeenten that each gemeente sets for itself,
+    within the bounds the law allows (the beheermodule, docs/beheer.md)."""
+
+    minimum: Decimal = Field(description="De laagste waarde die een gemeente mag kiezen.")
+    maximum: Decimal = Field(description="De hoogste waarde die een gemeente mag kiezen.")
+    bron: Tekst = Field(description="Waar die grenzen staan (wet en artikel).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Gemeentekeuze":
+        if self.minimum > self.maximum:
+            raise ValueError("minimum is hoger dan maximum")
+        return self
+
+
 class Parameter(VilModel):
     """A parameter with dated values."""
 
@@ -186,6 +201,20 @@ class Parameter(VilModel):
         )
     )
     waarden: list[ParameterWaarde] = Field(min_length=1)
+    # Never in the dump nor the repr: the bounds of a gemeente's choice decide no outcome, so
+    # they are not part of the regelversie (a hash of the dump, and of the shared parameters'
+    # text), and marking a parameter leaves every regelversie and evaluation as they were.
+    # `Regelingversie.pas_toe` carries it over.
+    gemeentekeuze: Gemeentekeuze | None = Field(
+        None,
+        exclude=True,
+        repr=False,
+        description=(
+            "In een regeling van meer gemeenten: elke gemeente mag deze parameter voor zichzelf"
+            " vaststellen, binnen deze grenzen (een waarde met `gemeente:`), in de beheermodule."
+            " Zonder: de parameter is voor een gemeente alleen te lezen."
+        ),
+    )
 
     @field_validator("waarden")
     @classmethod

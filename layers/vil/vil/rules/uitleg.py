@@ -10,9 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from vil.models.regeling import Invoer
+from vil.models.regeling import Invoer, Regeling
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Resultaat
 from vil.rules import feiten
+from vil.rules.expressies import references
 from vil.rules.tekst import datum, euro
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def indicatief(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> list[str
     """Why the outcome is not firm: the year's amounts not yet set (`geschat`: the years whose
     values stand in), unconfirmed or unknown values, unverified facts."""
     run = trace.run
+    gelezen = _gelezen_uitkomsten(trace)  # before the provenance reads every input
     reasons = [schatting(run.peildatum.year, trace.geschat)] if trace.geschat else []
     for name in sorted(trace.used):
         waarde = run.waarden[name]
@@ -89,8 +91,66 @@ def indicatief(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> list[str
             reasons.append(f"Geen bekende waarde: {waarde.unknown_reason}")
     if herkomst:
         reasons.extend(_herkomst(run, herkomst))
+    reasons.extend(_afhankelijk(run, gelezen))
     reasons = list(dict.fromkeys(reasons))  # one list item may repeat a reason
     reasons.extend(f"Berekening mislukt: {failure}" for failure in run.failures)
+    return reasons
+
+
+def _gelezen_uitkomsten(trace: "Trace") -> list[str]:
+    """The regelingen whose outcome decided this one, as for parameters: for a right, those
+    whose `uitkomst.<id>.…` inputs the evaluation read (inputs are read when first needed);
+    for a refusal, those the refusing voorwaarden refer to, directly or through their steps;
+    for an unknown right, those the voorwaarden left open refer to. Not by the inputs read in
+    the last two cases: an evaluation stops reading a node's inputs at the first one missing,
+    in an order that is not fixed."""
+    run = trace.run
+    regeling = run.regel.regeling
+    if not regeling.afhankelijk_van:
+        return []
+    if trace.recht is True:
+        present = run.feiten.present
+        return [
+            other for other in regeling.afhankelijk_van
+            if any(path.startswith(f"{feiten.UITKOMST}{other}.") for path in present)
+        ]  # fmt: skip
+    open_of_niet = tuple(naam for naam, voldaan, _, _ in trace.voorwaarden
+                         if voldaan is (False if trace.recht is False else None))  # fmt: skip
+    beslissend = _uitkomsten_gelezen_door(regeling, open_of_niet)
+    return [other for other in regeling.afhankelijk_van if other in beslissend]
+
+
+def _uitkomsten_gelezen_door(regeling: Regeling, voorwaarden: tuple[str, ...]) -> set[str]:
+    """The regelingen whose outcome these voorwaarden read, through their steps, by the names
+    their expressions (every row of a choice) refer to: read from the rule file itself."""
+    teksten = {s.naam: [s.expressie] if s.expressie else
+               [t for k in s.keuze or [] for t in (k.als, k.dan) if t]
+               for s in regeling.berekening}  # fmt: skip
+    te_doen = [v.expressie for v in regeling.voorwaarden if v.naam in voorwaarden]
+    gezien: set[str] = set()
+    gevonden: set[str] = set()
+    while te_doen:
+        for naam in references(te_doen.pop()):
+            if naam.startswith(feiten.UITKOMST):
+                gevonden.add(naam.split(".")[1])
+            elif naam in teksten and naam not in gezien:
+                gezien.add(naam)
+                te_doen.extend(teksten[naam])
+    return gevonden
+
+
+def _afhankelijk(run: "_Run", gelezen: list[str]) -> list[str]:
+    """An outcome that rests on an indicatief outcome of another regeling is indicatief too,
+    for that outcome's reasons: what the other regeling does not know for sure, this one
+    does not either (an input `uitkomst.<id>.…` is a fact like any, its source that outcome)."""
+    reasons: list[str] = []
+    for other in gelezen:
+        uitkomst = run.feiten.facts.uitkomst(other)
+        if uitkomst is not None and uitkomst.indicatief:
+            reasons.extend(
+                f"De {uitkomst.naam.lower()} waarop dit rust, is indicatief: {reden}"
+                for reden in uitkomst.indicatief_redenen
+            )
     return reasons
 
 

@@ -4,9 +4,10 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
 - **Scope**: a beheerder acts on the regelingen of their own gemeente only (another gemeente's
   regeling is a 404, as for any resource of someone else). Of a regeling of their gemeente
   alone, its own parameters are the gemeente's; the shared, statutory parameters
-  (rules/parameters/gedeeld.yaml, the Rijk's) are read-only. A regeling of several gemeenten
-  (kwijtschelding) is not changed here yet: its rule file does not say which parameters are a
-  gemeente's choice within which bounds.
+  (rules/parameters/gedeeld.yaml, the Rijk's) are read-only. Of a regeling of several
+  gemeenten (kwijtschelding) only the parameters its rule file marks as a gemeente's choice
+  (`gemeentekeuze`, with the law's bounds), and the gemeente's value holds for its residents
+  alone.
 - **Validation like a rule file**: the proposal is merged into the regeling's rule file and
   compiled by the same loader (`Catalogus.met_regeling`: types, units, a value on every test
   date), then every test case of the regeling runs, with the beheerder's cases added or
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 
 from vil.fouten import Conflict, GeenToestemming, NietGeauthenticeerd, NietGevonden, OngeldigVerzoek
 from vil.models.beheer import (
+    CorrectieRequest,
     GoedkeuringRequest,
     Handeling,
     Impactstatus,
@@ -91,6 +93,14 @@ def regeling_van(
     return laatste
 
 
+def keuzes(regeling: Regeling) -> list[str]:
+    """The parameters a gemeente of the regeling may set: of a regeling of one gemeente all its
+    own, of a regeling of several those marked as a gemeente's choice (`gemeentekeuze`)."""
+    gedeeld = len(regeling.gemeenten or {}) > 1
+    return [n for n, p in regeling.parameters.items()
+            if not gedeeld or p.gemeentekeuze is not None]  # fmt: skip
+
+
 def stel_voor(
     diensten: Beheerdiensten, principal: Principal, regeling_id: str, verzoek: VersievoorstelRequest
 ) -> Regelingversie:
@@ -134,14 +144,9 @@ def draai_terug(
     latest published version (`nummer`) apply again from its ingangsdatum; submitted and
     approved like any version (four eyes)."""
     wie = Beheerder(principal)
-    regeling_van(diensten, wie, regeling_id)
-    terug = _gelezen(diensten, wie, regeling_id, nummer)
-    gepubliceerd = _gepubliceerd(diensten.regelingversies.versies(regeling_id, wie.gemeentecode))
-    if not gepubliceerd or gepubliceerd[-1].versie != nummer:
-        raise Conflict("Alleen de laatst goedgekeurde versie kan worden teruggedraaid.")
-    keten = diensten.catalogus.versions(regeling_id)
-    if len(keten) < 2 or keten[-1].regel.versie != terug.regelversie:  # pragma: no cover
-        raise Conflict("De gepubliceerde versie is (nog) niet geladen; probeer het zo opnieuw.")
+    laatste = regeling_van(diensten, wie, regeling_id)
+    _gelezen(diensten, wie, regeling_id, nummer)
+    _laatst_gepubliceerd(diensten, wie, regeling_id, nummer)
     versie = Regelingversie(
         regeling=regeling_id,
         gemeentecode=wie.gemeentecode,
@@ -151,15 +156,123 @@ def draai_terug(
         toelichting=verzoek.toelichting,
         waarden=[],
         tests=[],
-        regelversie=keten[-2].regel.versie,
+        regelversie="",  # below: what the rollback brings back
         voorgesteld_door=wie.medewerker,
         geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
-        basisversie=keten[-1].regel.versie,
+        basisversie=laatste.versie,
         terugdraaiing_van=nummer,
     )
+    terug = catalogus_met(diensten, versie).regel(regeling_id, verzoek.ingangsdatum)
+    versie = versie.model_copy(update={"regelversie": terug.versie})
     _audit(diensten, versie, "voorgesteld", wie)
     diensten.regelingversies.bewaar(versie, None)
     return versie
+
+
+def _laatst_gepubliceerd(
+    diensten: Beheerdiensten, wie: "Beheerder", regeling_id: str, nummer: int
+) -> None:
+    """A 409 unless `nummer` is the gemeente's latest published version (corrections aside)
+    and no other gemeente published a version of the regeling since: a rollback brings back
+    the document from before it, which would drop what was published after it."""
+    versies = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    eigen = [v for v in _gepubliceerd(versies) if v.correctie_van is None]
+    if not eigen or eigen[-1].versie != nummer:
+        raise Conflict("Alleen de laatst goedgekeurde versie kan worden teruggedraaid.")
+    publicaties = [p for p in diensten.regelingversies.wijzer().publicaties
+                   if p.regeling == regeling_id]  # fmt: skip
+    if publicaties and publicaties[-1].gemeentecode != wie.gemeentecode:
+        raise Conflict("Sindsdien publiceerde een andere gemeente een versie van deze regeling.")
+
+
+def corrigeer(
+    diensten: Beheerdiensten,
+    principal: Principal,
+    regeling_id: str,
+    nummer: int,
+    verzoek: CorrectieRequest,
+) -> Regelingversie:
+    """POST …/versies/{versie}/correcties: a correction of the past, as a concept. It gives
+    values of the published version `nummer` another value for every peildatum since that
+    version took effect; submitted, checked for its impact and approved like any version (four
+    eyes). What was decided before keeps the version it used (docs/beheer.md)."""
+    wie = Beheerder(principal)
+    basis = regeling_van(diensten, wie, regeling_id)
+    fout = _te_corrigeren(diensten, wie, regeling_id, nummer)
+    _gecorrigeerde_waarden(diensten, fout, verzoek)
+    versie = Regelingversie(
+        regeling=regeling_id,
+        gemeentecode=wie.gemeentecode,
+        versie=_volgend_nummer(diensten, regeling_id, wie),
+        status=Versiestatus.concept,
+        ingangsdatum=fout.in_werking_vanaf or fout.ingangsdatum,
+        toelichting=verzoek.toelichting,
+        waarden=verzoek.waarden,
+        tests=_gevallen(verzoek),
+        regelversie="",  # below: the corrected version's document as corrected
+        voorgesteld_door=wie.medewerker,
+        geschiedenis=[
+            Handeling(handeling="correctie-voorgesteld", door=wie.medewerker, op=diensten.nu())
+        ],
+        basisversie=basis.versie,
+        correctie_van=nummer,
+    )
+    # The loader's checks and the test cases on the latest document with the corrected values
+    # (a value may date from before the day the version took effect: check it from its own)
+    controle = versie.model_copy(update={"ingangsdatum": fout.ingangsdatum})
+    _controleer(diensten.catalogus, _met_voorstel(basis.regeling, controle,
+                                                  diensten.catalogus.shared))  # fmt: skip
+    gecorrigeerd = catalogus_met(diensten, versie).regel(regeling_id, versie.ingangsdatum)
+    versie = versie.model_copy(update={"regelversie": gecorrigeerd.versie})
+    _audit(diensten, versie, "correctie-voorgesteld", wie)
+    diensten.regelingversies.bewaar(versie, None)
+    return versie
+
+
+def _te_corrigeren(
+    diensten: Beheerdiensten, wie: "Beheerder", regeling_id: str, nummer: int
+) -> Regelingversie:
+    """The version a correction is of: published with values of its own, in force already."""
+    fout = _gelezen(diensten, wie, regeling_id, nummer)
+    if fout.status is not Versiestatus.goedgekeurd:
+        raise Conflict(f"Alleen een goedgekeurde versie wordt gecorrigeerd, niet {fout.status}.")
+    if fout.correctie_van is not None or fout.terugdraaiing_van is not None:
+        raise Conflict(
+            "Corrigeer de versie met de waarden zelf, niet een correctie of terugdraaiing."
+        )
+    if (fout.in_werking_vanaf or fout.ingangsdatum) > diensten.vandaag():
+        raise Conflict(
+            "Deze versie geldt nog niet: stel een nieuwe versie voor vanaf dezelfde datum."
+        )
+    # After its rollback a correction would bring its values back into the documents since
+    versies = diensten.regelingversies.versies(regeling_id, wie.gemeentecode)
+    if any(v.terugdraaiing_van == nummer for v in _gepubliceerd(versies)):
+        raise Conflict("Deze versie is teruggedraaid; haar waarden gelden niet meer.")
+    return fout
+
+
+def _gecorrigeerde_waarden(
+    diensten: Beheerdiensten, fout: Regelingversie, verzoek: CorrectieRequest
+) -> None:
+    """A 400 for a value the version did not set (the same parameter and `vanaf`); a 409 when
+    a later version of the gemeente set it again (correct that one)."""
+    eigen = {(w.parameter, w.vanaf) for w in fout.waarden}
+    fouten = [
+        (f"body.waarden.{i}", f"versie {fout.versie} stelde geen waarde van '{w.parameter}'"
+                              f" vanaf {w.vanaf} vast")
+        for i, w in enumerate(verzoek.waarden) if (w.parameter, w.vanaf) not in eigen
+    ]  # fmt: skip
+    if fouten:
+        raise OngeldigVerzoek("Een correctie verbetert waarden van de versie zelf.", fouten)
+    gevraagd = {(w.parameter, w.vanaf) for w in verzoek.waarden}
+    versies = diensten.regelingversies.versies(fout.regeling, fout.gemeentecode)
+    later = [v for v in _gepubliceerd(versies) if v.versie > fout.versie
+             and v.correctie_van is None and v.terugdraaiing_van is None]  # fmt: skip
+    for volgende in later:
+        if gevraagd & {(w.parameter, w.vanaf) for w in volgende.waarden}:
+            raise Conflict(
+                f"Versie {volgende.versie} stelde deze waarde opnieuw vast; corrigeer die versie."
+            )
 
 
 def _volgend_nummer(diensten: Beheerdiensten, regeling_id: str, wie: "Beheerder") -> int:
@@ -210,16 +323,26 @@ def _gepubliceerd(versies: list[Regelingversie]) -> list[Regelingversie]:
 def _zoals_vandaag(versies: list[Regelingversie], vandaag: date) -> list[Regelingversie]:
     """Each version with its status today: of the approved ones in force, the last published
     is `actief` and the others `vervangen`; one that takes effect later stays `goedgekeurd`.
-    Derived, not stored: the day decides, as it decides which values a peildatum gets."""
-    in_werking = [v for v in _gepubliceerd(versies)
-                  if (v.in_werking_vanaf or v.ingangsdatum) <= vandaag]  # fmt: skip
+    An approved correction shares the status of the version it corrects, which lists it
+    (`correcties`). Derived, not stored: the day decides, as it decides which values a
+    peildatum gets."""
+    gepubliceerd = _gepubliceerd(versies)
+    in_werking = [v for v in gepubliceerd if v.correctie_van is None
+                  and (v.in_werking_vanaf or v.ingangsdatum) <= vandaag]  # fmt: skip
     status = {v.versie: Versiestatus.vervangen for v in in_werking[:-1]}
     if in_werking:
         status[in_werking[-1].versie] = Versiestatus.actief
+    correcties: dict[int, list[int]] = {}
+    for correctie in gepubliceerd:
+        if correctie.correctie_van is not None:
+            correcties.setdefault(correctie.correctie_van, []).append(correctie.versie)
+            if correctie.correctie_van in status:
+                status[correctie.versie] = status[correctie.correctie_van]
     return [
-        v.model_copy(update={"status": status[v.versie]}) if v.versie in status else v
+        v.model_copy(update={"status": status.get(v.versie, v.status),
+                             "correcties": correcties.get(v.versie, [])})
         for v in versies
-    ]
+    ]  # fmt: skip
 
 
 def wijzig_status(
@@ -292,8 +415,12 @@ def _publiceer(
             "Sinds het voorstel is een andere versie gepubliceerd: deze versie bouwt daar niet op"
             " voort. Stel haar opnieuw voor."
         )
-    vanaf = max(huidig.ingangsdatum, diensten.vandaag())
-    if vanaf < laatste.geldig_vanaf:
+    # A correction of the past applies from its own (past) day, the corrected version's; any
+    # other version from its ingangsdatum, never before today nor before an earlier approval.
+    vanaf = huidig.ingangsdatum
+    if huidig.correctie_van is None:
+        vanaf = max(vanaf, diensten.vandaag())
+    if huidig.correctie_van is None and vanaf < laatste.geldig_vanaf:
         raise Conflict(
             f"Een eerder goedgekeurde versie gaat pas in op {laatste.geldig_vanaf}; deze versie"
             " kan niet eerder ingaan."
@@ -312,8 +439,9 @@ def _publiceer(
     diensten.regelingversies.publiceer(gekeurd, huidig.status, wijzer, gebeurtenis)
     diensten.regels.vers()  # this process evaluates with it at once; the others within a minute
     logger.info("Regelingversie gepubliceerd", regeling=gekeurd.regeling, versie=gekeurd.versie)
-    (zoals_nu,) = _zoals_vandaag([gekeurd], diensten.vandaag())
-    return zoals_nu
+    # Its status today among the gemeente's versions (a correction shares the corrected one's)
+    alle = diensten.regelingversies.versies(gekeurd.regeling, gekeurd.gemeentecode)
+    return next(v for v in _zoals_vandaag(alle, diensten.vandaag()) if v.versie == gekeurd.versie)
 
 
 def _gezien(
@@ -357,14 +485,6 @@ def _met_voorstel(
     """The regeling's rule file with the proposed values (replacing one of the same date and
     gemeente) and test cases (replacing one of the same name); a 400 listing every value that
     is not the gemeente's to change or lies before the ingangsdatum."""
-    if len(regeling.gemeenten or {}) > 1:
-        # Which parameters of a shared regeling are a gemeente's choice, within which bounds
-        # (kwijtschelding: 90-100%), the rule file does not say yet (docs/beheer.md).
-        raise OngeldigVerzoek(
-            f"{regeling.naam} geldt voor meerdere gemeenten; keuzes per gemeente lopen nog via"
-            " het regelbestand.",
-            [("path.regeling_id", "een regeling van meerdere gemeenten")],
-        )
     fouten = list(_waardefouten(regeling, verzoek, wettelijk))
     if fouten:
         raise OngeldigVerzoek("Deze waarden kan de gemeente niet zo voorstellen.", fouten)
@@ -375,7 +495,7 @@ def _met_voorstel(
                               [("body", str(error))]) from error  # fmt: skip
 
 
-def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
+def _gevallen(verzoek: VersievoorstelRequest | CorrectieRequest) -> list[Testgeval]:
     """The beheerder's test cases as the rule file's model; a 400 listing every error."""
     gevallen: list[Testgeval] = []
     fouten: list[tuple[str, str]] = []
@@ -395,27 +515,39 @@ def _gevallen(verzoek: VersievoorstelRequest) -> list[Testgeval]:
 def _waardefouten(
     regeling: Regeling, verzoek: Regelingversie, wettelijk: Collection[str]
 ) -> Iterator[tuple[str, str]]:
+    # In a regeling of several gemeenten only the parameters marked as a gemeente's choice are
+    # the gemeente's, and its eigenVerklaring (one list for all of them) is not.
+    eigen = keuzes(regeling)
+    if len(regeling.gemeenten or {}) > 1 and verzoek.eigen_verklaring is not None:
+        yield "body.eigenVerklaring", "geldt voor alle gemeenten van de regeling: alleen te lezen"
     for i, pad in enumerate(verzoek.eigen_verklaring or []):
         if pad not in regeling.invoer:
             yield f"body.eigenVerklaring.{i}", f"'{regeling.id}' heeft geen invoer '{pad}'"
     for i, waarde in enumerate(verzoek.waarden):
         waar = f"body.waarden.{i}"
         parameter = regeling.parameters.get(waarde.parameter)
-        if parameter is None:
-            yield (
-                f"{waar}.parameter",
-                (
-                    "een wettelijke parameter (Rijk, gedeeld): alleen te lezen"
-                    if waarde.parameter in wettelijk
-                    else f"'{regeling.id}' heeft geen eigen parameter '{waarde.parameter}'"
-                ),
-            )
+        if parameter is None or waarde.parameter not in eigen:
+            yield f"{waar}.parameter", _alleen_te_lezen(regeling, waarde.parameter, wettelijk)
             continue
         if waarde.vanaf < verzoek.ingangsdatum:
             yield f"{waar}.vanaf", f"ligt voor de ingangsdatum {verzoek.ingangsdatum}"
         laag, hoog = GRENZEN.get(parameter.eenheid, (Decimal(0), Decimal(10_000_000)))
+        if parameter.gemeentekeuze is not None:  # the law's bounds of the gemeente's choice
+            laag, hoog = parameter.gemeentekeuze.minimum, parameter.gemeentekeuze.maximum
         if not laag <= waarde.waarde <= hoog:
             yield f"{waar}.waarde", f"buiten {laag}..{hoog} ({parameter.eenheid.value})"
+
+
+def _alleen_te_lezen(regeling: Regeling, naam: str, wettelijk: Collection[str]) -> str:
+    """Why a beheerder cannot set this parameter."""
+    if naam in wettelijk:
+        return "een wettelijke parameter (Rijk, gedeeld): alleen te lezen"
+    if naam in regeling.parameters:
+        return (
+            f"'{regeling.id}' geldt voor meerdere gemeenten; '{naam}' is geen keuze van de"
+            " gemeente (alleen te lezen)"
+        )
+    return f"'{regeling.id}' heeft geen eigen parameter '{naam}'"
 
 
 def _controleer(catalogus: Catalogus, regeling: Regeling) -> Catalogus:
@@ -459,13 +591,12 @@ def _audit(
 
 
 def catalogus_met(diensten: Beheerdiensten, versie: Regelingversie) -> Catalogus:
-    """The catalogue in force with `versie` added from its ingangsdatum, as publishing it would
-    make it (`vil.rules.publicaties`): what the impact of the version compares with the
-    catalogue in force. A rollback brings back the document from before the latest version."""
-    keten = diensten.catalogus.versions(versie.regeling)
-    if versie.terugdraaiing_van is None:
-        document = versie.pas_toe(keten[-1].regel.regeling)
-    else:
-        document = keten[-2].regel.regeling
-    bron = f"voorstel {versie.versie} van {versie.regeling} ({versie.gemeentecode})"
-    return diensten.catalogus.met_versie(document, versie.ingangsdatum, bron)
+    """The catalogue in force with `versie` added as publishing it would add it (from its
+    ingangsdatum): what its impact compares with the catalogue in force. The one definition of
+    what a version does, a rollback or a correction included, is `vil.rules.publicaties`."""
+    try:
+        return diensten.regels.met(versie)
+    except (RegelFout, ValueError, LookupError) as fout:
+        raise Conflict(
+            "De versie bouwt niet (meer) voort op wat gepubliceerd is; stel haar opnieuw voor."
+        ) from fout

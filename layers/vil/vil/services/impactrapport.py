@@ -36,6 +36,7 @@ from vil.models.beheer import (
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal
 from vil.observability import logger
+from vil.rules import Catalogus
 from vil.services import beheer, synthetisch
 from vil.services.diensten import Beheerdiensten, Impactstartdiensten
 from vil.services.impact import Regelingimpact, impact, tel
@@ -132,7 +133,8 @@ def _groep(
     )
     echt = [Huishouden.model_validate(h) for h in documenten]
     voorgesteld = beheer.catalogus_met(diensten, versie)
-    telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
+    gedekt = gedekte_regelingen(diensten.catalogus, versie)
+    telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, gedekt)
     verloopt = int((diensten.nu() + MOMENTOPNAME_BEWAARTERMIJN).timestamp())
     klaar = diensten.impactrapporten.bewaar_deeltelling(
         rapport, bericht.groep, {r: t.ruw() for r, t in telling.items()}, verloopt
@@ -200,8 +202,9 @@ def _voer_uit(
 ) -> Impactrapport:
     """A whole run in one invocation: the real households, and the synthetic ones if few."""
     voorgesteld = beheer.catalogus_met(diensten, versie)
+    gedekt = gedekte_regelingen(diensten.catalogus, versie)
     echt = [Huishouden.model_validate(h) for h in huishoudens]
-    cijfers = impact(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
+    cijfers = impact(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, gedekt)
     kunstmatig = None
     if momentopname.huishoudens < WEINIG:
         getrokken = synthetisch.bevolking(
@@ -211,7 +214,7 @@ def _voer_uit(
             seed=synthetisch.seed(versie.gemeentecode, versie.ingangsdatum),
             huishoudens=len(getrokken),
             regelingen=impact(diensten.catalogus, voorgesteld, getrokken, versie.ingangsdatum,
-                              [versie.regeling]),
+                              gedekt),
         )  # fmt: skip
     return _rond_af(diensten, rapport, momentopname, cijfers, kunstmatig)
 
@@ -274,6 +277,21 @@ def _bevroren(
             diensten.nu(),
         )  # fmt: skip
     return nieuw, huishoudens
+
+
+def gedekte_regelingen(catalogus: Catalogus, versie: Regelingversie) -> list[str]:
+    """The regelingen a version can change, in the catalogue's order: its own, and those that
+    read its outcome (`afhankelijkVan`, as the woonkostentoeslag reads the huurtoeslag's),
+    whatever the version changes (values, an eigenVerklaring, a rollback or a correction).
+
+    This is `Catalogus.affected_by` for the parameters a version may set: they are its
+    regeling's own (the Rijk's shared ones are read-only), which no other regeling reads
+    except through that regeling's outcome; a parameter of the same name in another rule
+    file is that file's own and is not changed.
+    """
+    eigen = versie.regeling
+    regels = catalogus.in_force(versie.ingangsdatum)
+    return [r.id for r in regels if eigen in (r.id, *r.regeling.afhankelijk_van)]
 
 
 def _totaal(echt: int) -> int:

@@ -41,6 +41,7 @@ from vil.adapters.dynamodb.items import (
 from vil.adapters.dynamodb.tabel import (
     BESTAAT,
     NIEUW,
+    bewaar_op_status,
     conditional,
     cursor_van,
     ongewijzigd,
@@ -485,21 +486,8 @@ class Regelingversies(_Store):
         Raises:
             Conflict: the number was taken, or the status changed, meanwhile.
         """
-        item = RegelingversieItem.van(versie)
-        try:
-            if van is None:
-                self.tabel.put_item(Item=item.dump(), ConditionExpression=NIEUW)
-            else:
-                self.tabel.put_item(
-                    Item=item.dump(),
-                    ConditionExpression="#s = :van",
-                    ExpressionAttributeNames={"#s": "status"},
-                    ExpressionAttributeValues={":van": van.value},
-                )
-        except ClientError as error:
-            if conditional(error):
-                raise Conflict("De versie veranderde intussen; lees haar opnieuw.") from error
-            raise
+        bewaar_op_status(self.tabel, RegelingversieItem.van(versie), van and van.value,
+                         "De versie veranderde intussen; lees haar opnieuw.")  # fmt: skip
 
     def wijzer(self) -> Wijzer:
         sleutel = {"PK": keys.REGELINGEN, "SK": keys.WIJZER}
@@ -675,21 +663,8 @@ class Impactrapporten(_Store):
         Raises:
             Conflict: the report exists, or its status changed, meanwhile.
         """
-        item = ImpactrapportItem.van(rapport)
-        try:
-            if van is None:
-                self.tabel.put_item(Item=item.dump(), ConditionExpression=NIEUW)
-            else:
-                self.tabel.put_item(
-                    Item=item.dump(),
-                    ConditionExpression="#s = :van",
-                    ExpressionAttributeNames={"#s": "status"},
-                    ExpressionAttributeValues={":van": van.value},
-                )
-        except ClientError as error:
-            if conditional(error):
-                raise Conflict("Het rapport veranderde intussen.") from error
-            raise
+        bewaar_op_status(self.tabel, ImpactrapportItem.van(rapport), van and van.value,
+                         "Het rapport veranderde intussen.")  # fmt: skip
 
 
 class Machtigingen(_Store):

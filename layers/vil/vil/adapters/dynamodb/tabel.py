@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from vil.adapters.dynamodb import keys
 from vil.adapters.dynamodb.items import Item
-from vil.fouten import OngeldigVerzoek
+from vil.fouten import Conflict, OngeldigVerzoek
 from vil.models.toestemming import Bron
 
 if TYPE_CHECKING:
@@ -50,6 +50,28 @@ def query_alles(
 def conditional(error: ClientError) -> bool:
     """Whether a write was refused by its condition."""
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def bewaar_op_status(tabel: "Table", item: Item, van: str | None, melding: str) -> None:
+    """Put `item` if it is new (`van` None) or while its `status` is still `van`: a state
+    change two callers cannot both win.
+
+    Raises:
+        Conflict: with `melding`, when the item exists or its status changed meanwhile.
+    """
+    conditie: dict[str, Any] = {"ConditionExpression": NIEUW}
+    if van is not None:
+        conditie = {
+            "ConditionExpression": "#s = :van",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":van": van},
+        }
+    try:
+        tabel.put_item(Item=item.dump(), **conditie)
+    except ClientError as error:
+        if conditional(error):
+            raise Conflict(melding) from error
+        raise
 
 
 def put(tabel: "Table", item: Item, conditie: str | None = None, **extra: Any) -> dict[str, Any]:
