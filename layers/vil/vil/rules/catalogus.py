@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
-from vil.models.resultaat import Evaluatie, FeitHerkomst, Resultaat
-from vil.rules.feiten import UITKOMST, Huishoudfeiten
+from vil.models.resultaat import Evaluatie, FeitHerkomst
+from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
 from vil.rules.laden import RegelFout, compile_regeling
 from vil.rules.regel import Beslissing, CompiledRegeling, content_hash
 
@@ -182,11 +182,8 @@ class Catalogus:
         """Evaluate every regeling (or the named ones) for one household, with explanation."""
         facts = self.feiten(huishouden, peildatum, herkomst)
         regels = self._chosen(peildatum, regelingen)
-        # A regeling another one depends on first, so that one reads this very outcome.
-        resultaten = {
-            regel.id: facts.uitkomst(regel.id, regel.resultaat(facts, herkomst))
-            for regel in sorted(regels, key=lambda r: bool(r.regeling.afhankelijk_van))
-        }
+        # A regeling another one depends on is evaluated once: the facts keep its trace.
+        resultaten = {regel.id: regel.resultaat(facts, herkomst) for regel in regels}
         # The rule set an outcome rests on includes the regelingen it read an outcome of.
         gekozen = {regel.id for regel in regels}
         gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
@@ -232,8 +229,8 @@ class Catalogus:
         regelingen it depends on (`afhankelijkVan`): each evaluated once, when first read,
         with the same provenance of the facts."""
 
-        def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Resultaat:
-            return self.regel(regeling_id, facts.peildatum).resultaat(facts, herkomst)
+        def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Uitkomst:
+            return self.regel(regeling_id, facts.peildatum).uitkomst(facts, herkomst)
 
         return Huishoudfeiten(huishouden, peildatum, uitkomst)
 

@@ -5,14 +5,13 @@ import operator
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
 
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
-from vil.models.resultaat import FeitHerkomst, Resultaat
+from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
@@ -23,7 +22,34 @@ UITKOMST = "uitkomst."
 # (`voorwaarden.<naam>`); the catalogue knows their types.
 UITKOMSTVELDEN = ("recht", "bedragPerMaand", "bedragPerJaar", "bedragEenmalig", "indicatief")
 # Gives the outcome of a regeling by id for these facts (the catalogue's evaluation).
-Uitkomstbron = Callable[[str, "Huishoudfeiten"], Resultaat]
+Uitkomstbron = Callable[[str, "Huishoudfeiten"], "Uitkomst"]
+
+
+class Uitkomst:
+    """What another regeling may read of an outcome (`uitkomst.<id>.<veld>`): the fields, the
+    steps and the voorwaarden, each as the explanation states it, and the facts it missed."""
+
+    __slots__ = ("ontbrekende_gegevens", "stappen", "velden", "voorwaarden")
+
+    def __init__(
+        self,
+        velden: Mapping[str, Any],
+        stappen: Mapping[str, Any],
+        voorwaarden: Mapping[str, bool | None],
+        ontbrekende_gegevens: list[str],
+    ) -> None:
+        self.velden = velden  # recht, bedragPerMaand, ...: a number as a Decimal
+        self.stappen = stappen  # the steps the outcome needed, by name (None: no value)
+        self.voorwaarden = voorwaarden
+        self.ontbrekende_gegevens = ontbrekende_gegevens
+
+    def waarde(self, veld: str) -> Any:
+        """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`)."""
+        if veld.startswith("berekening."):
+            return self.stappen.get(veld.removeprefix("berekening."))
+        if veld.startswith("voorwaarden."):
+            return self.voorwaarden.get(veld.removeprefix("voorwaarden."))
+        return self.velden.get(veld)
 
 
 class Huishoudfeiten:
@@ -44,6 +70,7 @@ class Huishoudfeiten:
         "household",
         "model",
         "peildatum",
+        "sporen",
         "uitkomstbron",
     )
 
@@ -52,7 +79,10 @@ class Huishoudfeiten:
     ) -> None:
         self.household = household
         self.uitkomstbron = uitkomstbron
-        self._uitkomsten: dict[str, Resultaat] = {}
+        self._uitkomsten: dict[str, Uitkomst] = {}
+        # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
+        # once: the decision, the explanation and another regeling reading it share it.
+        self.sporen: dict[Any, Any] = {}
         self.model = not isinstance(household, dict)
         self.peildatum = peildatum
         self.gemeentecode: str | None = _get(household, "gemeentecode")
@@ -81,56 +111,25 @@ class Huishoudfeiten:
                 known = self._read[key] = (None if gaps else to_zen(value), gaps)
         return known
 
-    @typing.overload
-    def uitkomst(self, regeling_id: str) -> Resultaat | None: ...
-    @typing.overload
-    def uitkomst(self, regeling_id: str, bekend: Resultaat) -> Resultaat: ...
-    def uitkomst(self, regeling_id: str, bekend: Resultaat | None = None) -> Resultaat | None:
-        """A regeling's outcome for this household, evaluated once when first read; or, with
-        `bekend`, the outcome the caller evaluated itself, kept for the regelingen that read it."""
+    def uitkomst(self, regeling_id: str) -> Uitkomst | None:
+        """A regeling's outcome for this household, evaluated once when first read."""
         found = self._uitkomsten.get(regeling_id)
         if found is None:
-            if bekend is not None:
-                found = bekend
-            elif self.uitkomstbron is not None:
-                found = self.uitkomstbron(regeling_id, self)
-            else:
+            if self.uitkomstbron is None:
                 return None
-            self._uitkomsten[regeling_id] = found
+            found = self._uitkomsten[regeling_id] = self.uitkomstbron(regeling_id, self)
         return found
 
     def _uitkomstfeit(self, path: str) -> tuple[Any, list[str]]:
         """An input `uitkomst.<id>.<veld>`: the value, or the facts the other regeling missed
         (its own `ontbrekendeGegevens`), or else this path itself as missing."""
         _, regeling_id, veld = path.split(".", 2)
-        resultaat = self.uitkomst(regeling_id)
-        value: Any = None
-        if resultaat is not None:
-            if veld.startswith("berekening."):
-                stap = veld.removeprefix("berekening.")
-                value = next((s.waarde for s in resultaat.berekening if s.stap == stap), None)
-                value = None if value is None else _als_getal(value)
-            elif veld.startswith("voorwaarden."):
-                naam = veld.removeprefix("voorwaarden.")
-                value = next((v.voldaan for v in resultaat.voorwaarden if v.naam == naam), None)
-            elif veld in UITKOMSTVELDEN:
-                value = resultaat.model_dump(by_alias=True)[veld]
-                value = _als_getal(value) if isinstance(value, str) else value
+        uitkomst = self.uitkomst(regeling_id)
+        value = None if uitkomst is None else uitkomst.waarde(veld)
         if value is not None:
             return to_zen(value), []
-        missing = list(resultaat.ontbrekende_gegevens) if resultaat is not None else []
+        missing = list(uitkomst.ontbrekende_gegevens) if uitkomst is not None else []
         return None, missing or [PREFIX + path]
-
-
-def _als_getal(text: str) -> Any:
-    """A step's value as the explanation writes it: a number as a Decimal, ja/nee as a
-    boolean, else the text (a date)."""
-    if text in ("ja", "nee"):
-        return text == "ja"
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return text
 
 
 def spec_key(path: str, spec: Invoer) -> Hashable:

@@ -223,21 +223,33 @@ class CompiledRegeling:
         """Evaluate for a `Huishouden`, or a household dumped with `model_dump(by_alias=True)`."""
         return self.resultaat(feiten.Huishoudfeiten(household, peildatum), herkomst)
 
+    def spoor(self, facts: feiten.Huishoudfeiten) -> "Trace | None":
+        """This household's evaluation of this version, made once per household and kept in
+        its facts: the decision, the explanation and a regeling reading this outcome
+        (`afhankelijkVan`) share it. None before the regeling's rules apply."""
+        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+            return None
+        trace: Trace | None = facts.sporen.get(self)
+        if trace is None:
+            trace = facts.sporen[self] = _Run(self, facts).assess()
+        return trace
+
     def resultaat(
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Resultaat:
         """The decision with its full explanation."""
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+        trace = self.spoor(facts)
+        if trace is None:
             return self.not_in_force(facts.peildatum)
-        return uitleg.resultaat(_Run(self, facts).assess(), herkomst or {})
+        return uitleg.resultaat(trace, herkomst or {})
 
     def decide(
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+        trace = self.spoor(facts)
+        if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
-        trace = _Run(self, facts).assess()
         amounts = trace.amounts
         return Beslissing(
             regeling=self.id,
@@ -248,6 +260,28 @@ class CompiledRegeling:
             indicatief=bool(uitleg.indicatief(trace, herkomst or {})),
             ontbrekende_gegevens=trace.ontbrekend(),
         )
+
+    def uitkomst(
+        self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
+    ) -> feiten.Uitkomst:
+        """What another regeling reads of this outcome: the values its full result states
+        (`resultaat`), without making the explanation."""
+        trace = self.spoor(facts)
+        if trace is None:  # as `not_in_force` says: nothing known, indicatief
+            velden: dict[str, Any] = dict.fromkeys(feiten.UITKOMSTVELDEN)
+            velden["indicatief"] = True
+            return feiten.Uitkomst(velden, {}, {}, [])
+        run, amounts = trace.run, trace.amounts
+        velden = {
+            "recht": trace.recht,
+            "bedragPerMaand": amounts.maand,
+            "bedragPerJaar": amounts.jaar,
+            "bedragEenmalig": amounts.eenmalig,
+            "indicatief": bool(uitleg.indicatief(trace, herkomst or {})),
+        }
+        stappen = {naam: run.values.get(naam) for naam in run.reads}
+        voorwaarden = {naam: voldaan for naam, voldaan, _, _ in trace.voorwaarden}
+        return feiten.Uitkomst(velden, stappen, voorwaarden, trace.ontbrekend())
 
     def not_in_force(self, peildatum: date) -> Resultaat:
         """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
