@@ -59,11 +59,17 @@ class Huishoudfeiten:
     fact paths that are missing for it. Two regelingen that read the same path with the same
     specification (type, fields, months) share the reading. The household is a `Huishouden`
     (its fields read by JSON name, without dumping the model) or the dict of its dump.
+
+    With `naast`, the facts of the same household and peildatum that another catalogue reads
+    (an impact report decides each household under the current and the proposed one): the
+    readings of the household's own facts and the outcomes of fact-only expressions are
+    shared with it; another regeling's outcome (`uitkomst.…`) and the evaluations are not.
     """
 
     __slots__ = (
         "_read",
         "_uitkomsten",
+        "_uitkomstfeiten",
         "computed",
         "gemeentecode",
         "heeft_partner",
@@ -75,7 +81,11 @@ class Huishoudfeiten:
     )
 
     def __init__(
-        self, household: Any, peildatum: date, uitkomstbron: Uitkomstbron | None = None
+        self,
+        household: Any,
+        peildatum: date,
+        uitkomstbron: Uitkomstbron | None = None,
+        naast: "Huishoudfeiten | None" = None,
     ) -> None:
         self.household = household
         self.uitkomstbron = uitkomstbron
@@ -88,15 +98,22 @@ class Huishoudfeiten:
         self.gemeentecode: str | None = _get(household, "gemeentecode")
         self.heeft_partner = _get(household, "partner") is not None
         self._read: dict[Hashable, tuple[Any, list[str]]] = {}
-        # The outcomes of expressions that read only facts, shared by the regelingen
-        # (vil.rules.regel.Node.shared): key -> value, or why it failed.
+        self._uitkomstfeiten: dict[Hashable, tuple[Any, list[str]]] = {}
+        # The outcomes of expressions that read only the household's own facts, shared by
+        # the regelingen (vil.rules.regel.Node.shared): key -> value, or why it failed.
         self.computed: dict[Hashable, Any] = {}
+        if naast is not None:
+            assert naast.household is household
+            assert naast.peildatum == peildatum
+            self._read, self.computed = naast._read, naast.computed
 
     def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
         """One input: its value as zen takes it (None when missing) and the missing paths."""
         known = self._read.get(key)
         if known is None and path.startswith(UITKOMST):
-            known = self._read[key] = self._uitkomstfeit(path)
+            known = self._uitkomstfeiten.get(key)
+            if known is None:
+                known = self._uitkomstfeiten[key] = self._uitkomstfeit(path)
         if known is None:
             value = None
             if self.model and spec.type not in (InvoerType.lijst, InvoerType.maandreeks):

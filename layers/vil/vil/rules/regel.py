@@ -54,8 +54,10 @@ class Node:
     nummer: int = 0
     constant: bool = False
     bare: str | None = None
-    # A node that reads only facts (and the peildatum): the same expression on the same facts
-    # gives the same outcome in every regeling, so a household computes it once (its key).
+    # A node that reads only the household's own facts (and the peildatum): the same
+    # expression on the same facts gives the same outcome in every regeling, so a household
+    # computes it once (its key). Not one that reads another regeling's outcome, which
+    # differs between two catalogues that share the facts (Huishoudfeiten's `naast`).
     shared: Hashable | None = None
 
     @classmethod
@@ -105,6 +107,7 @@ class Node:
                 )
                 if fact_keys is not None
                 and reads_inputs
+                and not any(i.startswith(feiten.UITKOMST) for i in reads_inputs)
                 and not reads_steps
                 and not reads_parameters
                 and names <= reads_inputs | BUILTINS.keys()
