@@ -33,7 +33,7 @@ from vil.models.beheer import (
     Synthetisch,
     Versiestatus,
 )
-from vil.models.huishouden import Huishouden
+from vil.models.huishouden import Huishouden, opgeslagen_lijst
 from vil.models.identiteit import Principal
 from vil.observability import logger
 from vil.services import beheer, synthetisch
@@ -130,7 +130,7 @@ def _groep(
     documenten = diensten.impactrapporten.huishoudens(
         bericht.momentopname, van, van + PER_GROEP - 1
     )
-    echt = [Huishouden.model_validate(h) for h in documenten]
+    echt = opgeslagen_lijst(Huishouden, documenten)  # stored as validated: not again
     voorgesteld = beheer.catalogus_met(diensten, versie)
     telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
     verloopt = int((diensten.nu() + MOMENTOPNAME_BEWAARTERMIJN).timestamp())
@@ -200,7 +200,7 @@ def _voer_uit(
 ) -> Impactrapport:
     """A whole run in one invocation: the real households, and the synthetic ones if few."""
     voorgesteld = beheer.catalogus_met(diensten, versie)
-    echt = [Huishouden.model_validate(h) for h in huishoudens]
+    echt = opgeslagen_lijst(Huishouden, huishoudens)  # stored as validated: not again
     cijfers = impact(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, [versie.regeling])
     kunstmatig = None
     if momentopname.huishoudens < WEINIG:
