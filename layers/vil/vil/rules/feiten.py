@@ -74,6 +74,7 @@ class Huishoudfeiten:
         "gemeentecode",
         "heeft_partner",
         "household",
+        "memo",
         "model",
         "peildatum",
         "sporen",
@@ -102,10 +103,17 @@ class Huishoudfeiten:
         # The outcomes of expressions that read only the household's own facts, shared by
         # the regelingen (vil.rules.regel.Node.shared): key -> value, or why it failed.
         self.computed: dict[Hashable, Any] = {}
+        # With `naast`: every expression's outcome by its text and the values it read, shared
+        # by the two catalogues (vil.rules.regel._Run.zen): what the proposal does not change
+        # is evaluated once. Not kept for one catalogue alone, where it seldom helps.
+        self.memo: dict[Hashable, Any] | None = None
         if naast is not None:
             assert naast.household is household
             assert naast.peildatum == peildatum
             self._read, self.computed = naast._read, naast.computed
+            if naast.memo is None:
+                naast.memo = {}
+            self.memo = naast.memo
 
     def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
         """One input: its value as zen takes it (None when missing) and the missing paths."""
@@ -125,7 +133,9 @@ class Huishoudfeiten:
                 known = self._read[key] = (to_zen(value), [])
             else:
                 value, gaps = _lookup(path, spec, self.household, self.peildatum)
-                known = self._read[key] = (None if gaps else to_zen(value), gaps)
+                if not gaps and spec.type is not InvoerType.maandreeks:  # that one is zen's
+                    value = to_zen(value)
+                known = self._read[key] = (None if gaps else value, gaps)
         return known
 
     def uitkomst(self, regeling_id: str) -> Uitkomst | None:
@@ -242,17 +252,30 @@ def _items(path: str, spec: Invoer, items: list[dict[str, Any]]) -> tuple[Any, l
 def _months(
     path: str, spec: Invoer, items: list[dict[str, Any]], peildatum: date
 ) -> tuple[Any, list[str]]:
-    """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`."""
+    """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`,
+    as zen takes them (a history of 36 months is read for every household: in one pass)."""
     assert spec.velden is not None
     assert spec.maanden is not None
     by_month = {_get(item, "maand"): item for item in items}
+    velden = [(name, _ATTRIBUTES.get(name, name)) for name in spec.velden]
     window = []
-    for back in range(1, spec.maanden + 1):
-        item = by_month.get(month_start(peildatum, back))
+    for back, maand in enumerate(_window(peildatum, spec.maanden), 1):
+        item = by_month.get(maand)
         if item is None:
             return None, [PREFIX + path]
-        window.append({**{name: _get(item, name) for name in spec.velden}, "maandenGeleden": back})
+        if isinstance(item, dict):
+            row = {name: to_zen(item.get(name)) for name, _ in velden}
+        else:
+            row = {name: to_zen(getattr(item, attribute, None)) for name, attribute in velden}
+        row["maandenGeleden"] = back
+        window.append(row)
     return window, []
+
+
+@functools.lru_cache(maxsize=256)
+def _window(peildatum: date, maanden: int) -> tuple[date, ...]:
+    """The first days of the `maanden` months before the peildatum's month, latest first."""
+    return tuple(month_start(peildatum, back) for back in range(1, maanden + 1))
 
 
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:

@@ -52,6 +52,7 @@ class Node:
     # built in one go; `nested` then holds only the deeper ones.
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     nummer: int = 0
+    namen: tuple[str, ...] = ()  # every name it reads, sorted
     constant: bool = False
     bare: str | None = None
     # A node that reads only the household's own facts (and the peildatum): the same
@@ -97,6 +98,7 @@ class Node:
             nested=tuple(n for n in nested if "." in n[1] or n[0] in plain),
             groups=tuple((root, tuple(fields)) for root, fields in by_root.items()),
             nummer=nummer,
+            namen=tuple(sorted(names)),
             constant=constant,
             bare=None if constant else expressie.bare,
             shared=(
@@ -150,6 +152,7 @@ class Mislukt:
 
 
 ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
+_SCALARS = frozenset({int, float, str, bool, type(None)})
 Value = Decimal | bool | date
 
 
@@ -497,7 +500,28 @@ class _Run:
         return outcome
 
     def zen(self, node: Node) -> Value | Mislukt:
-        """The expression evaluated by zen with the names it reads."""
+        """The expression evaluated by zen with the names it reads; with the facts' memo (two
+        catalogues side by side), once per expression and values read."""
+        memo = self.facts.memo
+        if memo is None:
+            return self._zen(node)
+        env = self.env
+        # A scalar by its type and value (true is not 1 to zen); a list or object by identity:
+        # each lives in the facts or the parameters' Stand as long as the memo does.
+        key = (
+            node.expressie.text,
+            node.expressie.type,
+            *[
+                (type(v), v) if type(v) in _SCALARS else (type(v), id(v))
+                for v in [env[name] for name in node.namen]
+            ],
+        )
+        outcome = memo.get(key)
+        if outcome is None:
+            outcome = memo[key] = self._zen(node)
+        return outcome
+
+    def _zen(self, node: Node) -> Value | Mislukt:
         env = self.env
         context = {name: env[name] for name in node.plain}
         for root, fields in node.groups:
