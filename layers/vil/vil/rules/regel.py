@@ -13,6 +13,7 @@ from typing import Any
 from vil.models.regeling import (
     Afronding,
     Betaling,
+    InvoerType,
     Parameter,
     Regeling,
     StapType,
@@ -53,6 +54,9 @@ class Node:
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     nummer: int = 0
     namen: tuple[str, ...] = ()  # every name it reads, sorted
+    # Reads a list (children, the income history): zen's evaluation costs several µs, worth a
+    # memo when two catalogues decide side by side (`_Run.zen`); a scalar one is not.
+    lijst: bool = False
     constant: bool = False
     bare: str | None = None
     # A node that reads only the household's own facts (and the peildatum): the same
@@ -99,6 +103,7 @@ class Node:
             groups=tuple((root, tuple(fields)) for root, fields in by_root.items()),
             nummer=nummer,
             namen=tuple(sorted(names)),
+            lijst=_leest_lijst(reads_inputs, fact_keys),
             constant=constant,
             bare=None if constant else expressie.bare,
             shared=(
@@ -116,6 +121,13 @@ class Node:
                 else None
             ),
         )
+
+
+def _leest_lijst(inputs: Collection[str], fact_keys: Mapping[str, Hashable] | None) -> bool:
+    """Whether a node reads an input that is a list or a month series (`feiten.spec_key`)."""
+    if fact_keys is None:
+        return False
+    return any(isinstance(key := fact_keys[path], tuple) and key[1] in _LIJSTEN for path in inputs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +165,7 @@ class Mislukt:
 
 ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
 _SCALARS = frozenset({int, float, str, bool, type(None)})
+_LIJSTEN = frozenset({InvoerType.lijst, InvoerType.maandreeks})
 Value = Decimal | bool | date
 
 
@@ -500,10 +513,10 @@ class _Run:
         return outcome
 
     def zen(self, node: Node) -> Value | Mislukt:
-        """The expression evaluated by zen with the names it reads; with the facts' memo (two
-        catalogues side by side), once per expression and values read."""
+        """The expression evaluated by zen with the names it reads; one that reads a list, with
+        the facts' memo (two catalogues side by side), once per expression and values read."""
         memo = self.facts.memo
-        if memo is None:
+        if memo is None or not node.lijst:
             return self._zen(node)
         env = self.env
         # A scalar by its type and value (true is not 1 to zen); a list or object by identity:
