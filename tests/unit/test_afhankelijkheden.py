@@ -8,7 +8,7 @@ import pytest
 
 from tests.proefregeling import SHARED, VALID
 from vil.models.huishouden import Huishouden
-from vil.rules import Catalogus
+from vil.rules import Catalogus, regel
 from vil.rules.laden import RegelFout
 
 PEILDATUM = date(2026, 3, 1)
@@ -234,3 +234,28 @@ def test_a_refusal_that_does_not_rest_on_the_other_outcome_stays_firm() -> None:
     assert [(v.naam, v.voldaan) for v in uitkomst.voorwaarden] == [("proef", True), ("laag", False)]
     # Then the refusal is firm: the indicatief proef outcome did not decide it
     assert (uitkomst.recht, uitkomst.indicatief) == (False, False)
+
+
+@pytest.mark.parametrize("uitleg", [False, True])
+def test_the_regeling_depended_on_is_evaluated_once_per_household(
+    uitleg: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given both regelingen, and a count of the evaluations of each
+    rules = catalogus(afgeleid())
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
+    geteld: list[str] = []
+    assess = regel._Run.assess
+
+    def tel(run: regel._Run) -> regel.Trace:
+        geteld.append(run.regel.id)
+        return assess(run)
+
+    monkeypatch.setattr(regel._Run, "assess", tel)
+    # When both are decided, alone or with their explanation
+    if uitleg:
+        uitkomsten = rules.evaluate(huishouden, PEILDATUM).resultaten
+    else:
+        uitkomsten = rules.decide(huishouden, PEILDATUM)  # type: ignore[assignment]
+    # Then the one depended on was evaluated once, and the dependent read its outcome
+    assert sorted(geteld) == ["afgeleid", "proef"]
+    assert [u.recht for u in uitkomsten] == [True, True]

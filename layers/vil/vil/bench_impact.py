@@ -1,6 +1,7 @@
 """`vil bench --impact`: the impact of a version on a large population (issue 13: 100,000
 households in under a minute), timed as the impact worker runs it: households read from their
-stored JSON, validated, decided under the current and the proposed catalogue (`decide_many`),
+stored JSON, read as stored (`opgeslagen_lijst`), decided under the current and the proposed
+catalogue (`decide_naast`),
 counted, and the counts added up and reported.
 
 Two figures: the whole run in one process (one core), and the run fanned out as the worker
@@ -15,7 +16,7 @@ import time
 from datetime import date
 from typing import Any
 
-from vil.models.huishouden import Huishouden
+from vil.models.huishouden import Huishouden, opgeslagen_lijst
 from vil.rules import Catalogus
 from vil.services import synthetisch
 from vil.services.impact import Regelingimpact, rapport, tel
@@ -48,7 +49,7 @@ def _groep(tekst: bytes) -> tuple[dict[str, Any], float]:
     CPU seconds it took (the machine is shared: wall time alone says little)."""
     assert _WORKER is not None
     start = time.process_time()
-    huishoudens = [Huishouden.model_validate(h) for h in json.loads(tekst)]
+    huishoudens = opgeslagen_lijst(Huishouden, json.loads(tekst))
     telling = tel(*_WORKER, huishoudens, PEILDATUM, [REGELING])
     return {regeling: t.ruw() for regeling, t in telling.items()}, time.process_time() - start
 

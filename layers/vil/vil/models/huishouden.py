@@ -5,13 +5,19 @@ answers `recht: null` with the fact's path in `ontbrekendeGegevens`. Only the st
 itself (a partner or not, which children) is taken as given.
 """
 
+import functools
+import gc
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, field_validator
 
 from vil.models.base import Bedrag, Datum, JaNee, Peildatum, VilModel
 
+M = TypeVar("M", bound=VilModel)
 Gemeentecode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS-gemeentecode, bv. 0344")]
 
 
@@ -138,3 +144,99 @@ class Evaluatieverzoek(VilModel):
         None, description="Datum waarop beoordeeld wordt; standaard vandaag (Europe/Amsterdam)."
     )
     huishouden: Huishouden
+
+
+# How `opgeslagen` reads each field from stored JSON, per model: (JSON name, attribute, how).
+_Lezer = Callable[[Any], Any]
+
+
+def _lezer(annotation: Any) -> _Lezer | None:
+    """How a stored value of this annotation becomes the attribute's value (None: as it is)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is list:
+        inner = _lezer(args[0])
+        return None if inner is None else lambda items: [inner(item) for item in items]
+    if args and typing.get_origin(annotation) is not Annotated:  # X | None
+        return _lezer(args[0])
+    annotated = typing.get_origin(annotation) is Annotated
+    kind = typing.get_args(annotation)[0] if annotated else annotation
+    if kind is Decimal:
+        return Decimal
+    if kind is date:
+        return _datum
+    if isinstance(kind, type) and issubclass(kind, VilModel):
+        return functools.partial(opgeslagen, kind)
+    return None
+
+
+def _datum(value: str | date) -> date:
+    # A month is stored as its first day; '2026-10' is what a client may send (Maandinkomen).
+    if isinstance(value, date):  # a dump in Python mode
+        return value
+    return date.fromisoformat(value if len(value) != 7 else f"{value}-01")
+
+
+@functools.cache
+def _velden(
+    model: type[VilModel],
+) -> tuple[tuple[tuple[str, str, _Lezer | None], ...], dict[str, Any], dict[str, Any]]:
+    """The fields (JSON name, attribute, how to read), the defaults and the default factories."""
+    velden = tuple(
+        (field.alias or name, name, _lezer(field.annotation))
+        for name, field in model.model_fields.items()
+    )
+    defaults = {
+        name: field.default
+        for name, field in model.model_fields.items()
+        if field.default_factory is None and not field.is_required()
+    }
+    factories = {
+        name: field.default_factory
+        for name, field in model.model_fields.items()
+        if field.default_factory is not None
+    }
+    return velden, defaults, factories
+
+
+def opgeslagen(model: type[M], document: Mapping[str, Any]) -> M:
+    """A model from its own stored JSON (`model_dump(mode="json", by_alias=True)` of a model
+    that was validated when it came in), built without validating it again: what a batch over
+    stored households (the impact report's frozen population) reads, at a fraction of the cost
+    of `model_validate`. Never for what a client sends.
+
+    The instance is made as pydantic's `model_construct` makes it (its `__dict__`, the fields
+    set, no extra, no private attributes), without its per-field bookkeeping; a test checks
+    that the result equals `model_validate`'s.
+    """
+    velden, defaults, factories = _velden(model)
+    values = dict(defaults)
+    gezet = set()
+    for alias, name, lees in velden:
+        if alias in document:
+            value = document[alias]
+            values[name] = value if lees is None or value is None else lees(value)
+            gezet.add(name)
+        elif name in factories:
+            values[name] = factories[name]()
+    instance = model.__new__(model)
+    _zet(instance, "__dict__", values)
+    _zet(instance, "__pydantic_fields_set__", gezet)
+    _zet(instance, "__pydantic_extra__", None)
+    _zet(instance, "__pydantic_private__", None)
+    return instance
+
+
+_zet = object.__setattr__
+
+
+def opgeslagen_lijst(model: type[M], documents: Iterable[Mapping[str, Any]]) -> list[M]:
+    """Many models from stored JSON (`opgeslagen`), with the cycle collector paused: building
+    10,000 households makes about half a million objects, none in a cycle (refcounting frees
+    them), and the collector's passes over them took more time than building them."""
+    aan = gc.isenabled()
+    gc.disable()
+    try:
+        return [opgeslagen(model, document) for document in documents]
+    finally:
+        if aan:
+            gc.enable()

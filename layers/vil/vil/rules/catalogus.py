@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
-from vil.models.resultaat import Evaluatie, FeitHerkomst, Resultaat
-from vil.rules.feiten import UITKOMST, Huishoudfeiten
+from vil.models.resultaat import Evaluatie, FeitHerkomst
+from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
 from vil.rules.laden import RegelFout, compile_regeling
 from vil.rules.regel import Beslissing, CompiledRegeling, content_hash
 
@@ -182,11 +182,9 @@ class Catalogus:
         """Evaluate every regeling (or the named ones) for one household, with explanation."""
         facts = self.feiten(huishouden, peildatum, herkomst)
         regels = self._chosen(peildatum, regelingen)
-        # A regeling another one depends on first, so that one reads this very outcome.
-        resultaten = {
-            regel.id: facts.uitkomst(regel.id, regel.resultaat(facts, herkomst))
-            for regel in sorted(regels, key=lambda r: bool(r.regeling.afhankelijk_van))
-        }
+        # A regeling another one depends on is evaluated once: the facts keep its trace.
+        resultaten = {regel.id: regel.resultaat(facts, herkomst) for regel in regels}
+        facts.sporen.clear()
         # The rule set an outcome rests on includes the regelingen it read an outcome of.
         gekozen = {regel.id for regel in regels}
         gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
@@ -206,7 +204,10 @@ class Catalogus:
     ) -> list[Beslissing]:
         """The decisions alone (no explanation) of every regeling, or of the named ones."""
         facts = self.feiten(huishouden, peildatum, herkomst)
-        return [regel.decide(facts, herkomst) for regel in self._chosen(peildatum, regelingen)]
+        regels = self._chosen(peildatum, regelingen)
+        beslissingen = [regel.decide(facts, herkomst) for regel in regels]
+        facts.sporen.clear()  # a trace refers to its facts: gone now without the collector
+        return beslissingen
 
     def decide_many(
         self,
@@ -217,25 +218,51 @@ class Catalogus:
         """A batch: the decisions for many households on one peildatum (for instance a
         gemeente's stored households, to preview a changed parameter with `affected_by`)."""
         regels = self._chosen(peildatum, regelingen)
-        return [
-            [regel.decide(facts) for regel in regels]
-            for facts in (self.feiten(huishouden, peildatum) for huishouden in households)
-        ]
+        uitkomsten = []
+        for huishouden in households:
+            facts = self.feiten(huishouden, peildatum)
+            uitkomsten.append([regel.decide(facts) for regel in regels])
+            facts.sporen.clear()  # a trace refers to its facts: gone now without the collector
+        return uitkomsten
+
+    def decide_naast(
+        self,
+        ander: "Catalogus",
+        households: Iterable[Huishouden],
+        peildatum: date,
+        regelingen: Iterable[str] | None = None,
+    ) -> list[tuple[list[Beslissing], list[Beslissing]]]:
+        """A batch under two catalogues (an impact report's current and proposed one): per
+        household, this one's decisions and the other's, its facts read once for both."""
+        regels = self._chosen(peildatum, regelingen)
+        andere = ander._chosen(peildatum, regelingen)
+        uitkomsten = []
+        for huishouden in households:
+            facts = self.feiten(huishouden, peildatum)
+            naast = ander.feiten(huishouden, peildatum, naast=facts)
+            uitkomsten.append(
+                ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
+            )
+            facts.sporen.clear()
+            naast.sporen.clear()
+        return uitkomsten
 
     def feiten(
         self,
         huishouden: Any,
         peildatum: date,
         herkomst: Mapping[str, FeitHerkomst] | None = None,
+        naast: Huishoudfeiten | None = None,
     ) -> Huishoudfeiten:
         """The facts of one household, through which a regeling reads the outcome of the
         regelingen it depends on (`afhankelijkVan`): each evaluated once, when first read,
-        with the same provenance of the facts."""
+        with the same provenance of the facts. With `naast`, another catalogue's facts of the
+        same household whose readings these share (`Huishoudfeiten`)."""
 
-        def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Resultaat:
-            return self.regel(regeling_id, facts.peildatum).resultaat(facts, herkomst)
+        def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Uitkomst:
+            return self.regel(regeling_id, facts.peildatum).uitkomst(facts, herkomst)
 
-        return Huishoudfeiten(huishouden, peildatum, uitkomst)
+        return Huishoudfeiten(huishouden, peildatum, uitkomst, naast)
 
     def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
         regels = self.in_force(peildatum)

@@ -5,14 +5,13 @@ import operator
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
 
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
-from vil.models.resultaat import FeitHerkomst, Resultaat
+from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
@@ -23,7 +22,45 @@ UITKOMST = "uitkomst."
 # (`voorwaarden.<naam>`); the catalogue knows their types.
 UITKOMSTVELDEN = ("recht", "bedragPerMaand", "bedragPerJaar", "bedragEenmalig", "indicatief")
 # Gives the outcome of a regeling by id for these facts (the catalogue's evaluation).
-Uitkomstbron = Callable[[str, "Huishoudfeiten"], Resultaat]
+Uitkomstbron = Callable[[str, "Huishoudfeiten"], "Uitkomst"]
+
+
+class Uitkomst:
+    """What another regeling may read of an outcome (`uitkomst.<id>.<veld>`): the fields, the
+    steps and the voorwaarden, each as the explanation states it, the facts it missed, and why
+    it is indicatief (which carries over into the regeling that reads it)."""
+
+    __slots__ = (
+        "indicatief_redenen", "naam", "ontbrekende_gegevens", "stappen", "velden", "voorwaarden",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        naam: str,
+        velden: Mapping[str, Any],
+        stappen: Mapping[str, Any],
+        voorwaarden: Mapping[str, bool | None],
+        ontbrekende_gegevens: list[str],
+        indicatief_redenen: list[str],
+    ) -> None:
+        self.naam = naam  # the regeling's name, for the reasons that carry over
+        self.velden = velden  # recht, bedragPerMaand, ...: a number as a Decimal
+        self.stappen = stappen  # the steps the outcome needed, by name (None: no value)
+        self.voorwaarden = voorwaarden
+        self.ontbrekende_gegevens = ontbrekende_gegevens
+        self.indicatief_redenen = indicatief_redenen
+
+    @property
+    def indicatief(self) -> bool:
+        return bool(self.indicatief_redenen)
+
+    def waarde(self, veld: str) -> Any:
+        """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`)."""
+        if veld.startswith("berekening."):
+            return self.stappen.get(veld.removeprefix("berekening."))
+        if veld.startswith("voorwaarden."):
+            return self.voorwaarden.get(veld.removeprefix("voorwaarden."))
+        return self.velden.get(veld)
 
 
 class Huishoudfeiten:
@@ -33,40 +70,69 @@ class Huishoudfeiten:
     fact paths that are missing for it. Two regelingen that read the same path with the same
     specification (type, fields, months) share the reading. The household is a `Huishouden`
     (its fields read by JSON name, without dumping the model) or the dict of its dump.
+
+    With `naast`, the facts of the same household and peildatum that another catalogue reads
+    (an impact report decides each household under the current and the proposed one): the
+    readings of the household's own facts and the outcomes of fact-only expressions are
+    shared with it; another regeling's outcome (`uitkomst.…`) and the evaluations are not.
     """
 
     __slots__ = (
         "_read",
         "_uitkomsten",
+        "_uitkomstfeiten",
         "computed",
         "gemeentecode",
         "heeft_partner",
         "household",
+        "memo",
         "model",
         "peildatum",
+        "sporen",
         "uitkomstbron",
     )
 
     def __init__(
-        self, household: Any, peildatum: date, uitkomstbron: Uitkomstbron | None = None
+        self,
+        household: Any,
+        peildatum: date,
+        uitkomstbron: Uitkomstbron | None = None,
+        naast: "Huishoudfeiten | None" = None,
     ) -> None:
         self.household = household
         self.uitkomstbron = uitkomstbron
-        self._uitkomsten: dict[str, Resultaat] = {}
+        self._uitkomsten: dict[str, Uitkomst] = {}
+        # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
+        # once: the decision, the explanation and another regeling reading it share it.
+        self.sporen: dict[Any, Any] = {}
         self.model = not isinstance(household, dict)
         self.peildatum = peildatum
         self.gemeentecode: str | None = _get(household, "gemeentecode")
         self.heeft_partner = _get(household, "partner") is not None
         self._read: dict[Hashable, tuple[Any, list[str]]] = {}
-        # The outcomes of expressions that read only facts, shared by the regelingen
-        # (vil.rules.regel.Node.shared): key -> value, or why it failed.
+        self._uitkomstfeiten: dict[Hashable, tuple[Any, list[str]]] = {}
+        # The outcomes of expressions that read only the household's own facts, shared by
+        # the regelingen (vil.rules.regel.Node.shared): key -> value, or why it failed.
         self.computed: dict[Hashable, Any] = {}
+        # With `naast`: every expression's outcome by its text and the values it read, shared
+        # by the two catalogues (vil.rules.regel._Run.zen): what the proposal does not change
+        # is evaluated once. Not kept for one catalogue alone, where it seldom helps.
+        self.memo: dict[Hashable, Any] | None = None
+        if naast is not None:
+            assert naast.household is household
+            assert naast.peildatum == peildatum
+            self._read, self.computed = naast._read, naast.computed
+            if naast.memo is None:
+                naast.memo = {}
+            self.memo = naast.memo
 
     def read(self, key: Hashable, path: str, spec: Invoer) -> tuple[Any, list[str]]:
         """One input: its value as zen takes it (None when missing) and the missing paths."""
         known = self._read.get(key)
         if known is None and path.startswith(UITKOMST):
-            known = self._read[key] = self._uitkomstfeit(path)
+            known = self._uitkomstfeiten.get(key)
+            if known is None:
+                known = self._uitkomstfeiten[key] = self._uitkomstfeit(path)
         if known is None:
             value = None
             if self.model and spec.type not in (InvoerType.lijst, InvoerType.maandreeks):
@@ -78,59 +144,30 @@ class Huishoudfeiten:
                 known = self._read[key] = (to_zen(value), [])
             else:
                 value, gaps = _lookup(path, spec, self.household, self.peildatum)
-                known = self._read[key] = (None if gaps else to_zen(value), gaps)
+                if not gaps and spec.type is not InvoerType.maandreeks:  # that one is zen's
+                    value = to_zen(value)
+                known = self._read[key] = (None if gaps else value, gaps)
         return known
 
-    @typing.overload
-    def uitkomst(self, regeling_id: str) -> Resultaat | None: ...
-    @typing.overload
-    def uitkomst(self, regeling_id: str, bekend: Resultaat) -> Resultaat: ...
-    def uitkomst(self, regeling_id: str, bekend: Resultaat | None = None) -> Resultaat | None:
-        """A regeling's outcome for this household, evaluated once when first read; or, with
-        `bekend`, the outcome the caller evaluated itself, kept for the regelingen that read it."""
+    def uitkomst(self, regeling_id: str) -> Uitkomst | None:
+        """A regeling's outcome for this household, evaluated once when first read."""
         found = self._uitkomsten.get(regeling_id)
         if found is None:
-            if bekend is not None:
-                found = bekend
-            elif self.uitkomstbron is not None:
-                found = self.uitkomstbron(regeling_id, self)
-            else:
+            if self.uitkomstbron is None:
                 return None
-            self._uitkomsten[regeling_id] = found
+            found = self._uitkomsten[regeling_id] = self.uitkomstbron(regeling_id, self)
         return found
 
     def _uitkomstfeit(self, path: str) -> tuple[Any, list[str]]:
         """An input `uitkomst.<id>.<veld>`: the value, or the facts the other regeling missed
         (its own `ontbrekendeGegevens`), or else this path itself as missing."""
         _, regeling_id, veld = path.split(".", 2)
-        resultaat = self.uitkomst(regeling_id)
-        value: Any = None
-        if resultaat is not None:
-            if veld.startswith("berekening."):
-                stap = veld.removeprefix("berekening.")
-                value = next((s.waarde for s in resultaat.berekening if s.stap == stap), None)
-                value = None if value is None else _als_getal(value)
-            elif veld.startswith("voorwaarden."):
-                naam = veld.removeprefix("voorwaarden.")
-                value = next((v.voldaan for v in resultaat.voorwaarden if v.naam == naam), None)
-            elif veld in UITKOMSTVELDEN:
-                value = resultaat.model_dump(by_alias=True)[veld]
-                value = _als_getal(value) if isinstance(value, str) else value
+        uitkomst = self.uitkomst(regeling_id)
+        value = None if uitkomst is None else uitkomst.waarde(veld)
         if value is not None:
             return to_zen(value), []
-        missing = list(resultaat.ontbrekende_gegevens) if resultaat is not None else []
+        missing = list(uitkomst.ontbrekende_gegevens) if uitkomst is not None else []
         return None, missing or [PREFIX + path]
-
-
-def _als_getal(text: str) -> Any:
-    """A step's value as the explanation writes it: a number as a Decimal, ja/nee as a
-    boolean, else the text (a date)."""
-    if text in ("ja", "nee"):
-        return text == "ja"
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return text
 
 
 def spec_key(path: str, spec: Invoer) -> Hashable:
@@ -226,17 +263,30 @@ def _items(path: str, spec: Invoer, items: list[dict[str, Any]]) -> tuple[Any, l
 def _months(
     path: str, spec: Invoer, items: list[dict[str, Any]], peildatum: date
 ) -> tuple[Any, list[str]]:
-    """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`."""
+    """The `maanden` whole months before the peildatum's month, each with `maandenGeleden`,
+    as zen takes them (a history of 36 months is read for every household: in one pass)."""
     assert spec.velden is not None
     assert spec.maanden is not None
     by_month = {_get(item, "maand"): item for item in items}
+    velden = [(name, _ATTRIBUTES.get(name, name)) for name in spec.velden]
     window = []
-    for back in range(1, spec.maanden + 1):
-        item = by_month.get(month_start(peildatum, back))
+    for back, maand in enumerate(_window(peildatum, spec.maanden), 1):
+        item = by_month.get(maand)
         if item is None:
             return None, [PREFIX + path]
-        window.append({**{name: _get(item, name) for name in spec.velden}, "maandenGeleden": back})
+        if isinstance(item, dict):
+            row = {name: to_zen(item.get(name)) for name, _ in velden}
+        else:
+            row = {name: to_zen(getattr(item, attribute, None)) for name, attribute in velden}
+        row["maandenGeleden"] = back
+        window.append(row)
     return window, []
+
+
+@functools.lru_cache(maxsize=256)
+def _window(peildatum: date, maanden: int) -> tuple[date, ...]:
+    """The first days of the `maanden` months before the peildatum's month, latest first."""
+    return tuple(month_start(peildatum, back) for back in range(1, maanden + 1))
 
 
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:

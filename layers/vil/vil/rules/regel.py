@@ -13,6 +13,7 @@ from typing import Any
 from vil.models.regeling import (
     Afronding,
     Betaling,
+    InvoerType,
     Parameter,
     Regeling,
     StapType,
@@ -52,10 +53,16 @@ class Node:
     # built in one go; `nested` then holds only the deeper ones.
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     nummer: int = 0
+    namen: tuple[str, ...] = ()  # every name it reads, sorted
+    # Reads a list (children, the income history): zen's evaluation costs several µs, worth a
+    # memo when two catalogues decide side by side (`_Run.zen`); a scalar one is not.
+    lijst: bool = False
     constant: bool = False
     bare: str | None = None
-    # A node that reads only facts (and the peildatum): the same expression on the same facts
-    # gives the same outcome in every regeling, so a household computes it once (its key).
+    # A node that reads only the household's own facts (and the peildatum): the same
+    # expression on the same facts gives the same outcome in every regeling, so a household
+    # computes it once (its key). Not one that reads another regeling's outcome, which
+    # differs between two catalogues that share the facts (Huishoudfeiten's `naast`).
     shared: Hashable | None = None
 
     @classmethod
@@ -95,6 +102,8 @@ class Node:
             nested=tuple(n for n in nested if "." in n[1] or n[0] in plain),
             groups=tuple((root, tuple(fields)) for root, fields in by_root.items()),
             nummer=nummer,
+            namen=tuple(sorted(names)),
+            lijst=_leest_lijst(reads_inputs, fact_keys),
             constant=constant,
             bare=None if constant else expressie.bare,
             shared=(
@@ -105,12 +114,20 @@ class Node:
                 )
                 if fact_keys is not None
                 and reads_inputs
+                and not any(i.startswith(feiten.UITKOMST) for i in reads_inputs)
                 and not reads_steps
                 and not reads_parameters
                 and names <= reads_inputs | BUILTINS.keys()
                 else None
             ),
         )
+
+
+def _leest_lijst(inputs: Collection[str], fact_keys: Mapping[str, Hashable] | None) -> bool:
+    """Whether a node reads an input that is a list or a month series (`feiten.spec_key`)."""
+    if fact_keys is None:
+        return False
+    return any(isinstance(key := fact_keys[path], tuple) and key[1] in _LIJSTEN for path in inputs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +164,8 @@ class Mislukt:
 
 
 ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+_LIJSTEN = frozenset({InvoerType.lijst, InvoerType.maandreeks})
 Value = Decimal | bool | date
 
 
@@ -223,21 +242,33 @@ class CompiledRegeling:
         """Evaluate for a `Huishouden`, or a household dumped with `model_dump(by_alias=True)`."""
         return self.resultaat(feiten.Huishoudfeiten(household, peildatum), herkomst)
 
+    def spoor(self, facts: feiten.Huishoudfeiten) -> "Trace | None":
+        """This household's evaluation of this version, made once per household and kept in
+        its facts: the decision, the explanation and a regeling reading this outcome
+        (`afhankelijkVan`) share it. None before the regeling's rules apply."""
+        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+            return None
+        trace: Trace | None = facts.sporen.get(self)
+        if trace is None:
+            trace = facts.sporen[self] = _Run(self, facts).assess()
+        return trace
+
     def resultaat(
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Resultaat:
         """The decision with its full explanation."""
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+        trace = self.spoor(facts)
+        if trace is None:
             return self.not_in_force(facts.peildatum)
-        return uitleg.resultaat(_Run(self, facts).assess(), herkomst or {})
+        return uitleg.resultaat(trace, herkomst or {})
 
     def decide(
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+        trace = self.spoor(facts)
+        if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
-        trace = _Run(self, facts).assess()
         amounts = trace.amounts
         return Beslissing(
             regeling=self.id,
@@ -249,13 +280,42 @@ class CompiledRegeling:
             ontbrekende_gegevens=trace.ontbrekend(),
         )
 
-    def not_in_force(self, peildatum: date) -> Resultaat:
-        """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
+    def uitkomst(
+        self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
+    ) -> feiten.Uitkomst:
+        """What another regeling reads of this outcome: the values its full result states
+        (`resultaat`), without making the explanation."""
+        trace = self.spoor(facts)
+        if trace is None:  # as `not_in_force` says: nothing known, indicatief
+            velden: dict[str, Any] = dict.fromkeys(feiten.UITKOMSTVELDEN)
+            velden["indicatief"] = True
+            reden = self._niet_van_kracht(facts.peildatum)
+            return feiten.Uitkomst(self.regeling.naam, velden, {}, {}, [], [reden])
+        run, amounts = trace.run, trace.amounts
+        redenen = uitleg.indicatief(trace, herkomst or {})
+        velden = {
+            "recht": trace.recht,
+            "bedragPerMaand": amounts.maand,
+            "bedragPerJaar": amounts.jaar,
+            "bedragEenmalig": amounts.eenmalig,
+            "indicatief": bool(redenen),
+        }
+        stappen = {naam: run.values.get(naam) for naam in run.reads}
+        voorwaarden = {naam: voldaan for naam, voldaan, _, _ in trace.voorwaarden}
+        return feiten.Uitkomst(
+            self.regeling.naam, velden, stappen, voorwaarden, trace.ontbrekend(), redenen
+        )
+
+    def _niet_van_kracht(self, peildatum: date) -> str:
         assert self.regeling.geldig_vanaf is not None
-        reden = (
+        return (
             f"VIL beoordeelt {self.regeling.naam} vanaf {datum(self.regeling.geldig_vanaf)};"
             f" voor een peildatum daarvoor kan VIL het recht niet vaststellen."
         )
+
+    def not_in_force(self, peildatum: date) -> Resultaat:
+        """Before its rules apply, a regeling is not assessed: recht unknown, with the reason."""
+        reden = self._niet_van_kracht(peildatum)
         return Resultaat.model_validate(
             {
                 "regeling": self.id,
@@ -460,7 +520,28 @@ class _Run:
         return outcome
 
     def zen(self, node: Node) -> Value | Mislukt:
-        """The expression evaluated by zen with the names it reads."""
+        """The expression evaluated by zen with the names it reads; one that reads a list, with
+        the facts' memo (two catalogues side by side), once per expression and values read."""
+        memo = self.facts.memo
+        if memo is None or not node.lijst:
+            return self._zen(node)
+        env = self.env
+        # A scalar by its type and value (true is not 1 to zen); a list or object by identity:
+        # each lives in the facts or the parameters' Stand as long as the memo does.
+        key = (
+            node.expressie.text,
+            node.expressie.type,
+            *[
+                (type(v), v) if type(v) in _SCALARS else (type(v), id(v))
+                for v in [env[name] for name in node.namen]
+            ],
+        )
+        outcome = memo.get(key)
+        if outcome is None:
+            outcome = memo[key] = self._zen(node)
+        return outcome
+
+    def _zen(self, node: Node) -> Value | Mislukt:
         env = self.env
         context = {name: env[name] for name in node.plain}
         for root, fields in node.groups:

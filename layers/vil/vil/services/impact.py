@@ -1,6 +1,6 @@
 """The impact of a proposed version (issue 13 item 3), as a computation: a population of
 households decided under the current and the proposed catalogue with the engine's batch path
-(`Catalogus.decide_many`), compared per regeling.
+(`Catalogus.decide_naast`: the facts read once for both), compared per regeling.
 
 Per regeling: how many households gain or lose a right, the amount changes in buckets (as
 PolicyEngine reports them: more than +5%, up to +5%, none, down to -5%, more than -5%), the total
@@ -154,10 +154,9 @@ def tel(
 ) -> dict[str, Regelingimpact]:
     """The counts per regeling before suppression: one share of a population, to be added to
     the others' (`Regelingimpact.voeg_toe`) and then reported (`rapport`)."""
-    voor = huidig.decide_many(huishoudens, peildatum, regelingen)
-    na = voorgesteld.decide_many(huishoudens, peildatum, regelingen)
+    beslissingen = huidig.decide_naast(voorgesteld, huishoudens, peildatum, regelingen)
     per_regeling: dict[str, Regelingimpact] = {}
-    for huishouden, oud, nieuw in zip(huishoudens, voor, na, strict=True):
+    for huishouden, (oud, nieuw) in zip(huishoudens, beslissingen, strict=True):
         groepen = (huishoudtype(huishouden), inkomensband(huishouden))
         for a, b in zip(oud, nieuw, strict=True):
             _tel(per_regeling.setdefault(a.regeling, Regelingimpact()), a, b, groepen)

@@ -33,7 +33,7 @@ from vil.models.beheer import (
     Synthetisch,
     Versiestatus,
 )
-from vil.models.huishouden import Huishouden
+from vil.models.huishouden import Huishouden, opgeslagen_lijst
 from vil.models.identiteit import Principal
 from vil.observability import logger
 from vil.rules import Catalogus
@@ -131,7 +131,7 @@ def _groep(
     documenten = diensten.impactrapporten.huishoudens(
         bericht.momentopname, van, van + PER_GROEP - 1
     )
-    echt = [Huishouden.model_validate(h) for h in documenten]
+    echt = opgeslagen_lijst(Huishouden, documenten)  # stored as validated: not again
     voorgesteld = beheer.catalogus_met(diensten, versie)
     gedekt = gedekte_regelingen(diensten.catalogus, versie)
     telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, gedekt)
@@ -203,7 +203,7 @@ def _voer_uit(
     """A whole run in one invocation: the real households, and the synthetic ones if few."""
     voorgesteld = beheer.catalogus_met(diensten, versie)
     gedekt = gedekte_regelingen(diensten.catalogus, versie)
-    echt = [Huishouden.model_validate(h) for h in huishoudens]
+    echt = opgeslagen_lijst(Huishouden, huishoudens)  # stored as validated: not again
     cijfers = impact(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, gedekt)
     kunstmatig = None
     if momentopname.huishoudens < WEINIG:
