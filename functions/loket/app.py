@@ -48,7 +48,7 @@ from vil.models.aanvraag import Beoordeling
 from vil.models.api import EvaluateRequest, SubmitRequest
 from vil.models.beheer import GoedkeuringRequest, Impactrapport, VersiestatusRequest
 from vil.models.identiteit import Principal, Principalsoort
-from vil.models.machtiging import Client, Machtiging, Machtigingbron, Recht
+from vil.models.machtiging import Client, Machtiging, Machtigingbron, NieuweMachtiging, Recht
 from vil.models.prefill import PREFIX
 from vil.models.regeling import Regeling, Uitbetaling
 from vil.models.toestemming import Bron, Doel
@@ -588,8 +588,11 @@ def machtiging_lezen(verzoek: Verzoek) -> Antwoord:
     return naar(verzoek, "/loket/machtigingen/nieuw/controle")
 
 
-@router.get("/loket/machtigingen/nieuw/controle")
-def machtiging_controle(verzoek: Verzoek) -> Antwoord:
+def _te_verlenen(
+    verzoek: Verzoek,
+) -> tuple[machtigen.Formulier, NieuweMachtiging] | Antwoord:
+    """The machtiging the check step is about, or where the resident goes instead: to the form
+    when none is kept, or back to it with its errors."""
     machtigingen.volmachtgever(_ingelogd(verzoek))
     formulier = _bewaard_machtiging(verzoek)
     if formulier is None:
@@ -597,22 +600,27 @@ def machtiging_controle(verzoek: Verzoek) -> Antwoord:
     nieuw, fouten = machtigen.lees(formulier)
     if nieuw is None:
         return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    return formulier, nieuw
+
+
+@router.get("/loket/machtigingen/nieuw/controle")
+def machtiging_controle(verzoek: Verzoek) -> Antwoord:
+    gelezen = _te_verlenen(verzoek)
+    if isinstance(gelezen, Antwoord):
+        return gelezen
+    _, nieuw = gelezen
     return pagina(verzoek, "machtiging-controle.html", m=nieuw, rechten=machtigen.RECHTEN,
                   gemachtigde=machtigen.gemachtigde(nieuw))  # fmt: skip
 
 
 @router.post("/loket/machtigingen/nieuw/controle")
 def machtiging_opslaan(verzoek: Verzoek) -> Antwoord:
-    diensten = samenstelling.loket()
-    principal = _ingelogd(verzoek)
-    formulier = _bewaard_machtiging(verzoek)
-    if formulier is None:
-        return naar(verzoek, "/loket/machtigingen/nieuw")
-    nieuw, fouten = machtigen.lees(formulier)
-    if nieuw is None:
-        return _machtiging_formulier(verzoek, formulier, fouten, 400)
+    gelezen = _te_verlenen(verzoek)
+    if isinstance(gelezen, Antwoord):
+        return gelezen
+    formulier, nieuw = gelezen
     try:
-        machtiging = machtigingen.verleen(diensten, principal, nieuw)
+        machtiging = machtigingen.verleen(samenstelling.loket(), _ingelogd(verzoek), nieuw)
     except OngeldigVerzoek as fout_:  # the dates: the service's own words, at the fields
         fouten = [Fout("", fout_.detail), *machtigen.bij_velden(fout_.velden)]
         return _machtiging_formulier(verzoek, formulier, fouten, 400)

@@ -180,6 +180,12 @@ def van_toestemming_tot_aanvraag(page: Page) -> None:
     for bron in BRONNEN:
         page.check(f"#{bron}-aanvragen")
     page.get_by_role("button", name="Opslaan en verder").click()
+    van_gegevens_tot_aanvraag(page)
+
+
+def van_gegevens_tot_aanvraag(page: Page) -> None:
+    """From the prefilled facts to the applications sent: the facts as they are, the README's
+    answers, apply with the IBAN."""
     page.get_by_role("link", name="Klopt, verder").click()
     for veld, waarde in ANTWOORDEN.items():
         page.check(veld) if waarde is None else page.fill(veld, waarde)

@@ -9,7 +9,12 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe, schermafdruk
-from tests.browser.test_loket import ANTWOORDEN, BRONNEN, IBAN, inloggen, nieuwe_inwoner
+from tests.browser.test_loket import (
+    BRONNEN,
+    inloggen,
+    nieuwe_inwoner,
+    van_gegevens_tot_aanvraag,
+)
 from tests.integration.conftest import burger
 from vil_local.lokaal import LokaleStack
 
@@ -50,14 +55,7 @@ def test_a_gemachtigde_applies_for_the_resident_with_digid_machtigen(
     axe(page, "toestemming zonder recht")
     schermafdruk(page, "21-machtigen-toestemming")
     page.get_by_role("link", name="Verder naar de gegevens").click()
-    page.get_by_role("link", name="Klopt, verder").click()
-    for veld, waarde in ANTWOORDEN.items():
-        page.check(veld) if waarde is None else page.fill(veld, waarde)
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_role("button", name="Bekijk waar ik recht op heb").click()
-    page.fill("#iban", IBAN)
-    page.get_by_role("button", name="Vraag alles aan wat ik heb gekozen").click()
-    expect(page.get_by_role("heading", name="Uw aanvragen zijn verstuurd")).to_be_visible()
+    van_gegevens_tot_aanvraag(page)
     expect(page.get_by_role("status")).to_contain_text(NAMENS)
     axe(page, "aangevraagd door gemachtigde")
     page.goto(stack.url + "/loket/intrekken")
