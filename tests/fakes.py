@@ -151,6 +151,13 @@ class FakeBeoordelingen:
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]:
         return [b for (p, _), b in self.opgeslagen.items() if p == pseudoniem]
 
+    def laatste(self, pseudoniem: str) -> Beoordeling | None:
+        return max(
+            (b for (p, _), b in self.opgeslagen.items() if p == pseudoniem),
+            key=lambda b: b.aangemaakt_op,
+            default=None,
+        )
+
 
 @dataclass
 class FakeMaandchecks:

@@ -4,8 +4,9 @@ against the local stack in tests/integration/test_maandcheck.py."""
 
 import copy
 import json
+import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 import pytest
@@ -14,6 +15,7 @@ from tests.conftest import ROOT
 from tests.fakes import (
     MOMENT,
     FakeAuditlog,
+    FakeBeoordelingen,
     FakeBronnen,
     FakeToestemmingen,
     klok,
@@ -21,6 +23,7 @@ from tests.fakes import (
     toestemmingdiensten,
 )
 from vil.fouten import GeenToestemming, OngeldigVerzoek
+from vil.models.aanvraag import Beoordeling
 from vil.models.huishouden import Huishouden
 from vil.models.identiteit import Principal, Principalsoort
 from vil.models.maandcheck import MeldingSoort
@@ -208,3 +211,45 @@ def test_an_income_drop_that_makes_the_woonkostentoeslag_plausible_is_a_nieuw_re
     assert "De gemeente beslist" in melding.tekst
     # And a check on the same facts does not report it again
     assert maandcheck.controleer(diensten, PSEUDONIEM) == []
+
+
+class AlleenDeLaatste(FakeBeoordelingen):
+    """Beoordelingen whose full list the monthly check must not read (it grows without bound)."""
+
+    def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]:
+        raise AssertionError("the monthly check read all of the resident's beoordelingen")
+
+
+def beoordeling(catalogus: Catalogus, gemaakt: datetime, resultaten: bool) -> Beoordeling:
+    """The example resident's beoordeling made at `gemaakt`, with the catalogue's outcomes for
+    the facts of `prefill()` or with none."""
+    gegevens = prefill()
+    evaluatie = catalogus.evaluate(
+        Huishouden.model_validate(gegevens.huishouden), MOMENT.date(), gegevens.herkomst
+    )
+    return Beoordeling(
+        id=uuid.uuid4().hex, peildatum=gemaakt.date(), huishouden=gegevens.huishouden,
+        herkomst=gegevens.herkomst, ontbrekende_bronnen={}, regelset_versie="test",
+        resultaten=evaluatie.resultaten if resultaten else [], aangemaakt_op=gemaakt,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("nieuwste_kende_ze", [True, False])
+def test_the_first_check_compares_with_the_newest_beoordeling_without_reading_them_all(
+    catalogus: Catalogus, nieuwste_kende_ze: bool
+) -> None:
+    # Given two beoordelingen, the newest stored first: one that told Anna her firm rights and
+    # one without outcomes
+    gegevens = prefill()
+    diensten = replace(maandcheckdiensten(catalogus, gegevens), beoordelingen=AlleenDeLaatste())
+    met_toestemming(diensten, Doel.maandcheck)
+    nieuwste = beoordeling(catalogus, MOMENT - timedelta(days=1), nieuwste_kende_ze)
+    oudste = beoordeling(catalogus, MOMENT - timedelta(days=60), not nieuwste_kende_ze)
+    for b in (nieuwste, oudste):
+        diensten.beoordelingen.bewaar_beoordeling(PSEUDONIEM, b, {})
+    # When the first check runs
+    meldingen = maandcheck.controleer(diensten, PSEUDONIEM)
+    # Then what is new is measured against the newest: nothing if it told her, all otherwise
+    nieuw = {m.regeling for m in meldingen if m.soort is MeldingSoort.nieuw_recht}
+    assert nieuw == (set() if nieuwste_kende_ze else firm_rights(catalogus, gegevens))
+    assert "zorgtoeslag" in firm_rights(catalogus, gegevens)

@@ -118,6 +118,10 @@ class Beoordelingen(Protocol):
 
     def beoordelingen(self, pseudoniem: str) -> list[Beoordeling]: ...
 
+    def laatste(self, pseudoniem: str) -> Beoordeling | None:
+        """The newest by aangemaakt_op, without reading all of them; None if there is none."""
+        ...
+
 
 class Maandchecks(Protocol):
     """The monthly check's baseline and meldingen."""

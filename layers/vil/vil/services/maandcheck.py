@@ -151,11 +151,7 @@ def _controleer(
         diensten, pseudoniem, bronnen, bsn_versleuteld, (door, namens), vandaag
     )
     feiten = per_bron(gegevens)  # before the resident's declarations join the household
-    laatste = max(
-        diensten.beoordelingen.beoordelingen(pseudoniem),
-        key=lambda b: b.aangemaakt_op,
-        default=None,
-    )
+    laatste = diensten.beoordelingen.laatste(pseudoniem)
     huishouden = _met_verklaringen(gegevens, laatste)
     evaluatie = diensten.catalogus.evaluate(huishouden, vandaag, gegevens.herkomst)
     stand = diensten.maandchecks.stand(pseudoniem)

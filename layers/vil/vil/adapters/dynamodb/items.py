@@ -98,6 +98,24 @@ class BeoordelingItem(Item):
         return Beoordeling.model_validate_json(self.data)
 
 
+class LaatsteBeoordelingItem(Item):
+    """The pointer to a resident's newest beoordeling, written with each one; `moment` (its
+    aangemaakt_op in epoch microseconds) lets a condition keep it moving forward only. No TTL:
+    it holds no personal data, and a pointer whose beoordeling is gone falls back to the list."""
+
+    beoordeling_id: str
+    moment: int
+
+    @classmethod
+    def van(cls, pseudoniem: str, beoordeling: Beoordeling) -> Self:
+        return cls(
+            pk=keys.burger(pseudoniem),
+            sk=keys.LAATSTE_BEOORDELING,
+            beoordeling_id=beoordeling.id,
+            moment=round(beoordeling.aangemaakt_op.timestamp() * 1_000_000),
+        )
+
+
 class PeriodeItem(Item):
     geblokkeerd_tot: str  # ISO date: conditions compare it as text
 

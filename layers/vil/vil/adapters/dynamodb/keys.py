@@ -4,6 +4,8 @@ BURGER#<pseudoniem>   TOESTEMMING#<bron>#<versie>       append-only consent ledg
 BURGER#<pseudoniem>   PROFIEL                           the BSN, KMS-encrypted, while consent lasts
 BURGER#<pseudoniem>   GEGEVENS#<bron>                   cached source data (deleted on revoke)
 BURGER#<pseudoniem>   BEOORDELING#<id>                  GSI2: the gemeente's (BEOORDEELD#<code>)
+BURGER#<pseudoniem>   LAATSTE_BEOORDELING               points to the newest beoordeling (ids are
+                                                        uuid4: BEOORDELING# has no time order)
 BURGER#<pseudoniem>   PERIODE#<regeling>                one application per period (conditional)
 BURGER#<pseudoniem>   STAND                             the monthly check's baseline (versioned)
 BURGER#<pseudoniem>   MELDING#<id>                      what the monthly check found
@@ -30,6 +32,7 @@ from vil.models.toestemming import Bron
 
 PROFIEL = "PROFIEL"
 STAND = "STAND"
+LAATSTE_BEOORDELING = "LAATSTE_BEOORDELING"
 AANVRAAG = "AANVRAAG"
 GEBEURTENIS = "GEBEURTENIS"
 MACHTIGING = "MACHTIGING"

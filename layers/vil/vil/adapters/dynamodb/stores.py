@@ -26,6 +26,7 @@ from vil.adapters.dynamodb.items import (
     GebeurtenisItem,
     GegevensItem,
     ImpactrapportItem,
+    LaatsteBeoordelingItem,
     MachtigingItem,
     MeldingItem,
     MomentopnamedeelItem,
@@ -143,6 +144,8 @@ class Toestemmingen(_Store):
                     raise
         for item in query_alles(self.tabel, burger, keys.MELDINGEN):
             self.tabel.delete_item(Key={"PK": burger, "SK": item["SK"]})
+        # The pointer may name a deleted one; a used one left behind is found by the list.
+        self.tabel.delete_item(Key={"PK": burger, "SK": keys.LAATSTE_BEOORDELING})
 
 
 class Profielen(_Store):
@@ -218,9 +221,17 @@ class Beoordelingen(_Store):
         Raises:
             Conflict: a consent changed meanwhile; nothing was written.
         """
+        wijzer = LaatsteBeoordelingItem.van(pseudoniem, beoordeling)
+        vooruit = put(self.tabel, wijzer, "attribute_not_exists(PK) OR moment < :moment",
+                      ExpressionAttributeValues={":moment": wijzer.moment})  # fmt: skip
         opdrachten = [put(self.tabel, BeoordelingItem.van(pseudoniem, beoordeling), NIEUW)]
         opdrachten += ongewijzigd(self.tabel, pseudoniem, toestemmingen)
-        transactie(self.tabel, opdrachten, lambda _: Conflict(TOESTEMMING_GEWIJZIGD))
+        try:
+            transactie(self.tabel, [vooruit, *opdrachten], _wijzer_of_toestemming)
+        except _NieuwereWijzer:
+            # A newer beoordeling was stored first (concurrent requests): keep this one too,
+            # and leave the pointer where it is.
+            transactie(self.tabel, opdrachten, lambda _: Conflict(TOESTEMMING_GEWIJZIGD))
 
     def beoordeling(self, pseudoniem: str, beoordeling_id: str) -> Beoordeling | None:
         sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.beoordeling(beoordeling_id)}
@@ -232,6 +243,30 @@ class Beoordelingen(_Store):
             BeoordelingItem.model_validate(item).beoordeling()
             for item in query_alles(self.tabel, keys.burger(pseudoniem), keys.BEOORDELINGEN)
         ]
+
+    def laatste(self, pseudoniem: str) -> Beoordeling | None:
+        """The newest beoordeling: the pointer and the one it names, two reads whatever the
+        count. Without a pointer (beoordelingen stored before it existed) or when its
+        beoordeling is gone (expired, forgotten), the list once: what remains is older."""
+        sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.LAATSTE_BEOORDELING}
+        item = self.tabel.get_item(Key=sleutel).get("Item")
+        if item is not None:
+            wijzer = LaatsteBeoordelingItem.model_validate(item)
+            gevonden = self.beoordeling(pseudoniem, wijzer.beoordeling_id)
+            if gevonden is not None:
+                return gevonden
+        return max(self.beoordelingen(pseudoniem), key=lambda b: b.aangemaakt_op, default=None)
+
+
+class _NieuwereWijzer(Exception):
+    """The pointer already names a newer beoordeling: store this one without moving it."""
+
+
+def _wijzer_of_toestemming(codes: list[str]) -> Exception:
+    """The error of a cancelled beoordeling write whose first item is the pointer's put."""
+    if codes[:1] == ["ConditionalCheckFailed"] and all(c == "None" for c in codes[1:]):
+        return _NieuwereWijzer()
+    return Conflict(TOESTEMMING_GEWIJZIGD)
 
 
 class Maandchecks(_Store):
