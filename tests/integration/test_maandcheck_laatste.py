@@ -111,3 +111,12 @@ def test_a_consent_changed_meanwhile_writes_neither_beoordeling_nor_pointer(
     # Then nothing was written
     assert store.beoordeling(pseudoniem, tweede.id) is None
     assert store.laatste(pseudoniem) == eerste
+
+
+def test_forgetting_the_beoordelingen_on_revoke_deletes_the_pointer_too(nu: datetime) -> None:
+    store, pseudoniem = Beoordelingen(table(tabelnaam())), f"test-{uuid.uuid4().hex}"
+    store.bewaar_beoordeling(pseudoniem, beoordeling(nu), {})
+    Toestemmingen(table(tabelnaam())).vergeet(pseudoniem, stand=False, rest=True)
+    sleutel = {"PK": keys.burger(pseudoniem), "SK": keys.LAATSTE_BEOORDELING}
+    assert "Item" not in boto3.resource("dynamodb").Table(tabelnaam()).get_item(Key=sleutel)
+    assert store.laatste(pseudoniem) is None
