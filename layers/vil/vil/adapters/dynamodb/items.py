@@ -100,11 +100,13 @@ class BeoordelingItem(Item):
 
 class LaatsteBeoordelingItem(Item):
     """The pointer to a resident's newest beoordeling, written with each one; `moment` (its
-    aangemaakt_op in epoch microseconds) lets a condition keep it moving forward only. No TTL:
-    it holds no personal data, and a pointer whose beoordeling is gone falls back to the list."""
+    aangemaakt_op in epoch microseconds) lets a condition keep it moving forward only. It
+    expires with the beoordeling it names (it says when the resident was assessed); a pointer
+    whose beoordeling is gone, or that is gone itself, falls back to the list."""
 
     beoordeling_id: str
     moment: int
+    verloopt_op: int
 
     @classmethod
     def van(cls, pseudoniem: str, beoordeling: Beoordeling) -> Self:
@@ -113,6 +115,7 @@ class LaatsteBeoordelingItem(Item):
             sk=keys.LAATSTE_BEOORDELING,
             beoordeling_id=beoordeling.id,
             moment=round(beoordeling.aangemaakt_op.timestamp() * 1_000_000),
+            verloopt_op=verloopt_op(beoordeling.aangemaakt_op),
         )
 
 
