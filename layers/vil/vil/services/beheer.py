@@ -30,6 +30,7 @@ parameters of a regeling (issue 13 items 1, 2, 4 and 7; docs/beheer.md).
 from collections.abc import Collection, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -107,28 +108,48 @@ def stel_voor(
     """POST /v1/regelingen/{id}/versies: a concept, once it passes every check."""
     wie = Beheerder(principal)
     basis = regeling_van(diensten, wie, regeling_id)
-    gevallen = _gevallen(verzoek)
-    versie = Regelingversie(
+    versie = _concept(
+        diensten, wie, regeling_id, basis.versie, "voorgesteld",
+        ingangsdatum=verzoek.ingangsdatum, toelichting=verzoek.toelichting,
+        waarden=verzoek.waarden, tests=_gevallen(verzoek),
+        eigen_verklaring=verzoek.eigen_verklaring,
+    )  # fmt: skip
+    voorgesteld = _met_voorstel(basis.regeling, versie, diensten.catalogus.shared)
+    catalogus = _controleer(diensten.catalogus, voorgesteld)
+    return _bewaar_concept(diensten, wie, versie, catalogus)
+
+
+def _concept(
+    diensten: Beheerdiensten,
+    wie: "Beheerder",
+    regeling_id: str,
+    basisversie: str,
+    handeling: str,
+    **velden: Any,
+) -> Regelingversie:
+    """A new concept version of the gemeente, numbered and with its first act; `regelversie`
+    is set by `_bewaar_concept` once its document is known."""
+    return Regelingversie(
         regeling=regeling_id,
         gemeentecode=wie.gemeentecode,
         versie=_volgend_nummer(diensten, regeling_id, wie),
         status=Versiestatus.concept,
-        ingangsdatum=verzoek.ingangsdatum,
-        toelichting=verzoek.toelichting,
-        waarden=verzoek.waarden,
-        tests=gevallen,
-        eigen_verklaring=verzoek.eigen_verklaring,
-        regelversie="",  # below: the hash of the checked result
+        regelversie="",
         voorgesteld_door=wie.medewerker,
-        geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
-        basisversie=basis.versie,
+        geschiedenis=[Handeling(handeling=handeling, door=wie.medewerker, op=diensten.nu())],
+        basisversie=basisversie,
+        **velden,
     )
-    voorgesteld = _met_voorstel(basis.regeling, versie, diensten.catalogus.shared)
-    catalogus = _controleer(diensten.catalogus, voorgesteld)
-    versie = versie.model_copy(
-        update={"regelversie": catalogus.regel(regeling_id, verzoek.ingangsdatum).versie}
-    )
-    _audit(diensten, versie, "voorgesteld", wie)
+
+
+def _bewaar_concept(
+    diensten: Beheerdiensten, wie: "Beheerder", versie: Regelingversie, catalogus: Catalogus
+) -> Regelingversie:
+    """The concept with the version of the document it gives (on `catalogus`), audited with
+    its first act and stored."""
+    regel = catalogus.regel(versie.regeling, versie.ingangsdatum)
+    versie = versie.model_copy(update={"regelversie": regel.versie})
+    _audit(diensten, versie, versie.geschiedenis[0].handeling, wie)
     diensten.regelingversies.bewaar(versie, None)
     return versie
 
@@ -147,26 +168,12 @@ def draai_terug(
     laatste = regeling_van(diensten, wie, regeling_id)
     _gelezen(diensten, wie, regeling_id, nummer)
     _laatst_gepubliceerd(diensten, wie, regeling_id, nummer)
-    versie = Regelingversie(
-        regeling=regeling_id,
-        gemeentecode=wie.gemeentecode,
-        versie=_volgend_nummer(diensten, regeling_id, wie),
-        status=Versiestatus.concept,
-        ingangsdatum=verzoek.ingangsdatum,
-        toelichting=verzoek.toelichting,
-        waarden=[],
-        tests=[],
-        regelversie="",  # below: what the rollback brings back
-        voorgesteld_door=wie.medewerker,
-        geschiedenis=[Handeling(handeling="voorgesteld", door=wie.medewerker, op=diensten.nu())],
-        basisversie=laatste.versie,
-        terugdraaiing_van=nummer,
-    )
-    terug = catalogus_met(diensten, versie).regel(regeling_id, verzoek.ingangsdatum)
-    versie = versie.model_copy(update={"regelversie": terug.versie})
-    _audit(diensten, versie, "voorgesteld", wie)
-    diensten.regelingversies.bewaar(versie, None)
-    return versie
+    versie = _concept(
+        diensten, wie, regeling_id, laatste.versie, "voorgesteld",
+        ingangsdatum=verzoek.ingangsdatum, toelichting=verzoek.toelichting,
+        waarden=[], tests=[], terugdraaiing_van=nummer,
+    )  # fmt: skip
+    return _bewaar_concept(diensten, wie, versie, catalogus_met(diensten, versie))
 
 
 def _laatst_gepubliceerd(
@@ -200,33 +207,17 @@ def corrigeer(
     basis = regeling_van(diensten, wie, regeling_id)
     fout = _te_corrigeren(diensten, wie, regeling_id, nummer)
     _gecorrigeerde_waarden(diensten, fout, verzoek)
-    versie = Regelingversie(
-        regeling=regeling_id,
-        gemeentecode=wie.gemeentecode,
-        versie=_volgend_nummer(diensten, regeling_id, wie),
-        status=Versiestatus.concept,
-        ingangsdatum=fout.in_werking_vanaf or fout.ingangsdatum,
-        toelichting=verzoek.toelichting,
-        waarden=verzoek.waarden,
-        tests=_gevallen(verzoek),
-        regelversie="",  # below: the corrected version's document as corrected
-        voorgesteld_door=wie.medewerker,
-        geschiedenis=[
-            Handeling(handeling="correctie-voorgesteld", door=wie.medewerker, op=diensten.nu())
-        ],
-        basisversie=basis.versie,
-        correctie_van=nummer,
-    )
+    versie = _concept(
+        diensten, wie, regeling_id, basis.versie, "correctie-voorgesteld",
+        ingangsdatum=fout.in_werking_vanaf or fout.ingangsdatum, toelichting=verzoek.toelichting,
+        waarden=verzoek.waarden, tests=_gevallen(verzoek), correctie_van=nummer,
+    )  # fmt: skip
     # The loader's checks and the test cases on the latest document with the corrected values
     # (a value may date from before the day the version took effect: check it from its own)
     controle = versie.model_copy(update={"ingangsdatum": fout.ingangsdatum})
     _controleer(diensten.catalogus, _met_voorstel(basis.regeling, controle,
                                                   diensten.catalogus.shared))  # fmt: skip
-    gecorrigeerd = catalogus_met(diensten, versie).regel(regeling_id, versie.ingangsdatum)
-    versie = versie.model_copy(update={"regelversie": gecorrigeerd.versie})
-    _audit(diensten, versie, "correctie-voorgesteld", wie)
-    diensten.regelingversies.bewaar(versie, None)
-    return versie
+    return _bewaar_concept(diensten, wie, versie, catalogus_met(diensten, versie))
 
 
 def _te_corrigeren(
