@@ -167,16 +167,25 @@ def overzicht(verzoek: Verzoek) -> Antwoord:
 
 
 def _wie(verzoek: Verzoek, recht: Recht) -> tuple[Loketdiensten, Principal]:
+    """The resident the page is about, if the visitor has the right (as `namens.betrokkene`);
+    the visitor's rights are kept on the request for `_rechten`, so the machtiging (or the
+    register) is read once per request."""
     diensten = samenstelling.loket()
     machtiging = verzoek.sessie.namens if verzoek.sessie else None
-    return diensten, namens.betrokkene(diensten, _ingelogd(verzoek), machtiging, recht)
+    wie, gegeven = namens.vertegenwoordigd(diensten, _ingelogd(verzoek), machtiging)
+    if gegeven is not None:
+        namens.vereis(recht, gegeven)
+    verzoek.rechten = frozenset(Recht) if gegeven is None else gegeven
+    return diensten, wie
 
 
 def _rechten(verzoek: Verzoek) -> frozenset[Recht]:
     """What the visitor may do for the resident the pages are about (the checks `_wie` makes):
     a page shows a plain explanation instead of an action whose right is missing."""
-    machtiging = verzoek.sessie.namens if verzoek.sessie else None
-    return namens.rechten(samenstelling.loket(), _ingelogd(verzoek), machtiging)
+    if verzoek.rechten is None:
+        machtiging = verzoek.sessie.namens if verzoek.sessie else None
+        verzoek.rechten = namens.rechten(samenstelling.loket(), _ingelogd(verzoek), machtiging)
+    return verzoek.rechten
 
 
 def _ingelogd(verzoek: Verzoek) -> Principal:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vil.loket.themas import THEMAS
+from vil.models.machtiging import Recht
 from vil.models.sessie import Sessie
 
 SJABLONEN = Path(__file__).parent / "sjablonen"
@@ -61,6 +62,7 @@ class Verzoek:
     sessie: Sessie | None = None
     nieuwe_cookie: str | None = None  # set on the response: a session was made or replaced
     parameters: dict[str, str] = field(default_factory=dict)
+    rechten: frozenset[Recht] | None = None  # what the visitor may do here, once read
 
     def veld(self, naam: str) -> str:
         """A form field's value, stripped; "" when absent."""

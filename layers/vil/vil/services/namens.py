@@ -51,7 +51,22 @@ def betrokkene(
         NietGevonden: the caller holds no valid machtiging of that id.
         GeenRecht: the machtiging is valid but does not give the right.
     """
-    nodig = {rechten} if isinstance(rechten, Recht) else set(rechten)
+    wie, gegeven = vertegenwoordigd(diensten, principal, machtiging_id)
+    if gegeven is not None:
+        vereis(rechten, gegeven)
+    return wie
+
+
+def vertegenwoordigd(
+    diensten: Basisdiensten, principal: Principal, machtiging_id: str | None
+) -> tuple[Principal, frozenset[Recht] | None]:
+    """`betrokkene` without the check of a right: the resident's principal, and the rights the
+    caller has for them (None: the caller is the resident, who has every right).
+
+    Raises:
+        OngeldigVerzoek: a hulpverlener without `X-Namens`, or two machtigingen at once.
+        NietGevonden: the caller holds no valid machtiging of that id.
+    """
     if principal.namens_pseudoniem:  # DigiD Machtigen: the token names the resident
         if machtiging_id is not None:
             raise OngeldigVerzoek(
@@ -59,24 +74,23 @@ def betrokkene(
                 " verzoek.",
                 [(f"header.{HEADER}", "niet samen met DigiD Machtigen")],
             )
-        _recht(nodig, DIGID_MACHTIGEN)
-        return Principal(
+        gemachtigd = Principal(
             soort=Principalsoort.burger,
             pseudoniem=principal.namens_pseudoniem,
             bsn_versleuteld=principal.namens_bsn_versleuteld,
             vertegenwoordiger=f"gemachtigde:{principal.pseudoniem}",
             machtiging="digid-machtigen",
         )
+        return gemachtigd, DIGID_MACHTIGEN
     if machtiging_id is None:
         if principal.soort is Principalsoort.hulpverlener:
             raise OngeldigVerzoek(
                 "Een hulpverlener noemt de machtiging waaronder hij handelt.",
                 [(f"header.{HEADER}", "verplicht voor een hulpverlener")],
             )
-        return principal
+        return principal, None
     gevonden = _geldige(diensten, principal, machtiging_id)
-    _recht(nodig, set(gevonden.machtiging.rechten))
-    return Principal(
+    namens = Principal(
         soort=Principalsoort.burger,
         pseudoniem=gevonden.pseudoniem,
         bsn_versleuteld=gevonden.bsn_versleuteld,
@@ -85,6 +99,7 @@ def betrokkene(
         vertegenwoordiger=vertegenwoordiger(principal),
         machtiging=gevonden.machtiging.id,
     )
+    return namens, frozenset(gevonden.machtiging.rechten)
 
 
 def rechten(
@@ -234,7 +249,9 @@ def _houdt(principal: Principal, vastgelegd: Vastgelegd) -> bool:
     return medewerker is None or medewerker == principal.medewerker
 
 
-def _recht(nodig: set[Recht], gegeven: Collection[Recht]) -> None:
+def vereis(rechten: Recht | Collection[Recht], gegeven: Collection[Recht]) -> None:
+    """GeenRecht unless `gegeven` holds the right (any one of a collection)."""
+    nodig = {rechten} if isinstance(rechten, Recht) else set(rechten)
     if not nodig & set(gegeven):
         namen = " of ".join(sorted(r.value for r in nodig))
         raise GeenRecht(f"Deze machtiging geeft niet het recht {namen}.")
