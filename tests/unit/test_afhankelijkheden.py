@@ -240,17 +240,25 @@ def test_a_refusal_that_does_not_rest_on_the_other_outcome_stays_firm() -> None:
 def test_the_regeling_depended_on_is_evaluated_once_per_household(
     uitleg: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given both regelingen, and a count of the evaluations of each
+    # Given both regelingen, and a count of the evaluations of each, by the reference engine
+    # or by the fast path (vil.rules.snel)
     rules = catalogus(afgeleid())
     huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
     geteld: list[str] = []
-    assess = regel._Run.assess
+    assess, snel = regel._Run.assess, regel.CompiledRegeling._snel
 
     def tel(run: regel._Run) -> regel.Trace:
         geteld.append(run.regel.id)
         return assess(run)
 
+    def tel_snel(self: regel.CompiledRegeling, facts: Any) -> regel.Snel | None:
+        beslissing = snel(self, facts)
+        if beslissing is not None:
+            geteld.append(self.id)
+        return beslissing
+
     monkeypatch.setattr(regel._Run, "assess", tel)
+    monkeypatch.setattr(regel.CompiledRegeling, "_snel", tel_snel)
     # When both are decided, alone or with their explanation
     if uitleg:
         uitkomsten = rules.evaluate(huishouden, PEILDATUM).resultaten

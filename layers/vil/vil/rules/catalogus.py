@@ -262,7 +262,10 @@ class Catalogus:
         def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Uitkomst:
             return self.regel(regeling_id, facts.peildatum).uitkomst(facts, herkomst)
 
-        return Huishoudfeiten(huishouden, peildatum, uitkomst, naast)
+        def regel(regeling_id: str) -> CompiledRegeling:
+            return self.regel(regeling_id, peildatum)
+
+        return Huishoudfeiten(huishouden, peildatum, uitkomst, naast, regel)
 
     def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
         regels = self.in_force(peildatum)

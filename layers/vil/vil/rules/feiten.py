@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
+from vil.rules.vertaling import Terugval, lees
 from vil.rules.expressies import to_zen
 
 PREFIX = "huishouden."
@@ -78,6 +79,7 @@ class Huishoudfeiten:
     """
 
     __slots__ = (
+        "_lijsten",
         "_read",
         "_uitkomsten",
         "_uitkomstfeiten",
@@ -88,6 +90,8 @@ class Huishoudfeiten:
         "memo",
         "model",
         "peildatum",
+        "regelbron",
+        "snel",
         "sporen",
         "uitkomstbron",
     )
@@ -98,9 +102,16 @@ class Huishoudfeiten:
         peildatum: date,
         uitkomstbron: Uitkomstbron | None = None,
         naast: "Huishoudfeiten | None" = None,
+        regelbron: Callable[[str], Any] | None = None,
     ) -> None:
         self.household = household
         self.uitkomstbron = uitkomstbron
+        # The regeling versions by id, for the fast path's outcomes of other regelingen.
+        self.regelbron = regelbron
+        # Each regeling version's fast decision of this household (vil.rules.snel), or None
+        # where the reference decides; the list inputs as the fast path reads them.
+        self.snel: dict[Any, Any] = {}
+        self._lijsten: dict[Hashable, Any] = {}
         self._uitkomsten: dict[str, Uitkomst] = {}
         # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
         # once: the decision, the explanation and another regeling reading it share it.
@@ -122,6 +133,7 @@ class Huishoudfeiten:
             assert naast.household is household
             assert naast.peildatum == peildatum
             self._read, self.computed = naast._read, naast.computed
+            self._lijsten = naast._lijsten
             if naast.memo is None:
                 naast.memo = {}
             self.memo = naast.memo
@@ -148,6 +160,39 @@ class Huishoudfeiten:
                     value = to_zen(value)
                 known = self._read[key] = (None if gaps else value, gaps)
         return known
+
+    def lijst(self, path: str, velden: tuple[str, ...], maanden: int | None) -> Any:
+        """A list input as the fast path reads it (vil.rules.snel): rows of its fields, read
+        once per household; raises Ontbreekt with the missing paths as `_lookup` names them."""
+        key = (path, velden, maanden)
+        rows = self._lijsten.get(key)
+        if rows is None:
+            items = _attribute_getter(path)(self.household)
+            if items is None:
+                rows = Ontbreekt([PREFIX + path])
+            elif maanden is None:
+                rows = _snel_lijst(path, items, velden)
+            else:
+                rows = _snel_maandreeks(path, items, velden, maanden, self.peildatum)
+            self._lijsten[key] = rows
+        if type(rows) is Ontbreekt:
+            raise rows
+        return rows
+
+    def snel_uitkomst(self, regeling_id: str, veld: str) -> Any:
+        """A field, step or voorwaarde of another regeling's fast decision, as zen reads it;
+        Terugval where that regeling is the reference's to decide, Ontbreekt without a value
+        (the facts that regeling missed, or else this input itself, as `_uitkomstfeit`)."""
+        if self.regelbron is None:
+            raise Terugval
+        beslissing = self.regelbron(regeling_id).snel(self)
+        if beslissing is None:
+            raise Terugval
+        value = beslissing.waarde(veld)
+        if value is None:
+            gaps = beslissing.ontbrekende or [f"{PREFIX}{UITKOMST}{regeling_id}.{veld}"]
+            raise Ontbreekt(list(gaps))
+        return lees(value)
 
     def uitkomst(self, regeling_id: str) -> Uitkomst | None:
         """A regeling's outcome for this household, evaluated once when first read."""
@@ -268,7 +313,7 @@ def _months(
     assert spec.velden is not None
     assert spec.maanden is not None
     by_month = {_get(item, "maand"): item for item in items}
-    velden = [(name, _ATTRIBUTES.get(name, name)) for name in spec.velden]
+    velden = [(name, ATTRIBUTES.get(name, name)) for name in spec.velden]
     window = []
     for back, maand in enumerate(_window(peildatum, spec.maanden), 1):
         item = by_month.get(maand)
@@ -289,6 +334,48 @@ def _window(peildatum: date, maanden: int) -> tuple[date, ...]:
     return tuple(month_start(peildatum, back) for back in range(1, maanden + 1))
 
 
+class Ontbreekt(Exception):  # noqa: N818 - a fact missing, not an error
+    """An input the fast path finds missing, with the fact paths the reference names."""
+
+    def __init__(self, gaps: list[str]) -> None:
+        super().__init__(gaps)
+        self.gaps = gaps
+
+
+def _snel_lijst(path: str, items: Iterable[Any], velden: tuple[str, ...]) -> Any:
+    """A list input as tuples of its fields (read as zen reads them), or Ontbreekt naming
+    each missing field of each item (as `_items`)."""
+    attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
+    rows = []
+    gaps = []
+    for index, item in enumerate(items):
+        row = tuple([getattr(item, attribute) for attribute in attributes])
+        if None in row:
+            gaps += [
+                f"{PREFIX}{path}[{index}].{veld}"
+                for veld, value in zip(velden, row, strict=True)
+                if value is None
+            ]
+        rows.append(tuple([lees(value) for value in row]))
+    return Ontbreekt(gaps) if gaps else rows
+
+
+def _snel_maandreeks(
+    path: str, items: Iterable[Any], velden: tuple[str, ...], maanden: int, peildatum: date
+) -> Any:
+    """The `maanden` months before the peildatum's month, latest first, as tuples of
+    `maandenGeleden` and the fields, or Ontbreekt when a month is missing (as `_months`)."""
+    attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
+    by_month = {item.maand: item for item in items}
+    rows = []
+    for back, maand in enumerate(_window(peildatum, maanden), 1):
+        item = by_month.get(maand)
+        if item is None:
+            return Ontbreekt([PREFIX + path])
+        rows.append((back, *[lees(getattr(item, attribute)) for attribute in attributes]))
+    return rows
+
+
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:
     """JSON name -> attribute, over the household model and every model inside it."""
     for attribute, field in model.model_fields.items():
@@ -301,20 +388,20 @@ def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]
 
 
 # One JSON name means one attribute throughout the household (the aliases are generated).
-_ATTRIBUTES = _attributes(Huishouden, {})
+ATTRIBUTES = _attributes(Huishouden, {})
 
 
 @functools.cache
 def _attribute_getter(path: str) -> Callable[[Any], Any]:
     """The model's attributes along a path of JSON names."""
-    return operator.attrgetter(".".join(_ATTRIBUTES.get(name, name) for name in path.split(".")))
+    return operator.attrgetter(".".join(ATTRIBUTES.get(name, name) for name in path.split(".")))
 
 
 def _get(node: Any, name: str) -> Any:
     """A field by its JSON name, from a dumped dict or from the model itself."""
     if isinstance(node, dict):
         return node.get(name)
-    return getattr(node, _ATTRIBUTES.get(name, name), None)
+    return getattr(node, ATTRIBUTES.get(name, name), None)
 
 
 def herkomst_van(path: str, herkomst: Mapping[str, FeitHerkomst]) -> list[FeitHerkomst]:

@@ -1,5 +1,6 @@
 """One compiled regeling: its expressions compiled once, evaluated for a household."""
 
+import decimal
 import hashlib
 import json
 from collections.abc import Collection, Hashable, Mapping
@@ -21,15 +22,19 @@ from vil.models.regeling import (
     Voorwaarde,
 )
 from vil.models.resultaat import FeitHerkomst, Resultaat
-from vil.rules import feiten, uitleg
+from vil.rules import feiten, snel, uitleg
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.parameters import Waarde, waarde_on
 from vil.rules.tekst import datum
+from vil.rules.vertaling import Terugval, lees
 
 # Names every expression may use besides parameters, steps and inputs.
 BUILTINS: dict[str, StapType] = {"peildatum": StapType.datum, "heeftPartner": StapType.ja_nee}
 EURO = Decimal(1)
 CENT = Decimal("0.01")
+# The amounts are rounded in this context, whatever the caller's (the fast path's raises on
+# rounding, vil.rules.snel.EXACT).
+_AFRONDING = decimal.Context()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +212,9 @@ class CompiledRegeling:
         self.fact_keys = {
             path: feiten.spec_key(path, spec) for path, spec in regeling.invoer.items()
         }
-        self.constants = [node for node in nodes.every_node() if node.constant]
+        self.nodes = nodes.every_node()
+        self.constants = [node for node in self.nodes if node.constant]
+        self.stap_types = {stap.naam: stap.type for stap in regeling.berekening}
         # The bounds of declared amounts are part of the rules a decision rests on too.
         grenzen = {spec.plausibel_tot for spec in regeling.invoer.values() if spec.plausibel_tot}
         self.used_parameters = nodes.used_parameters | grenzen
@@ -216,6 +223,23 @@ class CompiledRegeling:
         }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
         self.stand = lru_cache(maxsize=256)(self._resolve)
+        self.snelstand = lru_cache(maxsize=256)(self._snelstand)
+        self._plan: snel.Plan | None | bool = False  # made when first needed
+
+    @property
+    def plan(self) -> "snel.Plan | None":
+        """The decision's fast path (vil.rules.snel), generated when first needed; None where
+        the generator leaves the regeling to the reference engine."""
+        if self._plan is False:
+            try:
+                self._plan = snel.plan(self, feiten.ATTRIBUTES)
+            except snel.NietSnel:
+                self._plan = None
+        return self._plan  # type: ignore[return-value]
+
+    @plan.setter
+    def plan(self, plan: "snel.Plan | None") -> None:
+        self._plan = plan
 
     @property
     def id(self) -> str:
@@ -232,6 +256,93 @@ class CompiledRegeling:
         constants = {node.nummer: _constant(node, waarden, env) for node in self.constants}
         unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
         return Stand(waarden, env, constants, unknown)
+
+    def _snelstand(self, peildatum: date, gemeente: str | None) -> "snel.Snelstand | None":
+        """The parameters and parameter-only nodes as the fast path reads them; None when
+        one it may read has no value or failed (the reference explains those)."""
+        plan = self.plan
+        assert plan is not None
+        stand = self.stand(peildatum, gemeente)
+        unknown = stand.unknown & self.used_parameters
+        if not unknown <= plan.alleen_bedrag:
+            return None
+        if any(isinstance(v, Geblokkeerd | Mislukt) for v in stand.constants.values()):
+            return None
+        try:
+            p = {n: lees(w.value) for n, w in stand.waarden.items() if w.value is not None}
+        except Terugval:
+            return None
+        indicatief = 0
+        for name, bit in plan.bits.items():
+            waarde = stand.waarden[name]
+            if waarde.onbevestigd or waarde.geschat_met is not None or waarde.value is None:
+                indicatief |= bit
+        return snel.Snelstand(p, dict(stand.constants), indicatief, bool(unknown))
+
+    def snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
+        """This household's decision by the fast path, made once per household; None where
+        the reference engine decides (vil.rules.snel says when)."""
+        found = facts.snel.get(self, _NIET_GEDAAN)
+        if found is _NIET_GEDAAN:
+            found = facts.snel[self] = self._snel(facts)
+        return found  # type: ignore[no-any-return]
+
+    def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
+        plan = self.plan
+        if plan is None or not facts.model:
+            return None
+        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+            return None
+        stand = self.snelstand(facts.peildatum, facts.gemeentecode)
+        if stand is None:
+            return None
+        context = decimal.getcontext()
+        decimal.setcontext(snel.EXACT)
+        try:
+            recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps = plan.beslis(
+                facts.household, stand, facts
+            )
+        except Exception:  # noqa: BLE001 - any surprise is the reference engine's to decide
+            snel.TELLING.terugval += 1
+            return None
+        finally:
+            decimal.setcontext(context)
+        snel.TELLING.gedaan += 1
+        uitkomst = self.regeling.uitkomst
+        amounts = _Amounts(uitkomst.betaling)
+        bedrag_niet = False
+        if not recht:
+            amounts.zero()
+        elif uitkomst.betaling is Betaling.in_natura:
+            amounts.uitleg = uitkomst.uitleg_in_natura
+        elif value is None:  # its amount has a parameter without a value (S.bedrag_onbekend)
+            pass
+        else:
+            minimum = self.stand(facts.peildatum, facts.gemeentecode).waarden[
+                uitkomst.minimum
+            ].value if uitkomst.minimum else None
+            total = amounts.fill(Decimal(value), uitkomst)
+            if not (total > 0 and (minimum is None or total >= minimum)):
+                amounts.zero()
+                recht, used, bedrag_niet = False, bedrag, True
+        indicatief = bool(used & stand.indicatief)
+        if not indicatief and plan.afhankelijk:
+            if recht:
+                andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
+            else:
+                andere = sorted(
+                    set().union(
+                        *(o for i, o in enumerate(plan.leest_uitkomst_van) if failed & (1 << i))
+                    )
+                )
+            indicatief = any(
+                (other := facts.regelbron(o).snel(facts)) is None or other.indicatief
+                for o in andere
+                if facts.regelbron is not None
+            )
+        # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
+        ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths))
+        return Snel(plan, recht, amounts, indicatief, steps, voorwaarden, bedrag_niet, ontbrekende)
 
     def evaluate(
         self,
@@ -266,6 +377,19 @@ class CompiledRegeling:
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
+        if not herkomst:
+            fast = self.snel(facts)
+            if fast is not None:
+                amounts = fast.amounts
+                return Beslissing(
+                    self.id,
+                    fast.recht,
+                    amounts.text("maand"),
+                    amounts.text("jaar"),
+                    amounts.text("eenmalig"),
+                    fast.indicatief,
+                    fast.ontbrekende,
+                )
         trace = self.spoor(facts)
         if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
@@ -336,6 +460,65 @@ class CompiledRegeling:
                 "indicatief_redenen": [reden],
             }
         )
+
+
+_NIET_GEDAAN = object()
+
+
+class Snel:
+    """A decision by the fast path, and what another regeling may read of it (as
+    feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
+
+    __slots__ = (
+        "_plan", "amounts", "bedrag_niet", "indicatief", "ontbrekende", "recht", "steps",
+        "voorwaarden",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        plan: "snel.Plan",
+        recht: bool,
+        amounts: "_Amounts",
+        indicatief: bool,
+        steps: tuple[Any, ...],
+        voorwaarden: tuple[Any, ...],
+        bedrag_niet: bool,
+        ontbrekende: list[str],
+    ) -> None:
+        self._plan = plan
+        self.ontbrekende = ontbrekende
+        self.recht = recht
+        self.amounts = amounts
+        self.indicatief = indicatief
+        self.steps = steps
+        self.voorwaarden = voorwaarden
+        self.bedrag_niet = bedrag_niet  # the amount did not reach the minimum (a voorwaarde)
+
+    def waarde(self, veld: str) -> Any:
+        """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`);
+        None where the outcome has none."""
+        if veld.startswith("berekening."):
+            naam = veld.removeprefix("berekening.")
+            if naam not in self._plan.stappen:
+                return None
+            value = self.steps[self._plan.stappen.index(naam)]
+            return None if value is snel.U else value
+        if veld.startswith("voorwaarden."):
+            naam = veld.removeprefix("voorwaarden.")
+            if naam == "bedrag":
+                return False if self.bedrag_niet else None
+            if naam not in self._plan.voorwaarden:
+                return None
+            value = self.voorwaarden[self._plan.voorwaarden.index(naam)]
+            return None if value is snel.U else value
+        amounts = self.amounts
+        return {
+            "recht": self.recht,
+            "bedragPerMaand": amounts.maand,
+            "bedragPerJaar": amounts.jaar,
+            "bedragEenmalig": amounts.eenmalig,
+            "indicatief": self.indicatief,
+        }.get(veld)
 
 
 def _constant(
@@ -666,24 +849,25 @@ class _Amounts:
     def fill(self, value: Decimal, uitkomst: Uitkomst) -> Decimal:
         """The amounts from the amount step's value, rounded as the regeling says; the total
         (one-off or per year) that must reach the minimum."""
+        c = _AFRONDING
         if uitkomst.betaling is Betaling.eenmalig:
-            self.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+            self.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
             return self.eenmalig
         if uitkomst.afronding in (Afronding.awir, Afronding.awir_maand):
             # Awir art. 14(4): the year amount is rounded to whole euros. The month is a twelfth,
             # rounded down: of the rounded year (the zorgtoeslag tables) or of the unrounded year
             # (the brochures of kindgebonden budget and huurtoeslag); docs/decisions.md, 'Awir
             # rounding per toeslag'.
-            jaar = max(value * 12 if uitkomst.bedrag_per_maand else value, Decimal(0))
-            self.jaar = jaar.quantize(EURO, ROUND_HALF_UP)
+            jaar = max(c.multiply(value, 12) if uitkomst.bedrag_per_maand else value, Decimal(0))
+            self.jaar = jaar.quantize(EURO, ROUND_HALF_UP, c)
             basis = self.jaar if uitkomst.afronding is Afronding.awir else jaar
-            self.maand = (basis / 12).quantize(EURO, ROUND_FLOOR)
+            self.maand = c.divide(basis, 12).quantize(EURO, ROUND_FLOOR, c)
         elif uitkomst.bedrag_per_maand:
-            self.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-            self.jaar = self.maand * 12
+            self.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
+            self.jaar = c.multiply(self.maand, 12)
         else:
-            self.jaar = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-            self.maand = (self.jaar / 12).quantize(CENT, ROUND_HALF_UP)
+            self.jaar = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
+            self.maand = c.divide(self.jaar, 12).quantize(CENT, ROUND_HALF_UP, c)
         return self.jaar
 
     def zero(self) -> None:

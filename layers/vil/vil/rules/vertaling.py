@@ -1,0 +1,1042 @@
+"""ZEN expressions translated into Python at load, with zen's decimal results.
+
+The rule authors write zen-engine's expression language and zen stays its reference: this module
+translates the subset the rules use (literals, names, arithmetic, comparisons, and/or/not,
+`? :`, `??`, intervals, lists with `count`/`filter`/`map`/`sum`/`max`/`min`/`len`, rounding, and
+`d(...)` dates with `diff`/`startOf`/`add`/`sub`) into Python: an expression of its own
+(`translate`, what the property tests compare with zen), or inline in the generated function of
+a regeling (`python_expression`, vil.rules.broncode), reading the function's locals. Numbers
+are `Decimal` with rust_decimal's scale rules (what zen computes with), so a result has the same
+digits and the same scale as zen's text of it.
+
+The translation only computes the ordinary case. Anything else (a null where a number is
+needed, a division by zero, an invalid date such as 29 February minus 18 years, a number that
+does not fit rust_decimal's 96 bits) raises `Terugval`, and the caller asks zen instead, so an
+error message or an odd result is always zen's own. An expression with a construct outside the
+subset is not translated at all (`translate` returns None) and is evaluated by zen.
+docs/decisions.md ("One generated function per regeling version") says why this is safe: the
+golden output, the comparison with the reference engine, and the property tests against zen.
+"""
+
+import calendar
+import re
+import struct
+import types
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from typing import Any
+
+_EXACT = Context(prec=80)  # wide enough that sums and products of 96-bit decimals are exact
+_LIMIT = 2**96  # rust_decimal's mantissa
+_MAX_SCALE = 28
+ZERO = Decimal(0)
+
+
+class Terugval(Exception):
+    """This evaluation is not the ordinary case: let zen evaluate the expression."""
+
+
+class _Telling:
+    """How many evaluations the translation left to zen (the engine counts; vil bench reports)."""
+
+    __slots__ = ("terugval",)
+
+    def __init__(self) -> None:
+        self.terugval = 0
+
+
+TELLING = _Telling()
+
+
+class NietVertaald(Exception):
+    """The expression uses a construct outside the translated subset."""
+
+
+# --- tokens and syntax tree ------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>'[^']*'|\"[^\"]*\")|(?P<name>[A-Za-z_]\w*)"
+    r"|(?P<op>\?\?|==|!=|<=|>=|\.\.|[-+*/%<>()\[\],.?:#!]))"
+)
+_BINARY = {
+    "??": 1,
+    "or": 2,
+    "and": 3,
+    "==": 4,
+    "!=": 4,
+    "<": 5,
+    "<=": 5,
+    ">": 5,
+    ">=": 5,
+    "in": 5,
+    "+": 6,
+    "-": 6,
+    "*": 7,
+    "/": 7,
+}
+Tree = tuple[Any, ...]
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise NietVertaald(text[position:])
+        kind = match.lastgroup
+        assert kind is not None
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    tokens.append(("end", ""))
+    return tokens
+
+
+class _Parser:
+    """A precedence-climbing parser for the subset; raises NietVertaald on anything else."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokens(text)
+        self.at = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.at]
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        if value is not None and token[1] != value:
+            raise NietVertaald(f"{value} verwacht, {token[1]!r} gevonden")
+        self.at += 1
+        return token
+
+    def parse(self) -> Tree:
+        tree = self.expression()
+        if self.peek()[0] != "end":
+            raise NietVertaald(self.peek()[1])
+        return tree
+
+    def expression(self) -> Tree:
+        condition = self.binary(1)
+        if self.peek() == ("op", "?"):
+            self.take()
+            then = self.expression()
+            self.take(":")
+            return ("if", condition, then, self.expression())
+        return condition
+
+    def binary(self, level: int) -> Tree:
+        left = self.unary()
+        while True:
+            kind, value = self.peek()
+            strength = _BINARY.get(value) if kind in ("op", "name") else None
+            if strength is None or strength < level:
+                return left
+            self.take()
+            if value == "in":
+                left = ("in", left, self.collection())
+            else:
+                left = ("bin", value, left, self.binary(strength + 1))
+
+    def unary(self) -> Tree:
+        kind, value = self.peek()
+        if value == "not" or value == "!":
+            self.take()
+            return ("not", self.unary())
+        if kind == "op" and value == "-":
+            self.take()
+            return ("neg", self.unary())
+        return self.postfix(self.primary())
+
+    def collection(self) -> Tree:
+        """After `in`: a list `[a, b]` or an interval `[a..b)`, `(a..b]`."""
+        opening = self.take()[1]
+        if opening not in "[(":
+            raise NietVertaald(opening)
+        first = self.expression()
+        if self.peek()[1] == "..":
+            self.take()
+            last = self.expression()
+            closing = self.take()[1]
+            if closing not in "])":
+                raise NietVertaald(closing)
+            return ("range", opening == "[", first, last, closing == "]")
+        if opening != "[":
+            raise NietVertaald(opening)
+        items = [first]
+        while self.peek()[1] == ",":
+            self.take()
+            items.append(self.expression())
+        self.take("]")
+        return ("list", *items)
+
+    def primary(self) -> Tree:
+        kind, value = self.take()
+        if kind == "num":
+            return ("num", Decimal(value))
+        if kind == "str":
+            return ("str", value[1:-1])
+        if value == "(":
+            inner = self.expression()
+            self.take(")")
+            return inner
+        if value == "[":
+            return self.list_literal()
+        if value == "#":
+            return ("item",)
+        if kind == "name":
+            return self.name(value)
+        raise NietVertaald(value)
+
+    def list_literal(self) -> Tree:
+        items = []
+        if self.peek()[1] != "]":
+            items.append(self.expression())
+            while self.peek()[1] == ",":
+                self.take()
+                items.append(self.expression())
+        self.take("]")
+        return ("list", *items)
+
+    def name(self, value: str) -> Tree:
+        if value in ("true", "false"):
+            return ("const", value == "true")
+        if value == "null":
+            return ("const", None)
+        if self.peek()[1] == "(":
+            return ("call", value, *self.arguments())
+        path = value
+        while self.peek()[1] == "." and self.tokens[self.at + 1][0] == "name":
+            if self.tokens[self.at + 2][1] == "(":
+                break  # a method on the name: `d(x).add(...)` is a postfix
+            self.take()
+            path += "." + self.take()[1]
+        return ("name", path)
+
+    def arguments(self) -> list[Tree]:
+        self.take("(")
+        arguments = []
+        if self.peek()[1] != ")":
+            arguments.append(self.expression())
+            while self.peek()[1] == ",":
+                self.take()
+                arguments.append(self.expression())
+        self.take(")")
+        return arguments
+
+    def postfix(self, tree: Tree) -> Tree:
+        while self.peek()[1] == ".":
+            self.take()
+            kind, member = self.take()
+            if kind != "name":
+                raise NietVertaald(member)
+            if self.peek()[1] == "(":
+                tree = ("method", member, tree, *self.arguments())
+            elif tree == ("item",) or tree[0] == "field":
+                tree = ("field", tree, member)
+            else:
+                raise NietVertaald(member)
+        return tree
+
+
+def parse(text: str) -> Tree:
+    """The syntax tree of an expression in the translated subset; NietVertaald otherwise."""
+    return _Parser(text).parse()
+
+
+# --- code generation -------------------------------------------------------------------------
+
+_FUNCTIONS = {
+    "max": "_max",
+    "min": "_min",
+    "sum": "_sum",
+    "len": "_len",
+    "abs": "_abs",
+    "ceil": "_ceil",
+    "floor": "_floor",
+    "round": "_round",
+    "d": "_d",
+}
+_CLOSURES = {"count": "_count", "filter": "_filter", "map": "_map", "some": "_some", "all": "_all"}
+_METHODS = {"diff": "_diff", "startOf": "_start_of", "add": "_date_add", "sub": "_date_sub"}
+_COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
+_OPERATORS = {
+    "+": "_add",
+    "-": "_sub",
+    "*": "_mul",
+    "/": "_div",
+    "<": "_lt",
+    "<=": "_le",
+    ">": "_gt",
+    ">=": "_ge",
+    "==": "_eq",
+    "!=": "_ne",
+}
+
+
+class _Generator:
+    """Python source for a syntax tree; `#` is the innermost closure's parameter."""
+
+    def __init__(self, names: Callable[[str], str] | None = None, prefix: str = "_k") -> None:
+        self.constants: dict[str, Any] = {}
+        self.depth = 0
+        # How a name is read: by default from the dict `env` of values as zen takes them; the
+        # generated function of a regeling (vil.rules.broncode) gives its own locals instead.
+        self.names = names
+        self.prefix = prefix
+        self.temps = 0
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"_t{self.temps}"
+
+    def boolean(self, code: str) -> str:
+        """A yes/no; in a generated function the common case inline, the check's call only
+        when the value is not a bool (which raises Terugval)."""
+        if self.names is None:
+            return f"_bool({code})"
+        value = self.temp()
+        return f"({value} if type({value} := {code}) is _B else _bool({value}))"
+
+    def constant(self, value: Any) -> str:
+        name = f"{self.prefix}{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def code(self, tree: Tree) -> str:
+        method: Callable[[Tree], str] = getattr(self, "t_" + tree[0])
+        return method(tree)
+
+    def t_num(self, tree: Tree) -> str:
+        return self.constant(tree[1])
+
+    def t_str(self, tree: Tree) -> str:
+        return repr(tree[1])
+
+    def t_const(self, tree: Tree) -> str:
+        return repr(tree[1])
+
+    def t_name(self, tree: Tree) -> str:
+        if self.names is not None:
+            return self.names(tree[1])
+        return f"_v(env[{tree[1]!r}])"
+
+    def t_item(self, tree: Tree) -> str:
+        if self.depth == 0:
+            raise NietVertaald("#")
+        return f"_v(_i{self.depth})"
+
+    def t_field(self, tree: Tree) -> str:
+        return f"_field({self.code(tree[1]).removeprefix('_v(').removesuffix(')')}, {tree[2]!r})"
+
+    def t_not(self, tree: Tree) -> str:
+        if self.names is not None:
+            return f"(not {self.boolean(self.code(tree[1]))})"
+        return f"_not({self.code(tree[1])})"
+
+    def t_neg(self, tree: Tree) -> str:
+        return f"_neg({self.code(tree[1])})"
+
+    def t_if(self, tree: Tree) -> str:
+        condition = self.boolean(self.code(tree[1]))
+        return f"({self.code(tree[2])} if {condition} else {self.code(tree[3])})"
+
+    def t_bin(self, tree: Tree) -> str:
+        operator, left, right = tree[1:]
+        if operator == "??":
+            return f"_coalesce({self.code(left)}, lambda: {self.code(right)})"
+        if operator in ("and", "or"):  # zen stops as soon as the outcome is known
+            first, second = self.boolean(self.code(left)), self.boolean(self.code(right))
+            return f"({first} {operator} {second})"
+        if self.names is not None and operator in _COMPARISONS:
+            # Two numbers compared inline; anything else through the runtime's check.
+            a, b = self.temp(), self.temp()
+            return (
+                f"(({a} {operator} {b}) if type({a} := {self.code(left)})"
+                f" is type({b} := {self.code(right)}) is _D"
+                f" else {_OPERATORS[operator]}({a}, {b}))"
+            )
+        return f"{_OPERATORS[operator]}({self.code(left)}, {self.code(right)})"
+
+    def t_list(self, tree: Tree) -> str:
+        return "[" + ", ".join(self.code(item) for item in tree[1:]) + "]"
+
+    def t_in(self, tree: Tree) -> str:
+        value, collection = tree[1:]
+        if collection[0] == "range":
+            low_closed, low, high, high_closed = collection[1:]
+            return (
+                f"_between({self.code(value)}, {self.code(low)}, {self.code(high)},"
+                f" {low_closed}, {high_closed})"
+            )
+        return f"_member({self.code(value)}, {self.code(collection)})"
+
+    def t_call(self, tree: Tree) -> str:
+        function, arguments = tree[1], tree[2:]
+        if function in _CLOSURES and len(arguments) == 2:
+            self.depth += 1
+            body = f"lambda _i{self.depth}: {self.code(arguments[1])}"
+            self.depth -= 1
+            return f"{_CLOSURES[function]}({self.code(arguments[0])}, {body})"
+        if function not in _FUNCTIONS:
+            raise NietVertaald(function)
+        return f"{_FUNCTIONS[function]}({', '.join(self.code(a) for a in arguments)})"
+
+    def t_method(self, tree: Tree) -> str:
+        member, target, arguments = tree[1], tree[2], tree[3:]
+        if member not in _METHODS:
+            raise NietVertaald(member)
+        return f"{_METHODS[member]}({', '.join(self.code(a) for a in (target, *arguments))})"
+
+    def t_range(self, tree: Tree) -> str:
+        raise NietVertaald("interval buiten `in`")
+
+
+def python_expression(
+    text: str, names: Callable[[str], str], prefix: str
+) -> tuple[str, dict[str, Any]] | None:
+    """The Python source of an expression whose names `names` turns into Python (each read as
+    `_v` reads zen's value), with its constants (named `prefix` and a number); None when the
+    expression is outside the translated subset."""
+    try:
+        generator = _Generator(names, prefix)
+        return generator.code(parse(text)), generator.constants
+    except (NietVertaald, KeyError, IndexError, AttributeError):
+        return None
+
+
+def translate(text: str) -> Callable[[dict[str, Any]], Any] | None:
+    """A Python function of the names (as zen takes them) that gives what zen would, or raises
+    Terugval; None when the expression is outside the translated subset."""
+    try:
+        generator = _Generator()
+        source = f"lambda env: {generator.code(parse(text))}"
+    except (NietVertaald, KeyError, IndexError, AttributeError):
+        return None
+    namespace = {**_RUNTIME, **generator.constants}
+    function: Callable[[dict[str, Any]], Any] = eval(  # noqa: S307 - our own generated source
+        compile(source, f"<{text}>", "eval"), namespace
+    )
+    return function
+
+
+# --- the runtime: zen's semantics for the ordinary case -------------------------------------
+
+
+def _v(value: Any) -> Any:
+    """A value as zen reads it from its context: a number as a decimal (a float as
+    rust_decimal's `from_f64` reads it), everything else as it is."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float:
+        number = _SEEN.get(value)
+        if number is None:
+            number = zen_decimal(value)
+            if len(_SEEN) >= _SEEN_MAX:
+                _SEEN.clear()
+            _SEEN[value] = number
+        return number
+    return value
+
+
+_P52 = str(2**52)
+
+
+def _decimal_read(value: Decimal) -> Decimal:
+    """`_v(to_zen(value))` without the float where its outcome is known: a whole number is read
+    as an integer; a number of at most 15 digits (and at least 10^-4) whose 16-digit prefix is
+    below 4 * 10^15 or at least 2^52 comes back from the float as its own digits (`zen_decimal`);
+    anything else goes through the float."""
+    text = str(value)
+    if "E" not in text:
+        whole, _, written = text.partition(".")
+        fraction = written.rstrip("0")
+        if not fraction:
+            return Decimal(int(whole))
+        digits = (whole + fraction).lstrip("-0")
+        if (
+            len(digits) <= 15
+            and (digits[0] != "4" or digits.ljust(16, "0") >= _P52)
+            and value.adjusted() >= -4
+        ):
+            # Its own digits without trailing zeros: the value itself when it has none.
+            return value if len(fraction) == len(written) else Decimal(f"{whole}.{fraction}")
+    elif int(value) == value:
+        return Decimal(int(value))
+    number = float(value)
+    try:
+        return _v(number)  # type: ignore[no-any-return]
+    except Terugval:
+        # Kept as the float: every operation of the translation refuses it (Terugval), so an
+        # expression that reads it is zen's.
+        return number  # type: ignore[return-value]
+
+
+_STEPS: dict[Decimal, Decimal] = {}  # Decimals already read: many values repeat
+_STEPS_MAX = 4096
+
+
+def _read_decimal(value: Decimal) -> Decimal:
+    found = _STEPS.get(value)
+    if found is None:
+        found = _decimal_read(value)
+        if len(_STEPS) >= _STEPS_MAX:
+            _STEPS.clear()
+        _STEPS[value] = found
+    return found
+
+
+def read_python(value: Any) -> Any:
+    """A Python value (a fact, a parameter, a step) as the translated expressions read it:
+    through zen's form of it (`to_zen`: a whole number as an integer, any other through a
+    float; a date as its text), lists and their items once, as `_v` and `_field` would at each
+    use. A Decimal's reading depends only on its numeric value, so it is kept."""
+    kind = type(value)
+    if kind is Decimal:
+        return _read_decimal(value)
+    if kind is bool or kind is str or value is None:
+        return value
+    if kind is list:
+        return [read_python(item) for item in value]
+    if kind is dict:
+        return {
+            key: read_python(item) if type(item) is not Decimal else _read_decimal(item)
+            for key, item in value.items()
+        }
+    return _read_other(value)
+
+
+def _read_other(value: Any) -> Any:
+    if type(value) is int:
+        return Decimal(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return _v(value)
+    except Terugval:
+        # Kept as it is: every operation of the translation refuses it (Terugval), so an
+        # expression that reads it is zen's.
+        return value
+
+
+_SEEN: dict[float, Decimal] = {}  # floats already read: households share many amounts
+_SEEN_MAX = 4096
+_FIFTEEN = 10**15
+# Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
+# text, so from_f64's 16 digits (even rounded digit by digit) give that text back; from 4 the
+# error can reach 0.44 of a digit, which the digit-by-digit rounding may turn into a 5.
+_SAFE_SIXTEEN = 4 * 10**15
+
+
+def zen_decimal(value: float) -> Decimal:
+    """The decimal zen computes with for a float in its context: rust_decimal's `from_f64`,
+    which keeps 15 or 16 significant digits of the float's binary value. A float whose shortest
+    text has at most 15 digits and whose first 16 digits are at least 2^52 keeps exactly that
+    text (from_f64 rounds its 16-digit approximation to 15 digits then); any other float is
+    converted step by step as rust_decimal does (`_from_f64`)."""
+    text = repr(value)
+    if "e" not in text and "n" not in text:
+        whole, _, fraction = text.partition(".")
+        digits = (whole.lstrip("-") + fraction).lstrip("0")
+        fraction = fraction.rstrip("0")
+        lead = int(digits.ljust(16, "0")[:16])
+        if len(digits.rstrip("0")) <= 15 and (lead >= 2**52 or lead < _SAFE_SIXTEEN):
+            return Decimal(f"{whole}.{fraction}" if fraction else whole)
+    number = _from_f64(value)
+    if number is None:
+        raise Terugval
+    return number
+
+
+def _from_f64(value: float) -> Decimal | None:
+    """rust_decimal's `from_f64` (with its excess bits removed), on Python integers."""
+    raw = struct.unpack("<Q", struct.pack("<d", value))[0]
+    negative, biased, bits = raw >> 63, (raw >> 52) & 0x7FF, raw & 0xFFFFFFFFFFFFF
+    if biased == 0x7FF:
+        return None
+    if biased == 0 and bits == 0:
+        return None  # ±0.0: the engine gives zen 0 as an integer; a float zero is zen's
+    exponent2 = biased - 1023 - 52 + (1 if biased == 0 else 0)
+    if biased:
+        bits |= 1 << 52
+    bits, exponent5, exponent10 = _base5(bits, -exponent2, exponent2)
+    while exponent5 < 0:
+        if bits < 2**95:
+            exponent10, exponent5, bits = exponent10 - 1, exponent5 + 1, bits << 1
+        elif exponent10 * 2 > -exponent5:
+            return None
+        else:
+            exponent5, bits = exponent5 + 1, bits // 5
+    if exponent10 > 0:
+        bits *= 10**exponent10
+        if bits >= _LIMIT:
+            return None
+        exponent10 = 0
+    return _trimmed(bits, exponent10, negative)
+
+
+def _base5(bits: int, exponent5: int, exponent10: int) -> tuple[int, int, int]:
+    """The powers of two below one turned into powers of ten: halve an even mantissa, times
+    five an odd one while it fits in 96 bits, else halve it (losing its last bit)."""
+    while exponent5 > 0:
+        if not bits & 1:
+            shift = min((bits & -bits).bit_length() - 1, exponent5)
+            bits >>= shift
+            exponent10 += shift
+            exponent5 -= shift
+            continue
+        while exponent5 > 0 and bits * 5 < _LIMIT:
+            bits *= 5
+            exponent5 -= 1
+        if exponent5 > 0:
+            exponent5, exponent10, bits = exponent5 - 1, exponent10 + 1, bits >> 1
+    return bits, exponent5, exponent10
+
+
+def _trimmed(bits: int, exponent10: int, negative: int) -> Decimal:
+    """At most scale 28, then at most 52 bits (15 or 16 digits), each digit removed rounding
+    half up on what the previous removals left; then no trailing zeros."""
+    if exponent10 < -_MAX_SCALE:
+        bits = _rounded_away(bits, -_MAX_SCALE - exponent10)
+        exponent10 = -_MAX_SCALE
+        if bits == 0:
+            raise Terugval  # too small for 28 decimals: a signed zero, zen's to judge
+    if exponent10 < 0 and bits >= 2**52:
+        remove = min(len(str(bits)) - 16, -exponent10)
+        if remove > 0:
+            bits = _rounded_away(bits, remove)
+            exponent10 += remove
+        while exponent10 < 0 and bits >= 2**52:
+            bits, rest = divmod(bits, 10)
+            bits += rest >= 5
+            exponent10 += 1
+    digits = str(bits)
+    if exponent10 < 0:
+        kept = digits.rstrip("0")
+        zeros = min(len(digits) - len(kept), -exponent10)
+        digits, exponent10 = digits[: len(digits) - zeros], exponent10 + zeros
+    return Decimal(f"{'-' if negative else ''}{digits}E{exponent10}")
+
+
+def _rounded_away(bits: int, count: int) -> int:
+    """`count` digits removed one at a time, each rounding half up the number the previous
+    one left: the last kept digit goes up when the removed ones, past their leading 4s, start
+    with 5 or more (a removed 4 becomes 5 when what follows it rounded up)."""
+    digits = str(bits).zfill(count)  # removing more digits than there are removes zeros
+    removed = digits[-count:].lstrip("4")
+    return int(digits[:-count] or "0") + (removed[:1] >= "5")
+
+
+def _field(item: Any, name: str) -> Any:
+    if type(item) is not dict:
+        raise Terugval
+    value = item.get(name)
+    kind = type(value)
+    if kind is Decimal or kind is str or kind is bool or value is None:
+        return value  # as _v gives them
+    return _v(value)
+
+
+def _fits(value: Decimal) -> Decimal:
+    """A result rust_decimal holds exactly (at most 96 bits, scale 28); Terugval otherwise,
+    where rust_decimal would round."""
+    _, digits, exponent = value.as_tuple()
+    if -exponent > _MAX_SCALE or (  # type: ignore[operator]
+        len(digits) >= 29 and int("".join(map(str, digits))) >= _LIMIT
+    ):
+        raise Terugval
+    return value
+
+
+def _numbers(left: Any, right: Any) -> None:
+    if type(left) is not Decimal or type(right) is not Decimal:
+        raise Terugval
+
+
+def _add(left: Any, right: Any) -> Decimal:
+    _numbers(left, right)
+    return _fits(_EXACT.add(left, right))
+
+
+def _sub(left: Any, right: Any) -> Decimal:
+    _numbers(left, right)
+    return _fits(_EXACT.subtract(left, right))
+
+
+def _mul(left: Any, right: Any) -> Decimal:
+    _numbers(left, right)
+    if not left or not right:
+        return ZERO  # rust_decimal: a product with zero is zero, without scale
+    return _fits(_EXACT.multiply(left, right))
+
+
+def _scale_up(quotient: int, scale: int) -> int:
+    """rust_decimal's find_scale: the largest power of ten (at most 9) the quotient can still be
+    multiplied by within 96 bits and a scale of 28."""
+    power = max(0, min(9, _MAX_SCALE - scale))
+    while power and quotient * 10**power >= _LIMIT:
+        power -= 1
+    return power
+
+
+def _unscale(quotient: int, scale: int) -> tuple[int, int]:
+    """rust_decimal's trailing zeros removed after an inexact step: 10^8 while the low 32 bits
+    are zero, then once 10^4, 10^2 and 10."""
+    while quotient & 0xFFFFFFFF == 0 and scale >= 8 and quotient % 10**8 == 0:
+        quotient, scale = quotient // 10**8, scale - 8
+    for power in (4, 2, 1):
+        if scale >= power and quotient % 10**power == 0:
+            quotient, scale = quotient // 10**power, scale - power
+    return quotient, scale
+
+
+def _div(left: Any, right: Any) -> Decimal:
+    """rust_decimal's division (what zen computes), digit for digit and scale for scale."""
+    _numbers(left, right)
+    if not right:
+        raise Terugval  # zen gives null
+    if not left:
+        return ZERO
+    a, b = left.as_tuple(), right.as_tuple()
+    divisor = int("".join(map(str, b.digits)))
+    quotient, scale, inexact = _long_division(
+        int("".join(map(str, a.digits))), divisor, -a.exponent + b.exponent
+    )
+    if quotient >= _LIMIT or scale < 0:
+        raise Terugval
+    if inexact:
+        quotient, scale = _unscale(quotient, scale)
+    negative = a.sign != b.sign
+    return Decimal((int(negative), tuple(map(int, str(quotient))), -scale))
+
+
+def _long_division(dividend: int, divisor: int, scale: int) -> tuple[int, int, bool]:
+    """The quotient scaled up by at most 10^9 a step while a remainder is left and it fits,
+    the last digit rounded half to even; (quotient, scale, whether a remainder was left)."""
+    quotient, remainder = divmod(dividend, divisor)
+    inexact = False
+    while True:
+        if remainder == 0:
+            if scale >= 0:
+                return quotient, scale, inexact
+            power = min(9, -scale)
+        else:
+            inexact = True
+            power = 0 if scale == _MAX_SCALE else _scale_up(quotient, scale)
+            if power == 0:
+                doubled = 2 * remainder
+                if doubled > divisor or (doubled == divisor and quotient & 1):
+                    quotient += 1
+                return quotient, scale, inexact
+        scale += power
+        more, remainder = divmod(remainder * 10**power, divisor)
+        quotient = quotient * 10**power + more
+        if quotient >= _LIMIT or (scale < 0 and remainder):
+            raise Terugval
+
+
+def _neg(value: Any) -> Decimal:
+    """Minus; zen's -0 is a zero here, with its scale (the sign of a zero never shows: the
+    engine reads every result +0)."""
+    if type(value) is not Decimal:
+        raise Terugval
+    return value.copy_negate() if value else value.copy_abs()  # exact, as copies
+
+
+def _compare(left: Any, right: Any) -> None:
+    kind = type(left)
+    if kind is not type(right) or kind not in (Decimal, date):
+        raise Terugval
+
+
+def _lt(left: Any, right: Any) -> bool:
+    _compare(left, right)
+    return bool(left < right)
+
+
+def _le(left: Any, right: Any) -> bool:
+    _compare(left, right)
+    return bool(left <= right)
+
+
+def _gt(left: Any, right: Any) -> bool:
+    _compare(left, right)
+    return bool(left > right)
+
+
+def _ge(left: Any, right: Any) -> bool:
+    _compare(left, right)
+    return bool(left >= right)
+
+
+def _eq(left: Any, right: Any) -> bool:
+    kind = type(left)
+    if kind is not type(right) or kind not in (Decimal, str, bool, date):
+        raise Terugval
+    return bool(left == right)
+
+
+def _ne(left: Any, right: Any) -> bool:
+    return not _eq(left, right)
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Terugval
+    return value
+
+
+def _not(value: Any) -> bool:
+    return not _bool(value)
+
+
+def _coalesce(value: Any, otherwise: Callable[[], Any]) -> Any:
+    return otherwise() if value is None else value
+
+
+def _between(value: Any, low: Any, high: Any, low_closed: bool, high_closed: bool) -> bool:
+    _numbers(value, low)
+    _numbers(value, high)
+    above = value >= low if low_closed else value > low
+    below = value <= high if high_closed else value < high
+    return bool(above and below)
+
+
+def _member(value: Any, items: list[Any]) -> bool:
+    kind = type(value)
+    if kind not in (Decimal, str) or any(type(item) is not kind for item in items):
+        raise Terugval
+    return value in items
+
+
+def _numbers_list(items: Any) -> list[Decimal]:
+    if type(items) is not list or any(type(item) is not Decimal for item in items):
+        raise Terugval
+    return items
+
+
+def _max(items: Any) -> Decimal:
+    """The largest; of equal ones the last, as zen picks."""
+    numbers = _numbers_list(items)
+    if not numbers:
+        raise Terugval
+    best = numbers[0]
+    for item in numbers[1:]:
+        if item >= best:
+            best = item
+    return best
+
+
+def _min(items: Any) -> Decimal:
+    """The smallest; of equal ones the first, as zen picks."""
+    numbers = _numbers_list(items)
+    if not numbers:
+        raise Terugval
+    best = numbers[0]
+    for item in numbers[1:]:
+        if item < best:
+            best = item
+    return best
+
+
+def _sum(items: Any) -> Decimal:
+    total = ZERO
+    for item in _numbers_list(items):
+        total = _add(total, item)
+    return total
+
+
+def _list(items: Any) -> list[Any]:
+    if type(items) is not list:
+        raise Terugval
+    return items
+
+
+def _len(items: Any) -> Decimal:
+    return Decimal(len(_list(items)))
+
+
+def _count(items: Any, test: Callable[[Any], Any]) -> Decimal:
+    count = 0
+    for item in _list(items):
+        outcome = test(item)
+        if outcome is True:
+            count += 1
+        elif outcome is not False:
+            raise Terugval
+    return Decimal(count)
+
+
+def _filter(items: Any, test: Callable[[Any], Any]) -> list[Any]:
+    return [item for item in _list(items) if _bool(test(item))]
+
+
+def _map(items: Any, function: Callable[[Any], Any]) -> list[Any]:
+    return [function(item) for item in _list(items)]
+
+
+def _some(items: Any, test: Callable[[Any], Any]) -> bool:
+    outcomes = [_bool(test(item)) for item in _list(items)]  # each item, as zen tests each
+    return any(outcomes)
+
+
+def _all(items: Any, test: Callable[[Any], Any]) -> bool:
+    outcomes = [_bool(test(item)) for item in _list(items)]
+    return all(outcomes)
+
+
+def _number(value: Any) -> Decimal:
+    if type(value) is not Decimal:
+        raise Terugval
+    return value
+
+
+def _abs(value: Any) -> Decimal:
+    return _number(value).copy_abs()  # exact: abs() would round to 28 digits
+
+
+def _integral(value: Decimal, rounding: str) -> Decimal:
+    return Decimal(int(value.to_integral_value(rounding)))
+
+
+def _ceil(value: Any) -> Decimal:
+    return _integral(_number(value), ROUND_CEILING)
+
+
+def _floor(value: Any) -> Decimal:
+    return _integral(_number(value), ROUND_FLOOR)
+
+
+def _round(value: Any, places: Any = None) -> Decimal:
+    """Half away from zero; a number with no more decimals than asked stays as it is."""
+    number = _number(value)
+    if places is None:
+        return _integral(number, ROUND_HALF_UP)
+    digits = int(_number(places))
+    if digits < 0 or -number.as_tuple().exponent <= digits:  # type: ignore[operator]
+        if digits < 0:
+            raise Terugval
+        return number
+    return _fits(number.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP, _EXACT))
+
+
+# Dates: zen's d(...) of a 'YYYY-MM-DD' text; other texts and times are zen's to judge.
+
+
+def _d(value: Any) -> date:
+    if type(value) is date:
+        return value
+    if type(value) is not str or len(value) != 10:
+        raise Terugval
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise Terugval from error
+
+
+def _date(value: Any) -> date:
+    if type(value) is not date:
+        raise Terugval
+    return value
+
+
+_UNITS = {"d": "day", "day": "day", "days": "day", "M": "month", "month": "month"}
+_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
+
+
+def _unit(value: Any) -> str:
+    unit = _UNITS.get(value) if type(value) is str else None
+    if unit is None:
+        raise Terugval
+    return unit
+
+
+def _plus_months(day: date, months: int) -> date:
+    """Months added as zen does: the day of the month clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise Terugval
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _months_between(later: date, earlier: date) -> int:
+    """Whole months from `earlier` to `later` (later >= earlier)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if _plus_months(earlier, months) > later:
+        months -= 1
+    return months
+
+
+def _diff(left: Any, right: Any, unit: Any = "day") -> Decimal:
+    first, second = _date(left), _date(right)
+    which = _unit(unit)
+    if which == "day":
+        return Decimal((first - second).days)
+    sign = 1
+    if first < second:
+        first, second, sign = second, first, -1
+    months = _months_between(first, second)
+    return Decimal(sign * (months // 12 if which == "year" else months))
+
+
+def _start_of(value: Any, unit: Any) -> date:
+    day = _date(value)
+    which = _unit(unit)
+    if which == "year":
+        return day.replace(month=1, day=1)
+    if which == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _date_add(value: Any, amount: Any, unit: Any) -> date:
+    day = _date(value)
+    number = _number(amount)
+    if number != number.to_integral_value():
+        raise Terugval
+    count = int(number)
+    which = _unit(unit)
+    if which == "day":
+        try:
+            return day + timedelta(days=count)
+        except OverflowError as error:
+            raise Terugval from error
+    if which == "month":
+        return _plus_months(day, count)
+    try:  # years: zen gives "Invalid date" for 29 February in a year without it
+        return day.replace(year=day.year + count)
+    except ValueError as error:
+        raise Terugval from error
+
+
+def _date_sub(value: Any, amount: Any, unit: Any) -> date:
+    return _date_add(value, _neg(_number(amount)), unit)
+
+
+# --- a value read as zen reads it, for the fast path (vil.rules.snel) -------------------------
+
+def lees(value: Any) -> Any:
+    """A number as zen reads it from its context (`to_zen`, then its float read), by value:
+    one of at most 15 digits whose first digit is not a 4 (outside the band where a float
+    may sit near half a 16th digit) as it is, anything else as `_read_decimal` reads it."""
+    if type(value) is not Decimal:
+        return value
+    text = str(value)
+    if len(text) <= 15 and text[0] in "12356789":
+        return value
+    read = _read_decimal(value)
+    if type(read) is not Decimal:  # kept as a float: zen's to judge
+        raise Terugval
+    return read
+
+
+# What generated code may call: the runtime functions above, and no builtins.
+_RUNTIME: dict[str, Any] = {
+    name: value
+    for name, value in globals().items()
+    if name.startswith("_") and isinstance(value, types.FunctionType)
+}
+_RUNTIME["__builtins__"] = {}
