@@ -311,7 +311,9 @@ class CompiledRegeling:
         uitkomst = self.regeling.uitkomst
         amounts = _Amounts(uitkomst.betaling)
         bedrag_niet = False
-        if not recht:
+        if recht is None:  # a fact missing: no amounts
+            pass
+        elif not recht:
             amounts.zero()
         elif uitkomst.betaling is Betaling.in_natura:
             amounts.uitleg = uitkomst.uitleg_in_natura
@@ -327,6 +329,8 @@ class CompiledRegeling:
                 recht, used, bedrag_niet = False, bedrag, True
         indicatief = bool(used & stand.indicatief)
         if not indicatief and plan.afhankelijk:
+            # The regelingen whose outcome decided this one (uitleg._gelezen_uitkomsten): for a
+            # right those read; else those the refusing (or open) voorwaarden read.
             if recht:
                 andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
             else:
@@ -502,7 +506,7 @@ class Snel:
             if naam not in self._plan.stappen:
                 return None
             value = self.steps[self._plan.stappen.index(naam)]
-            return None if value is snel.U else value
+            return None if value is snel.U or value is snel.B else value
         if veld.startswith("voorwaarden."):
             naam = veld.removeprefix("voorwaarden.")
             if naam == "bedrag":

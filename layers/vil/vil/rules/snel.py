@@ -62,6 +62,7 @@ class _Unset:
 
 U = _Unset()  # a step or voorwaarde not computed
 M = _Unset()  # a fact missing
+B = _Unset()  # a step or voorwaarde without a value: a fact it needs is missing
 
 
 # --- the runtime the generated functions call ------------------------------------------------
@@ -138,6 +139,7 @@ RUNTIME: dict[str, Any] = {
     "__builtins__": {},
     "U": U,
     "M": M,
+    "B": B,
     "T": Terugval,
     "O": Ontbreekt,
     "lees": lees,
@@ -256,9 +258,14 @@ class _Generator:
         self.owners: dict[str, str] = {}
         # The parameters only the amount's own expression reads (S.bedrag_onbekend).
         self.alleen_bedrag: set[str] = set()
+        # The steps that may have no value for a household (a fact missing, directly or
+        # through another step); only the others have bits known at load.
+        self.can_block: set[str] = set()
         for name, step in regel.steps.items():
             nodes = step.nodes if hasattr(step, "nodes") else [step]
-            if not hasattr(step, "nodes") and all(s in self.static_masks for s in step.steps):
+            if any(self.blocks(node) for node in nodes):
+                self.can_block.add(name)
+            elif not hasattr(step, "nodes") and all(s in self.static_masks for s in step.steps):
                 self.static_masks[name] = self.node_mask_static(step)
             if regel.stap_types[name] in (StapType.bedrag, StapType.getal):
                 self.long.add(name)
@@ -272,6 +279,10 @@ class _Generator:
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
+
+    def blocks(self, node: "Node") -> bool:
+        """Whether a node may be left without a value: it reads a fact, or such a step."""
+        return bool(node.inputs) or any(step in self.can_block for step in node.steps)
 
     def node_mask_static(self, node: "Node") -> int:
         mask = 0
@@ -317,7 +328,7 @@ class _Generator:
             self.emit(1, " = ".join(f"v{i}" for i in range(len(self.steps))) + " = U")
         if voorwaarden:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
-        self.emit(1, "g = am = fm = fv = nf = 0")
+        self.emit(1, "g = am = fm = fv = nf = nb = 0")
         self.emit(1, "ont = []")
         done: set[str] = set()
         maybe: set[str] = set()
@@ -335,6 +346,8 @@ class _Generator:
             self.read_facts(regel.regeling.invoer)
         self.emit(1, "if nf:")
         self.refusal(2, set(done), set(maybe))
+        self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
+        self.emit(2, f"return (None, None, am, 0, g, nb, {self.tuples()}, ont)")
         uitkomst = regel.regeling.uitkomst
         if uitkomst.betaling is Betaling.in_natura:
             self.emit(1, f"return (True, None, am, 0, g, fv, {self.tuples()}, ont)")
@@ -352,6 +365,10 @@ class _Generator:
             self.emit(2, f"return (True, None, am | bm, bm, g, fv, {self.tuples()}, ont)")
             self.alleen_bedrag = set(node.parameters)
         self.ensure(1, step, done, maybe)
+        if step in self.can_block:  # the amount without a value: the right is unknown
+            self.emit(1, f"if v{self.index[step]} is B:")
+            mask = self.step_mask(step)
+            self.emit(2, f"return (None, None, am | {mask}, {mask}, g, 0, {self.tuples()}, ont)")
         minimum = self.bits.get(uitkomst.minimum, 0) if uitkomst.minimum else 0
         self.emit(1, f"bm = {self.step_mask(step)} | {minimum}")
         self.emit(1, f"return (True, v{self.index[step]}, am | bm, bm, g, fv, {self.tuples()}, ont)")
@@ -361,7 +378,12 @@ class _Generator:
         compiled = self.regel.voorwaarden[index]
         self.node_value(1, compiled.node, f"w{index}", "mv", done, maybe)
         self.emit(1, "am |= mv")
-        self.emit(1, f"if not w{index}:")
+        if self.blocks(compiled.node):  # without a value: the voorwaarde is open (None)
+            self.emit(1, f"if w{index} is B:")
+            self.emit(2, f"w{index} = None; nb |= {1 << index}")
+            self.emit(1, f"elif not w{index}:")
+        else:
+            self.emit(1, f"if not w{index}:")
         self.emit(2, f"nf += 1; fm |= mv; fv |= {1 << index}")
         if compiled.beslissend:
             self.refusal(2, set(done), set(maybe), index, "[]")  # decided: nothing missing
@@ -481,7 +503,12 @@ class _Generator:
             return
         self.node_value(indent, condition, "_c", "_mc", done, maybe)
         self.emit(indent, f"_k{index} = {mask} | _mc")
-        self.emit(indent, "if _c:")
+        if self.blocks(condition):
+            self.emit(indent, f"if _c is B:")
+            self.emit(indent + 1, f"v{index} = B; m{index} = _k{index}")
+            self.emit(indent, "elif _c:")
+        else:
+            self.emit(indent, "if _c:")
         then_done, then_maybe = set(done), set(maybe)
         self.node_value(indent + 1, value, f"v{index}", "_m", then_done, then_maybe)
         self.emit(indent + 1, f"m{index} = _k{index} | _m")
@@ -498,12 +525,31 @@ class _Generator:
     def node_value(
         self, indent: int, node: "Node", target: str, mask: str, done: set[str], maybe: set[str]
     ) -> None:
-        """Compute a node into `target`, its parameter bits into `mask` (as source)."""
+        """Compute a node into `target`, its parameter bits into `mask` (as source), as the
+        reference evaluates it: a missing input leaves it without a value (B) and without
+        bits; else each step it reads in turn (in name order), a step without a value leaving
+        it without one, with the bits read so far; else its expression, with all its bits."""
+        guaranteed = set(done)  # what is computed on every path through this node
+        branched = False
+        missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
+        if missing:
+            self.emit(indent, f"if {missing}:")
+            self.emit(indent + 1, f"{target} = B; {mask} = 0")
+            self.emit(indent, "else:")
+            indent += 1
+            branched = True
+        read: list[str] = []
         for step in node.steps:
             self.ensure(indent, step, done, maybe)
-        missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
-        if missing:  # a fact missing: the reference says what that leaves open
-            self.emit(indent, f"if {missing}: raise T")
+            if not branched:
+                guaranteed.add(step)
+            read.append(self.step_mask(step))
+            if step in self.can_block:
+                self.emit(indent, f"if v{self.index[step]} is B:")
+                self.emit(indent + 1, f"{target} = B; {mask} = {' | '.join(read)}")
+                self.emit(indent, "else:")
+                indent += 1
+                branched = True
         if any(i.startswith(UITKOMST) for i in node.inputs):
             bits = 0
             for path in node.inputs:
@@ -522,6 +568,8 @@ class _Generator:
                 raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
         self.emit(indent, f"{target} = {code}")
         self.emit(indent, f"{mask} = {self.mask(node)}")
+        if branched:
+            done.intersection_update(guaranteed)
 
     # --- expressions ---
 
