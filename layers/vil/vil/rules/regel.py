@@ -3,7 +3,7 @@
 import decimal
 import hashlib
 import json
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -224,6 +224,8 @@ class CompiledRegeling:
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
         self.stand = lru_cache(maxsize=256)(self._resolve)
         self.snelstand = lru_cache(maxsize=256)(self._snelstand)
+        self.afronden = afronder(regeling.uitkomst)
+        self.nul = nul(regeling.uitkomst.betaling)
         self._plan: snel.Plan | None | bool = False  # made when first needed
 
     @property
@@ -261,7 +263,8 @@ class CompiledRegeling:
         """The parameters and parameter-only nodes as the fast path reads them; None when
         one it may read has no value or failed (the reference explains those)."""
         plan = self.plan
-        assert plan is not None
+        if plan is None or (self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf):
+            return None
         stand = self.stand(peildatum, gemeente)
         unknown = stand.unknown & self.used_parameters
         if not unknown <= plan.alleen_bedrag:
@@ -270,6 +273,7 @@ class CompiledRegeling:
             return None
         try:
             p = {n: lees(w.value) for n, w in stand.waarden.items() if w.value is not None}
+            r = {n: lees(value) for n, value in stand.constants.items()}
         except Terugval:
             return None
         indicatief = 0
@@ -277,7 +281,16 @@ class CompiledRegeling:
             waarde = stand.waarden[name]
             if waarde.onbevestigd or waarde.geschat_met is not None or waarde.value is None:
                 indicatief |= bit
-        return snel.Snelstand(p, dict(stand.constants), indicatief, bool(unknown))
+        minimum = self.regeling.uitkomst.minimum
+        return snel.Snelstand(
+            plan.beslis,
+            p,
+            dict(stand.constants),
+            r,
+            indicatief,
+            bool(unknown),
+            None if minimum is None else stand.waarden[minimum].value,
+        )
 
     def snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
         """This household's decision by the fast path, made once per household; None where
@@ -288,18 +301,13 @@ class CompiledRegeling:
         return found  # type: ignore[no-any-return]
 
     def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
-        plan = self.plan
-        if plan is None or not facts.model:
-            return None
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
-            return None
-        stand = self.snelstand(facts.peildatum, facts.gemeentecode)
+        stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
         if stand is None:
             return None
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
         try:
-            recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps = plan.beslis(
+            recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps = stand.beslis(
                 facts.household, stand, facts
             )
         except Exception:  # noqa: BLE001 - any surprise is the reference engine's to decide
@@ -307,27 +315,20 @@ class CompiledRegeling:
             return None
         finally:
             decimal.setcontext(context)
-        snel.TELLING.gedaan += 1
-        uitkomst = self.regeling.uitkomst
-        amounts = _Amounts(uitkomst.betaling)
+        maand = jaar = eenmalig = None
         bedrag_niet = False
-        if recht is None:  # a fact missing: no amounts
-            pass
-        elif not recht:
-            amounts.zero()
-        elif uitkomst.betaling is Betaling.in_natura:
-            amounts.uitleg = uitkomst.uitleg_in_natura
-        elif value is None:  # its amount has a parameter without a value (S.bedrag_onbekend)
-            pass
-        else:
-            minimum = self.stand(facts.peildatum, facts.gemeentecode).waarden[
-                uitkomst.minimum
-            ].value if uitkomst.minimum else None
-            total = amounts.fill(Decimal(value), uitkomst)
-            if not (total > 0 and (minimum is None or total >= minimum)):
-                amounts.zero()
+        if recht is False:
+            maand, jaar, eenmalig = self.nul
+        elif recht and value is not None:  # None: in natura, or an amount without a value
+            maand, jaar, eenmalig = self.afronden(value if type(value) is Decimal else Decimal(value))
+            total = jaar if eenmalig is None else eenmalig
+            assert total is not None
+            if not (total > 0 and (stand.minimum is None or total >= stand.minimum)):
+                maand, jaar, eenmalig = self.nul
                 recht, used, bedrag_niet = False, bedrag, True
         indicatief = bool(used & stand.indicatief)
+        plan = self._plan
+        assert isinstance(plan, snel.Plan)
         if not indicatief and plan.afhankelijk:
             # The regelingen whose outcome decided this one (uitleg._gelezen_uitkomsten): for a
             # right those read; else those the refusing (or open) voorwaarden read.
@@ -345,8 +346,11 @@ class CompiledRegeling:
                 if facts.regelbron is not None
             )
         # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
-        ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths))
-        return Snel(plan, recht, amounts, indicatief, steps, voorwaarden, bedrag_niet, ontbrekende)
+        ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
+        return Snel(
+            plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
+            ontbrekende,
+        )  # fmt: skip
 
     def evaluate(
         self,
@@ -382,18 +386,11 @@ class CompiledRegeling:
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
         if not herkomst:
-            fast = self.snel(facts)
+            fast = facts.snel.get(self, _NIET_GEDAAN)
+            if fast is _NIET_GEDAAN:
+                fast = facts.snel[self] = self._snel(facts)
             if fast is not None:
-                amounts = fast.amounts
-                return Beslissing(
-                    self.id,
-                    fast.recht,
-                    amounts.text("maand"),
-                    amounts.text("jaar"),
-                    amounts.text("eenmalig"),
-                    fast.indicatief,
-                    fast.ontbrekende,
-                )
+                return fast.beslissing(self.id)
         trace = self.spoor(facts)
         if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
@@ -474,15 +471,17 @@ class Snel:
     feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
 
     __slots__ = (
-        "_plan", "amounts", "bedrag_niet", "indicatief", "ontbrekende", "recht", "steps",
-        "voorwaarden",
+        "_plan", "bedrag_niet", "eenmalig", "indicatief", "jaar", "maand", "ontbrekende",
+        "recht", "steps", "voorwaarden",
     )  # fmt: skip
 
     def __init__(
         self,
         plan: "snel.Plan",
-        recht: bool,
-        amounts: "_Amounts",
+        recht: bool | None,
+        maand: Decimal | None,
+        jaar: Decimal | None,
+        eenmalig: Decimal | None,
         indicatief: bool,
         steps: tuple[Any, ...],
         voorwaarden: tuple[Any, ...],
@@ -490,13 +489,27 @@ class Snel:
         ontbrekende: list[str],
     ) -> None:
         self._plan = plan
-        self.ontbrekende = ontbrekende
         self.recht = recht
-        self.amounts = amounts
+        self.maand = maand
+        self.jaar = jaar
+        self.eenmalig = eenmalig
         self.indicatief = indicatief
         self.steps = steps
         self.voorwaarden = voorwaarden
         self.bedrag_niet = bedrag_niet  # the amount did not reach the minimum (a voorwaarde)
+        self.ontbrekende = ontbrekende
+
+    def beslissing(self, regeling: str) -> "Beslissing":
+        maand, jaar, eenmalig = self.maand, self.jaar, self.eenmalig
+        return Beslissing(
+            regeling,
+            self.recht,
+            None if maand is None else f"{maand:.2f}",
+            None if jaar is None else f"{jaar:.2f}",
+            None if eenmalig is None else f"{eenmalig:.2f}",
+            self.indicatief,
+            self.ontbrekende,
+        )
 
     def waarde(self, veld: str) -> Any:
         """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`);
@@ -515,12 +528,11 @@ class Snel:
                 return None
             value = self.voorwaarden[self._plan.voorwaarden.index(naam)]
             return None if value is snel.U else value
-        amounts = self.amounts
         return {
             "recht": self.recht,
-            "bedragPerMaand": amounts.maand,
-            "bedragPerJaar": amounts.jaar,
-            "bedragEenmalig": amounts.eenmalig,
+            "bedragPerMaand": self.maand,
+            "bedragPerJaar": self.jaar,
+            "bedragEenmalig": self.eenmalig,
             "indicatief": self.indicatief,
         }.get(veld)
 
@@ -823,7 +835,7 @@ class _Run:
         if uitkomst.minimum:
             reads.add(uitkomst.minimum)
             minimum = self.waarden[uitkomst.minimum].value
-        total = amounts.fill(value, uitkomst)
+        total = amounts.fill(value, self.regel.afronden)
         if total > 0 and (minimum is None or total >= minimum):
             return True
         amounts.zero()
@@ -842,6 +854,59 @@ class _Run:
         return compiled.spec.hint, self.evaluate(compiled.hint, used)
 
 
+Bedragen = tuple[Decimal | None, Decimal | None, Decimal | None]  # per maand, per jaar, eenmalig
+
+
+def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
+    """How a regeling turns its amount step's value into its amounts, rounded as it says;
+    made once per regeling version."""
+    c = _AFRONDING
+    zero = Decimal(0)
+    if uitkomst.betaling is Betaling.eenmalig:
+
+        def eenmalig(value: Decimal) -> Bedragen:
+            return None, None, max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
+
+        return eenmalig
+    per_maand = uitkomst.bedrag_per_maand is not None
+    if uitkomst.afronding in (Afronding.awir, Afronding.awir_maand):
+        # Awir art. 14(4): the year amount is rounded to whole euros. The month is a twelfth,
+        # rounded down: of the rounded year (the zorgtoeslag tables) or of the unrounded year
+        # (the brochures of kindgebonden budget and huurtoeslag); docs/decisions.md, 'Awir
+        # rounding per toeslag'.
+        van_afgerond = uitkomst.afronding is Afronding.awir
+
+        def awir(value: Decimal) -> Bedragen:
+            jaar = max(c.multiply(value, 12) if per_maand else value, zero)
+            afgerond = jaar.quantize(EURO, ROUND_HALF_UP, c)
+            basis = afgerond if van_afgerond else jaar
+            return c.divide(basis, 12).quantize(EURO, ROUND_FLOOR, c), afgerond, None
+
+        return awir
+    if per_maand:
+
+        def maand(value: Decimal) -> Bedragen:
+            bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
+            return bedrag, c.multiply(bedrag, 12), None
+
+        return maand
+
+    def jaar(value: Decimal) -> Bedragen:
+        bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
+        return c.divide(bedrag, 12).quantize(CENT, ROUND_HALF_UP, c), bedrag, None
+
+    return jaar
+
+
+def nul(betaling: Betaling) -> Bedragen:
+    """The amounts of a refusal: zero for what the regeling pays, nothing for in natura."""
+    if betaling is Betaling.periodiek:
+        return Decimal(0), Decimal(0), None
+    if betaling is Betaling.eenmalig:
+        return None, None, Decimal(0)
+    return None, None, None
+
+
 class _Amounts:
     def __init__(self, betaling: Betaling) -> None:
         self.betaling = betaling
@@ -850,35 +915,16 @@ class _Amounts:
         self.eenmalig: Decimal | None = None
         self.uitleg: str | None = None
 
-    def fill(self, value: Decimal, uitkomst: Uitkomst) -> Decimal:
-        """The amounts from the amount step's value, rounded as the regeling says; the total
-        (one-off or per year) that must reach the minimum."""
-        c = _AFRONDING
-        if uitkomst.betaling is Betaling.eenmalig:
-            self.eenmalig = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
-            return self.eenmalig
-        if uitkomst.afronding in (Afronding.awir, Afronding.awir_maand):
-            # Awir art. 14(4): the year amount is rounded to whole euros. The month is a twelfth,
-            # rounded down: of the rounded year (the zorgtoeslag tables) or of the unrounded year
-            # (the brochures of kindgebonden budget and huurtoeslag); docs/decisions.md, 'Awir
-            # rounding per toeslag'.
-            jaar = max(c.multiply(value, 12) if uitkomst.bedrag_per_maand else value, Decimal(0))
-            self.jaar = jaar.quantize(EURO, ROUND_HALF_UP, c)
-            basis = self.jaar if uitkomst.afronding is Afronding.awir else jaar
-            self.maand = c.divide(basis, 12).quantize(EURO, ROUND_FLOOR, c)
-        elif uitkomst.bedrag_per_maand:
-            self.maand = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
-            self.jaar = c.multiply(self.maand, 12)
-        else:
-            self.jaar = max(value, Decimal(0)).quantize(CENT, ROUND_HALF_UP, c)
-            self.maand = c.divide(self.jaar, 12).quantize(CENT, ROUND_HALF_UP, c)
-        return self.jaar
+    def fill(self, value: Decimal, afronden: Callable[[Decimal], Bedragen]) -> Decimal:
+        """The amounts from the amount step's value (`afronder`); the total (one-off or per
+        year) that must reach the minimum."""
+        self.maand, self.jaar, self.eenmalig = afronden(value)
+        total = self.jaar if self.eenmalig is None else self.eenmalig
+        assert total is not None
+        return total
 
     def zero(self) -> None:
-        if self.betaling is Betaling.periodiek:
-            self.maand = self.jaar = Decimal(0)
-        elif self.betaling is Betaling.eenmalig:
-            self.eenmalig = Decimal(0)
+        self.maand, self.jaar, self.eenmalig = nul(self.betaling)
 
     def text(self, which: str) -> str | None:
         value: Decimal | None = getattr(self, which)

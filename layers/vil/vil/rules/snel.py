@@ -43,10 +43,9 @@ EXACT = decimal.Context(
 class _Telling:
     """How many decisions the fast path left to the reference (vil bench reports it)."""
 
-    __slots__ = ("gedaan", "terugval")
+    __slots__ = ("terugval",)
 
     def __init__(self) -> None:
-        self.gedaan = 0
         self.terugval = 0
 
 
@@ -135,6 +134,13 @@ def _diff(later: date, earlier: date, unit: str) -> int:
     return sign * (months // 12 if unit == "year" else months)
 
 
+def _jaren_tussen(later: date, earlier: date) -> int:
+    """`diff` in years (`_diff`), for an earlier day up to the 28th without counting months."""
+    if earlier.day > 28 or later < earlier:
+        return _diff(later, earlier, "year")
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+
+
 RUNTIME: dict[str, Any] = {
     "__builtins__": {},
     "U": U,
@@ -152,6 +158,7 @@ RUNTIME: dict[str, Any] = {
     "_maanden": _maanden,
     "_dagen": _dagen,
     "_diff": _diff,
+    "_jaren_tussen": _jaren_tussen,
     "len": len,
     "max": max,
     "min": min,
@@ -173,10 +180,13 @@ _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
 class Snelstand:
     """What the generated function reads of a regeling on one peildatum in one gemeente."""
 
+    beslis: Callable[..., tuple[Any, ...]]  # the regeling version's function
     p: dict[str, Any]  # the parameters, read as zen reads them
     c: dict[int, Any]  # the parameter-only nodes' outcomes, by node number
+    r: dict[int, Any]  # the same as the next expression reads them (`lees`)
     indicatief: int  # the bits of the parameters that make an outcome indicatief
     bedrag_onbekend: bool  # a parameter of the amount alone has no value
+    minimum: Decimal | None  # the lowest amount that is paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +262,7 @@ class _Generator:
         self.static_masks: dict[str, int] = {}
         # The numeric steps: the next expression reads their value as zen reads it (`lees`).
         self.long: set[str] = set()
+        self.long_index: set[str] = set()  # their numbers, as text
         self.depth = 0
         self.temps = 0
         self.looped: list[str] = []
@@ -269,6 +280,7 @@ class _Generator:
                 self.static_masks[name] = self.node_mask_static(step)
             if regel.stap_types[name] in (StapType.bedrag, StapType.getal):
                 self.long.add(name)
+                self.long_index.add(str(self.index[name]))
 
     # --- helpers ---
 
@@ -279,6 +291,37 @@ class _Generator:
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
+
+    def regel_step(self, target: str) -> str:
+        return self.steps[int(target[1:])]
+
+    def is_read(self, tree: tuple[Any, ...]) -> bool:
+        """Whether an expression gives a value already as zen would read it: a whole number,
+        a name (facts, steps and parameters are read so), or a choice among such values."""
+        kind = tree[0]
+        if kind == "name" or self.is_int(tree):
+            return True
+        if kind == "if":
+            return self.is_read(tree[2]) and self.is_read(tree[3])
+        if kind == "call" and tree[1] in ("max", "min") and len(tree) == 3:
+            items = tree[2][1:] if tree[2][0] == "list" else [tree[2]]
+            return tree[2][0] == "list" and all(self.is_read(item) for item in items)
+        return False
+
+    def is_int(self, tree: tuple[Any, ...]) -> bool:
+        """Whether an expression certainly gives a whole number (a Python int)."""
+        kind = tree[0]
+        if kind == "num":
+            return bool(tree[1] == tree[1].to_integral_value())
+        if kind == "call":
+            return tree[1] in ("count", "len")
+        if kind == "method":
+            return tree[1] == "diff"
+        if kind == "bin" and tree[1] in ("+", "-", "*"):
+            return self.is_int(tree[2]) and self.is_int(tree[3])
+        if kind == "if":
+            return self.is_int(tree[2]) and self.is_int(tree[3])
+        return kind == "neg" and self.is_int(tree[1])
 
     def blocks(self, node: "Node") -> bool:
         """Whether a node may be left without a value: it reads a fact, or such a step."""
@@ -303,7 +346,9 @@ class _Generator:
                 static |= self.static_masks[step]
             else:
                 parts.append(f"m{self.index[step]}")
-        return " | ".join([str(static), *parts]) if parts else str(static)
+        if static:
+            parts.insert(0, str(static))
+        return " | ".join(parts) or "0"
 
     def uitkomsten_van(self, node: "Node") -> set[str]:
         """The regelingen whose outcome a node reads, directly or through its steps."""
@@ -322,6 +367,7 @@ class _Generator:
         self.emit(0, "def beslis(h, S, X):")
         self.emit(1, "P = S.p")
         self.emit(1, "C = S.c")
+        self.emit(1, "R = S.r")
         self.emit(1, "heeftPartner = h.partner is not None")
         self.emit(1, "peildatum = X.peildatum")
         if self.steps:
@@ -477,8 +523,6 @@ class _Generator:
             self.node_value(indent, step, f"v{index}", f"m{index}", done, maybe)
         else:
             self.choice(indent, index, step.rijen, "0", done, maybe)
-        if name in self.long:
-            self.emit(indent, f"r{index} = lees(v{index})")
         done.add(name)
         maybe.add(name)
 
@@ -567,7 +611,19 @@ class _Generator:
             except (vertaling.NietVertaald, KeyError, IndexError, AttributeError) as error:
                 raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
         self.emit(indent, f"{target} = {code}")
-        self.emit(indent, f"{mask} = {self.mask(node)}")
+        if target.startswith("v") and target[1:] in self.long_index:
+            # The value as the next expression reads it (zen's reading of it): already so for
+            # a whole number, a fact, a step read before, a parameter-only node (S.r).
+            tree = None if node.constant else vertaling.parse(node.expressie.text)
+            if node.constant:
+                read = f"R[{node.nummer}]"
+            elif self.is_read(tree):
+                read = target
+            else:
+                read = f"lees({target})"
+            self.emit(indent, f"r{target[1:]} = {read}")
+        if not (target.startswith("v") and self.regel_step(target) in self.static_masks):
+            self.emit(indent, f"{mask} = {self.mask(node)}")
         if branched:
             done.intersection_update(guaranteed)
 
@@ -650,12 +706,19 @@ class _Generator:
             self.looped.pop()
             self.depth -= 1
             return {
-                "count": f"sum(1 for {item} in {source} if {body})",
+                "count": f"len([1 for {item} in {source} if {body}])",
                 "filter": f"[{item} for {item} in {source} if {body}]",
                 "map": f"[{body} for {item} in {source}]",
                 "some": f"any({body} for {item} in {source})",
                 "all": f"all({body} for {item} in {source})",
             }[function]
+        if function in ("max", "min") and len(arguments) == 1 and arguments[0][0] == "list":
+            items = [self.code(item) for item in arguments[0][1:]]
+            if len(items) == 2:  # the common max([0, x]): inline, without a tuple
+                self.temps += 1
+                a, b = f"_a{self.temps}", f"_b{self.temps}"
+                test = ">=" if function == "max" else "<="
+                return f"({a} if ({a} := {items[0]}) {test} ({b} := {items[1]}) else {b})"
         code = [self.code(a) for a in arguments]
         if function in ("max", "min") and len(code) == 1:
             return f"{function}({code[0]})"
@@ -686,6 +749,8 @@ class _Generator:
             return self.regel.stap_types.get(name) is StapType.datum
         if tree[0] == "call":
             return bool(tree[1] == "d")
+        if tree[0] == "raw":
+            return tree[2] is InvoerType.datum
         return tree[0] == "method" and tree[1] in ("startOf", "add", "sub")
 
     def list_root(self, tree: tuple[Any, ...]) -> str:
@@ -702,13 +767,17 @@ class _Generator:
         if not isinstance(tree, tuple) or not tree:
             return tree
         if tree[0] == "field" and tree[1] == ("item",):
-            return ("raw", f"{item}[{self.field_index(tree[2])}]")
+            return ("raw", f"{item}[{self.field_index(tree[2])}]", self.field_type(tree[2]))
         if tree[0] == "call" and tree[1] in ("count", "filter", "map", "some", "all"):
             return (*tree[:3], *tree[3:])  # its body is its own closure's
         return tuple(self.fields(part, item) for part in tree)
 
     def t_raw(self, tree: tuple[Any, ...]) -> str:
         return str(tree[1])
+
+    def field_type(self, veld: str) -> InvoerType | None:
+        velden = self.regel.regeling.invoer[self.looped[-1]].velden or {}
+        return velden[veld].type if veld in velden else None
 
     def field_index(self, veld: str) -> int:
         """Where a field sits in the rows of the list looped over (a maandreeks starts with
@@ -741,6 +810,8 @@ class _Generator:
                 return f"{helper}({day}, {count if member == 'add' else f'-{count}'})"
         if member == "diff" and len(arguments) == 2 and arguments[1][0] == "str":
             unit = _DIFF_UNITS.get(arguments[1][1])
+            if unit == "year":
+                return f"_jaren_tussen({day}, {self.code(arguments[0])})"
             if unit is not None:
                 return f"_diff({day}, {self.code(arguments[0])}, {unit!r})"
         raise NietSnel(member)
