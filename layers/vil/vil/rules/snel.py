@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from vil.models.regeling import Betaling, InvoerType, StapType
 from vil.rules import vertaling
 from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt
-from vil.rules.vertaling import Terugval, lees
+from vil.rules.vertaling import Terugval, deel, lees
 
 if TYPE_CHECKING:
     from vil.rules.regel import CompiledRegeling, Node
@@ -65,15 +65,6 @@ B = _Unset()  # a step or voorwaarde without a value: a fact it needs is missing
 
 
 # --- the runtime the generated functions call ------------------------------------------------
-
-
-def _deel(left: Any, right: Any) -> Decimal:
-    """rust_decimal's quotient (vertaling._div), of numbers that may be whole Python ints."""
-    if type(left) is int:
-        left = Decimal(left)
-    if type(right) is int:
-        right = Decimal(right)
-    return vertaling._div(left, right)
 
 
 def _ceil(value: Any) -> Any:
@@ -149,7 +140,7 @@ RUNTIME: dict[str, Any] = {
     "T": Terugval,
     "O": Ontbreekt,
     "lees": lees,
-    "_deel": _deel,
+    "_deel": deel,
     "_ceil": _ceil,
     "_floor": _floor,
     "_round": _round,
