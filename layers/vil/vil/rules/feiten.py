@@ -166,6 +166,13 @@ class Huishoudfeiten:
         once per household; raises Ontbreekt with the missing paths as `_lookup` names them."""
         key = (path, velden, maanden)
         rows = self._lijsten.get(key)
+        if rows is None and maanden is not None:
+            # A shorter window of a complete month series read before is the start of it.
+            for (other, fields, months), read in self._lijsten.items():
+                if other == path and fields == velden and (months or 0) > maanden:
+                    if type(read) is not Ontbreekt:
+                        rows = read[:maanden]
+                    break
         if rows is None:
             items = _attribute_getter(path)(self.household)
             if items is None:
