@@ -259,6 +259,26 @@ class CompiledRegeling:
         unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
         return Stand(waarden, env, constants, unknown)
 
+    def onbekend_bedrag(self, waarden: Mapping[str, Waarde]) -> str:
+        """Why the amount has no value: its first parameter without one (as `compute`)."""
+        uitkomst = self.regeling.uitkomst
+        step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
+        node = self.steps[step] if step else None
+        assert isinstance(node, Node)
+        for name in node.parameters:
+            waarde = waarden[name]
+            if waarde.value is None:
+                return waarde.unknown_reason or name
+        raise AssertionError("an amount without a value has a parameter without one")
+
+    def feiten_van(self, facts: feiten.Huishoudfeiten) -> feiten.Feiten:
+        """This regeling's inputs of a household as the reference reads them, every one."""
+        values: dict[str, Any] = {}
+        inputs = feiten.Feiten(self.regeling.invoer, self.fact_keys, facts, values)
+        for path in self.regeling.invoer:
+            inputs.read(path)
+        return inputs
+
     def _snelstand(self, peildatum: date, gemeente: str | None) -> "snel.Snelstand | None":
         """The parameters and parameter-only nodes as the fast path reads them; None when
         one it may read has no value or failed (the reference explains those)."""
@@ -307,9 +327,10 @@ class CompiledRegeling:
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
         try:
-            recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps = stand.beslis(
-                facts.household, stand, facts
-            )
+            (
+                recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps, hint,
+                decided,
+            ) = stand.beslis(facts.household, stand, facts)  # fmt: skip
         except Exception:  # noqa: BLE001 - any surprise is the reference engine's to decide
             snel.TELLING.terugval += 1
             return None
@@ -319,7 +340,7 @@ class CompiledRegeling:
         bedrag_niet = False
         if recht is False:
             maand, jaar, eenmalig = self.nul
-        elif recht and value is not None:  # None: in natura, or an amount without a value
+        elif recht and value is not None:  # None: in natura, or an amount parameter without value
             maand, jaar, eenmalig = self.afronden(value if type(value) is Decimal else Decimal(value))
             total = jaar if eenmalig is None else eenmalig
             assert total is not None
@@ -349,7 +370,7 @@ class CompiledRegeling:
         ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
         return Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
-            ontbrekende,
+            ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B,
         )  # fmt: skip
 
     def evaluate(
@@ -367,10 +388,17 @@ class CompiledRegeling:
         (`afhankelijkVan`) share it. None before the regeling's rules apply."""
         if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
             return None
-        trace: Trace | None = facts.sporen.get(self)
+        trace: Trace | SnelSpoor | None = facts.sporen.get(self)
         if trace is None:
-            trace = facts.sporen[self] = _Run(self, facts).assess()
-        return trace
+            fast = facts.snel.get(self, _NIET_GEDAAN)
+            if fast is _NIET_GEDAAN:
+                fast = facts.snel[self] = self._snel(facts)
+            if fast is not None:
+                trace = SnelSpoor(self, facts, fast)
+            else:
+                trace = _Run(self, facts).assess()
+            facts.sporen[self] = trace
+        return trace  # type: ignore[return-value]
 
     def resultaat(
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
@@ -466,13 +494,123 @@ class CompiledRegeling:
 _NIET_GEDAAN = object()
 
 
+class SnelSpoor:
+    """A fast decision in the shape of the reference's trace (`Trace`, with its `_Run`), so
+    that vil.rules.uitleg explains it with the same code from the same values: the steps
+    computed, the voorwaarden assessed, the parameters that decided it, the hint."""
+
+    __slots__ = (
+        "amounts", "decided", "env", "facts", "failures", "geschat", "hint", "peildatum",
+        "present", "reads", "recht", "regel", "snel", "used", "values", "voorwaarden",
+        "waarden",
+    )  # fmt: skip
+
+    def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
+        plan = fast._plan
+        regeling = regel.regeling
+        uitkomst = regeling.uitkomst
+        self.regel = regel
+        self.facts = facts
+        self.snel = fast
+        self.peildatum = facts.peildatum
+        self.waarden = regel.stand(facts.peildatum, facts.gemeentecode).waarden
+        self.failures: list[str] = []
+        self.recht = fast.recht
+        self.decided = fast.decided
+        self.amounts = amounts = _Amounts(uitkomst.betaling)
+        amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
+        if fast.bedrag_geblokkeerd:
+            amounts.uitleg = ONTBREEKT.reden
+        elif fast.recht is True and uitkomst.betaling is Betaling.in_natura:
+            amounts.uitleg = uitkomst.uitleg_in_natura
+        elif fast.recht is True and fast.maand is None and fast.eenmalig is None:
+            amounts.uitleg = regel.onbekend_bedrag(self.waarden)
+        self.values: dict[str, Value] = {}
+        self.reads: dict[str, None] = {}
+        for naam, value in zip(plan.stappen, fast.steps, strict=True):
+            if value is snel.U:
+                continue
+            self.reads[naam] = None
+            if value is not snel.B:
+                self.values[naam] = Decimal(value) if type(value) is int else value
+        self.voorwaarden: list[Bevinding] = []
+        failed = []
+        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
+            if voldaan is snel.U:
+                continue
+            spec = compiled.spec
+            if voldaan is None:
+                text = ONTBREEKT.reden
+            else:
+                text = spec.uitleg.voldaan if voldaan else spec.uitleg.niet_voldaan
+                if not voldaan:
+                    failed.append(compiled)
+            self.voorwaarden.append((spec.naam, voldaan, text, spec.grondslag))
+        if fast.bedrag_niet:
+            assert uitkomst.uitleg_geen_bedrag is not None
+            self.voorwaarden.append(("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag))
+        self.used = {name for name, bit in plan.bits.items() if fast.used & bit}
+        self.hint: tuple[Any, Value | Geblokkeerd] | None = None
+        if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
+            value = fast.hint
+            self.hint = (
+                failed[0].spec.hint,
+                ONTBREEKT if value is snel.B else Decimal(value) if type(value) is int else value,
+            )
+        waarden = self.waarden
+        self.geschat = sorted(
+            {j for n in self.used if (j := waarden[n].geschat_met) is not None}
+        )
+        # The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right).
+        self.present = {
+            f"{feiten.UITKOMST}{other}."
+            for bit, other in enumerate(plan.afhankelijk)
+            if fast.gelezen & (1 << bit)
+        }
+        self.env = _Zen(regel, facts)
+
+    @property
+    def run(self) -> "SnelSpoor":
+        return self
+
+    @property
+    def feiten(self) -> "SnelSpoor":
+        return self
+
+    def ontbrekend(self) -> list[str]:
+        return [] if self.decided else self.snel.ontbrekende
+
+    def read(self, path: str) -> list[str]:
+        """The missing facts of one input (Feiten.read): as the fast path found them, or,
+        after a decisive refusal that read no further, as the reference reads them."""
+        if self.decided:
+            regel = self.regel
+            return regel.feiten_van(self.facts).read(path)
+        index = list(self.regel.regeling.invoer).index(path)
+        return [gap for number, gaps in self.snel.gaps if number == index for gap in gaps]
+
+
+class _Zen:
+    """An input's value as zen takes it, read when asked (uitleg._boven_grens)."""
+
+    __slots__ = ("facts", "regel")
+
+    def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten) -> None:
+        self.regel = regel
+        self.facts = facts
+
+    def __getitem__(self, path: str) -> Any:
+        return self.regel.feiten_van(self.facts).values[path]
+
+
 class Snel:
     """A decision by the fast path, and what another regeling may read of it (as
     feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
 
     __slots__ = (
-        "_plan", "bedrag_niet", "eenmalig", "indicatief", "jaar", "maand", "ontbrekende",
-        "recht", "steps", "voorwaarden",
+        "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gelezen",
+        "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "steps", "used",
+        "voorwaarden",
     )  # fmt: skip
 
     def __init__(
@@ -487,8 +625,23 @@ class Snel:
         voorwaarden: tuple[Any, ...],
         bedrag_niet: bool,
         ontbrekende: list[str],
+        used: int,
+        gelezen: int,
+        gaps: list[tuple[int, list[str]]],
+        hint: Any,
+        decided: bool,
+        bedrag_geblokkeerd: bool,
     ) -> None:
         self._plan = plan
+        # For the explanation (SnelSpoor): the parameters that decided it (bits), the other
+        # regelingen whose outcome it read (bits), the missing facts by input, the hint's
+        # value, a decisive refusal, an amount left without a value by a missing fact.
+        self.used = used
+        self.gelezen = gelezen
+        self.gaps = gaps
+        self.hint = hint
+        self.decided = decided
+        self.bedrag_geblokkeerd = bedrag_geblokkeerd
         self.recht = recht
         self.maand = maand
         self.jaar = jaar

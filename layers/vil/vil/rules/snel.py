@@ -259,7 +259,13 @@ class _Generator:
         self.looped: list[str] = []
         self.owners: dict[str, str] = {}
         # The parameters only the amount's own expression reads (S.bedrag_onbekend).
-        self.alleen_bedrag: set[str] = set()
+        # A parameter of the amount alone may have no value yet (S.bedrag_onbekend): the right
+        # is known, its amount not (the reference's `Oorzaak.onbekend`).
+        uitkomst = regel.regeling.uitkomst
+        step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
+        node = regel.steps.get(step) if step else None
+        self.amount_node = node if node is not None and not hasattr(node, "rijen") else None
+        self.alleen_bedrag = set(self.amount_node.parameters) if self.amount_node else set()
         # The steps that may have no value for a household (a fact missing, directly or
         # through another step); only the others have bits known at load.
         self.can_block: set[str] = set()
@@ -367,6 +373,8 @@ class _Generator:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
         self.emit(1, "g = am = fm = fv = nf = nb = 0")
         self.emit(1, "ont = []")
+        self.emit(1, "hv = None  # the hint's value, when one voorwaarde alone refused")
+        self.emit(1, "onbekend = False  # the amount's own parameter has no value")
         done: set[str] = set()
         maybe: set[str] = set()
         # A decisive voorwaarde first (the woonplaats): when it fails nothing else is read,
@@ -384,31 +392,27 @@ class _Generator:
         self.emit(1, "if nf:")
         self.refusal(2, set(done), set(maybe))
         self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
-        self.emit(2, f"return (None, None, am, 0, g, nb, {self.tuples()}, ont)")
+        self.emit(2, f"return (None, None, am, 0, g, nb, {self.tuples()}, ont, None, False)")
         uitkomst = regel.regeling.uitkomst
         if uitkomst.betaling is Betaling.in_natura:
-            self.emit(1, f"return (True, None, am, 0, g, fv, {self.tuples()}, ont)")
+            self.emit(1, f"return (True, None, am, 0, g, fv, {self.tuples()}, ont, None, False)")
             return "\n".join(self.lines) + "\n"
         step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
         assert step is not None
-        node = regel.steps[step]
-        if not hasattr(node, "rijen"):
-            # A parameter of the amount alone may have no value yet (S.bedrag_onbekend): the
-            # right is known, its amount not (the reference's `Oorzaak.onbekend`).
-            for dependency in node.steps:
-                self.ensure(1, dependency, done, maybe)
-            self.emit(1, "if S.bedrag_onbekend:")
-            self.emit(2, f"bm = {self.mask(node)}")
-            self.emit(2, f"return (True, None, am | bm, bm, g, fv, {self.tuples()}, ont)")
-            self.alleen_bedrag = set(node.parameters)
         self.ensure(1, step, done, maybe)
+        mask = self.step_mask(step)
+        if self.amount_node is not None:
+            self.emit(1, "if onbekend:")
+            self.emit(2, f"return (True, None, am | {mask}, {mask}, g, fv, {self.tuples()}, ont, None, False)")
         if step in self.can_block:  # the amount without a value: the right is unknown
             self.emit(1, f"if v{self.index[step]} is B:")
-            mask = self.step_mask(step)
-            self.emit(2, f"return (None, None, am | {mask}, {mask}, g, 0, {self.tuples()}, ont)")
+            self.emit(
+                2, f"return (None, B, am | {mask}, {mask}, g, 0, {self.tuples()}, ont, None, False)"
+            )
         minimum = self.bits.get(uitkomst.minimum, 0) if uitkomst.minimum else 0
         self.emit(1, f"bm = {self.step_mask(step)} | {minimum}")
-        self.emit(1, f"return (True, v{self.index[step]}, am | bm, bm, g, fv, {self.tuples()}, ont)")
+        value = f"v{self.index[step]}"
+        self.emit(1, f"return (True, {value}, am | bm, bm, g, fv, {self.tuples()}, ont, None, False)")
         return "\n".join(self.lines) + "\n"
 
     def voorwaarde(self, index: int, done: set[str], maybe: set[str]) -> None:
@@ -440,9 +444,12 @@ class _Generator:
         for index, compiled in hints:
             assert compiled.hint is not None
             self.emit(indent, f"if fv == {1 << index}:")
-            self.node_value(indent + 1, compiled.hint, "_", "mh", set(done), set(maybe))
+            self.node_value(indent + 1, compiled.hint, "hv", "mh", set(done), set(maybe))
             self.emit(indent + 1, "fm |= mh")
-        self.emit(indent, f"return (False, None, fm, 0, g, fv, {self.tuples()}, {ont})")
+        decided = ont == "[]"
+        self.emit(
+            indent, f"return (False, None, fm, 0, g, fv, {self.tuples()}, {ont}, hv, {decided})"
+        )
 
     def read_facts(self, paths: Iterable[str]) -> None:
         """Inputs not read yet, each once: a missing one raises (the reference names the
@@ -594,6 +601,12 @@ class _Generator:
                         raise NietSnel(path)
                     bits |= 1 << self.afhankelijk.index(other)
             self.emit(indent, f"g |= {bits}")
+        if node is self.amount_node:
+            self.emit(indent, "if S.bedrag_onbekend:  # computed, without a value")
+            self.emit(indent + 1, f"{target} = B; {mask} = {self.mask(node)}; onbekend = True")
+            self.emit(indent, "else:")
+            indent += 1
+            branched = True
         if node.constant:
             code = f"C[{node.nummer}]"
         else:
