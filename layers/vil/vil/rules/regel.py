@@ -304,6 +304,7 @@ class CompiledRegeling:
         minimum = self.regeling.uitkomst.minimum
         return snel.Snelstand(
             plan.beslis,
+            stand.waarden,
             p,
             dict(stand.constants),
             r,
@@ -370,7 +371,7 @@ class CompiledRegeling:
         ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
         return Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
-            ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B,
+            ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
         )  # fmt: skip
 
     def evaluate(
@@ -500,20 +501,19 @@ class SnelSpoor:
     computed, the voorwaarden assessed, the parameters that decided it, the hint."""
 
     __slots__ = (
-        "amounts", "decided", "env", "facts", "failures", "geschat", "hint", "peildatum",
+        "amounts", "decided", "facts", "failures", "geschat", "hint", "peildatum",
         "present", "reads", "recht", "regel", "snel", "used", "values", "voorwaarden",
         "waarden",
     )  # fmt: skip
 
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
         plan = fast._plan
-        regeling = regel.regeling
-        uitkomst = regeling.uitkomst
+        uitkomst = regel.regeling.uitkomst
         self.regel = regel
         self.facts = facts
         self.snel = fast
         self.peildatum = facts.peildatum
-        self.waarden = regel.stand(facts.peildatum, facts.gemeentecode).waarden
+        self.waarden = waarden = fast.waarden
         self.failures: list[str] = []
         self.recht = fast.recht
         self.decided = fast.decided
@@ -524,32 +524,33 @@ class SnelSpoor:
         elif fast.recht is True and uitkomst.betaling is Betaling.in_natura:
             amounts.uitleg = uitkomst.uitleg_in_natura
         elif fast.recht is True and fast.maand is None and fast.eenmalig is None:
-            amounts.uitleg = regel.onbekend_bedrag(self.waarden)
-        self.values: dict[str, Value] = {}
-        self.reads: dict[str, None] = {}
-        for naam, value in zip(plan.stappen, fast.steps, strict=True):
-            if value is snel.U:
-                continue
-            self.reads[naam] = None
-            if value is not snel.B:
-                self.values[naam] = Decimal(value) if type(value) is int else value
+            amounts.uitleg = regel.onbekend_bedrag(waarden)
+        steps = fast.steps
+        # The steps evaluated (a value, or none: B), with their values; numbers as Decimals.
+        self.reads = dict.fromkeys(n for n, v in zip(plan.stappen, steps) if v is not snel.U)
+        self.values: dict[str, Value] = {
+            n: Decimal(v) if type(v) is int else v
+            for n, v in zip(plan.stappen, steps)
+            if v is not snel.U and v is not snel.B
+        }
         self.voorwaarden: list[Bevinding] = []
         failed = []
-        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
+        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden):
             if voldaan is snel.U:
                 continue
             spec = compiled.spec
             if voldaan is None:
                 text = ONTBREEKT.reden
+            elif voldaan:
+                text = spec.uitleg.voldaan
             else:
-                text = spec.uitleg.voldaan if voldaan else spec.uitleg.niet_voldaan
-                if not voldaan:
-                    failed.append(compiled)
+                text = spec.uitleg.niet_voldaan
+                failed.append(compiled)
             self.voorwaarden.append((spec.naam, voldaan, text, spec.grondslag))
         if fast.bedrag_niet:
             assert uitkomst.uitleg_geen_bedrag is not None
             self.voorwaarden.append(("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag))
-        self.used = {name for name, bit in plan.bits.items() if fast.used & bit}
+        self.used = plan.namen(fast.used)
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None
         if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
             value = fast.hint
@@ -557,17 +558,17 @@ class SnelSpoor:
                 failed[0].spec.hint,
                 ONTBREEKT if value is snel.B else Decimal(value) if type(value) is int else value,
             )
-        waarden = self.waarden
-        self.geschat = sorted(
-            {j for n in self.used if (j := waarden[n].geschat_met) is not None}
-        )
+        self.geschat = sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
         # The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right).
-        self.present = {
-            f"{feiten.UITKOMST}{other}."
-            for bit, other in enumerate(plan.afhankelijk)
-            if fast.gelezen & (1 << bit)
-        }
-        self.env = _Zen(regel, facts)
+        self.present = (
+            {f"{feiten.UITKOMST}{o}." for i, o in enumerate(plan.afhankelijk) if fast.gelezen >> i & 1}
+            if fast.gelezen
+            else set()
+        )
+
+    @property
+    def env(self) -> "_Zen":
+        return _Zen(self.regel, self.facts)
 
     @property
     def run(self) -> "SnelSpoor":
@@ -610,7 +611,7 @@ class Snel:
     __slots__ = (
         "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gelezen",
         "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "steps", "used",
-        "voorwaarden",
+        "voorwaarden", "waarden",
     )  # fmt: skip
 
     def __init__(
@@ -631,8 +632,10 @@ class Snel:
         hint: Any,
         decided: bool,
         bedrag_geblokkeerd: bool,
+        waarden: Mapping[str, Waarde],
     ) -> None:
         self._plan = plan
+        self.waarden = waarden  # the parameters' values (the Stand's)
         # For the explanation (SnelSpoor): the parameters that decided it (bits), the other
         # regelingen whose outcome it read (bits), the missing facts by input, the hint's
         # value, a decisive refusal, an amount left without a value by a missing fact.

@@ -172,6 +172,7 @@ class Snelstand:
     """What the generated function reads of a regeling on one peildatum in one gemeente."""
 
     beslis: Callable[..., tuple[Any, ...]]  # the regeling version's function
+    waarden: Mapping[str, Any]  # the parameters' values (regel.Stand's), for the explanation
     p: dict[str, Any]  # the parameters, read as zen reads them
     c: dict[int, Any]  # the parameter-only nodes' outcomes, by node number
     r: dict[int, Any]  # the same as the next expression reads them (`lees`)
@@ -193,6 +194,16 @@ class Plan:
     leest_uitkomst_van: tuple[frozenset[str], ...]
     afhankelijk: tuple[str, ...]  # the regelingen whose outcome it reads, by bit
     alleen_bedrag: frozenset[str]  # the parameters only the amount's own expression reads
+
+    def namen(self, bits: int) -> set[str]:
+        """The parameters whose bits are set."""
+        names = set()
+        for name, bit in self.bits.items():
+            if bits & bit:
+                names.add(name)
+            elif bit > bits:
+                break
+        return names
 
 
 def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
