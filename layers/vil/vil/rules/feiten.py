@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
-from vil.rules.vertaling import Terugval, lees
 from vil.rules.expressies import to_zen
+from vil.rules.vertaling import Terugval, lees
 
 PREFIX = "huishouden."
 # An input under this prefix is the outcome of another regeling for the same household and
@@ -111,7 +111,7 @@ class Huishoudfeiten:
         # Each regeling version's fast decision of this household (vil.rules.snel), or None
         # where the reference decides; the list inputs as the fast path reads them.
         self.snel: dict[Any, Any] = {}
-        self._lijsten: dict[Hashable, Any] = {}
+        self._lijsten: dict[tuple[str, tuple[str, ...], int | None], Any] = {}
         self._uitkomsten: dict[str, Uitkomst] = {}
         # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
         # once: the decision, the explanation and another regeling reading it share it.
@@ -341,7 +341,7 @@ def _window(peildatum: date, maanden: int) -> tuple[date, ...]:
     return tuple(month_start(peildatum, back) for back in range(1, maanden + 1))
 
 
-class Ontbreekt(Exception):  # noqa: N818 - a fact missing, not an error
+class Ontbreekt(Exception):
     """An input the fast path finds missing, with the fact paths the reference names."""
 
     def __init__(self, gaps: list[str]) -> None:

@@ -70,6 +70,11 @@ class Node:
     # differs between two catalogues that share the facts (Huishoudfeiten's `naast`).
     shared: Hashable | None = None
 
+    @property
+    def nodes(self) -> list["Node"]:
+        """The nodes of a step: this one (a choice has one per row part, CompiledKeuze)."""
+        return [self]
+
     @classmethod
     def of(
         cls,
@@ -226,7 +231,7 @@ class CompiledRegeling:
         self.snelstand = lru_cache(maxsize=256)(self._snelstand)
         self.afronden = afronder(regeling.uitkomst)
         self.nul = nul(regeling.uitkomst.betaling)
-        self._plan: snel.Plan | None | bool = False  # made when first needed
+        self._plan: snel.Plan | bool | None = False  # made when first needed
 
     @property
     def plan(self) -> "snel.Plan | None":
@@ -332,7 +337,7 @@ class CompiledRegeling:
                 recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps, hint,
                 decided,
             ) = stand.beslis(facts.household, stand, facts)  # fmt: skip
-        except Exception:  # noqa: BLE001 - any surprise is the reference engine's to decide
+        except Exception:
             snel.TELLING.terugval += 1
             return None
         finally:
@@ -342,7 +347,9 @@ class CompiledRegeling:
         if recht is False:
             maand, jaar, eenmalig = self.nul
         elif recht and value is not None:  # None: in natura, or an amount parameter without value
-            maand, jaar, eenmalig = self.afronden(value if type(value) is Decimal else Decimal(value))
+            maand, jaar, eenmalig = self.afronden(
+                value if type(value) is Decimal else Decimal(value)
+            )
             total = jaar if eenmalig is None else eenmalig
             assert total is not None
             if not (total > 0 and (stand.minimum is None or total >= stand.minimum)):
@@ -368,7 +375,9 @@ class CompiledRegeling:
                 if facts.regelbron is not None
             )
         # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
-        ontbrekende = list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
+        ontbrekende = (
+            list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
+        )
         return Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
             ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
@@ -391,13 +400,8 @@ class CompiledRegeling:
             return None
         trace: Trace | SnelSpoor | None = facts.sporen.get(self)
         if trace is None:
-            fast = facts.snel.get(self, _NIET_GEDAAN)
-            if fast is _NIET_GEDAAN:
-                fast = facts.snel[self] = self._snel(facts)
-            if fast is not None:
-                trace = SnelSpoor(self, facts, fast)
-            else:
-                trace = _Run(self, facts).assess()
+            fast = self.snel(facts)
+            trace = _Run(self, facts).assess() if fast is None else SnelSpoor(self, facts, fast)
             facts.sporen[self] = trace
         return trace  # type: ignore[return-value]
 
@@ -414,12 +418,8 @@ class CompiledRegeling:
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
-        if not herkomst:
-            fast = facts.snel.get(self, _NIET_GEDAAN)
-            if fast is _NIET_GEDAAN:
-                fast = facts.snel[self] = self._snel(facts)
-            if fast is not None:
-                return fast.beslissing(self.id)
+        if not herkomst and (fast := self.snel(facts)) is not None:
+            return fast.beslissing(self.id)
         trace = self.spoor(facts)
         if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
@@ -527,15 +527,17 @@ class SnelSpoor:
             amounts.uitleg = regel.onbekend_bedrag(waarden)
         steps = fast.steps
         # The steps evaluated (a value, or none: B), with their values; numbers as Decimals.
-        self.reads = dict.fromkeys(n for n, v in zip(plan.stappen, steps) if v is not snel.U)
+        self.reads = dict.fromkeys(
+            n for n, v in zip(plan.stappen, steps, strict=True) if v is not snel.U
+        )
         self.values: dict[str, Value] = {
             n: Decimal(v) if type(v) is int else v
-            for n, v in zip(plan.stappen, steps)
+            for n, v in zip(plan.stappen, steps, strict=True)
             if v is not snel.U and v is not snel.B
         }
         self.voorwaarden: list[Bevinding] = []
         failed = []
-        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden):
+        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
             if voldaan is snel.U:
                 continue
             spec = compiled.spec
@@ -549,7 +551,9 @@ class SnelSpoor:
             self.voorwaarden.append((spec.naam, voldaan, text, spec.grondslag))
         if fast.bedrag_niet:
             assert uitkomst.uitleg_geen_bedrag is not None
-            self.voorwaarden.append(("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag))
+            self.voorwaarden.append(
+                ("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag)
+            )
         self.used = plan.namen(fast.used)
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None
         if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
@@ -561,7 +565,11 @@ class SnelSpoor:
         self.geschat = sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
         # The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right).
         self.present = (
-            {f"{feiten.UITKOMST}{o}." for i, o in enumerate(plan.afhankelijk) if fast.gelezen >> i & 1}
+            {
+                f"{feiten.UITKOMST}{o}."
+                for i, o in enumerate(plan.afhankelijk)
+                if fast.gelezen >> i & 1
+            }
             if fast.gelezen
             else set()
         )
@@ -725,11 +733,7 @@ class Nodes:
 
     def every_node(self) -> list[Node]:
         """Every node: the steps' (each row of a choice), the voorwaarden's and their hints."""
-        nodes = [
-            n
-            for s in self.steps.values()
-            for n in (s.nodes if isinstance(s, CompiledKeuze) else [s])
-        ]
+        nodes = [n for s in self.steps.values() for n in s.nodes]
         nodes += [v.node for v in self.voorwaarden]
         nodes += [v.hint for v in self.voorwaarden if v.hint]
         return nodes

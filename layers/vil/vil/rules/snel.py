@@ -24,7 +24,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from vil.models.regeling import Betaling, InvoerType, StapType
+from vil.models.regeling import InvoerType, StapType
 from vil.rules import vertaling
 from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt
 from vil.rules.vertaling import Terugval, deel, lees
@@ -183,11 +183,20 @@ class Snelstand:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A regeling version's generated decision function and what its caller needs to know."""
+    """A regeling version's generated decision function and what its caller needs to know.
+
+    `beslis(h, S, X)` (the household model, its Snelstand, its Huishoudfeiten) returns
+    (recht, the amount step's value, the bits of the parameters that decided it, those of the
+    amount, the bits of the other regelingen whose outcome it read, the voorwaarden that
+    refused or were left open, the steps' values, the voorwaarden's outcomes, the missing facts
+    by input number, the hint's value, whether a decisive voorwaarde refused). A step or
+    voorwaarde not evaluated is U; one without a value for want of a fact is B (a voorwaarde:
+    None); the amount step's value is B when a missing fact left it without one.
+    """
 
     beslis: Callable[..., tuple[Any, ...]]
     bron: str  # its source, for a reader and the tests
-    bits: dict[str, int]  # parameter -> its bit
+    bits: dict[str, int]  # parameter -> its bit, in name order
     stappen: tuple[str, ...]  # the steps in the order of the function's tuple
     voorwaarden: tuple[str, ...]
     # Per voorwaarde (by index), the regelingen whose outcome it reads, through its steps.
@@ -222,88 +231,230 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
             frozenset(generator.uitkomsten_van(v.node)) for v in regel.voorwaarden
         ),
         afhankelijk=tuple(generator.afhankelijk),
-        alleen_bedrag=frozenset(generator.alleen_bedrag - _elders(regel)),
+        alleen_bedrag=frozenset(generator.alleen_bedrag()),
     )
-
-
-def _elders(regel: "CompiledRegeling") -> set[str]:
-    """The parameters that a node other than the amount's own reads (and the minimum)."""
-    uitkomst = regel.regeling.uitkomst
-    step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
-    amount = regel.steps.get(step) if step else None
-    others = {uitkomst.minimum} if uitkomst.minimum else set()
-    for node in regel.nodes:
-        if node is not amount:
-            others.update(node.parameters)
-    return others
 
 
 class NietSnel(Exception):
     """A construct the generator does not handle: the reference evaluates the regeling."""
 
 
-class _Generator:
-    """The source of one regeling's decision function.
+Tree = tuple[Any, ...]  # vertaling's syntax tree
+_CLOSURES = ("count", "filter", "map", "some", "all")
 
-    Locals: `f<n>` a fact (read form), `v<n>` a step's value and `r<n>` its read form (when it
-    may have more digits than zen keeps), `m<n>` the parameter bits it read (when not known at
-    load), `w<n>` a voorwaarde's outcome. A step is computed where the reference first needs
-    it; `done` is what is certainly computed at a point of the source, `maybe` what may be.
-    """
 
-    def __init__(self, regel: "CompiledRegeling", attributen: Mapping[str, str]) -> None:
-        self.regel = regel
-        self.attributen = attributen
-        self.constants: dict[str, Any] = {}
-        self.lines: list[str] = []
-        self.bits = {name: 1 << i for i, name in enumerate(sorted(regel.used_parameters))}
-        self.steps = list(regel.steps)
-        self.index = {name: i for i, name in enumerate(self.steps)}
-        self.facts: dict[str, str] = {}
-        self.afhankelijk = list(regel.regeling.afhankelijk_van)
-        self.static_masks: dict[str, int] = {}
-        # The numeric steps: the next expression reads their value as zen reads it (`lees`).
-        self.long: set[str] = set()
-        self.long_index: set[str] = set()  # their numbers, as text
-        self.depth = 0
+class _Expressies:
+    """Python source for an expression's syntax tree (vertaling.parse), reading the locals of
+    the generated function: numbers with Python's operators (exact, under EXACT), division,
+    dates and the reading of numbers by the runtime above. `#.veld` in a closure is a place in
+    the row tuples of the list looped over (Huishoudfeiten.lijst)."""
+
+    regel: "CompiledRegeling"
+    facts: dict[str, str]  # input path -> its local
+    index: dict[str, int]  # step -> its number
+    long: set[str]  # the numeric steps, read through r<n>
+    constants: dict[str, Any]
+
+    def __init__(self) -> None:
         self.temps = 0
-        self.looped: list[str] = []
-        self.owners: dict[str, str] = {}
-        # The parameters only the amount's own expression reads (S.bedrag_onbekend).
-        # A parameter of the amount alone may have no value yet (S.bedrag_onbekend): the right
-        # is known, its amount not (the reference's `Oorzaak.onbekend`).
-        uitkomst = regel.regeling.uitkomst
-        step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
-        node = regel.steps.get(step) if step else None
-        self.amount_node = node if node is not None and not hasattr(node, "rijen") else None
-        self.alleen_bedrag = set(self.amount_node.parameters) if self.amount_node else set()
-        # The steps that may have no value for a household (a fact missing, directly or
-        # through another step); only the others have bits known at load.
-        self.can_block: set[str] = set()
-        for name, step in regel.steps.items():
-            nodes = step.nodes if hasattr(step, "nodes") else [step]
-            if any(self.blocks(node) for node in nodes):
-                self.can_block.add(name)
-            elif not hasattr(step, "nodes") and all(s in self.static_masks for s in step.steps):
-                self.static_masks[name] = self.node_mask_static(step)
-            if regel.stap_types[name] in (StapType.bedrag, StapType.getal):
-                self.long.add(name)
-                self.long_index.add(str(self.index[name]))
-
-    # --- helpers ---
+        self.looped: list[str] = []  # the list inputs of the closures being generated
 
     def constant(self, value: Any) -> str:
         name = f"K{len(self.constants)}"
         self.constants[name] = value
         return name
 
-    def emit(self, indent: int, line: str) -> None:
-        self.lines.append("    " * indent + line)
+    def temp(self, prefix: str) -> str:
+        self.temps += 1
+        return f"{prefix}{self.temps}"
 
-    def regel_step(self, target: str) -> str:
-        return self.steps[int(target[1:])]
+    def code(self, tree: Tree) -> str:
+        method: Callable[[Tree], str] = getattr(self, "t_" + tree[0])
+        return method(tree)
 
-    def is_read(self, tree: tuple[Any, ...]) -> bool:
+    def t_num(self, tree: Tree) -> str:
+        value: Decimal = tree[1]
+        return str(int(value)) if value == value.to_integral_value() else self.constant(value)
+
+    def t_str(self, tree: Tree) -> str:
+        return repr(tree[1])
+
+    def t_const(self, tree: Tree) -> str:
+        return repr(tree[1])
+
+    def t_name(self, tree: Tree) -> str:
+        name = tree[1]
+        if name in ("peildatum", "heeftPartner"):
+            return str(name)
+        if name in self.facts:
+            return self.facts[name]
+        if name in self.index:
+            return f"{'r' if name in self.long else 'v'}{self.index[name]}"
+        if name in self.regel.parameters:
+            return f"P[{name!r}]"
+        raise NietSnel(name)
+
+    def t_item(self, tree: Tree) -> str:
+        raise NietSnel("#")  # only as `#.veld`, in a closure (`fields`)
+
+    def t_field(self, tree: Tree) -> str:
+        raise NietSnel("een veld buiten een lijst")
+
+    def t_raw(self, tree: Tree) -> str:
+        return str(tree[1])  # a field of the row looped over (`fields`)
+
+    def t_not(self, tree: Tree) -> str:
+        return f"(not {self.code(tree[1])})"
+
+    def t_neg(self, tree: Tree) -> str:
+        return f"(-{self.code(tree[1])})"
+
+    def t_if(self, tree: Tree) -> str:
+        return f"({self.code(tree[2])} if {self.code(tree[1])} else {self.code(tree[3])})"
+
+    def t_bin(self, tree: Tree) -> str:
+        operator, left, right = tree[1:]
+        if operator == "??":
+            temp = self.temp("_n")
+            return f"({temp} if ({temp} := {self.code(left)}) is not None else {self.code(right)})"
+        if operator == "/":
+            return f"_deel({self.code(left)}, {self.code(right)})"
+        return f"({self.code(left)} {operator} {self.code(right)})"
+
+    def t_list(self, tree: Tree) -> str:
+        return "(" + "".join(self.code(item) + ", " for item in tree[1:]) + ")"
+
+    def t_in(self, tree: Tree) -> str:
+        value, collection = tree[1:]
+        if collection[0] == "range":
+            low_closed, low, high, high_closed = collection[1:]
+            lower = "<=" if low_closed else "<"
+            upper = "<=" if high_closed else "<"
+            return f"({self.code(low)} {lower} {self.code(value)} {upper} {self.code(high)})"
+        return f"({self.code(value)} in {self.code(collection)})"
+
+    def t_call(self, tree: Tree) -> str:
+        function, arguments = tree[1], tree[2:]
+        if function in _CLOSURES and len(arguments) == 2:
+            return self.closure(function, arguments[0], arguments[1])
+        if function in ("max", "min") and len(arguments) == 1 and arguments[0][0] == "list":
+            return self.extreme(function, arguments[0][1:])
+        if function == "d" and len(arguments) == 1 and self.is_date(arguments[0]):
+            return self.code(arguments[0])
+        code = ", ".join(self.code(argument) for argument in arguments)
+        if function == "sum" and len(arguments) == 1:
+            return f"sum({code}, 0)"
+        if function in ("max", "min", "len", "abs") and len(arguments) == 1:
+            return f"{function}({code})"
+        if function in ("ceil", "floor", "d", "round"):
+            return f"_{function}({code})"
+        raise NietSnel(function)
+
+    def extreme(self, function: str, items: Tree) -> str:
+        """`max([...])` or `min([...])`; of two, inline, without a tuple (`max([0, x])`)."""
+        if len(items) != 2:
+            return f"{function}({self.t_list(('list', *items))})"
+        a, b = self.temp("_a"), self.temp("_b")
+        first, second = (self.code(item) for item in items)
+        test = ">=" if function == "max" else "<="
+        return f"({a} if ({a} := {first}) {test} ({b} := {second}) else {b})"
+
+    def closure(self, function: str, items: Tree, body: Tree) -> str:
+        source = self.code(items)
+        self.looped.append(self.list_root(items))
+        item = self.temp("_i")
+        test = self.code(self.fields(body, item))
+        self.looped.pop()
+        return {
+            "count": f"len([1 for {item} in {source} if {test}])",
+            "filter": f"[{item} for {item} in {source} if {test}]",
+            "map": f"[{test} for {item} in {source}]",
+            "some": f"any({test} for {item} in {source})",
+            "all": f"all({test} for {item} in {source})",
+        }[function]
+
+    def list_root(self, tree: Tree) -> str:
+        """The list input a closure loops over: a name, or a filter of one."""
+        if tree[0] == "name" and tree[1] in self.facts:
+            return str(tree[1])
+        if tree[0] == "call" and tree[1] == "filter":
+            return self.list_root(tree[2])
+        raise NietSnel("een lijst die geen invoer is")
+
+    def fields(self, tree: Any, item: str) -> Any:
+        """A closure's body with `#.veld` as its place in the row `#` is; a closure inside it
+        is left as it is (its `#` is its own)."""
+        if not isinstance(tree, tuple) or not tree:
+            return tree
+        if tree[0] == "field" and tree[1] == ("item",):
+            spec = self.regel.regeling.invoer[self.looped[-1]]
+            velden = list(spec.velden or {})
+            if tree[2] not in velden and tree[2] != "maandenGeleden":
+                raise NietSnel(tree[2])
+            # A maandreeks' row starts with `maandenGeleden`.
+            place = 0 if tree[2] == "maandenGeleden" else velden.index(tree[2])
+            if spec.type is InvoerType.maandreeks and tree[2] != "maandenGeleden":
+                place += 1
+            kind = (spec.velden or {})[tree[2]].type if tree[2] in velden else None
+            return ("raw", f"{item}[{place}]", kind)
+        if tree[0] == "call" and tree[1] in _CLOSURES:
+            return tree
+        return tuple(self.fields(part, item) for part in tree)
+
+    def t_method(self, tree: Tree) -> str:
+        member, target, arguments = tree[1], tree[2], tree[3:]
+        if len(arguments) not in (1, 2) or arguments[-1][0] != "str":
+            raise NietSnel(member)
+        day, unit = self.code(target), arguments[-1][1]
+        if member == "startOf" and len(arguments) == 1:
+            start = {"day": day, "month": f"{day}.replace(day=1)"}
+            start["year"] = f"{day}.replace(month=1, day=1)"
+            if _DIFF_UNITS.get(unit) in start:
+                return start[_DIFF_UNITS[unit]]
+        if member in ("add", "sub") and len(arguments) == 2 and unit in _UNITS:
+            count = self.code(arguments[0])
+            return f"{_UNITS[unit]}({day}, {count if member == 'add' else f'-{count}'})"
+        if member == "diff" and len(arguments) == 2 and unit in _DIFF_UNITS:
+            other = self.code(arguments[0])
+            if _DIFF_UNITS[unit] == "year":
+                return f"_jaren_tussen({day}, {other})"
+            return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
+        raise NietSnel(member)
+
+    # --- what an expression gives, known at load ---
+
+    def is_date(self, tree: Tree) -> bool:
+        """Whether an expression is certainly a date: a date fact, field or step, the
+        peildatum, `d(...)` or a date method."""
+        kind = tree[0]
+        if kind == "name":
+            name = tree[1]
+            spec = self.regel.regeling.invoer.get(name)
+            if spec is not None:
+                return spec.type is InvoerType.datum
+            return name == "peildatum" or self.regel.stap_types.get(name) is StapType.datum
+        if kind == "raw":
+            return tree[2] is InvoerType.datum
+        return (kind == "call" and tree[1] == "d") or (
+            kind == "method" and tree[1] in ("startOf", "add", "sub")
+        )
+
+    def is_int(self, tree: Tree) -> bool:
+        """Whether an expression certainly gives a whole number (a Python int)."""
+        kind = tree[0]
+        if kind == "num":
+            return bool(tree[1] == tree[1].to_integral_value())
+        if kind in ("bin", "if"):
+            return (kind == "if" or tree[1] in ("+", "-", "*")) and (
+                self.is_int(tree[2]) and self.is_int(tree[3])
+            )
+        return (
+            (kind == "call" and tree[1] in ("count", "len"))
+            or (kind == "method" and tree[1] == "diff")
+            or (kind == "neg" and self.is_int(tree[1]))
+        )
+
+    def is_read(self, tree: Tree) -> bool:
         """Whether an expression gives a value already as zen would read it: a whole number,
         a name (facts, steps and parameters are read so), or a choice among such values."""
         kind = tree[0]
@@ -311,31 +462,65 @@ class _Generator:
             return True
         if kind == "if":
             return self.is_read(tree[2]) and self.is_read(tree[3])
-        if kind == "call" and tree[1] in ("max", "min") and len(tree) == 3:
-            items = tree[2][1:] if tree[2][0] == "list" else [tree[2]]
-            return tree[2][0] == "list" and all(self.is_read(item) for item in items)
-        return False
+        return (
+            kind == "call"
+            and tree[1] in ("max", "min")
+            and tree[2][0] == "list"
+            and all(self.is_read(item) for item in tree[2][1:])
+        )
 
-    def is_int(self, tree: tuple[Any, ...]) -> bool:
-        """Whether an expression certainly gives a whole number (a Python int)."""
-        kind = tree[0]
-        if kind == "num":
-            return bool(tree[1] == tree[1].to_integral_value())
-        if kind == "call":
-            return tree[1] in ("count", "len")
-        if kind == "method":
-            return tree[1] == "diff"
-        if kind == "bin" and tree[1] in ("+", "-", "*"):
-            return self.is_int(tree[2]) and self.is_int(tree[3])
-        if kind == "if":
-            return self.is_int(tree[2]) and self.is_int(tree[3])
-        return kind == "neg" and self.is_int(tree[1])
+
+class _Generator(_Expressies):
+    """The source of one regeling's decision function.
+
+    Locals: `f<n>` a fact (read as zen reads it; M when missing), `o<n>` an object holding
+    facts, `v<n>` a step's value and `r<n>` its reading, `m<n>` the bits of the parameters it
+    read (unless known at load), `w<n>` a voorwaarde's outcome. Each step is computed where
+    the reference first needs it: `done` is what is certainly computed at a point of the
+    source, `maybe` what may be (U tells at run time).
+    """
+
+    def __init__(self, regel: "CompiledRegeling", attributen: Mapping[str, str]) -> None:
+        super().__init__()
+        self.regel = regel
+        self.attributen = attributen
+        self.constants = {}
+        self.lines: list[str] = []
+        self.bits = {name: 1 << i for i, name in enumerate(sorted(regel.used_parameters))}
+        self.steps = list(regel.steps)
+        self.index = {name: i for i, name in enumerate(self.steps)}
+        self.facts = {}
+        self.owners: dict[str, str] = {}
+        self.afhankelijk = list(regel.regeling.afhankelijk_van)
+        uitkomst = regel.regeling.uitkomst
+        amount = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
+        self.amount = amount
+        node = regel.steps.get(amount) if amount else None
+        # The amount's own expression: a parameter only it reads may have no value yet
+        # (S.bedrag_onbekend), and then the right is known, its amount not (Oorzaak.onbekend).
+        self.amount_node = node if node is not None and not hasattr(node, "rijen") else None
+        numeric = (StapType.bedrag, StapType.getal)
+        self.long = {name for name, kind in regel.stap_types.items() if kind in numeric}
+        # The steps that may be left without a value (a fact missing, directly or through a
+        # step); the bits of the others' parameters are known at load.
+        self.can_block: set[str] = set()
+        self.static_masks: dict[str, int] = {}
+        for name, step in regel.steps.items():
+            if any(self.blocks(node) for node in step.nodes):
+                self.can_block.add(name)
+            elif not hasattr(step, "rijen") and all(s in self.static_masks for s in step.steps):
+                self.static_masks[name] = self.static_mask(step)
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    # --- what the plan tells at load ---
 
     def blocks(self, node: "Node") -> bool:
         """Whether a node may be left without a value: it reads a fact, or such a step."""
         return bool(node.inputs) or any(step in self.can_block for step in node.steps)
 
-    def node_mask_static(self, node: "Node") -> int:
+    def static_mask(self, node: "Node") -> int:
         mask = 0
         for name in node.parameters:
             mask |= self.bits.get(name, 0)
@@ -358,14 +543,29 @@ class _Generator:
             parts.insert(0, str(static))
         return " | ".join(parts) or "0"
 
+    def step_mask(self, name: str) -> str:
+        static = self.static_masks.get(name)
+        return str(static) if static is not None else f"m{self.index[name]}"
+
     def uitkomsten_van(self, node: "Node") -> set[str]:
         """The regelingen whose outcome a node reads, directly or through its steps."""
         found = {i.split(".")[1] for i in node.inputs if i.startswith(UITKOMST)}
         for step in node.steps:
-            compiled = self.regel.steps[step]
-            for inner in compiled.nodes if hasattr(compiled, "nodes") else [compiled]:
+            for inner in self.regel.steps[step].nodes:
                 found |= self.uitkomsten_van(inner)
         return found
+
+    def alleen_bedrag(self) -> set[str]:
+        """The parameters the amount's own expression reads and no other node (nor the
+        minimum): only those may lack a value for the fast path (S.bedrag_onbekend)."""
+        if self.amount_node is None:
+            return set()
+        minimum = self.regel.regeling.uitkomst.minimum
+        others = {minimum} if minimum else set()
+        for node in self.regel.nodes:
+            if node is not self.amount_node:
+                others.update(node.parameters)
+        return set(self.amount_node.parameters) - others
 
     # --- the function ---
 
@@ -373,9 +573,7 @@ class _Generator:
         regel = self.regel
         voorwaarden = regel.voorwaarden
         self.emit(0, "def beslis(h, S, X):")
-        self.emit(1, "P = S.p")
-        self.emit(1, "C = S.c")
-        self.emit(1, "R = S.r")
+        self.emit(1, "P, C, R = S.p, S.c, S.r")
         self.emit(1, "heeftPartner = h.partner is not None")
         self.emit(1, "peildatum = X.peildatum")
         if self.steps:
@@ -385,7 +583,7 @@ class _Generator:
         self.emit(1, "g = am = fm = fv = nf = nb = 0")
         self.emit(1, "ont = []")
         self.emit(1, "hv = None  # the hint's value, when one voorwaarde alone refused")
-        self.emit(1, "onbekend = False  # the amount's own parameter has no value")
+        self.emit(1, "onbekend = False  # a parameter of the amount has no value")
         done: set[str] = set()
         maybe: set[str] = set()
         # A decisive voorwaarde first (the woonplaats): when it fails nothing else is read,
@@ -394,37 +592,52 @@ class _Generator:
         while leading < len(voorwaarden) and voorwaarden[leading].beslissend:
             self.read_facts(voorwaarden[leading].node.inputs)
             leading += 1
-        for index, compiled in enumerate(voorwaarden):
+        for index in range(len(voorwaarden)):
             if index == leading:
                 self.read_facts(regel.regeling.invoer)
             self.voorwaarde(index, done, maybe)
-        if leading == len(voorwaarden):
-            self.read_facts(regel.regeling.invoer)
+        self.read_facts(regel.regeling.invoer)
         self.emit(1, "if nf:")
         self.refusal(2, set(done), set(maybe))
         self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
-        self.emit(2, f"return (None, None, am, 0, g, nb, {self.tuples()}, ont, None, False)")
-        uitkomst = regel.regeling.uitkomst
-        if uitkomst.betaling is Betaling.in_natura:
-            self.emit(1, f"return (True, None, am, 0, g, fv, {self.tuples()}, ont, None, False)")
-            return "\n".join(self.lines) + "\n"
-        step = uitkomst.bedrag_per_jaar or uitkomst.bedrag_per_maand or uitkomst.bedrag_eenmalig
-        assert step is not None
+        self.emit(2, self.result("None", "None", "am", "0", "nb"))
+        if self.amount is None:  # in natura
+            self.emit(1, self.result("True", "None", "am", "0"))
+        else:
+            self.amount_part(self.amount, done, maybe)
+        return "\n".join(self.lines) + "\n"
+
+    def result(
+        self,
+        recht: str,
+        value: str,
+        used: str,
+        amount: str,
+        which: str = "fv",
+        ont: str = "ont",
+        hint: str = "None",
+        decided: bool = False,
+    ) -> str:
+        """A return of the function's result (Plan says what each part is)."""
+        steps = "".join(f"v{i}, " for i in range(len(self.steps)))
+        voorwaarden = "".join(f"w{i}, " for i in range(len(self.regel.voorwaarden)))
+        return (
+            f"return ({recht}, {value}, {used}, {amount}, g, {which}, ({steps}), ({voorwaarden}),"
+            f" {ont}, {hint}, {decided})"
+        )
+
+    def amount_part(self, step: str, done: set[str], maybe: set[str]) -> None:
         self.ensure(1, step, done, maybe)
         mask = self.step_mask(step)
         if self.amount_node is not None:
             self.emit(1, "if onbekend:")
-            self.emit(2, f"return (True, None, am | {mask}, {mask}, g, fv, {self.tuples()}, ont, None, False)")
+            self.emit(2, self.result("True", "None", f"am | {mask}", mask))
         if step in self.can_block:  # the amount without a value: the right is unknown
             self.emit(1, f"if v{self.index[step]} is B:")
-            self.emit(
-                2, f"return (None, B, am | {mask}, {mask}, g, 0, {self.tuples()}, ont, None, False)"
-            )
-        minimum = self.bits.get(uitkomst.minimum, 0) if uitkomst.minimum else 0
-        self.emit(1, f"bm = {self.step_mask(step)} | {minimum}")
-        value = f"v{self.index[step]}"
-        self.emit(1, f"return (True, {value}, am | bm, bm, g, fv, {self.tuples()}, ont, None, False)")
-        return "\n".join(self.lines) + "\n"
+            self.emit(2, self.result("None", "B", f"am | {mask}", mask, "0"))
+        minimum = self.regel.regeling.uitkomst.minimum
+        self.emit(1, f"bm = {mask} | {self.bits.get(minimum, 0) if minimum else 0}")
+        self.emit(1, self.result("True", f"v{self.index[step]}", "am | bm", "bm"))
 
     def voorwaarde(self, index: int, done: set[str], maybe: set[str]) -> None:
         compiled = self.regel.voorwaarden[index]
@@ -438,67 +651,63 @@ class _Generator:
             self.emit(1, f"if not w{index}:")
         self.emit(2, f"nf += 1; fm |= mv; fv |= {1 << index}")
         if compiled.beslissend:
-            self.refusal(2, set(done), set(maybe), index, "[]")  # decided: nothing missing
+            self.refusal(2, set(done), set(maybe), index)
 
-    def tuples(self) -> str:
-        steps = "".join(f"v{i}, " for i in range(len(self.steps)))
-        voorwaarden = "".join(f"w{i}, " for i in range(len(self.regel.voorwaarden)))
-        return f"({steps}), ({voorwaarden})"
-
-    def refusal(
-        self, indent: int, done: set[str], maybe: set[str], upto: int = -1, ont: str = "ont"
-    ) -> None:
-        """The parameters of the voorwaarden that refused; with one, its hint's too (of the
-        voorwaarden up to `upto` when a decisive one refused there)."""
-        voorwaarden = self.regel.voorwaarden[: upto + 1] if upto >= 0 else self.regel.voorwaarden
-        hints = [(i, v) for i, v in enumerate(voorwaarden) if v.hint is not None]
-        for index, compiled in hints:
-            assert compiled.hint is not None
-            self.emit(indent, f"if fv == {1 << index}:")
-            self.node_value(indent + 1, compiled.hint, "hv", "mh", set(done), set(maybe))
-            self.emit(indent + 1, "fm |= mh")
-        decided = ont == "[]"
-        self.emit(
-            indent, f"return (False, None, fm, 0, g, fv, {self.tuples()}, {ont}, hv, {decided})"
-        )
+    def refusal(self, indent: int, done: set[str], maybe: set[str], decisive: int = -1) -> None:
+        """The parameters of the voorwaarden that refused; with one, its hint's value and
+        parameters too. After a decisive one (`decisive`, its index) the others are not
+        assessed, and nothing counts as missing."""
+        voorwaarden = self.regel.voorwaarden
+        for index, compiled in enumerate(voorwaarden[: decisive + 1 or len(voorwaarden)]):
+            if compiled.hint is not None:
+                self.emit(indent, f"if fv == {1 << index}:")
+                self.node_value(indent + 1, compiled.hint, "hv", "mh", set(done), set(maybe))
+                self.emit(indent + 1, "fm |= mh")
+        if decisive >= 0:
+            self.emit(
+                indent, self.result("False", "None", "fm", "0", ont="[]", hint="hv", decided=True)
+            )
+        else:
+            self.emit(indent, self.result("False", "None", "fm", "0", hint="hv"))
 
     def read_facts(self, paths: Iterable[str]) -> None:
-        """Inputs not read yet, each once: a missing one raises (the reference names the
-        missing facts), except a partner's fact without a partner (None, as there)."""
+        """The inputs not read yet, each once: a missing one is M, its missing facts noted by
+        its number (as Feiten names them), except a partner's fact without a partner (None)."""
+        invoer = self.regel.regeling.invoer
         for path in paths:
             if path in self.facts:
                 continue
-            spec = self.regel.regeling.invoer[path]
+            spec = invoer[path]
             local = self.facts[path] = f"f{len(self.facts)}"
-            number = list(self.regel.regeling.invoer).index(path)
+            number = list(invoer).index(path)
             if path.startswith(UITKOMST) or spec.type in (InvoerType.lijst, InvoerType.maandreeks):
                 if path.startswith(UITKOMST):
                     _, other, veld = path.split(".", 2)
                     call = f"X.snel_uitkomst({other!r}, {veld!r})"
                 else:
-                    assert spec.velden is not None
-                    call = f"X.lijst({path!r}, {tuple(spec.velden)!r}, {spec.maanden!r})"
+                    call = f"X.lijst({path!r}, {tuple(spec.velden or ())!r}, {spec.maanden!r})"
                 self.emit(1, "try:")
                 self.emit(2, f"{local} = {call}")
                 self.emit(1, "except O as _e:")
                 self.emit(2, f"{local} = M; ont.append(({number}, _e.gaps))")
                 continue
             *owner, leaf = [self.attributen.get(part, part) for part in path.split(".")]
-            gap = f"ont.append(({number}, [{PREFIX + path!r}]))"
+            gap = f"{local} = M; ont.append(({number}, [{PREFIX + path!r}]))"
+            partner = path.startswith("partner.")
             if not owner:
                 self.emit(1, f"{local} = h.{leaf}")
-                self.emit(1, f"if {local} is None: {local} = M; {gap}")
+                self.emit(1, f"if {local} is None:")
+            elif partner:
+                holder = self.owner(".".join(owner))
+                self.emit(1, f"{local} = None if {holder} is None else {holder}.{leaf}")
+                self.emit(1, f"if {local} is None and {holder} is not None:")
             else:
                 holder = self.owner(".".join(owner))
-                if path.startswith("partner."):
-                    self.emit(1, f"{local} = None if {holder} is None else {holder}.{leaf}")
-                    self.emit(1, f"if {local} is None and {holder} is not None:")
-                else:
-                    self.emit(1, f"{local} = M if {holder} is None else {holder}.{leaf}")
-                    self.emit(1, f"if {local} is None or {local} is M:")
-                self.emit(2, f"{local} = M; {gap}")
+                self.emit(1, f"{local} = M if {holder} is None else {holder}.{leaf}")
+                self.emit(1, f"if {local} is None or {local} is M:")
+            self.emit(2, gap)
             if spec.type in (InvoerType.bedrag, InvoerType.getal):
-                self.emit(1, f"elif {local} is not None:" if path.startswith("partner.") else "else:")
+                self.emit(1, f"elif {local} is not None:" if partner else "else:")
                 self.emit(2, f"{local} = lees({local})")
 
     def owner(self, attributes: str) -> str:
@@ -513,320 +722,132 @@ class _Generator:
         """Make sure a step is computed here, as the reference computes it when first needed."""
         if name in done:
             return
-        index = self.index[name]
         if name in maybe:
-            self.emit(indent, f"if v{index} is U:")
-            inner_done, inner_maybe = set(done), set(maybe)
-            self.compute(indent + 1, name, inner_done, inner_maybe)
-            maybe |= inner_maybe
+            self.emit(indent, f"if v{self.index[name]} is U:")
+            inner_done = set(done)
+            self.compute(indent + 1, name, inner_done, maybe)
         else:
             self.compute(indent, name, done, maybe)
-            maybe |= done
         done.add(name)
-        maybe.add(name)
 
     def compute(self, indent: int, name: str, done: set[str], maybe: set[str]) -> None:
-        index = self.index[name]
         step = self.regel.steps[name]
-        if not hasattr(step, "rijen"):
-            self.node_value(indent, step, f"v{index}", f"m{index}", done, maybe)
+        if hasattr(step, "rijen"):
+            self.choice(indent, name, step.rijen, "0", done, maybe)
         else:
-            self.choice(indent, index, step.rijen, "0", done, maybe)
+            self.node_value(
+                indent, step, f"v{self.index[name]}", f"m{self.index[name]}", done, maybe, name
+            )
         done.add(name)
         maybe.add(name)
 
     def choice(
         self,
         indent: int,
-        index: int,
+        name: str,
         rows: tuple[tuple[Any, Any], ...],
         mask: str,
         done: set[str],
         maybe: set[str],
     ) -> None:
-        """A choice: the first row whose condition holds; the bits of the conditions tried
-        and the row taken. No row: the reference reports the failure."""
+        """A choice: the first row whose condition holds, with the bits of the conditions
+        tried and of the row taken. No row: the reference reports the failure."""
+        index = self.index[name]
         if not rows:
             self.emit(indent, "raise T")
             return
         condition, value = rows[0]
         if condition is None:
-            self.node_value(indent, value, f"v{index}", "_m", done, maybe)
+            self.node_value(indent, value, f"v{index}", "_m", done, maybe, name)
             self.emit(indent, f"m{index} = {mask} | _m")
             return
         self.node_value(indent, condition, "_c", "_mc", done, maybe)
         self.emit(indent, f"_k{index} = {mask} | _mc")
         if self.blocks(condition):
-            self.emit(indent, f"if _c is B:")
+            self.emit(indent, "if _c is B:")
             self.emit(indent + 1, f"v{index} = B; m{index} = _k{index}")
             self.emit(indent, "elif _c:")
         else:
             self.emit(indent, "if _c:")
-        then_done, then_maybe = set(done), set(maybe)
-        self.node_value(indent + 1, value, f"v{index}", "_m", then_done, then_maybe)
+        then_done = set(done)
+        self.node_value(indent + 1, value, f"v{index}", "_m", then_done, maybe, name)
         self.emit(indent + 1, f"m{index} = _k{index} | _m")
         self.emit(indent, "else:")
-        else_done, else_maybe = set(done), set(maybe)
-        self.choice(indent + 1, index, rows[1:], f"_k{index}", else_done, else_maybe)
+        else_done = set(done)
+        self.choice(indent + 1, name, rows[1:], f"_k{index}", else_done, maybe)
         done |= then_done & else_done
-        maybe |= then_maybe | else_maybe
-
-    def step_mask(self, name: str) -> str:
-        static = self.static_masks.get(name)
-        return str(static) if static is not None else f"m{self.index[name]}"
 
     def node_value(
-        self, indent: int, node: "Node", target: str, mask: str, done: set[str], maybe: set[str]
+        self,
+        indent: int,
+        node: "Node",
+        target: str,
+        mask: str,
+        done: set[str],
+        maybe: set[str],
+        step: str | None = None,
     ) -> None:
-        """Compute a node into `target`, its parameter bits into `mask` (as source), as the
-        reference evaluates it: a missing input leaves it without a value (B) and without
-        bits; else each step it reads in turn (in name order), a step without a value leaving
-        it without one, with the bits read so far; else its expression, with all its bits."""
+        """Compute a node into `target` (the value of `step`, when it is one), the bits of the
+        parameters it read into `mask`, as the reference evaluates it: a missing input leaves
+        it without a value (B) and without bits; else each step it reads in turn (by name), a
+        step without a value leaving it without one, with the bits read so far; else its
+        expression, with all its bits."""
         guaranteed = set(done)  # what is computed on every path through this node
-        branched = False
+        start = indent
         missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
         if missing:
             self.emit(indent, f"if {missing}:")
             self.emit(indent + 1, f"{target} = B; {mask} = 0")
             self.emit(indent, "else:")
             indent += 1
-            branched = True
         read: list[str] = []
-        for step in node.steps:
-            self.ensure(indent, step, done, maybe)
-            if not branched:
-                guaranteed.add(step)
-            read.append(self.step_mask(step))
-            if step in self.can_block:
-                self.emit(indent, f"if v{self.index[step]} is B:")
+        for name in node.steps:
+            self.ensure(indent, name, done, maybe)
+            if indent == start:
+                guaranteed.add(name)
+            read.append(self.step_mask(name))
+            if name in self.can_block:
+                self.emit(indent, f"if v{self.index[name]} is B:")
                 self.emit(indent + 1, f"{target} = B; {mask} = {' | '.join(read)}")
                 self.emit(indent, "else:")
                 indent += 1
-                branched = True
-        if any(i.startswith(UITKOMST) for i in node.inputs):
-            bits = 0
-            for path in node.inputs:
-                if path.startswith(UITKOMST):
-                    other = path.split(".")[1]
-                    if other not in self.afhankelijk:  # the catalogue refuses this regeling
-                        raise NietSnel(path)
-                    bits |= 1 << self.afhankelijk.index(other)
+        if bits := self.outcome_bits(node):
             self.emit(indent, f"g |= {bits}")
         if node is self.amount_node:
             self.emit(indent, "if S.bedrag_onbekend:  # computed, without a value")
             self.emit(indent + 1, f"{target} = B; {mask} = {self.mask(node)}; onbekend = True")
             self.emit(indent, "else:")
             indent += 1
-            branched = True
-        if node.constant:
-            code = f"C[{node.nummer}]"
-        else:
-            try:
-                code = self.code(vertaling.parse(node.expressie.text))
-            except (vertaling.NietVertaald, KeyError, IndexError, AttributeError) as error:
-                raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
-        self.emit(indent, f"{target} = {code}")
-        if target.startswith("v") and target[1:] in self.long_index:
-            # The value as the next expression reads it (zen's reading of it): already so for
-            # a whole number, a fact, a step read before, a parameter-only node (S.r).
-            tree = None if node.constant else vertaling.parse(node.expressie.text)
-            if node.constant:
-                read = f"R[{node.nummer}]"
-            elif self.is_read(tree):
-                read = target
-            else:
-                read = f"lees({target})"
-            self.emit(indent, f"r{target[1:]} = {read}")
-        if not (target.startswith("v") and self.regel_step(target) in self.static_masks):
+        self.expression(indent, node, target, step)
+        if step not in self.static_masks:
             self.emit(indent, f"{mask} = {self.mask(node)}")
-        if branched:
+        if indent > start:
             done.intersection_update(guaranteed)
 
-    # --- expressions ---
+    def outcome_bits(self, node: "Node") -> int:
+        """The bits of the regelingen whose outcome a node reads directly."""
+        bits = 0
+        for path in node.inputs:
+            if path.startswith(UITKOMST):
+                other = path.split(".")[1]
+                if other not in self.afhankelijk:  # the catalogue refuses this regeling
+                    raise NietSnel(path)
+                bits |= 1 << self.afhankelijk.index(other)
+        return bits
 
-    def code(self, tree: tuple[Any, ...]) -> str:
-        method: Callable[[tuple[Any, ...]], str] = getattr(self, "t_" + tree[0])
-        return method(tree)
-
-    def t_num(self, tree: tuple[Any, ...]) -> str:
-        value: Decimal = tree[1]
-        return str(int(value)) if value == value.to_integral_value() else self.constant(value)
-
-    def t_str(self, tree: tuple[Any, ...]) -> str:
-        return repr(tree[1])
-
-    def t_const(self, tree: tuple[Any, ...]) -> str:
-        return repr(tree[1])
-
-    def t_name(self, tree: tuple[Any, ...]) -> str:
-        name = tree[1]
-        if name in ("peildatum", "heeftPartner"):
-            return name
-        if name in self.facts:
-            return self.facts[name]
-        if name in self.index:
-            index = self.index[name]
-            return f"r{index}" if name in self.long else f"v{index}"
-        if name in self.regel.parameters:
-            return f"P[{name!r}]"
-        raise NietSnel(name)
-
-    def t_item(self, tree: tuple[Any, ...]) -> str:
-        if self.depth == 0:
-            raise NietSnel("#")
-        return f"_i{self.depth}"
-
-    def t_field(self, tree: tuple[Any, ...]) -> str:
-        raise NietSnel("veld buiten een lijst")  # handled by the closures below
-
-    def t_not(self, tree: tuple[Any, ...]) -> str:
-        return f"(not {self.code(tree[1])})"
-
-    def t_neg(self, tree: tuple[Any, ...]) -> str:
-        return f"(-{self.code(tree[1])})"
-
-    def t_if(self, tree: tuple[Any, ...]) -> str:
-        return f"({self.code(tree[2])} if {self.code(tree[1])} else {self.code(tree[3])})"
-
-    def t_bin(self, tree: tuple[Any, ...]) -> str:
-        operator, left, right = tree[1:]
-        if operator == "??":
-            self.temps += 1
-            temp = f"_n{self.temps}"
-            return f"({temp} if ({temp} := {self.code(left)}) is not None else {self.code(right)})"
-        if operator == "/":
-            return f"_deel({self.code(left)}, {self.code(right)})"
-        return f"({self.code(left)} {operator} {self.code(right)})"
-
-    def t_list(self, tree: tuple[Any, ...]) -> str:
-        return "(" + "".join(self.code(item) + ", " for item in tree[1:]) + ")"
-
-    def t_in(self, tree: tuple[Any, ...]) -> str:
-        value, collection = tree[1:]
-        if collection[0] == "range":
-            low_closed, low, high, high_closed = collection[1:]
-            lower = "<=" if low_closed else "<"
-            upper = "<=" if high_closed else "<"
-            return f"({self.code(low)} {lower} {self.code(value)} {upper} {self.code(high)})"
-        return f"({self.code(value)} in {self.code(collection)})"
-
-    def t_call(self, tree: tuple[Any, ...]) -> str:
-        function, arguments = tree[1], tree[2:]
-        if function in ("count", "filter", "map", "some", "all") and len(arguments) == 2:
-            source = self.code(arguments[0])
-            self.depth += 1
-            self.looped.append(self.list_root(arguments[0]))
-            item = f"_i{self.depth}"
-            body = self.code(self.fields(arguments[1], item))
-            self.looped.pop()
-            self.depth -= 1
-            return {
-                "count": f"len([1 for {item} in {source} if {body}])",
-                "filter": f"[{item} for {item} in {source} if {body}]",
-                "map": f"[{body} for {item} in {source}]",
-                "some": f"any({body} for {item} in {source})",
-                "all": f"all({body} for {item} in {source})",
-            }[function]
-        if function in ("max", "min") and len(arguments) == 1 and arguments[0][0] == "list":
-            items = [self.code(item) for item in arguments[0][1:]]
-            if len(items) == 2:  # the common max([0, x]): inline, without a tuple
-                self.temps += 1
-                a, b = f"_a{self.temps}", f"_b{self.temps}"
-                test = ">=" if function == "max" else "<="
-                return f"({a} if ({a} := {items[0]}) {test} ({b} := {items[1]}) else {b})"
-        code = [self.code(a) for a in arguments]
-        if function in ("max", "min") and len(code) == 1:
-            return f"{function}({code[0]})"
-        if function == "sum" and len(code) == 1:
-            return f"sum({code[0]}, 0)"
-        if function == "len" and len(code) == 1:
-            return f"len({code[0]})"
-        if function == "d" and len(code) == 1 and self.is_date(arguments[0]):
-            return code[0]
-        if function in ("ceil", "floor", "d") and len(code) == 1:
-            return f"_{function}({code[0]})"
-        if function == "abs" and len(code) == 1:
-            return f"abs({code[0]})"
-        if function == "round":
-            return f"_round({', '.join(code)})"
-        raise NietSnel(function)
-
-    def is_date(self, tree: tuple[Any, ...]) -> bool:
-        """Whether an expression is certainly a date: a date fact or step, the peildatum,
-        `d(...)` or a date method."""
-        if tree[0] == "name":
-            name = tree[1]
-            if name == "peildatum":
-                return True
-            spec = self.regel.regeling.invoer.get(name)
-            if spec is not None:
-                return spec.type is InvoerType.datum
-            return self.regel.stap_types.get(name) is StapType.datum
-        if tree[0] == "call":
-            return bool(tree[1] == "d")
-        if tree[0] == "raw":
-            return tree[2] is InvoerType.datum
-        return tree[0] == "method" and tree[1] in ("startOf", "add", "sub")
-
-    def list_root(self, tree: tuple[Any, ...]) -> str:
-        """The list input a closure loops over: a name, or a filter of one."""
-        if tree[0] == "name" and tree[1] in self.facts:
-            return str(tree[1])
-        if tree[0] == "call" and tree[1] == "filter":
-            return self.list_root(tree[2])
-        raise NietSnel("een lijst die geen invoer is")
-
-    def fields(self, tree: Any, item: str) -> Any:
-        """A closure's body, with `#.veld` as its place in the row tuple `#` is (a nested
-        closure keeps its own)."""
-        if not isinstance(tree, tuple) or not tree:
-            return tree
-        if tree[0] == "field" and tree[1] == ("item",):
-            return ("raw", f"{item}[{self.field_index(tree[2])}]", self.field_type(tree[2]))
-        if tree[0] == "call" and tree[1] in ("count", "filter", "map", "some", "all"):
-            return (*tree[:3], *tree[3:])  # its body is its own closure's
-        return tuple(self.fields(part, item) for part in tree)
-
-    def t_raw(self, tree: tuple[Any, ...]) -> str:
-        return str(tree[1])
-
-    def field_type(self, veld: str) -> InvoerType | None:
-        velden = self.regel.regeling.invoer[self.looped[-1]].velden or {}
-        return velden[veld].type if veld in velden else None
-
-    def field_index(self, veld: str) -> int:
-        """Where a field sits in the rows of the list looped over (a maandreeks starts with
-        `maandenGeleden`)."""
-        source = self.looped[-1]
-        spec = self.regel.regeling.invoer[source]
-        assert spec.velden is not None
-        names = list(spec.velden)
-        if spec.type is InvoerType.maandreeks:
-            if veld == "maandenGeleden":
-                return 0
-            return names.index(veld) + 1
-        return names.index(veld)
-
-    def t_method(self, tree: tuple[Any, ...]) -> str:
-        member, target, arguments = tree[1], tree[2], tree[3:]
-        day = self.code(target)
-        if member == "startOf" and len(arguments) == 1 and arguments[0][0] == "str":
-            unit = _DIFF_UNITS.get(arguments[0][1])
-            if unit == "month":
-                return f"{day}.replace(day=1)"
-            if unit == "year":
-                return f"{day}.replace(month=1, day=1)"
-            if unit == "day":
-                return day
-        if member in ("add", "sub") and len(arguments) == 2 and arguments[1][0] == "str":
-            helper = _UNITS.get(arguments[1][1])
-            if helper is not None:
-                count = self.code(arguments[0])
-                return f"{helper}({day}, {count if member == 'add' else f'-{count}'})"
-        if member == "diff" and len(arguments) == 2 and arguments[1][0] == "str":
-            unit = _DIFF_UNITS.get(arguments[1][1])
-            if unit == "year":
-                return f"_jaren_tussen({day}, {self.code(arguments[0])})"
-            if unit is not None:
-                return f"_diff({day}, {self.code(arguments[0])}, {unit!r})"
-        raise NietSnel(member)
+    def expression(self, indent: int, node: "Node", target: str, step: str | None) -> None:
+        """A node's expression into `target`; a numeric step's reading into its `r<n>`, which
+        a whole number, a name (read already) and a parameter-only node (S.r) need not."""
+        if node.constant:
+            self.emit(indent, f"{target} = C[{node.nummer}]")
+            if step in self.long:
+                self.emit(indent, f"r{self.index[step]} = R[{node.nummer}]")
+            return
+        try:
+            tree = vertaling.parse(node.expressie.text)
+            self.emit(indent, f"{target} = {self.code(tree)}")
+        except (vertaling.NietVertaald, KeyError, IndexError, AttributeError) as error:
+            raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
+        if step in self.long:
+            read = target if self.is_read(tree) else f"lees({target})"
+            self.emit(indent, f"r{self.index[step]} = {read}")

@@ -19,12 +19,12 @@ golden output, the comparison with the reference engine, and the property tests 
 """
 
 import calendar
+import decimal
 import re
 import struct
 import types
 from collections.abc import Callable
 from datetime import date, timedelta
-import decimal
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -36,18 +36,6 @@ ZERO = Decimal(0)
 
 class Terugval(Exception):
     """This evaluation is not the ordinary case: let zen evaluate the expression."""
-
-
-class _Telling:
-    """How many evaluations the translation left to zen (the engine counts; vil bench reports)."""
-
-    __slots__ = ("terugval",)
-
-    def __init__(self) -> None:
-        self.terugval = 0
-
-
-TELLING = _Telling()
 
 
 class NietVertaald(Exception):
@@ -1015,7 +1003,6 @@ def _date_add(value: Any, amount: Any, unit: Any) -> date:
 
 def _date_sub(value: Any, amount: Any, unit: Any) -> date:
     return _date_add(value, _neg(_number(amount)), unit)
-
 
 
 # --- by value, for the fast path (vil.rules.snel) --------------------------------------------

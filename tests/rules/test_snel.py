@@ -1,0 +1,177 @@
+"""The decision's fast path (vil.rules.snel) gives the reference engine's results.
+
+The golden file (tests/rules/test_golden.py) holds for every household through the fast path,
+decision and explanation; here: that every regeling has one and nothing is left to the
+reference, that the reference engine still gives the golden output itself (it is what the
+fast path is held to), that both decide alike, that a surprise goes to the reference, and the
+fast runtime against the digit-exact functions of vil.rules.vertaling (those against zen:
+tests/rules/test_vertaling.py).
+"""
+
+import calendar
+import copy
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import RULES
+from tests.proefregeling import SHARED, VALID
+from tests.rules.golden import COUNT, GOLDEN, PEILDATA, digest, households
+from tests.rules.test_golden import decision
+from vil.models.huishouden import Huishouden
+from vil.rules import Catalogus, snel, vertaling
+
+
+def reference() -> Catalogus:
+    """The catalogue of rules/ without the fast path: every expression by zen."""
+    catalogus = Catalogus.from_directory(RULES)
+    for regeling_id in catalogus.ids:
+        for versie in catalogus.versions(regeling_id):
+            versie.regel.plan = None
+    return catalogus
+
+
+def test_every_regeling_has_a_fast_path(catalogus: Catalogus) -> None:
+    for regeling_id in catalogus.ids:
+        for versie in catalogus.versions(regeling_id):
+            assert versie.regel.plan is not None, regeling_id
+
+
+def test_the_golden_households_are_decided_without_the_reference(catalogus: Catalogus) -> None:
+    # Given the count of decisions the fast path left to the reference
+    before = snel.TELLING.terugval
+    # When every golden household is decided and explained, on both peildata
+    for huishouden, herkomst in households():
+        for peildatum in PEILDATA:
+            catalogus.evaluate(huishouden, peildatum, herkomst)
+            catalogus.decide(huishouden, peildatum)
+    # Then the fast path decided each of them (test_golden: with the golden result)
+    assert snel.TELLING.terugval == before
+
+
+def test_the_reference_engine_gives_the_golden_result_too() -> None:
+    # Given the reference engine alone, and every tenth golden household
+    engine = reference()
+    expected = GOLDEN.read_text(encoding="utf-8").splitlines()
+    # Then its results are the golden ones, byte for byte
+    for index, (huishouden, herkomst) in itertools.islice(enumerate(households()), 0, COUNT, 10):
+        assert f"{index} {digest(engine, huishouden, herkomst)}" == expected[index]
+
+
+def test_the_fast_decisions_are_the_reference_engines() -> None:
+    # Given the fast path and the reference engine, and every fourth golden household
+    fast, engine = Catalogus.from_directory(RULES), reference()
+    for huishouden, herkomst in itertools.islice(households(), 0, COUNT, 4):
+        for peildatum in PEILDATA:
+            # Then the decisions alone are the same, with the facts' provenance and without
+            for bron in (herkomst, None):
+                ours = fast.decide(huishouden, peildatum, bron)
+                assert [decision(b) for b in ours] == [
+                    decision(b) for b in engine.decide(huishouden, peildatum, bron)
+                ]
+
+
+def test_the_generated_function_reads_no_builtins(catalogus: Catalogus) -> None:
+    plan = catalogus.regel("huurtoeslag", PEILDATA[0]).plan
+    assert plan is not None
+    assert plan.beslis.__globals__["__builtins__"] == {}
+    assert "def beslis(h, S, X):" in plan.bron
+
+
+def proef(expressie: str) -> Catalogus:
+    document = copy.deepcopy(VALID)
+    document["berekening"][1]["expressie"] = expressie
+    return Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+
+
+def test_a_surprise_is_decided_by_the_reference() -> None:
+    # Given a regeling that divides by the room under the limit, which is 0 for this income
+    catalogus = proef("1000 / ruimte")
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 20000}})
+    before = snel.TELLING.terugval
+    # When it is evaluated
+    (resultaat,) = catalogus.evaluate(huishouden, date(2026, 6, 1)).resultaten
+    # Then the fast path left it to the reference, which says what zen says: no amount
+    assert snel.TELLING.terugval == before + 1
+    assert resultaat.recht is None
+    assert resultaat.indicatief_redenen[-1].startswith("Berekening mislukt: bedrag:")
+
+
+def test_an_ordinary_household_of_the_same_regeling_is_fast() -> None:
+    catalogus = proef("1000 / ruimte")
+    huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 12000}})
+    before = snel.TELLING.terugval
+    (beslissing,) = catalogus.decide(huishouden, date(2026, 6, 1))
+    # 1000 / 8000 = 0.125 a year: below the minimum of € 24, so no right
+    assert (beslissing.recht, beslissing.bedrag_per_jaar) == (False, "0.00")
+    assert snel.TELLING.terugval == before
+
+
+# --- the fast runtime against the digit-exact functions ---------------------------------------
+
+numbers = st.one_of(
+    st.decimals(min_value=Decimal(-(10**9)), max_value=Decimal(10**9), places=2),
+    st.decimals(min_value=Decimal(0), max_value=Decimal(1), places=5),
+    st.integers(-(10**6), 10**6).map(Decimal),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(a=numbers, b=numbers)
+@example(a=Decimal(100), b=Decimal(12))  # 29 digits fit rust_decimal's 96 bits
+@example(a=Decimal(10), b=Decimal(3))
+@example(a=Decimal("-1234.56"), b=Decimal(9))
+@example(a=Decimal(1), b=Decimal(0))
+def test_a_quotient_has_rust_decimals_value(a: Decimal, b: Decimal) -> None:
+    try:
+        expected = vertaling._div(a, b)
+    except vertaling.Terugval:
+        with pytest.raises(vertaling.Terugval):
+            vertaling.deel(a, b)
+        return
+    assert vertaling.deel(a, b) == expected
+
+
+quotients = st.tuples(numbers, numbers.filter(bool)).map(
+    lambda pair: vertaling._div(*pair) if pair[1] else Decimal(0)
+)
+long_numbers = st.one_of(
+    quotients,
+    st.decimals(min_value=Decimal(-(10**6)), max_value=Decimal(10**6), places=22),
+    st.decimals(min_value=Decimal(0), max_value=Decimal(10**13), places=2),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(value=long_numbers)
+@example(value=Decimal("4151.2424532"))  # a 16-digit prefix from 4 * 10^15: through the float
+@example(value=Decimal("-194.91917315068493150684931507"))
+@example(value=Decimal("0.00001"))
+def test_a_number_is_read_with_zens_value(value: Decimal) -> None:
+    try:
+        expected = vertaling._decimal_read(value)
+    except vertaling.Terugval:
+        return
+    if type(expected) is Decimal:
+        assert vertaling.lees(value) == expected
+
+
+days = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+month_ends = days.map(lambda d: d.replace(day=calendar.monthrange(d.year, d.month)[1]))
+any_day = st.one_of(days, month_ends, st.just(date(2024, 2, 29)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(day=any_day, other=any_day, count=st.integers(-400, 400))
+@example(day=date(2000, 2, 29), other=date(2001, 2, 28), count=12)
+@example(day=date(2001, 1, 31), other=date(2001, 2, 28), count=1)
+def test_dates_are_zens(day: date, other: date, count: int) -> None:
+    assert snel._maanden(day, count) == vertaling._plus_months(day, count)
+    assert snel._dagen(day, count) == day + timedelta(days=count)
+    for unit in ("day", "month", "year"):
+        assert snel._diff(day, other, unit) == int(vertaling._diff(day, other, unit))
+    assert snel._jaren_tussen(day, other) == int(vertaling._diff(day, other, "year"))
