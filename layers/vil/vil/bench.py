@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from vil.models.huishouden import Huishouden
-from vil.rules import Catalogus
-from vil.rules.feiten import month_start
+from vil.rules import Catalogus, snel
+from vil.rules.feiten import ATTRIBUTES, month_start
 from vil.settings import RulesSettings
 
 PEILDATUM = date(2026, 6, 1)
@@ -103,6 +103,25 @@ def cold_start_ms(runs: int = 5) -> float:
     return statistics.median(timings)
 
 
+def generate_ms(catalogus: Catalogus) -> float:
+    """Generating and compiling the fast path's functions of every regeling in force (done
+    when a regeling version first decides, not at load)."""
+    regels = catalogus.in_force(PEILDATUM)
+    start = time.perf_counter()
+    for regel in regels:
+        regel.plan = snel.plan(regel, ATTRIBUTES)
+    return (time.perf_counter() - start) * 1000
+
+
+def reference(catalogus: Catalogus) -> Catalogus:
+    """The same rules without the fast path: every expression by zen (the reference)."""
+    engine = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
+    for regeling_id in engine.ids:
+        for versie in engine.versions(regeling_id):
+            versie.regel.plan = None
+    return engine
+
+
 def _median_us(catalogus: Catalogus, households: int, **kwargs: Any) -> tuple[float, float]:
     """Median and p99 of the time per household, in µs (`explain`: with the explanation)."""
     explain = kwargs.pop("explain")
@@ -168,20 +187,34 @@ def run(
     """Print the figures as one table; return the summary that `vil bench` prints last."""
     cold = cold_start_ms()
     catalogus = Catalogus.from_directory(RulesSettings.from_environ().vil_rules_dir)
+    generated = generate_ms(catalogus)
     chosen = [regeling] if regeling else None
     count = len(catalogus.decide(next(generate(1)), PEILDATUM, None, chosen))
+    left_before = snel.TELLING.terugval
     decide, decide_p99 = _median_us(catalogus, households, explain=False, regelingen=chosen)
     explain, explain_p99 = _median_us(catalogus, households, explain=True, regelingen=chosen)
+    left = (snel.TELLING.terugval - left_before) / (2 * households) * 1000
     alone, _ = _median_us(catalogus, households, explain=False, regelingen=["zorgtoeslag"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the reference
+    engine = reference(catalogus)
+    sample = min(households, 2_000)  # the reference is slow: fewer households, same seed
+    ref_decide, _ = _median_us(engine, sample, explain=False, regelingen=chosen)
+    ref_explain, _ = _median_us(engine, sample, explain=True, regelingen=chosen)
     rows = [
         ("cold start (import, load, compile)", f"{cold:.0f} ms"),
+        ("fast path: generating its functions (on first use)", f"{generated:.0f} ms"),
         (f"{count} regelingen, decision only: median (p99)", f"{decide:.0f} µs ({decide_p99:.0f})"),
         (
             f"{count} regelingen, with explanation: median (p99)",
             f"{explain:.0f} µs ({explain_p99:.0f})",
         ),
         ("zorgtoeslag alone, decision only: median", f"{alone:.0f} µs"),
+        ("decisions left to the reference engine, per 1,000 households", f"{left:.1f}"),
+        (f"reference engine, {count} regelingen, decision only: median", f"{ref_decide:.0f} µs"),
+        (
+            f"reference engine, {count} regelingen, with explanation: median",
+            f"{ref_explain:.0f} µs",
+        ),
     ]
     figures: dict[str, float] = {}
     if batch_households:
@@ -207,6 +240,10 @@ def run(
         print(f"| {name.ljust(width)} | {value} |")
     return {
         "coldStartMs": round(cold, 1),
+        "generateMs": round(generated, 1),
+        "leftToReferencePer1000": round(left, 2),
+        "usReferenceDecisionMedian": round(ref_decide, 1),
+        "usReferenceMedian": round(ref_explain, 1),
         "usPerHouseholdMedian": round(explain, 1),
         "usPerHouseholdP99": round(explain_p99, 1),
         "usPerHouseholdDecisionMedian": round(decide, 1),

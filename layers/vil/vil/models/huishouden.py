@@ -5,10 +5,11 @@ answers `recht: null` with the fact's path in `ontbrekendeGegevens`. Only the st
 itself (a partner or not, which children) is taken as given.
 """
 
+import contextlib
 import functools
 import gc
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -233,10 +234,19 @@ def opgeslagen_lijst(model: type[M], documents: Iterable[Mapping[str, Any]]) -> 
     """Many models from stored JSON (`opgeslagen`), with the cycle collector paused: building
     10,000 households makes about half a million objects, none in a cycle (refcounting frees
     them), and the collector's passes over them took more time than building them."""
+    with zonder_collector():
+        return [opgeslagen(model, document) for document in documents]
+
+
+@contextlib.contextmanager
+def zonder_collector() -> Iterator[None]:
+    """The cycle collector paused, for a batch of VIL's own objects that form no cycle
+    (refcounting frees them): with many households alive, its passes over them cost more than
+    the work itself. Whatever does form a cycle waits for the collector after the batch."""
     aan = gc.isenabled()
     gc.disable()
     try:
-        return [opgeslagen(model, document) for document in documents]
+        yield
     finally:
         if aan:
             gc.enable()

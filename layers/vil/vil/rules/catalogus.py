@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from vil.models.huishouden import Huishouden
+from vil.models.huishouden import Huishouden, zonder_collector
 from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
 from vil.models.resultaat import Evaluatie, FeitHerkomst
 from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
@@ -219,10 +219,11 @@ class Catalogus:
         gemeente's stored households, to preview a changed parameter with `affected_by`)."""
         regels = self._chosen(peildatum, regelingen)
         uitkomsten = []
-        for huishouden in households:
-            facts = self.feiten(huishouden, peildatum)
-            uitkomsten.append([regel.decide(facts) for regel in regels])
-            facts.sporen.clear()  # a trace refers to its facts: gone now without the collector
+        with zonder_collector():  # a household's traces are dropped below: no cycle is left
+            for huishouden in households:
+                facts = self.feiten(huishouden, peildatum)
+                uitkomsten.append([regel.decide(facts) for regel in regels])
+                facts.sporen.clear()  # a trace refers to its facts: gone now, without the collector
         return uitkomsten
 
     def decide_naast(
@@ -237,14 +238,15 @@ class Catalogus:
         regels = self._chosen(peildatum, regelingen)
         andere = ander._chosen(peildatum, regelingen)
         uitkomsten = []
-        for huishouden in households:
-            facts = self.feiten(huishouden, peildatum)
-            naast = ander.feiten(huishouden, peildatum, naast=facts)
-            uitkomsten.append(
-                ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
-            )
-            facts.sporen.clear()
-            naast.sporen.clear()
+        with zonder_collector():  # as in decide_many
+            for huishouden in households:
+                facts = self.feiten(huishouden, peildatum)
+                naast = ander.feiten(huishouden, peildatum, naast=facts)
+                uitkomsten.append(
+                    ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
+                )
+                facts.sporen.clear()
+                naast.sporen.clear()
         return uitkomsten
 
     def feiten(
