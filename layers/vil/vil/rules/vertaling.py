@@ -1,21 +1,24 @@
-"""ZEN expressions translated into Python at load, with zen's decimal results.
+"""zen's expressions and numbers in Python: the subset the rules use, and zen's results.
 
-The rule authors write zen-engine's expression language and zen stays its reference: this module
-translates the subset the rules use (literals, names, arithmetic, comparisons, and/or/not,
-`? :`, `??`, intervals, lists with `count`/`filter`/`map`/`sum`/`max`/`min`/`len`, rounding, and
-`d(...)` dates with `diff`/`startOf`/`add`/`sub`) into Python: an expression of its own
-(`translate`, what the property tests compare with zen), or inline in the generated function of
-a regeling (`python_expression`, vil.rules.broncode), reading the function's locals. Numbers
-are `Decimal` with rust_decimal's scale rules (what zen computes with), so a result has the same
-digits and the same scale as zen's text of it.
+The rule authors write zen-engine's expression language and zen stays its reference. This
+module has three parts:
 
-The translation only computes the ordinary case. Anything else (a null where a number is
-needed, a division by zero, an invalid date such as 29 February minus 18 years, a number that
-does not fit rust_decimal's 96 bits) raises `Terugval`, and the caller asks zen instead, so an
-error message or an odd result is always zen's own. An expression with a construct outside the
-subset is not translated at all (`translate` returns None) and is evaluated by zen.
-docs/decisions.md ("One generated function per regeling version") says why this is safe: the
-golden output, the comparison with the reference engine, and the property tests against zen.
+- `parse`: the syntax tree of the subset the rules use (literals, names, arithmetic,
+  comparisons, and/or/not, `? :`, `??`, intervals, lists with `count`/`filter`/`map`/`sum`/
+  `max`/`min`/`len`, rounding, and `d(...)` dates with `diff`/`startOf`/`add`/`sub`), from which
+  the decision's fast path generates its functions (vil.rules.snel); NietVertaald outside it.
+- `translate` and its runtime: zen's semantics digit for digit and scale for scale
+  (rust_decimal's scale rules, its division, `from_f64`'s reading of a float, zen's months).
+  The property tests compare it with zen construct by construct (tests/rules/test_vertaling.py),
+  so these functions are the tested account of what zen computes.
+- `deel` and `lees`: the same values by value only, at a fraction of the cost, which the fast
+  path calls; property tests compare them with the digit-exact functions.
+
+Only the ordinary case is computed. Anything else (a null where a number is needed, a division
+by zero, an invalid date such as 29 February minus 18 years, a number beyond rust_decimal's 96
+bits) raises `Terugval`, and the caller asks zen instead (the fast path: the reference engine),
+so an error message or an odd result is always zen's own. docs/decisions.md ("The decision's
+fast path") says why this is safe.
 """
 
 import calendar
@@ -248,7 +251,6 @@ _FUNCTIONS = {
 }
 _CLOSURES = {"count": "_count", "filter": "_filter", "map": "_map", "some": "_some", "all": "_all"}
 _METHODS = {"diff": "_diff", "startOf": "_start_of", "add": "_date_add", "sub": "_date_sub"}
-_COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _OPERATORS = {
     "+": "_add",
     "-": "_sub",
@@ -264,31 +266,15 @@ _OPERATORS = {
 
 
 class _Generator:
-    """Python source for a syntax tree; `#` is the innermost closure's parameter."""
+    """Python source for a syntax tree, reading `env` (names as zen takes them); `#` is the
+    innermost closure's parameter."""
 
-    def __init__(self, names: Callable[[str], str] | None = None, prefix: str = "_k") -> None:
+    def __init__(self) -> None:
         self.constants: dict[str, Any] = {}
         self.depth = 0
-        # How a name is read: by default from the dict `env` of values as zen takes them; the
-        # generated function of a regeling (vil.rules.broncode) gives its own locals instead.
-        self.names = names
-        self.prefix = prefix
-        self.temps = 0
-
-    def temp(self) -> str:
-        self.temps += 1
-        return f"_t{self.temps}"
-
-    def boolean(self, code: str) -> str:
-        """A yes/no; in a generated function the common case inline, the check's call only
-        when the value is not a bool (which raises Terugval)."""
-        if self.names is None:
-            return f"_bool({code})"
-        value = self.temp()
-        return f"({value} if type({value} := {code}) is _B else _bool({value}))"
 
     def constant(self, value: Any) -> str:
-        name = f"{self.prefix}{len(self.constants)}"
+        name = f"_k{len(self.constants)}"
         self.constants[name] = value
         return name
 
@@ -306,8 +292,6 @@ class _Generator:
         return repr(tree[1])
 
     def t_name(self, tree: Tree) -> str:
-        if self.names is not None:
-            return self.names(tree[1])
         return f"_v(env[{tree[1]!r}])"
 
     def t_item(self, tree: Tree) -> str:
@@ -319,15 +303,13 @@ class _Generator:
         return f"_field({self.code(tree[1]).removeprefix('_v(').removesuffix(')')}, {tree[2]!r})"
 
     def t_not(self, tree: Tree) -> str:
-        if self.names is not None:
-            return f"(not {self.boolean(self.code(tree[1]))})"
         return f"_not({self.code(tree[1])})"
 
     def t_neg(self, tree: Tree) -> str:
         return f"_neg({self.code(tree[1])})"
 
     def t_if(self, tree: Tree) -> str:
-        condition = self.boolean(self.code(tree[1]))
+        condition = f"_bool({self.code(tree[1])})"
         return f"({self.code(tree[2])} if {condition} else {self.code(tree[3])})"
 
     def t_bin(self, tree: Tree) -> str:
@@ -335,16 +317,7 @@ class _Generator:
         if operator == "??":
             return f"_coalesce({self.code(left)}, lambda: {self.code(right)})"
         if operator in ("and", "or"):  # zen stops as soon as the outcome is known
-            first, second = self.boolean(self.code(left)), self.boolean(self.code(right))
-            return f"({first} {operator} {second})"
-        if self.names is not None and operator in _COMPARISONS:
-            # Two numbers compared inline; anything else through the runtime's check.
-            a, b = self.temp(), self.temp()
-            return (
-                f"(({a} {operator} {b}) if type({a} := {self.code(left)})"
-                f" is type({b} := {self.code(right)}) is _D"
-                f" else {_OPERATORS[operator]}({a}, {b}))"
-            )
+            return f"(_bool({self.code(left)}) {operator} _bool({self.code(right)}))"
         return f"{_OPERATORS[operator]}({self.code(left)}, {self.code(right)})"
 
     def t_list(self, tree: Tree) -> str:
@@ -379,19 +352,6 @@ class _Generator:
 
     def t_range(self, tree: Tree) -> str:
         raise NietVertaald("interval buiten `in`")
-
-
-def python_expression(
-    text: str, names: Callable[[str], str], prefix: str
-) -> tuple[str, dict[str, Any]] | None:
-    """The Python source of an expression whose names `names` turns into Python (each read as
-    `_v` reads zen's value), with its constants (named `prefix` and a number); None when the
-    expression is outside the translated subset."""
-    try:
-        generator = _Generator(names, prefix)
-        return generator.code(parse(text)), generator.constants
-    except (NietVertaald, KeyError, IndexError, AttributeError):
-        return None
 
 
 def translate(text: str) -> Callable[[dict[str, Any]], Any] | None:
@@ -511,7 +471,6 @@ def _read_other(value: Any) -> Any:
 
 _SEEN: dict[float, Decimal] = {}  # floats already read: households share many amounts
 _SEEN_MAX = 4096
-_FIFTEEN = 10**15
 # Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
 # text, so from_f64's 16 digits (even rounded digit by digit) give that text back; from 4 the
 # error can reach 0.44 of a digit, which the digit-by-digit rounding may turn into a 5.
