@@ -1,20 +1,22 @@
-"""The decision's fast path: one plain Python function per regeling version, made at load.
+"""The decision's fast path: one plain Python function per regeling version.
 
 The node-by-node engine (vil.rules.regel._Run, every expression by zen) is the reference: it
-handles every case and gives the explanation. For the ordinary case (every fact present, every
-parameter known, nothing failing) a decision is computed here instead, by a function the loader
-generates from the compiled plan: steps are locals computed in the order the reference computes
-them, facts are read once per household, parameter-only nodes come from the peildatum's `Stand`,
-and the parameters each node read are bits of an integer. Anything else raises, and the
-reference decides that household and regeling (`vil bench` counts how often).
+handles every case. For a household given as a model the decision is computed here instead, by
+a function generated from the compiled plan the first time a version decides (`plan`): steps
+are locals computed where the reference first needs them, facts are read once, parameters and
+parameter-only nodes come from the version's `Snelstand` of the peildatum and gemeente, and the
+parameters each node read are bits of an integer. A missing fact leaves a node without a value
+(B), as in the reference. Anything the function does not vouch for raises (a division by zero,
+an invalid date, a rounding), and the reference decides that household and regeling
+(`TELLING`; `vil bench` prints how often).
 
 The function gives zen's values, not Python's own: numbers are `Decimal`, computed exactly
-(a decimal context that raises on any rounding), division and dates by the runtime of
-vil.rules.vertaling (rust_decimal's quotient, zen's months), and every number read the way zen
-reads it from its context (`lees`: a number with more than 15 digits goes through the float,
-as in the reference). Scale (trailing zeros) is not kept: a decision reads values only; the
-explanation, which shows them, is the reference's. docs/decisions.md ("The decision's fast
-path") says why this is safe and how it is checked.
+(a decimal context that raises on any rounding, `EXACT`), division and the reading of a number
+as zen reads it from its context by vil.rules.vertaling (`deel`, `lees`), dates as zen's. It
+does not keep zen's scale (trailing zeros): a decision reads values only, and so does its
+explanation, which prints them normalised (vil.rules.regel.SnelSpoor gives it the reference
+trace's shape). docs/decisions.md ("The decision's fast path") says why this is safe and how it
+is checked.
 """
 
 import decimal
