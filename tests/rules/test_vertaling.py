@@ -1,4 +1,4 @@
-"""The Python translation of expressions gives what zen gives, digit for digit and scale for scale.
+"""The digit-exact translation (tests/rules/zen.py) gives what zen gives, digit for digit and scale.
 
 zen-engine is the reference: each construct the translator handles is evaluated by both on
 generated values (hypothesis), including the edges (division, rounding, negative numbers, null,
@@ -15,16 +15,10 @@ import zen
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tests.rules.zen import read_python, translate
 from vil.rules import Catalogus
 from vil.rules.expressies import to_zen
-from vil.rules.vertaling import (
-    Terugval,
-    lees,
-    parse,
-    read_python,
-    translate,
-    zen_decimal,
-)
+from vil.rules.vertaling import Terugval, lees, parse, zen_decimal
 
 LEFT_TO_ZEN = "left to zen"
 

@@ -24,6 +24,7 @@ from vil.models.regeling import (
 from vil.models.resultaat import FeitHerkomst, Resultaat
 from vil.rules import feiten, snel, uitleg
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
+from vil.rules.feiten import Feiten
 from vil.rules.parameters import Waarde, waarde_on
 from vil.rules.tekst import datum
 from vil.rules.vertaling import Terugval, lees
@@ -264,6 +265,10 @@ class CompiledRegeling:
         unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
         return Stand(waarden, env, constants, unknown)
 
+    def van_kracht(self, peildatum: date) -> bool:
+        """Whether the regeling's rules apply on the peildatum (`geldigVanaf`)."""
+        return not (self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf)
+
     def onbekend_bedrag(self, waarden: Mapping[str, Waarde]) -> str:
         """Why the amount has no value: its first parameter without one (as `compute`)."""
         uitkomst = self.regeling.uitkomst
@@ -288,7 +293,7 @@ class CompiledRegeling:
         """The parameters and parameter-only nodes as the fast path reads them; None when
         one it may read has no value or failed (the reference explains those)."""
         plan = self.plan
-        if plan is None or (self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf):
+        if plan is None or not self.van_kracht(peildatum):
             return None
         stand = self.stand(peildatum, gemeente)
         unknown = stand.unknown & self.used_parameters
@@ -327,8 +332,12 @@ class CompiledRegeling:
         return found  # type: ignore[no-any-return]
 
     def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
-        stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
+        if not facts.model:  # a household given as a dict (a replay): the reference's
+            return None
+        stand = self.snelstand(facts.peildatum, facts.gemeentecode)
         if stand is None:
+            if self.van_kracht(facts.peildatum):  # not taken by the fast path: counted
+                snel.TELLING.terugval += 1
             return None
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
@@ -396,7 +405,7 @@ class CompiledRegeling:
         """This household's evaluation of this version, made once per household and kept in
         its facts: the decision, the explanation and a regeling reading this outcome
         (`afhankelijkVan`) share it. None before the regeling's rules apply."""
-        if self.regeling.geldig_vanaf and facts.peildatum < self.regeling.geldig_vanaf:
+        if not self.van_kracht(facts.peildatum):
             return None
         trace: Trace | SnelSpoor | None = facts.sporen.get(self)
         if trace is None:
@@ -501,9 +510,9 @@ class SnelSpoor:
     computed, the voorwaarden assessed, the parameters that decided it, the hint."""
 
     __slots__ = (
-        "amounts", "decided", "facts", "failures", "geschat", "hint", "peildatum",
-        "present", "reads", "recht", "regel", "snel", "used", "values", "voorwaarden",
-        "waarden",
+        "amounts", "decided", "facts", "failures", "gaps", "geschat", "hint", "inputs",
+        "peildatum", "present", "reads", "recht", "regel", "snel", "used", "values",
+        "voorwaarden", "waarden",
     )  # fmt: skip
 
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
@@ -517,14 +526,16 @@ class SnelSpoor:
         self.failures: list[str] = []
         self.recht = fast.recht
         self.decided = fast.decided
+        self.inputs: Feiten | None = None  # the reference's reading, when asked
+        # The missing facts by input path (the fast path notes them by the input's number).
+        if fast.gaps:
+            paths = list(regel.regeling.invoer)
+            self.gaps = {paths[number]: gaps for number, gaps in fast.gaps}
+        else:
+            self.gaps = {}
         self.amounts = amounts = _Amounts(uitkomst.betaling)
         amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
-        if fast.bedrag_geblokkeerd:
-            amounts.uitleg = ONTBREEKT.reden
-        elif fast.recht is True and uitkomst.betaling is Betaling.in_natura:
-            amounts.uitleg = uitkomst.uitleg_in_natura
-        elif fast.recht is True and fast.maand is None and fast.eenmalig is None:
-            amounts.uitleg = regel.onbekend_bedrag(waarden)
+        amounts.uitleg = _bedrag_uitleg(regel, fast)
         steps = fast.steps
         # The steps evaluated (a value, or none: B), with their values; numbers as Decimals.
         self.reads = dict.fromkeys(
@@ -575,8 +586,9 @@ class SnelSpoor:
         )
 
     @property
-    def env(self) -> "_Zen":
-        return _Zen(self.regel, self.facts)
+    def env(self) -> dict[str, Any]:
+        """The inputs' values as zen takes them (uitleg._boven_grens), read when asked."""
+        return self.reference().values
 
     @property
     def run(self) -> "SnelSpoor":
@@ -593,23 +605,29 @@ class SnelSpoor:
         """The missing facts of one input (Feiten.read): as the fast path found them, or,
         after a decisive refusal that read no further, as the reference reads them."""
         if self.decided:
-            regel = self.regel
-            return regel.feiten_van(self.facts).read(path)
-        index = list(self.regel.regeling.invoer).index(path)
-        return [gap for number, gaps in self.snel.gaps if number == index for gap in gaps]
+            return self.reference().read(path)
+        return self.gaps.get(path, [])
+
+    def reference(self) -> Feiten:
+        """Every input read the reference's way, once: only what the provenance's reasons
+        ask of a declared amount, or of the facts after a decisive refusal."""
+        if self.inputs is None:
+            self.inputs = self.regel.feiten_van(self.facts)
+        return self.inputs
 
 
-class _Zen:
-    """An input's value as zen takes it, read when asked (uitleg._boven_grens)."""
-
-    __slots__ = ("facts", "regel")
-
-    def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten) -> None:
-        self.regel = regel
-        self.facts = facts
-
-    def __getitem__(self, path: str) -> Any:
-        return self.regel.feiten_van(self.facts).values[path]
+def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
+    """Why a fast decision has no amount, as `_Run.amounts` says it."""
+    uitkomst = regel.regeling.uitkomst
+    if fast.bedrag_geblokkeerd:
+        return ONTBREEKT.reden
+    if fast.recht is not True:
+        return None
+    if uitkomst.betaling is Betaling.in_natura:
+        return uitkomst.uitleg_in_natura
+    if fast.maand is None and fast.eenmalig is None:
+        return regel.onbekend_bedrag(fast.waarden)
+    return None
 
 
 class Snel:
