@@ -13,6 +13,7 @@ import copy
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -25,7 +26,8 @@ from tests.rules.golden import COUNT, GOLDEN, PEILDATA, digest, households
 from tests.rules.test_golden import decision
 from vil.bench import reference
 from vil.models.huishouden import Huishouden
-from vil.rules import Catalogus, snel, vertaling
+from vil.models.resultaat import Rekenstap
+from vil.rules import Catalogus, snel, uitleg, vertaling
 
 
 def test_every_regeling_has_a_fast_path(catalogus: Catalogus) -> None:
@@ -102,6 +104,37 @@ def test_an_ordinary_household_of_the_same_regeling_is_fast() -> None:
     # 1000 / 8000 = 0.125 a year: below the minimum of € 24, so no right
     assert (beslissing.recht, beslissing.bedrag_per_jaar) == (False, "0.00")
     assert snel.TELLING.terugval == before
+
+
+def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
+    # Given one household evaluated three times (a step's model is made the second time)
+    huishouden, _ = next(households())
+    first, second, third = (
+        catalogus.evaluate(huishouden, PEILDATA[0]).resultaten[0] for _ in range(3)
+    )
+    # Then the third result states the second's steps, the same objects, and all say the same
+    assert first.berekening
+    assert all(a is b for a, b in zip(second.berekening, third.berekening, strict=True))
+    assert first == second == third
+
+
+def test_a_steps_value_is_told_apart_by_its_type() -> None:
+    # Given the outcome ja (True) of a step, and then 1 (True == Decimal(1), one hash)
+    class Run:
+        regel = type("Regel", (), {"rekenstappen": {}})()
+        value: Any = True
+
+        def berekend(self) -> list[tuple[str, str, str, Any]]:
+            return [("stap", "omschrijving", "grondslag", self.value)]
+
+    run = Run()
+    teksten = []
+    for value in (True, True, Decimal(1), Decimal(1), True):
+        run.value = value
+        (stap,) = uitleg.berekening(run)  # type: ignore[arg-type]
+        teksten.append(Rekenstap.model_validate(stap).waarde)
+    # Then each is stated as itself
+    assert teksten == ["ja", "ja", "1", "1", "ja"]
 
 
 # --- the fast runtime against the digit-exact functions ---------------------------------------

@@ -21,7 +21,7 @@ from vil.models.regeling import (
     Uitkomst,
     Voorwaarde,
 )
-from vil.models.resultaat import FeitHerkomst, Resultaat
+from vil.models.resultaat import FeitHerkomst, Rekenstap, Resultaat
 from vil.rules import feiten, snel, uitleg
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.feiten import Feiten
@@ -233,6 +233,8 @@ class CompiledRegeling:
         self.afronden = afronder(regeling.uitkomst)
         self.nul = nul(regeling.uitkomst.betaling)
         self._plan: snel.Plan | bool | None = False  # made when first needed
+        # The explanation's steps by name and value: made, or None when seen once (uitleg).
+        self.rekenstappen: dict[tuple[str, type, Any], Rekenstap | None] = {}
 
     @property
     def plan(self) -> "snel.Plan | None":
@@ -463,7 +465,8 @@ class CompiledRegeling:
             "bedragEenmalig": amounts.eenmalig,
             "indicatief": bool(redenen),
         }
-        stappen = {naam: run.values.get(naam) for naam in run.reads}
+        values = run.values
+        stappen = {naam: values.get(naam) for naam in run.reads}
         voorwaarden = {naam: voldaan for naam, voldaan, _, _ in trace.voorwaarden}
         return feiten.Uitkomst(
             self.regeling.naam, velden, stappen, voorwaarden, trace.ontbrekend(), redenen
@@ -511,8 +514,7 @@ class SnelSpoor:
 
     __slots__ = (
         "amounts", "decided", "facts", "failures", "gaps", "geschat", "hint", "inputs",
-        "peildatum", "present", "reads", "recht", "regel", "snel", "used", "values",
-        "voorwaarden", "waarden",
+        "peildatum", "recht", "regel", "snel", "used", "voorwaarden", "waarden",
     )  # fmt: skip
 
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
@@ -536,16 +538,6 @@ class SnelSpoor:
         self.amounts = amounts = _Amounts(uitkomst.betaling)
         amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
         amounts.uitleg = _bedrag_uitleg(regel, fast)
-        steps = fast.steps
-        # The steps evaluated (a value, or none: B), with their values; numbers as Decimals.
-        self.reads = dict.fromkeys(
-            n for n, v in zip(plan.stappen, steps, strict=True) if v is not snel.U
-        )
-        self.values: dict[str, Value] = {
-            n: Decimal(v) if type(v) is int else v
-            for n, v in zip(plan.stappen, steps, strict=True)
-            if v is not snel.U and v is not snel.B
-        }
         self.voorwaarden: list[Bevinding] = []
         failed = []
         for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
@@ -574,16 +566,40 @@ class SnelSpoor:
                 ONTBREEKT if value is snel.B else Decimal(value) if type(value) is int else value,
             )
         self.geschat = sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
-        # The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right).
-        self.present = (
-            {
-                f"{feiten.UITKOMST}{o}."
-                for i, o in enumerate(plan.afhankelijk)
-                if fast.gelezen >> i & 1
-            }
-            if fast.gelezen
-            else set()
-        )
+
+    def berekend(self) -> list[tuple[str, str, str, Value | None]]:
+        """The steps evaluated, in the rule file's order: naam, omschrijving, grondslag and
+        value (None: none for want of a fact)."""
+        steps = self.snel.steps
+        return [
+            (naam, omschrijving, grondslag, _waarde(value))
+            for i, naam, omschrijving, grondslag in self.snel._plan.uitleg
+            if (value := steps[i]) is not snel.U
+        ]
+
+    @property
+    def zeker(self) -> bool:
+        """Firm without the provenance (the decision's `indicatief` says why not, by bits)."""
+        return not self.snel.indicatief
+
+    @property
+    def reads(self) -> list[str]:
+        """The steps evaluated (a value, or none for want of a fact)."""
+        return [naam for naam, *_ in self.berekend()]
+
+    @property
+    def values(self) -> dict[str, Value]:
+        """The steps evaluated, with their values."""
+        return {naam: value for naam, _, _, value in self.berekend() if value is not None}
+
+    @property
+    def present(self) -> set[str]:
+        """The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right)."""
+        gelezen = self.snel.gelezen
+        return {
+            f"{feiten.UITKOMST}{o}." for i, o in enumerate(self.snel._plan.afhankelijk)
+            if gelezen >> i & 1
+        }  # fmt: skip
 
     @property
     def env(self) -> dict[str, Any]:
@@ -614,6 +630,13 @@ class SnelSpoor:
         if self.inputs is None:
             self.inputs = self.regel.feiten_van(self.facts)
         return self.inputs
+
+
+def _waarde(value: Any) -> Value | None:
+    """A fast step's value as the reference's trace keeps it: numbers as Decimals."""
+    if value is snel.B:
+        return None
+    return Decimal(value) if type(value) is int else value
 
 
 def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
@@ -788,6 +811,8 @@ class Trace:
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None  # (spec, value)
         self.geschat: list[int] = []  # the years whose amounts stand in for the peildatum's
 
+    zeker = False  # known to be firm without the provenance: only a fast decision knows
+
     def ontbrekend(self) -> list[str]:
         return [] if self.decided else self.run.feiten.missing_paths()
 
@@ -833,6 +858,12 @@ class _Run:
         self.blocked: dict[str, Geblokkeerd] = {}  # step name -> why it has no value
         self.reads: dict[str, set[str]] = {}  # step name -> parameters it read
         self.failures: list[str] = []
+
+    def berekend(self) -> list[tuple[str, str, str, Value | None]]:
+        """The steps this outcome needed, in the rule file's order: naam, omschrijving,
+        grondslag and value (None: none)."""
+        values, needed = self.values, self.reads
+        return [(n, o, g, values.get(n)) for n, o, g in self.regel.stappen if n in needed]
 
     def step(self, name: str) -> set[str]:
         """Compute a step the first time something needs it; the parameters it read."""

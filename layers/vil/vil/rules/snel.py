@@ -199,21 +199,24 @@ class Plan:
     beslis: Callable[..., tuple[Any, ...]]
     bron: str  # its source, for a reader and the tests
     bits: dict[str, int]  # parameter -> its bit, in name order
+    per_bit: dict[int, str]  # bit -> its parameter
     stappen: tuple[str, ...]  # the steps in the order of the function's tuple
     voorwaarden: tuple[str, ...]
     # Per voorwaarde (by index), the regelingen whose outcome it reads, through its steps.
     leest_uitkomst_van: tuple[frozenset[str], ...]
     afhankelijk: tuple[str, ...]  # the regelingen whose outcome it reads, by bit
     alleen_bedrag: frozenset[str]  # the parameters only the amount's own expression reads
+    # The steps as the explanation lists them, in the rule file's order: their number in the
+    # function's tuple, name, omschrijving and grondslag.
+    uitleg: tuple[tuple[int, str, str, str], ...]
 
     def namen(self, bits: int) -> set[str]:
         """The parameters whose bits are set."""
         names = set()
-        for name, bit in self.bits.items():
-            if bits & bit:
-                names.add(name)
-            elif bit > bits:
-                break
+        while bits:
+            lowest = bits & -bits
+            names.add(self.per_bit[lowest])
+            bits ^= lowest
         return names
 
 
@@ -227,6 +230,7 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         beslis=namespace["beslis"],
         bron=source,
         bits=generator.bits,
+        per_bit={bit: name for name, bit in generator.bits.items()},
         stappen=tuple(generator.steps),
         voorwaarden=tuple(v.spec.naam for v in regel.voorwaarden),
         leest_uitkomst_van=tuple(
@@ -234,6 +238,10 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         ),
         afhankelijk=tuple(generator.afhankelijk),
         alleen_bedrag=frozenset(generator.alleen_bedrag()),
+        uitleg=tuple(
+            (generator.index[naam], naam, omschrijving, grondslag)
+            for naam, omschrijving, grondslag in regel.stappen
+        ),
     )
 
 

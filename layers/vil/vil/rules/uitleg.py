@@ -5,13 +5,20 @@ texts a resident reads (voorwaarden, berekening, used parameters, hints, the rea
 is indicatief) are made here, from what the evaluation recorded.
 """
 
+import functools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from vil.models.regeling import Invoer, Regeling
-from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Resultaat
+from vil.models.resultaat import (
+    FeitHerkomst,
+    HerkomstSoort,
+    Rekenstap,
+    Resultaat,
+    VoorwaardeUitkomst,
+)
 from vil.rules import feiten
 from vil.rules.expressies import references
 from vil.rules.tekst import datum, euro
@@ -38,10 +45,7 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
             "bedrag_per_jaar": amounts.text("jaar"),
             "bedrag_eenmalig": amounts.text("eenmalig"),
             "bedrag_uitleg": amounts.uitleg,
-            "voorwaarden": [
-                {"naam": naam, "voldaan": voldaan, "uitleg": text, "grondslag": grondslag}
-                for naam, voldaan, text, grondslag in trace.voorwaarden
-            ],
+            "voorwaarden": [_voorwaarde(*bevinding) for bevinding in trace.voorwaarden],
             "berekening": berekening(run),
             "parameters": [
                 g for n in sorted(trace.used) if (g := run.waarden[n].gebruikt) is not None
@@ -55,14 +59,35 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
     )
 
 
-def berekening(run: "_Run") -> list[dict[str, Any]]:
+# A result's voorwaarden, and many of its steps, repeat from household to household, and the
+# models are frozen: one that repeats is made (and validated) once and shared by the results
+# that state it. A step seen once goes as a dict, which the result's validation reads faster.
+_STAPPEN_MAX = 4096  # per regeling version
+
+
+def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
     """The steps this outcome needed, in the order of the rule file, with their values."""
-    values, needed = run.values, run.reads
-    return [
-        {"stap": naam, "waarde": _text(values.get(naam)), "omschrijving": o, "grondslag": g}
-        for naam, o, g in run.regel.stappen
-        if naam in needed
-    ]
+    made = run.regel.rekenstappen
+    stappen: list[Rekenstap | dict[str, Any]] = []
+    for naam, omschrijving, grondslag, value in run.berekend():
+        key = (naam, type(value), value)  # True == Decimal(1): the type tells them apart
+        stap: Rekenstap | dict[str, Any] | None = made.get(key)
+        if stap is None:
+            stap = {"stap": naam, "waarde": _text(value), "omschrijving": omschrijving,
+                    "grondslag": grondslag}  # fmt: skip
+            if key in made:  # seen once before: a value that repeats
+                stap = made[key] = Rekenstap.model_validate(stap)
+            else:
+                if len(made) >= _STAPPEN_MAX:
+                    made.clear()
+                made[key] = None
+        stappen.append(stap)
+    return stappen
+
+
+@functools.lru_cache(maxsize=4096)
+def _voorwaarde(naam: str, voldaan: bool | None, uitleg: str, grondslag: str) -> VoorwaardeUitkomst:
+    return VoorwaardeUitkomst(naam=naam, voldaan=voldaan, uitleg=uitleg, grondslag=grondslag)
 
 
 def hints(trace: "Trace") -> list[str]:
@@ -80,6 +105,8 @@ def hints(trace: "Trace") -> list[str]:
 def indicatief(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> list[str]:
     """Why the outcome is not firm: the year's amounts not yet set (`geschat`: the years whose
     values stand in), unconfirmed or unknown values, unverified facts."""
+    if trace.zeker and not herkomst:
+        return []
     run = trace.run
     gelezen = _gelezen_uitkomsten(trace)  # before the provenance reads every input
     reasons = [schatting(run.peildatum.year, trace.geschat)] if trace.geschat else []
