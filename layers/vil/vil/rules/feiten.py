@@ -374,13 +374,17 @@ def _snel_maandreeks(
     `maandenGeleden` and the fields, or Ontbreekt when a month is missing (as `_months`)."""
     attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
     by_month = {item.maand: item for item in items}
-    rows = []
-    for back, maand in enumerate(_window(peildatum, maanden), 1):
-        item = by_month.get(maand)
-        if item is None:
-            return Ontbreekt([PREFIX + path])
-        rows.append((back, *[lees(getattr(item, attribute)) for attribute in attributes]))
-    return rows
+    try:
+        window = [by_month[maand] for maand in _window(peildatum, maanden)]
+    except KeyError:
+        return Ontbreekt([PREFIX + path])
+    if len(attributes) == 1:  # the common case, without a row's inner loop
+        (attribute,) = attributes
+        return [(back, lees(getattr(item, attribute))) for back, item in enumerate(window, 1)]
+    return [
+        (back, *[lees(getattr(item, attribute)) for attribute in attributes])
+        for back, item in enumerate(window, 1)
+    ]
 
 
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:

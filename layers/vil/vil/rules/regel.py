@@ -719,27 +719,23 @@ class Snel:
     def waarde(self, veld: str) -> Any:
         """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`);
         None where the outcome has none."""
-        if veld.startswith("berekening."):
-            naam = veld.removeprefix("berekening.")
-            if naam not in self._plan.stappen:
-                return None
-            value = self.steps[self._plan.stappen.index(naam)]
+        if veld == "voorwaarden.bedrag":
+            return False if self.bedrag_niet else None
+        plek = self._plan.plekken.get(veld)
+        if plek is not None:  # a step or voorwaarde: its place in the function's tuples
+            value = (self.steps, self.voorwaarden)[plek[0]][plek[1]]
             return None if value is snel.U or value is snel.B else value
-        if veld.startswith("voorwaarden."):
-            naam = veld.removeprefix("voorwaarden.")
-            if naam == "bedrag":
-                return False if self.bedrag_niet else None
-            if naam not in self._plan.voorwaarden:
-                return None
-            value = self.voorwaarden[self._plan.voorwaarden.index(naam)]
-            return None if value is snel.U else value
-        return {
-            "recht": self.recht,
-            "bedragPerMaand": self.maand,
-            "bedragPerJaar": self.jaar,
-            "bedragEenmalig": self.eenmalig,
-            "indicatief": self.indicatief,
-        }.get(veld)
+        attribute = _VELDEN.get(veld)
+        return None if attribute is None else getattr(self, attribute)
+
+
+_VELDEN = {  # an outcome's field -> the attribute of a fast decision that holds it
+    "recht": "recht",
+    "bedragPerMaand": "maand",
+    "bedragPerJaar": "jaar",
+    "bedragEenmalig": "eenmalig",
+    "indicatief": "indicatief",
+}
 
 
 def _constant(

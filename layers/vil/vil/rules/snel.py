@@ -209,6 +209,9 @@ class Plan:
     # The steps as the explanation lists them, in the rule file's order: their number in the
     # function's tuple, name, omschrijving and grondslag.
     uitleg: tuple[tuple[int, str, str, str], ...]
+    # What another regeling reads (`berekening.<stap>`, `voorwaarden.<naam>`) -> where the
+    # function's tuples hold it: (0, step number) or (1, voorwaarde number).
+    plekken: dict[str, tuple[int, int]]
 
     def namen(self, bits: int) -> set[str]:
         """The parameters whose bits are set."""
@@ -238,6 +241,10 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         ),
         afhankelijk=tuple(generator.afhankelijk),
         alleen_bedrag=frozenset(generator.alleen_bedrag()),
+        plekken={
+            **{f"berekening.{naam}": (0, i) for i, naam in enumerate(generator.steps)},
+            **{f"voorwaarden.{v.spec.naam}": (1, i) for i, v in enumerate(regel.voorwaarden)},
+        },
         uitleg=tuple(
             (generator.index[naam], naam, omschrijving, grondslag)
             for naam, omschrijving, grondslag in regel.stappen
