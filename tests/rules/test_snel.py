@@ -26,7 +26,7 @@ from tests.rules.golden import COUNT, GOLDEN, PEILDATA, digest, households
 from tests.rules.test_golden import decision
 from vil.bench import reference
 from vil.models.huishouden import Huishouden
-from vil.models.resultaat import Rekenstap
+from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Rekenstap
 from vil.rules import Catalogus, snel, uitleg, vertaling
 
 
@@ -116,6 +116,38 @@ def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
     assert first.berekening
     assert all(a is b for a, b in zip(second.berekening, third.berekening, strict=True))
     assert first == second == third
+
+
+def test_a_refusal_by_the_woonplaats_is_made_once_per_gemeente() -> None:
+    # Given two different households of Amersfoort, and the reference engine
+    fast, engine = Catalogus.from_directory(RULES), reference()
+    first, second = (
+        Huishouden.model_validate({"gemeentecode": "0307", "aanvrager": {"vermogen": vermogen}})
+        for vermogen in (0, 50_000)
+    )
+    peildatum = PEILDATA[0]
+
+    herkomst = {
+        "huishouden.aanvrager.vermogen": FeitHerkomst(
+            soort=HerkomstSoort.eigen_verklaring, bron="inwoner"
+        )
+    }
+
+    def utrecht(catalogus: Catalogus, huishouden: Huishouden, bron: Any = None) -> Any:
+        (resultaat,) = catalogus.evaluate(
+            huishouden, peildatum, bron, ["individuele-inkomenstoeslag-utrecht"]
+        ).resultaten
+        return resultaat
+
+    # Then Utrecht's regeling refuses both with one result, the reference engine's
+    refused = utrecht(fast, first)
+    assert refused.recht is False
+    assert utrecht(fast, second) is refused
+    assert refused == utrecht(engine, second)
+    # And with provenance the result is the household's own, again the reference engine's
+    own = utrecht(fast, second, herkomst)
+    assert own != refused  # a reason of its own: the vermogen declared
+    assert own == utrecht(engine, second, herkomst)
 
 
 def test_a_steps_value_is_told_apart_by_its_type() -> None:

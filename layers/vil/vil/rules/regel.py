@@ -341,6 +341,8 @@ class CompiledRegeling:
             if self.van_kracht(facts.peildatum):  # not taken by the fast path: counted
                 snel.TELLING.terugval += 1
             return None
+        if stand.weigering is not None:  # the woonplaats refused every household here
+            return stand.weigering  # type: ignore[no-any-return]
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
         try:
@@ -366,33 +368,23 @@ class CompiledRegeling:
             if not (total > 0 and (stand.minimum is None or total >= stand.minimum)):
                 maand, jaar, eenmalig = self.nul
                 recht, used, bedrag_niet = False, bedrag, True
-        indicatief = bool(used & stand.indicatief)
         plan = self._plan
         assert isinstance(plan, snel.Plan)
-        if not indicatief and plan.afhankelijk:
-            # The regelingen whose outcome decided this one (uitleg._gelezen_uitkomsten): for a
-            # right those read; else those the refusing (or open) voorwaarden read.
-            if recht:
-                andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
-            else:
-                andere = sorted(
-                    set().union(
-                        *(o for i, o in enumerate(plan.leest_uitkomst_van) if failed & (1 << i))
-                    )
-                )
-            indicatief = any(
-                (other := facts.regelbron(o).snel(facts)) is None or other.indicatief
-                for o in andere
-                if facts.regelbron is not None
-            )
+        indicatief = bool(used & stand.indicatief) or _rust_op_indicatief(
+            plan, facts, recht, gelezen, failed
+        )
         # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
         ontbrekende = (
             list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
         )
-        return Snel(
+        fast = Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
             ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
         )  # fmt: skip
+        if decided and plan.weigering_per_gemeente:
+            fast.gedeeld = True
+            stand.weigering = fast
+        return fast
 
     def evaluate(
         self,
@@ -420,6 +412,11 @@ class CompiledRegeling:
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Resultaat:
         """The decision with its full explanation."""
+        if not herkomst and (fast := self.snel(facts)) is not None and fast.gedeeld:
+            # The same for every household of the gemeente (without provenance): made once.
+            if fast.resultaat is None:
+                fast.resultaat = uitleg.resultaat(self.spoor(facts), {})  # type: ignore[arg-type]
+            return fast.resultaat
         trace = self.spoor(facts)
         if trace is None:
             return self.not_in_force(facts.peildatum)
@@ -632,6 +629,25 @@ class SnelSpoor:
         return self.inputs
 
 
+def _rust_op_indicatief(
+    plan: "snel.Plan", facts: feiten.Huishoudfeiten, recht: bool | None, gelezen: int, failed: int
+) -> bool:
+    """Whether a fast decision rests on an indicatief outcome of another regeling
+    (uitleg._gelezen_uitkomsten): for a right, one it read; else one the refusing (or
+    open) voorwaarden read."""
+    if not plan.afhankelijk or facts.regelbron is None:
+        return False
+    if recht:
+        andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
+    else:
+        andere = sorted(
+            set().union(*(o for i, o in enumerate(plan.leest_uitkomst_van) if failed & (1 << i)))
+        )
+    return any(
+        (other := facts.regelbron(o).snel(facts)) is None or other.indicatief for o in andere
+    )
+
+
 def _waarde(value: Any) -> Value | None:
     """A fast step's value as the reference's trace keeps it: numbers as Decimals."""
     if value is snel.B:
@@ -658,9 +674,9 @@ class Snel:
     feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
 
     __slots__ = (
-        "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gelezen",
-        "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "steps", "used",
-        "voorwaarden", "waarden",
+        "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gedeeld",
+        "gelezen", "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "resultaat",
+        "steps", "used", "voorwaarden", "waarden",
     )  # fmt: skip
 
     def __init__(
@@ -703,6 +719,10 @@ class Snel:
         self.voorwaarden = voorwaarden
         self.bedrag_niet = bedrag_niet  # the amount did not reach the minimum (a voorwaarde)
         self.ontbrekende = ontbrekende
+        # The refusal by the woonplaats is shared by the gemeente's households (Snelstand),
+        # and so is its full result without provenance, made when first asked.
+        self.gedeeld = False
+        self.resultaat: Resultaat | None = None
 
     def beslissing(self, regeling: str) -> "Beslissing":
         maand, jaar, eenmalig = self.maand, self.jaar, self.eenmalig

@@ -169,7 +169,7 @@ _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
 # --- the generated function -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Snelstand:
     """What the generated function reads of a regeling on one peildatum in one gemeente."""
 
@@ -181,6 +181,9 @@ class Snelstand:
     indicatief: int  # the bits of the parameters that make an outcome indicatief
     bedrag_onbekend: bool  # a parameter of the amount alone has no value
     minimum: Decimal | None  # the lowest amount that is paid
+    # The refusal by the woonplaats (Plan.weigering_per_gemeente), the same for every
+    # household of this gemeente: made by the first (a regel.Snel).
+    weigering: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,9 @@ class Plan:
     leest_uitkomst_van: tuple[frozenset[str], ...]
     afhankelijk: tuple[str, ...]  # the regelingen whose outcome it reads, by bit
     alleen_bedrag: frozenset[str]  # the parameters only the amount's own expression reads
+    # Whether a decisive refusal rests on the gemeentecode alone (the woonplaats), and so is
+    # the same for every household of the gemeente on the peildatum.
+    weigering_per_gemeente: bool
     # The steps as the explanation lists them, in the rule file's order: their number in the
     # function's tuple, name, omschrijving and grondslag.
     uitleg: tuple[tuple[int, str, str, str], ...]
@@ -241,6 +247,11 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         ),
         afhankelijk=tuple(generator.afhankelijk),
         alleen_bedrag=frozenset(generator.alleen_bedrag()),
+        weigering_per_gemeente=all(
+            v.node.inputs <= {"gemeentecode"} and not v.node.steps and v.hint is None
+            for v in regel.voorwaarden
+            if v.beslissend
+        ),
         plekken={
             **{f"berekening.{naam}": (0, i) for i, naam in enumerate(generator.steps)},
             **{f"voorwaarden.{v.spec.naam}": (1, i) for i, v in enumerate(regel.voorwaarden)},
