@@ -209,6 +209,7 @@ class CompiledRegeling:
 
     def __init__(self, regeling: Regeling, shared: Mapping[str, Parameter], nodes: "Nodes") -> None:
         self.regeling = regeling
+        self.id = regeling.id
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
@@ -250,10 +251,6 @@ class CompiledRegeling:
     @plan.setter
     def plan(self, plan: "snel.Plan | None") -> None:
         self._plan = plan
-
-    @property
-    def id(self) -> str:
-        return self.regeling.id
 
     def _resolve(self, peildatum: date, gemeente: str | None) -> Stand:
         """The parameter values on a date, and every constant node's outcome."""
@@ -564,12 +561,12 @@ class SnelSpoor:
             )
         self.geschat = sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
 
-    def berekend(self) -> list[tuple[str, str, str, Value | None]]:
+    def berekend(self) -> list[tuple[str, str, str, Value | int | None]]:
         """The steps evaluated, in the rule file's order: naam, omschrijving, grondslag and
-        value (None: none for want of a fact)."""
+        value (None: none for want of a fact; a count as an int)."""
         steps = self.snel.steps
         return [
-            (naam, omschrijving, grondslag, _waarde(value))
+            (naam, omschrijving, grondslag, None if value is snel.B else value)
             for i, naam, omschrijving, grondslag in self.snel._plan.uitleg
             if (value := steps[i]) is not snel.U
         ]
@@ -586,8 +583,12 @@ class SnelSpoor:
 
     @property
     def values(self) -> dict[str, Value]:
-        """The steps evaluated, with their values."""
-        return {naam: value for naam, _, _, value in self.berekend() if value is not None}
+        """The steps evaluated, with their values (numbers as Decimals, as the reference's)."""
+        return {
+            naam: Decimal(value) if type(value) is int else value  # type: ignore[misc]
+            for naam, _, _, value in self.berekend()
+            if value is not None
+        }
 
     @property
     def present(self) -> set[str]:
@@ -646,13 +647,6 @@ def _rust_op_indicatief(
     return any(
         (other := facts.regelbron(o).snel(facts)) is None or other.indicatief for o in andere
     )
-
-
-def _waarde(value: Any) -> Value | None:
-    """A fast step's value as the reference's trace keeps it: numbers as Decimals."""
-    if value is snel.B:
-        return None
-    return Decimal(value) if type(value) is int else value
 
 
 def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:

@@ -229,7 +229,7 @@ def schatting(jaar: int, geschat: list[int]) -> str:
     )
 
 
-def _text(value: Decimal | bool | date | None) -> str | None:
+def _text(value: Decimal | int | bool | date | None) -> str | None:
     if type(value) is Decimal:  # the common case first
         return f"{value.normalize():f}"
     if value is None:
@@ -238,4 +238,6 @@ def _text(value: Decimal | bool | date | None) -> str | None:
         return "ja" if value else "nee"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int):  # a count, on a fast decision
+        return str(value)
     return f"{value.normalize():f}"
