@@ -178,6 +178,7 @@ ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
 _SCALARS = frozenset({int, float, str, bool, type(None)})
 _LIJSTEN = frozenset({InvoerType.lijst, InvoerType.maandreeks})
 Value = Decimal | bool | date
+Bedragen = tuple[Decimal | None, Decimal | None, Decimal | None]  # per maand, per jaar, eenmalig
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +234,7 @@ class CompiledRegeling:
         self.snelstand = lru_cache(maxsize=256)(self._snelstand)
         self.afronden = afronder(regeling.uitkomst)
         self.nul = nul(regeling.uitkomst.betaling)
+        self.nul_teksten = teksten(self.nul)
         self._plan: snel.Plan | bool | None = False  # made when first needed
         # The explanation's steps by name and value: made, or None when seen once (uitleg).
         self.rekenstappen: dict[tuple[str, type, Any], Rekenstap | None] = {}
@@ -352,19 +354,9 @@ class CompiledRegeling:
             return None
         finally:
             decimal.setcontext(context)
-        maand = jaar = eenmalig = None
-        bedrag_niet = False
-        if recht is False:
-            maand, jaar, eenmalig = self.nul
-        elif recht and value is not None:  # None: in natura, or an amount parameter without value
-            maand, jaar, eenmalig = self.afronden(
-                value if type(value) is Decimal else Decimal(value)
-            )
-            total = jaar if eenmalig is None else eenmalig
-            assert total is not None
-            if not (total > 0 and (stand.minimum is None or total >= stand.minimum)):
-                maand, jaar, eenmalig = self.nul
-                recht, used, bedrag_niet = False, bedrag, True
+        (maand, jaar, eenmalig), bedrag_niet = self._bedragen(recht, value, stand.minimum)
+        if bedrag_niet:  # below the minimum: refused by the amount, which alone decided
+            recht, used = False, bedrag
         plan = self._plan
         assert isinstance(plan, snel.Plan)
         indicatief = bool(used & stand.indicatief) or _rust_op_indicatief(
@@ -378,10 +370,27 @@ class CompiledRegeling:
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
             ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
         )  # fmt: skip
+        if recht is False:
+            fast.teksten = self.nul_teksten
         if decided and plan.weigering_per_gemeente:
             fast.gedeeld = True
             stand.weigering = fast
         return fast
+
+    def _bedragen(
+        self, recht: bool | None, value: Any, minimum: Decimal | None
+    ) -> tuple[Bedragen, bool]:
+        """A fast decision's amounts, rounded, and whether they fall below the minimum."""
+        if recht is False:
+            return self.nul, False
+        if not recht or value is None:  # None: in natura, or an amount parameter without value
+            return (None, None, None), False
+        bedragen = self.afronden(value if type(value) is Decimal else Decimal(value))
+        total = bedragen[1] if bedragen[2] is None else bedragen[2]
+        assert total is not None
+        if total > 0 and (minimum is None or total >= minimum):
+            return bedragen, False
+        return self.nul, True
 
     def evaluate(
         self,
@@ -428,13 +437,13 @@ class CompiledRegeling:
         trace = self.spoor(facts)
         if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
-        amounts = trace.amounts
+        maand, jaar, eenmalig = trace.amounts.teksten()
         return Beslissing(
             regeling=self.id,
             recht=trace.recht,
-            bedrag_per_maand=amounts.text("maand"),
-            bedrag_per_jaar=amounts.text("jaar"),
-            bedrag_eenmalig=amounts.text("eenmalig"),
+            bedrag_per_maand=maand,
+            bedrag_per_jaar=jaar,
+            bedrag_eenmalig=eenmalig,
             indicatief=bool(uitleg.indicatief(trace, herkomst or {})),
             ontbrekende_gegevens=trace.ontbrekend(),
         )
@@ -670,7 +679,7 @@ class Snel:
     __slots__ = (
         "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gedeeld",
         "gelezen", "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "resultaat",
-        "steps", "used", "voorwaarden", "waarden",
+        "steps", "teksten", "used", "voorwaarden", "waarden",
     )  # fmt: skip
 
     def __init__(
@@ -717,17 +726,14 @@ class Snel:
         # and so is its full result without provenance, made when first asked.
         self.gedeeld = False
         self.resultaat: Resultaat | None = None
+        self.teksten: tuple[str | None, str | None, str | None] | None = None  # the amounts'
 
     def beslissing(self, regeling: str) -> "Beslissing":
-        maand, jaar, eenmalig = self.maand, self.jaar, self.eenmalig
+        if self.teksten is None:
+            self.teksten = teksten((self.maand, self.jaar, self.eenmalig))
+        maand, jaar, eenmalig = self.teksten
         return Beslissing(
-            regeling,
-            self.recht,
-            None if maand is None else f"{maand:.2f}",
-            None if jaar is None else f"{jaar:.2f}",
-            None if eenmalig is None else f"{eenmalig:.2f}",
-            self.indicatief,
-            self.ontbrekende,
+            regeling, self.recht, maand, jaar, eenmalig, self.indicatief, list(self.ontbrekende)
         )
 
     def waarde(self, veld: str) -> Any:
@@ -1073,9 +1079,6 @@ class _Run:
         return compiled.spec.hint, self.evaluate(compiled.hint, used)
 
 
-Bedragen = tuple[Decimal | None, Decimal | None, Decimal | None]  # per maand, per jaar, eenmalig
-
-
 def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
     """How a regeling turns its amount step's value into its amounts, rounded as it says;
     made once per regeling version."""
@@ -1117,6 +1120,16 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
     return jaar
 
 
+def teksten(bedragen: Bedragen) -> tuple[str | None, str | None, str | None]:
+    """The amounts as a decision states them: euros with two decimals."""
+    maand, jaar, eenmalig = bedragen
+    return (
+        None if maand is None else f"{maand:.2f}",
+        None if jaar is None else f"{jaar:.2f}",
+        None if eenmalig is None else f"{eenmalig:.2f}",
+    )
+
+
 def nul(betaling: Betaling) -> Bedragen:
     """The amounts of a refusal: zero for what the regeling pays, nothing for in natura."""
     if betaling is Betaling.periodiek:
@@ -1145,9 +1158,8 @@ class _Amounts:
     def zero(self) -> None:
         self.maand, self.jaar, self.eenmalig = nul(self.betaling)
 
-    def text(self, which: str) -> str | None:
-        value: Decimal | None = getattr(self, which)
-        return None if value is None else f"{value:.2f}"
+    def teksten(self) -> tuple[str | None, str | None, str | None]:
+        return teksten((self.maand, self.jaar, self.eenmalig))
 
 
 def _nest(target: dict[str, Any], path: str, value: Any) -> None:

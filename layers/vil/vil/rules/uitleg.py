@@ -33,6 +33,7 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
     regel = run.regel
     regeling = regel.regeling
     amounts = trace.amounts
+    maand, jaar, eenmalig = amounts.teksten()
     reasons = indicatief(trace, herkomst)
     return Resultaat.model_validate(
         {
@@ -41,9 +42,9 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
             "recht": trace.recht,
             "regelversie": regel.versie,
             "toekenning": regeling.toekenning.wijze,
-            "bedrag_per_maand": amounts.text("maand"),
-            "bedrag_per_jaar": amounts.text("jaar"),
-            "bedrag_eenmalig": amounts.text("eenmalig"),
+            "bedrag_per_maand": maand,
+            "bedrag_per_jaar": jaar,
+            "bedrag_eenmalig": eenmalig,
             "bedrag_uitleg": amounts.uitleg,
             "voorwaarden": [_voorwaarde(*bevinding) for bevinding in trace.voorwaarden],
             "berekening": berekening(run),
