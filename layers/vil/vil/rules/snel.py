@@ -203,8 +203,6 @@ class Plan:
     bron: str  # its source, for a reader and the tests
     bits: dict[str, int]  # parameter -> its bit, in name order
     per_bit: dict[int, str]  # bit -> its parameter
-    stappen: tuple[str, ...]  # the steps in the order of the function's tuple
-    voorwaarden: tuple[str, ...]
     # Per voorwaarde (by index), the regelingen whose outcome it reads, through its steps.
     leest_uitkomst_van: tuple[frozenset[str], ...]
     afhankelijk: tuple[str, ...]  # the regelingen whose outcome it reads, by bit
@@ -240,8 +238,6 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         bron=source,
         bits=generator.bits,
         per_bit={bit: name for name, bit in generator.bits.items()},
-        stappen=tuple(generator.steps),
-        voorwaarden=tuple(v.spec.naam for v in regel.voorwaarden),
         leest_uitkomst_van=tuple(
             frozenset(generator.uitkomsten_van(v.node)) for v in regel.voorwaarden
         ),
