@@ -150,7 +150,7 @@ def test_a_refusal_by_the_woonplaats_is_made_once_per_gemeente() -> None:
     assert own == utrecht(engine, second, herkomst)
 
 
-def test_a_steps_value_is_told_apart_by_its_type() -> None:
+def test_a_shared_step_states_its_own_value() -> None:
     # Given the outcome ja (True) of a step, and then 1 (True == Decimal(1), one hash)
     class Run:
         regel = type("Regel", (), {"rekenstappen": {}})()

@@ -236,8 +236,9 @@ class CompiledRegeling:
         self.nul = nul(regeling.uitkomst.betaling)
         self.nul_teksten = teksten(self.nul)
         self._plan: snel.Plan | bool | None = False  # made when first needed
-        # The explanation's steps by name and value: made, or None when seen once (uitleg).
-        self.rekenstappen: dict[tuple[str, type, Any], Rekenstap | None] = {}
+        # The explanation's steps by name and value's text: made, or None when seen once
+        # (vil.rules.uitleg.berekening).
+        self.rekenstappen: dict[tuple[str, str | None], Rekenstap | None] = {}
 
     @property
     def plan(self) -> "snel.Plan | None":

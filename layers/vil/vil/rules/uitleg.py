@@ -71,10 +71,11 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
     made = run.regel.rekenstappen
     stappen: list[Rekenstap | dict[str, Any]] = []
     for naam, omschrijving, grondslag, value in run.berekend():
-        key = (naam, type(value), value)  # True == Decimal(1): the type tells them apart
+        waarde = _text(value)
+        key = (naam, waarde)  # by its text: a long Decimal is slow to hash
         stap: Rekenstap | dict[str, Any] | None = made.get(key)
         if stap is None:
-            stap = {"stap": naam, "waarde": _text(value), "omschrijving": omschrijving,
+            stap = {"stap": naam, "waarde": waarde, "omschrijving": omschrijving,
                     "grondslag": grondslag}  # fmt: skip
             if key in made:  # seen once before: a value that repeats
                 stap = made[key] = Rekenstap.model_validate(stap)
