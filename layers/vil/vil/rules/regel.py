@@ -569,7 +569,12 @@ class SnelSpoor:
                 failed[0].spec.hint,
                 ONTBREEKT if value is snel.B else Decimal(value) if type(value) is int else value,
             )
-        self.geschat = sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
+        # An estimate makes an outcome indicatief: none without (the bits say so).
+        self.geschat = (
+            sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
+            if fast.indicatief
+            else []
+        )
 
     def berekend(self) -> list[tuple[str, str, str, Value | int | None]]:
         """The steps evaluated, in the rule file's order: naam, omschrijving, grondslag and
