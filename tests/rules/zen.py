@@ -10,6 +10,7 @@ by-value functions (vertaling.deel, vertaling.lees) are compared with it
 (vil.rules.snel), and only the parts of this account that it calls are in vil.rules.vertaling.
 """
 
+import operator
 import types
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -389,24 +390,22 @@ def _numbers_list(items: Any) -> list[Decimal]:
 
 def _max(items: Any) -> Decimal:
     """The largest; of equal ones the last, as zen picks."""
-    numbers = _numbers_list(items)
-    if not numbers:
-        raise Terugval
-    best = numbers[0]
-    for item in numbers[1:]:
-        if item >= best:
-            best = item
-    return best
+    return _pick(items, operator.ge)
 
 
 def _min(items: Any) -> Decimal:
     """The smallest; of equal ones the first, as zen picks."""
+    return _pick(items, operator.lt)
+
+
+def _pick(items: Any, beats: Callable[[Decimal, Decimal], bool]) -> Decimal:
+    """The item that beats every one before it (zen's max and min: which of equal ones)."""
     numbers = _numbers_list(items)
     if not numbers:
         raise Terugval
     best = numbers[0]
     for item in numbers[1:]:
-        if item < best:
+        if beats(item, best):
             best = item
     return best
 

@@ -469,8 +469,11 @@ class CompiledRegeling:
             "bedragEenmalig": amounts.eenmalig,
             "indicatief": bool(redenen),
         }
-        values = run.values
-        stappen = {naam: values.get(naam) for naam in run.reads}
+        # The steps it needed (None: no value); a fast decision's count as the Decimal it is.
+        stappen = {
+            naam: Decimal(value) if type(value) is int else value
+            for naam, _, _, value in run.berekend()
+        }
         voorwaarden = {naam: voldaan for naam, voldaan, _, _ in trace.voorwaarden}
         return feiten.Uitkomst(
             self.regeling.naam, velden, stappen, voorwaarden, trace.ontbrekend(), redenen
@@ -590,20 +593,6 @@ class SnelSpoor:
     def zeker(self) -> bool:
         """Firm without the provenance (the decision's `indicatief` says why not, by bits)."""
         return not self.snel.indicatief
-
-    @property
-    def reads(self) -> list[str]:
-        """The steps evaluated (a value, or none for want of a fact)."""
-        return [naam for naam, *_ in self.berekend()]
-
-    @property
-    def values(self) -> dict[str, Value]:
-        """The steps evaluated, with their values (numbers as Decimals, as the reference's)."""
-        return {
-            naam: Decimal(value) if type(value) is int else value  # type: ignore[misc]
-            for naam, _, _, value in self.berekend()
-            if value is not None
-        }
 
     @property
     def present(self) -> set[str]:
