@@ -27,7 +27,7 @@ from tests.rules.test_golden import decision
 from vil.bench import reference
 from vil.models.huishouden import Huishouden
 from vil.models.resultaat import FeitHerkomst, HerkomstSoort, Rekenstap
-from vil.rules import Catalogus, snel, uitleg, vertaling
+from vil.rules import Catalogus, feiten, snel, uitleg, vertaling
 
 
 def test_every_regeling_has_a_fast_path(catalogus: Catalogus) -> None:
@@ -116,6 +116,23 @@ def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
     assert first.berekening
     assert all(a is b for a, b in zip(second.berekening, third.berekening, strict=True))
     assert first == second == third
+
+
+def test_two_windows_of_a_month_series_read_the_same_months() -> None:
+    # Given a household with 36 months of income, and the 12 and 36 months before the peildatum
+    huishouden = next(h for h, _ in households() if len(h.inkomenshistorie or ()) >= 36)
+    peildatum = PEILDATA[0]  # 15 June 2026: the latest month is May
+    facts = Catalogus.from_directory(RULES).feiten(huishouden, peildatum)
+    jaar, drie = (
+        feiten.lijstinvoer("inkomenshistorie", ("nettoInkomen",), (True,), n) for n in (12, 36)
+    )
+    # When both are read, the shorter one first
+    kort, lang = facts.lijst(jaar), facts.lijst(drie)
+    # Then the year is the start of the three years, latest month first, each month once
+    assert kort == lang[:12]
+    assert [back for back, _ in lang] == list(range(1, 37))
+    by_month = {item.maand: item.netto_inkomen for item in huishouden.inkomenshistorie or ()}
+    assert (lang[0][1], lang[-1][1]) == (by_month[date(2026, 5, 1)], by_month[date(2023, 6, 1)])
 
 
 def test_a_refusal_by_the_woonplaats_is_made_once_per_gemeente() -> None:

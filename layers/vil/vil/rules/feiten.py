@@ -111,7 +111,7 @@ class Huishoudfeiten:
         # Each regeling version's fast decision of this household (vil.rules.snel), or None
         # where the reference decides; the list inputs as the fast path reads them.
         self.snel: dict[Any, Any] = {}
-        self._lijsten: dict[tuple[str, tuple[str, ...], int | None], Any] = {}
+        self._lijsten: dict[Hashable, Any] = {}
         self._uitkomsten: dict[str, Uitkomst] = {}
         # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
         # once: the decision, the explanation and another regeling reading it share it.
@@ -161,30 +161,24 @@ class Huishoudfeiten:
                 known = self._read[key] = (None if gaps else value, gaps)
         return known
 
-    def lijst(self, path: str, velden: tuple[str, ...], maanden: int | None) -> Any:
+    def lijst(self, invoer: "Lijstinvoer") -> Any:
         """A list input as the fast path reads it (vil.rules.snel): rows of its fields, read
         once per household; raises Ontbreekt with the missing paths as `_lookup` names them."""
-        key = (path, velden, maanden)
-        rows = self._lijsten.get(key)
-        if rows is None and maanden is not None:
-            # A shorter window of a complete month series read before is the start of it.
-            for (other, fields, months), read in self._lijsten.items():
-                if other == path and fields == velden and (months or 0) > maanden:
-                    if type(read) is not Ontbreekt:
-                        rows = read[:maanden]
-                    break
+        rows = self._lijsten.get(invoer)
         if rows is None:
-            items = _attribute_getter(path)(self.household)
-            if items is None:
-                rows = Ontbreekt([PREFIX + path])
-            elif maanden is None:
-                rows = _snel_lijst(path, items, velden)
-            else:
-                rows = _snel_maandreeks(path, items, velden, maanden, self.peildatum)
-            self._lijsten[key] = rows
+            rows = self._lijsten[invoer] = invoer.lees(self)
         if type(rows) is Ontbreekt:
             raise rows
         return rows
+
+    def per_maand(self, path: str) -> dict[date, Any] | None:
+        """A month series' items by month, made once per household for every window read."""
+        by_month = self._lijsten.get(path)
+        if by_month is None:
+            items = _attribute_getter(path)(self.household)
+            by_month = None if items is None else {item.maand: item for item in items}
+            self._lijsten[path] = by_month
+        return by_month
 
     def snel_uitkomst(self, regeling_id: str, veld: str) -> Any:
         """A field, step or voorwaarde of another regeling's fast decision, as zen reads it;
@@ -349,42 +343,79 @@ class Ontbreekt(Exception):
         self.gaps = gaps
 
 
-def _snel_lijst(path: str, items: Iterable[Any], velden: tuple[str, ...]) -> Any:
-    """A list input as tuples of its fields (read as zen reads them), or Ontbreekt naming
-    each missing field of each item (as `_items`)."""
-    attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
-    rows = []
-    gaps = []
-    for index, item in enumerate(items):
-        row = tuple([getattr(item, attribute) for attribute in attributes])
-        if None in row:
-            gaps += [
-                f"{PREFIX}{path}[{index}].{veld}"
-                for veld, value in zip(velden, row, strict=True)
-                if value is None
-            ]
-        rows.append(tuple([lees(value) for value in row]))
-    return Ontbreekt(gaps) if gaps else rows
+class Lijstinvoer:
+    """A list input as the fast path reads it: the rows of the fields it reads, as tuples
+    (a month series' rows start with `maandenGeleden`), each number read as zen reads it.
+    One object per path, fields and window (`lijstinvoer`): two regelingen that read the same
+    share the household's reading of it (Huishoudfeiten.lijst)."""
+
+    __slots__ = ("getal", "getter", "maanden", "path", "velden")
+
+    def __init__(
+        self, path: str, velden: tuple[str, ...], getallen: tuple[bool, ...], maanden: int | None
+    ) -> None:
+        self.path = path
+        self.velden = velden
+        self.maanden = maanden
+        # The fields of an item in one call, as a tuple (attrgetter gives one field bare).
+        attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
+        self.getter = operator.attrgetter(*attributes) if attributes else (lambda _: ())
+        self.getal = getallen  # per field, whether it is a number (read as zen reads it)
+
+    def lees(self, facts: Huishoudfeiten) -> Any:
+        """The rows, or Ontbreekt naming each missing field of each item (as `_items`), or
+        the whole series when a month of the window is missing (as `_months`)."""
+        if self.maanden is not None:
+            return self._maanden(facts)
+        items = _attribute_getter(self.path)(facts.household)
+        if items is None:
+            return Ontbreekt([PREFIX + self.path])
+        get = self.getter
+        rows = [get(item) for item in items]
+        if len(self.velden) == 1:
+            rows = [(row,) for row in rows]
+        if any(None in row for row in rows):
+            return Ontbreekt(
+                [
+                    f"{PREFIX}{self.path}[{index}].{veld}"
+                    for index, row in enumerate(rows)
+                    for veld, value in zip(self.velden, row, strict=True)
+                    if value is None
+                ]
+            )
+        if not any(self.getal):
+            return rows
+        getal = self.getal
+        return [
+            tuple([lees(v) if n else v for v, n in zip(row, getal, strict=True)]) for row in rows
+        ]
+
+    def _maanden(self, facts: Huishoudfeiten) -> Any:
+        assert self.maanden is not None
+        by_month = facts.per_maand(self.path)
+        if by_month is None:
+            return Ontbreekt([PREFIX + self.path])
+        try:
+            window = [by_month[maand] for maand in _window(facts.peildatum, self.maanden)]
+        except KeyError:
+            return Ontbreekt([PREFIX + self.path])
+        get = self.getter
+        if len(self.velden) == 1:  # the common case, without a row's inner loop
+            if self.getal[0]:
+                return [(back, lees(get(item))) for back, item in enumerate(window, 1)]
+            return [(back, get(item)) for back, item in enumerate(window, 1)]
+        return [
+            (back, *[lees(v) if n else v for v, n in zip(get(item), self.getal, strict=True)])
+            for back, item in enumerate(window, 1)
+        ]
 
 
-def _snel_maandreeks(
-    path: str, items: Iterable[Any], velden: tuple[str, ...], maanden: int, peildatum: date
-) -> Any:
-    """The `maanden` months before the peildatum's month, latest first, as tuples of
-    `maandenGeleden` and the fields, or Ontbreekt when a month is missing (as `_months`)."""
-    attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
-    by_month = {item.maand: item for item in items}
-    try:
-        window = [by_month[maand] for maand in _window(peildatum, maanden)]
-    except KeyError:
-        return Ontbreekt([PREFIX + path])
-    if len(attributes) == 1:  # the common case, without a row's inner loop
-        (attribute,) = attributes
-        return [(back, lees(getattr(item, attribute))) for back, item in enumerate(window, 1)]
-    return [
-        (back, *[lees(getattr(item, attribute)) for attribute in attributes])
-        for back, item in enumerate(window, 1)
-    ]
+@functools.cache
+def lijstinvoer(
+    path: str, velden: tuple[str, ...], getallen: tuple[bool, ...], maanden: int | None
+) -> Lijstinvoer:
+    """The one Lijstinvoer of a path, its fields and window."""
+    return Lijstinvoer(path, velden, getallen, maanden)
 
 
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:

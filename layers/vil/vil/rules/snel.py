@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from vil.models.regeling import InvoerType, StapType
 from vil.rules import vertaling
-from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt
+from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt, lijstinvoer
 from vil.rules.vertaling import Terugval, deel, lees
 
 if TYPE_CHECKING:
@@ -162,6 +162,7 @@ RUNTIME: dict[str, Any] = {
 }
 _UNITS = {"d": "_dagen", "day": "_dagen", "days": "_dagen", "M": "_maanden", "month": "_maanden"}
 _UNITS |= {"months": "_maanden", "y": "_jaren", "year": "_jaren", "years": "_jaren"}
+_GETALLEN = (InvoerType.bedrag, InvoerType.getal)
 _DIFF_UNITS = {"d": "day", "day": "day", "days": "day", "M": "month", "month": "month"}
 _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
 
@@ -709,7 +710,10 @@ class _Generator(_Expressies):
                     _, other, veld = path.split(".", 2)
                     call = f"X.snel_uitkomst({other!r}, {veld!r})"
                 else:
-                    call = f"X.lijst({path!r}, {tuple(spec.velden or ())!r}, {spec.maanden!r})"
+                    velden = spec.velden or {}
+                    getallen = tuple(v.type in _GETALLEN for v in velden.values())
+                    lezing = lijstinvoer(path, tuple(velden), getallen, spec.maanden)
+                    call = f"X.lijst({self.constant(lezing)})"
                 self.emit(1, "try:")
                 self.emit(2, f"{local} = {call}")
                 self.emit(1, "except O as _e:")
