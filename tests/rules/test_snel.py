@@ -250,3 +250,13 @@ def test_dates_are_zens(day: date, other: date, count: int) -> None:
     for unit in ("day", "month", "year"):
         assert snel._diff(day, other, unit) == int(vertaling._diff(day, other, unit))
     assert snel._jaren_tussen(day, other) == int(vertaling._diff(day, other, "year"))
+
+
+@settings(max_examples=800, deadline=None)
+@given(value=st.one_of(long_numbers, st.decimals(allow_nan=False, allow_infinity=False)))
+@example(value=Decimal("-0.00"))
+@example(value=Decimal("1.20E+3"))
+@example(value=Decimal("0.0000001"))
+def test_a_step_states_its_value_normalised(value: Decimal) -> None:
+    # The explanation's text of a number: no trailing zeros, no exponent
+    assert uitleg._text(value) == f"{value.normalize():f}"

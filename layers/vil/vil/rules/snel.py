@@ -21,7 +21,7 @@ is checked.
 
 import decimal
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
@@ -218,13 +218,22 @@ class Plan:
     # function's tuples hold it: (0, step number) or (1, voorwaarde number).
     plekken: dict[str, tuple[int, int]]
 
-    def namen(self, bits: int) -> set[str]:
+    # The parameters by the bits that name them (`namen`): few combinations repeat.
+    _namen: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def namen(self, bits: int) -> frozenset[str]:
         """The parameters whose bits are set."""
-        names = set()
-        while bits:
-            lowest = bits & -bits
-            names.add(self.per_bit[lowest])
-            bits ^= lowest
+        names = self._namen.get(bits)
+        if names is None:
+            found = set()
+            rest = bits
+            while rest:
+                lowest = rest & -rest
+                found.add(self.per_bit[lowest])
+                rest ^= lowest
+            if len(self._namen) >= 4096:
+                self._namen.clear()
+            names = self._namen[bits] = frozenset(found)
         return names
 
 

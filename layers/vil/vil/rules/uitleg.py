@@ -232,8 +232,10 @@ def schatting(jaar: int, geschat: list[int]) -> str:
 
 
 def _text(value: Decimal | int | bool | date | None) -> str | None:
+    """A step's value as the explanation states it: a number as `_getal`, a date in ISO
+    form, ja or nee."""
     if type(value) is Decimal:  # the common case first
-        return f"{value.normalize():f}"
+        return _getal(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -242,4 +244,14 @@ def _text(value: Decimal | int | bool | date | None) -> str | None:
         return value.isoformat()
     if isinstance(value, int):  # a count, on a fast decision
         return str(value)
-    return f"{value.normalize():f}"
+    return _getal(value)
+
+
+def _getal(value: Decimal) -> str:
+    """A number without trailing zeros and without an exponent (`normalize`, then fixed
+    point): by its text, when that has no exponent and is too short for `normalize` to round
+    it to the context's 28 digits."""
+    text = str(value)
+    if "E" in text or len(text) > 28:
+        return f"{value.normalize():f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
