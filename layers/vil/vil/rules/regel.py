@@ -315,7 +315,6 @@ class CompiledRegeling:
                 indicatief |= bit
         minimum = self.regeling.uitkomst.minimum
         return snel.Snelstand(
-            plan.beslis,
             stand.waarden,
             p,
             dict(stand.constants),
@@ -343,13 +342,15 @@ class CompiledRegeling:
             return None
         if stand.weigering is not None:  # the woonplaats refused every household here
             return stand.weigering  # type: ignore[no-any-return]
+        plan = self._plan
+        assert isinstance(plan, snel.Plan)
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
         try:
             (
                 recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps, hint,
                 decided,
-            ) = stand.beslis(facts.household, stand, facts)  # fmt: skip
+            ) = plan.beslis(facts.household, stand, facts)  # fmt: skip
         except Exception:
             snel.TELLING.terugval += 1
             return None
@@ -358,8 +359,6 @@ class CompiledRegeling:
         (maand, jaar, eenmalig), bedrag_niet = self._bedragen(recht, value, stand.minimum)
         if bedrag_niet:  # below the minimum: refused by the amount, which alone decided
             recht, used = False, bedrag
-        plan = self._plan
-        assert isinstance(plan, snel.Plan)
         indicatief = bool(used & stand.indicatief) or _rust_op_indicatief(
             plan, facts, recht, gelezen, failed
         )

@@ -174,7 +174,6 @@ _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
 class Snelstand:
     """What the generated function reads of a regeling on one peildatum in one gemeente."""
 
-    beslis: Callable[..., tuple[Any, ...]]  # the regeling version's function
     waarden: Mapping[str, Any]  # the parameters' values (regel.Stand's), for the explanation
     p: dict[str, Any]  # the parameters, read as zen reads them
     c: dict[int, Any]  # the parameter-only nodes' outcomes, by node number
