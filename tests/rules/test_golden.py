@@ -11,7 +11,7 @@ from typing import Any
 from tests.rules.golden import COUNT, GOLDEN, PEILDATA, households, lines
 from vil.models.resultaat import Resultaat
 from vil.rules import Catalogus
-from vil.rules.regel import Beslissing
+from vil.rules.beslissing import Beslissing
 
 
 def test_every_household_gives_the_golden_result(catalogus: Catalogus) -> None:

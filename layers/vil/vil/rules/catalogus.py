@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from vil.models.huishouden import Huishouden, zonder_collector
 from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
 from vil.models.resultaat import Evaluatie, FeitHerkomst
+from vil.rules.beslissing import Beslissing
 from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
 from vil.rules.laden import RegelFout, compile_regeling
-from vil.rules.regel import Beslissing, CompiledRegeling, content_hash
+from vil.rules.regel import CompiledRegeling, content_hash
 
 SHARED_FILE = "parameters/gedeeld.yaml"
 # The fields of another regeling's outcome a rule file may read, with their types.

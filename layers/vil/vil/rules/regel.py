@@ -3,39 +3,45 @@
 import decimal
 import hashlib
 import json
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from enum import Enum
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from vil.models.regeling import (
-    Afronding,
     Betaling,
     InvoerType,
     Parameter,
     Regeling,
     StapType,
-    Uitkomst,
     Voorwaarde,
 )
 from vil.models.resultaat import FeitHerkomst, Rekenstap, Resultaat
 from vil.rules import feiten, snel, uitleg
+from vil.rules.beslissing import (
+    ONTBREEKT,
+    Amounts,
+    Bedragen,
+    Beslissing,
+    Bevinding,
+    Geblokkeerd,
+    Mislukt,
+    Oorzaak,
+    Value,
+    afronder,
+    nul,
+    teksten,
+)
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
-from vil.rules.feiten import Feiten
 from vil.rules.parameters import Waarde, waarde_on
+from vil.rules.snelspoor import Snel, SnelSpoor, rust_op_indicatief
 from vil.rules.tekst import datum
 from vil.rules.vertaling import Terugval, lees
 
 # Names every expression may use besides parameters, steps and inputs.
 BUILTINS: dict[str, StapType] = {"peildatum": StapType.datum, "heeftPartner": StapType.ja_nee}
-EURO = Decimal(1)
-CENT = Decimal("0.01")
-# The amounts are rounded in this context, whatever the caller's (the fast path's raises on
-# rounding, vil.rules.snel.EXACT).
-_AFRONDING = decimal.Context()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,32 +159,8 @@ class CompiledKeuze:
         return [node for row in self.rijen for node in row if node is not None]
 
 
-class Oorzaak(Enum):
-    ontbreekt = "ontbreekt"  # a fact is missing: the right is unknown
-    onbekend = "onbekend"  # a parameter has no known value: only the amount is unknown
-    fout = "fout"  # an expression failed at run time
-
-
-@dataclass(frozen=True, slots=True)
-class Geblokkeerd:
-    """Why a step or voorwaarde has no value."""
-
-    reden: str
-    oorzaak: Oorzaak
-
-
-@dataclass(frozen=True, slots=True)
-class Mislukt:
-    """A constant node whose expression failed: each evaluation reports it as its own failure."""
-
-    fout: str
-
-
-ONTBREEKT = Geblokkeerd("Hiervoor ontbreken gegevens.", Oorzaak.ontbreekt)
 _SCALARS = frozenset({int, float, str, bool, type(None)})
 _LIJSTEN = frozenset({InvoerType.lijst, InvoerType.maandreeks})
-Value = Decimal | bool | date
-Bedragen = tuple[Decimal | None, Decimal | None, Decimal | None]  # per maand, per jaar, eenmalig
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,20 +171,6 @@ class Stand:
     env: dict[str, Any]  # the parameters as zen takes them, and the peildatum
     constants: dict[int, "Value | Geblokkeerd | Mislukt"]  # node number -> its outcome
     unknown: frozenset[str]  # the parameters without a value
-
-
-@dataclass(slots=True)  # not frozen: a batch makes many, and a frozen one is slower to make
-class Beslissing:
-    """The decision alone, without its explanation: what the monthly check's comparison and a
-    batch need. The same values as the `Resultaat` of the same evaluation."""
-
-    regeling: str
-    recht: bool | None
-    bedrag_per_maand: str | None
-    bedrag_per_jaar: str | None
-    bedrag_eenmalig: str | None
-    indicatief: bool
-    ontbrekende_gegevens: list[str]
 
 
 class CompiledRegeling:
@@ -359,7 +327,7 @@ class CompiledRegeling:
         (maand, jaar, eenmalig), bedrag_niet = self._bedragen(recht, value, stand.minimum)
         if bedrag_niet:  # below the minimum: refused by the amount, which alone decided
             recht, used = False, bedrag
-        indicatief = bool(used & stand.indicatief) or _rust_op_indicatief(
+        indicatief = bool(used & stand.indicatief) or rust_op_indicatief(
             plan, facts, recht, gelezen, failed
         )
         # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
@@ -513,245 +481,6 @@ class CompiledRegeling:
 _NIET_GEDAAN = object()
 
 
-class SnelSpoor:
-    """A fast decision in the shape of the reference's trace (`Trace`, with its `_Run`), so
-    that vil.rules.uitleg explains it with the same code from the same values: the steps
-    computed, the voorwaarden assessed, the parameters that decided it, the hint."""
-
-    __slots__ = (
-        "amounts", "decided", "facts", "failures", "gaps", "geschat", "hint", "inputs",
-        "peildatum", "recht", "regel", "snel", "used", "voorwaarden", "waarden",
-    )  # fmt: skip
-
-    def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
-        plan = fast._plan
-        uitkomst = regel.regeling.uitkomst
-        self.regel = regel
-        self.facts = facts
-        self.snel = fast
-        self.peildatum = facts.peildatum
-        self.waarden = waarden = fast.waarden
-        self.failures: list[str] = []
-        self.recht = fast.recht
-        self.decided = fast.decided
-        self.inputs: Feiten | None = None  # the reference's reading, when asked
-        # The missing facts by input path (the fast path notes them by the input's number).
-        if fast.gaps:
-            paths = list(regel.regeling.invoer)
-            self.gaps = {paths[number]: gaps for number, gaps in fast.gaps}
-        else:
-            self.gaps = {}
-        self.amounts = amounts = _Amounts(uitkomst.betaling)
-        amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
-        amounts.uitleg = _bedrag_uitleg(regel, fast)
-        self.voorwaarden: list[Bevinding] = []
-        failed = []
-        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
-            if voldaan is snel.U:
-                continue
-            spec = compiled.spec
-            if voldaan is None:
-                text = ONTBREEKT.reden
-            elif voldaan:
-                text = spec.uitleg.voldaan
-            else:
-                text = spec.uitleg.niet_voldaan
-                failed.append(compiled)
-            self.voorwaarden.append((spec.naam, voldaan, text, spec.grondslag))
-        if fast.bedrag_niet:
-            assert uitkomst.uitleg_geen_bedrag is not None
-            self.voorwaarden.append(
-                ("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag)
-            )
-        self.used = plan.namen(fast.used)
-        self.hint: tuple[Any, Value | Geblokkeerd] | None = None
-        if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
-            value = fast.hint
-            self.hint = (
-                failed[0].spec.hint,
-                ONTBREEKT if value is snel.B else Decimal(value) if type(value) is int else value,
-            )
-        # An estimate makes an outcome indicatief: none without (the bits say so).
-        self.geschat = (
-            sorted({j for n in self.used if (j := waarden[n].geschat_met) is not None})
-            if fast.indicatief
-            else []
-        )
-
-    def berekend(self) -> list[tuple[str, str, str, Value | int | None]]:
-        """The steps evaluated, in the rule file's order: naam, omschrijving, grondslag and
-        value (None: none for want of a fact; a count as an int)."""
-        steps = self.snel.steps
-        return [
-            (naam, omschrijving, grondslag, None if value is snel.B else value)
-            for i, naam, omschrijving, grondslag in self.snel._plan.uitleg
-            if (value := steps[i]) is not snel.U
-        ]
-
-    @property
-    def zeker(self) -> bool:
-        """Firm without the provenance (the decision's `indicatief` says why not, by bits)."""
-        return not self.snel.indicatief
-
-    @property
-    def present(self) -> set[str]:
-        """The inputs `uitkomst.<id>.…` read (what uitleg._gelezen_uitkomsten asks of a right)."""
-        gelezen = self.snel.gelezen
-        return {
-            f"{feiten.UITKOMST}{o}." for i, o in enumerate(self.snel._plan.afhankelijk)
-            if gelezen >> i & 1
-        }  # fmt: skip
-
-    @property
-    def env(self) -> dict[str, Any]:
-        """The inputs' values as zen takes them (uitleg._boven_grens), read when asked."""
-        return self.reference().values
-
-    @property
-    def run(self) -> "SnelSpoor":
-        return self
-
-    @property
-    def feiten(self) -> "SnelSpoor":
-        return self
-
-    def ontbrekend(self) -> list[str]:
-        return [] if self.decided else self.snel.ontbrekende
-
-    def read(self, path: str) -> list[str]:
-        """The missing facts of one input (Feiten.read): as the fast path found them, or,
-        after a decisive refusal that read no further, as the reference reads them."""
-        if self.decided:
-            return self.reference().read(path)
-        return self.gaps.get(path, [])
-
-    def reference(self) -> Feiten:
-        """Every input read the reference's way, once: only what the provenance's reasons
-        ask of a declared amount, or of the facts after a decisive refusal."""
-        if self.inputs is None:
-            self.inputs = self.regel.feiten_van(self.facts)
-        return self.inputs
-
-
-def _rust_op_indicatief(
-    plan: "snel.Plan", facts: feiten.Huishoudfeiten, recht: bool | None, gelezen: int, failed: int
-) -> bool:
-    """Whether a fast decision rests on an indicatief outcome of another regeling
-    (uitleg._gelezen_uitkomsten): for a right, one it read; else one the refusing (or
-    open) voorwaarden read."""
-    if not plan.afhankelijk or facts.regelbron is None:
-        return False
-    if recht:
-        andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
-    else:
-        andere = sorted(
-            set().union(*(o for i, o in enumerate(plan.leest_uitkomst_van) if failed & (1 << i)))
-        )
-    return any(
-        (other := facts.regelbron(o).snel(facts)) is None or other.indicatief for o in andere
-    )
-
-
-def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
-    """Why a fast decision has no amount, as `_Run.amounts` says it."""
-    uitkomst = regel.regeling.uitkomst
-    if fast.bedrag_geblokkeerd:
-        return ONTBREEKT.reden
-    if fast.recht is not True:
-        return None
-    if uitkomst.betaling is Betaling.in_natura:
-        return uitkomst.uitleg_in_natura
-    if fast.maand is None and fast.eenmalig is None:
-        return regel.onbekend_bedrag(fast.waarden)
-    return None
-
-
-class Snel:
-    """A decision by the fast path, and what another regeling may read of it (as
-    feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
-
-    __slots__ = (
-        "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gedeeld",
-        "gelezen", "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "resultaat",
-        "steps", "teksten", "used", "voorwaarden", "waarden",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        plan: "snel.Plan",
-        recht: bool | None,
-        maand: Decimal | None,
-        jaar: Decimal | None,
-        eenmalig: Decimal | None,
-        indicatief: bool,
-        steps: tuple[Any, ...],
-        voorwaarden: tuple[Any, ...],
-        bedrag_niet: bool,
-        ontbrekende: list[str],
-        used: int,
-        gelezen: int,
-        gaps: list[tuple[int, list[str]]],
-        hint: Any,
-        decided: bool,
-        bedrag_geblokkeerd: bool,
-        waarden: Mapping[str, Waarde],
-    ) -> None:
-        self._plan = plan
-        self.waarden = waarden  # the parameters' values (the Stand's)
-        # For the explanation (SnelSpoor): the parameters that decided it (bits), the other
-        # regelingen whose outcome it read (bits), the missing facts by input, the hint's
-        # value, a decisive refusal, an amount left without a value by a missing fact.
-        self.used = used
-        self.gelezen = gelezen
-        self.gaps = gaps
-        self.hint = hint
-        self.decided = decided
-        self.bedrag_geblokkeerd = bedrag_geblokkeerd
-        self.recht = recht
-        self.maand = maand
-        self.jaar = jaar
-        self.eenmalig = eenmalig
-        self.indicatief = indicatief
-        self.steps = steps
-        self.voorwaarden = voorwaarden
-        self.bedrag_niet = bedrag_niet  # the amount did not reach the minimum (a voorwaarde)
-        self.ontbrekende = ontbrekende
-        # The refusal by the woonplaats is shared by the gemeente's households (Snelstand),
-        # and so is its full result without provenance, made when first asked.
-        self.gedeeld = False
-        self.resultaat: Resultaat | None = None
-        self.teksten: tuple[str | None, str | None, str | None] | None = None  # the amounts'
-
-    def beslissing(self, regeling: str) -> "Beslissing":
-        if self.teksten is None:
-            self.teksten = teksten((self.maand, self.jaar, self.eenmalig))
-        maand, jaar, eenmalig = self.teksten
-        return Beslissing(
-            regeling, self.recht, maand, jaar, eenmalig, self.indicatief, list(self.ontbrekende)
-        )
-
-    def waarde(self, veld: str) -> Any:
-        """A field (`recht`), step (`berekening.<stap>`) or voorwaarde (`voorwaarden.<naam>`);
-        None where the outcome has none."""
-        if veld == "voorwaarden.bedrag":
-            return False if self.bedrag_niet else None
-        plek = self._plan.plekken.get(veld)
-        if plek is not None:  # a step or voorwaarde: its place in the function's tuples
-            value = (self.steps, self.voorwaarden)[plek[0]][plek[1]]
-            return None if value is snel.U or value is snel.B else value
-        attribute = _VELDEN.get(veld)
-        return None if attribute is None else getattr(self, attribute)
-
-
-_VELDEN = {  # an outcome's field -> the attribute of a fast decision that holds it
-    "recht": "recht",
-    "bedragPerMaand": "maand",
-    "bedragPerJaar": "jaar",
-    "bedragEenmalig": "eenmalig",
-    "indicatief": "indicatief",
-}
-
-
 def _constant(
     node: Node, waarden: Mapping[str, Waarde], env: Mapping[str, Any]
 ) -> Value | Geblokkeerd | Mislukt:
@@ -790,10 +519,6 @@ class Nodes:
         return nodes
 
 
-# One voorwaarde's outcome: naam, voldaan (None: unknown), uitleg, grondslag.
-Bevinding = tuple[str, bool | None, str, str]
-
-
 class Trace:
     """What one evaluation found, compactly: enough for the decision, and for the explanation
     when a caller asks for it (vil.rules.uitleg)."""
@@ -816,7 +541,7 @@ class Trace:
         self.decided = False  # a decisive voorwaarde failed: nothing else is assessed
         self.failed: list[str] = []  # the voorwaarden not met (before the amount's)
         self.recht: bool | None = None
-        self.amounts = _Amounts(run.regel.regeling.uitkomst.betaling)
+        self.amounts = Amounts(run.regel.regeling.uitkomst.betaling)
         self.used: set[str] = set()  # the parameters that decided the outcome
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None  # (spec, value)
         self.geschat: list[int] = []  # the years whose amounts stand in for the peildatum's
@@ -1071,89 +796,6 @@ class _Run:
         if compiled is None or compiled.hint is None or compiled.spec.hint is None:
             return None
         return compiled.spec.hint, self.evaluate(compiled.hint, used)
-
-
-def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
-    """How a regeling turns its amount step's value into its amounts, rounded as it says;
-    made once per regeling version."""
-    c = _AFRONDING
-    zero = Decimal(0)
-    if uitkomst.betaling is Betaling.eenmalig:
-
-        def eenmalig(value: Decimal) -> Bedragen:
-            return None, None, max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
-
-        return eenmalig
-    per_maand = uitkomst.bedrag_per_maand is not None
-    if uitkomst.afronding in (Afronding.awir, Afronding.awir_maand):
-        # Awir art. 14(4): the year amount is rounded to whole euros. The month is a twelfth,
-        # rounded down: of the rounded year (the zorgtoeslag tables) or of the unrounded year
-        # (the brochures of kindgebonden budget and huurtoeslag); docs/decisions.md, 'Awir
-        # rounding per toeslag'.
-        van_afgerond = uitkomst.afronding is Afronding.awir
-
-        def awir(value: Decimal) -> Bedragen:
-            jaar = max(c.multiply(value, 12) if per_maand else value, zero)
-            afgerond = jaar.quantize(EURO, ROUND_HALF_UP, c)
-            basis = afgerond if van_afgerond else jaar
-            return c.divide(basis, 12).quantize(EURO, ROUND_FLOOR, c), afgerond, None
-
-        return awir
-    if per_maand:
-
-        def maand(value: Decimal) -> Bedragen:
-            bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
-            return bedrag, c.multiply(bedrag, 12), None
-
-        return maand
-
-    def jaar(value: Decimal) -> Bedragen:
-        bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
-        return c.divide(bedrag, 12).quantize(CENT, ROUND_HALF_UP, c), bedrag, None
-
-    return jaar
-
-
-def teksten(bedragen: Bedragen) -> tuple[str | None, str | None, str | None]:
-    """The amounts as a decision states them: euros with two decimals."""
-    maand, jaar, eenmalig = bedragen
-    return (
-        None if maand is None else f"{maand:.2f}",
-        None if jaar is None else f"{jaar:.2f}",
-        None if eenmalig is None else f"{eenmalig:.2f}",
-    )
-
-
-def nul(betaling: Betaling) -> Bedragen:
-    """The amounts of a refusal: zero for what the regeling pays, nothing for in natura."""
-    if betaling is Betaling.periodiek:
-        return Decimal(0), Decimal(0), None
-    if betaling is Betaling.eenmalig:
-        return None, None, Decimal(0)
-    return None, None, None
-
-
-class _Amounts:
-    def __init__(self, betaling: Betaling) -> None:
-        self.betaling = betaling
-        self.maand: Decimal | None = None
-        self.jaar: Decimal | None = None
-        self.eenmalig: Decimal | None = None
-        self.uitleg: str | None = None
-
-    def fill(self, value: Decimal, afronden: Callable[[Decimal], Bedragen]) -> Decimal:
-        """The amounts from the amount step's value (`afronder`); the total (one-off or per
-        year) that must reach the minimum."""
-        self.maand, self.jaar, self.eenmalig = afronden(value)
-        total = self.jaar if self.eenmalig is None else self.eenmalig
-        assert total is not None
-        return total
-
-    def zero(self) -> None:
-        self.maand, self.jaar, self.eenmalig = nul(self.betaling)
-
-    def teksten(self) -> tuple[str | None, str | None, str | None]:
-        return teksten((self.maand, self.jaar, self.eenmalig))
 
 
 def _nest(target: dict[str, Any], path: str, value: Any) -> None:

@@ -14,7 +14,7 @@ The function gives zen's values, not Python's own: numbers are `Decimal`, comput
 (a decimal context that raises on any rounding, `EXACT`), division and the reading of a number
 as zen reads it from its context by vil.rules.vertaling (`deel`, `lees`), dates as zen's. It
 does not keep zen's scale (trailing zeros): a decision reads values only, and so does its
-explanation, which prints them normalised (vil.rules.regel.SnelSpoor gives it the reference
+explanation, which prints them normalised (vil.rules.snelspoor.SnelSpoor gives it the reference
 trace's shape). docs/decisions.md ("The decision's fast path") says why this is safe and how it
 is checked.
 """
@@ -182,7 +182,7 @@ class Snelstand:
     bedrag_onbekend: bool  # a parameter of the amount alone has no value
     minimum: Decimal | None  # the lowest amount that is paid
     # The refusal by the woonplaats (Plan.weigering_per_gemeente), the same for every
-    # household of this gemeente: made by the first (a regel.Snel).
+    # household of this gemeente: made by the first (a snelspoor.Snel).
     weigering: Any = None
 
 

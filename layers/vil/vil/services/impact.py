@@ -21,7 +21,7 @@ from typing import Any
 
 from vil.models.huishouden import Huishouden
 from vil.rules import Catalogus
-from vil.rules.regel import Beslissing
+from vil.rules.beslissing import Beslissing
 
 KLEINSTE_CEL = 10
 EMMERS = ("meer dan +5%", "tot +5%", "gelijk", "tot -5%", "meer dan -5%")
