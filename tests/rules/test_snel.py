@@ -173,8 +173,8 @@ def test_a_shared_step_states_its_own_value() -> None:
         regel = type("Regel", (), {"rekenstappen": {}})()
         value: Any = True
 
-        def berekend(self) -> list[tuple[str, str, str, Any]]:
-            return [("stap", "omschrijving", "grondslag", self.value)]
+        def stappen(self) -> tuple[tuple[tuple[int, str, str, str], ...], list[Any]]:
+            return ((0, "stap", "omschrijving", "grondslag"),), [self.value]
 
     run = Run()
     teksten = []

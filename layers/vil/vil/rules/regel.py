@@ -183,8 +183,11 @@ class CompiledRegeling:
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
         self.by_name = {v.spec.naam: v for v in nodes.voorwaarden}
-        # Each step's name, omschrijving and grondslag, in the rule file's order (the explanation).
-        self.stappen = tuple((s.naam, s.omschrijving, s.grondslag) for s in regeling.berekening)
+        # Each step's place, name, omschrijving and grondslag, in the rule file's order (the
+        # explanation; `_Run.stappen`).
+        self.stappen = tuple(
+            (i, s.naam, s.omschrijving, s.grondslag) for i, s in enumerate(regeling.berekening)
+        )
         self.fact_keys = {
             path: feiten.spec_key(path, spec) for path, spec in regeling.invoer.items()
         }
@@ -437,9 +440,11 @@ class CompiledRegeling:
             "indicatief": bool(redenen),
         }
         # The steps it needed (None: no value); a fast decision's count as the Decimal it is.
+        entries, values = run.stappen()
         stappen = {
-            naam: Decimal(value) if type(value) is int else value
-            for naam, _, _, value in run.berekend()
+            naam: None if value is snel.B else Decimal(value) if type(value) is int else value
+            for i, naam, _, _ in entries
+            if (value := values[i]) is not snel.U
         }
         voorwaarden = {naam: voldaan for naam, voldaan, _, _ in trace.voorwaarden}
         return feiten.Uitkomst(
@@ -594,11 +599,14 @@ class _Run:
         self.reads: dict[str, set[str]] = {}  # step name -> parameters it read
         self.failures: list[str] = []
 
-    def berekend(self) -> list[tuple[str, str, str, Value | None]]:
-        """The steps this outcome needed, in the rule file's order: naam, omschrijving,
-        grondslag and value (None: none)."""
+    def stappen(self) -> tuple[tuple[tuple[int, str, str, str], ...], list[Any]]:
+        """The rule file's steps (their place among the values, naam, omschrijving,
+        grondslag) and the values by place: `snel.U` for a step this outcome did not need,
+        None for one without a value."""
         values, needed = self.values, self.reads
-        return [(n, o, g, values.get(n)) for n, o, g in self.regel.stappen if n in needed]
+        return self.regel.stappen, [
+            values.get(naam) if naam in needed else snel.U for _, naam, _, _ in self.regel.stappen
+        ]
 
     def step(self, name: str) -> set[str]:
         """Compute a step the first time something needs it; the parameters it read."""

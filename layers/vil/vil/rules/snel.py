@@ -263,7 +263,7 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         },
         uitleg=tuple(
             (generator.index[naam], naam, omschrijving, grondslag)
-            for naam, omschrijving, grondslag in regel.stappen
+            for _, naam, omschrijving, grondslag in regel.stappen
         ),
     )
 

@@ -90,15 +90,11 @@ class SnelSpoor:
             else []
         )
 
-    def berekend(self) -> list[tuple[str, str, str, Value | int | None]]:
-        """The steps evaluated, in the rule file's order: naam, omschrijving, grondslag and
-        value (None: none for want of a fact; a count as an int)."""
-        steps = self.snel.steps
-        return [
-            (naam, omschrijving, grondslag, None if value is snel.B else value)
-            for i, naam, omschrijving, grondslag in self.snel._plan.uitleg
-            if (value := steps[i]) is not snel.U
-        ]
+    def stappen(self) -> tuple[tuple[tuple[int, str, str, str], ...], tuple[Any, ...]]:
+        """As the reference trace's (`_Run.stappen`): the steps in the rule file's order by
+        their place in the function's values, and those values (U: not computed; B: none for
+        want of a fact; a count as an int)."""
+        return self.snel._plan.uitleg, self.snel.steps
 
     @property
     def zeker(self) -> bool:

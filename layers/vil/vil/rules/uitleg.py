@@ -19,7 +19,7 @@ from vil.models.resultaat import (
     Resultaat,
     VoorwaardeUitkomst,
 )
-from vil.rules import feiten
+from vil.rules import feiten, snel
 from vil.rules.expressies import references
 from vil.rules.tekst import datum, euro
 
@@ -70,8 +70,15 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
     """The steps this outcome needed, in the order of the rule file, with their values."""
     made = run.regel.rekenstappen
     stappen: list[Rekenstap | dict[str, Any]] = []
-    for naam, omschrijving, grondslag, value in run.berekend():
-        waarde = _text(value)
+    entries, values = run.stappen()
+    niet, geen = snel.U, snel.B  # a step not needed; one without a value
+    for i, naam, omschrijving, grondslag in entries:
+        value = values[i]
+        if value is niet:
+            continue
+        waarde = (
+            _getal(value) if type(value) is Decimal else _text(None if value is geen else value)
+        )
         key = (naam, waarde)  # by its text: a long Decimal is slow to hash
         stap: Rekenstap | dict[str, Any] | None = made.get(key)
         if stap is None:
