@@ -210,6 +210,11 @@ class CompiledRegeling:
         # The explanation's steps by name and value's text: made, or None when seen once
         # (vil.rules.uitleg.berekening).
         self.rekenstappen: dict[tuple[str, str | None], Rekenstap | None] = {}
+        # A fast decision's findings of its voorwaarden, and those that refused, by their
+        # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
+        self.bevindingen: dict[
+            tuple[Any, ...], tuple[tuple[Bevinding, ...], tuple[CompiledVoorwaarde, ...]]
+        ] = {}
 
     @property
     def plan(self) -> "snel.Plan | None":

@@ -22,7 +22,7 @@ from vil.rules.feiten import Feiten
 from vil.rules.parameters import Waarde
 
 if TYPE_CHECKING:
-    from vil.rules.regel import CompiledRegeling
+    from vil.rules.regel import CompiledRegeling, CompiledVoorwaarde
 
 
 class SnelSpoor:
@@ -56,25 +56,14 @@ class SnelSpoor:
         self.amounts = amounts = Amounts(uitkomst.betaling)
         amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
         amounts.uitleg = _bedrag_uitleg(regel, fast)
-        self.voorwaarden: list[Bevinding] = []
-        failed = []
-        for compiled, voldaan in zip(regel.voorwaarden, fast.voorwaarden, strict=True):
-            if voldaan is snel.U:
-                continue
-            spec = compiled.spec
-            if voldaan is None:
-                text = ONTBREEKT.reden
-            elif voldaan:
-                text = spec.uitleg.voldaan
-            else:
-                text = spec.uitleg.niet_voldaan
-                failed.append(compiled)
-            self.voorwaarden.append((spec.naam, voldaan, text, spec.grondslag))
-        if fast.bedrag_niet:
-            assert uitkomst.uitleg_geen_bedrag is not None
-            self.voorwaarden.append(
-                ("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag)
-            )
+        key = (fast.voorwaarden, fast.bedrag_niet)
+        found = regel.bevindingen.get(key)
+        if found is None:
+            if len(regel.bevindingen) >= 4096:
+                regel.bevindingen.clear()
+            found = regel.bevindingen[key] = _bevindingen(regel, *key)
+        self.voorwaarden: tuple[Bevinding, ...]
+        self.voorwaarden, failed = found
         self.used = plan.namen(fast.used)
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None
         if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
@@ -139,6 +128,32 @@ class SnelSpoor:
         if self.inputs is None:
             self.inputs = self.regel.feiten_van(self.facts)
         return self.inputs
+
+
+def _bevindingen(
+    regel: "CompiledRegeling", voorwaarden: tuple[Any, ...], bedrag_niet: bool
+) -> tuple[tuple[Bevinding, ...], tuple["CompiledVoorwaarde", ...]]:
+    """The findings of the voorwaarden assessed (as `_Run.assess` states them) and those that
+    refused: the same for every decision with the same outcomes, so made once for each."""
+    findings: list[Bevinding] = []
+    failed = []
+    for compiled, voldaan in zip(regel.voorwaarden, voorwaarden, strict=True):
+        if voldaan is snel.U:
+            continue
+        spec = compiled.spec
+        if voldaan is None:
+            text = ONTBREEKT.reden
+        elif voldaan:
+            text = spec.uitleg.voldaan
+        else:
+            text = spec.uitleg.niet_voldaan
+            failed.append(compiled)
+        findings.append((spec.naam, voldaan, text, spec.grondslag))
+    if bedrag_niet:
+        uitkomst = regel.regeling.uitkomst
+        assert uitkomst.uitleg_geen_bedrag is not None
+        findings.append(("bedrag", False, uitkomst.uitleg_geen_bedrag, uitkomst.grondslag))
+    return tuple(findings), tuple(failed)
 
 
 def rust_op_indicatief(
