@@ -135,6 +135,31 @@ def test_two_windows_of_a_month_series_read_the_same_months() -> None:
     assert (lang[0][1], lang[-1][1]) == (by_month[date(2026, 5, 1)], by_month[date(2023, 6, 1)])
 
 
+def test_a_list_item_without_a_field_is_named_as_the_reference_names_it() -> None:
+    # Given a child without a birth date and a medebewoner without vermogen, in Utrecht
+    huishouden = Huishouden.model_validate(
+        {
+            "gemeentecode": "0344",
+            "aanvrager": {"geboortedatum": "1980-01-01", "toetsingsinkomen": 15000},
+            "kinderen": [{"kinderbijslag": True, "toetsingsinkomen": 0}],
+            "medebewoners": [{"geboortedatum": "1990-01-01", "toetsingsinkomen": 1000}],
+            "woning": {"huurwoning": True, "zelfstandig": True, "kaleHuur": 700},
+        }
+    )
+    fast, engine = Catalogus.from_directory(RULES), reference()
+    before = snel.TELLING.terugval
+    # When both engines evaluate it
+    ours = fast.evaluate(huishouden, PEILDATA[0])
+    # Then the fast path decided it, as the reference does, naming each missing field
+    assert snel.TELLING.terugval == before
+    assert ours == engine.evaluate(huishouden, PEILDATA[0])
+    missing = {path for r in ours.resultaten for path in r.ontbrekende_gegevens}
+    assert {
+        "huishouden.kinderen[0].geboortedatum",
+        "huishouden.medebewoners[0].vermogen",
+    } <= missing
+
+
 def test_a_refusal_by_the_woonplaats_is_made_once_per_gemeente() -> None:
     # Given two different households of Amersfoort, and the reference engine
     fast, engine = Catalogus.from_directory(RULES), reference()
