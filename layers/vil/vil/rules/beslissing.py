@@ -115,6 +115,15 @@ def teksten(bedragen: Bedragen) -> tuple[str | None, str | None, str | None]:
     )
 
 
+def betaald(bedragen: Bedragen, minimum: Decimal | None) -> bool:
+    """Whether rounded amounts are paid: their total (one-off, else per year) is above zero
+    and reaches the minimum."""
+    _, jaar, eenmalig = bedragen
+    total = jaar if eenmalig is None else eenmalig
+    assert total is not None
+    return total > 0 and (minimum is None or total >= minimum)
+
+
 def nul(betaling: Betaling) -> Bedragen:
     """The amounts of a refusal: zero for what the regeling pays, nothing for in natura."""
     if betaling is Betaling.periodiek:
@@ -133,14 +142,6 @@ class Amounts:
         self.jaar: Decimal | None = None
         self.eenmalig: Decimal | None = None
         self.uitleg: str | None = None
-
-    def fill(self, value: Decimal, afronden: Callable[[Decimal], Bedragen]) -> Decimal:
-        """The amounts from the amount step's value (`afronder`); the total (one-off or per
-        year) that must reach the minimum."""
-        self.maand, self.jaar, self.eenmalig = afronden(value)
-        total = self.jaar if self.eenmalig is None else self.eenmalig
-        assert total is not None
-        return total
 
     def zero(self) -> None:
         self.maand, self.jaar, self.eenmalig = nul(self.betaling)

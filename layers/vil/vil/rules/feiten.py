@@ -349,7 +349,7 @@ class Lijstinvoer:
     One object per path, fields and window (`lijstinvoer`): two regelingen that read the same
     share the household's reading of it (Huishoudfeiten.lijst)."""
 
-    __slots__ = ("getal", "getter", "maanden", "path", "velden")
+    __slots__ = ("getal", "getter", "maanden", "met_getal", "path", "velden")
 
     def __init__(
         self, path: str, velden: tuple[str, ...], getallen: tuple[bool, ...], maanden: int | None
@@ -361,6 +361,7 @@ class Lijstinvoer:
         attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
         self.getter = operator.attrgetter(*attributes) if attributes else (lambda _: ())
         self.getal = getallen  # per field, whether it is a number (read as zen reads it)
+        self.met_getal = any(getallen)  # whether any field is one
 
     def lees(self, facts: Huishoudfeiten) -> Any:
         """The rows, or Ontbreekt naming each missing field of each item (as `_items`), or
@@ -383,7 +384,7 @@ class Lijstinvoer:
                     if value is None
                 ]
             )
-        if not any(self.getal):
+        if not self.met_getal:
             return rows
         getal = self.getal
         return [

@@ -7,7 +7,7 @@ from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from vil.models.regeling import (
@@ -31,12 +31,13 @@ from vil.rules.beslissing import (
     Oorzaak,
     Value,
     afronder,
+    betaald,
     nul,
     teksten,
 )
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.parameters import Waarde, waarde_on
-from vil.rules.snelspoor import Snel, SnelSpoor, rust_op_indicatief
+from vil.rules.snelspoor import Snel, SnelSpoor, bevindingen, rust_op_indicatief
 from vil.rules.tekst import datum
 from vil.rules.vertaling import Terugval, lees
 
@@ -212,9 +213,7 @@ class CompiledRegeling:
         self.rekenstappen: dict[tuple[str, str | None], Rekenstap | None] = {}
         # A fast decision's findings of its voorwaarden, and those that refused, by their
         # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
-        self.bevindingen: dict[
-            tuple[Any, ...], tuple[tuple[Bevinding, ...], tuple[CompiledVoorwaarde, ...]]
-        ] = {}
+        self.bevindingen = lru_cache(maxsize=4096)(partial(bevindingen, self))
 
     @property
     def plan(self) -> "snel.Plan | None":
@@ -362,11 +361,7 @@ class CompiledRegeling:
         if not recht or value is None:  # None: in natura, or an amount parameter without value
             return (None, None, None), False
         bedragen = self.afronden(value if type(value) is Decimal else Decimal(value))
-        total = bedragen[1] if bedragen[2] is None else bedragen[2]
-        assert total is not None
-        if total > 0 and (minimum is None or total >= minimum):
-            return bedragen, False
-        return self.nul, True
+        return (bedragen, False) if betaald(bedragen, minimum) else (self.nul, True)
 
     def evaluate(
         self,
@@ -792,8 +787,9 @@ class _Run:
         if uitkomst.minimum:
             reads.add(uitkomst.minimum)
             minimum = self.waarden[uitkomst.minimum].value
-        total = amounts.fill(value, self.regel.afronden)
-        if total > 0 and (minimum is None or total >= minimum):
+        bedragen = self.regel.afronden(value)
+        if betaald(bedragen, minimum):
+            amounts.maand, amounts.jaar, amounts.eenmalig = bedragen
             return True
         amounts.zero()
         assert uitkomst.uitleg_geen_bedrag is not None

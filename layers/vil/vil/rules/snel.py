@@ -20,8 +20,9 @@ is checked.
 """
 
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
@@ -202,7 +203,8 @@ class Plan:
     beslis: Callable[..., tuple[Any, ...]]
     bron: str  # its source, for a reader and the tests
     bits: dict[str, int]  # parameter -> its bit, in name order
-    per_bit: dict[int, str]  # bit -> its parameter
+    # The parameters whose bits are set (`_namen`), kept per set of bits: few repeat.
+    namen: Callable[[int], frozenset[str]]
     # Per voorwaarde (by index), the regelingen whose outcome it reads, through its steps.
     leest_uitkomst_van: tuple[frozenset[str], ...]
     afhankelijk: tuple[str, ...]  # the regelingen whose outcome it reads, by bit
@@ -217,23 +219,15 @@ class Plan:
     # function's tuples hold it: (0, step number) or (1, voorwaarde number).
     plekken: dict[str, tuple[int, int]]
 
-    # The parameters by the bits that name them (`namen`): few combinations repeat.
-    _namen: dict[int, frozenset[str]] = field(default_factory=dict)
 
-    def namen(self, bits: int) -> frozenset[str]:
-        """The parameters whose bits are set."""
-        names = self._namen.get(bits)
-        if names is None:
-            found = set()
-            rest = bits
-            while rest:
-                lowest = rest & -rest
-                found.add(self.per_bit[lowest])
-                rest ^= lowest
-            if len(self._namen) >= 4096:
-                self._namen.clear()
-            names = self._namen[bits] = frozenset(found)
-        return names
+def _namen(per_bit: Mapping[int, str], bits: int) -> frozenset[str]:
+    """The parameters whose bits are set."""
+    found = set()
+    while bits:
+        lowest = bits & -bits
+        found.add(per_bit[lowest])
+        bits ^= lowest
+    return frozenset(found)
 
 
 def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
@@ -246,7 +240,9 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
         beslis=namespace["beslis"],
         bron=source,
         bits=generator.bits,
-        per_bit={bit: name for name, bit in generator.bits.items()},
+        namen=functools.lru_cache(maxsize=4096)(
+            functools.partial(_namen, {bit: name for name, bit in generator.bits.items()})
+        ),
         leest_uitkomst_van=tuple(
             frozenset(generator.uitkomsten_van(v.node)) for v in regel.voorwaarden
         ),

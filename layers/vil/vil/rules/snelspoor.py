@@ -56,14 +56,8 @@ class SnelSpoor:
         self.amounts = amounts = Amounts(uitkomst.betaling)
         amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
         amounts.uitleg = _bedrag_uitleg(regel, fast)
-        key = (fast.voorwaarden, fast.bedrag_niet)
-        found = regel.bevindingen.get(key)
-        if found is None:
-            if len(regel.bevindingen) >= 4096:
-                regel.bevindingen.clear()
-            found = regel.bevindingen[key] = _bevindingen(regel, *key)
         self.voorwaarden: tuple[Bevinding, ...]
-        self.voorwaarden, failed = found
+        self.voorwaarden, failed = regel.bevindingen(fast.voorwaarden, fast.bedrag_niet)
         self.used = plan.namen(fast.used)
         self.hint: tuple[Any, Value | Geblokkeerd] | None = None
         if len(failed) == 1 and failed[0].hint is not None and failed[0].spec.hint is not None:
@@ -130,11 +124,12 @@ class SnelSpoor:
         return self.inputs
 
 
-def _bevindingen(
+def bevindingen(
     regel: "CompiledRegeling", voorwaarden: tuple[Any, ...], bedrag_niet: bool
 ) -> tuple[tuple[Bevinding, ...], tuple["CompiledVoorwaarde", ...]]:
     """The findings of the voorwaarden assessed (as `_Run.assess` states them) and those that
-    refused: the same for every decision with the same outcomes, so made once for each."""
+    refused: the same for every decision with the same outcomes (a version keeps them,
+    `CompiledRegeling.bevindingen`)."""
     findings: list[Bevinding] = []
     failed = []
     for compiled, voldaan in zip(regel.voorwaarden, voorwaarden, strict=True):
