@@ -529,7 +529,11 @@ class _Generator(_Expressies):
         # (S.bedrag_onbekend), and then the right is known, its amount not (Oorzaak.onbekend).
         self.amount_node = node if node is not None and not hasattr(node, "rijen") else None
         numeric = (StapType.bedrag, StapType.getal)
-        self.long = {name for name, kind in regel.stap_types.items() if kind in numeric}
+        # The numeric steps another expression reads: only those need their reading (`r<n>`).
+        gelezen = {step for node in regel.nodes for step in node.steps}
+        self.long = {
+            name for name, kind in regel.stap_types.items() if kind in numeric and name in gelezen
+        }
         # The steps that may be left without a value (a fact missing, directly or through a
         # step); the bits of the others' parameters are known at load.
         self.can_block: set[str] = set()
