@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.rules.zen import read_python, translate
-from vil.rules import Catalogus
+from vil.rules import Catalogus, vertaling
 from vil.rules.expressies import to_zen
 from vil.rules.vertaling import Terugval, lees, parse, zen_decimal
 
@@ -179,6 +179,34 @@ def test_comparisons_as_zen(text: str, a: Any, b: Any, c: Any) -> None:
 @example(value=0.30000000000000004)
 def test_a_float_is_read_as_zen_reads_it(value: float) -> None:
     assert zen_decimal(value).as_tuple() == by_zen("x", {"x": value}, "number")
+
+
+# Floats around the band where the closed form of from_f64 may be in doubt: a 16-digit prefix
+# from 4 * 10^15 to 2^52, and quotients.
+doubtful_floats = st.one_of(
+    st.integers(4 * 10**15, 2**52).flatmap(
+        lambda m: st.integers(-27, 0).map(lambda scale: float(Decimal(m).scaleb(scale)))
+    ),
+    st.floats(min_value=1e-14, max_value=1e17).map(lambda f: f / 3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(long_floats, doubtful_floats, amounts.filter(lambda v: isinstance(v, float)))
+)
+@example(value=4214.8)  # 16 digits below 2^52 with a first digit 4
+@example(value=4503599627370.496)  # 2^52 itself
+@example(value=9.999999999999999e14)
+def test_the_closed_form_of_from_f64_is_rust_decimals_steps(value: float) -> None:
+    # Where the closed form of from_f64 is sure, it is what rust_decimal's steps give, and zen
+    closed = vertaling._van_f64(value)
+    stepwise = vertaling._from_f64(value)
+    if closed is not None:
+        assert stepwise is not None
+        assert closed.as_tuple() == stepwise.as_tuple()
+    if stepwise is not None and value:
+        assert stepwise.as_tuple() == by_zen("x", {"x": value}, "number")
 
 
 # Decimals as facts and steps have them: cents, quotients of 28 digits, small fractions.

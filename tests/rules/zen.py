@@ -26,12 +26,12 @@ from vil.rules.vertaling import (  # noqa: F401 - _d, _diff, _round: the transla
     Tree,
     _d,
     _date,
+    _decimal_read,
     _diff,
     _fits,
     _integral,
     _number,
     _plus_months,
-    _read_decimal,
     _round,
     _unit,
     _v,
@@ -182,17 +182,17 @@ def read_python(value: Any) -> Any:
     """A Python value (a fact, a parameter, a step) as the translated expressions read it:
     through zen's form of it (`to_zen`: a whole number as an integer, any other through a
     float; a date as its text), lists and their items once, as `_v` and `_field` would at each
-    use. A Decimal's reading depends only on its numeric value, so it is kept."""
+    use."""
     kind = type(value)
     if kind is Decimal:
-        return _read_decimal(value)
+        return _decimal_read(value)
     if kind is bool or kind is str or value is None:
         return value
     if kind is list:
         return [read_python(item) for item in value]
     if kind is dict:
         return {
-            key: read_python(item) if type(item) is not Decimal else _read_decimal(item)
+            key: read_python(item) if type(item) is not Decimal else _decimal_read(item)
             for key, item in value.items()
         }
     return _read_other(value)

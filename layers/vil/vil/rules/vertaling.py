@@ -7,7 +7,7 @@ module has three parts:
   comparisons, and/or/not, `? :`, `??`, intervals, lists with `count`/`filter`/`map`/`sum`/
   `max`/`min`/`len`, rounding, and `d(...)` dates with `diff`/`startOf`/`add`/`sub`), from which
   the decision's fast path generates its functions (vil.rules.snel); NietVertaald outside it.
-- zen's reading of a number from its context (`zen_decimal`, `_read_decimal`: `from_f64`, digit
+- zen's reading of a number from its context (`zen_decimal`, `_decimal_read`: `from_f64`, digit
   for digit), its months and `diff`, and `_round`, as the fast path's runtime calls them. With
   the rest of zen's semantics digit for digit (tests/rules/zen.py, `translate`), the property
   tests compare them with zen construct by construct (tests/rules/test_vertaling.py).
@@ -23,6 +23,7 @@ fast path") says why this is safe.
 
 import calendar
 import decimal
+import math
 import re
 import struct
 from datetime import date
@@ -286,20 +287,6 @@ def _decimal_read(value: Decimal) -> Decimal:
         return number  # type: ignore[return-value]
 
 
-_STEPS: dict[Decimal, Decimal] = {}  # Decimals already read: many values repeat
-_STEPS_MAX = 4096
-
-
-def _read_decimal(value: Decimal) -> Decimal:
-    found = _STEPS.get(value)
-    if found is None:
-        found = _decimal_read(value)
-        if len(_STEPS) >= _STEPS_MAX:
-            _STEPS.clear()
-        _STEPS[value] = found
-    return found
-
-
 _SEEN: dict[float, Decimal] = {}  # floats already read: households share many amounts
 _SEEN_MAX = 4096
 # Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
@@ -313,7 +300,8 @@ def zen_decimal(value: float) -> Decimal:
     which keeps 15 or 16 significant digits of the float's binary value. A float whose shortest
     text has at most 15 digits and whose first 16 digits are at least 2^52 keeps exactly that
     text (from_f64 rounds its 16-digit approximation to 15 digits then); any other float is
-    converted step by step as rust_decimal does (`_from_f64`)."""
+    converted by the closed form of rust_decimal's steps (`_van_f64`), or where that is in
+    doubt, step by step as rust_decimal does (`_from_f64`)."""
     text = repr(value)
     if "e" not in text and "n" not in text:
         whole, _, fraction = text.partition(".")
@@ -322,7 +310,9 @@ def zen_decimal(value: float) -> Decimal:
         lead = int(digits.ljust(16, "0")[:16])
         if len(digits.rstrip("0")) <= 15 and (lead >= 2**52 or lead < _SAFE_SIXTEEN):
             return Decimal(f"{whole}.{fraction}" if fraction else whole)
-    number = _from_f64(value)
+    number = _van_f64(value)
+    if number is None:
+        number = _from_f64(value)
     if number is None:
         raise Terugval
     return number
@@ -543,51 +533,92 @@ def deel(left: Any, right: Any) -> Decimal:
 
 
 _BITS52 = 2**52
+_TIEN = [10**power for power in range(64)]
 
 
-def _lees_lang(value: Decimal) -> Decimal:
-    """A number of more than 15 digits as zen reads it from the float `to_zen` makes of it
-    (zen_decimal): the float's exact value cut to 16 digits (15 when that is 2^52
-    or more), each digit removed rounding half up on what the previous removals left. Where
-    the digits after the cut leave the outcome in doubt (a run of 4s, or what vertaling's
-    96-bit conversion may change), vertaling decides."""
-    number = float(value)
-    exact = Decimal(number).copy_abs()  # the float's binary value, exactly
-    if not exact or not -12 <= exact.adjusted() < 15:
-        return zen_decimal(number)
-    # The first 26 significant digits, as a whole number.
-    shift = 25 - exact.adjusted()
-    digits = int(_WIDE.scaleb(exact, shift).to_integral_value(decimal.ROUND_DOWN))
-    kept, removed = divmod(digits, 10**10)
-    text = str(removed).zfill(10)
-    deciding = text.lstrip("4")
-    if not deciding or deciding[1:] in ("9" * (len(deciding) - 1), "0" * (len(deciding) - 1)):
-        return zen_decimal(number)
+def _van_f64(number: float) -> Decimal | None:
+    """rust_decimal's `from_f64` by its closed form, on whole numbers: the float's exact value
+    cut to 16 significant digits (15 when they are 2^52 or more), each digit removed rounding
+    half up on what the previous removals left, without trailing zeros. None where the digits
+    after the cut leave the outcome in doubt (a run of 4s, or what `_from_f64`'s 96-bit steps
+    may change), or outside 10^-12 to 10^15: `_from_f64` decides those."""
+    if not 1e-13 <= abs(number) < 1e16:  # zero too
+        return None
+    numerator, denominator = number.as_integer_ratio()  # the denominator a power of two
+    sign = ""
+    if numerator < 0:
+        sign, numerator = "-", -numerator
+    digits, adjusted = _eerste_cijfers(numerator, denominator)
+    if not -12 <= adjusted < 15:
+        return None
+    kept, removed = divmod(digits, _TIEN[10])
+    deciding = f"{removed:010d}".lstrip("4")
+    rest = deciding[1:]
+    if not deciding or not rest.lstrip("9") or not rest.lstrip("0"):
+        return None
     kept += deciding[0] >= "5"
-    exponent = exact.adjusted() - 15
+    exponent = adjusted - 15
     if kept >= _BITS52:  # 16 digits are 2^52 or more: one digit less, half up
         kept, last = divmod(kept, 10)
         kept += last >= 5
         exponent += 1
     if exponent >= 0:
-        return zen_decimal(number)
-    sign = -1 if number < 0 else 1
-    return _WIDE.scaleb(Decimal(sign * kept), exponent)
+        return None
+    text = str(kept)
+    zeros = min(len(text) - len(text.rstrip("0")), -exponent)
+    return Decimal(f"{sign}{text[: len(text) - zeros]}E{exponent + zeros}")
+
+
+def _eerste_cijfers(numerator: int, denominator: int) -> tuple[int, int]:
+    """The first 26 significant digits of a positive fraction, cut, as a whole number; and the
+    power of ten of the first (the logarithm may be one off)."""
+    adjusted = math.floor(math.log10(numerator / denominator))
+    while True:
+        shift = 25 - adjusted
+        if shift >= 0:
+            digits = numerator * _TIEN[shift] // denominator
+        else:
+            digits = numerator // (denominator * _TIEN[-shift])
+        if digits >= _TIEN[26]:
+            adjusted += 1
+        elif digits < _TIEN[25]:
+            adjusted -= 1
+        else:
+            return digits, adjusted
+
+
+def _lees_lang(value: Decimal) -> Decimal:
+    """A number of more than 15 digits as zen reads it from the float `to_zen` makes of it."""
+    number = float(value)
+    found = _van_f64(number)
+    return zen_decimal(number) if found is None else found
+
+
+# Numbers `lees` read the long way, by their text (a string hashes in a fraction of the time
+# a Decimal takes): many values repeat.
+_GELEZEN: dict[str, Any] = {}
+_GELEZEN_MAX = 4096
 
 
 def lees(value: Any) -> Any:
     """A number as zen reads it from its context (`to_zen`, then its float read), by value:
     one of at most 15 digits whose first digit is not a 4 (outside the band where a float
     may sit near half a 16th digit) as it is, a longer one by `_lees_lang`, anything else as
-    `_read_decimal` reads it."""
+    `_decimal_read` reads it."""
     if type(value) is not Decimal:
         return value
     text = str(value)
     if len(text) <= 15 and text[0] in "12356789":
         return value
-    if len(text.lstrip("-0.").replace(".", "")) > 15 and "E" not in text:
-        return _lees_lang(value)
-    read = _read_decimal(value)
+    read = _GELEZEN.get(text)
+    if read is None:
+        if len(text.lstrip("-0.").replace(".", "")) > 15 and "E" not in text:
+            read = _lees_lang(value)
+        else:
+            read = _decimal_read(value)
+        if len(_GELEZEN) >= _GELEZEN_MAX:
+            _GELEZEN.clear()
+        _GELEZEN[text] = read
     if type(read) is not Decimal:  # kept as a float: zen's to judge
         raise Terugval
     return read
