@@ -9,6 +9,7 @@ from typing import Any
 from tests.rules.golden import COUNT, PEILDATA, households
 from vil.models.huishouden import Huishouden, Maandinkomen, opgeslagen, opgeslagen_lijst
 from vil.rules import Catalogus
+from vil.rules.catalogus import _DEEL
 from vil.services import synthetisch
 
 HUURTOESLAG = "huurtoeslag"
@@ -37,6 +38,17 @@ def test_a_stored_household_reads_back_as_validating_it_gives() -> None:
 def test_a_month_as_a_client_writes_it_reads_as_its_first_day() -> None:
     document = {"maand": "2026-10", "nettoInkomen": "1200.50"}
     assert opgeslagen(Maandinkomen, document) == Maandinkomen.model_validate(document)
+
+
+def test_a_batch_decides_as_one_household_at_a_time(catalogus: Catalogus) -> None:
+    # Given more households than a batch decides at a time (a regeling after the other)
+    gegeven = [h for h, _ in itertools.islice(households(), 0, COUNT, 50)]
+    assert len(gegeven) > 2 * _DEEL
+    for peildatum in PEILDATA:
+        # When they are decided as a batch, then each is decided as alone
+        assert catalogus.decide_many(gegeven, peildatum) == [
+            catalogus.decide(h, peildatum) for h in gegeven
+        ]
 
 
 def met_huurgrens(catalogus: Catalogus, waarde: str) -> Catalogus:

@@ -6,10 +6,11 @@ data").
 """
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -217,14 +218,16 @@ class Catalogus:
         regelingen: Iterable[str] | None = None,
     ) -> list[list[Beslissing]]:
         """A batch: the decisions for many households on one peildatum (for instance a
-        gemeente's stored households, to preview a changed parameter with `affected_by`)."""
+        gemeente's stored households, to preview a changed parameter with `affected_by`).
+        A few households at a time, one regeling after the other (`_per_deel`)."""
         regels = self._chosen(peildatum, regelingen)
         uitkomsten = []
         with zonder_collector():  # a household's traces are dropped below: no cycle is left
-            for huishouden in households:
-                facts = self.feiten(huishouden, peildatum)
-                uitkomsten.append([regel.decide(facts) for regel in regels])
-                facts.sporen.clear()  # a trace refers to its facts: gone now, without the collector
+            for deel in _delen(households):
+                facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
+                uitkomsten += _per_deel(regels, facts)
+                for each in facts:  # a trace refers to its facts: gone now, without the collector
+                    each.sporen.clear()
         return uitkomsten
 
     def decide_naast(
@@ -238,16 +241,14 @@ class Catalogus:
         household, this one's decisions and the other's, its facts read once for both."""
         regels = self._chosen(peildatum, regelingen)
         andere = ander._chosen(peildatum, regelingen)
-        uitkomsten = []
+        uitkomsten: list[tuple[list[Beslissing], list[Beslissing]]] = []
         with zonder_collector():  # as in decide_many
-            for huishouden in households:
-                facts = self.feiten(huishouden, peildatum)
-                naast = ander.feiten(huishouden, peildatum, naast=facts)
-                uitkomsten.append(
-                    ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
-                )
-                facts.sporen.clear()
-                naast.sporen.clear()
+            for deel in _delen(households):
+                facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
+                naast = [ander.feiten(f.household, peildatum, naast=f) for f in facts]
+                uitkomsten += zip(_per_deel(regels, facts), _per_deel(andere, naast), strict=True)
+                for each in facts + naast:
+                    each.sporen.clear()
         return uitkomsten
 
     def feiten(
@@ -276,6 +277,31 @@ class Catalogus:
             return regels
         chosen = set(regelingen)
         return [r for r in regels if r.id in chosen]
+
+
+# A batch decides this many households at a time, one regeling after the other: the
+# regeling's function and state, and the households' facts, stay in the processor's cache
+# (docs/decisions.md, round 8).
+_DEEL = 64
+
+
+def _delen(households: Iterable[Huishouden]) -> Iterator[list[Huishouden]]:
+    """The households, `_DEEL` at a time (itertools.batched from Python 3.12)."""
+    iterator = iter(households)
+    while deel := list(islice(iterator, _DEEL)):
+        yield deel
+
+
+def _per_deel(
+    regels: list[CompiledRegeling], facts: list[Huishoudfeiten]
+) -> list[list[Beslissing]]:
+    """The decisions of a few households, regeling by regeling; per household, in the
+    regelingen's order."""
+    uitkomsten: list[list[Beslissing]] = [[] for _ in facts]
+    for regel in regels:
+        for uitkomst, each in zip(uitkomsten, facts, strict=True):
+            uitkomst.append(regel.decide(each))
+    return uitkomsten
 
 
 def _afhankelijkheden(versies: Mapping[str, list[Versie]]) -> list[str]:
