@@ -279,6 +279,9 @@ def _decimal_read(value: Decimal) -> Decimal:
     elif int(value) == value:
         return Decimal(int(value))
     number = float(value)
+    read = _van_f64(number)  # the closed form first; in doubt, zen_decimal by the float
+    if read is not None:
+        return read
     try:
         return _v(number)  # type: ignore[no-any-return]
     except Terugval:
