@@ -18,7 +18,7 @@ from vil.models.regeling import (
     StapType,
     Voorwaarde,
 )
-from vil.models.resultaat import FeitHerkomst, Rekenstap, Resultaat
+from vil.models.resultaat import FeitHerkomst, GebruikteParameter, Rekenstap, Resultaat
 from vil.rules import feiten, snel, uitleg
 from vil.rules.beslissing import (
     ONTBREEKT,
@@ -214,6 +214,7 @@ class CompiledRegeling:
         # A fast decision's findings of its voorwaarden, and those that refused, by their
         # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
         self.bevindingen = lru_cache(maxsize=4096)(partial(bevindingen, self))
+        self.gebruikte = lru_cache(maxsize=4096)(self._gebruikte)
 
     @property
     def plan(self) -> "snel.Plan | None":
@@ -241,6 +242,14 @@ class CompiledRegeling:
         constants = {node.nummer: _constant(node, waarden, env) for node in self.constants}
         unknown = frozenset(name for name, waarde in waarden.items() if waarde.value is None)
         return Stand(waarden, env, constants, unknown)
+
+    def _gebruikte(
+        self, used: frozenset[str], peildatum: date, gemeente: str | None
+    ) -> tuple[GebruikteParameter, ...]:
+        """The parameters an outcome rests on as its result states them, in name order: the
+        same for every outcome that read the same ones on the day in the gemeente."""
+        waarden = self.stand(peildatum, gemeente).waarden
+        return tuple(g for n in sorted(used) if (g := waarden[n].gebruikt) is not None)
 
     def van_kracht(self, peildatum: date) -> bool:
         """Whether the regeling's rules apply on the peildatum (`geldigVanaf`)."""

@@ -20,6 +20,7 @@ from vil.models.resultaat import (
     VoorwaardeUitkomst,
 )
 from vil.rules import feiten, snel
+from vil.rules.beslissing import Bevinding
 from vil.rules.expressies import references
 from vil.rules.tekst import datum, euro
 
@@ -46,11 +47,11 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
             "bedrag_per_jaar": jaar,
             "bedrag_eenmalig": eenmalig,
             "bedrag_uitleg": amounts.uitleg,
-            "voorwaarden": [_voorwaarde(*bevinding) for bevinding in trace.voorwaarden],
+            "voorwaarden": list(_voorwaarden(tuple(trace.voorwaarden))),
             "berekening": berekening(run),
-            "parameters": [
-                g for n in sorted(trace.used) if (g := run.waarden[n].gebruikt) is not None
-            ],
+            "parameters": list(
+                regel.gebruikte(frozenset(trace.used), run.peildatum, run.facts.gemeentecode)
+            ),
             "hints": hints(trace),
             "ontbrekende_gegevens": trace.ontbrekend(),
             "indicatief": bool(reasons),
@@ -95,8 +96,12 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _voorwaarde(naam: str, voldaan: bool | None, uitleg: str, grondslag: str) -> VoorwaardeUitkomst:
-    return VoorwaardeUitkomst(naam=naam, voldaan=voldaan, uitleg=uitleg, grondslag=grondslag)
+def _voorwaarden(bevindingen: tuple[Bevinding, ...]) -> tuple[VoorwaardeUitkomst, ...]:
+    """The findings as a result states them: few combinations, each made once."""
+    return tuple(
+        VoorwaardeUitkomst(naam=naam, voldaan=voldaan, uitleg=uitleg, grondslag=grondslag)
+        for naam, voldaan, uitleg, grondslag in bevindingen
+    )
 
 
 def hints(trace: "Trace") -> list[str]:
