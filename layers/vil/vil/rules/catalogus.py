@@ -57,7 +57,7 @@ class Catalogus:
         self._versies = {
             key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
         }
-        self._in_force: dict[date, list[CompiledRegeling]] = {}  # per peildatum, most recent
+        self._in_force: dict[date, dict[str, CompiledRegeling]] = {}  # per peildatum, most recent
 
     @classmethod
     def from_data(
@@ -147,14 +147,18 @@ class Catalogus:
 
     def in_force(self, peildatum: date) -> list[CompiledRegeling]:
         """Per regeling, the version in force on the peildatum, or else its earliest version."""
+        return list(self._per_id(peildatum).values())
+
+    def _per_id(self, peildatum: date) -> dict[str, CompiledRegeling]:
+        """`in_force` by regeling id, kept per peildatum."""
         regels = self._in_force.get(peildatum)
         if regels is None:
             if len(self._in_force) >= 64:  # a long-lived process sees a new day each day
                 self._in_force.clear()
-            regels = self._in_force[peildatum] = [
-                self.regel(regeling_id, peildatum) for regeling_id in self._versies
-            ]
-        return list(regels)
+            regels = self._in_force[peildatum] = {
+                regeling_id: self.regel(regeling_id, peildatum) for regeling_id in self._versies
+            }
+        return regels
 
     def regel(self, regeling_id: str, peildatum: date) -> CompiledRegeling:
         """The version of one regeling in force on the peildatum (or else its earliest)."""
@@ -263,20 +267,19 @@ class Catalogus:
         with the same provenance of the facts. With `naast`, another catalogue's facts of the
         same household whose readings these share (`Huishoudfeiten`)."""
 
+        regels = self._per_id(peildatum)
+
         def uitkomst(regeling_id: str, facts: Huishoudfeiten) -> Uitkomst:
-            return self.regel(regeling_id, facts.peildatum).uitkomst(facts, herkomst)
+            return regels[regeling_id].uitkomst(facts, herkomst)
 
-        def regel(regeling_id: str) -> CompiledRegeling:
-            return self.regel(regeling_id, peildatum)
-
-        return Huishoudfeiten(huishouden, peildatum, uitkomst, naast, regel)
+        return Huishoudfeiten(huishouden, peildatum, uitkomst, naast, regels.__getitem__)
 
     def _chosen(self, peildatum: date, regelingen: Iterable[str] | None) -> list[CompiledRegeling]:
-        regels = self.in_force(peildatum)
+        regels = self._per_id(peildatum)
         if regelingen is None:
-            return regels
+            return list(regels.values())
         chosen = set(regelingen)
-        return [r for r in regels if r.id in chosen]
+        return [regel for regeling_id, regel in regels.items() if regeling_id in chosen]
 
 
 # A batch decides this many households at a time, one regeling after the other: the
