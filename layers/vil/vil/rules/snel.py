@@ -23,7 +23,7 @@ import decimal
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -95,13 +95,17 @@ def _jaren(day: date, count: Any) -> date:
 
 
 def _maanden(day: date, count: Any) -> date:
-    """Months added as zen adds them (vertaling._plus_months): the day clipped to the
-    month's last day, which only a day after the 28th needs to look up."""
     if count != int(count):
         raise Terugval
+    return _plus_maanden(day, int(count))
+
+
+def _plus_maanden(day: date, count: int) -> date:
+    """Months added as zen adds them (vertaling._plus_months): the day clipped to the
+    month's last day, which only a day after the 28th needs to look up."""
     if day.day > 28:
-        return vertaling._plus_months(day, int(count))
-    year, month = divmod(day.year * 12 + day.month - 1 + int(count), 12)
+        return vertaling._plus_months(day, count)
+    year, month = divmod(day.year * 12 + day.month - 1 + count, 12)
     return date(year, month + 1, day.day)
 
 
@@ -150,6 +154,7 @@ RUNTIME: dict[str, Any] = {
     "_d": _d,
     "_jaren": _jaren,
     "_maanden": _maanden,
+    "_plus_maanden": _plus_maanden,
     "_dagen": _dagen,
     "_diff": _diff,
     "_jaren_tussen": _jaren_tussen,
@@ -441,6 +446,10 @@ class _Expressies:
             if _DIFF_UNITS.get(unit) in start:
                 return start[_DIFF_UNITS[unit]]
         if member in ("add", "sub") and len(arguments) == 2 and unit in _UNITS:
+            if arguments[0][0] == "num" and self.is_int(arguments[0]):
+                return self.shift(
+                    day, _UNITS[unit], int(arguments[0][1]) * (-1 if member == "sub" else 1)
+                )
             count = self.code(arguments[0])
             return f"{_UNITS[unit]}({day}, {count if member == 'add' else f'-{count}'})"
         if member == "diff" and len(arguments) == 2 and unit in _DIFF_UNITS:
@@ -449,6 +458,16 @@ class _Expressies:
                 return f"_jaren_tussen({day}, {other})"
             return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
         raise NietSnel(member)
+
+    def shift(self, day: str, unit: str, count: int) -> str:
+        """A date moved by a whole number written in the rule: as `_dagen`, `_jaren` or
+        `_maanden` move it, without their check that the count is whole."""
+        if unit == "_dagen":
+            return f"({day} + {self.constant(timedelta(days=count))})"
+        if unit == "_jaren":  # 29 February in a year without it: ValueError, zen's to judge
+            moved = self.temp("_t")
+            return f"({moved} := {day}).replace(year={moved}.year + {count})"
+        return f"_plus_maanden({day}, {count})"
 
     # --- what an expression gives, known at load ---
 
