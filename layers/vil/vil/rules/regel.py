@@ -215,6 +215,9 @@ class CompiledRegeling:
         # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
         self.bevindingen = lru_cache(maxsize=4096)(partial(bevindingen, self))
         self.gebruikte = lru_cache(maxsize=4096)(self._gebruikte)
+        self.uitkomsten_gelezen_door = lru_cache(maxsize=256)(
+            partial(uitleg.uitkomsten_gelezen_door, regeling)
+        )
 
     @property
     def plan(self) -> "snel.Plan | None":

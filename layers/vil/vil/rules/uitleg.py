@@ -157,13 +157,14 @@ def _gelezen_uitkomsten(trace: "Trace") -> list[str]:
         ]  # fmt: skip
     open_of_niet = tuple(naam for naam, voldaan, _, _ in trace.voorwaarden
                          if voldaan is (False if trace.recht is False else None))  # fmt: skip
-    beslissend = _uitkomsten_gelezen_door(regeling, open_of_niet)
+    beslissend = run.regel.uitkomsten_gelezen_door(open_of_niet)
     return [other for other in regeling.afhankelijk_van if other in beslissend]
 
 
-def _uitkomsten_gelezen_door(regeling: Regeling, voorwaarden: tuple[str, ...]) -> set[str]:
+def uitkomsten_gelezen_door(regeling: Regeling, voorwaarden: tuple[str, ...]) -> frozenset[str]:
     """The regelingen whose outcome these voorwaarden read, through their steps, by the names
-    their expressions (every row of a choice) refer to: read from the rule file itself."""
+    their expressions (every row of a choice) refer to: read from the rule file itself (once
+    per version and voorwaarden, `CompiledRegeling.uitkomsten_gelezen_door`)."""
     teksten = {s.naam: [s.expressie] if s.expressie else
                [t for k in s.keuze or [] for t in (k.als, k.dan) if t]
                for s in regeling.berekening}  # fmt: skip
@@ -177,7 +178,7 @@ def _uitkomsten_gelezen_door(regeling: Regeling, voorwaarden: tuple[str, ...]) -
             elif naam in teksten and naam not in gezien:
                 gezien.add(naam)
                 te_doen.extend(teksten[naam])
-    return gevonden
+    return frozenset(gevonden)
 
 
 def _afhankelijk(run: "_Run", gelezen: list[str]) -> list[str]:
