@@ -245,14 +245,17 @@ class Catalogus:
         household, this one's decisions and the other's, its facts read once for both."""
         regels = self._chosen(peildatum, regelingen)
         andere = ander._chosen(peildatum, regelingen)
-        uitkomsten: list[tuple[list[Beslissing], list[Beslissing]]] = []
+        uitkomsten = []
+        # One household at a time: the second catalogue reads what the first just read.
         with zonder_collector():  # as in decide_many
-            for deel in _delen(households):
-                facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
-                naast = [ander.feiten(f.household, peildatum, naast=f) for f in facts]
-                uitkomsten += zip(_per_deel(regels, facts), _per_deel(andere, naast), strict=True)
-                for each in facts + naast:
-                    each.sporen.clear()
+            for huishouden in households:
+                facts = self.feiten(huishouden, peildatum)
+                naast = ander.feiten(huishouden, peildatum, naast=facts)
+                uitkomsten.append(
+                    ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
+                )
+                facts.sporen.clear()
+                naast.sporen.clear()
         return uitkomsten
 
     def feiten(
