@@ -536,7 +536,7 @@ def deel(left: Any, right: Any) -> Decimal:
 
 
 _BITS52 = 2**52
-_TIEN = [10**power for power in range(64)]
+_TIEN = [10**power for power in range(42)]
 
 
 def _van_f64(number: float) -> Decimal | None:
@@ -573,15 +573,11 @@ def _van_f64(number: float) -> Decimal | None:
 
 
 def _eerste_cijfers(numerator: int, denominator: int) -> tuple[int, int]:
-    """The first 26 significant digits of a positive fraction, cut, as a whole number; and the
-    power of ten of the first (the logarithm may be one off)."""
+    """The first 26 significant digits of a fraction from 10^-13 to 10^16, cut, as a whole
+    number; and the power of ten of the first (the logarithm may be one off)."""
     adjusted = math.floor(math.log10(numerator / denominator))
     while True:
-        shift = 25 - adjusted
-        if shift >= 0:
-            digits = numerator * _TIEN[shift] // denominator
-        else:
-            digits = numerator // (denominator * _TIEN[-shift])
+        digits = numerator * _TIEN[25 - adjusted] // denominator
         if digits >= _TIEN[26]:
             adjusted += 1
         elif digits < _TIEN[25]:
