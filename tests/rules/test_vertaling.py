@@ -209,6 +209,14 @@ def test_the_closed_form_of_from_f64_is_rust_decimals_steps(value: float) -> Non
         assert stepwise.as_tuple() == by_zen("x", {"x": value}, "number")
 
 
+@pytest.mark.parametrize("value", [4214.8, 46004.96, 4060.547156, 576.7527333333333, 0.0675])
+def test_the_closed_form_decides_the_ordinary_floats(value: float) -> None:
+    # Amounts, percentages and quotients as households have them are not left to the steps
+    closed = vertaling._van_f64(value)
+    assert closed is not None
+    assert closed.as_tuple() == vertaling._from_f64(value).as_tuple()  # type: ignore[union-attr]
+
+
 # Decimals as facts and steps have them: cents, quotients of 28 digits, small fractions.
 decimals = st.one_of(
     st.decimals(min_value=Decimal(-(10**13)), max_value=Decimal(10**13), places=2),

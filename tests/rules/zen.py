@@ -34,11 +34,28 @@ from vil.rules.vertaling import (  # noqa: F401 - _d, _diff, _round: the transla
     _plus_months,
     _round,
     _unit,
-    _v,
     parse,
+    zen_decimal,
 )
 
 ZERO = Decimal(0)
+
+
+_SEEN: dict[float, Decimal] = {}  # floats already read: the examples share many
+
+
+def _v(value: Any) -> Any:
+    """A value as zen reads it from its context: a number as a decimal (a float as
+    rust_decimal's `from_f64` reads it), everything else as it is."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float:
+        number = _SEEN.get(value)
+        if number is None:
+            number = _SEEN[value] = zen_decimal(value)
+        return number
+    return value
 
 
 _FUNCTIONS = {

@@ -237,28 +237,12 @@ def parse(text: str) -> Tree:
 # --- the runtime: zen's semantics for the ordinary case -------------------------------------
 
 
-def _v(value: Any) -> Any:
-    """A value as zen reads it from its context: a number as a decimal (a float as
-    rust_decimal's `from_f64` reads it), everything else as it is."""
-    kind = type(value)
-    if kind is int:
-        return Decimal(value)
-    if kind is float:
-        number = _SEEN.get(value)
-        if number is None:
-            number = zen_decimal(value)
-            if len(_SEEN) >= _SEEN_MAX:
-                _SEEN.clear()
-            _SEEN[value] = number
-        return number
-    return value
-
-
 _P52 = str(2**52)
 
 
 def _decimal_read(value: Decimal) -> Decimal:
-    """`_v(to_zen(value))` without the float where its outcome is known: a whole number is read
+    """zen's reading of the float `to_zen` makes of it, without the float where its outcome
+    is known: a whole number is read
     as an integer; a number of at most 15 digits (and at least 10^-4) whose 16-digit prefix is
     below 4 * 10^15 or at least 2^52 comes back from the float as its own digits (`zen_decimal`);
     anything else goes through the float."""
@@ -279,19 +263,14 @@ def _decimal_read(value: Decimal) -> Decimal:
     elif int(value) == value:
         return Decimal(int(value))
     number = float(value)
-    read = _van_f64(number)  # the closed form first; in doubt, zen_decimal by the float
-    if read is not None:
-        return read
     try:
-        return _v(number)  # type: ignore[no-any-return]
+        return _f64(number)
     except Terugval:
         # Kept as the float: every operation of the translation refuses it (Terugval), so an
         # expression that reads it is zen's.
         return number  # type: ignore[return-value]
 
 
-_SEEN: dict[float, Decimal] = {}  # floats already read: households share many amounts
-_SEEN_MAX = 4096
 # Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
 # text, so from_f64's 16 digits (even rounded digit by digit) give that text back; from 4 the
 # error can reach 0.44 of a digit, which the digit-by-digit rounding may turn into a 5.
@@ -313,12 +292,18 @@ def zen_decimal(value: float) -> Decimal:
         lead = int(digits.ljust(16, "0")[:16])
         if len(digits.rstrip("0")) <= 15 and (lead >= 2**52 or lead < _SAFE_SIXTEEN):
             return Decimal(f"{whole}.{fraction}" if fraction else whole)
-    number = _van_f64(value)
-    if number is None:
-        number = _from_f64(value)
-    if number is None:
-        raise Terugval
-    return number
+    return _f64(value)
+
+
+def _f64(number: float) -> Decimal:
+    """rust_decimal's `from_f64`: by its closed form (`_van_f64`), or where that is in doubt,
+    step by step (`_from_f64`); Terugval where it gives no decimal."""
+    found = _van_f64(number)
+    if found is None:
+        found = _from_f64(number)
+        if found is None:
+            raise Terugval
+    return found
 
 
 def _from_f64(value: float) -> Decimal | None:
@@ -586,13 +571,6 @@ def _eerste_cijfers(numerator: int, denominator: int) -> tuple[int, int]:
             return digits, adjusted
 
 
-def _lees_lang(value: Decimal) -> Decimal:
-    """A number of more than 15 digits as zen reads it from the float `to_zen` makes of it."""
-    number = float(value)
-    found = _van_f64(number)
-    return zen_decimal(number) if found is None else found
-
-
 # Numbers `lees` read the long way, by their text (a string hashes in a fraction of the time
 # a Decimal takes): many values repeat.
 _GELEZEN: dict[str, Any] = {}
@@ -602,8 +580,8 @@ _GELEZEN_MAX = 4096
 def lees(value: Any) -> Any:
     """A number as zen reads it from its context (`to_zen`, then its float read), by value:
     one of at most 15 digits whose first digit is not a 4 (outside the band where a float
-    may sit near half a 16th digit) as it is, a longer one by `_lees_lang`, anything else as
-    `_decimal_read` reads it."""
+    may sit near half a 16th digit) as it is, a longer one through the float (`_f64`), anything
+    else as `_decimal_read` reads it."""
     if type(value) is not Decimal:
         return value
     text = str(value)
@@ -612,7 +590,7 @@ def lees(value: Any) -> Any:
     read = _GELEZEN.get(text)
     if read is None:
         if len(text.lstrip("-0.").replace(".", "")) > 15 and "E" not in text:
-            read = _lees_lang(value)
+            read = _f64(float(value))
         else:
             read = _decimal_read(value)
         if len(_GELEZEN) >= _GELEZEN_MAX:
