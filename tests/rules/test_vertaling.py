@@ -224,6 +224,11 @@ decimals = st.one_of(
     st.integers(1, 10**15).flatmap(
         lambda m: st.integers(0, 24).map(lambda scale: Decimal(m).scaleb(-scale))
     ),
+    # A first digit 4 and at most 15 digits, from 10^-4: read without the float's conversion
+    # when the float lies near enough (vertaling._blijft), else through it.
+    st.tuples(st.integers(0, 14), st.integers(0, 10**14 - 1), st.integers(-4, 14)).map(
+        lambda t: Decimal(f"4{t[1]:014d}"[: t[0] + 1]).scaleb(t[2] - t[0])
+    ),
 )
 
 
@@ -232,6 +237,9 @@ decimals = st.one_of(
 @example(value=Decimal("4151.2424532"))  # a 16-digit prefix from 4 * 10^15: through the float
 @example(value=Decimal("3301.29"))
 @example(value=Decimal("0.00001"))
+@example(value=Decimal("4214.8"))  # its float above it by 0.18 of a 16th digit: itself
+@example(value=Decimal("4124.0933"))  # by 0.45: zen reads 4124.093300000001
+@example(value=Decimal("-4.125"))  # its float is itself
 def test_a_decimal_is_read_as_zen_reads_it(value: Decimal) -> None:
     # A fact or step as the generated functions read it (without the float where they can)
     # equals zen's reading of what the engine gives zen (to_zen: an integer or a float)

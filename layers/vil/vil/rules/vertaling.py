@@ -240,13 +240,15 @@ def parse(text: str) -> Tree:
 _P52 = str(2**52)
 
 
-def _decimal_read(value: Decimal) -> Decimal:
-    """zen's reading of the float `to_zen` makes of it, without the float where its outcome
-    is known: a whole number is read
-    as an integer; a number of at most 15 digits (and at least 10^-4) whose 16-digit prefix is
-    below 4 * 10^15 or at least 2^52 comes back from the float as its own digits (`zen_decimal`);
-    anything else goes through the float."""
-    text = str(value)
+def _decimal_read(value: Decimal, text: str | None = None) -> Decimal:
+    """zen's reading of the float `to_zen` makes of it (`text`: the value's, when at hand),
+    without the float's conversion where its outcome is known: a whole number is read as an
+    integer; a number of at most 15 digits (and at least 10^-4) comes back from the float as
+    its own digits when its 16-digit prefix is below 4 * 10^15 or at least 2^52
+    (`zen_decimal`), or when the float lies near enough to it (`_blijft`); anything else is
+    converted from the float."""
+    if text is None:
+        text = str(value)
     if "E" not in text:
         whole, _, written = text.partition(".")
         fraction = written.rstrip("0")
@@ -255,20 +257,37 @@ def _decimal_read(value: Decimal) -> Decimal:
         digits = (whole + fraction).lstrip("-0")
         if (
             len(digits) <= 15
-            and (digits[0] != "4" or digits.ljust(16, "0") >= _P52)
             and value.adjusted() >= -4
+            and (
+                digits[0] != "4"
+                or digits.ljust(16, "0") >= _P52
+                or _blijft(value, text, digits, len(fraction))
+            )
         ):
             # Its own digits without trailing zeros: the value itself when it has none.
             return value if len(fraction) == len(written) else Decimal(f"{whole}.{fraction}")
     elif int(value) == value:
         return Decimal(int(value))
-    number = float(value)
+    number = float(text)
     try:
         return _f64(number)
     except Terugval:
         # Kept as the float: every operation of the translation refuses it (Terugval), so an
         # expression that reads it is zen's.
         return number  # type: ignore[return-value]
+
+
+def _blijft(value: Decimal, text: str, digits: str, places: int) -> bool:
+    """Whether a number of at most 15 digits (`digits`, `places` of them after the point) whose
+    16-digit prefix is from 4 * 10^15 to 2^52 comes back from its float as itself. The float
+    lies within half a 16th digit of it (the prefix is below 2^52), so from_f64's digit-by-digit
+    rounding (`_van_f64`) rounds a float below it up to it, and one above it by less than 0.44
+    of that digit down to it (from 0.444...45 it may round up): in whole numbers,
+    (float - number) * 10^(15 - the first digit's power) < 0.44."""
+    numerator, denominator = float(text).as_integer_ratio()  # the denominator a power of two
+    scale = _TIEN[places]
+    above = abs(numerator) * scale - int(digits) * denominator
+    return above <= 0 or above * _TIEN[17 - value.adjusted()] < 44 * denominator * scale
 
 
 # Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
@@ -521,7 +540,7 @@ def deel(left: Any, right: Any) -> Decimal:
 
 
 _BITS52 = 2**52
-_TIEN = [10**power for power in range(42)]
+_TIEN: list[int] = [10**power for power in range(42)]
 
 
 def _van_f64(number: float) -> Decimal | None:
@@ -580,19 +599,30 @@ _GELEZEN_MAX = 4096
 def lees(value: Any) -> Any:
     """A number as zen reads it from its context (`to_zen`, then its float read), by value:
     one of at most 15 digits whose first digit is not a 4 (outside the band where a float
-    may sit near half a 16th digit) as it is, a longer one through the float (`_f64`), anything
-    else as `_decimal_read` reads it."""
+    may sit near half a 16th digit) as it is, anything else as `_decimal_read` reads it."""
     if type(value) is not Decimal:
         return value
     text = str(value)
     if len(text) <= 15 and text[0] in "12356789":
         return value
+    return _gelezen(value, text)
+
+
+def lees_alle(values: list[Any]) -> list[Any]:
+    """`lees` of each value in place, in one call (a list input's numbers)."""
+    for index, value in enumerate(values):
+        if type(value) is Decimal:
+            text = str(value)
+            if len(text) > 15 or text[0] not in "12356789":
+                values[index] = _gelezen(value, text)
+    return values
+
+
+def _gelezen(value: Decimal, text: str) -> Decimal:
+    """`lees` of a number it does not take as it is (`_decimal_read`), kept by its text."""
     read = _GELEZEN.get(text)
     if read is None:
-        if len(text.lstrip("-0.").replace(".", "")) > 15 and "E" not in text:
-            read = _f64(float(value))
-        else:
-            read = _decimal_read(value)
+        read = _decimal_read(value, text)
         if len(_GELEZEN) >= _GELEZEN_MAX:
             _GELEZEN.clear()
         _GELEZEN[text] = read
