@@ -13,7 +13,7 @@ from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
-from vil.rules.vertaling import Terugval, lees
+from vil.rules.vertaling import Terugval, lees, lees_alle
 
 PREFIX = "huishouden."
 # An input under this prefix is the outcome of another regeling for the same household and
@@ -349,7 +349,7 @@ class Lijstinvoer:
     One object per path, fields and window (`lijstinvoer`): two regelingen that read the same
     share the household's reading of it (Huishoudfeiten.lijst)."""
 
-    __slots__ = ("getal", "getter", "maanden", "met_getal", "path", "velden")
+    __slots__ = ("getal", "getter", "items", "maanden", "nummers", "path", "velden")
 
     def __init__(
         self, path: str, velden: tuple[str, ...], getallen: tuple[bool, ...], maanden: int | None
@@ -357,39 +357,42 @@ class Lijstinvoer:
         self.path = path
         self.velden = velden
         self.maanden = maanden
+        self.items = _attribute_getter(path)
         # The fields of an item in one call, as a tuple (attrgetter gives one field bare).
         attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
         self.getter = operator.attrgetter(*attributes) if attributes else (lambda _: ())
         self.getal = getallen  # per field, whether it is a number (read as zen reads it)
-        self.met_getal = any(getallen)  # whether any field is one
+        self.nummers = tuple(place for place, getal in enumerate(getallen) if getal)
 
     def lees(self, facts: Huishoudfeiten) -> Any:
         """The rows, or Ontbreekt naming each missing field of each item (as `_items`), or
         the whole series when a month of the window is missing (as `_months`)."""
         if self.maanden is not None:
             return self._maanden(facts)
-        items = _attribute_getter(self.path)(facts.household)
-        if items is None:
-            return Ontbreekt([PREFIX + self.path])
-        get = self.getter
-        rows = [get(item) for item in items]
+        items = self.items(facts.household)
+        if not items:
+            return () if items is not None else Ontbreekt([PREFIX + self.path])
+        rows = list(map(self.getter, items))
         if len(self.velden) == 1:
             rows = [(row,) for row in rows]
-        if any(None in row for row in rows):
-            return Ontbreekt(
-                [
-                    f"{PREFIX}{self.path}[{index}].{veld}"
-                    for index, row in enumerate(rows)
-                    for veld, value in zip(self.velden, row, strict=True)
-                    if value is None
-                ]
-            )
-        if not self.met_getal:
-            return rows
-        getal = self.getal
-        return [
-            tuple([lees(v) if n else v for v, n in zip(row, getal, strict=True)]) for row in rows
-        ]
+        for row in rows:
+            if None in row:
+                return self._ontbreekt(rows)
+        for place in self.nummers:  # a number read otherwise than it is: its row made anew
+            for index, row in enumerate(rows):
+                if (read := lees(value := row[place])) is not value:
+                    rows[index] = (*row[:place], read, *row[place + 1 :])
+        return rows
+
+    def _ontbreekt(self, rows: list[tuple[Any, ...]]) -> Ontbreekt:
+        return Ontbreekt(
+            [
+                f"{PREFIX}{self.path}[{index}].{veld}"
+                for index, row in enumerate(rows)
+                for veld, value in zip(self.velden, row, strict=True)
+                if value is None
+            ]
+        )
 
     def _maanden(self, facts: Huishoudfeiten) -> Any:
         assert self.maanden is not None
@@ -401,10 +404,10 @@ class Lijstinvoer:
         except KeyError:
             return Ontbreekt([PREFIX + self.path])
         get = self.getter
-        if len(self.velden) == 1:  # the common case, without a row's inner loop
-            if self.getal[0]:
-                return [(back, lees(get(item))) for back, item in enumerate(window, 1)]
-            return [(back, get(item)) for back, item in enumerate(window, 1)]
+        if len(self.velden) == 1:  # the common case, a column read in one go
+            values = list(map(get, window))
+            read = lees_alle(values) if self.nummers else values
+            return list(zip(range(1, len(values) + 1), read, strict=True))
         return [
             (back, *[lees(v) if n else v for v, n in zip(get(item), self.getal, strict=True)])
             for back, item in enumerate(window, 1)
