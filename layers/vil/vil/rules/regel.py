@@ -346,8 +346,8 @@ class CompiledRegeling:
         (maand, jaar, eenmalig), bedrag_niet = self._bedragen(recht, value, stand.minimum)
         if bedrag_niet:  # below the minimum: refused by the amount, which alone decided
             recht, used = False, bedrag
-        indicatief = bool(used & stand.indicatief) or rust_op_indicatief(
-            plan, facts, recht, gelezen, failed
+        indicatief = bool(used & stand.indicatief) or (
+            bool(plan.afhankelijk) and rust_op_indicatief(plan, facts, recht, gelezen, failed)
         )
         # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
         ontbrekende = (

@@ -91,7 +91,7 @@ def _d(value: Any) -> date:
 def _jaren(day: date, count: Any) -> date:
     if count != int(count):
         raise Terugval
-    return day.replace(year=day.year + int(count))  # 29 February: ValueError, zen's to judge
+    return date(day.year + int(count), day.month, day.day)  # 29 February: ValueError, zen's
 
 
 def _maanden(day: date, count: Any) -> date:
@@ -152,6 +152,7 @@ RUNTIME: dict[str, Any] = {
     "_floor": _floor,
     "_round": _round,
     "_d": _d,
+    "_date": date,
     "_jaren": _jaren,
     "_maanden": _maanden,
     "_plus_maanden": _plus_maanden,
@@ -440,9 +441,10 @@ class _Expressies:
         if len(arguments) not in (1, 2) or arguments[-1][0] != "str":
             raise NietSnel(member)
         day, unit = self.code(target), arguments[-1][1]
-        if member == "startOf" and len(arguments) == 1:
-            start = {"day": day, "month": f"{day}.replace(day=1)"}
-            start["year"] = f"{day}.replace(month=1, day=1)"
+        if member == "startOf" and len(arguments) == 1:  # a new date: faster than replace
+            moved = self.temp("_t")
+            start = {"day": day, "month": f"_date(({moved} := {day}).year, {moved}.month, 1)"}
+            start["year"] = f"_date({day}.year, 1, 1)"
             if _DIFF_UNITS.get(unit) in start:
                 return start[_DIFF_UNITS[unit]]
         if member in ("add", "sub") and len(arguments) == 2 and unit in _UNITS:
@@ -466,7 +468,7 @@ class _Expressies:
             return f"({day} + {self.constant(timedelta(days=count))})"
         if unit == "_jaren":  # 29 February in a year without it: ValueError, zen's to judge
             moved = self.temp("_t")
-            return f"({moved} := {day}).replace(year={moved}.year + {count})"
+            return f"_date(({moved} := {day}).year + {count}, {moved}.month, {moved}.day)"
         return f"_plus_maanden({day}, {count})"
 
     # --- what an expression gives, known at load ---

@@ -154,10 +154,11 @@ def bevindingen(
 def rust_op_indicatief(
     plan: "snel.Plan", facts: feiten.Huishoudfeiten, recht: bool | None, gelezen: int, failed: int
 ) -> bool:
-    """Whether a fast decision rests on an indicatief outcome of another regeling
-    (uitleg._gelezen_uitkomsten): for a right, one it read; else one the refusing (or
-    open) voorwaarden read."""
-    if not plan.afhankelijk or facts.regelbron is None:
+    """Whether a fast decision of a regeling that reads other regelingen' outcomes
+    (`plan.afhankelijk`, which its caller checks) rests on an indicatief one
+    (uitleg._gelezen_uitkomsten): for a right, one it read; else one the refusing (or open)
+    voorwaarden read."""
+    if facts.regelbron is None:
         return False
     if recht:
         andere = [o for i, o in enumerate(plan.afhankelijk) if gelezen & (1 << i)]
