@@ -221,14 +221,16 @@ numbers = st.one_of(
 
 
 @settings(max_examples=600, deadline=None)
-@given(a=numbers, b=numbers)
+@given(a=numbers, b=st.one_of(numbers, st.integers(-100, 100)))  # a number written in the rule
 @example(a=Decimal(100), b=Decimal(12))  # 29 digits fit rust_decimal's 96 bits
 @example(a=Decimal(10), b=Decimal(3))
 @example(a=Decimal("-1234.56"), b=Decimal(9))
 @example(a=Decimal(1), b=Decimal(0))
-def test_a_quotient_has_rust_decimals_value(a: Decimal, b: Decimal) -> None:
+@example(a=Decimal(2**96 - 1), b=Decimal("0.5"))  # beyond 96 bits
+@example(a=Decimal(2**96 - 1), b=Decimal("0.1"))  # a whole part of 30 digits
+def test_a_quotient_has_rust_decimals_value(a: Decimal, b: Decimal | int) -> None:
     try:
-        expected = zen._div(a, b)
+        expected = zen._div(a, Decimal(b))
     except vertaling.Terugval:
         with pytest.raises(vertaling.Terugval):
             vertaling.deel(a, b)

@@ -512,8 +512,8 @@ def deel(left: Any, right: Any) -> Decimal:
     """The value of rust_decimal's quotient (tests/rules/zen.py's `_div` gives its digits and
     scale too): rounded half to even at the largest scale, at most 28, whose quotient fits in 96
     bits; Terugval where rust_decimal would fail or the digit-exact division leaves it to zen."""
-    numerator, denominator = Decimal(left).as_integer_ratio()
-    top, bottom = Decimal(right).as_integer_ratio()
+    numerator, denominator = (left, 1) if type(left) is int else Decimal(left).as_integer_ratio()
+    top, bottom = (right, 1) if type(right) is int else Decimal(right).as_integer_ratio()
     if not top:
         raise Terugval  # zen gives null
     numerator, denominator = numerator * bottom, denominator * top
@@ -521,8 +521,12 @@ def deel(left: Any, right: Any) -> Decimal:
         return Decimal(0)
     negative = (numerator < 0) != (denominator < 0)
     numerator, denominator = abs(numerator), abs(denominator)
-    scale = 28
-    quotient, remainder = divmod(numerator * _EXACT_PLACES[28], denominator)
+    # A whole part of k digits fits at most 29 - k places: the search starts there.
+    whole = numerator // denominator
+    scale = min(28, 29 - len(str(whole))) if whole else 28
+    if scale < 0:
+        raise Terugval  # beyond 96 bits
+    quotient, remainder = divmod(numerator * _EXACT_PLACES[scale], denominator)
     while quotient >= _LIMIT:
         scale -= 1
         if scale < 0:
