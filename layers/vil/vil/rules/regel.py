@@ -208,9 +208,9 @@ class CompiledRegeling:
         self.nul = nul(regeling.uitkomst.betaling)
         self.nul_teksten = teksten(self.nul)
         self._plan: snel.Plan | bool | None = False  # made when first needed
-        # The explanation's steps by name and value's text: made, or None when seen once
-        # (vil.rules.uitleg.berekening).
-        self.rekenstappen: dict[tuple[str, str | None], Rekenstap | None] = {}
+        # The explanation's steps by name and value (a number's by its text): made, or None
+        # when seen once (vil.rules.uitleg.berekening).
+        self.rekenstappen: dict[tuple[str, Any], Rekenstap | None] = {}
         # A fast decision's findings of its voorwaarden, and those that refused, by their
         # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
         self.bevindingen = lru_cache(maxsize=4096)(partial(bevindingen, self))

@@ -77,12 +77,16 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
         value = values[i]
         if value is niet:
             continue
-        waarde = (
-            _getal(value) if type(value) is Decimal else _text(None if value is geen else value)
-        )
-        key = (naam, waarde)  # by its text: a long Decimal is slow to hash
+        # A number by its text (a Decimal is slow to hash); a step's yes or no, count, date or
+        # none by itself, its text made when first seen (a step has one type).
+        if type(value) is Decimal:
+            value = _getal(value)
+        elif value is geen:
+            value = None
+        key = (naam, value)
         stap: Rekenstap | dict[str, Any] | None = made.get(key)
         if stap is None:
+            waarde = value if type(value) is str else _text(value)
             stap = {"stap": naam, "waarde": waarde, "omschrijving": omschrijving,
                     "grondslag": grondslag}  # fmt: skip
             if key in made:  # seen once before: a value that repeats
