@@ -68,11 +68,14 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
     """How a regeling turns its amount step's value into its amounts, rounded as it says;
     made once per regeling version."""
     c = _AFRONDING
+    # `x if x >= zero else zero` below is max(x, zero) without its call, and twelve is a
+    # Decimal: an int would be converted at every operation.
     zero = Decimal(0)
+    twaalf = Decimal(12)
     if uitkomst.betaling is Betaling.eenmalig:
 
         def eenmalig(value: Decimal) -> Bedragen:
-            return None, None, max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
+            return None, None, (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
 
         return eenmalig
     per_maand = uitkomst.bedrag_per_maand is not None
@@ -84,23 +87,24 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
         van_afgerond = uitkomst.afronding is Afronding.awir
 
         def awir(value: Decimal) -> Bedragen:
-            jaar = max(c.multiply(value, 12) if per_maand else value, zero)
+            jaar = c.multiply(value, twaalf) if per_maand else value
+            jaar = jaar if jaar >= zero else zero
             afgerond = jaar.quantize(EURO, ROUND_HALF_UP, c)
             basis = afgerond if van_afgerond else jaar
-            return c.divide(basis, 12).quantize(EURO, ROUND_FLOOR, c), afgerond, None
+            return c.divide(basis, twaalf).quantize(EURO, ROUND_FLOOR, c), afgerond, None
 
         return awir
     if per_maand:
 
         def maand(value: Decimal) -> Bedragen:
-            bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
-            return bedrag, c.multiply(bedrag, 12), None
+            bedrag = (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
+            return bedrag, c.multiply(bedrag, twaalf), None
 
         return maand
 
     def jaar(value: Decimal) -> Bedragen:
-        bedrag = max(value, zero).quantize(CENT, ROUND_HALF_UP, c)
-        return c.divide(bedrag, 12).quantize(CENT, ROUND_HALF_UP, c), bedrag, None
+        bedrag = (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
+        return c.divide(bedrag, twaalf).quantize(CENT, ROUND_HALF_UP, c), bedrag, None
 
     return jaar
 
