@@ -133,6 +133,28 @@ def test_two_windows_of_a_month_series_read_the_same_months() -> None:
     assert [back for back, _ in lang] == list(range(1, 37))
     by_month = {item.maand: item.netto_inkomen for item in huishouden.inkomenshistorie or ()}
     assert (lang[0][1], lang[-1][1]) == (by_month[date(2026, 5, 1)], by_month[date(2023, 6, 1)])
+    # And read the other way round (the year then taken from the three years), the same
+    facts = Catalogus.from_directory(RULES).feiten(huishouden, peildatum)
+    assert (facts.lijst(drie), facts.lijst(jaar)) == (lang, kort)
+
+
+def test_a_year_is_read_when_the_three_years_miss_a_month() -> None:
+    # Given 24 months of income: the year is there, the three years are not
+    huishouden, _ = next(h for h in households() if len(h[0].inkomenshistorie or ()) >= 36)
+    peildatum = PEILDATA[0]
+    kort = huishouden.model_copy(
+        update={"inkomenshistorie": (huishouden.inkomenshistorie or [])[:24]}
+    )
+    facts = Catalogus.from_directory(RULES).feiten(kort, peildatum)
+    jaar, drie = (
+        feiten.lijstinvoer("inkomenshistorie", ("nettoInkomen",), (True,), n) for n in (12, 36)
+    )
+    # When the three years are read first
+    with pytest.raises(feiten.Ontbreekt) as missing:
+        facts.lijst(drie)
+    # Then they miss the series, and the year is read by itself: its twelve months
+    assert missing.value.gaps == ["huishouden.inkomenshistorie"]
+    assert [back for back, _ in facts.lijst(jaar)] == list(range(1, 13))
 
 
 def test_a_list_item_without_a_field_is_named_as_the_reference_names_it() -> None:

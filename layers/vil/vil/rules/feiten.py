@@ -171,6 +171,10 @@ class Huishoudfeiten:
             raise rows
         return rows
 
+    def gelezen(self, invoer: "Lijstinvoer") -> Any:
+        """A list input's reading when this household's is made already, else None."""
+        return self._lijsten.get(invoer)
+
     def per_maand(self, path: str) -> dict[date, Any] | None:
         """A month series' items by month, made once per household for every window read."""
         by_month = self._lijsten.get(path)
@@ -396,6 +400,11 @@ class Lijstinvoer:
 
     def _maanden(self, facts: Huishoudfeiten) -> Any:
         assert self.maanden is not None
+        # The window's months are the first of a longer window's (`_window`): its rows when
+        # they are read already, each month found (IIT's 36 months before the woonkosten's 12).
+        for maanden, langer in _VENSTERS[self.path, self.velden, self.getal]:
+            if maanden > self.maanden and type(rows := facts.gelezen(langer)) is list:
+                return rows[: self.maanden]
         by_month = facts.per_maand(self.path)
         if by_month is None:
             return Ontbreekt([PREFIX + self.path])
@@ -419,7 +428,14 @@ def lijstinvoer(
     path: str, velden: tuple[str, ...], getallen: tuple[bool, ...], maanden: int | None
 ) -> Lijstinvoer:
     """The one Lijstinvoer of a path, its fields and window."""
-    return Lijstinvoer(path, velden, getallen, maanden)
+    invoer = Lijstinvoer(path, velden, getallen, maanden)
+    if maanden is not None:
+        _VENSTERS.setdefault((path, velden, getallen), []).append((maanden, invoer))
+    return invoer
+
+
+# A month series' windows by path, fields and which are numbers (`lijstinvoer`).
+_VENSTERS: dict[tuple[str, tuple[str, ...], tuple[bool, ...]], list[tuple[int, Lijstinvoer]]] = {}
 
 
 def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]:
