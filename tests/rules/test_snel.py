@@ -282,6 +282,7 @@ def test_a_number_is_read_with_zens_value(value: Decimal) -> None:
         return
     if type(expected) is Decimal:
         assert vertaling.lees(value) == expected
+        assert vertaling.lees_alle([value, Decimal(1)]) == [expected, 1]  # a column, in place
 
 
 days = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))

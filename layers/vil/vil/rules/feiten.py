@@ -402,7 +402,7 @@ class Lijstinvoer:
         assert self.maanden is not None
         # The window's months are the first of a longer window's (`_window`): its rows when
         # they are read already, each month found (IIT's 36 months before the woonkosten's 12).
-        for maanden, langer in _VENSTERS[self.path, self.velden, self.getal]:
+        for maanden, langer in _VENSTERS.get((self.path, self.velden, self.getal), ()):
             if maanden > self.maanden and type(rows := facts.gelezen(langer)) is list:
                 return rows[: self.maanden]
         by_month = facts.per_maand(self.path)
