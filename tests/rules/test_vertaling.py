@@ -226,9 +226,9 @@ decimals = st.one_of(
     ),
     # A first digit 4 and at most 15 digits, from 10^-4: read without the float's conversion
     # when the float lies near enough (vertaling._blijft), else through it.
-    st.tuples(st.integers(0, 14), st.integers(0, 10**14 - 1), st.integers(-4, 14)).map(
-        lambda t: Decimal(f"4{t[1]:014d}"[: t[0] + 1]).scaleb(t[2] - t[0])
-    ),
+    st.tuples(
+        st.integers(0, 14), st.integers(0, 10**14 - 1), st.integers(-4, 14), st.sampled_from("+-")
+    ).map(lambda t: Decimal(f"{t[3]}4{t[1]:014d}"[: t[0] + 2]).scaleb(t[2] - t[0])),
 )
 
 
