@@ -302,6 +302,7 @@ class CompiledRegeling:
                 indicatief |= bit
         minimum = self.regeling.uitkomst.minimum
         return snel.Snelstand(
+            plan,
             stand.waarden,
             p,
             dict(stand.constants),
@@ -329,8 +330,7 @@ class CompiledRegeling:
             return None
         if stand.weigering is not None:  # the woonplaats refused every household here
             return stand.weigering  # type: ignore[no-any-return]
-        plan = self._plan
-        assert isinstance(plan, snel.Plan)
+        plan = stand.plan
         context = decimal.getcontext()
         decimal.setcontext(snel.EXACT)
         try:

@@ -179,8 +179,10 @@ _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
 
 @dataclass(slots=True)
 class Snelstand:
-    """What the generated function reads of a regeling on one peildatum in one gemeente."""
+    """A regeling's fast decision on one peildatum in one gemeente: its generated function
+    (`plan`) and what that reads."""
 
+    plan: "Plan"
     waarden: Mapping[str, Any]  # the parameters' values (regel.Stand's), for the explanation
     p: dict[str, Any]  # the parameters, read as zen reads them
     c: dict[int, Any]  # the parameter-only nodes' outcomes, by node number
