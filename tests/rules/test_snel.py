@@ -309,4 +309,4 @@ def test_dates_are_zens(day: date, other: date, count: int) -> None:
 @example(value=Decimal("0.0000001"))
 def test_a_step_states_its_value_normalised(value: Decimal) -> None:
     # The explanation's text of a number: no trailing zeros, no exponent
-    assert uitleg._text(value) == f"{value.normalize():f}"
+    assert uitleg._getal(value) == f"{value.normalize():f}"

@@ -91,7 +91,8 @@ def _d(value: Any) -> date:
 def _jaren(day: date, count: Any) -> date:
     if count != int(count):
         raise Terugval
-    return date(day.year + int(count), day.month, day.day)  # 29 February: ValueError, zen's
+    # 29 February in a year without it: ValueError, zen's to judge
+    return date(day.year + int(count), day.month, day.day)
 
 
 def _maanden(day: date, count: Any) -> date:

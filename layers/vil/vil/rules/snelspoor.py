@@ -154,10 +154,10 @@ def bevindingen(
 def rust_op_indicatief(
     plan: "snel.Plan", facts: feiten.Huishoudfeiten, recht: bool | None, gelezen: int, failed: int
 ) -> bool:
-    """Whether a fast decision of a regeling that reads other regelingen' outcomes
-    (`plan.afhankelijk`, which its caller checks) rests on an indicatief one
+    """Whether a fast decision rests on an indicatief outcome of another regeling
     (uitleg._gelezen_uitkomsten): for a right, one it read; else one the refusing (or open)
-    voorwaarden read."""
+    voorwaarden read. Only a regeling with `plan.afhankelijk` reads any: its caller asks only
+    then, to save the call."""
     if facts.regelbron is None:
         return False
     if recht:

@@ -248,20 +248,16 @@ def schatting(jaar: int, geschat: list[int]) -> str:
     )
 
 
-def _text(value: Decimal | int | bool | date | None) -> str | None:
-    """A step's value as the explanation states it: a number as `_getal`, a date in ISO
-    form, ja or nee."""
-    if type(value) is Decimal:  # the common case first
-        return _getal(value)
+def _text(value: int | bool | date | None) -> str | None:
+    """A step's value other than a number (whose text is `_getal`'s) as the explanation
+    states it: ja or nee, a date in ISO form, a count (on a fast decision) as its digits."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int):  # a count, on a fast decision
-        return str(value)
-    return _getal(value)
+    return str(value)
 
 
 def _getal(value: Decimal) -> str:

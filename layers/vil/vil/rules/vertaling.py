@@ -261,7 +261,7 @@ def _decimal_read(value: Decimal, text: str | None = None) -> Decimal:
             and (
                 digits[0] != "4"
                 or digits.ljust(16, "0") >= _P52
-                or _blijft(value, text, digits, len(fraction))
+                or _blijft(text, digits, len(fraction))
             )
         ):
             # Its own digits without trailing zeros: the value itself when it has none.
@@ -277,17 +277,18 @@ def _decimal_read(value: Decimal, text: str | None = None) -> Decimal:
         return number  # type: ignore[return-value]
 
 
-def _blijft(value: Decimal, text: str, digits: str, places: int) -> bool:
-    """Whether a number of at most 15 digits (`digits`, `places` of them after the point) whose
-    16-digit prefix is from 4 * 10^15 to 2^52 comes back from its float as itself. The float
-    lies within half a 16th digit of it (the prefix is below 2^52), so from_f64's digit-by-digit
-    rounding (`_van_f64`) rounds a float below it up to it, and one above it by less than 0.44
-    of that digit down to it (from 0.444...45 it may round up): in whole numbers,
-    (float - number) * 10^(15 - the first digit's power) < 0.44."""
+def _blijft(text: str, digits: str, places: int) -> bool:
+    """Whether a number (`text`) of at most 15 digits (`digits`, `places` of them after the
+    point) whose 16-digit prefix is from 4 * 10^15 to 2^52 comes back from its float as itself.
+    The float lies within half a 16th digit of it (the prefix is below 2^52), so from_f64's
+    digit-by-digit rounding (`_van_f64`) rounds a float below it up to it, and one above it by
+    less than 0.44 of that digit down to it (from 0.444...45 it may round up): in whole
+    numbers, (float - number) * 10^(15 - the first digit's power) < 0.44."""
     numerator, denominator = float(text).as_integer_ratio()  # the denominator a power of two
     scale = _TIEN[places]
     above = abs(numerator) * scale - int(digits) * denominator
-    return above <= 0 or above * _TIEN[17 - value.adjusted()] < 44 * denominator * scale
+    first = len(digits) - 1 - places  # the first digit's power of ten
+    return above <= 0 or above * _TIEN[17 - first] < 44 * denominator * scale
 
 
 # Below this 16-digit prefix a float lies within a quarter of its 16th digit of its shortest
