@@ -214,16 +214,20 @@ def test_a_refusal_by_the_woonplaats_is_made_once_per_gemeente() -> None:
     assert own == utrecht(engine, second, herkomst)
 
 
+class _Run:
+    """What uitleg.berekening reads of an evaluation: one step, its value set by the test."""
+
+    def __init__(self) -> None:
+        self.regel = type("Regel", (), {"rekenstappen": {"stap": {}}})()
+        self.value: Any = None
+
+    def stappen(self) -> tuple[tuple[tuple[int, str, str, str], ...], list[Any]]:
+        return ((0, "stap", "omschrijving", "grondslag"),), [self.value]
+
+
 def test_a_shared_step_states_its_own_value() -> None:
     # Given the outcome ja (True) of a step, and then 1 (True == Decimal(1), one hash)
-    class Run:
-        regel = type("Regel", (), {"rekenstappen": {}})()
-        value: Any = True
-
-        def stappen(self) -> tuple[tuple[tuple[int, str, str, str], ...], list[Any]]:
-            return ((0, "stap", "omschrijving", "grondslag"),), [self.value]
-
-    run = Run()
+    run = _Run()
     teksten = []
     for value in (True, True, Decimal(1), Decimal(1), True):
         run.value = value
@@ -231,6 +235,28 @@ def test_a_shared_step_states_its_own_value() -> None:
         teksten.append(Rekenstap.model_validate(stap).waarde)
     # Then each is stated as itself
     assert teksten == ["ja", "ja", "1", "1", "ja"]
+
+
+def test_a_step_whose_values_do_not_repeat_is_no_longer_kept() -> None:
+    # Given a step with more values than a step keeps, each seen twice
+    run = _Run()
+    values = [Decimal(n) / 100 for n in range(uitleg._WAARDEN_MAX + 1)]
+    stated = []
+    for value in values + values:
+        run.value = value
+        (stap,) = uitleg.berekening(run)  # type: ignore[arg-type]
+        stated.append(stap)
+    # Then the values up to the limit were made as models, to be shared
+    kept = stated[: uitleg._WAARDEN_MAX]
+    assert all(type(stap) is Rekenstap for stap in kept)
+    # And from the one past the limit on, the step goes as a dict and keeps nothing
+    assert run.regel.rekenstappen == {"stap": None}
+    assert all(type(stap) is dict for stap in stated[uitleg._WAARDEN_MAX :])
+    # And each states its own value
+    texts = [Rekenstap.model_validate(stap).waarde for stap in stated]
+    assert texts == [uitleg._getal(value) for value in values + values]
+    assert texts[1] == "0.01"
+    assert texts[100] == "1"
 
 
 # --- the fast runtime against the digit-exact functions ---------------------------------------

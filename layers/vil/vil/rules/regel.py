@@ -208,9 +208,11 @@ class CompiledRegeling:
         self.nul = nul(regeling.uitkomst.betaling)
         self.nul_teksten = teksten(self.nul)
         self._plan: snel.Plan | bool | None = False  # made when first needed
-        # The explanation's steps by name and value (a number's by its text): made, or None
-        # when seen once (vil.rules.uitleg.berekening).
-        self.rekenstappen: dict[tuple[str, Any], Rekenstap | None] = {}
+        # The explanation's steps by name, then by value (a number's by its text), each made
+        # once; None for a step whose values do not repeat (vil.rules.uitleg.berekening).
+        self.rekenstappen: dict[str, dict[Any, Rekenstap] | None] = {
+            stap.naam: {} for stap in regeling.berekening
+        }
         # A fast decision's findings of its voorwaarden, and those that refused, by their
         # outcomes (vil.rules.snelspoor.SnelSpoor): few combinations, each made once.
         self.bevindingen = lru_cache(maxsize=4096)(partial(bevindingen, self))

@@ -62,9 +62,11 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
 
 
 # A result's voorwaarden, and many of its steps, repeat from household to household, and the
-# models are frozen: one that repeats is made (and validated) once and shared by the results
-# that state it. A step seen once goes as a dict, which the result's validation reads faster.
-_STAPPEN_MAX = 4096  # per regeling version
+# models are frozen: a step's value is made (and validated) once and shared by the results
+# that state it (CompiledRegeling.rekenstappen). A step with more values than this (an income,
+# a sum: they seldom repeat) is no longer kept: it goes as a dict, which the result's
+# validation reads faster than it makes a model.
+_WAARDEN_MAX = 256
 
 
 def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
@@ -83,18 +85,18 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
             value = _getal(value)
         elif value is geen:
             value = None
-        key = (naam, value)
-        stap: Rekenstap | dict[str, Any] | None = made.get(key)
+        per_waarde = made[naam]
+        stap: Rekenstap | dict[str, Any] | None
+        stap = None if per_waarde is None else per_waarde.get(value)
         if stap is None:
             waarde = value if type(value) is str else _text(value)
             stap = {"stap": naam, "waarde": waarde, "omschrijving": omschrijving,
                     "grondslag": grondslag}  # fmt: skip
-            if key in made:  # seen once before: a value that repeats
-                stap = made[key] = Rekenstap.model_validate(stap)
-            else:
-                if len(made) >= _STAPPEN_MAX:
-                    made.clear()
-                made[key] = None
+            if per_waarde is not None:
+                if len(per_waarde) < _WAARDEN_MAX:
+                    stap = per_waarde[value] = Rekenstap.model_validate(stap)
+                else:  # its values do not repeat: no longer kept
+                    made[naam] = None
         stappen.append(stap)
     return stappen
 
