@@ -195,7 +195,7 @@ class Catalogus:
         gekozen = {regel.id for regel in regels}
         gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
         versies = [r.versie for r in regels] + [self.regel(d, peildatum).versie for d in gelezen]
-        return Evaluatie.model_construct(
+        return Evaluatie(  # its results are models: pydantic takes them as they are
             peildatum=peildatum,
             regelset_versie=_regelset_versie(tuple(versies)),
             resultaten=[resultaten[regel.id] for regel in regels],
