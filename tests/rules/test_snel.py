@@ -138,6 +138,46 @@ def test_two_windows_of_a_month_series_read_the_same_months() -> None:
     assert (facts.lijst(drie), facts.lijst(jaar)) == (lang, kort)
 
 
+@pytest.mark.parametrize(
+    "volgorde", ["latest first", "earliest first", "two months swapped", "a month twice"]
+)
+def test_a_series_is_read_by_month_in_any_order(volgorde: str) -> None:
+    # Given a household of Utrecht with the 36 months of income the IIT reads, as a source may
+    # give them: each month once, latest or earliest first, or not quite in order; or with the
+    # latest month named again at the end (the reference takes the later one)
+    peildatum = PEILDATA[0]
+    maanden = [
+        {"maand": feiten.month_start(peildatum, back), "nettoInkomen": 900 + back}
+        for back in range(1, 37)
+    ]
+    expected = [(back, Decimal(900 + back)) for back in range(1, 37)]
+    if volgorde == "earliest first":
+        maanden.reverse()
+    elif volgorde == "two months swapped":
+        maanden[3], maanden[4] = maanden[4], maanden[3]
+    elif volgorde == "a month twice":
+        maanden.append({**maanden[0], "nettoInkomen": 5000})
+        expected[0] = (1, Decimal(5000))
+    huishouden = Huishouden.model_validate(
+        {
+            "gemeentecode": "0344",
+            "aanvrager": {"geboortedatum": "1980-01-01", "vermogen": 0},
+            "inkomenshistorie": maanden,
+        }
+    )
+    fast, engine = Catalogus.from_directory(RULES), reference()
+    drie = feiten.lijstinvoer("inkomenshistorie", ("nettoInkomen",), (True,), 36)
+    # When the fast path reads the three years
+    rows = fast.feiten(huishouden, peildatum).lijst(drie)
+    # Then it has each month's income, latest month first
+    assert rows == expected
+    # And the evaluation is the reference engine's, fast (the IIT reads those months)
+    before = snel.TELLING.terugval
+    ours = fast.evaluate(huishouden, peildatum)
+    assert snel.TELLING.terugval == before
+    assert ours == engine.evaluate(huishouden, peildatum)
+
+
 def test_a_year_is_read_when_the_three_years_miss_a_month() -> None:
     # Given 24 months of income: the year is there, the three years are not
     huishouden, _ = next(h for h in households() if len(h[0].inkomenshistorie or ()) >= 36)

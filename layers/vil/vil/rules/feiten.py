@@ -405,12 +405,8 @@ class Lijstinvoer:
         for maanden, langer in _VENSTERS.get((self.path, self.velden, self.getal), ()):
             if maanden > self.maanden and type(rows := facts.gelezen(langer)) is list:
                 return rows[: self.maanden]
-        by_month = facts.per_maand(self.path)
-        if by_month is None:
-            return Ontbreekt([PREFIX + self.path])
-        try:
-            window = [by_month[maand] for maand in _window(facts.peildatum, self.maanden)]
-        except KeyError:
+        window = self._venster(facts)
+        if window is None:
             return Ontbreekt([PREFIX + self.path])
         get = self.getter
         if len(self.velden) == 1:  # the common case, a column read in one go
@@ -421,6 +417,27 @@ class Lijstinvoer:
             (back, *[lees(v) if n else v for v, n in zip(get(item), self.getal, strict=True)])
             for back, item in enumerate(window, 1)
         ]
+
+    def _venster(self, facts: Huishoudfeiten) -> Any:
+        """The items of the window's months, latest first; None when one is missing. A series
+        of just those months, latest or earliest first (as a source gives it), is taken in its
+        order; any other (a longer one, or one that names a month twice) month by month."""
+        assert self.maanden is not None
+        months = _window(facts.peildatum, self.maanden)
+        items = self.items(facts.household)
+        if items is not None:
+            given = tuple(map(_MAAND, items))
+            if given == months:
+                return items
+            if given[::-1] == months:
+                return items[::-1]
+        by_month = facts.per_maand(self.path)
+        if by_month is None:
+            return None
+        try:
+            return [by_month[maand] for maand in months]
+        except KeyError:
+            return None
 
 
 @functools.cache
@@ -433,6 +450,8 @@ def lijstinvoer(
         _VENSTERS.setdefault((path, velden, getallen), []).append((maanden, invoer))
     return invoer
 
+
+_MAAND = operator.attrgetter("maand")  # the month of a month series' item
 
 # A month series' windows by path, fields and which are numbers (`lijstinvoer`).
 _VENSTERS: dict[tuple[str, tuple[str, ...], tuple[bool, ...]], list[tuple[int, Lijstinvoer]]] = {}
