@@ -9,6 +9,7 @@ import itertools
 from typing import Any
 
 from tests.rules.golden import COUNT, GOLDEN, PEILDATA, households, lines
+from vil.bench import reference
 from vil.models.resultaat import Resultaat
 from vil.rules import Catalogus
 from vil.rules.beslissing import Beslissing
@@ -34,6 +35,21 @@ def test_the_decision_alone_is_the_decision_of_the_full_result(catalogus: Catalo
             resultaten = catalogus.evaluate(huishouden, peildatum, herkomst).resultaten
             # Then both say the same
             assert [decision(b) for b in beslissingen] == [decision(r) for r in resultaten]
+
+
+def test_a_result_is_what_validation_makes_of_it(catalogus: Catalogus) -> None:
+    # Given every twentieth golden household, on both peildata, with its facts' provenance and
+    # without, by the fast path and (every hundredth) by the reference engine
+    engine = reference()
+    for index, (huishouden, herkomst) in enumerate(itertools.islice(households(), 0, COUNT, 20)):
+        for peildatum, bron, regels in itertools.product(
+            PEILDATA, (herkomst, None), (catalogus, engine) if index % 5 == 0 else (catalogus,)
+        ):
+            # When it is evaluated (its results made without validating them)
+            for resultaat in regels.evaluate(huishouden, peildatum, bron).resultaten:
+                # Then validating what it states makes the same result: each value has its
+                # field's type, each step is a Rekenstap
+                assert resultaat == Resultaat.model_validate(resultaat.model_dump())
 
 
 def decision(result: Resultaat | Beslissing) -> tuple[Any, ...]:

@@ -107,7 +107,7 @@ def test_an_ordinary_household_of_the_same_regeling_is_fast() -> None:
 
 
 def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
-    # Given one household evaluated three times (a step's model is made the second time)
+    # Given one household evaluated three times (a step's model is kept when first made)
     huishouden, _ = next(households())
     first, second, third = (
         catalogus.evaluate(huishouden, PEILDATA[0]).resultaten[0] for _ in range(3)
@@ -272,31 +272,37 @@ def test_a_shared_step_states_its_own_value() -> None:
     for value in (True, True, Decimal(1), Decimal(1), True):
         run.value = value
         (stap,) = uitleg.berekening(run)  # type: ignore[arg-type]
-        teksten.append(Rekenstap.model_validate(stap).waarde)
+        teksten.append(stap.waarde)
     # Then each is stated as itself
     assert teksten == ["ja", "ja", "1", "1", "ja"]
 
 
 def test_a_step_whose_values_do_not_repeat_is_no_longer_kept() -> None:
-    # Given a step with more values than a step keeps, each seen twice
     run = _Run()
-    values = [Decimal(n) / 100 for n in range(uitleg._WAARDEN_MAX + 1)]
-    stated = []
-    for value in values + values:
-        run.value = value
-        (stap,) = uitleg.berekening(run)  # type: ignore[arg-type]
-        stated.append(stap)
-    # Then the values up to the limit were made as models, to be shared
-    kept = stated[: uitleg._WAARDEN_MAX]
-    assert all(type(stap) is Rekenstap for stap in kept)
-    # And from the one past the limit on, the step goes as a dict and keeps nothing
+
+    def stated(values: list[Decimal]) -> list[Rekenstap]:
+        steps = []
+        for value in values:
+            run.value = value
+            (stap,) = uitleg.berekening(run)  # type: ignore[arg-type]
+            steps.append(stap)
+        return steps
+
+    # Given as many values of a step as it keeps, each stated twice
+    values = [Decimal(n) / 100 for n in range(uitleg._WAARDEN_MAX)]
+    first = stated(values)
+    # Then the second time states the same models
+    assert all(a is b for a, b in zip(first, stated(values), strict=True))
+    # When one more value is stated
+    (past,) = stated([Decimal(10)])
+    # Then the step keeps nothing any more: each value is made for its result alone
     assert run.regel.rekenstappen == {"stap": None}
-    assert all(type(stap) is dict for stap in stated[uitleg._WAARDEN_MAX :])
+    again = stated(values)
+    assert not any(a is b for a, b in zip(first, again, strict=True))
     # And each states its own value
-    texts = [Rekenstap.model_validate(stap).waarde for stap in stated]
-    assert texts == [uitleg._getal(value) for value in values + values]
-    assert texts[1] == "0.01"
-    assert texts[100] == "1"
+    assert past.waarde == "10"
+    assert [stap.waarde for stap in again] == [uitleg._getal(value) for value in values]
+    assert (again[1].waarde, again[100].waarde) == ("0.01", "1")
 
 
 # --- the fast runtime against the digit-exact functions ---------------------------------------

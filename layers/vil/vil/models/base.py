@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from annotated_types import GroupedMetadata
 from pydantic import (
@@ -99,3 +99,21 @@ class VilModel(BaseModel):
         extra="forbid",
         frozen=True,
     )
+
+
+M = TypeVar("M", bound=VilModel)
+_zet = object.__setattr__
+
+
+def gemaakt(model: type[M], values: dict[str, Any], gezet: set[str] | None = None) -> M:
+    """A model of values that have their fields' types already (VIL's own, never what a
+    client sends), made as pydantic's `model_construct` makes it (its `__dict__`, the fields
+    set, no extra, no private attributes) without validating them or its per-field
+    bookkeeping. `gezet`: the fields set, when not every value's; the tests hold each use to
+    what `model_validate` makes of the same values."""
+    instance = model.__new__(model)
+    _zet(instance, "__dict__", values)
+    _zet(instance, "__pydantic_fields_set__", set(values) if gezet is None else gezet)
+    _zet(instance, "__pydantic_extra__", None)
+    _zet(instance, "__pydantic_private__", None)
+    return instance

@@ -9,8 +9,9 @@ import functools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from vil.models.base import gemaakt
 from vil.models.regeling import Invoer, Regeling
 from vil.models.resultaat import (
     FeitHerkomst,
@@ -36,7 +37,10 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
     amounts = trace.amounts
     maand, jaar, eenmalig = amounts.teksten()
     reasons = indicatief(trace, herkomst)
-    return Resultaat.model_validate(
+    # Every value below has its field's type, each list is its own: made without validating
+    # (tests/rules/test_golden.py holds it to what validation makes of the same).
+    return gemaakt(
+        Resultaat,
         {
             "regeling": regeling.id,
             "naam": regeling.naam,
@@ -53,26 +57,25 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
                 regel.gebruikte(frozenset(trace.used), run.peildatum, run.facts.gemeentecode)
             ),
             "hints": hints(trace),
-            "ontbrekende_gegevens": trace.ontbrekend(),
+            "ontbrekende_gegevens": list(trace.ontbrekend()),
             "indicatief": bool(reasons),
             "indicatief_redenen": reasons,
             "geschat_met_bedragen_van": trace.geschat[-1] if trace.geschat else None,
-        }
+        },
     )
 
 
 # A result's voorwaarden, and many of its steps, repeat from household to household, and the
-# models are frozen: a step's value is made (and validated) once and shared by the results
-# that state it (CompiledRegeling.rekenstappen). A step with more values than this (an income,
-# a sum: they seldom repeat) is no longer kept: it goes as a dict, which the result's
-# validation reads faster than it makes a model.
+# models are frozen: a step's value is made once and shared by the results that state it
+# (CompiledRegeling.rekenstappen). A step with more values than this (an income, a sum: they
+# seldom repeat) is no longer kept: each of its steps is made for its result alone.
 _WAARDEN_MAX = 256
 
 
-def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
+def berekening(run: "_Run") -> list[Rekenstap]:
     """The steps this outcome needed, in the order of the rule file, with their values."""
     made = run.regel.rekenstappen
-    stappen: list[Rekenstap | dict[str, Any]] = []
+    stappen: list[Rekenstap] = []
     entries, values = run.stappen()
     niet, geen = snel.U, snel.B  # a step not needed; one without a value
     for i, naam, omschrijving, grondslag in entries:
@@ -86,15 +89,15 @@ def berekening(run: "_Run") -> list[Rekenstap | dict[str, Any]]:
         elif value is geen:
             value = None
         per_waarde = made[naam]
-        stap: Rekenstap | dict[str, Any] | None
         stap = None if per_waarde is None else per_waarde.get(value)
         if stap is None:
             waarde = value if type(value) is str else _text(value)
-            stap = {"stap": naam, "waarde": waarde, "omschrijving": omschrijving,
-                    "grondslag": grondslag}  # fmt: skip
+            velden = {"stap": naam, "waarde": waarde, "omschrijving": omschrijving,
+                      "grondslag": grondslag}  # fmt: skip
+            stap = gemaakt(Rekenstap, velden)
             if per_waarde is not None:
                 if len(per_waarde) < _WAARDEN_MAX:
-                    stap = per_waarde[value] = Rekenstap.model_validate(stap)
+                    per_waarde[value] = stap
                 else:  # its values do not repeat: no longer kept
                     made[naam] = None
         stappen.append(stap)
