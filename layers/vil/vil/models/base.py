@@ -102,7 +102,17 @@ class VilModel(BaseModel):
 
 
 M = TypeVar("M", bound=VilModel)
-_zet = object.__setattr__
+# The setters of the four slots of every pydantic model, which `model_construct` fills (called
+# directly: `object.__setattr__` would look each up again).
+_DICT, _GEZET, _EXTRA, _PRIVATE = (
+    BaseModel.__dict__[slot].__set__
+    for slot in (
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    )
+)
 
 
 def gemaakt(model: type[M], values: dict[str, Any], gezet: set[str] | None = None) -> M:
@@ -112,8 +122,8 @@ def gemaakt(model: type[M], values: dict[str, Any], gezet: set[str] | None = Non
     bookkeeping. `gezet`: the fields set, when not every value's; the tests hold each use to
     what `model_validate` makes of the same values."""
     instance = model.__new__(model)
-    _zet(instance, "__dict__", values)
-    _zet(instance, "__pydantic_fields_set__", set(values) if gezet is None else gezet)
-    _zet(instance, "__pydantic_extra__", None)
-    _zet(instance, "__pydantic_private__", None)
+    _DICT(instance, values)
+    _GEZET(instance, set(values) if gezet is None else gezet)
+    _EXTRA(instance, None)
+    _PRIVATE(instance, None)
     return instance
