@@ -119,8 +119,9 @@ def gemaakt(model: type[M], values: dict[str, Any], gezet: set[str] | None = Non
     """A model of values that have their fields' types already (VIL's own, never what a
     client sends), made as pydantic's `model_construct` makes it (its `__dict__`, the fields
     set, no extra, no private attributes) without validating them or its per-field
-    bookkeeping. `gezet`: the fields set, when not every value's; the tests hold each use to
-    what `model_validate` makes of the same values."""
+    bookkeeping; `values` becomes the model's own `__dict__`. `gezet`: the fields set, when
+    not every value's. The tests hold each use to what `model_validate` makes of the same
+    values."""
     instance = model.__new__(model)
     _DICT(instance, values)
     _GEZET(instance, set(values) if gezet is None else gezet)

@@ -425,7 +425,7 @@ class Lijstinvoer:
         assert self.maanden is not None
         months = _window(facts.peildatum, self.maanden)
         items = self.items(facts.household)
-        if items is not None:
+        if items is not None and len(items) == len(months):  # else no month tuple to make
             given = tuple(map(_MAAND, items))
             if given == months:
                 return items
@@ -451,8 +451,6 @@ def lijstinvoer(
     return invoer
 
 
-_MAAND = operator.attrgetter("maand")  # the month of a month series' item
-
 # A month series' windows by path, fields and which are numbers (`lijstinvoer`).
 _VENSTERS: dict[tuple[str, tuple[str, ...], tuple[bool, ...]], list[tuple[int, Lijstinvoer]]] = {}
 
@@ -476,6 +474,9 @@ ATTRIBUTES = _attributes(Huishouden, {})
 def _attribute_getter(path: str) -> Callable[[Any], Any]:
     """The model's attributes along a path of JSON names."""
     return operator.attrgetter(".".join(ATTRIBUTES.get(name, name) for name in path.split(".")))
+
+
+_MAAND = _attribute_getter("maand")  # the month of a month series' item
 
 
 def _get(node: Any, name: str) -> Any:

@@ -82,8 +82,8 @@ def berekening(run: "_Run") -> list[Rekenstap]:
         value = values[i]
         if value is niet:
             continue
-        # A number by its text (a Decimal is slow to hash); a step's yes or no, count, date or
-        # none by itself, its text made when first seen (a step has one type).
+        # A number by its text, which the step states (0 and -0 are one Decimal key with two
+        # texts); a step's yes or no, count, date or none by itself (a step has one type).
         if type(value) is Decimal:
             value = _getal(value)
         elif value is geen:
