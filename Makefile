@@ -112,10 +112,12 @@ generate: $(STAMP)
 	$(BIN)/python tests/generated.py
 
 ## build: every function and both layers into build/ for Lambda (python3.13, arm64), without
-## Docker; prints the sizes and fails above 50 MB. Needs the package index, so not part of `test`.
+## Docker, with their bytecode when LAMBDA_PYTHON is a Python 3.13; prints the sizes and fails
+## above the budget. Needs the package index, so not part of `test`.
+LAMBDA_PYTHON ?= python3.13
 .PHONY: build
 build: $(STAMP) $(STIJL)
-	$(BIN)/python -m vil_local.build
+	$(BIN)/python -m vil_local.build --python "$(LAMBDA_PYTHON)"
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(STIJL)
