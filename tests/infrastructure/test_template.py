@@ -106,6 +106,7 @@ def test_every_layer_points_at_existing_content() -> None:
     assert all((ROOT / uri).is_dir() for uri in layers.values())
     assert (ROOT / "layers/vil/requirements.txt").is_file()
     assert (ROOT / "rules/Makefile").is_file()  # BuildMethod: makefile
+    assert (ROOT / "layers/vil/Makefile").is_file()  # the same
 
 
 def test_functions_run_python_3_13_on_arm64() -> None:
