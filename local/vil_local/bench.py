@@ -8,8 +8,6 @@ end to end on this machine — not API Gateway or DynamoDB latency on AWS.
 import itertools
 import json
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -21,6 +19,7 @@ import boto3
 import httpx
 from stdnum.nl import bsn as elfproef
 
+from vil.bench import fresh_ms
 from vil_local import aws, tokens
 from vil_local.demo import AANVULLING, IBAN, MOMENT
 from vil_local.lokaal import LokaleStack
@@ -38,17 +37,9 @@ HUISHOUDEN = {
 
 
 def import_ms(folder: str, runs: int = 7) -> float:
-    """The median import time of a function's handler module, each in a fresh interpreter."""
-    timings = [
-        float(
-            subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-                [sys.executable, "-c", IMPORT.format(folder)],
-                check=True, capture_output=True, text=True, cwd=ROOT,
-            ).stdout.strip().splitlines()[-1]
-        )
-        for _ in range(runs)
-    ]  # fmt: skip
-    return statistics.median(timings)
+    """The median import time of a function's handler module, each in a fresh interpreter,
+    every module from its bytecode (vil.bench.fresh_ms)."""
+    return fresh_ms(IMPORT.format(folder), runs, cwd=ROOT)
 
 
 def measure(call: Callable[[], None], requests: int, workers: int) -> dict[str, float]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from vil.models.huishouden import Huishouden
@@ -91,23 +92,28 @@ def generate(count: int, seed: int = SEED) -> Iterator[Huishouden]:
         )
 
 
-def cold_start_ms(runs: int = 5) -> float:
-    """Import, load and compile every rule in a fresh interpreter; the median of `runs`. Every
-    module starts from its bytecode, compiled by a first start that is not timed: as a machine
+def fresh_ms(code: str, runs: int = 5, cwd: Path | None = None) -> float:
+    """The median of the milliseconds `code` prints last, over `runs` fresh interpreters. Every
+    module starts from its bytecode, written by a first start that is not timed: as a machine
     keeps it after its first start, and as `make build` ships the layer (docs/decisions.md,
     "Bytecode in the layer")."""
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory() as bytecode:
-        command = [sys.executable, "-X", f"pycache_prefix={bytecode}", "-c", COLD_START]
+        command = [sys.executable, "-X", f"pycache_prefix={bytecode}", "-c", code]
         timings = [
             float(
                 subprocess.run(
-                    command, check=True, capture_output=True, text=True, env=environment
-                ).stdout
+                    command, check=True, capture_output=True, text=True, env=environment, cwd=cwd
+                ).stdout.split()[-1]
             )
             for _ in range(runs + 1)
         ]
     return statistics.median(timings[1:])
+
+
+def cold_start_ms(runs: int = 5) -> float:
+    """Import, load and compile every rule in a fresh interpreter (`fresh_ms`)."""
+    return fresh_ms(COLD_START, runs)
 
 
 def generate_ms(catalogus: Catalogus) -> float:
