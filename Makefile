@@ -112,8 +112,8 @@ generate: $(STAMP)
 	$(BIN)/python tests/generated.py
 
 ## build: every function and both layers into build/ for Lambda (python3.13, arm64), without
-## Docker, with their bytecode when LAMBDA_PYTHON is a Python 3.13; prints the sizes and fails
-## above the budget. Needs the package index, so not part of `test`.
+## Docker, the vil layer with its bytecode when LAMBDA_PYTHON is a Python 3.13; prints the sizes
+## and fails above the budget. Needs the package index, so not part of `test`.
 LAMBDA_PYTHON ?= python3.13
 .PHONY: build
 build: $(STAMP) $(STIJL)
