@@ -10,6 +10,7 @@ module's bytecode: Lambda cannot write it, and a layer without it compiles every
 imports at each cold start (docs/decisions.md, "Bytecode in the layer"). Standard library only.
 """
 
+import platform
 import shutil
 import subprocess
 import sys
@@ -85,14 +86,14 @@ def compile_bytecode(folder: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    source, target = (Path(argument) for argument in argv)
+    source, target = map(Path, argv)
     build(source, target)
     if sys.version_info[:2] == LAMBDA:
         compile_bytecode(target)
     else:
         print(
-            f"VilLayer zonder bytecode: dit is Python {sys.version_info[0]}.{sys.version_info[1]},"
-            " niet Lambda's 3.13. Lambda compileert dan elke module bij elke koude start."
+            f"VilLayer zonder bytecode: dit is Python {platform.python_version()}, niet Lambda's"
+            " 3.13. Lambda compileert dan elke module bij elke koude start."
         )
     return 0
 
