@@ -9,6 +9,7 @@ import pytest
 from tests.proefregeling import SHARED, VALID
 from vil.models.huishouden import Huishouden
 from vil.rules import Catalogus, regel, snelspoor
+from vil.rules.beslissing import Beslissing
 from vil.rules.laden import RegelFout
 
 PEILDATUM = date(2026, 3, 1)
@@ -251,8 +252,10 @@ def test_the_regeling_depended_on_is_evaluated_once_per_household(
         geteld.append(run.regel.id)
         return assess(run)
 
-    def tel_snel(self: regel.CompiledRegeling, facts: Any) -> snelspoor.Snel | None:
-        beslissing = snel(self, facts)
+    def tel_snel(
+        self: regel.CompiledRegeling, facts: Any, bewaar: bool
+    ) -> snelspoor.Snel | Beslissing | None:
+        beslissing = snel(self, facts, bewaar)
         if beslissing is not None:
             geteld.append(self.id)
         return beslissing

@@ -23,7 +23,7 @@ from vil.models.resultaat import Evaluatie, FeitHerkomst
 from vil.rules.beslissing import Beslissing
 from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
 from vil.rules.laden import RegelFout, compile_regeling
-from vil.rules.regel import CompiledRegeling, content_hash
+from vil.rules.regel import CompiledRegeling, content_hash, decide_alle
 
 SHARED_FILE = "parameters/gedeeld.yaml"
 # The fields of another regeling's outcome a rule file may read, with their types.
@@ -58,6 +58,14 @@ class Catalogus:
             key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
         }
         self._in_force: dict[date, dict[str, CompiledRegeling]] = {}  # per peildatum, most recent
+        # The regelingen whose outcome another one reads (`afhankelijkVan`), in any version:
+        # a batch keeps their fast decisions in the facts (`decide_alle`).
+        self._gelezen = frozenset(
+            d
+            for each in self._versies.values()
+            for v in each
+            for d in v.regel.regeling.afhankelijk_van
+        )
 
     @classmethod
     def from_data(
@@ -211,7 +219,10 @@ class Catalogus:
         """The decisions alone (no explanation) of every regeling, or of the named ones."""
         facts = self.feiten(huishouden, peildatum, herkomst)
         regels = self._chosen(peildatum, regelingen)
-        beslissingen = [regel.decide(facts, herkomst) for regel in regels]
+        if herkomst:
+            beslissingen = [regel.decide(facts, herkomst) for regel in regels]
+        else:
+            [beslissingen] = decide_alle(regels, [facts], self._gelezen)
         facts.sporen.clear()  # a trace refers to its facts: gone now without the collector
         return beslissingen
 
@@ -223,13 +234,13 @@ class Catalogus:
     ) -> list[list[Beslissing]]:
         """A batch: the decisions for many households on one peildatum (for instance a
         gemeente's stored households, to preview a changed parameter with `affected_by`).
-        A few households at a time, one regeling after the other (`_per_deel`)."""
+        A few households at a time, one regeling after the other (`decide_alle`)."""
         regels = self._chosen(peildatum, regelingen)
         uitkomsten = []
         with zonder_collector():  # a household's traces are dropped below: no cycle is left
             for deel in _delen(households):
                 facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
-                uitkomsten += _per_deel(regels, facts)
+                uitkomsten += decide_alle(regels, facts, self._gelezen)
                 for each in facts:  # a trace refers to its facts: gone now, without the collector
                     each.sporen.clear()
         return uitkomsten
@@ -251,9 +262,9 @@ class Catalogus:
             for huishouden in households:
                 facts = self.feiten(huishouden, peildatum)
                 naast = ander.feiten(huishouden, peildatum, naast=facts)
-                uitkomsten.append(
-                    ([r.decide(facts) for r in regels], [r.decide(naast) for r in andere])
-                )
+                [eigen] = decide_alle(regels, [facts], self._gelezen)
+                [anders] = decide_alle(andere, [naast], ander._gelezen)
+                uitkomsten.append((eigen, anders))
                 facts.sporen.clear()
                 naast.sporen.clear()
         return uitkomsten
@@ -296,18 +307,6 @@ def _delen(households: Iterable[Huishouden]) -> Iterator[list[Huishouden]]:
     iterator = iter(households)
     while deel := list(islice(iterator, _DEEL)):
         yield deel
-
-
-def _per_deel(
-    regels: list[CompiledRegeling], facts: list[Huishoudfeiten]
-) -> list[list[Beslissing]]:
-    """The decisions of a few households, regeling by regeling; per household, in the
-    regelingen's order."""
-    uitkomsten: list[list[Beslissing]] = [[] for _ in facts]
-    for regel in regels:
-        for uitkomst, each in zip(uitkomsten, facts, strict=True):
-            uitkomst.append(regel.decide(each))
-    return uitkomsten
 
 
 def _afhankelijkheden(versies: Mapping[str, list[Versie]]) -> list[str]:

@@ -319,22 +319,28 @@ class CompiledRegeling:
         the reference engine decides (vil.rules.snel says when)."""
         found = facts.snel.get(self, _NIET_GEDAAN)
         if found is _NIET_GEDAAN:
-            found = facts.snel[self] = self._snel(facts)
+            context = decimal.getcontext()
+            decimal.setcontext(snel.EXACT)
+            try:
+                found = self._snel(facts, True)
+            finally:
+                decimal.setcontext(context)
         return found  # type: ignore[no-any-return]
 
-    def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
-        if not facts.model:  # a household given as a dict (a replay): the reference's
-            return None
-        stand = self.snelstand(facts.peildatum, facts.gemeentecode)
+    def _snel(self, facts: feiten.Huishoudfeiten, bewaar: bool) -> "Snel | Beslissing | None":
+        """The fast decision of a household, in the context snel.EXACT, kept in its facts;
+        with `bewaar` false only its `Beslissing` where nothing else needs it (a batch, a
+        regeling no other reads). None, kept too, where the reference decides."""
+        stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
         if stand is None:
-            if self.van_kracht(facts.peildatum):  # not taken by the fast path: counted
+            if facts.model and self.van_kracht(facts.peildatum):  # not taken: counted
                 snel.TELLING.terugval += 1
+            facts.snel[self] = None
             return None
         if stand.weigering is not None:  # the woonplaats refused every household here
+            facts.snel[self] = stand.weigering
             return stand.weigering  # type: ignore[no-any-return]
         plan = stand.plan
-        context = decimal.getcontext()
-        decimal.setcontext(snel.EXACT)
         try:
             (
                 recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps, hint,
@@ -342,9 +348,8 @@ class CompiledRegeling:
             ) = plan.beslis(facts.household, stand, facts)  # fmt: skip
         except Exception:
             snel.TELLING.terugval += 1
+            facts.snel[self] = None
             return None
-        finally:
-            decimal.setcontext(context)
         (maand, jaar, eenmalig), bedrag_niet = self._bedragen(recht, value, stand.minimum)
         if bedrag_niet:  # below the minimum: refused by the amount, which alone decided
             recht, used = False, bedrag
@@ -355,13 +360,19 @@ class CompiledRegeling:
         ontbrekende = (
             list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
         )
-        fast = Snel(
+        gedeeld = decided and plan.weigering_per_gemeente
+        if not (bewaar or gedeeld):
+            maand_, jaar_, eenmalig_ = (
+                self.nul_teksten if recht is False else teksten((maand, jaar, eenmalig))
+            )
+            return Beslissing(self.id, recht, maand_, jaar_, eenmalig_, indicatief, ontbrekende)
+        fast = facts.snel[self] = Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
             ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
         )  # fmt: skip
         if recht is False:
             fast.teksten = self.nul_teksten
-        if decided and plan.weigering_per_gemeente:
+        if gedeeld:
             fast.gedeeld = True
             stand.weigering = fast
         return fast
@@ -417,8 +428,15 @@ class CompiledRegeling:
         self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst] | None = None
     ) -> Beslissing:
         """The decision only: recht, amounts, indicatief and the missing facts."""
-        if not herkomst and (fast := self.snel(facts)) is not None:
-            return fast.beslissing(self.id)
+        if herkomst:
+            return self._beslissing(facts, herkomst)
+        [[beslissing]] = decide_alle([self], [facts], (self.id,))
+        return beslissing
+
+    def _beslissing(
+        self, facts: feiten.Huishoudfeiten, herkomst: Mapping[str, FeitHerkomst]
+    ) -> Beslissing:
+        """The decision from the trace: the reference's, or a fast one with provenance."""
         trace = self.spoor(facts)
         if trace is None:
             return Beslissing(self.id, None, None, None, None, True, [])
@@ -429,7 +447,7 @@ class CompiledRegeling:
             bedrag_per_maand=maand,
             bedrag_per_jaar=jaar,
             bedrag_eenmalig=eenmalig,
-            indicatief=bool(uitleg.indicatief(trace, herkomst or {})),
+            indicatief=bool(uitleg.indicatief(trace, herkomst)),
             ontbrekende_gegevens=trace.ontbrekend(),
         )
 
@@ -498,6 +516,38 @@ class CompiledRegeling:
 
 
 _NIET_GEDAAN = object()
+
+
+def decide_alle(
+    regels: list[CompiledRegeling],
+    households: list[feiten.Huishoudfeiten],
+    bewaard: Collection[str],
+) -> list[list[Beslissing]]:
+    """The decisions of households without provenance, per household in the regelingen's
+    order: by the fast path, in the decimal context snel.EXACT set once for all; by the
+    reference, in the caller's context, where it decides. The fast decisions of the
+    regelingen in `bewaard` are kept in the facts, for a regeling that reads their outcome;
+    of the others only the decision is made."""
+    uitkomsten: list[list[Beslissing]] = [[] for _ in households]
+    context = decimal.getcontext()
+    decimal.setcontext(snel.EXACT)
+    try:
+        for regel in regels:
+            bewaar = regel.id in bewaard
+            for facts, uitkomst in zip(households, uitkomsten, strict=True):
+                found = facts.snel.get(regel, _NIET_GEDAAN)
+                if found is _NIET_GEDAAN:
+                    found = regel._snel(facts, bewaar)
+                if found is None:
+                    decimal.setcontext(context)
+                    found = regel._beslissing(facts, {})
+                    decimal.setcontext(snel.EXACT)
+                elif type(found) is not Beslissing:
+                    found = found.beslissing(regel.id)
+                uitkomst.append(found)
+    finally:
+        decimal.setcontext(context)
+    return uitkomsten
 
 
 def _constant(
