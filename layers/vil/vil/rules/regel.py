@@ -37,6 +37,7 @@ from vil.rules.beslissing import (
 )
 from vil.rules.expressies import Expressie, ExpressieFout, to_zen
 from vil.rules.parameters import Waarde, waarde_on
+from vil.rules.snel import Snelstand
 from vil.rules.snelspoor import Snel, SnelSpoor, bevindingen, rust_op_indicatief
 from vil.rules.tekst import datum
 from vil.rules.vertaling import Terugval, lees
@@ -319,18 +320,13 @@ class CompiledRegeling:
         the reference engine decides (vil.rules.snel says when)."""
         found = facts.snel.get(self, _NIET_GEDAAN)
         if found is _NIET_GEDAAN:
-            context = decimal.getcontext()
-            decimal.setcontext(snel.EXACT)
-            try:
-                found = self._snel(facts, True)
-            finally:
-                decimal.setcontext(context)
+            found = self._snel(facts, True)
         return found  # type: ignore[no-any-return]
 
     def _snel(self, facts: feiten.Huishoudfeiten, bewaar: bool) -> "Snel | Beslissing | None":
-        """The fast decision of a household, in the context snel.EXACT, kept in its facts;
-        with `bewaar` false only its `Beslissing` where nothing else needs it (a batch, a
-        regeling no other reads). None, kept too, where the reference decides."""
+        """The fast decision of a household, kept in its facts; with `bewaar` false only its
+        `Beslissing` where nothing else needs it (a batch, a regeling no other reads). None,
+        kept too, where the reference decides."""
         stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
         if stand is None:
             if facts.model and self.van_kracht(facts.peildatum):  # not taken: counted
@@ -340,6 +336,19 @@ class CompiledRegeling:
         if stand.weigering is not None:  # the woonplaats refused every household here
             facts.snel[self] = stand.weigering
             return stand.weigering  # type: ignore[no-any-return]
+        context = decimal.getcontext()
+        if context is snel.EXACT:  # set for many households (`decide_alle`)
+            return self._beslis(facts, stand, bewaar)
+        decimal.setcontext(snel.EXACT)
+        try:
+            return self._beslis(facts, stand, bewaar)
+        finally:
+            decimal.setcontext(context)
+
+    def _beslis(
+        self, facts: feiten.Huishoudfeiten, stand: Snelstand, bewaar: bool
+    ) -> "Snel | Beslissing | None":
+        """`_snel`'s decision by the generated function, in the context snel.EXACT."""
         plan = stand.plan
         try:
             (
