@@ -412,7 +412,7 @@ class Lijstinvoer:
         if len(self.velden) == 1:  # the common case, a column read in one go
             values = list(map(get, window))
             read = lees_alle(values) if self.nummers else values
-            return list(zip(range(1, len(values) + 1), read, strict=True))
+            return list(enumerate(read, 1))
         return [
             (back, *[lees(v) if n else v for v, n in zip(get(item), self.getal, strict=True)])
             for back, item in enumerate(window, 1)

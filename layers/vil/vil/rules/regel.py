@@ -543,7 +543,7 @@ def decide_alle(
     try:
         for regel in regels:
             bewaar = regel.id in bewaard
-            for facts, uitkomst in zip(households, uitkomsten, strict=True):
+            for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
                 found = facts.snel.get(regel, _NIET_GEDAAN)
                 if found is _NIET_GEDAAN:
                     found = regel._snel(facts, bewaar)
@@ -553,7 +553,7 @@ def decide_alle(
                     decimal.setcontext(snel.EXACT)
                 elif type(found) is not Beslissing:
                     found = found.beslissing(regel.id)
-                uitkomst.append(found)
+                uitkomsten[index].append(found)
     finally:
         decimal.setcontext(context)
     return uitkomsten
