@@ -106,6 +106,79 @@ def test_an_ordinary_household_of_the_same_regeling_is_fast() -> None:
     assert snel.TELLING.terugval == before
 
 
+# Each kind of closure, where it is evaluated on every path (a loop before its statement) and
+# where only on a condition (a comprehension): step name, type, expression.
+_CLOSURES = [
+    ("telling", "getal", "count(kinderen, #.kinderbijslag)"),
+    (
+        "inkomen",
+        "bedrag",
+        "sum(map(filter(kinderen, #.toetsingsinkomen > 100), #.toetsingsinkomen))",
+    ),
+    ("eenVerdient", "getal", "some(kinderen, #.toetsingsinkomen > 1000) ? 1 : 0"),
+    ("allen", "ja-nee", "all(kinderen, #.kinderbijslag)"),
+    ("alsHoog", "getal", "ruimte > 5000 ? count(kinderen, #.kinderbijslag) : 0"),
+    ("enEen", "ja-nee", "ruimte > 5000 and some(kinderen, #.kinderbijslag)"),
+    ("ofAllen", "ja-nee", "allen or all(kinderen, #.toetsingsinkomen > 100)"),
+    ("tussen", "ja-nee", "ruimte in (0..count(kinderen, #.kinderbijslag) * 8000)"),
+    ("genest", "getal", "count(kinderen, some(kinderen, #.toetsingsinkomen > 1000))"),
+]
+
+
+def test_every_closure_is_the_reference_engines() -> None:
+    # Given a regeling with each closure, on every path and on a condition, in its amount
+    document = copy.deepcopy(VALID)
+    document["invoer"]["kinderen"] = {
+        "type": "lijst",
+        "bron": "svb",
+        "velden": {"kinderbijslag": {"type": "ja-nee"}, "toetsingsinkomen": {"type": "bedrag"}},
+    }
+    stappen = [
+        {
+            "naam": naam,
+            "type": soort,
+            "expressie": expressie,
+            "omschrijving": naam,
+            "grondslag": "-",
+        }
+        for naam, soort, expressie in _CLOSURES
+    ]
+    document["berekening"][1:1] = stappen
+    document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(
+        naam if soort != "ja-nee" else f"({naam} ? 1 : 0)" for naam, soort, _ in _CLOSURES
+    )
+    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine.regel("proef", date(2026, 6, 1)).plan = None
+    # Then those on every path are loops (filter and map two, the nested closure's outer one),
+    # the others (on a condition, or inside a closure) comprehensions
+    plan = fast.regel("proef", date(2026, 6, 1)).plan
+    assert plan is not None
+    lines = plan.bron.splitlines()
+    assert sum(line.lstrip().startswith("for _i") for line in lines) == 6
+    assert sum(" for _i" in line and not line.lstrip().startswith("for") for line in lines) == 5
+    kinderen = [
+        [],
+        [{"kinderbijslag": True, "toetsingsinkomen": 0}],
+        [
+            {"kinderbijslag": True, "toetsingsinkomen": 50},
+            {"kinderbijslag": False, "toetsingsinkomen": 2000},
+        ],
+        [{"kinderbijslag": True, "toetsingsinkomen": 500}] * 3,
+    ]
+    # When households with none to three children and two incomes are evaluated by both
+    for rij, inkomen in itertools.product(kinderen, (2000, 15000)):
+        huishouden = Huishouden.model_validate(
+            {"aanvrager": {"toetsingsinkomen": inkomen}, "kinderen": rij}
+        )
+        before = snel.TELLING.terugval
+        ours = fast.evaluate(huishouden, date(2026, 6, 1))
+        # Then the fast path decided, as the reference does, steps and all
+        assert snel.TELLING.terugval == before
+        assert ours == engine.evaluate(huishouden, date(2026, 6, 1))
+        assert ours.resultaten[0].recht is True
+
+
 def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
     # Given one household evaluated three times (a step's model is kept when first made)
     huishouden, _ = next(households())

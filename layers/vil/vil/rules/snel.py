@@ -279,6 +279,14 @@ class NietSnel(Exception):
 
 Tree = tuple[Any, ...]  # vertaling's syntax tree
 _CLOSURES = ("count", "filter", "map", "some", "all")
+# A closure as a loop (`_Expressies.closure`): its result's start, the test, what a row does.
+_LUSSEN = {
+    "count": ("{r} = 0", "if {test}:", "{r} += 1"),
+    "filter": ("{r} = []", "if {test}:", "{r}.append({i})"),
+    "map": ("{r} = []", "", "{r}.append({test})"),
+    "some": ("{r} = False", "if {test}:", "{r} = True; break"),
+    "all": ("{r} = True", "if not {test}:", "{r} = False; break"),
+}
 
 
 class _Expressies:
@@ -296,6 +304,9 @@ class _Expressies:
     def __init__(self) -> None:
         self.temps = 0
         self.looped: list[str] = []  # the list inputs of the closures being generated
+        # The loops of the closures an expression evaluates on every path, to go before its
+        # statement (`hoisted`); None where a part is evaluated on a condition only.
+        self.lussen: list[tuple[int, str]] | None = None
 
     def constant(self, value: Any) -> str:
         name = f"K{len(self.constants)}"
@@ -309,6 +320,25 @@ class _Expressies:
     def code(self, tree: Tree) -> str:
         method: Callable[[Tree], str] = getattr(self, "t_" + tree[0])
         return method(tree)
+
+    def hoisted(self, tree: Tree) -> tuple[list[tuple[int, str]], str]:
+        """An expression's code and the lines to go before it (with their indent): the loops
+        of the closures it evaluates on every path. A loop in the function itself makes no
+        function object (Python 3.11 makes one per comprehension) and no cells for the locals
+        it reads, and `some`/`all` no generator in any version."""
+        self.lussen = []
+        try:
+            return self.lussen, self.code(tree)
+        finally:
+            self.lussen = None
+
+    def conditional(self, tree: Tree) -> str:
+        """The code of a part evaluated on a condition only: its closures stay expressions."""
+        lussen, self.lussen = self.lussen, None
+        try:
+            return self.code(tree)
+        finally:
+            self.lussen = lussen
 
     def t_num(self, tree: Tree) -> str:
         value: Decimal = tree[1]
@@ -348,15 +378,19 @@ class _Expressies:
         return f"(-{self.code(tree[1])})"
 
     def t_if(self, tree: Tree) -> str:
-        return f"({self.code(tree[2])} if {self.code(tree[1])} else {self.code(tree[3])})"
+        condition = self.code(tree[1])
+        return f"({self.conditional(tree[2])} if {condition} else {self.conditional(tree[3])})"
 
     def t_bin(self, tree: Tree) -> str:
         operator, left, right = tree[1:]
         if operator == "??":
             temp = self.temp("_n")
-            return f"({temp} if ({temp} := {self.code(left)}) is not None else {self.code(right)})"
+            first = self.code(left)
+            return f"({temp} if ({temp} := {first}) is not None else {self.conditional(right)})"
         if operator == "/":
             return f"_deel({self.code(left)}, {self.code(right)})"
+        if operator in ("and", "or"):
+            return f"({self.code(left)} {operator} {self.conditional(right)})"
         return f"({self.code(left)} {operator} {self.code(right)})"
 
     def t_list(self, tree: Tree) -> str:
@@ -368,7 +402,8 @@ class _Expressies:
             low_closed, low, high, high_closed = collection[1:]
             lower = "<=" if low_closed else "<"
             upper = "<=" if high_closed else "<"
-            return f"({self.code(low)} {lower} {self.code(value)} {upper} {self.code(high)})"
+            first = f"{self.code(low)} {lower} {self.code(value)}"
+            return f"({first} {upper} {self.conditional(high)})"  # high: when the first holds
         return f"({self.code(value)} in {self.code(collection)})"
 
     def t_call(self, tree: Tree) -> str:
@@ -398,11 +433,22 @@ class _Expressies:
         return f"({a} if ({a} := {first}) {test} ({b} := {second}) else {b})"
 
     def closure(self, function: str, items: Tree, body: Tree) -> str:
+        """A closure: a loop before the statement (`hoisted`) where it is evaluated on every
+        path, else a comprehension (so is a closure in its body, evaluated once per row)."""
         source = self.code(items)
         self.looped.append(self.list_root(items))
         item = self.temp("_i")
-        test = self.code(self.fields(body, item))
+        test = self.conditional(self.fields(body, item))
         self.looped.pop()
+        if self.lussen is not None:
+            result = self.temp("_l")
+            start, condition, action = _LUSSEN[function]
+            self.lussen.append((0, start.format(r=result)))
+            self.lussen.append((0, f"for {item} in {source}:"))
+            if condition:
+                self.lussen.append((1, condition.format(test=test)))
+            self.lussen.append((1 + bool(condition), action.format(r=result, i=item, test=test)))
+            return result
         return {
             "count": f"len([1 for {item} in {source} if {test}])",
             "filter": f"[{item} for {item} in {source} if {test}]",
@@ -905,7 +951,10 @@ class _Generator(_Expressies):
             return
         try:
             tree = vertaling.parse(node.expressie.text)
-            self.emit(indent, f"{target} = {self.code(tree)}")
+            lussen, code = self.hoisted(tree)
+            for inner, line in lussen:
+                self.emit(indent + inner, line)
+            self.emit(indent, f"{target} = {code}")
         except (vertaling.NietVertaald, KeyError, IndexError, AttributeError) as error:
             raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
         if step in self.long:
