@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from tests.conftest import RULES
 from tests.proefregeling import SHARED, VALID
@@ -177,6 +178,25 @@ def test_every_closure_is_the_reference_engines() -> None:
         assert snel.TELLING.terugval == before
         assert ours == engine.evaluate(huishouden, date(2026, 6, 1))
         assert ours.resultaten[0].recht is True
+
+
+def test_the_fast_path_reads_the_households_own_fields() -> None:
+    # Given a household with a partner and a woning, and one without either
+    full = next(h for h, _ in households() if h.partner is not None and h.woning is not None)
+    alone = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 1000}})
+    for huishouden in (full, alone):
+        # When its fields are made plain attributes for the generated functions
+        view = feiten.velden(huishouden)
+        # Then each is the model's own value, a model inside it read field by field alike
+        for name in Huishouden.model_fields:
+            value, seen = getattr(huishouden, name), getattr(view, name)
+            if isinstance(value, BaseModel):
+                assert {veld: getattr(seen, veld) for veld in type(value).model_fields} == dict(
+                    value
+                )
+            else:
+                assert seen is value, name
+    assert feiten.velden(alone).partner is None
 
 
 def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:

@@ -354,7 +354,7 @@ class CompiledRegeling:
             (
                 recht, value, used, bedrag, gelezen, failed, steps, voorwaarden, gaps, hint,
                 decided,
-            ) = plan.beslis(facts.household, stand, facts)  # fmt: skip
+            ) = plan.beslis(facts.velden, stand, facts)  # fmt: skip
         except Exception:
             snel.TELLING.terugval += 1
             facts.snel[self] = None
