@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from vil.models.regeling import InvoerType, StapType
 from vil.rules import vertaling
 from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt, lijstinvoer
-from vil.rules.vertaling import Terugval, deel, lees
+from vil.rules.vertaling import ZELF_BEGIN, ZELF_LENGTE, Terugval, deel, lees_tekst
 
 if TYPE_CHECKING:
     from vil.rules.regel import CompiledRegeling, Node
@@ -147,7 +147,8 @@ RUNTIME: dict[str, Any] = {
     "B": B,
     "T": Terugval,
     "O": Ontbreekt,
-    "lees": lees,
+    "lees_tekst": lees_tekst,
+    "D": Decimal,
     "_deel": deel,
     "_ceil": _ceil,
     "_floor": _floor,
@@ -161,6 +162,8 @@ RUNTIME: dict[str, Any] = {
     "_diff": _diff,
     "_jaren_tussen": _jaren_tussen,
     "len": len,
+    "str": str,
+    "type": type,
     "max": max,
     "min": min,
     "sum": sum,
@@ -814,7 +817,7 @@ class _Generator(_Expressies):
             self.emit(2, gap)
             if spec.type in (InvoerType.bedrag, InvoerType.getal):
                 self.emit(1, f"elif {local} is not None:" if partner else "else:")
-                self.emit(2, f"{local} = lees({local})")
+                self.lees(2, local)
 
     def owner(self, attributes: str) -> str:
         """The object that holds facts (`h.aanvrager`), read once."""
@@ -958,5 +961,16 @@ class _Generator(_Expressies):
         except (vertaling.NietVertaald, KeyError, IndexError, AttributeError) as error:
             raise NietSnel(f"{node.naam}: {node.expressie.text}") from error
         if step in self.long:
-            read = target if self.is_read(tree) else f"lees({target})"
-            self.emit(indent, f"r{self.index[step]} = {read}")
+            self.emit(indent, f"r{self.index[step]} = {target}")
+            if not self.is_read(tree):
+                self.lees(indent, f"r{self.index[step]}")
+
+    def lees(self, indent: int, local: str) -> None:
+        """A local read as zen reads a number (vertaling.lees): its common case inline, a
+        number it takes as it is by its text, without a call."""
+        self.emit(
+            indent,
+            f"if type({local}) is D and"
+            f" (len(_s := str({local})) > {ZELF_LENGTE} or _s[0] not in {ZELF_BEGIN!r}):",
+        )
+        self.emit(indent + 1, f"{local} = lees_tekst({local}, _s)")

@@ -599,18 +599,23 @@ def _eerste_cijfers(numerator: int, denominator: int) -> tuple[int, int]:
 # a Decimal takes): many values repeat.
 _GELEZEN: dict[str, Any] = {}
 _GELEZEN_MAX = 4096
+# A number whose text is at most this long and starts with one of these (not a 4: outside the
+# band where a float may sit near half a 16th digit) `lees` takes as it is: the common case,
+# which vil.rules.snel's generated functions test inline (`ZELF_LENGTE`, `ZELF_BEGIN`).
+ZELF_LENGTE = 15
+ZELF_BEGIN = "12356789"
 
 
 def lees(value: Any) -> Any:
     """A number as zen reads it from its context (`to_zen`, then its float read), by value:
-    one of at most 15 digits whose first digit is not a 4 (outside the band where a float
-    may sit near half a 16th digit) as it is, anything else as `_decimal_read` reads it."""
+    one of at most 15 digits whose first digit is not a 4 as it is (`ZELF_BEGIN`), anything
+    else as `_decimal_read` reads it (`lees_tekst`)."""
     if type(value) is not Decimal:
         return value
     text = str(value)
-    if len(text) <= 15 and text[0] in "12356789":
+    if len(text) <= ZELF_LENGTE and text[0] in ZELF_BEGIN:
         return value
-    return _gelezen(value, text)
+    return lees_tekst(value, text)
 
 
 def lees_alle(values: list[Any]) -> list[Any]:
@@ -618,12 +623,12 @@ def lees_alle(values: list[Any]) -> list[Any]:
     for index, value in enumerate(values):
         if type(value) is Decimal:
             text = str(value)
-            if len(text) > 15 or text[0] not in "12356789":
-                values[index] = _gelezen(value, text)
+            if len(text) > ZELF_LENGTE or text[0] not in ZELF_BEGIN:
+                values[index] = lees_tekst(value, text)
     return values
 
 
-def _gelezen(value: Decimal, text: str) -> Decimal:
+def lees_tekst(value: Decimal, text: str) -> Decimal:
     """`lees` of a number it does not take as it is (`_decimal_read`), kept by its text."""
     read = _GELEZEN.get(text)
     if read is None:
