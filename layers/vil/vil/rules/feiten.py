@@ -117,12 +117,13 @@ class Huishoudfeiten:
         # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
         # once: the decision, the explanation and another regeling reading it share it.
         self.sporen: dict[Any, Any] = {}
-        self.model = not isinstance(household, dict)
+        self.model = type(household) is not dict  # a model, or the dict of its dump
+        self.peildatum = peildatum
         # The model's fields as the fast path's generated functions read them (`velden`).
         self.velden = velden(household) if self.model else None
-        self.peildatum = peildatum
-        self.gemeentecode: str | None = _get(household, "gemeentecode")
-        self.heeft_partner = _get(household, "partner") is not None
+        fields = household if self.velden is None else self.velden.__dict__
+        self.gemeentecode: str | None = fields.get("gemeentecode")
+        self.heeft_partner = fields.get("partner") is not None
         self._read: dict[Hashable, tuple[Any, list[str]]] = {}
         self._uitkomstfeiten: dict[Hashable, tuple[Any, list[str]]] = {}
         # The outcomes of expressions that read only the household's own facts, shared by
@@ -383,8 +384,9 @@ class Lijstinvoer:
         if len(self.velden) == 1:
             rows = [(row,) for row in rows]
         for row in rows:
-            if None in row:
-                return self._ontbreekt(rows)
+            for value in row:
+                if value is None:  # not `None in row`: a Decimal's == asks numbers.Rational
+                    return self._ontbreekt(rows)
         for place in self.nummers:  # a number read otherwise than it is: its row made anew
             for index, row in enumerate(rows):
                 if (read := lees(value := row[place])) is not value:
