@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.rules.golden import COUNT, GOLDEN, PEILDATA, households, lines
 from vil.bench import reference
-from vil.models.resultaat import Resultaat
+from vil.models.resultaat import Evaluatie, Resultaat
 from vil.rules import Catalogus
 from vil.rules.beslissing import Beslissing
 
@@ -46,11 +46,13 @@ def test_a_result_is_what_validation_makes_of_it(catalogus: Catalogus) -> None:
         for peildatum, bron, regels in itertools.product(
             PEILDATA, (herkomst, None), (catalogus, engine) if index % 5 == 0 else (catalogus,)
         ):
-            # When it is evaluated (its results made without validating them)
-            for resultaat in regels.evaluate(huishouden, peildatum, bron).resultaten:
+            # When it is evaluated (the evaluation and its results made without validating)
+            evaluatie = regels.evaluate(huishouden, peildatum, bron)
+            for resultaat in evaluatie.resultaten:
                 # Then validating what it states makes the same result: each value has its
                 # field's type, each step is a Rekenstap
                 assert resultaat == Resultaat.model_validate(resultaat.model_dump())
+            assert evaluatie == Evaluatie.model_validate(evaluatie.model_dump())
 
 
 def decision(result: Resultaat | Beslissing) -> tuple[Any, ...]:

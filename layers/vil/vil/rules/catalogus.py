@@ -9,7 +9,6 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from vil.models.base import gemaakt
 from vil.models.huishouden import Huishouden, zonder_collector
 from vil.models.regeling import GedeeldeParameters, InvoerType, Parameter, Regeling
 from vil.models.resultaat import Evaluatie, FeitHerkomst
@@ -58,6 +58,7 @@ class Catalogus:
             key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
         }
         self._in_force: dict[date, dict[str, CompiledRegeling]] = {}  # per peildatum, most recent
+        self._regelsets: dict[tuple[date, tuple[CompiledRegeling, ...]], str] = {}
         # The regelingen whose outcome another one reads (`afhankelijkVan`), in any version:
         # a batch keeps their fast decisions in the facts (`decide_alle`).
         self._gelezen = frozenset(
@@ -197,17 +198,31 @@ class Catalogus:
         facts = self.feiten(huishouden, peildatum, herkomst)
         regels = self._chosen(peildatum, regelingen)
         # A regeling another one depends on is evaluated once: the facts keep its trace.
-        resultaten = {regel.id: regel.resultaat(facts, herkomst) for regel in regels}
+        resultaten = [regel.resultaat(facts, herkomst) for regel in regels]
         facts.sporen.clear()
-        # The rule set an outcome rests on includes the regelingen it read an outcome of.
-        gekozen = {regel.id for regel in regels}
-        gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
-        versies = [r.versie for r in regels] + [self.regel(d, peildatum).versie for d in gelezen]
-        return Evaluatie(  # its results are models: pydantic takes them as they are
-            peildatum=peildatum,
-            regelset_versie=_regelset_versie(tuple(versies)),
-            resultaten=[resultaten[regel.id] for regel in regels],
+        # Made without validating (tests/rules/test_golden.py holds it to what validation makes).
+        return gemaakt(
+            Evaluatie,
+            {
+                "peildatum": peildatum,
+                "regelset_versie": self._regelset_versie(peildatum, tuple(regels)),
+                "resultaten": resultaten,
+            },
         )
+
+    def _regelset_versie(self, peildatum: date, regels: tuple[CompiledRegeling, ...]) -> str:
+        """The version of the rule set an evaluation rests on: the versions of its regelingen
+        and of those whose outcome they read, kept per peildatum and regelingen."""
+        versie = self._regelsets.get((peildatum, regels))
+        if versie is None:
+            gekozen = {regel.id for regel in regels}
+            gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
+            versies = [r.versie for r in regels]
+            versies += [self.regel(d, peildatum).versie for d in gelezen]
+            if len(self._regelsets) >= 64:  # a long-lived process sees a new day each day
+                self._regelsets.clear()
+            versie = self._regelsets[peildatum, regels] = content_hash(tuple(versies))
+        return versie
 
     def decide(
         self,
@@ -362,11 +377,6 @@ def _uitkomstinvoer(
     if known != soort.value:
         return f"verkeerd type: het is {known}, niet {soort.value}"
     return None
-
-
-@lru_cache(maxsize=64)
-def _regelset_versie(versies: tuple[str, ...]) -> str:
-    return content_hash(versies)
 
 
 def _read(path: Path, directory: Path, problems: list[str]) -> Any:
