@@ -122,7 +122,7 @@ def gemaakt(model: type[M], values: dict[str, Any], gezet: set[str] | None = Non
     bookkeeping; `values` becomes the model's own `__dict__`. `gezet`: the fields set, when
     not every value's. The tests hold each use to what `model_validate` makes of the same
     values."""
-    instance = model.__new__(model)
+    instance = object.__new__(model)  # not model.__new__: pydantic's metaclass has a __getattr__
     _DICT(instance, values)
     _GEZET(instance, set(values) if gezet is None else gezet)
     _EXTRA(instance, None)

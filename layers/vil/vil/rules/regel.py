@@ -181,6 +181,7 @@ class CompiledRegeling:
     def __init__(self, regeling: Regeling, shared: Mapping[str, Parameter], nodes: "Nodes") -> None:
         self.regeling = regeling
         self.id = regeling.id
+        self.geldig_vanaf = regeling.geldig_vanaf  # read per household: not through pydantic
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
@@ -203,6 +204,8 @@ class CompiledRegeling:
             name: shared[name] for name in sorted(self.used_parameters) if name in shared
         }
         self.versie = content_hash(regeling.model_dump(mode="json"), used_shared)
+        # What every result of this version states of it (vil.rules.uitleg.resultaat).
+        self.kop = (regeling.id, regeling.naam, self.versie, regeling.toekenning.wijze)
         self.stand = lru_cache(maxsize=256)(self._resolve)
         self.snelstand = lru_cache(maxsize=256)(self._snelstand)
         self.afronden = afronder(regeling.uitkomst)
@@ -259,7 +262,7 @@ class CompiledRegeling:
 
     def van_kracht(self, peildatum: date) -> bool:
         """Whether the regeling's rules apply on the peildatum (`geldigVanaf`)."""
-        return not (self.regeling.geldig_vanaf and peildatum < self.regeling.geldig_vanaf)
+        return not (self.geldig_vanaf and peildatum < self.geldig_vanaf)
 
     def onbekend_bedrag(self, waarden: Mapping[str, Waarde]) -> str:
         """Why the amount has no value: its first parameter without one (as `compute`)."""

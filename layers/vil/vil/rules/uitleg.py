@@ -33,7 +33,7 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
     """The full result of one evaluation, as the API and the CLI show it."""
     run = trace.run
     regel = run.regel
-    regeling = regel.regeling
+    regeling_id, naam, versie, toekenning = regel.kop
     amounts = trace.amounts
     maand, jaar, eenmalig = amounts.teksten()
     reasons = indicatief(trace, herkomst)
@@ -42,11 +42,11 @@ def resultaat(trace: "Trace", herkomst: Mapping[str, FeitHerkomst]) -> Resultaat
     return gemaakt(
         Resultaat,
         {
-            "regeling": regeling.id,
-            "naam": regeling.naam,
+            "regeling": regeling_id,
+            "naam": naam,
             "recht": trace.recht,
-            "regelversie": regel.versie,
-            "toekenning": regeling.toekenning.wijze,
+            "regelversie": versie,
+            "toekenning": toekenning,
             "bedrag_per_maand": maand,
             "bedrag_per_jaar": jaar,
             "bedrag_eenmalig": eenmalig,
