@@ -181,7 +181,9 @@ class CompiledRegeling:
     def __init__(self, regeling: Regeling, shared: Mapping[str, Parameter], nodes: "Nodes") -> None:
         self.regeling = regeling
         self.id = regeling.id
-        self.geldig_vanaf = regeling.geldig_vanaf  # read per household: not through pydantic
+        # Read per household: plain attributes, not through pydantic's __getattr__ hook.
+        self.geldig_vanaf = regeling.geldig_vanaf
+        self.betaling = regeling.uitkomst.betaling
         self.parameters = {**shared, **regeling.parameters}
         self.steps = nodes.steps
         self.voorwaarden = nodes.voorwaarden
@@ -209,7 +211,7 @@ class CompiledRegeling:
         self.stand = lru_cache(maxsize=256)(self._resolve)
         self.snelstand = lru_cache(maxsize=256)(self._snelstand)
         self.afronden = afronder(regeling.uitkomst)
-        self.nul = nul(regeling.uitkomst.betaling)
+        self.nul = nul(self.betaling)
         self.nul_teksten = teksten(self.nul)
         self._plan: snel.Plan | bool | None = False  # made when first needed
         # The explanation's steps by name, then by value (a number's by its text), each made

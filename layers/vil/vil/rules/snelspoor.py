@@ -37,7 +37,6 @@ class SnelSpoor:
 
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
         plan = fast._plan
-        uitkomst = regel.regeling.uitkomst
         self.regel = regel
         self.facts = facts
         self.snel = fast
@@ -53,7 +52,7 @@ class SnelSpoor:
             self.gaps = {paths[number]: gaps for number, gaps in fast.gaps}
         else:
             self.gaps = {}
-        self.amounts = amounts = Amounts(uitkomst.betaling)
+        self.amounts = amounts = Amounts(regel.betaling)
         amounts.maand, amounts.jaar, amounts.eenmalig = fast.maand, fast.jaar, fast.eenmalig
         amounts.uitleg = _bedrag_uitleg(regel, fast)
         self.voorwaarden: tuple[Bevinding, ...]
@@ -173,13 +172,12 @@ def rust_op_indicatief(
 
 def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
     """Why a fast decision has no amount, as `_Run.amounts` says it."""
-    uitkomst = regel.regeling.uitkomst
     if fast.bedrag_geblokkeerd:
         return ONTBREEKT.reden
     if fast.recht is not True:
         return None
-    if uitkomst.betaling is Betaling.in_natura:
-        return uitkomst.uitleg_in_natura
+    if regel.betaling is Betaling.in_natura:
+        return regel.regeling.uitkomst.uitleg_in_natura
     if fast.maand is None and fast.eenmalig is None:
         return regel.onbekend_bedrag(fast.waarden)
     return None
