@@ -203,7 +203,7 @@ class Snelstand:
 class Plan:
     """A regeling version's generated decision function and what its caller needs to know.
 
-    `beslis(h, S, X)` (the household model, its Snelstand, its Huishoudfeiten) returns
+    `beslis(h, S, X)` (the household's Velden, its Snelstand, its Huishoudfeiten) returns
     (recht, the amount step's value, the bits of the parameters that decided it, those of the
     amount, the bits of the other regelingen whose outcome it read, the voorwaarden that
     refused or were left open, the steps' values, the voorwaarden's outcomes, the missing facts
