@@ -9,6 +9,7 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,7 +59,8 @@ class Catalogus:
             key: sorted(value, key=lambda v: v.geldig_vanaf) for key, value in versies.items()
         }
         self._in_force: dict[date, dict[str, CompiledRegeling]] = {}  # per peildatum, most recent
-        self._regelsets: dict[tuple[date, tuple[CompiledRegeling, ...]], str] = {}
+        # The version of the rule set an evaluation rests on, per peildatum and regelingen.
+        self._regelset_versie = lru_cache(maxsize=64)(self._maak_regelset_versie)
         # The regelingen whose outcome another one reads (`afhankelijkVan`), in any version:
         # a batch keeps their fast decisions in the facts (`decide_alle`).
         self._gelezen = frozenset(
@@ -210,19 +212,13 @@ class Catalogus:
             },
         )
 
-    def _regelset_versie(self, peildatum: date, regels: tuple[CompiledRegeling, ...]) -> str:
+    def _maak_regelset_versie(self, peildatum: date, regels: tuple[CompiledRegeling, ...]) -> str:
         """The version of the rule set an evaluation rests on: the versions of its regelingen
-        and of those whose outcome they read, kept per peildatum and regelingen."""
-        versie = self._regelsets.get((peildatum, regels))
-        if versie is None:
-            gekozen = {regel.id for regel in regels}
-            gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
-            versies = [r.versie for r in regels]
-            versies += [self.regel(d, peildatum).versie for d in gelezen]
-            if len(self._regelsets) >= 64:  # a long-lived process sees a new day each day
-                self._regelsets.clear()
-            versie = self._regelsets[peildatum, regels] = content_hash(tuple(versies))
-        return versie
+        and of those whose outcome they read."""
+        gekozen = {regel.id for regel in regels}
+        gelezen = sorted({d for r in regels for d in r.regeling.afhankelijk_van} - gekozen)
+        versies = [r.versie for r in regels] + [self.regel(d, peildatum).versie for d in gelezen]
+        return content_hash(tuple(versies))
 
     def decide(
         self,
