@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from vil.models.regeling import InvoerType, StapType
 from vil.rules import vertaling
 from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt, lijstinvoer
-from vil.rules.vertaling import ZELF_BEGIN, ZELF_LENGTE, Terugval, deel, lees_tekst
+from vil.rules.vertaling import ZELF_BEGIN, ZELF_LENGTE, ZELF_VIER, Terugval, deel, lees_tekst
 
 if TYPE_CHECKING:
     from vil.rules.regel import CompiledRegeling, Node
@@ -971,6 +971,7 @@ class _Generator(_Expressies):
         self.emit(
             indent,
             f"if type({local}) is D and"
-            f" (len(_s := str({local})) > {ZELF_LENGTE} or _s[0] not in {ZELF_BEGIN!r}):",
+            f" (len(_s := str({local})) > {ZELF_LENGTE}"
+            f" or (_s[0] not in {ZELF_BEGIN!r} and _s[:2] not in {ZELF_VIER!r})):",
         )
         self.emit(indent + 1, f"{local} = lees_tekst({local}, _s)")

@@ -599,21 +599,23 @@ def _eerste_cijfers(numerator: int, denominator: int) -> tuple[int, int]:
 # a Decimal takes): many values repeat.
 _GELEZEN: dict[str, Any] = {}
 _GELEZEN_MAX = 4096
-# A number whose text is at most this long and starts with one of these (not a 4: outside the
-# band where a float may sit near half a 16th digit) `lees` takes as it is: the common case,
-# which vil.rules.snel's generated functions test inline (`ZELF_LENGTE`, `ZELF_BEGIN`).
+# A number whose text is at most this long and starts with one of these, or with a 4 and a
+# 6 to 9 (its 16-digit prefix from 2^52: outside the band from 4 * 10^15 where a float may sit
+# near half a 16th digit), `lees` takes as it is: the common case, which vil.rules.snel's
+# generated functions test inline (`ZELF_LENGTE`, `ZELF_BEGIN`, `ZELF_VIER`).
 ZELF_LENGTE = 15
 ZELF_BEGIN = "12356789"
+ZELF_VIER = ("46", "47", "48", "49")
 
 
 def lees(value: Any) -> Any:
     """A number as zen reads it from its context (`to_zen`, then its float read), by value:
-    one of at most 15 digits whose first digit is not a 4 as it is (`ZELF_BEGIN`), anything
-    else as `_decimal_read` reads it (`lees_tekst`)."""
+    one of at most 15 digits from 1 whose first two digits are not 40 to 45 as it is
+    (`ZELF_BEGIN`, `ZELF_VIER`), anything else as `_decimal_read` reads it (`lees_tekst`)."""
     if type(value) is not Decimal:
         return value
     text = str(value)
-    if len(text) <= ZELF_LENGTE and text[0] in ZELF_BEGIN:
+    if len(text) <= ZELF_LENGTE and (text[0] in ZELF_BEGIN or text[:2] in ZELF_VIER):
         return value
     return lees_tekst(value, text)
 
@@ -623,7 +625,7 @@ def lees_alle(values: list[Any]) -> list[Any]:
     for index, value in enumerate(values):
         if type(value) is Decimal:
             text = str(value)
-            if len(text) > ZELF_LENGTE or text[0] not in ZELF_BEGIN:
+            if len(text) > ZELF_LENGTE or (text[0] not in ZELF_BEGIN and text[:2] not in ZELF_VIER):
                 values[index] = lees_tekst(value, text)
     return values
 
