@@ -181,22 +181,47 @@ def test_every_closure_is_the_reference_engines() -> None:
 
 
 def test_the_fast_path_reads_the_households_own_fields() -> None:
-    # Given a household with a partner and a woning, and one without either
+    # Given a household with a partner and a woning, one without either, and one whose
+    # income zen reads without its trailing zero
     full = next(h for h, _ in households() if h.partner is not None and h.woning is not None)
     alone = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 1000}})
-    for huishouden in (full, alone):
+    nul = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": "40000.10"}})
+    for huishouden in (full, alone, nul):
         # When its fields are made plain attributes for the generated functions
         view = feiten.velden(huishouden)
-        # Then each is the model's own value, a model inside it read field by field alike
+        assert view is not None
+        # Then each is the model's own value, a number as zen reads it, a model inside it
+        # read field by field alike
         for name in Huishouden.model_fields:
             value, seen = getattr(huishouden, name), getattr(view, name)
             if isinstance(value, BaseModel):
-                assert {veld: getattr(seen, veld) for veld in type(value).model_fields} == dict(
-                    value
-                )
+                assert {veld: getattr(seen, veld) for veld in type(value).model_fields} == {
+                    veld: vertaling.lees(v) for veld, v in value
+                }
             else:
-                assert seen is value, name
-    assert feiten.velden(alone).partner is None
+                assert seen is vertaling.lees(value), name
+    assert feiten.velden(alone).partner is None  # type: ignore[union-attr]
+    # And the model itself keeps its own number
+    gelezen = feiten.velden(nul).aanvrager.toetsingsinkomen  # type: ignore[union-attr]
+    assert gelezen.as_tuple() == Decimal("40000.1").as_tuple()
+    assert nul.aanvrager.toetsingsinkomen.as_tuple() == Decimal("40000.10").as_tuple()
+
+
+def test_a_household_with_a_number_zen_reads_as_a_float_is_the_references() -> None:
+    # Given a household whose income has more digits than a float keeps, beyond what
+    # rust_decimal holds (a stored household is not validated again)
+    gewoon = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 12000}})
+    aanvrager = gewoon.aanvrager.model_copy(
+        update={"toetsingsinkomen": Decimal("123456789012345678901234567890.25")}
+    )
+    huishouden = gewoon.model_copy(update={"aanvrager": aanvrager})
+    # Then the fast path has no view of it
+    assert feiten.velden(huishouden) is None
+    # And its decisions are the reference engine's, by the reference
+    catalogus = Catalogus.from_directory(RULES)
+    before = snel.TELLING.terugval
+    assert catalogus.decide(huishouden, PEILDATA[0]) == reference().decide(huishouden, PEILDATA[0])
+    assert snel.TELLING.terugval > before
 
 
 def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:

@@ -332,7 +332,13 @@ class CompiledRegeling:
         """The fast decision of a household, kept in its facts; with `bewaar` false only its
         `Beslissing` where nothing else needs it (a batch, a regeling no other reads). None,
         kept too, where the reference decides."""
-        stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
+        # Only a household with Velden is the fast path's: a model, its numbers read as
+        # Decimals (feiten.velden).
+        stand = (
+            self.snelstand(facts.peildatum, facts.gemeentecode)
+            if facts.velden is not None
+            else None
+        )
         if stand is None:
             if facts.model and self.van_kracht(facts.peildatum):  # not taken: counted
                 snel.TELLING.terugval += 1

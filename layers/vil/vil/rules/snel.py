@@ -814,10 +814,7 @@ class _Generator(_Expressies):
                 holder = self.owner(".".join(owner))
                 self.emit(1, f"{local} = M if {holder} is None else {holder}.{leaf}")
                 self.emit(1, f"if {local} is None or {local} is M:")
-            self.emit(2, gap)
-            if spec.type in (InvoerType.bedrag, InvoerType.getal):
-                self.emit(1, f"elif {local} is not None:" if partner else "else:")
-                self.lees(2, local)
+            self.emit(2, gap)  # a number in h is read already (feiten.velden)
 
     def owner(self, attributes: str) -> str:
         """The object that holds facts (`h.aanvrager`), read once."""
