@@ -292,6 +292,19 @@ _LUSSEN = {
 }
 
 
+def _of(*masks: str) -> str:
+    """Masks ORed, as source: their numbers folded into one, without a 0."""
+    number = 0
+    names = []
+    for mask in masks:
+        for part in mask.split(" | "):
+            if part.isdigit():
+                number |= int(part)
+            elif part not in names:
+                names.append(part)
+    return " | ".join(([str(number)] if number else []) + names) or "0"
+
+
 class _Expressies:
     """Python source for an expression's syntax tree (vertaling.parse), reading the locals of
     the generated function: numbers with Python's operators (exact, under EXACT), division,
@@ -645,13 +658,23 @@ class _Generator(_Expressies):
                 static |= self.static_masks[step]
             else:
                 parts.append(f"m{self.index[step]}")
-        if static:
-            parts.insert(0, str(static))
-        return " | ".join(parts) or "0"
+        return _of(str(static), *parts)
 
     def step_mask(self, name: str) -> str:
         static = self.static_masks.get(name)
         return str(static) if static is not None else f"m{self.index[name]}"
+
+    def constant_mask(self, node: "Node") -> int | None:
+        """The bits a node reads when they are the same on every path through it (none when
+        a fact is missing, those of the steps read so far when one has no value)."""
+        paths = ["0"] if node.inputs else []
+        read: list[str] = []
+        for name in node.steps:
+            read.append(self.step_mask(name))
+            if name in self.can_block:
+                paths.append(_of(*read))
+        paths.append(self.mask(node))
+        return int(paths[0]) if paths[0].isdigit() and len(set(paths)) == 1 else None
 
     def uitkomsten_van(self, node: "Node") -> set[str]:
         """The regelingen whose outcome a node reads, directly or through its steps."""
@@ -742,20 +765,21 @@ class _Generator(_Expressies):
             self.emit(1, f"if v{self.index[step]} is B:")
             self.emit(2, self.result("None", "B", f"am | {mask}", mask, "0"))
         minimum = self.regel.regeling.uitkomst.minimum
-        self.emit(1, f"bm = {mask} | {self.bits.get(minimum, 0) if minimum else 0}")
+        self.emit(1, f"bm = {_of(mask, str(self.bits.get(minimum, 0) if minimum else 0))}")
         self.emit(1, self.result("True", f"v{self.index[step]}", "am | bm", "bm"))
 
     def voorwaarde(self, index: int, done: set[str], maybe: set[str]) -> None:
         compiled = self.regel.voorwaarden[index]
-        self.node_value(1, compiled.node, f"w{index}", "mv", done, maybe)
-        self.emit(1, "am |= mv")
+        mv = self.node_value(1, compiled.node, f"w{index}", "mv", done, maybe)
+        if mv != "0":
+            self.emit(1, f"am |= {mv}")
         if self.blocks(compiled.node):  # without a value: the voorwaarde is open (None)
             self.emit(1, f"if w{index} is B:")
             self.emit(2, f"w{index} = None; nb |= {1 << index}")
             self.emit(1, f"elif not w{index}:")
         else:
             self.emit(1, f"if not w{index}:")
-        self.emit(2, f"nf += 1; fm |= mv; fv |= {1 << index}")
+        self.emit(2, f"nf += 1; fv |= {1 << index}" + ("" if mv == "0" else f"; fm |= {mv}"))
         if compiled.beslissend:
             self.refusal(2, set(done), set(maybe), index)
 
@@ -767,8 +791,9 @@ class _Generator(_Expressies):
         for index, compiled in enumerate(voorwaarden[: decisive + 1 or len(voorwaarden)]):
             if compiled.hint is not None:
                 self.emit(indent, f"if fv == {1 << index}:")
-                self.node_value(indent + 1, compiled.hint, "hv", "mh", set(done), set(maybe))
-                self.emit(indent + 1, "fm |= mh")
+                mh = self.node_value(indent + 1, compiled.hint, "hv", "mh", set(done), set(maybe))
+                if mh != "0":
+                    self.emit(indent + 1, f"fm |= {mh}")
         if decisive >= 0:
             self.emit(
                 indent, self.result("False", "None", "fm", "0", ont="[]", hint="hv", decided=True)
@@ -864,23 +889,26 @@ class _Generator(_Expressies):
             return
         condition, value = rows[0]
         if condition is None:
-            self.node_value(indent, value, f"v{index}", "_m", done, maybe, name)
-            self.emit(indent, f"m{index} = {mask} | _m")
+            m = self.node_value(indent, value, f"v{index}", "_m", done, maybe, name)
+            self.emit(indent, f"m{index} = {_of(mask, m)}")
             return
-        self.node_value(indent, condition, "_c", "_mc", done, maybe)
-        self.emit(indent, f"_k{index} = {mask} | _mc")
+        mc = self.node_value(indent, condition, "_c", "_mc", done, maybe)
+        tried = _of(mask, mc)
+        if not tried.isdigit():
+            self.emit(indent, f"_k{index} = {tried}")
+            tried = f"_k{index}"
         if self.blocks(condition):
             self.emit(indent, "if _c is B:")
-            self.emit(indent + 1, f"v{index} = B; m{index} = _k{index}")
+            self.emit(indent + 1, f"v{index} = B; m{index} = {tried}")
             self.emit(indent, "elif _c:")
         else:
             self.emit(indent, "if _c:")
         then_done = set(done)
-        self.node_value(indent + 1, value, f"v{index}", "_m", then_done, maybe, name)
-        self.emit(indent + 1, f"m{index} = _k{index} | _m")
+        m = self.node_value(indent + 1, value, f"v{index}", "_m", then_done, maybe, name)
+        self.emit(indent + 1, f"m{index} = {_of(tried, m)}")
         self.emit(indent, "else:")
         else_done = set(done)
-        self.choice(indent + 1, name, rows[1:], f"_k{index}", else_done, maybe)
+        self.choice(indent + 1, name, rows[1:], tried, else_done, maybe)
         done |= then_done & else_done
 
     def node_value(
@@ -892,18 +920,21 @@ class _Generator(_Expressies):
         done: set[str],
         maybe: set[str],
         step: str | None = None,
-    ) -> None:
+    ) -> str:
         """Compute a node into `target` (the value of `step`, when it is one), the bits of the
         parameters it read into `mask`, as the reference evaluates it: a missing input leaves
         it without a value (B) and without bits; else each step it reads in turn (by name), a
         step without a value leaving it without one, with the bits read so far; else its
-        expression, with all its bits."""
+        expression, with all its bits. Returns the bits as source: `mask`, or the number they
+        are on every path, which `mask` is then not assigned (unless it is the step's own)."""
         guaranteed = set(done)  # what is computed on every path through this node
         start = indent
+        constant = None if step and mask == f"m{self.index[step]}" else self.constant_mask(node)
+        bits = "" if constant is not None else f"; {mask} = "
         missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
         if missing:
             self.emit(indent, f"if {missing}:")
-            self.emit(indent + 1, f"{target} = B; {mask} = 0")
+            self.emit(indent + 1, f"{target} = B{bits and bits + '0'}")
             self.emit(indent, "else:")
             indent += 1
         read: list[str] = []
@@ -914,21 +945,22 @@ class _Generator(_Expressies):
             read.append(self.step_mask(name))
             if name in self.can_block:
                 self.emit(indent, f"if v{self.index[name]} is B:")
-                self.emit(indent + 1, f"{target} = B; {mask} = {' | '.join(read)}")
+                self.emit(indent + 1, f"{target} = B{bits and bits + _of(*read)}")
                 self.emit(indent, "else:")
                 indent += 1
-        if bits := self.outcome_bits(node):
-            self.emit(indent, f"g |= {bits}")
+        if outcomes := self.outcome_bits(node):
+            self.emit(indent, f"g |= {outcomes}")
         if node is self.amount_node:
             self.emit(indent, "if S.bedrag_onbekend:  # computed, without a value")
-            self.emit(indent + 1, f"{target} = B; {mask} = {self.mask(node)}; onbekend = True")
+            self.emit(indent + 1, f"{target} = B{bits and bits + self.mask(node)}; onbekend = True")
             self.emit(indent, "else:")
             indent += 1
         self.expression(indent, node, target, step)
-        if step not in self.static_masks:
+        if constant is None and step not in self.static_masks:
             self.emit(indent, f"{mask} = {self.mask(node)}")
         if indent > start:
             done.intersection_update(guaranteed)
+        return mask if constant is None else str(constant)
 
     def outcome_bits(self, node: "Node") -> int:
         """The bits of the regelingen whose outcome a node reads directly."""
