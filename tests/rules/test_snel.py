@@ -97,6 +97,29 @@ def test_a_surprise_is_decided_by_the_reference() -> None:
     assert resultaat.indicatief_redenen[-1].startswith("Berekening mislukt: bedrag:")
 
 
+def test_a_surprise_in_a_batch_is_decided_by_the_reference_once() -> None:
+    # Given the same regeling and household, and an ordinary household after it
+    catalogus = proef("1000 / ruimte")
+    verrassing = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 20000}})
+    gewoon = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 12000}})
+    before = snel.TELLING.terugval
+    # When a batch decides them
+    [[eerste], [tweede]] = catalogus.decide_many([verrassing, gewoon], date(2026, 6, 1))
+    # Then the surprise is the reference's, counted once, as the evaluation says it
+    assert snel.TELLING.terugval == before + 1
+    (resultaat,) = catalogus.evaluate(verrassing, date(2026, 6, 1)).resultaten
+    assert (
+        (eerste.recht, eerste.indicatief)
+        == (resultaat.recht, resultaat.indicatief)
+        == (
+            None,
+            True,
+        )
+    )
+    # And the next household is the fast path's again
+    assert (tweede.recht, tweede.bedrag_per_jaar) == (False, "0.00")
+
+
 def test_an_ordinary_household_of_the_same_regeling_is_fast() -> None:
     catalogus = proef("1000 / ruimte")
     huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 12000}})

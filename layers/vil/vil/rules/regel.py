@@ -325,13 +325,12 @@ class CompiledRegeling:
         the reference engine decides (vil.rules.snel says when)."""
         found = facts.snel.get(self, _NIET_GEDAAN)
         if found is _NIET_GEDAAN:
-            found = self._snel(facts, True)
+            found = self._snel(facts)
         return found  # type: ignore[no-any-return]
 
-    def _snel(self, facts: feiten.Huishoudfeiten, bewaar: bool) -> "Snel | Beslissing | None":
-        """The fast decision of a household, kept in its facts; with `bewaar` false only its
-        `Beslissing` where nothing else needs it (a batch, a regeling no other reads). None,
-        kept too, where the reference decides."""
+    def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
+        """The fast decision of a household, kept in its facts; None, kept too, where the
+        reference decides."""
         # Only a household with Velden is the fast path's: a model, its numbers read as
         # Decimals (feiten.velden).
         stand = (
@@ -349,16 +348,14 @@ class CompiledRegeling:
             return stand.weigering  # type: ignore[no-any-return]
         context = decimal.getcontext()
         if context is snel.EXACT:  # set for many households (`decide_alle`)
-            return self._beslis(facts, stand, bewaar)
+            return self._beslis(facts, stand)
         decimal.setcontext(snel.EXACT)
         try:
-            return self._beslis(facts, stand, bewaar)
+            return self._beslis(facts, stand)
         finally:
             decimal.setcontext(context)
 
-    def _beslis(
-        self, facts: feiten.Huishoudfeiten, stand: Snelstand, bewaar: bool
-    ) -> "Snel | Beslissing | None":
+    def _beslis(self, facts: feiten.Huishoudfeiten, stand: Snelstand) -> "Snel | None":
         """`_snel`'s decision by the generated function, in the context snel.EXACT."""
         plan = stand.plan
         try:
@@ -376,26 +373,85 @@ class CompiledRegeling:
         indicatief = bool(used & stand.indicatief) or (
             bool(plan.afhankelijk) and rust_op_indicatief(plan, facts, recht, gelezen, failed)
         )
-        # Every missing fact of every input, in the order of the inputs (Feiten.missing_paths).
-        ontbrekende = (
-            list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths)) if gaps else []
-        )
-        gedeeld = decided and plan.weigering_per_gemeente
-        if not (bewaar or gedeeld):
-            maand_, jaar_, eenmalig_ = (
-                self.nul_teksten if recht is False else teksten((maand, jaar, eenmalig))
-            )
-            return Beslissing(self.id, recht, maand_, jaar_, eenmalig_, indicatief, ontbrekende)
         fast = facts.snel[self] = Snel(
             plan, recht, maand, jaar, eenmalig, indicatief, steps, voorwaarden, bedrag_niet,
-            ontbrekende, used, gelezen, gaps, hint, decided, value is snel.B, stand.waarden,
+            ontbrekend(gaps) if gaps else [], used, gelezen, gaps, hint, decided,
+            value is snel.B, stand.waarden,
         )  # fmt: skip
         if recht is False:
             fast.teksten = self.nul_teksten
-        if gedeeld:
+        if decided and plan.weigering_per_gemeente:
             fast.gedeeld = True
             stand.weigering = fast
         return fast
+
+    def beslissingen(
+        self,
+        households: list[feiten.Huishoudfeiten],
+        uitkomsten: list[list[Beslissing]],
+        context: decimal.Context,
+        bewaar: bool,
+    ) -> None:
+        """Each household's decision (`decide_alle`), appended to its list: by the fast path
+        in the context snel.EXACT, which the caller set; by the reference in the caller's own
+        `context`. With `bewaar` the fast decision is kept in the facts (`snel`), for a
+        regeling that reads this one's outcome. Without, only the `Beslissing` is made, in
+        this loop, and `snel` makes what it does not: the reference's, a failure (counted
+        there), the woonplaats's refusal that the gemeente's households share."""
+        regeling, nul_teksten = self.id, self.nul_teksten
+        for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
+            velden = facts.velden
+            stand = (
+                None
+                if bewaar or velden is None
+                else self.snelstand(facts.peildatum, facts.gemeentecode)
+            )
+            if stand is None:
+                uitkomsten[index].append(self._via_snel(facts, context))
+                continue
+            if stand.weigering is not None:  # the woonplaats refused every household here
+                uitkomsten[index].append(stand.weigering.beslissing(regeling))
+                continue
+            plan = stand.plan
+            try:
+                (
+                    recht, value, used, bedrag, gelezen, failed, _, _, gaps, _, decided,
+                ) = plan.beslis(velden, stand, facts)  # fmt: skip
+            except Exception:  # `snel` runs it again, and counts it
+                uitkomsten[index].append(self._via_snel(facts, context))
+                continue
+            if decided and plan.weigering_per_gemeente:  # `snel` shares it (Snelstand)
+                uitkomsten[index].append(self._via_snel(facts, context))
+                continue
+            # The amounts' texts as `_bedragen` and `teksten` make them, without their calls.
+            if recht is False:
+                maand, jaar, eenmalig = nul_teksten
+            elif recht is None or value is None:
+                maand = jaar = eenmalig = None
+            else:
+                bedragen = self.afronden(value if type(value) is Decimal else Decimal(value))
+                if betaald(bedragen, stand.minimum):
+                    maand, jaar, eenmalig = teksten(bedragen)
+                else:  # below the minimum: refused by the amount, which alone decided
+                    recht, used, (maand, jaar, eenmalig) = False, bedrag, nul_teksten
+            indicatief = bool(used & stand.indicatief) or (
+                bool(plan.afhankelijk) and rust_op_indicatief(plan, facts, recht, gelezen, failed)
+            )
+            ontbrekende = ontbrekend(gaps) if gaps else []
+            uitkomsten[index].append(
+                Beslissing(regeling, recht, maand, jaar, eenmalig, indicatief, ontbrekende)
+            )
+
+    def _via_snel(self, facts: feiten.Huishoudfeiten, context: decimal.Context) -> Beslissing:
+        """A household's decision from its kept fast decision, or by the reference in the
+        caller's `context`."""
+        fast = self.snel(facts)
+        if fast is not None:
+            return fast.beslissing(self.id)
+        decimal.setcontext(context)
+        found = self._beslissing(facts, {})
+        decimal.setcontext(snel.EXACT)
+        return found
 
     def _bedragen(
         self, recht: bool | None, value: Any, minimum: Decimal | None
@@ -538,6 +594,11 @@ class CompiledRegeling:
 _NIET_GEDAAN = object()
 
 
+def ontbrekend(gaps: list[tuple[int, list[str]]]) -> list[str]:
+    """Every missing fact of every input, in the order of the inputs (Feiten.missing_paths)."""
+    return list(dict.fromkeys(g for _, paths in sorted(gaps) for g in paths))
+
+
 def decide_alle(
     regels: list[CompiledRegeling],
     households: list[feiten.Huishoudfeiten],
@@ -553,18 +614,7 @@ def decide_alle(
     decimal.setcontext(snel.EXACT)
     try:
         for regel in regels:
-            bewaar = regel.id in bewaard
-            for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
-                found = facts.snel.get(regel, _NIET_GEDAAN)
-                if found is _NIET_GEDAAN:
-                    found = regel._snel(facts, bewaar)
-                if found is None:
-                    decimal.setcontext(context)
-                    found = regel._beslissing(facts, {})
-                    decimal.setcontext(snel.EXACT)
-                elif type(found) is not Beslissing:
-                    found = found.beslissing(regel.id)
-                uitkomsten[index].append(found)
+            regel.beslissingen(households, uitkomsten, context, regel.id in bewaard)
     finally:
         decimal.setcontext(context)
     return uitkomsten
