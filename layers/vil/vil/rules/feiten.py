@@ -501,14 +501,17 @@ class Velden:
 
 def velden(model: BaseModel) -> Velden | None:
     """A model's Velden: the household's, made once per household for its fast decisions,
-    each number in it read as zen reads it (vertaling.lees) once for every regeling. The
-    models are frozen: a model inside it lends its own `__dict__` where it holds no number
-    read otherwise than it is. None where a number is one zen reads as a float: the reference
-    decides that household."""
+    each number in it read as zen reads it (vertaling.lees) once for every regeling, and a
+    model inside it absent as one without facts (`_leeg`: its fields read as None, without a
+    test of the model first). The models are frozen: a model inside it lends its own
+    `__dict__` where it holds no number read otherwise than it is. None where a number is
+    one zen reads as a float: the reference decides that household."""
     try:
         fields = _gelezen(model, model.__dict__.copy())
-        for name in _modelvelden(type(model)):
-            if (value := fields[name]) is not None:
+        for name, kind in _modelvelden(type(model)):
+            if (value := fields[name]) is None:
+                fields[name] = _leeg(kind)
+            else:
                 fields[name] = inner = Velden()
                 inner.__dict__ = _gelezen(value, value.__dict__)
     except Terugval:
@@ -550,9 +553,9 @@ def _soorten(annotation: Any) -> set[Any]:
 
 
 @functools.cache
-def _modelvelden(model: type[BaseModel]) -> tuple[str, ...]:
+def _modelvelden(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel]], ...]:
     """The fields of a model that hold a model, which holds none itself (a list of models
-    is no such field: a list input reads the models, Huishoudfeiten.lijst)."""
+    is no such field: a list input reads the models, Huishoudfeiten.lijst), with its type."""
     found = []
     for name, field in model.model_fields.items():
         if typing.get_origin(field.annotation) is list:
@@ -560,8 +563,16 @@ def _modelvelden(model: type[BaseModel]) -> tuple[str, ...]:
         for kind in typing.get_args(field.annotation) or (field.annotation,):
             if isinstance(kind, type) and issubclass(kind, BaseModel):
                 assert not _modelvelden(kind), f"{kind.__name__} holds a model: Velden reads it"
-                found.append(name)
+                found.append((name, kind))
     return tuple(found)
+
+
+@functools.cache
+def _leeg(model: type[BaseModel]) -> Velden:
+    """The Velden of a model that is absent: each of its fields None."""
+    view = Velden()
+    view.__dict__ = dict.fromkeys(model.model_fields)
+    return view
 
 
 def _get(node: Any, name: str) -> Any:

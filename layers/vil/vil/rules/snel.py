@@ -703,7 +703,7 @@ class _Generator(_Expressies):
         voorwaarden = regel.voorwaarden
         self.emit(0, "def beslis(h, S, X):")
         self.emit(1, "P, C, R = S.p, S.c, S.r")
-        self.emit(1, "heeftPartner = h.partner is not None")
+        self.emit(1, "heeftPartner = X.heeft_partner")
         self.emit(1, "peildatum = X.peildatum")
         if self.steps:
             self.emit(1, " = ".join(f"v{i}" for i in range(len(self.steps))) + " = U")
@@ -827,18 +827,11 @@ class _Generator(_Expressies):
                 continue
             *owner, leaf = [self.attributen.get(part, part) for part in path.split(".")]
             gap = f"{local} = M; ont.append(({number}, [{PREFIX + path!r}]))"
+            # An absent object's facts are None too (feiten.velden); a partner's only are
+            # missing when there is one.
+            self.emit(1, f"{local} = {self.owner('.'.join(owner)) if owner else 'h'}.{leaf}")
             partner = path.startswith("partner.")
-            if not owner:
-                self.emit(1, f"{local} = h.{leaf}")
-                self.emit(1, f"if {local} is None:")
-            elif partner:
-                holder = self.owner(".".join(owner))
-                self.emit(1, f"{local} = None if {holder} is None else {holder}.{leaf}")
-                self.emit(1, f"if {local} is None and {holder} is not None:")
-            else:
-                holder = self.owner(".".join(owner))
-                self.emit(1, f"{local} = M if {holder} is None else {holder}.{leaf}")
-                self.emit(1, f"if {local} is None or {local} is M:")
+            self.emit(1, f"if {local} is None{' and heeftPartner' if partner else ''}:")
             self.emit(2, gap)  # a number in h is read already (feiten.velden)
 
     def owner(self, attributes: str) -> str:
