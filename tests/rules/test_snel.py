@@ -203,6 +203,69 @@ def test_every_closure_is_the_reference_engines() -> None:
         assert ours.resultaten[0].recht is True
 
 
+# Closures over a month series whose test starts with `#.maandenGeleden` and a whole number:
+# each comparison, alone and before `and`, a window beyond the series, and those that loop
+# over every month (`all`, a month 0, the number on the left): expression, whether a slice.
+_VENSTERS = [
+    ("count(inkomenshistorie, #.maandenGeleden <= 2 and #.nettoInkomen > 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden < 3 and #.nettoInkomen > 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden > 4 and #.nettoInkomen >= 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden >= 5 and #.nettoInkomen > 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden == 3 and #.nettoInkomen > 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden <= 12 and #.nettoInkomen > 1000)", True),
+    ("count(inkomenshistorie, #.maandenGeleden >= 10)", True),
+    ("sum(map(filter(inkomenshistorie, #.maandenGeleden >= 2), #.nettoInkomen))", True),
+    ("some(inkomenshistorie, #.maandenGeleden > 5 and #.nettoInkomen > 1000) ? 1 : 0", True),
+    ("all(inkomenshistorie, #.maandenGeleden <= 3 and #.nettoInkomen > 0) ? 1 : 0", False),
+    ("count(inkomenshistorie, #.maandenGeleden > 0 and #.nettoInkomen > 1000)", False),
+    ("count(inkomenshistorie, 3 >= #.maandenGeleden and #.nettoInkomen > 1000)", False),
+]
+
+
+def test_a_month_series_window_is_the_reference_engines() -> None:
+    # Given a regeling with a series of six months and a step for each closure above
+    document = copy.deepcopy(VALID)
+    document["invoer"]["inkomenshistorie"] = {
+        "type": "maandreeks",
+        "bron": "uwv",
+        "maanden": 6,
+        "velden": {"nettoInkomen": {"type": "bedrag"}},
+    }
+    namen = [f"venster{i}" for i in range(len(_VENSTERS))]
+    document["berekening"][1:1] = [
+        {"naam": naam, "type": "getal", "expressie": expressie, "omschrijving": naam}
+        | {"grondslag": "-"}
+        for naam, (expressie, _) in zip(namen, _VENSTERS, strict=True)
+    ]
+    document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(namen)
+    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    peildatum = date(2026, 6, 1)
+    engine.regel("proef", peildatum).plan = None
+    # Then a closure whose months are a window loops over that slice alone
+    plan = fast.regel("proef", peildatum).plan
+    assert plan is not None
+    lines = plan.bron.splitlines()
+    reeks = next(line.split(" = ")[0].strip() for line in lines if "X.lijst(" in line)
+    assert sum(f"{reeks}[" in line for line in lines) == sum(v for _, v in _VENSTERS)
+    # When households with incomes around the limits in each month are evaluated by both
+    for inkomens in ([500, 1000, 1500, 2000, 800, 1200], [1500] * 6, [0] * 6):
+        huishouden = Huishouden.model_validate(
+            {
+                "aanvrager": {"toetsingsinkomen": 15000},
+                "inkomenshistorie": [
+                    {"maand": feiten.month_start(peildatum, back), "nettoInkomen": inkomen}
+                    for back, inkomen in enumerate(inkomens, 1)
+                ],
+            }
+        )
+        before = snel.TELLING.terugval
+        ours = fast.evaluate(huishouden, peildatum)
+        # Then the fast path decided, as the reference does, steps and all
+        assert snel.TELLING.terugval == before
+        assert ours == engine.evaluate(huishouden, peildatum)
+
+
 def test_the_fast_path_reads_the_households_own_fields() -> None:
     # Given a household with a partner and a woning, one without either, and one whose
     # income zen reads without its trailing zero

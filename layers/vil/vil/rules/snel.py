@@ -282,6 +282,9 @@ class NietSnel(Exception):
 
 Tree = tuple[Any, ...]  # vertaling's syntax tree
 _CLOSURES = ("count", "filter", "map", "some", "all")
+# The closures a row that fails the first part of an `and` leaves as they are (a window of a
+# month series, `_Expressies.venster`): not `all`, which such a row makes false, nor `map`.
+_VENSTERBAAR = ("count", "filter", "some")
 # A closure as a loop (`_Expressies.closure`): its result's start, the test, what a row does.
 _LUSSEN = {
     "count": ("{r} = 0", "if {test}:", "{r} += 1"),
@@ -452,6 +455,13 @@ class _Expressies:
         """A closure: a loop before the statement (`hoisted`) where it is evaluated on every
         path, else a comprehension (so is a closure in its body, evaluated once per row)."""
         source = self.code(items)
+        if function in _VENSTERBAAR:
+            source, rest = self.venster(items, source, body)
+            if rest is None:  # the window alone
+                return {"count": f"len({source})", "filter": source, "some": f"bool({source})"}[
+                    function
+                ]
+            body = rest
         self.looped.append(self.list_root(items))
         item = self.temp("_i")
         test = self.conditional(self.fields(body, item))
@@ -472,6 +482,29 @@ class _Expressies:
             "some": f"any({test} for {item} in {source})",
             "all": f"all({test} for {item} in {source})",
         }[function]
+
+    def venster(self, items: Tree, source: str, body: Tree) -> tuple[str, Tree | None]:
+        """A month series' rows are its months from the latest (`maandenGeleden` 1) on, in
+        order: where a closure's test starts with a comparison of `#.maandenGeleden` and a
+        whole number (alone, or before `and`), it loops over the slice of those months with
+        the rest of the test (None: nothing left). Only for a closure that a row outside the
+        slice leaves as it is (`_VENSTERBAAR`)."""
+        if items[0] != "name" or self.regel.regeling.invoer[items[1]].type is not (
+            InvoerType.maandreeks
+        ):
+            return source, body
+        test, rest = (body[2], body[3]) if body[:2] == ("bin", "and") else (body, None)
+        if test[0] != "bin" or test[2] != ("field", ("item",), "maandenGeleden"):
+            return source, body
+        number = test[3]
+        if number[0] != "num" or not self.is_int(number) or number[1] < 1:
+            return source, body
+        k = int(number[1])
+        window = {"<=": f"[:{k}]", "<": f"[:{k - 1}]", ">": f"[{k}:]", ">=": f"[{k - 1}:]"}
+        window["=="] = f"[{k - 1}:{k}]"
+        if test[1] not in window:
+            return source, body
+        return f"{source}{window[test[1]]}", rest
 
     def list_root(self, tree: Tree) -> str:
         """The list input a closure loops over: a name, or a filter of one."""
