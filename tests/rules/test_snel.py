@@ -10,6 +10,7 @@ tests/rules/test_vertaling.py).
 
 import calendar
 import copy
+import decimal
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
@@ -75,7 +76,27 @@ def test_the_generated_function_reads_no_builtins(catalogus: Catalogus) -> None:
     plan = catalogus.regel("huurtoeslag", PEILDATA[0]).plan
     assert plan is not None
     assert plan.beslis.__globals__["__builtins__"] == {}
+    assert plan.beslissing.__globals__["__builtins__"] == {}
     assert "def beslis(h, S, X):" in plan.bron
+
+
+def test_the_decision_function_decides_as_the_full_one(catalogus: Catalogus) -> None:
+    # Given every tenth golden household, on both peildata, and each regeling's two functions
+    for huishouden, _ in itertools.islice(households(), 0, COUNT, 10):
+        for peildatum in PEILDATA:
+            facts = catalogus.feiten(huishouden, peildatum)
+            for regeling in catalogus.ids:
+                regel = catalogus.regel(regeling, peildatum)
+                stand = regel.snelstand(peildatum, facts.gemeentecode)
+                if stand is None:  # not in force on this peildatum
+                    continue
+                # When both decide the household
+                with decimal.localcontext(snel.EXACT):
+                    full = stand.plan.beslis(facts.velden, stand, facts)
+                    kort = stand.plan.beslissing(facts.velden, stand, facts)
+                # Then the decision alone is the full function's, without steps, voorwaarden
+                # and hint
+                assert kort == (*full[:6], full[8], full[10])
 
 
 def proef(expressie: str) -> Catalogus:

@@ -415,9 +415,11 @@ class CompiledRegeling:
             plan = stand.plan
             try:
                 (
-                    recht, value, used, bedrag, gelezen, failed, _, _, gaps, _, decided,
-                ) = plan.beslis(velden, stand, facts)  # fmt: skip
-            except Exception:  # `snel` runs it again, and counts it
+                    recht, value, used, bedrag, gelezen, failed, gaps, decided,
+                ) = plan.beslissing(velden, stand, facts)  # fmt: skip
+            except Exception:  # the reference's: as `_beslis` would say
+                snel.TELLING.terugval += 1
+                facts.snel[self] = None
                 uitkomsten[index].append(self._via_snel(facts, context))
                 continue
             if decided and plan.weigering_per_gemeente:  # `snel` shares it (Snelstand)

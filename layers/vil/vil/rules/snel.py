@@ -210,10 +210,16 @@ class Plan:
     by input number, the hint's value, whether a decisive voorwaarde refused). A step or
     voorwaarde not evaluated is U; one without a value for want of a fact is B (a voorwaarde:
     None); the amount step's value is B when a missing fact left it without one.
+
+    `beslissing(h, S, X)` is the same function for the decision alone (a batch): it returns
+    (recht, the amount step's value, the bits of the parameters, those of the amount, the
+    bits of the other regelingen, the voorwaarden that refused or were left open, the missing
+    facts, whether a decisive voorwaarde refused), and sets up only the steps it tests.
     """
 
     beslis: Callable[..., tuple[Any, ...]]
-    bron: str  # its source, for a reader and the tests
+    beslissing: Callable[..., tuple[Any, ...]]
+    bron: str  # beslis's source, for a reader and the tests
     bits: dict[str, int]  # parameter -> its bit, in name order
     # The parameters whose bits are set (`_namen`), kept per set of bits: few repeat.
     namen: Callable[[int], frozenset[str]]
@@ -243,13 +249,12 @@ def _namen(per_bit: Mapping[int, str], bits: int) -> frozenset[str]:
 
 
 def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
-    """Generate and compile the decision function of a compiled regeling."""
+    """Generate and compile the decision functions of a compiled regeling."""
     generator = _Generator(regel, attributen)
     source = generator.source()
-    namespace = {**RUNTIME, **generator.constants}
-    exec(compile(source, f"<snel {regel.id}>", "exec"), namespace)  # noqa: S102 - our own source
     return Plan(
-        beslis=namespace["beslis"],
+        beslis=_functie(generator, source),
+        beslissing=_functie(kort := _Generator(regel, attributen, kort=True), kort.source()),
         bron=source,
         bits=generator.bits,
         namen=functools.lru_cache(maxsize=4096)(
@@ -274,6 +279,13 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
             for _, naam, omschrijving, grondslag in regel.stappen
         ),
     )
+
+
+def _functie(generator: "_Generator", source: str) -> Callable[..., tuple[Any, ...]]:
+    namespace = {**RUNTIME, **generator.constants}
+    name = "<snel {}{}>".format(generator.regel.id, " beslissing" if generator.kort else "")
+    exec(compile(source, name, "exec"), namespace)  # noqa: S102 - our own source
+    return namespace["beslis"]  # type: ignore[no-any-return]
 
 
 class NietSnel(Exception):
@@ -625,12 +637,18 @@ class _Generator(_Expressies):
     facts, `v<n>` a step's value and `r<n>` its reading, `m<n>` the bits of the parameters it
     read (unless known at load), `w<n>` a voorwaarde's outcome. Each step is computed where
     the reference first needs it: `done` is what is certainly computed at a point of the
-    source, `maybe` what may be (U tells at run time).
+    source, `maybe` what may be (U tells at run time). With `kort`, the function for the
+    decision alone (Plan.beslissing): only the steps U is tested of start as U, and its
+    result holds no steps, voorwaarden or hint.
     """
 
-    def __init__(self, regel: "CompiledRegeling", attributen: Mapping[str, str]) -> None:
+    def __init__(
+        self, regel: "CompiledRegeling", attributen: Mapping[str, str], kort: bool = False
+    ) -> None:
         super().__init__()
         self.regel = regel
+        self.kort = kort
+        self.getest: set[int] = set()  # the steps U is tested of
         self.attributen = attributen
         self.constants = {}
         self.lines: list[str] = []
@@ -738,9 +756,8 @@ class _Generator(_Expressies):
         self.emit(1, "P, C, R = S.p, S.c, S.r")
         self.emit(1, "heeftPartner = X.heeft_partner")
         self.emit(1, "peildatum = X.peildatum")
-        if self.steps:
-            self.emit(1, " = ".join(f"v{i}" for i in range(len(self.steps))) + " = U")
-        if voorwaarden:
+        start = len(self.lines)  # the steps' start as U, once they are known (`kort`)
+        if voorwaarden and not self.kort:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
         self.emit(1, "g = am = fm = fv = nf = nb = 0")
         self.emit(1, "ont = []")
@@ -767,6 +784,9 @@ class _Generator(_Expressies):
             self.emit(1, self.result("True", "None", "am", "0"))
         else:
             self.amount_part(self.amount, done, maybe)
+        steps = range(len(self.steps)) if not self.kort else sorted(self.getest)
+        if steps:
+            self.lines.insert(start, "    " + " = ".join(f"v{i}" for i in steps) + " = U")
         return "\n".join(self.lines) + "\n"
 
     def result(
@@ -781,6 +801,8 @@ class _Generator(_Expressies):
         decided: bool = False,
     ) -> str:
         """A return of the function's result (Plan says what each part is)."""
+        if self.kort:
+            return f"return ({recht}, {value}, {used}, {amount}, g, {which}, {ont}, {decided})"
         steps = "".join(f"v{i}, " for i in range(len(self.steps)))
         voorwaarden = "".join(f"w{i}, " for i in range(len(self.regel.voorwaarden)))
         return (
@@ -881,6 +903,7 @@ class _Generator(_Expressies):
             return
         if name in maybe:
             self.emit(indent, f"if v{self.index[name]} is U:")
+            self.getest.add(self.index[name])
             inner_done = set(done)
             self.compute(indent + 1, name, inner_done, maybe)
         else:
