@@ -759,7 +759,8 @@ class _Generator(_Expressies):
         start = len(self.lines)  # the steps' start as U, once they are known (`kort`)
         if voorwaarden and not self.kort:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
-        self.emit(1, "g = am = fm = fv = nf = nb = 0")
+        # The bits of the other regelingen read (g) only where it reads any.
+        self.emit(1, f"{'g = ' if self.afhankelijk else ''}am = fm = fv = nb = 0")
         self.emit(1, "ont = []")
         self.emit(1, "hv = None  # the hint's value, when one voorwaarde alone refused")
         self.emit(1, "onbekend = False  # a parameter of the amount has no value")
@@ -776,7 +777,7 @@ class _Generator(_Expressies):
                 self.read_facts(regel.regeling.invoer)
             self.voorwaarde(index, done, maybe)
         self.read_facts(regel.regeling.invoer)
-        self.emit(1, "if nf:")
+        self.emit(1, "if fv:  # a voorwaarde refused")
         self.refusal(2, set(done), set(maybe))
         self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
         self.emit(2, self.result("None", "None", "am", "0", "nb"))
@@ -801,12 +802,13 @@ class _Generator(_Expressies):
         decided: bool = False,
     ) -> str:
         """A return of the function's result (Plan says what each part is)."""
+        g = "g" if self.afhankelijk else "0"
         if self.kort:
-            return f"return ({recht}, {value}, {used}, {amount}, g, {which}, {ont}, {decided})"
+            return f"return ({recht}, {value}, {used}, {amount}, {g}, {which}, {ont}, {decided})"
         steps = "".join(f"v{i}, " for i in range(len(self.steps)))
         voorwaarden = "".join(f"w{i}, " for i in range(len(self.regel.voorwaarden)))
         return (
-            f"return ({recht}, {value}, {used}, {amount}, g, {which}, ({steps}), ({voorwaarden}),"
+            f"return ({recht}, {value}, {used}, {amount}, {g}, {which}, ({steps}), ({voorwaarden}),"
             f" {ont}, {hint}, {decided})"
         )
 
@@ -834,7 +836,7 @@ class _Generator(_Expressies):
             self.emit(1, f"elif not w{index}:")
         else:
             self.emit(1, f"if not w{index}:")
-        self.emit(2, f"nf += 1; fv |= {1 << index}" + ("" if mv == "0" else f"; fm |= {mv}"))
+        self.emit(2, f"fv |= {1 << index}" + ("" if mv == "0" else f"; fm |= {mv}"))
         if compiled.beslissend:
             self.refusal(2, set(done), set(maybe), index)
 
