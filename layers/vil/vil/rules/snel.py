@@ -133,11 +133,12 @@ def _diff(later: date, earlier: date, unit: str) -> int:
     return sign * (months // 12 if unit == "year" else months)
 
 
-def _jaren_tussen(later: date, earlier: date) -> int:
-    """`diff` in years (`_diff`), for an earlier day up to the 28th without counting months."""
-    if earlier.day > 28 or later < earlier:
-        return _diff(later, earlier, "year")
-    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+# `diff` in years (`_diff`) in the generated code: from an earlier day up to the 28th without
+# a call and without counting months (a day is below 32).
+JAREN_TUSSEN = (
+    "(_diff({a}, {b}, 'year') if ({a} := {later}) < ({b} := {earlier}) or {b}.day > 28"
+    " else {a}.year - {b}.year - ({a}.month * 32 + {a}.day < {b}.month * 32 + {b}.day))"
+)
 
 
 RUNTIME: dict[str, Any] = {
@@ -160,7 +161,6 @@ RUNTIME: dict[str, Any] = {
     "_plus_maanden": _plus_maanden,
     "_dagen": _dagen,
     "_diff": _diff,
-    "_jaren_tussen": _jaren_tussen,
     "len": len,
     "str": str,
     "type": type,
@@ -567,7 +567,8 @@ class _Expressies:
         if member == "diff" and len(arguments) == 2 and unit in _DIFF_UNITS:
             other = self.code(arguments[0])
             if _DIFF_UNITS[unit] == "year":
-                return f"_jaren_tussen({day}, {other})"
+                a, b = self.temp("_a"), self.temp("_b")
+                return JAREN_TUSSEN.format(a=a, b=b, later=day, earlier=other)
             return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
         raise NietSnel(member)
 
