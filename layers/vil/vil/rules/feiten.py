@@ -5,7 +5,6 @@ import operator
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,15 +13,7 @@ from vil.models.huishouden import Huishouden
 from vil.models.regeling import Invoer, InvoerType
 from vil.models.resultaat import FeitHerkomst
 from vil.rules.expressies import to_zen
-from vil.rules.vertaling import (
-    ZELF_BEGIN,
-    ZELF_LENGTE,
-    ZELF_VIER,
-    Terugval,
-    lees,
-    lees_alle,
-    lees_tekst,
-)
+from vil.rules.vertaling import Terugval, lees, lees_alle
 
 PREFIX = "huishouden."
 # An input under this prefix is the outcome of another regeling for the same household and
@@ -499,57 +490,22 @@ class Velden:
     (some 300 processor instructions a read, where a plain object's takes a tenth of that)."""
 
 
-def velden(model: BaseModel) -> Velden | None:
+def velden(model: BaseModel) -> Velden:
     """A model's Velden: the household's, made once per household for its fast decisions,
-    each number in it read as zen reads it (vertaling.lees) once for every regeling, and a
-    model inside it absent as one without facts (`_leeg`: its fields read as None, without a
-    test of the model first). The models are frozen: a model inside it lends its own
-    `__dict__` where it holds no number read otherwise than it is. None where a number is
-    one zen reads as a float: the reference decides that household."""
-    try:
-        fields = _gelezen(model, model.__dict__.copy())
-        for name, kind in _modelvelden(type(model)):
-            if (value := fields[name]) is None:
-                fields[name] = _leeg(kind)
-            else:
-                fields[name] = inner = Velden()
-                inner.__dict__ = _gelezen(value, value.__dict__)
-    except Terugval:
-        return None
+    a model inside it absent as one without facts (`_leeg`: its fields read as None, without
+    a test of the model first). The models are frozen: a model inside it lends its own
+    `__dict__`. (Its numbers are read by each function that reads them: reading them all
+    here cost a regeling decided alone a tenth more, docs/decisions.md, round 14.)"""
+    fields = model.__dict__.copy()
+    for name, kind in _modelvelden(type(model)):
+        if (value := fields[name]) is None:
+            fields[name] = _leeg(kind)
+        else:
+            fields[name] = inner = Velden()
+            inner.__dict__ = value.__dict__
     view = Velden()
     view.__dict__ = fields
     return view
-
-
-def _gelezen(model: BaseModel, fields: dict[str, Any]) -> dict[str, Any]:
-    """A model's `fields` with each number as zen reads it: a copy where one is read
-    otherwise than it is."""
-    for name in _getallen(type(model)):
-        value = fields[name]
-        if type(value) is Decimal and (
-            len(text := str(value)) > ZELF_LENGTE
-            or (text[0] not in ZELF_BEGIN and text[:2] not in ZELF_VIER)
-        ):
-            if fields is model.__dict__:
-                fields = fields.copy()
-            fields[name] = lees_tekst(value, text)
-    return fields
-
-
-@functools.cache
-def _getallen(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model that hold a number (a Decimal)."""
-    return tuple(
-        name for name, field in model.model_fields.items() if Decimal in _soorten(field.annotation)
-    )
-
-
-def _soorten(annotation: Any) -> set[Any]:
-    """The types an annotation allows, without its metadata (`Bedrag | None`: Decimal, None)."""
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _soorten(args[0])
-    return set().union(*map(_soorten, args)) if args else {annotation}
 
 
 @functools.cache

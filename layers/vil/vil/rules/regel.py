@@ -331,8 +331,7 @@ class CompiledRegeling:
     def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
         """The fast decision of a household, kept in its facts; None, kept too, where the
         reference decides."""
-        # Only a household with Velden is the fast path's: a model, its numbers read as
-        # Decimals (feiten.velden).
+        # Only a household with Velden is the fast path's: a model, not a dict.
         stand = (
             self.snelstand(facts.peildatum, facts.gemeentecode)
             if facts.velden is not None

@@ -890,7 +890,10 @@ class _Generator(_Expressies):
             self.emit(1, f"{local} = {self.owner('.'.join(owner)) if owner else 'h'}.{leaf}")
             partner = path.startswith("partner.")
             self.emit(1, f"if {local} is None{' and heeftPartner' if partner else ''}:")
-            self.emit(2, gap)  # a number in h is read already (feiten.velden)
+            self.emit(2, gap)
+            if spec.type in (InvoerType.bedrag, InvoerType.getal):
+                self.emit(1, f"elif {local} is not None:" if partner else "else:")
+                self.lees(2, local)
 
     def owner(self, attributes: str) -> str:
         """The object that holds facts (`h.aanvrager`), read once."""
