@@ -495,7 +495,7 @@ def velden(model: BaseModel) -> Velden:
     a model inside it absent as one without facts (`_leeg`: its fields read as None, without
     a test of the model first). The models are frozen: a model inside it lends its own
     `__dict__`. (Its numbers are read by each function that reads them: reading them all
-    here cost a regeling decided alone a tenth more, docs/decisions.md, round 14.)"""
+    here cost a regeling decided alone a fifth more, docs/decisions.md, round 14.)"""
     fields = model.__dict__.copy()
     for name, kind in _modelvelden(type(model)):
         if (value := fields[name]) is None:

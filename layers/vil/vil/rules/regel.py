@@ -331,12 +331,7 @@ class CompiledRegeling:
     def _snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":
         """The fast decision of a household, kept in its facts; None, kept too, where the
         reference decides."""
-        # Only a household with Velden is the fast path's: a model, not a dict.
-        stand = (
-            self.snelstand(facts.peildatum, facts.gemeentecode)
-            if facts.velden is not None
-            else None
-        )
+        stand = self.snelstand(facts.peildatum, facts.gemeentecode) if facts.model else None
         if stand is None:
             if facts.model and self.van_kracht(facts.peildatum):  # not taken: counted
                 snel.TELLING.terugval += 1
@@ -395,8 +390,10 @@ class CompiledRegeling:
         in the context snel.EXACT, which the caller set; by the reference in the caller's own
         `context`. With `bewaar` the fast decision is kept in the facts (`snel`), for a
         regeling that reads this one's outcome. Without, only the `Beslissing` is made, in
-        this loop, and `snel` makes what it does not: the reference's, a failure (counted
-        there), the woonplaats's refusal that the gemeente's households share."""
+        this loop, by the function for the decision alone (`Plan.beslissing`); what the loop
+        does not decide it takes from `snel`: the reference's households, a failure (counted
+        here, as `_beslis` counts one), the woonplaats's refusal the gemeente's households
+        share."""
         regeling, nul_teksten = self.id, self.nul_teksten
         for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
             velden = facts.velden

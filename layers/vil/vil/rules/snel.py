@@ -985,11 +985,15 @@ class _Generator(_Expressies):
         guaranteed = set(done)  # what is computed on every path through this node
         start = indent
         constant = None if step and mask == f"m{self.index[step]}" else self.constant_mask(node)
-        bits = "" if constant is not None else f"; {mask} = "
+
+        def geen(bits: str) -> str:
+            """The node without a value: B, and its bits where they are not a constant."""
+            return f"{target} = B" if constant is not None else f"{target} = B; {mask} = {bits}"
+
         missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
         if missing:
             self.emit(indent, f"if {missing}:")
-            self.emit(indent + 1, f"{target} = B{bits and bits + '0'}")
+            self.emit(indent + 1, geen("0"))
             self.emit(indent, "else:")
             indent += 1
         read: list[str] = []
@@ -1000,14 +1004,14 @@ class _Generator(_Expressies):
             read.append(self.step_mask(name))
             if name in self.can_block:
                 self.emit(indent, f"if v{self.index[name]} is B:")
-                self.emit(indent + 1, f"{target} = B{bits and bits + _of(*read)}")
+                self.emit(indent + 1, geen(_of(*read)))
                 self.emit(indent, "else:")
                 indent += 1
-        if outcomes := self.outcome_bits(node):
-            self.emit(indent, f"g |= {outcomes}")
+        if bits := self.outcome_bits(node):
+            self.emit(indent, f"g |= {bits}")
         if node is self.amount_node:
             self.emit(indent, "if S.bedrag_onbekend:  # computed, without a value")
-            self.emit(indent + 1, f"{target} = B{bits and bits + self.mask(node)}; onbekend = True")
+            self.emit(indent + 1, f"{geen(self.mask(node))}; onbekend = True")
             self.emit(indent, "else:")
             indent += 1
         self.expression(indent, node, target, step)
