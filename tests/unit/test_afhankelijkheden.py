@@ -1,6 +1,8 @@
 """A regeling that reads another regeling's outcome for the same household (`afhankelijkVan`)."""
 
 import copy
+import dataclasses
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -8,8 +10,7 @@ import pytest
 
 from tests.proefregeling import SHARED, VALID
 from vil.models.huishouden import Huishouden
-from vil.rules import Catalogus, regel, snelspoor
-from vil.rules.beslissing import Beslissing
+from vil.rules import Catalogus, regel, snel
 from vil.rules.laden import RegelFout
 
 PEILDATUM = date(2026, 3, 1)
@@ -242,26 +243,34 @@ def test_the_regeling_depended_on_is_evaluated_once_per_household(
     uitleg: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given both regelingen, and a count of the evaluations of each, by the reference engine
-    # or by the fast path (vil.rules.snel)
+    # or by the fast path's generated functions (vil.rules.snel: the full one, or the one for
+    # the decision alone that a batch calls)
     rules = catalogus(afgeleid())
     huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
     geteld: list[str] = []
-    assess, snel = regel._Run.assess, regel.CompiledRegeling._snel
+    assess, plan = regel._Run.assess, snel.plan
 
     def tel(run: regel._Run) -> regel.Trace:
         geteld.append(run.regel.id)
         return assess(run)
 
-    def tel_snel(
-        self: regel.CompiledRegeling, facts: Any, bewaar: bool
-    ) -> snelspoor.Snel | Beslissing | None:
-        beslissing = snel(self, facts, bewaar)
-        if beslissing is not None:
-            geteld.append(self.id)
-        return beslissing
+    def tellend(regeling: str, functie: Callable[..., Any]) -> Callable[..., Any]:
+        def geteld_functie(*args: Any) -> Any:
+            geteld.append(regeling)
+            return functie(*args)
+
+        return geteld_functie
+
+    def tel_snel(compiled: regel.CompiledRegeling, attributen: Any) -> snel.Plan:
+        made = plan(compiled, attributen)
+        return dataclasses.replace(
+            made,
+            beslis=tellend(compiled.id, made.beslis),
+            beslissing=tellend(compiled.id, made.beslissing),
+        )
 
     monkeypatch.setattr(regel._Run, "assess", tel)
-    monkeypatch.setattr(regel.CompiledRegeling, "_snel", tel_snel)
+    monkeypatch.setattr(snel, "plan", tel_snel)
     # When both are decided, alone or with their explanation
     if uitleg:
         uitkomsten = rules.evaluate(huishouden, PEILDATUM).resultaten
