@@ -239,13 +239,15 @@ def test_a_refusal_that_does_not_rest_on_the_other_outcome_stays_firm() -> None:
 
 
 @pytest.mark.parametrize("uitleg", [False, True])
+@pytest.mark.parametrize("lezer_eerst", [False, True])
 def test_the_regeling_depended_on_is_evaluated_once_per_household(
-    uitleg: bool, monkeypatch: pytest.MonkeyPatch
+    uitleg: bool, lezer_eerst: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given both regelingen, and a count of the evaluations of each, by the reference engine
-    # or by the fast path's generated functions (vil.rules.snel: the full one, or the one for
-    # the decision alone that a batch calls)
-    rules = catalogus(afgeleid())
+    # Given both regelingen, the one that reads the other's outcome listed last or first, and
+    # a count of the evaluations of each, by the reference engine or by the fast path's
+    # generated functions (vil.rules.snel: the full one, or the one for the decision alone)
+    bestanden = [("rules/proef.yaml", VALID), ("rules/afgeleid.yaml", afgeleid())]
+    rules = Catalogus.from_data(SHARED, bestanden[::-1] if lezer_eerst else bestanden)
     huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
     geteld: list[str] = []
     assess, plan = regel._Run.assess, snel.plan

@@ -24,7 +24,7 @@ from vil.models.resultaat import Evaluatie, FeitHerkomst
 from vil.rules.beslissing import Beslissing
 from vil.rules.feiten import UITKOMST, Huishoudfeiten, Uitkomst
 from vil.rules.laden import RegelFout, compile_regeling
-from vil.rules.regel import CompiledRegeling, content_hash, decide_alle
+from vil.rules.regel import CompiledRegeling, content_hash, decide_alle, met_lezers
 
 SHARED_FILE = "parameters/gedeeld.yaml"
 # The fields of another regeling's outcome a rule file may read, with their types.
@@ -61,14 +61,8 @@ class Catalogus:
         self._in_force: dict[date, dict[str, CompiledRegeling]] = {}  # per peildatum, most recent
         # The version of the rule set an evaluation rests on, per peildatum and regelingen.
         self._regelset_versie = lru_cache(maxsize=64)(self._maak_regelset_versie)
-        # The regelingen whose outcome another one reads (`afhankelijkVan`), in any version:
-        # a batch keeps their fast decisions in the facts (`decide_alle`).
-        self._gelezen = frozenset(
-            d
-            for each in self._versies.values()
-            for v in each
-            for d in v.regel.regeling.afhankelijk_van
-        )
+        # Each regeling with those that read its outcome, per choice of regelingen.
+        self._met_lezers = lru_cache(maxsize=64)(met_lezers)
 
     @classmethod
     def from_data(
@@ -233,7 +227,7 @@ class Catalogus:
         if herkomst:
             beslissingen = [regel.decide(facts, herkomst) for regel in regels]
         else:
-            [beslissingen] = decide_alle(regels, [facts], self._gelezen)
+            [beslissingen] = decide_alle(self._met_lezers(tuple(regels)), [facts])
         facts.sporen.clear()  # a trace refers to its facts: gone now without the collector
         return beslissingen
 
@@ -246,12 +240,12 @@ class Catalogus:
         """A batch: the decisions for many households on one peildatum (for instance a
         gemeente's stored households, to preview a changed parameter with `affected_by`).
         A few households at a time, one regeling after the other (`decide_alle`)."""
-        regels = self._chosen(peildatum, regelingen)
+        regels = self._met_lezers(tuple(self._chosen(peildatum, regelingen)))
         uitkomsten = []
         with zonder_collector():  # a household's traces are dropped below: no cycle is left
             for deel in _delen(households):
                 facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
-                uitkomsten += decide_alle(regels, facts, self._gelezen)
+                uitkomsten += decide_alle(regels, facts)
                 for each in facts:  # a trace refers to its facts: gone now, without the collector
                     each.sporen.clear()
         return uitkomsten
@@ -265,16 +259,16 @@ class Catalogus:
     ) -> list[tuple[list[Beslissing], list[Beslissing]]]:
         """A batch under two catalogues (an impact report's current and proposed one): per
         household, this one's decisions and the other's, its facts read once for both."""
-        regels = self._chosen(peildatum, regelingen)
-        andere = ander._chosen(peildatum, regelingen)
+        regels = self._met_lezers(tuple(self._chosen(peildatum, regelingen)))
+        andere = ander._met_lezers(tuple(ander._chosen(peildatum, regelingen)))
         uitkomsten = []
         # One household at a time: the second catalogue reads what the first just read.
         with zonder_collector():  # as in decide_many
             for huishouden in households:
                 facts = self.feiten(huishouden, peildatum)
                 naast = ander.feiten(huishouden, peildatum, naast=facts)
-                [eigen] = decide_alle(regels, [facts], self._gelezen)
-                [anders] = decide_alle(andere, [naast], ander._gelezen)
+                [eigen] = decide_alle(regels, [facts])
+                [anders] = decide_alle(andere, [naast])
                 uitkomsten.append((eigen, anders))
                 facts.sporen.clear()
                 naast.sporen.clear()

@@ -3,7 +3,7 @@
 import decimal
 import hashlib
 import json
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -384,25 +384,21 @@ class CompiledRegeling:
         households: list[feiten.Huishoudfeiten],
         uitkomsten: list[list[Beslissing]],
         context: decimal.Context,
-        bewaar: bool,
+        lezers: tuple["CompiledRegeling", ...],
     ) -> None:
         """Each household's decision (`decide_alle`), appended to its list: by the fast path
         in the context snel.EXACT, which the caller set; by the reference in the caller's own
-        `context`. With `bewaar` the fast decision is kept in the facts (`snel`), for a
-        regeling that reads this one's outcome. Without, only the `Beslissing` is made, in
-        this loop, by the function for the decision alone (`Plan.beslissing`); what the loop
-        does not decide it takes from `snel`: the reference's households, a failure (counted
-        here, as `_beslis` counts one), the woonplaats's refusal the gemeente's households
-        share."""
+        `context`. Where one of the `lezers` (the regelingen that read its outcome) read it or
+        may read it, the fast decision is kept in the facts (`snel`). Elsewhere the `Beslissing`
+        is made, in this loop, by the function for the decision alone (`Plan.beslissing`);
+        what the loop does not decide it takes from `snel`: the reference's households, a
+        failure (counted here, as `_beslis` counts one), the woonplaats's refusal the
+        gemeente's households share."""
         regeling, nul_teksten = self.id, self.nul_teksten
         for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
             velden = facts.velden
-            stand = (
-                None
-                if bewaar or velden is None
-                else self.snelstand(facts.peildatum, facts.gemeentecode)
-            )
-            if stand is None:
+            stand = None if velden is None else self.snelstand(facts.peildatum, facts.gemeentecode)
+            if stand is None or (lezers and self._bewaard(lezers, facts)):
                 uitkomsten[index].append(self._via_snel(facts, context))
                 continue
             if stand.weigering is not None:  # the woonplaats refused every household here
@@ -450,6 +446,19 @@ class CompiledRegeling:
         found = self._beslissing(facts, {})
         decimal.setcontext(snel.EXACT)
         return found
+
+    def _bewaard(
+        self, lezers: tuple["CompiledRegeling", ...], facts: feiten.Huishoudfeiten
+    ) -> bool:
+        """Whether one of the `lezers` reads this household's outcome (before or after this
+        regeling decides): all but one whose woonplaats refused every household of the
+        gemeente (`Snelstand.weigering`, known once it refused the first; it refused before
+        reading anything else)."""
+        for lezer in lezers:
+            stand = lezer.snelstand(facts.peildatum, facts.gemeentecode)
+            if stand is None or stand.weigering is None:
+                return True
+        return False
 
     def _bedragen(
         self, recht: bool | None, value: Any, minimum: Decimal | None
@@ -504,7 +513,7 @@ class CompiledRegeling:
         """The decision only: recht, amounts, indicatief and the missing facts."""
         if herkomst:
             return self._beslissing(facts, herkomst)
-        [[beslissing]] = decide_alle([self], [facts], (self.id,))
+        [[beslissing]] = decide_alle([(self, ())], [facts])
         return beslissing
 
     def _beslissing(
@@ -598,24 +607,33 @@ def ontbrekend(gaps: list[tuple[int, list[str]]]) -> list[str]:
 
 
 def decide_alle(
-    regels: list[CompiledRegeling],
+    regels: Sequence[tuple[CompiledRegeling, tuple[CompiledRegeling, ...]]],
     households: list[feiten.Huishoudfeiten],
-    bewaard: Collection[str],
 ) -> list[list[Beslissing]]:
     """The decisions of households without provenance, per household in the regelingen's
     order: by the fast path, in the decimal context snel.EXACT set once for all; by the
-    reference, in the caller's context, where it decides. The fast decisions of the
-    regelingen in `bewaard` are kept in the facts, for a regeling that reads their outcome;
-    of the others only the decision is made."""
+    reference, in the caller's context, where it decides. Each regeling comes with those
+    that read its outcome (`met_lezers`): its fast decision that one of them may read is kept
+    in the facts; of the others only the decision is made."""
     uitkomsten: list[list[Beslissing]] = [[] for _ in households]
     context = decimal.getcontext()
     decimal.setcontext(snel.EXACT)
     try:
-        for regel in regels:
-            regel.beslissingen(households, uitkomsten, context, regel.id in bewaard)
+        for regel, lezers in regels:
+            regel.beslissingen(households, uitkomsten, context, lezers)
     finally:
         decimal.setcontext(context)
     return uitkomsten
+
+
+def met_lezers(
+    regels: tuple[CompiledRegeling, ...],
+) -> tuple[tuple[CompiledRegeling, tuple[CompiledRegeling, ...]], ...]:
+    """Each regeling with those among `regels` that read its outcome (`decide_alle`)."""
+    return tuple(
+        (regel, tuple(r for r in regels if regel.id in r.regeling.afhankelijk_van))
+        for regel in regels
+    )
 
 
 def _constant(
