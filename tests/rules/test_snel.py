@@ -77,12 +77,13 @@ def test_the_generated_function_reads_no_builtins(catalogus: Catalogus) -> None:
     assert plan is not None
     assert plan.beslis.__globals__["__builtins__"] == {}
     assert plan.beslissing.__globals__["__builtins__"] == {}
+    assert plan.zuiver.__globals__["__builtins__"] == {}
     assert "def beslis(h, S, X):" in plan.bron
 
 
-def test_the_decision_function_decides_as_the_full_one(catalogus: Catalogus) -> None:
-    # Given every tenth golden household, on both peildata, and each regeling's two functions
-    vergeleken = set()
+def test_the_decision_functions_decide_as_the_full_one(catalogus: Catalogus) -> None:
+    # Given every tenth golden household, on both peildata, and each regeling's functions
+    vergeleken, zuiver = set(), 0
     for huishouden, _ in itertools.islice(households(), 0, COUNT, 10):
         for peildatum in PEILDATA:
             facts = catalogus.feiten(huishouden, peildatum)
@@ -95,12 +96,21 @@ def test_the_decision_function_decides_as_the_full_one(catalogus: Catalogus) -> 
                 with decimal.localcontext(snel.EXACT):
                     full = stand.plan.beslis(facts.velden, stand, facts)
                     kort = stand.plan.beslissing(facts.velden, stand, facts)
+                    alles = stand.plan.zuiver(facts.velden, stand, facts)
                 # Then the decision alone is the full function's, without steps, voorwaarden
                 # and hint
                 assert kort == (*full[:6], full[8], full[10])
+                # And the one for a household with every fact is too, or else a fact is missing
+                if alles is None:
+                    assert full[8]
+                else:
+                    assert alles == (*full[:6], (), full[10])
+                    zuiver += 1
                 vergeleken.add(regeling)
-    # And every regeling was compared (none skipped as not in force on both peildata)
+    # And every regeling was compared (none skipped as not in force on both peildata), most
+    # by all three functions
     assert vergeleken == set(catalogus.ids)
+    assert zuiver > len(vergeleken) * COUNT // 10
 
 
 def proef(expressie: str) -> Catalogus:

@@ -245,7 +245,7 @@ def test_the_regeling_depended_on_is_evaluated_once_per_household(
 ) -> None:
     # Given both regelingen, the one that reads the other's outcome listed last or first, and
     # a count of the evaluations of each, by the reference engine or by the fast path's
-    # generated functions (vil.rules.snel: the full one, or the one for the decision alone)
+    # generated functions (vil.rules.snel: the full one, or those for the decision alone)
     bestanden = [("rules/proef.yaml", VALID), ("rules/afgeleid.yaml", afgeleid())]
     rules = Catalogus.from_data(SHARED, bestanden[::-1] if lezer_eerst else bestanden)
     huishouden = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 10000}})
@@ -258,8 +258,10 @@ def test_the_regeling_depended_on_is_evaluated_once_per_household(
 
     def tellend(regeling: str, functie: Callable[..., Any]) -> Callable[..., Any]:
         def geteld_functie(*args: Any) -> Any:
-            geteld.append(regeling)
-            return functie(*args)
+            found = functie(*args)
+            if found is not None:  # None: `zuiver` found a fact missing, and decided nothing
+                geteld.append(regeling)
+            return found
 
         return geteld_functie
 
@@ -269,6 +271,7 @@ def test_the_regeling_depended_on_is_evaluated_once_per_household(
             made,
             beslis=tellend(compiled.id, made.beslis),
             beslissing=tellend(compiled.id, made.beslissing),
+            zuiver=tellend(compiled.id, made.zuiver),
         )
 
     monkeypatch.setattr(regel._Run, "assess", tel)

@@ -390,7 +390,8 @@ class CompiledRegeling:
         in the context snel.EXACT, which the caller set; by the reference in the caller's own
         `context`. Where one of the `lezers` (the regelingen that read its outcome) read it or
         may read it, the fast decision is kept in the facts (`snel`). Elsewhere the `Beslissing`
-        is made, in this loop, by the function for the decision alone (`Plan.beslissing`);
+        is made, in this loop, by the function for the decision alone (`Plan.zuiver`, or
+        `Plan.beslissing` where a fact is missing);
         what the loop does not decide it takes from `snel`: the reference's households, a
         failure (counted here, as `_beslis` counts one), the woonplaats's refusal the
         gemeente's households share."""
@@ -406,9 +407,10 @@ class CompiledRegeling:
                 continue
             plan = stand.plan
             try:
-                (
-                    recht, value, used, bedrag, gelezen, failed, gaps, decided,
-                ) = plan.beslissing(velden, stand, facts)  # fmt: skip
+                found = plan.zuiver(velden, stand, facts)
+                if found is None:  # a fact is missing: the function that names it
+                    found = plan.beslissing(velden, stand, facts)
+                recht, value, used, bedrag, gelezen, failed, gaps, decided = found
             except Exception:  # the reference's: as `_beslis` would say
                 snel.TELLING.terugval += 1
                 facts.snel[self] = None

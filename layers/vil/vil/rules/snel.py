@@ -215,10 +215,15 @@ class Plan:
     (recht, the amount step's value, the bits of the parameters, those of the amount, the
     bits of the other regelingen, the voorwaarden that refused or were left open, the missing
     facts, whether a decisive voorwaarde refused), and sets up only the steps it tests.
+
+    `zuiver(h, S, X)` is `beslissing` for a household with every fact it reads: None as soon
+    as one is missing (then `beslissing` names it). Without a missing fact no step is left
+    without a value, so it tests none for B, and the bits of most steps are known at load.
     """
 
     beslis: Callable[..., tuple[Any, ...]]
     beslissing: Callable[..., tuple[Any, ...]]
+    zuiver: Callable[..., tuple[Any, ...] | None]
     bron: str  # beslis's source, for a reader and the tests
     bits: dict[str, int]  # parameter -> its bit, in name order
     # The parameters whose bits are set (`_namen`), kept per set of bits: few repeat.
@@ -255,6 +260,7 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
     return Plan(
         beslis=_functie(generator, source),
         beslissing=_functie(kort := _Generator(regel, attributen, kort=True), kort.source()),
+        zuiver=_functie(z := _Generator(regel, attributen, kort=True, zuiver=True), z.source()),
         bron=source,
         bits=generator.bits,
         namen=functools.lru_cache(maxsize=4096)(
@@ -283,7 +289,8 @@ def plan(regel: "CompiledRegeling", attributen: Mapping[str, str]) -> Plan:
 
 def _functie(generator: "_Generator", source: str) -> Callable[..., tuple[Any, ...]]:
     namespace = {**RUNTIME, **generator.constants}
-    name = "<snel {}{}>".format(generator.regel.id, " beslissing" if generator.kort else "")
+    soort = " zuiver" if generator.zuiver else " beslissing" if generator.kort else ""
+    name = f"<snel {generator.regel.id}{soort}>"
     exec(compile(source, name, "exec"), namespace)  # noqa: S102 - our own source
     return namespace["beslis"]  # type: ignore[no-any-return]
 
@@ -640,15 +647,21 @@ class _Generator(_Expressies):
     the reference first needs it: `done` is what is certainly computed at a point of the
     source, `maybe` what may be (U tells at run time). With `kort`, the function for the
     decision alone (Plan.beslissing): only the steps U is tested of start as U, and its
-    result holds no steps, voorwaarden or hint.
+    result holds no steps, voorwaarden or hint. With `zuiver` too, that function for a
+    household with every fact (Plan.zuiver): a missing one returns None, and nothing is B.
     """
 
     def __init__(
-        self, regel: "CompiledRegeling", attributen: Mapping[str, str], kort: bool = False
+        self,
+        regel: "CompiledRegeling",
+        attributen: Mapping[str, str],
+        kort: bool = False,
+        zuiver: bool = False,
     ) -> None:
         super().__init__()
         self.regel = regel
         self.kort = kort
+        self.zuiver = zuiver
         self.getest: set[int] = set()  # the steps U is tested of
         self.attributen = attributen
         self.constants = {}
@@ -688,8 +701,11 @@ class _Generator(_Expressies):
     # --- what the plan tells at load ---
 
     def blocks(self, node: "Node") -> bool:
-        """Whether a node may be left without a value: it reads a fact, or such a step."""
-        return bool(node.inputs) or any(step in self.can_block for step in node.steps)
+        """Whether a node may be left without a value: it reads a fact, or such a step (not
+        in the function for a household with every fact, `zuiver`)."""
+        return not self.zuiver and (
+            bool(node.inputs) or any(step in self.can_block for step in node.steps)
+        )
 
     def static_mask(self, node: "Node") -> int:
         mask = 0
@@ -719,7 +735,7 @@ class _Generator(_Expressies):
     def constant_mask(self, node: "Node") -> int | None:
         """The bits a node reads when they are the same on every path through it (none when
         a fact is missing, those of the steps read so far when one has no value)."""
-        paths = ["0"] if node.inputs else []
+        paths = ["0"] if self.blocks(node) and node.inputs else []
         read: list[str] = []
         for name in node.steps:
             read.append(self.step_mask(name))
@@ -761,8 +777,12 @@ class _Generator(_Expressies):
         if voorwaarden and not self.kort:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
         # The bits of the other regelingen read (g) only where it reads any.
-        self.emit(1, f"{'g = ' if self.afhankelijk else ''}am = fm = fv = nb = 0")
-        self.emit(1, "ont = []")
+        self.emit(
+            1,
+            f"{'g = ' if self.afhankelijk else ''}am = fm = fv = {'' if self.zuiver else 'nb = '}0",
+        )
+        if not self.zuiver:
+            self.emit(1, "ont = []")
         self.emit(1, "hv = None  # the hint's value, when one voorwaarde alone refused")
         self.emit(1, "onbekend = False  # a parameter of the amount has no value")
         done: set[str] = set()
@@ -780,8 +800,9 @@ class _Generator(_Expressies):
         self.read_facts(regel.regeling.invoer)
         self.emit(1, "if fv:  # a voorwaarde refused")
         self.refusal(2, set(done), set(maybe))
-        self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
-        self.emit(2, self.result("None", "None", "am", "0", "nb"))
+        if not self.zuiver:  # without a missing fact, no voorwaarde is open
+            self.emit(1, "if nb:  # a voorwaarde open: the right is unknown")
+            self.emit(2, self.result("None", "None", "am", "0", "nb"))
         if self.amount is None:  # in natura
             self.emit(1, self.result("True", "None", "am", "0"))
         else:
@@ -804,6 +825,8 @@ class _Generator(_Expressies):
     ) -> str:
         """A return of the function's result (Plan says what each part is)."""
         g = "g" if self.afhankelijk else "0"
+        if self.zuiver:
+            ont = "()"  # nothing missing
         if self.kort:
             return f"return ({recht}, {value}, {used}, {amount}, {g}, {which}, {ont}, {decided})"
         steps = "".join(f"v{i}, " for i in range(len(self.steps)))
@@ -861,7 +884,8 @@ class _Generator(_Expressies):
 
     def read_facts(self, paths: Iterable[str]) -> None:
         """The inputs not read yet, each once: a missing one is M, its missing facts noted by
-        its number (as Feiten names them), except a partner's fact without a partner (None)."""
+        its number (as Feiten names them), except a partner's fact without a partner (None);
+        in the function for a household with every fact (`zuiver`) it returns None."""
         invoer = self.regel.regeling.invoer
         for path in paths:
             if path in self.facts:
@@ -880,11 +904,17 @@ class _Generator(_Expressies):
                     call = f"X.lijst({self.constant(lezing)})"
                 self.emit(1, "try:")
                 self.emit(2, f"{local} = {call}")
-                self.emit(1, "except O as _e:")
-                self.emit(2, f"{local} = M; ont.append(({number}, _e.gaps))")
+                if self.zuiver:
+                    self.emit(1, "except O:")
+                    self.emit(2, "return None")
+                else:
+                    self.emit(1, "except O as _e:")
+                    self.emit(2, f"{local} = M; ont.append(({number}, _e.gaps))")
                 continue
             *owner, leaf = [self.attributen.get(part, part) for part in path.split(".")]
             gap = f"{local} = M; ont.append(({number}, [{PREFIX + path!r}]))"
+            if self.zuiver:
+                gap = "return None"
             # An absent object's facts are None too (feiten.velden); a partner's only are
             # missing when there is one.
             self.emit(1, f"{local} = {self.owner('.'.join(owner)) if owner else 'h'}.{leaf}")
@@ -990,7 +1020,9 @@ class _Generator(_Expressies):
             """The node without a value: B, and its bits where they are not a constant."""
             return f"{target} = B" if constant is not None else f"{target} = B; {mask} = {bits}"
 
-        missing = " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
+        missing = self.blocks(node) and " or ".join(
+            f"{self.facts[i]} is M" for i in sorted(node.inputs)
+        )
         if missing:
             self.emit(indent, f"if {missing}:")
             self.emit(indent + 1, geen("0"))
