@@ -301,6 +301,7 @@ class NietSnel(Exception):
 
 Tree = tuple[Any, ...]  # vertaling's syntax tree
 _CLOSURES = ("count", "filter", "map", "some", "all")
+_VERGELIJKINGEN = ("<", "<=", ">", ">=", "==", "!=")
 # The closures a row that fails the first part of an `and` leaves as they are (a window of a
 # month series, `_Expressies.venster`): not `all`, which such a row makes false, nor `map`.
 _VENSTERBAAR = ("count", "filter", "some")
@@ -341,6 +342,7 @@ class _Expressies:
 
     def __init__(self) -> None:
         self.temps = 0
+        self.hele: set[str] = set()  # the steps that certainly give a whole number (`heel`)
         self.looped: list[str] = []  # the list inputs of the closures being generated
         # The loops of the closures an expression evaluates on every path, to go before its
         # statement (`hoisted`); None where a part is evaluated on a condition only.
@@ -429,7 +431,16 @@ class _Expressies:
             return f"_deel({self.code(left)}, {self.code(right)})"
         if operator in ("and", "or"):
             return f"({self.code(left)} {operator} {self.conditional(right)})"
+        if operator in _VERGELIJKINGEN:
+            return f"({self.getal(left, right)} {operator} {self.getal(right, left)})"
         return f"({self.code(left)} {operator} {self.code(right)})"
+
+    def getal(self, tree: Tree, other: Tree) -> str:
+        """A side of a comparison: a whole number in the rule as a Decimal where the other
+        side may be one (comparing a Decimal with an int converts the int each time)."""
+        if tree[0] == "num" and self.is_int(tree) and not self.is_int(other):
+            return self.constant(tree[1])
+        return self.code(tree)
 
     def t_list(self, tree: Tree) -> str:
         return "(" + "".join(self.code(item) + ", " for item in tree[1:]) + ")"
@@ -468,6 +479,8 @@ class _Expressies:
         a, b = self.temp("_a"), self.temp("_b")
         first, second = (self.code(item) for item in items)
         test = ">=" if function == "max" else "<="
+        if first != (compared := self.getal(*items)):  # a whole number, compared as a Decimal
+            return f"({first} if {compared} {test} ({b} := {second}) else {b})"
         return f"({a} if ({a} := {first}) {test} ({b} := {second}) else {b})"
 
     def closure(self, function: str, items: Tree, body: Tree) -> str:
@@ -612,6 +625,8 @@ class _Expressies:
         kind = tree[0]
         if kind == "num":
             return bool(tree[1] == tree[1].to_integral_value())
+        if kind == "name":
+            return tree[1] in self.hele
         if kind in ("bin", "if"):
             return (kind == "if" or tree[1] in ("+", "-", "*")) and (
                 self.is_int(tree[2]) and self.is_int(tree[3])
@@ -694,6 +709,22 @@ class _Generator(_Expressies):
                 self.can_block.add(name)
             elif not hasattr(step, "rijen") and all(s in self.static_masks for s in step.steps):
                 self.static_masks[name] = self.static_mask(step)
+        while heel := [
+            n for n, step in regel.steps.items() if n not in self.hele and self.heel(step)
+        ]:
+            self.hele.update(heel)  # until a step that reads another is found whole too
+
+    def heel(self, step: Any) -> bool:
+        """Whether a step certainly gives a whole number: its expression does (`is_int`), or
+        each of a choice's values does; not one computed at load (zen's value, a Decimal)."""
+        values = [value for _, value in step.rijen] if hasattr(step, "rijen") else [step]
+        try:
+            return all(
+                not node.constant and self.is_int(vertaling.parse(node.expressie.text))
+                for node in values
+            )
+        except vertaling.NietVertaald:
+            return False
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
