@@ -125,7 +125,10 @@ def betaald(bedragen: Bedragen, minimum: Decimal | None) -> bool:
     _, jaar, eenmalig = bedragen
     total = jaar if eenmalig is None else eenmalig
     assert total is not None
-    return total > 0 and (minimum is None or total >= minimum)
+    return total > _NUL and (minimum is None or total >= minimum)
+
+
+_NUL = Decimal(0)  # a Decimal: an int would be converted at each comparison
 
 
 def nul(betaling: Betaling) -> Bedragen:

@@ -402,8 +402,11 @@ class CompiledRegeling:
             if stand is None or (lezers and self._bewaard(lezers, facts)):
                 uitkomsten[index].append(self._via_snel(facts, context))
                 continue
-            if stand.weigering is not None:  # the woonplaats refused every household here
-                uitkomsten[index].append(stand.weigering.beslissing(regeling))
+            if (weigering := stand.weigering) is not None:  # the woonplaats refused them all
+                maand, jaar, eenmalig = nul_teksten  # as `Snel.beslissing` says it
+                uitkomsten[index].append(
+                    Beslissing(regeling, False, maand, jaar, eenmalig, weigering.indicatief, [])
+                )
                 continue
             plan = stand.plan
             try:
