@@ -148,6 +148,7 @@ def _median_us(catalogus: Catalogus, households: int, **kwargs: Any) -> tuple[fl
     return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.99))]
 
 
+BATCHES = 5  # one core's batches, timed one after the other (`batch`)
 _WORKER: Catalogus | None = None  # a batch worker process's catalogue, loaded once
 
 
@@ -167,14 +168,19 @@ def _decide_generated(task: tuple[int, int]) -> float:
 
 
 def batch(catalogus: Catalogus, households: int, parameter: str | None = None) -> dict[str, float]:
-    """Households per second for a batch, decisions only: on one core; on all cores, each
-    worker process with its own catalogue and its own share of the households (as each would
-    read its share from the store), all deciding at the same time; and on one core for only
-    the regelingen that a change of `parameter` affects."""
+    """Households per second for a batch, decisions only: on one core, the median of `BATCHES`
+    batches (with the slowest and the fastest: one batch alone moves with the machine's
+    neighbours); on all cores, each worker process with its own catalogue and its own share
+    of the households (as each would read its share from the store), all deciding at the
+    same time; and on one core for only the regelingen that a change of `parameter` affects."""
     data = list(generate(households))
-    start = time.perf_counter()
-    catalogus.decide_many(data, PEILDATUM)
-    figures = {"perCore": households / (time.perf_counter() - start)}
+    rates = []
+    for _ in range(BATCHES):
+        start = time.perf_counter()
+        catalogus.decide_many(data, PEILDATUM)
+        rates.append(households / (time.perf_counter() - start))
+    figures = {"perCore": statistics.median(rates), "perCoreMin": min(rates)}
+    figures["perCoreMax"] = max(rates)
     cores = os.cpu_count() or 1
     share = households // cores
     with multiprocessing.get_context("spawn").Pool(cores, initializer=_load_worker) as pool:
@@ -233,7 +239,11 @@ def run(
     if batch_households:
         figures = batch(catalogus, batch_households, parameter)
         rows += [
-            ("batch, decisions only, one core", f"{figures['perCore']:,.0f} households/s"),
+            (
+                f"batch, decisions only, one core: median of {BATCHES} (slowest, fastest)",
+                f"{figures['perCore']:,.0f} households/s ({figures['perCoreMin']:,.0f},"
+                f" {figures['perCoreMax']:,.0f})",
+            ),
             (
                 f"batch, all {figures['cores']:.0f} cores (worker processes)",
                 f"{figures['allCores']:,.0f} households/s",
