@@ -602,9 +602,10 @@ def test_dates_are_zens(day: date, other: date, count: int) -> None:
     assert snel._dagen(day, count) == day + timedelta(days=count)
     for unit in ("day", "month", "year"):
         assert snel._diff(day, other, unit) == int(vertaling._diff(day, other, unit))
-    jaren = snel.JAREN_TUSSEN.format(a="_a", b="_b", later="day", earlier="other")
-    found = eval(jaren, {"_diff": snel._diff, "day": day, "other": other})  # noqa: S307
-    assert found == int(vertaling._diff(day, other, "year"))
+    for unit, tussen in (("year", snel.JAREN_TUSSEN), ("month", snel.MAANDEN_TUSSEN)):
+        inline = tussen.format(a="_a", b="_b", later="day", earlier="other")
+        found = eval(inline, {"_diff": snel._diff, "day": day, "other": other})  # noqa: S307
+        assert found == int(vertaling._diff(day, other, unit))
 
 
 @settings(max_examples=800, deadline=None)

@@ -133,12 +133,17 @@ def _diff(later: date, earlier: date, unit: str) -> int:
     return sign * (months // 12 if unit == "year" else months)
 
 
-# `diff` in years (`_diff`) in the generated code: from an earlier day up to the 28th without
-# a call and without counting months (a day is below 32).
+# `diff` in years and in months (`_diff`) in the generated code: from an earlier day up to
+# the 28th without a call (in years without counting months: a day is below 32).
 JAREN_TUSSEN = (
     "(_diff({a}, {b}, 'year') if ({a} := {later}) < ({b} := {earlier}) or {b}.day > 28"
     " else {a}.year - {b}.year - ({a}.month * 32 + {a}.day < {b}.month * 32 + {b}.day))"
 )
+MAANDEN_TUSSEN = (
+    "(_diff({a}, {b}, 'month') if ({a} := {later}) < ({b} := {earlier}) or {b}.day > 28"
+    " else ({a}.year - {b}.year) * 12 + {a}.month - {b}.month - ({b}.day > {a}.day))"
+)
+_TUSSEN = {"year": JAREN_TUSSEN, "month": MAANDEN_TUSSEN}
 
 
 RUNTIME: dict[str, Any] = {
@@ -586,9 +591,9 @@ class _Expressies:
             return f"{_UNITS[unit]}({day}, {count if member == 'add' else f'-{count}'})"
         if member == "diff" and len(arguments) == 2 and unit in _DIFF_UNITS:
             other = self.code(arguments[0])
-            if _DIFF_UNITS[unit] == "year":
+            if (tussen := _TUSSEN.get(_DIFF_UNITS[unit])) is not None:
                 a, b = self.temp("_a"), self.temp("_b")
-                return JAREN_TUSSEN.format(a=a, b=b, later=day, earlier=other)
+                return tussen.format(a=a, b=b, later=day, earlier=other)
             return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
         raise NietSnel(member)
 
