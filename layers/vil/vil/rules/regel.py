@@ -391,10 +391,9 @@ class CompiledRegeling:
         `context`. Where one of the `lezers` (the regelingen that read its outcome) read it or
         may read it, the fast decision is kept in the facts (`snel`). Elsewhere the `Beslissing`
         is made, in this loop, by the function for the decision alone (`Plan.zuiver`, or
-        `Plan.beslissing` where a fact is missing);
-        what the loop does not decide it takes from `snel`: the reference's households, a
-        failure (counted here, as `_beslis` counts one), the woonplaats's refusal the
-        gemeente's households share."""
+        `Plan.beslissing` where a fact is missing); what the loop does not decide it takes
+        from `snel`: the reference's households, a failure (counted here, as `_beslis` counts
+        one), the woonplaats's refusal the gemeente's households share."""
         regeling, nul_teksten = self.id, self.nul_teksten
         for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
             velden = facts.velden

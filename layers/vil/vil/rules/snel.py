@@ -437,15 +437,17 @@ class _Expressies:
         if operator in ("and", "or"):
             return f"({self.code(left)} {operator} {self.conditional(right)})"
         if operator in _VERGELIJKINGEN:
-            return f"({self.getal(left, right)} {operator} {self.getal(right, left)})"
+            return f"({self.vergeleken(left, right)} {operator} {self.vergeleken(right, left)})"
         return f"({self.code(left)} {operator} {self.code(right)})"
 
-    def getal(self, tree: Tree, other: Tree) -> str:
-        """A side of a comparison: a whole number in the rule as a Decimal where the other
-        side may be one (comparing a Decimal with an int converts the int each time)."""
-        if tree[0] == "num" and self.is_int(tree) and not self.is_int(other):
-            return self.constant(tree[1])
-        return self.code(tree)
+    def vergeleken(self, tree: Tree, other: Tree) -> str:
+        """A side of a comparison (`decimaal`)."""
+        return self.constant(tree[1]) if self.decimaal(tree, other) else self.code(tree)
+
+    def decimaal(self, tree: Tree, other: Tree) -> bool:
+        """Whether a whole number in the rule is compared as a Decimal: where the other side
+        may be one (comparing a Decimal with an int converts the int each time)."""
+        return tree[0] == "num" and self.is_int(tree) and not self.is_int(other)
 
     def t_list(self, tree: Tree) -> str:
         return "(" + "".join(self.code(item) + ", " for item in tree[1:]) + ")"
@@ -484,8 +486,9 @@ class _Expressies:
         a, b = self.temp("_a"), self.temp("_b")
         first, second = (self.code(item) for item in items)
         test = ">=" if function == "max" else "<="
-        if first != (compared := self.getal(*items)):  # a whole number, compared as a Decimal
-            return f"({first} if {compared} {test} ({b} := {second}) else {b})"
+        # A whole number in the rule compared as a Decimal (`decimaal`), given as the int.
+        if self.decimaal(items[0], items[1]):
+            return f"({first} if {self.constant(items[0][1])} {test} ({b} := {second}) else {b})"
         return f"({a} if ({a} := {first}) {test} ({b} := {second}) else {b})"
 
     def closure(self, function: str, items: Tree, body: Tree) -> str:
@@ -717,7 +720,7 @@ class _Generator(_Expressies):
         while heel := [
             n for n, step in regel.steps.items() if n not in self.hele and self.heel(step)
         ]:
-            self.hele.update(heel)  # until a step that reads another is found whole too
+            self.hele.update(heel)  # again: a step may read one found whole in this pass
 
     def heel(self, step: Any) -> bool:
         """Whether a step certainly gives a whole number: its expression does (`is_int`), or
@@ -771,7 +774,7 @@ class _Generator(_Expressies):
     def constant_mask(self, node: "Node") -> int | None:
         """The bits a node reads when they are the same on every path through it (none when
         a fact is missing, those of the steps read so far when one has no value)."""
-        paths = ["0"] if self.blocks(node) and node.inputs else []
+        paths = ["0"] if node.inputs and not self.zuiver else []
         read: list[str] = []
         for name in node.steps:
             read.append(self.step_mask(name))
@@ -1056,8 +1059,8 @@ class _Generator(_Expressies):
             """The node without a value: B, and its bits where they are not a constant."""
             return f"{target} = B" if constant is not None else f"{target} = B; {mask} = {bits}"
 
-        missing = self.blocks(node) and " or ".join(
-            f"{self.facts[i]} is M" for i in sorted(node.inputs)
+        missing = (
+            "" if self.zuiver else " or ".join(f"{self.facts[i]} is M" for i in sorted(node.inputs))
         )
         if missing:
             self.emit(indent, f"if {missing}:")
