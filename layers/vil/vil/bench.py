@@ -179,8 +179,11 @@ def batch(catalogus: Catalogus, households: int, parameter: str | None = None) -
         start = time.perf_counter()
         catalogus.decide_many(data, PEILDATUM)
         rates.append(households / (time.perf_counter() - start))
-    figures = {"perCore": statistics.median(rates), "perCoreMin": min(rates)}
-    figures["perCoreMax"] = max(rates)
+    figures = {
+        "perCore": statistics.median(rates),
+        "perCoreMin": min(rates),
+        "perCoreMax": max(rates),
+    }
     cores = os.cpu_count() or 1
     share = households // cores
     with multiprocessing.get_context("spawn").Pool(cores, initializer=_load_worker) as pool:

@@ -402,7 +402,9 @@ class CompiledRegeling:
                 uitkomsten[index].append(self._via_snel(facts, context))
                 continue
             if (weigering := stand.weigering) is not None:  # the woonplaats refused them all
-                maand, jaar, eenmalig = nul_teksten  # as `Snel.beslissing` says it
+                # As `Snel.beslissing` states it: a decisive refusal has no amounts and
+                # misses no fact (`_beslis` shares only such a one).
+                maand, jaar, eenmalig = nul_teksten
                 uitkomsten[index].append(
                     Beslissing(regeling, False, maand, jaar, eenmalig, weigering.indicatief, [])
                 )

@@ -23,6 +23,7 @@ fast path") says why this is safe.
 
 import calendar
 import decimal
+import functools
 import math
 import re
 import struct
@@ -229,8 +230,11 @@ class _Parser:
         return tree
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Tree:
-    """The syntax tree of an expression in the translated subset; NietVertaald otherwise."""
+    """The syntax tree of an expression in the translated subset; NietVertaald otherwise.
+    Kept per text: a regeling version's three generated functions read each tree (the tree
+    is tuples, never changed)."""
     return _Parser(text).parse()
 
 
