@@ -15,6 +15,7 @@ import pytest
 import vil.settings
 from tests.conftest import ROOT
 from vil.api import PROBLEM, PROBLEM_TYPES, SECURITY_HEADERS
+from vil.observability import instrumented
 from vil.services.afleveren import POGINGEN, WACHTTIJDEN
 from vil_local.template import resources, template
 
@@ -126,6 +127,16 @@ def test_every_function_folder_is_a_function_of_the_template() -> None:
     folders = {(ROOT / properties["CodeUri"]).resolve() for properties in functions().values()}
     assert folders == {path.parent for path in (ROOT / "functions").glob("*/app.py")}
     assert all(p["Handler"] == "app.lambda_handler" for p in functions().values())
+
+
+def test_every_function_enters_through_instrumented() -> None:
+    """Its first request wakes the cycle collector, which rests while a function loads
+    (vil/__init__.py): a function that did not pass through it would never collect a cycle."""
+    entry = instrumented(lambda event, context: {}).__code__
+    for properties in functions().values():
+        folder = properties["CodeUri"].strip("/").split("/")[-1]
+        module = importlib.import_module(f"functions.{folder}.app")
+        assert module.lambda_handler.__code__ is entry, folder
 
 
 # Routes: template, code and OpenAPI document name the same operations.

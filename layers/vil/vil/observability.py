@@ -14,12 +14,15 @@ them would be published to CloudWatch.
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, Final, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from vil import opgestart
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -34,7 +37,8 @@ DIMENSIES: Final = frozenset({"regeling", "uitkomst", "bron", "soort"})
 
 def instrumented(lambda_handler: LambdaHandler) -> LambdaHandler:
     """A Lambda entry point with the logger's context (request id, cold start, function name
-    on every line) and the tracer's segment around it.
+    on every line) and the tracer's segment around it. Its first request wakes the cycle
+    collector (`vil.opgestart`).
 
     Never the event, the response or an error's text in a log line or a trace: they may hold
     a token or personal data.
@@ -42,7 +46,14 @@ def instrumented(lambda_handler: LambdaHandler) -> LambdaHandler:
     traced = tracer.capture_lambda_handler(
         lambda_handler, capture_response=False, capture_error=False
     )
-    return cast(LambdaHandler, logger.inject_lambda_context(traced, log_event=False))
+    handled = cast(LambdaHandler, logger.inject_lambda_context(traced, log_event=False))
+
+    @wraps(lambda_handler)
+    def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        opgestart()
+        return handled(event, context)
+
+    return entry
 
 
 def gebeurtenis(naam: str, aantal: int = 1, **dimensies: str) -> None:
