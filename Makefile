@@ -102,10 +102,16 @@ chromium:
 			exit 1; \
 		fi; }
 
-## bench: speed and memory of the rules engine (figures go in the README)
+## bench: speed and memory of the rules engine (figures go in the README), then the engine's
+## again on Lambda's Python (LAMBDA_PYTHON, below) when the machine has it
 bench: $(STAMP)
 	$(BIN)/vil bench --batch
 	$(BIN)/vil local bench
+	@if command -v "$(LAMBDA_PYTHON)" >/dev/null; then \
+		$(MAKE) --no-print-directory $(LAMBDA_STAMP) && $(LAMBDA_VENV)/bin/vil bench --batch; \
+	else \
+		echo "make bench: geen $(LAMBDA_PYTHON), dus niet op Lambda's Python (LAMBDA_PYTHON=...)"; \
+	fi
 
 ## generate: regenerate what is generated from the code (tests fail when these drift)
 generate: $(STAMP)
@@ -115,9 +121,18 @@ generate: $(STAMP)
 ## Docker, the vil layer with its bytecode when LAMBDA_PYTHON is a Python 3.13; prints the sizes
 ## and fails above the budget. Needs the package index, so not part of `test`.
 LAMBDA_PYTHON ?= python3.13
+LAMBDA_VENV := .venv-lambda
+LAMBDA_STAMP := $(LAMBDA_VENV)/.installed
 .PHONY: build
 build: $(STAMP) $(STIJL)
 	$(BIN)/python -m vil_local.build --python "$(LAMBDA_PYTHON)"
 
+# The package and what Lambda gives it, on Lambda's Python: for `make bench`.
+$(LAMBDA_STAMP): pyproject.toml
+	"$(LAMBDA_PYTHON)" -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(LAMBDA_VENV)/bin/python -m pip install --quiet --group lambda-runtime --editable .
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(STIJL)
+	rm -rf $(VENV) $(SAM_VENV) $(LAMBDA_VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(STIJL)
