@@ -2,9 +2,9 @@
 
 In a Lambda function the cycle collector rests while the function loads: its modules, and
 what its first request loads, are some hundred thousand objects that live as long as the
-process, and the collector's passes over them cost a sixth of a cold start. At the first request
-`opgestart` freezes what has loaded (the collector skips it from then on) and wakes the
-collector (docs/decisions.md, "The collector at a cold start").
+process, and the collector's passes over them took about a sixth of a function's import. At
+the first request `opgestart` freezes what has loaded (the collector skips it from then on) and
+wakes the collector (docs/decisions.md, "The collector at a cold start").
 """
 
 import gc
