@@ -15,6 +15,7 @@ from vil.models.regeling import Afronding, Betaling, Uitkomst
 
 EURO = Decimal(1)
 CENT = Decimal("0.01")
+NUL = Decimal(0)  # a Decimal: an int would be converted at each comparison
 # The amounts are rounded in this context, whatever the caller's (the fast path's raises on
 # rounding, vil.rules.snel.EXACT).
 _AFRONDING = decimal.Context()
@@ -68,14 +69,13 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
     """How a regeling turns its amount step's value into its amounts, rounded as it says;
     made once per regeling version."""
     c = _AFRONDING
-    # `x if x >= zero else zero` below is max(x, zero) without its call, and twelve is a
+    # `x if x >= NUL else NUL` below is max(x, NUL) without its call, and twelve is a
     # Decimal: an int would be converted at every operation.
-    zero = Decimal(0)
     twaalf = Decimal(12)
     if uitkomst.betaling is Betaling.eenmalig:
 
         def eenmalig(value: Decimal) -> Bedragen:
-            return None, None, (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
+            return None, None, (value if value >= NUL else NUL).quantize(CENT, ROUND_HALF_UP, c)
 
         return eenmalig
     per_maand = uitkomst.bedrag_per_maand is not None
@@ -88,7 +88,7 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
 
         def awir(value: Decimal) -> Bedragen:
             jaar = c.multiply(value, twaalf) if per_maand else value
-            jaar = jaar if jaar >= zero else zero
+            jaar = jaar if jaar >= NUL else NUL
             afgerond = jaar.quantize(EURO, ROUND_HALF_UP, c)
             basis = afgerond if van_afgerond else jaar
             return c.divide(basis, twaalf).quantize(EURO, ROUND_FLOOR, c), afgerond, None
@@ -97,13 +97,13 @@ def afronder(uitkomst: Uitkomst) -> Callable[[Decimal], Bedragen]:
     if per_maand:
 
         def maand(value: Decimal) -> Bedragen:
-            bedrag = (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
+            bedrag = (value if value >= NUL else NUL).quantize(CENT, ROUND_HALF_UP, c)
             return bedrag, c.multiply(bedrag, twaalf), None
 
         return maand
 
     def jaar(value: Decimal) -> Bedragen:
-        bedrag = (value if value >= zero else zero).quantize(CENT, ROUND_HALF_UP, c)
+        bedrag = (value if value >= NUL else NUL).quantize(CENT, ROUND_HALF_UP, c)
         return c.divide(bedrag, twaalf).quantize(CENT, ROUND_HALF_UP, c), bedrag, None
 
     return jaar
@@ -125,18 +125,15 @@ def betaald(bedragen: Bedragen, minimum: Decimal | None) -> bool:
     _, jaar, eenmalig = bedragen
     total = jaar if eenmalig is None else eenmalig
     assert total is not None
-    return total > _NUL and (minimum is None or total >= minimum)
-
-
-_NUL = Decimal(0)  # a Decimal: an int would be converted at each comparison
+    return total > NUL and (minimum is None or total >= minimum)
 
 
 def nul(betaling: Betaling) -> Bedragen:
     """The amounts of a refusal: zero for what the regeling pays, nothing for in natura."""
     if betaling is Betaling.periodiek:
-        return Decimal(0), Decimal(0), None
+        return NUL, NUL, None
     if betaling is Betaling.eenmalig:
-        return None, None, Decimal(0)
+        return None, None, NUL
     return None, None, None
 
 
