@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cfn-lint sam-validate pytest datumsweep faketime chromium bench generate clean
+.PHONY: run test lint typecheck cfn-lint sam-validate pytest datumsweep faketime chromium valgrind bench generate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +64,7 @@ sam-validate: $(SAM_STAMP)
 	AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 SAM_CLI_TELEMETRY=0 \
 		$(SAM_VENV)/bin/sam validate --lint --template template.yaml
 
-pytest: $(STAMP) $(STIJL) chromium
+pytest: $(STAMP) $(STIJL) chromium valgrind
 	$(BIN)/pytest -q
 
 # The date sweep: the tests whose outcome depends on the date run again with the whole process
@@ -81,29 +81,32 @@ datumsweep: $(STAMP) faketime
 		TZ=UTC faketime -f "@$$moment" $(BIN)/pytest -q -p no:cacheprovider $(DATUMTESTS) || exit 1; \
 	done
 
-# Debian's libfaketime, for the date sweep: installed when missing (as root), else a clear stop.
-faketime:
-	@command -v faketime >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; \
-		else \
-			echo "make test: de datumsweep heeft faketime nodig: sudo apt-get install faketime" >&2; \
-			exit 1; \
-		fi; }
+# A Debian package the tests need, installed when missing (as root), else a clear stop:
+# $(call debian,package,what needs it).
+debian = @command -v $(1) >/dev/null || { \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+	else \
+		echo "make test: $(1) is nodig voor $(2): sudo apt-get install $(1)" >&2; \
+		exit 1; \
+	fi; }
 
-# Debian's chromium, for the loket's browser tests (Playwright drives it; `playwright install`
-# downloads a browser of its own and is never used): installed when missing (as root).
+# libfaketime, for the date sweep.
+faketime:
+	$(call debian,faketime,de datumsweep)
+
+# chromium, for the loket's browser tests (Playwright drives it; `playwright install`
+# downloads a browser of its own and is never used).
 chromium:
-	@command -v chromium >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else \
-			echo "make test: de browsertests hebben chromium nodig: sudo apt-get install chromium" >&2; \
-			exit 1; \
-		fi; }
+	$(call debian,chromium,de browsertests)
+
+# valgrind, whose callgrind counts the engine's instructions (`vil bench --instructions`).
+valgrind:
+	$(call debian,valgrind,de instructietelling)
 
 ## bench: speed and memory of the rules engine (figures go in the README), then the engine's
-## again on Lambda's Python (LAMBDA_PYTHON, below) when the machine has it
+## again on Lambda's Python (LAMBDA_PYTHON, below) when the machine has it; with valgrind,
+## the engine's instructions per household on each (`vil bench --instructions`)
 bench: $(STAMP)
 	$(BIN)/vil bench --batch
 	$(BIN)/vil local bench
@@ -111,6 +114,12 @@ bench: $(STAMP)
 		$(MAKE) --no-print-directory $(LAMBDA_STAMP) && $(LAMBDA_VENV)/bin/vil bench --batch; \
 	else \
 		echo "make bench: geen $(LAMBDA_PYTHON), dus niet op Lambda's Python (LAMBDA_PYTHON=...)"; \
+	fi
+	@if command -v valgrind >/dev/null; then \
+		$(BIN)/vil bench --instructions && if [ -f $(LAMBDA_STAMP) ]; then \
+			$(LAMBDA_VENV)/bin/vil bench --instructions; fi; \
+	else \
+		echo "make bench: geen valgrind, dus geen instructies per huishouden (apt install valgrind)"; \
 	fi
 
 ## generate: regenerate what is generated from the code (tests fail when these drift)

@@ -263,11 +263,7 @@ def run(
         ]
     rows.append(("peak memory (max RSS)", f"{peak:.0f} MiB"))
     print(f"{households} households on {PEILDATUM} (batch: {batch_households or 'not run'})")
-    width = max(len(name) for name, _ in rows)
-    print(f"| {'figure'.ljust(width)} | value |")
-    print(f"|{'-' * (width + 2)}|-------|")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
+    table(rows)
     return {
         "coldStartMs": round(cold, 1),
         "generateMs": round(generated, 1),
@@ -284,3 +280,10 @@ def run(
         "households": households,
         "regelingen": count,
     }
+
+
+def table(rows: list[tuple[str, str]], heading: tuple[str, str] = ("figure", "value")) -> None:
+    """Print the figures as a Markdown table, as the README shows them."""
+    width = max(len(name) for name, _ in [heading, *rows])
+    for name, value in [heading, ("-" * width, "-----"), *rows]:
+        print(f"| {name.ljust(width)} | {value} |")

@@ -141,12 +141,23 @@ def bench(args: argparse.Namespace) -> int:
 
         print(json.dumps(impact(args.impact)))
         return 0
+    if args.instructions:
+        from vil.bench_instructions import Onmeetbaar
+        from vil.bench_instructions import run as count
+
+        try:
+            print(json.dumps(count(args.n or 1_000)))
+        except Onmeetbaar as error:
+            print(f"vil bench --instructions: {error}", file=sys.stderr)
+            return 2
+        return 0
     from vil.bench import run
 
+    households = args.n or 10_000
     summary = run(
-        households=args.n,
+        households=households,
         regeling=args.regeling,
-        batch_households=args.n if args.batch else 0,
+        batch_households=households if args.batch else 0,
         parameter=args.parameter,
     )
     print(json.dumps(summary))
@@ -174,7 +185,9 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("bench", help="speed and memory of the engine")
     command.add_argument("--regeling", help="only this regeling")
-    command.add_argument("--n", type=int, default=10_000, help="number of households")
+    command.add_argument(
+        "--n", type=int, help="number of households (default 10,000; 1,000 with --instructions)"
+    )
     command.add_argument(
         "--batch",
         action="store_true",
@@ -193,6 +206,11 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="only the impact of a version on N households (default 100,000), as a worker runs it",
+    )
+    command.add_argument(
+        "--instructions",
+        action="store_true",
+        help="only the processor instructions per household, counted by callgrind (valgrind)",
     )
     command.set_defaults(run=bench)
 
