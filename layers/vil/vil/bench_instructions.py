@@ -1,7 +1,8 @@
 """`vil bench --instructions`: the processor instructions the engine takes per household,
-counted by callgrind (valgrind). Unlike a time, a count is the same from run to run on the
-same interpreter, whatever else the machine does: what a change to the engine saves shows
-even where it is smaller than the machine's noise (docs/decisions.md, rounds 12 and 13).
+counted by callgrind (valgrind). Unlike a time, a count moves by less than a tenth of a
+percent from run to run on the same interpreter, whatever else the machine does: what a
+change to the engine saves shows even where it is smaller than the machine's noise
+(docs/decisions.md, rounds 12, 13 and 17).
 
 Each figure is counted in a fresh interpreter under `valgrind --tool=callgrind`, one per
 figure, on all cores at once. The interpreter loads the rules and decides some households
