@@ -47,7 +47,10 @@ Value = Decimal | bool | date
 Bedragen = tuple[Decimal | None, Decimal | None, Decimal | None]  # per maand, per jaar, eenmalig
 
 
-@dataclass(slots=True)  # not frozen: a batch makes many, and a frozen one is slower to make
+# Neither frozen nor with slots: a batch makes many, and either is slower to make (Python
+# 3.13 makes an object with a plain __dict__ without calling the type; docs/decisions.md,
+# round 17).
+@dataclass
 class Beslissing:
     """The decision alone, without its explanation: what the monthly check's comparison and a
     batch need. The same values as the `Resultaat` of the same evaluation."""

@@ -78,25 +78,6 @@ class Huishoudfeiten:
     shared with it; another regeling's outcome (`uitkomst.…`) and the evaluations are not.
     """
 
-    __slots__ = (
-        "_lijsten",
-        "_read",
-        "_uitkomsten",
-        "_uitkomstfeiten",
-        "computed",
-        "gemeentecode",
-        "heeft_partner",
-        "household",
-        "memo",
-        "model",
-        "peildatum",
-        "regelbron",
-        "snel",
-        "sporen",
-        "uitkomstbron",
-        "velden",
-    )
-
     def __init__(
         self,
         household: Any,

@@ -30,11 +30,6 @@ class SnelSpoor:
     that vil.rules.uitleg explains it with the same code from the same values: the steps
     computed, the voorwaarden assessed, the parameters that decided it, the hint."""
 
-    __slots__ = (
-        "amounts", "decided", "facts", "failures", "gaps", "geschat", "hint", "inputs",
-        "peildatum", "recht", "regel", "snel", "used", "voorwaarden", "waarden",
-    )  # fmt: skip
-
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
         plan = fast._plan
         self.regel = regel
@@ -186,12 +181,6 @@ def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
 class Snel:
     """A decision by the fast path, and what another regeling may read of it (as
     feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
-
-    __slots__ = (
-        "_plan", "bedrag_geblokkeerd", "bedrag_niet", "decided", "eenmalig", "gaps", "gedeeld",
-        "gelezen", "hint", "indicatief", "jaar", "maand", "ontbrekende", "recht", "resultaat",
-        "steps", "teksten", "used", "voorwaarden", "waarden",
-    )  # fmt: skip
 
     def __init__(
         self,
