@@ -78,6 +78,9 @@ class Huishoudfeiten:
     shared with it; another regeling's outcome (`uitkomst.…`) and the evaluations are not.
     """
 
+    # No __slots__, as for Snel, SnelSpoor and Beslissing: one is made per household, and
+    # Python 3.13 makes an object without them faster (docs/decisions.md, round 17).
+
     def __init__(
         self,
         household: Any,

@@ -30,6 +30,8 @@ class SnelSpoor:
     that vil.rules.uitleg explains it with the same code from the same values: the steps
     computed, the voorwaarden assessed, the parameters that decided it, the hint."""
 
+    # No __slots__: see feiten.Huishoudfeiten.
+
     def __init__(self, regel: "CompiledRegeling", facts: feiten.Huishoudfeiten, fast: "Snel"):
         plan = fast._plan
         self.regel = regel
@@ -181,6 +183,8 @@ def _bedrag_uitleg(regel: "CompiledRegeling", fast: "Snel") -> str | None:
 class Snel:
     """A decision by the fast path, and what another regeling may read of it (as
     feiten.Uitkomst offers it: fields, the steps computed, the voorwaarden assessed)."""
+
+    # No __slots__: see feiten.Huishoudfeiten.
 
     def __init__(
         self,
