@@ -1,5 +1,5 @@
 """`vil bench --instructions`: the processor instructions the engine takes per household,
-counted by callgrind (valgrind). Unlike a time, a count moves by less than a tenth of a
+counted by callgrind (valgrind). Unlike a time, a count moves by at most a quarter of a
 percent from run to run on the same interpreter, whatever else the machine does: what a
 change to the engine saves shows even where it is smaller than the machine's noise
 (docs/decisions.md, rounds 12, 13 and 17).
