@@ -116,7 +116,7 @@ bench: $(STAMP)
 		echo "make bench: geen $(LAMBDA_PYTHON), dus niet op Lambda's Python (LAMBDA_PYTHON=...)"; \
 	fi
 	@if command -v valgrind >/dev/null; then \
-		$(BIN)/vil bench --instructions && if [ -f $(LAMBDA_STAMP) ]; then \
+		$(BIN)/vil bench --instructions && if command -v "$(LAMBDA_PYTHON)" >/dev/null; then \
 			$(LAMBDA_VENV)/bin/vil bench --instructions; fi; \
 	else \
 		echo "make bench: geen valgrind, dus geen instructies per huishouden (apt install valgrind)"; \

@@ -183,3 +183,13 @@ def test_the_readmes_example_output_is_what_vil_evaluate_prints(
     echt = json.loads(capsys.readouterr().out)
     assert getoond(voorbeeld, echt)
     assert not getoond({**voorbeeld, "peildatum": "2026-06-02"}, echt)  # the check can fail
+
+
+@pytest.mark.parametrize("argument", ["0", "-3", "x", "1.5"])
+def test_bench_counts_at_least_one_household(
+    argument: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["bench", "--instructions", "--n", argument])
+    assert stopped.value.code == 2
+    assert f"not a whole number of at least 1: '{argument}'" in capsys.readouterr().err

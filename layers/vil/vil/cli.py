@@ -164,6 +164,14 @@ def bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive(text: str) -> int:
+    """An argument that counts something: a whole number of at least 1."""
+    number = int(text) if text.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vil", description=__doc__)
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -186,7 +194,9 @@ def parser() -> argparse.ArgumentParser:
     command = commands.add_parser("bench", help="speed and memory of the engine")
     command.add_argument("--regeling", help="only this regeling")
     command.add_argument(
-        "--n", type=int, help="number of households (default 10,000; 1,000 with --instructions)"
+        "--n",
+        type=positive,
+        help="number of households (default 10,000; 1,000 with --instructions)",
     )
     command.add_argument(
         "--batch",
@@ -200,7 +210,7 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--impact",
-        type=int,
+        type=positive,
         nargs="?",
         const=100_000,
         default=0,
