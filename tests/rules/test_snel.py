@@ -602,10 +602,17 @@ def test_dates_are_zens(day: date, other: date, count: int) -> None:
     assert snel._dagen(day, count) == day + timedelta(days=count)
     for unit in ("day", "month", "year"):
         assert snel._diff(day, other, unit) == int(vertaling._diff(day, other, unit))
-    for unit, tussen in (("year", snel.JAREN_TUSSEN), ("month", snel.MAANDEN_TUSSEN)):
-        inline = tussen.format(a="_a", b="_b", later="day", earlier="other")
-        found = eval(inline, {"_diff": snel._diff, "day": day, "other": other})  # noqa: S307
-        assert found == int(vertaling._diff(day, other, unit))
+    # The inline forms, from the later day itself and from its fields as the stand holds them.
+    fields = dict(zip(("_jj", "_jk", "_jm", "_jd"), snel.dag(day), strict=True))
+    for unit, inline in (
+        ("year", snel.JAREN_TUSSEN),
+        ("month", snel.MAANDEN_TUSSEN),
+        ("year", snel.JAREN_VANAF),
+        ("month", snel.MAANDEN_VANAF),
+    ):
+        code = inline.format(a="_a", b="_b", d="_e", later="day", earlier="other", j="_j")
+        local = {"_diff": snel._diff, "day": day, "other": other, **fields}
+        assert eval(code, local) == int(vertaling._diff(day, other, unit))  # noqa: S307
 
 
 @settings(max_examples=800, deadline=None)

@@ -318,6 +318,10 @@ class CompiledRegeling:
             indicatief,
             bool(unknown),
             None if minimum is None else stand.waarden[minimum].value,
+            {
+                snel.PEILDATUM: snel.dag(peildatum),
+                **{n: snel.dag(c) for n, c in stand.constants.items() if type(c) is date},
+            },
         )
 
     def snel(self, facts: feiten.Huishoudfeiten) -> "Snel | None":

@@ -135,15 +135,40 @@ def _diff(later: date, earlier: date, unit: str) -> int:
 
 # `diff` in years and in months (`_diff`) in the generated code: from an earlier day up to
 # the 28th without a call (in years without counting months: a day is below 32).
+# The earlier day's `day` is read once ({d}): a date's fields are no attributes Python 3.13
+# can specialise (getset descriptors), each read about 50 ns.
 JAREN_TUSSEN = (
-    "(_diff({a}, {b}, 'year') if ({a} := {later}) < ({b} := {earlier}) or {b}.day > 28"
-    " else {a}.year - {b}.year - ({a}.month * 32 + {a}.day < {b}.month * 32 + {b}.day))"
+    "(_diff({a}, {b}, 'year') if ({a} := {later}) < ({b} := {earlier}) or ({d} := {b}.day) > 28"
+    " else {a}.year - {b}.year - ({a}.month * 32 + {a}.day < {b}.month * 32 + {d}))"
 )
 MAANDEN_TUSSEN = (
-    "(_diff({a}, {b}, 'month') if ({a} := {later}) < ({b} := {earlier}) or {b}.day > 28"
-    " else ({a}.year - {b}.year) * 12 + {a}.month - {b}.month - ({b}.day > {a}.day))"
+    "(_diff({a}, {b}, 'month') if ({a} := {later}) < ({b} := {earlier}) or ({d} := {b}.day) > 28"
+    " else ({a}.year - {b}.year) * 12 + {a}.month - {b}.month - ({d} > {a}.day))"
 )
-_TUSSEN = {"year": JAREN_TUSSEN, "month": MAANDEN_TUSSEN}
+# The same from a later day whose fields the stand holds (`Snelstand.dagen`): the peildatum
+# or a parameter-only step, the same for every household. {j} is `dagen`'s tuple, unpacked
+# at the function's start.
+JAREN_VANAF = (
+    "(_diff({a}, {b}, 'year') if ({a} := {later}) < ({b} := {earlier}) or ({d} := {b}.day) > 28"
+    " else {j}j - {b}.year - ({j}k < {b}.month * 32 + {d}))"
+)
+MAANDEN_VANAF = (
+    "(_diff({a}, {b}, 'month') if ({a} := {later}) < ({b} := {earlier}) or ({d} := {b}.day) > 28"
+    " else {j}m - {b}.year * 12 - {b}.month - ({d} > {j}d))"
+)
+_TUSSEN = {"year": (JAREN_TUSSEN, JAREN_VANAF), "month": (MAANDEN_TUSSEN, MAANDEN_VANAF)}
+PEILDATUM = -1  # the peildatum's place in `Snelstand.dagen`, beside the nodes' numbers
+
+
+def _dag_local(nummer: int) -> str:
+    """The prefix of the locals of a day's fields (`dag`) in the generated function."""
+    return "_jp" if nummer == PEILDATUM else f"_j{nummer}"
+
+
+def dag(day: date) -> tuple[int, int, int, int]:
+    """A later day's fields as JAREN_VANAF and MAANDEN_VANAF read them: the year, month * 32
+    + day, year * 12 + month, and the day."""
+    return day.year, day.month * 32 + day.day, day.year * 12 + day.month, day.day
 
 
 RUNTIME: dict[str, Any] = {
@@ -199,6 +224,9 @@ class Snelstand:
     indicatief: int  # the bits of the parameters that make an outcome indicatief
     bedrag_onbekend: bool  # a parameter of the amount alone has no value
     minimum: Decimal | None  # the lowest amount that is paid
+    # The fields (`dag`) of the peildatum (PEILDATUM) and of each parameter-only node that
+    # gives a date (by number): the later day of the ages the function computes.
+    dagen: dict[int, tuple[int, int, int, int]]
     # The refusal by the woonplaats (Plan.weigering_per_gemeente), the same for every
     # household of this gemeente: made by the first (a snelspoor.Snel).
     weigering: Any = None
@@ -348,6 +376,7 @@ class _Expressies:
     def __init__(self) -> None:
         self.temps = 0
         self.hele: set[str] = set()  # the steps that certainly give a whole number (`heel`)
+        self.dagen: set[int] = set()  # the days whose fields the stand holds (`vaste_dag`)
         self.looped: list[str] = []  # the list inputs of the closures being generated
         # The loops of the closures an expression evaluates on every path, to go before its
         # statement (`hoisted`); None where a part is evaluated on a condition only.
@@ -595,10 +624,32 @@ class _Expressies:
         if member == "diff" and len(arguments) == 2 and unit in _DIFF_UNITS:
             other = self.code(arguments[0])
             if (tussen := _TUSSEN.get(_DIFF_UNITS[unit])) is not None:
-                a, b = self.temp("_a"), self.temp("_b")
-                return tussen.format(a=a, b=b, later=day, earlier=other)
+                a, b, d = self.temp("_a"), self.temp("_b"), self.temp("_e")
+                dag = self.vaste_dag(target)
+                template = tussen[0] if dag is None else tussen[1]
+                return template.format(a=a, b=b, d=d, later=day, earlier=other, j=dag)
             return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
         raise NietSnel(member)
+
+    def vaste_dag(self, tree: Tree) -> str | None:
+        """The prefix of the locals holding a day's fields (`Snelstand.dagen`, unpacked at
+        the function's start) when it is the same for every household: the peildatum or a
+        parameter-only step that gives a date; else None."""
+        if tree[0] == "call" and tree[1] == "d" and len(tree) == 3 and self.is_date(tree[2]):
+            tree = tree[2]  # `d(...)` of a date is that date (t_call)
+        if tree[0] != "name":
+            return None
+        if tree[1] == "peildatum":
+            nummer = PEILDATUM
+        else:
+            node = self.regel.steps.get(tree[1])  # a choice (`rijen`) has no number of its own
+            if node is None or hasattr(node, "rijen") or not node.constant:
+                return None
+            if not self.is_date(tree):
+                return None
+            nummer = node.nummer
+        self.dagen.add(nummer)
+        return _dag_local(nummer)
 
     def shift(self, day: str, unit: str, count: int) -> str:
         """A date moved by a whole number written in the rule: as `_dagen`, `_jaren` or
@@ -849,6 +900,9 @@ class _Generator(_Expressies):
         steps = range(len(self.steps)) if not self.kort else sorted(self.getest)
         if steps:
             self.lines.insert(start, "    " + " = ".join(f"v{i}" for i in steps) + " = U")
+        for nummer in sorted(self.dagen):
+            j = _dag_local(nummer)
+            self.lines.insert(start, f"    {j}j, {j}k, {j}m, {j}d = S.dagen[{nummer}]")
         return "\n".join(self.lines) + "\n"
 
     def result(
