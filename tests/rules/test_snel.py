@@ -233,6 +233,78 @@ def test_every_closure_is_the_reference_engines() -> None:
         assert ours.resultaten[0].recht is True
 
 
+# Dates as the fast path writes them: the first of a month moved by years and months (one
+# date, `_Maandbegin`), and ages from a day the stand holds (the peildatum, a parameter-only
+# step: `Snelstand.dagen`) and from one it does not: step name, type, expression.
+_DATA = [
+    ("achttien", "datum", "d(aanvrager.geboortedatum).startOf('month').add(18, 'y').add(1, 'M')"),
+    (
+        "omgekeerd",
+        "datum",
+        "d(aanvrager.geboortedatum).sub(1, 'd').startOf('month').add(1, 'M').add(18, 'y')",
+    ),
+    ("terug", "datum", "d(aanvrager.geboortedatum).startOf('year').sub(23, 'y').add(13, 'M')"),
+    ("jaarbegin", "datum", "d(peildatum).startOf('year')"),
+    ("jaren", "getal", "d(jaarbegin).diff(d(aanvrager.geboortedatum), 'year')"),
+    ("maanden", "getal", "d(peildatum).diff(d(aanvrager.geboortedatum), 'month')"),
+    ("vanaf", "getal", "d(achttien).diff(d(aanvrager.geboortedatum), 'month')"),
+]
+
+
+@pytest.mark.parametrize(
+    "geboren",
+    [
+        date(2000, 1, 1),
+        date(2000, 2, 29),
+        date(2000, 12, 31),
+        date(2001, 11, 30),
+        date(2008, 5, 31),
+        date(2008, 6, 1),
+        date(2008, 6, 2),
+        date(2026, 6, 1),
+        date(2026, 7, 1),
+    ],
+)
+def test_dates_and_ages_are_the_reference_engines(geboren: date) -> None:
+    # Given a regeling with each form among its steps, which its amount reads
+    document = copy.deepcopy(VALID)
+    document["invoer"]["aanvrager.geboortedatum"] = {"type": "datum", "bron": "brp"}
+    document["berekening"][1:1] = [
+        {
+            "naam": naam,
+            "type": soort,
+            "expressie": expressie,
+            "omschrijving": naam,
+            "grondslag": "-",
+        }
+        for naam, soort, expressie in _DATA
+    ]
+    document["berekening"][-1]["expressie"] = (
+        "ruimte / 10 + jaren + maanden + vanaf"
+        " + (d(achttien) < d(peildatum) ? 1 : 0) + (d(omgekeerd) < d(terug) ? 1 : 0)"
+    )
+    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine.regel("proef", date(2026, 6, 1)).plan = None
+    plan = fast.regel("proef", date(2026, 6, 1)).plan
+    assert plan is not None
+    # whose source makes each moved first of a month as one date, and reads the fields of the
+    # peildatum and of the year's first day from the stand
+    assert "_plus_maanden" not in plan.bron
+    assert "S.dagen[-1]" in plan.bron
+    assert sum(line.lstrip().startswith("_j") for line in plan.bron.splitlines()) == 2
+    huishouden = Huishouden.model_validate(
+        {"aanvrager": {"toetsingsinkomen": 12000, "geboortedatum": geboren}}
+    )
+    before = snel.TELLING.terugval
+    # When a household born on that day is evaluated by both
+    ours = fast.evaluate(huishouden, date(2026, 6, 1))
+    # Then the fast path decided, as the reference does, every date and age among its steps
+    assert snel.TELLING.terugval == before
+    assert ours == engine.evaluate(huishouden, date(2026, 6, 1))
+    assert ours.resultaten[0].recht is True
+
+
 # Closures over a month series whose test starts with `#.maandenGeleden` and a whole number:
 # each comparison, alone and before `and`, a window beyond the series, and those that loop
 # over every month (`all`, a month 0, the number on the left): expression, whether a slice.

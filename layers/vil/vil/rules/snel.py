@@ -206,6 +206,7 @@ _UNITS |= {"months": "_maanden", "y": "_jaren", "year": "_jaren", "years": "_jar
 _GETALLEN = (InvoerType.bedrag, InvoerType.getal)
 _DIFF_UNITS = {"d": "day", "day": "day", "days": "day", "M": "month", "month": "month"}
 _DIFF_UNITS |= {"months": "month", "y": "year", "year": "year", "years": "year"}
+_BEGIN = ("day", "month", "year")  # the units of `startOf` (`_Expressies.start_of`)
 
 
 # --- the generated function -------------------------------------------------------------------
@@ -346,6 +347,19 @@ _LUSSEN = {
     "some": ("{r} = False", "if {test}:", "{r} = True; break"),
     "all": ("{r} = True", "if not {test}:", "{r} = False; break"),
 }
+
+
+class _Maandbegin(str):
+    """The source of a date that is the first of a month (`_date(jaar, maand, 1)`), with the
+    source of its year and of its month, each evaluated once and the year first."""
+
+    jaar: str
+    maand: str
+
+    def __new__(cls, jaar: str, maand: str) -> "_Maandbegin":
+        source = super().__new__(cls, f"_date({jaar}, {maand}, 1)")
+        source.jaar, source.maand = jaar, maand
+        return source
 
 
 def _of(*masks: str) -> str:
@@ -608,12 +622,8 @@ class _Expressies:
         if len(arguments) not in (1, 2) or arguments[-1][0] != "str":
             raise NietSnel(member)
         day, unit = self.code(target), arguments[-1][1]
-        if member == "startOf" and len(arguments) == 1:  # a new date: faster than replace
-            moved = self.temp("_t")
-            start = {"day": day, "month": f"_date(({moved} := {day}).year, {moved}.month, 1)"}
-            start["year"] = f"_date({day}.year, 1, 1)"
-            if _DIFF_UNITS.get(unit) in start:
-                return start[_DIFF_UNITS[unit]]
+        if member == "startOf" and len(arguments) == 1 and _DIFF_UNITS.get(unit) in _BEGIN:
+            return self.start_of(day, _DIFF_UNITS[unit])
         if member in ("add", "sub") and len(arguments) == 2 and unit in _UNITS:
             if arguments[0][0] == "num" and self.is_int(arguments[0]):
                 return self.shift(
@@ -630,6 +640,15 @@ class _Expressies:
                 return template.format(a=a, b=b, d=d, later=day, earlier=other, j=dag)
             return f"_diff({day}, {other}, {_DIFF_UNITS[unit]!r})"
         raise NietSnel(member)
+
+    def start_of(self, day: str, unit: str) -> str:
+        """A day's first day of its month or year, a new date (faster than `replace`)."""
+        if unit == "day":
+            return day
+        if unit == "month":
+            moved = self.temp("_t")
+            return _Maandbegin(f"({moved} := {day}).year", f"{moved}.month")
+        return _Maandbegin(f"{day}.year", "1")
 
     def vaste_dag(self, tree: Tree) -> str | None:
         """The prefix of the locals holding a day's fields (`Snelstand.dagen`, unpacked at
@@ -653,7 +672,17 @@ class _Expressies:
 
     def shift(self, day: str, unit: str, count: int) -> str:
         """A date moved by a whole number written in the rule: as `_dagen`, `_jaren` or
-        `_maanden` move it, without their check that the count is whole."""
+        `_maanden` move it, without their check that the count is whole. The first of a
+        month moved by years or months is the first of a month: one date made from the
+        year and month, without the dates between (zorgtoeslag's 18th birthday's month)."""
+        if isinstance(day, _Maandbegin) and unit == "_jaren":
+            return _Maandbegin(f"{day.jaar} + {count}", day.maand)
+        if isinstance(day, _Maandbegin) and unit == "_maanden":
+            months = self.temp("_u")  # counted from year 0: the year and month in one number
+            return _Maandbegin(
+                f"({months} := ({day.jaar}) * 12 + {day.maand} - 1 + {count}) // 12",
+                f"{months} % 12 + 1",
+            )
         if unit == "_dagen":
             return f"({day} + {self.constant(timedelta(days=count))})"
         if unit == "_jaren":  # 29 February in a year without it: ValueError, zen's to judge
