@@ -409,6 +409,27 @@ def test_a_household_with_a_number_zen_reads_as_a_float_is_the_references() -> N
     assert snel.TELLING.terugval > before
 
 
+def test_a_number_read_by_several_regelingen_is_read_once_as_zen_reads_it(
+    catalogus: Catalogus,
+) -> None:
+    # Given a household whose income and savings have more digits than a float keeps (zen
+    # reads them shorter), which every regeling reads
+    huishouden, _ = next(households(1))
+    aanvrager = huishouden.aanvrager.model_copy(
+        update={
+            "toetsingsinkomen": Decimal("21234.5678901234567"),
+            "vermogen": Decimal("1234.56789012345678"),
+        }
+    )
+    huishouden = huishouden.model_copy(update={"aanvrager": aanvrager})
+    before = snel.TELLING.terugval
+    # When every regeling evaluates it, the first reading each number for the others
+    ours = catalogus.evaluate(huishouden, PEILDATA[0])
+    # Then each used zen's reading, as the reference engine does, steps and all
+    assert snel.TELLING.terugval == before
+    assert ours == reference().evaluate(huishouden, PEILDATA[0])
+
+
 def test_a_step_that_repeats_is_one_shared_model(catalogus: Catalogus) -> None:
     # Given one household evaluated three times (a step's model is kept when first made)
     huishouden, _ = next(households())

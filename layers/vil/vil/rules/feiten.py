@@ -97,6 +97,10 @@ class Huishoudfeiten:
         # where the reference decides; the list inputs as the fast path reads them.
         self.snel: dict[Any, Any] = {}
         self._lijsten: dict[Hashable, Any] = {}
+        # The numbers the fast path read, as zen reads them, at their path's place (`PLEKKEN`;
+        # None: not read yet): the check of a number (vertaling.lees) is made once for every
+        # regeling that reads it.
+        self.getallen: list[Any] = [None] * len(PLEKKEN)
         self._uitkomsten: dict[str, Uitkomst] = {}
         # Each regeling version's evaluation of this household (vil.rules.regel.Trace), made
         # once: the decision, the explanation and another regeling reading it share it.
@@ -121,7 +125,7 @@ class Huishoudfeiten:
             assert naast.household is household
             assert naast.peildatum == peildatum
             self._read, self.computed = naast._read, naast.computed
-            self._lijsten = naast._lijsten
+            self._lijsten, self.getallen = naast._lijsten, naast.getallen
             if naast.memo is None:
                 naast.memo = {}
             self.memo = naast.memo
@@ -457,6 +461,22 @@ def _attributes(model: type[BaseModel], found: dict[str, str]) -> dict[str, str]
 
 # One JSON name means one attribute throughout the household (the aliases are generated).
 ATTRIBUTES = _attributes(Huishouden, {})
+
+
+def _paden(model: type[BaseModel], prefix: str = "") -> Iterable[str]:
+    """The JSON paths of a model's fields that hold a value, through the models inside it
+    (not through a list)."""
+    for attribute, field in model.model_fields.items():
+        path = prefix + (field.alias or attribute)
+        kinds = typing.get_args(field.annotation) or (field.annotation,)
+        if any(typing.get_origin(kind) is list for kind in (field.annotation, *kinds)):
+            continue
+        inner = [k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel)]
+        yield from _paden(inner[0], path + ".") if inner else (path,)
+
+
+# Each path of a value in the household, numbered: its place in Huishoudfeiten.getallen.
+PLEKKEN = {path: place for place, path in enumerate(_paden(Huishouden))}
 
 
 @functools.cache

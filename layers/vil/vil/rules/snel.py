@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from vil.models.regeling import InvoerType, StapType
 from vil.rules import vertaling
-from vil.rules.feiten import PREFIX, UITKOMST, Ontbreekt, lijstinvoer
+from vil.rules.feiten import PLEKKEN, PREFIX, UITKOMST, Ontbreekt, lijstinvoer
 from vil.rules.vertaling import ZELF_BEGIN, ZELF_LENGTE, ZELF_VIER, Terugval, deel, lees_tekst
 
 if TYPE_CHECKING:
@@ -766,6 +766,7 @@ class _Generator(_Expressies):
         self.kort = kort
         self.zuiver = zuiver
         self.getest: set[int] = set()  # the steps U is tested of
+        self.getallen = False  # whether it reads a number of the household's (`read_facts`)
         self.attributen = attributen
         self.constants = {}
         self.lines: list[str] = []
@@ -892,7 +893,7 @@ class _Generator(_Expressies):
         self.emit(1, "P, C, R = S.p, S.c, S.r")
         self.emit(1, "heeftPartner = X.heeft_partner")
         self.emit(1, "peildatum = X.peildatum")
-        start = len(self.lines)  # the steps' start as U, once they are known (`kort`)
+        start = len(self.lines)  # the prologue's place, once it is known
         if voorwaarden and not self.kort:
             self.emit(1, " = ".join(f"w{i}" for i in range(len(voorwaarden))) + " = U")
         # The bits of the other regelingen read (g) only where it reads any.
@@ -926,13 +927,22 @@ class _Generator(_Expressies):
             self.emit(1, self.result("True", "None", "am", "0"))
         else:
             self.amount_part(self.amount, done, maybe)
-        steps = range(len(self.steps)) if not self.kort else sorted(self.getest)
-        if steps:
-            self.lines.insert(start, "    " + " = ".join(f"v{i}" for i in steps) + " = U")
+        self.lines[start:start] = self.prologue()
+        return "\n".join(self.lines) + "\n"
+
+    def prologue(self) -> list[str]:
+        """What the function sets up once the rest is known: the fields of the days its ages
+        count from, the household's numbers read (`G`), and its steps as U."""
+        lines = []
         for nummer in sorted(self.dagen):
             j = _dag_local(nummer)
-            self.lines.insert(start, f"    {j}j, {j}k, {j}m, {j}d = S.dagen[{nummer}]")
-        return "\n".join(self.lines) + "\n"
+            lines.append(f"    {j}j, {j}k, {j}m, {j}d = S.dagen[{nummer}]")
+        if self.getallen:
+            lines.append("    G = X.getallen")
+        steps = range(len(self.steps)) if not self.kort else sorted(self.getest)
+        if steps:
+            lines.append("    " + " = ".join(f"v{i}" for i in steps) + " = U")
+        return lines
 
     def result(
         self,
@@ -1007,7 +1017,9 @@ class _Generator(_Expressies):
     def read_facts(self, paths: Iterable[str]) -> None:
         """The inputs not read yet, each once: a missing one is M, its missing facts noted by
         its number (as Feiten names them), except a partner's fact without a partner (None);
-        in the function for a household with every fact (`zuiver`) it returns None."""
+        in the function for a household with every fact (`zuiver`) it returns None. A number
+        is read as zen reads it by the first regeling that reads it, for the others too
+        (`G`, the household's Huishoudfeiten.getallen, at the path's place in PLEKKEN)."""
         invoer = self.regel.regeling.invoer
         for path in paths:
             if path in self.facts:
@@ -1039,13 +1051,23 @@ class _Generator(_Expressies):
                 gap = "return None"
             # An absent object's facts are None too (feiten.velden); a partner's only are
             # missing when there is one.
-            self.emit(1, f"{local} = {self.owner('.'.join(owner)) if owner else 'h'}.{leaf}")
+            holder = self.owner(".".join(owner)) if owner else "h"
             partner = path.startswith("partner.")
-            self.emit(1, f"if {local} is None{' and heeftPartner' if partner else ''}:")
-            self.emit(2, gap)
-            if spec.type in (InvoerType.bedrag, InvoerType.getal):
-                self.emit(1, f"elif {local} is not None:" if partner else "else:")
-                self.lees(2, local)
+            indent = 1
+            plek = PLEKKEN.get(path) if spec.type in _GETALLEN else None
+            if plek is not None:  # read by another regeling already? (X.getallen)
+                self.getallen = True
+                self.emit(1, f"{local} = G[{plek}]  # {path}")
+                self.emit(1, f"if {local} is None:")
+                indent = 2
+            self.emit(indent, f"{local} = {holder}.{leaf}")
+            self.emit(indent, f"if {local} is None{' and heeftPartner' if partner else ''}:")
+            self.emit(indent + 1, gap)
+            if spec.type in _GETALLEN:
+                self.emit(indent, f"elif {local} is not None:" if partner else "else:")
+                self.lees(indent + 1, local)
+                if plek is not None:
+                    self.emit(indent + 1, f"G[{plek}] = {local}")
 
     def owner(self, attributes: str) -> str:
         """The object that holds facts (`h.aanvrager`), read once."""
