@@ -113,6 +113,20 @@ def test_the_decision_functions_decide_as_the_full_one(catalogus: Catalogus) -> 
     assert zuiver > len(vergeleken) * COUNT // 10
 
 
+def stappen(rijen: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """A rule file's steps: name (its omschrijving too), type, expression."""
+    return [
+        {
+            "naam": naam,
+            "type": soort,
+            "expressie": expressie,
+            "omschrijving": naam,
+            "grondslag": "-",
+        }
+        for naam, soort, expressie in rijen
+    ]
+
+
 def proef(expressie: str) -> Catalogus:
     document = copy.deepcopy(VALID)
     document["berekening"][1]["expressie"] = expressie
@@ -187,17 +201,7 @@ def test_every_closure_is_the_reference_engines() -> None:
         "bron": "svb",
         "velden": {"kinderbijslag": {"type": "ja-nee"}, "toetsingsinkomen": {"type": "bedrag"}},
     }
-    stappen = [
-        {
-            "naam": naam,
-            "type": soort,
-            "expressie": expressie,
-            "omschrijving": naam,
-            "grondslag": "-",
-        }
-        for naam, soort, expressie in _CLOSURES
-    ]
-    document["berekening"][1:1] = stappen
+    document["berekening"][1:1] = stappen(_CLOSURES)
     document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(
         naam if soort != "ja-nee" else f"({naam} ? 1 : 0)" for naam, soort, _ in _CLOSURES
     )
@@ -269,16 +273,7 @@ def test_dates_and_ages_are_the_reference_engines(geboren: date) -> None:
     # Given a regeling with each form among its steps, which its amount reads
     document = copy.deepcopy(VALID)
     document["invoer"]["aanvrager.geboortedatum"] = {"type": "datum", "bron": "brp"}
-    document["berekening"][1:1] = [
-        {
-            "naam": naam,
-            "type": soort,
-            "expressie": expressie,
-            "omschrijving": naam,
-            "grondslag": "-",
-        }
-        for naam, soort, expressie in _DATA
-    ]
+    document["berekening"][1:1] = stappen(_DATA)
     document["berekening"][-1]["expressie"] = (
         "ruimte / 10 + jaren + maanden + vanaf"
         " + (d(achttien) < d(peildatum) ? 1 : 0) + (d(omgekeerd) < d(terug) ? 1 : 0)"
@@ -334,11 +329,9 @@ def test_a_month_series_window_is_the_reference_engines() -> None:
         "velden": {"nettoInkomen": {"type": "bedrag"}},
     }
     namen = [f"venster{i}" for i in range(len(_VENSTERS))]
-    document["berekening"][1:1] = [
-        {"naam": naam, "type": "getal", "expressie": expressie, "omschrijving": naam}
-        | {"grondslag": "-"}
-        for naam, (expressie, _) in zip(namen, _VENSTERS, strict=True)
-    ]
+    document["berekening"][1:1] = stappen(
+        [(naam, "getal", expressie) for naam, (expressie, _) in zip(namen, _VENSTERS, strict=True)]
+    )
     document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(namen)
     fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
     engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])

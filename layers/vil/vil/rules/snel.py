@@ -662,9 +662,7 @@ class _Expressies:
             nummer = PEILDATUM
         else:
             node = self.regel.steps.get(tree[1])  # a choice (`rijen`) has no number of its own
-            if node is None or hasattr(node, "rijen") or not node.constant:
-                return None
-            if not self.is_date(tree):
+            if node is None or hasattr(node, "rijen") or not (node.constant and self.is_date(tree)):
                 return None
             nummer = node.nummer
         self.dagen.add(nummer)
