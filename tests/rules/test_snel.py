@@ -127,6 +127,15 @@ def stappen(rijen: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     ]
 
 
+def snel_en_referentie(document: dict[str, Any]) -> tuple[Catalogus, Catalogus]:
+    """Two catalogues of one rule file: the fast path's, and one whose regeling the
+    reference engine alone decides."""
+    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    engine.regel(document["id"], date(2026, 6, 1)).plan = None
+    return fast, engine
+
+
 def proef(expressie: str) -> Catalogus:
     document = copy.deepcopy(VALID)
     document["berekening"][1]["expressie"] = expressie
@@ -205,9 +214,7 @@ def test_every_closure_is_the_reference_engines() -> None:
     document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(
         naam if soort != "ja-nee" else f"({naam} ? 1 : 0)" for naam, soort, _ in _CLOSURES
     )
-    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
-    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
-    engine.regel("proef", date(2026, 6, 1)).plan = None
+    fast, engine = snel_en_referentie(document)
     # Then those on every path are loops (filter and map two, the nested closure's outer one),
     # the others (on a condition, or inside a closure) comprehensions
     plan = fast.regel("proef", date(2026, 6, 1)).plan
@@ -278,9 +285,7 @@ def test_dates_and_ages_are_the_reference_engines(geboren: date) -> None:
         "ruimte / 10 + jaren + maanden + vanaf"
         " + (d(achttien) < d(peildatum) ? 1 : 0) + (d(omgekeerd) < d(terug) ? 1 : 0)"
     )
-    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
-    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
-    engine.regel("proef", date(2026, 6, 1)).plan = None
+    fast, engine = snel_en_referentie(document)
     plan = fast.regel("proef", date(2026, 6, 1)).plan
     assert plan is not None
     # whose source makes each moved first of a month as one date, and reads the fields of the
@@ -333,10 +338,8 @@ def test_a_month_series_window_is_the_reference_engines() -> None:
         [(naam, "getal", expressie) for naam, (expressie, _) in zip(namen, _VENSTERS, strict=True)]
     )
     document["berekening"][-1]["expressie"] = "ruimte / 10 + " + " + ".join(namen)
-    fast = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
-    engine = Catalogus.from_data(SHARED, [("rules/proef.yaml", document)])
+    fast, engine = snel_en_referentie(document)
     peildatum = date(2026, 6, 1)
-    engine.regel("proef", peildatum).plan = None
     # Then a closure whose months are a window loops over that slice alone
     plan = fast.regel("proef", peildatum).plan
     assert plan is not None

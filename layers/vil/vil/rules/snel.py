@@ -511,8 +511,8 @@ class _Expressies:
             return self.closure(function, arguments[0], arguments[1])
         if function in ("max", "min") and len(arguments) == 1 and arguments[0][0] == "list":
             return self.extreme(function, arguments[0][1:])
-        if function == "d" and len(arguments) == 1 and self.is_date(arguments[0]):
-            return self.code(arguments[0])
+        if (datum := self.datum_zelf(tree)) is not tree:
+            return self.code(datum)
         code = ", ".join(self.code(argument) for argument in arguments)
         if function == "sum" and len(arguments) == 1:
             return f"sum({code}, 0)"
@@ -650,12 +650,18 @@ class _Expressies:
             return _Maandbegin(f"({moved} := {day}).year", f"{moved}.month")
         return _Maandbegin(f"{day}.year", "1")
 
+    def datum_zelf(self, tree: Tree) -> Tree:
+        """`d(...)` of what is certainly a date is that date; any other tree is itself."""
+        if tree[0] == "call" and tree[1] == "d" and len(tree) == 3 and self.is_date(tree[2]):
+            return tree[2]  # type: ignore[no-any-return]
+        return tree
+
     def vaste_dag(self, tree: Tree) -> str | None:
         """The prefix of the locals holding a day's fields (`Snelstand.dagen`, unpacked at
         the function's start) when it is the same for every household: the peildatum or a
-        parameter-only step that gives a date; else None."""
-        if tree[0] == "call" and tree[1] == "d" and len(tree) == 3 and self.is_date(tree[2]):
-            tree = tree[2]  # `d(...)` of a date is that date (t_call)
+        parameter-only step that gives a date; else None. The day is noted (`dagen`) for the
+        function's start."""
+        tree = self.datum_zelf(tree)
         if tree[0] != "name":
             return None
         if tree[1] == "peildatum":
