@@ -474,7 +474,8 @@ class _Expressies:
         if operator == "??":
             temp = self.temp("_n")
             first = self.code(left)
-            return f"({temp} if ({temp} := {first}) is not None else {self.conditional(right)})"
+            default = self.vergeleken(right, left) if right[0] == "num" else self.conditional(right)
+            return f"({temp} if ({temp} := {first}) is not None else {default})"
         if operator == "/":
             return f"_deel({self.code(left)}, {self.code(right)})"
         if operator in ("and", "or"):
@@ -484,12 +485,14 @@ class _Expressies:
         return f"({self.code(left)} {operator} {self.code(right)})"
 
     def vergeleken(self, tree: Tree, other: Tree) -> str:
-        """A side of a comparison (`decimaal`)."""
+        """A side of a comparison, or the number `??` gives where the other side is None
+        (`decimaal`)."""
         return self.constant(tree[1]) if self.decimaal(tree, other) else self.code(tree)
 
     def decimaal(self, tree: Tree, other: Tree) -> bool:
-        """Whether a whole number in the rule is compared as a Decimal: where the other side
-        may be one (comparing a Decimal with an int converts the int each time)."""
+        """Whether a whole number in the rule is compared as a Decimal, or given as one by
+        `??`: where the other side may be one (comparing or adding a Decimal and an int
+        converts the int each time)."""
         return tree[0] == "num" and self.is_int(tree) and not self.is_int(other)
 
     def t_list(self, tree: Tree) -> str:
