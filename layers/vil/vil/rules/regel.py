@@ -386,25 +386,29 @@ class CompiledRegeling:
     def beslissingen(
         self,
         households: list[feiten.Huishoudfeiten],
+        indices: list[int],
         uitkomsten: list[list[Beslissing]],
         context: decimal.Context,
         lezers: tuple["CompiledRegeling", ...],
     ) -> None:
-        """Each household's decision (`decide_alle`), appended to its list: by the fast path
-        in the context snel.EXACT, which the caller set; by the reference in the caller's own
-        `context`. Where one of the `lezers` (the regelingen that read its outcome) read it or
-        may read it, the fast decision is kept in the facts (`snel`). Elsewhere the `Beslissing`
-        is made, in this loop, by the function for the decision alone (`Plan.zuiver`, or
-        `Plan.beslissing` where a fact is missing); what the loop does not decide it takes
-        from `snel`: the reference's households, a failure (counted here, as `_beslis` counts
-        one), the woonplaats's refusal the gemeente's households share."""
-        regeling, nul_teksten = self.id, self.nul_teksten
-        for index, facts in enumerate(households):  # no zip: its `strict` costs a parse
-            velden = facts.velden
-            stand = None if velden is None else self.snelstand(facts.peildatum, facts.gemeentecode)
-            if stand is None or (lezers and self._bewaard(lezers, facts)):
-                uitkomsten[index].append(self._via_snel(facts, context))
-                continue
+        """The decisions of the households at `indices` (`decide_alle`), which share a
+        Snelstand (one peildatum and gemeente, each given as a model or each not), appended
+        to each one's list: by the fast path in the context snel.EXACT, which the caller set;
+        by the reference in the caller's own `context`. Where one of the `lezers` (the
+        regelingen that read its outcome) may read it, the fast decision is kept in the facts
+        (`snel`). Elsewhere the `Beslissing` is made, in this loop, by the function for the
+        decision alone (`Plan.zuiver`, or `Plan.beslissing` where a fact is missing); what the
+        loop does not decide it takes from `snel`: a failure (counted here, as `_beslis`
+        counts one), the woonplaats's refusal the gemeente's households share."""
+        first = households[indices[0]]
+        stand = self.snelstand(first.peildatum, first.gemeentecode) if first.model else None
+        if stand is None or (lezers and self._bewaard(lezers, first)):
+            for index in indices:
+                uitkomsten[index].append(self._via_snel(households[index], context))
+            return
+        regeling, nul_teksten, plan = self.id, self.nul_teksten, stand.plan
+        for index in indices:
+            facts = households[index]
             if (weigering := stand.weigering) is not None:  # the woonplaats refused them all
                 # As `Snel.beslissing` states it: a decisive refusal has no amounts and
                 # misses no fact (`_beslis` shares only such a one).
@@ -413,11 +417,11 @@ class CompiledRegeling:
                     Beslissing(regeling, False, maand, jaar, eenmalig, weigering.indicatief, [])
                 )
                 continue
-            plan = stand.plan
             try:
-                found = plan.zuiver(velden, stand, facts)
-                if found is None:  # a fact is missing: the function that names it
-                    found = plan.beslissing(velden, stand, facts)
+                # None where a fact is missing: then the function that names it
+                found = plan.zuiver(facts.velden, stand, facts) or plan.beslissing(
+                    facts.velden, stand, facts
+                )
                 recht, value, used, bedrag, gelezen, failed, gaps, decided = found
             except Exception:  # the reference's: as `_beslis` would say
                 snel.TELLING.terugval += 1
@@ -460,10 +464,10 @@ class CompiledRegeling:
     def _bewaard(
         self, lezers: tuple["CompiledRegeling", ...], facts: feiten.Huishoudfeiten
     ) -> bool:
-        """Whether one of the `lezers` reads this household's outcome (before or after this
-        regeling decides): all but one whose woonplaats refused every household of the
-        gemeente (`Snelstand.weigering`, known once it refused the first; it refused before
-        reading anything else)."""
+        """Whether one of the `lezers` reads the outcome of the households of this one's
+        peildatum and gemeente (before or after this regeling decides): all but one whose
+        woonplaats refused every household of the gemeente (`Snelstand.weigering`, known
+        once it refused the first; it refused before reading anything else)."""
         for lezer in lezers:
             stand = lezer.snelstand(facts.peildatum, facts.gemeentecode)
             if stand is None or stand.weigering is None:
@@ -626,14 +630,25 @@ def decide_alle(
     that read its outcome (`met_lezers`): its fast decision that one of them may read is kept
     in the facts; of the others only the decision is made."""
     uitkomsten: list[list[Beslissing]] = [[] for _ in households]
+    groepen = ([0],) if len(households) == 1 else _groepen(households)
     context = decimal.getcontext()
     decimal.setcontext(snel.EXACT)
     try:
         for regel, lezers in regels:
-            regel.beslissingen(households, uitkomsten, context, lezers)
+            for indices in groepen:
+                regel.beslissingen(households, indices, uitkomsten, context, lezers)
     finally:
         decimal.setcontext(context)
     return uitkomsten
+
+
+def _groepen(households: list[feiten.Huishoudfeiten]) -> Collection[list[int]]:
+    """The households (their indices) that share a Snelstand: one peildatum and gemeente,
+    given as models or not."""
+    groepen: dict[tuple[date, str | None, bool], list[int]] = {}
+    for index, facts in enumerate(households):
+        groepen.setdefault((facts.peildatum, facts.gemeentecode, facts.model), []).append(index)
+    return groepen.values()
 
 
 def met_lezers(
