@@ -261,17 +261,21 @@ class Catalogus:
         household, this one's decisions and the other's, its facts read once for both."""
         regels = self._met_lezers(tuple(self._chosen(peildatum, regelingen)))
         andere = ander._met_lezers(tuple(ander._chosen(peildatum, regelingen)))
-        uitkomsten = []
-        # One household at a time: the second catalogue reads what the first just read.
-        with zonder_collector():  # as in decide_many
-            for huishouden in households:
-                facts = self.feiten(huishouden, peildatum)
-                naast = ander.feiten(huishouden, peildatum, naast=facts)
-                [eigen] = decide_alle(regels, [facts])
-                [anders] = decide_alle(andere, [naast])
-                uitkomsten.append((eigen, anders))
-                facts.sporen.clear()
-                naast.sporen.clear()
+        uitkomsten: list[tuple[list[Beslissing], list[Beslissing]]] = []
+        # A few households at a time, as in decide_many: the second catalogue reads what the
+        # first read of the same household.
+        with zonder_collector():
+            for deel in _delen(households):
+                facts = [self.feiten(huishouden, peildatum) for huishouden in deel]
+                naast = [
+                    ander.feiten(huishouden, peildatum, naast=eigen)
+                    for huishouden, eigen in zip(deel, facts, strict=True)
+                ]
+                uitkomsten += zip(
+                    decide_alle(regels, facts), decide_alle(andere, naast), strict=True
+                )
+                for each in (*facts, *naast):  # as in decide_many
+                    each.sporen.clear()
         return uitkomsten
 
     def feiten(
