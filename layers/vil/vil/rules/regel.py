@@ -628,7 +628,8 @@ def decide_alle(
     order: by the fast path, in the decimal context snel.EXACT set once for all; by the
     reference, in the caller's context, where it decides. Each regeling comes with those
     that read its outcome (`met_lezers`): its fast decision that one of them may read is kept
-    in the facts; of the others only the decision is made."""
+    in the facts; of the others only the decision is made. A regeling decides the households
+    a group at a time (`_groepen`), each group finding its stand once."""
     uitkomsten: list[list[Beslissing]] = [[] for _ in households]
     groepen = ([0],) if len(households) == 1 else _groepen(households)
     context = decimal.getcontext()
