@@ -474,7 +474,10 @@ class _Expressies:
         if operator == "??":
             temp = self.temp("_n")
             first = self.code(left)
-            default = self.vergeleken(right, left) if right[0] == "num" else self.conditional(right)
+            # a whole number given where a Decimal may stand is one too (`decimaal`)
+            default = (
+                self.constant(right[1]) if self.decimaal(right, left) else self.conditional(right)
+            )
             return f"({temp} if ({temp} := {first}) is not None else {default})"
         if operator == "/":
             return f"_deel({self.code(left)}, {self.code(right)})"
@@ -485,8 +488,7 @@ class _Expressies:
         return f"({self.code(left)} {operator} {self.code(right)})"
 
     def vergeleken(self, tree: Tree, other: Tree) -> str:
-        """A side of a comparison, or the number `??` gives where the other side is None
-        (`decimaal`)."""
+        """A side of a comparison (`decimaal`)."""
         return self.constant(tree[1]) if self.decimaal(tree, other) else self.code(tree)
 
     def decimaal(self, tree: Tree, other: Tree) -> bool:
