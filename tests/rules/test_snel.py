@@ -371,8 +371,8 @@ def test_the_fast_path_reads_the_households_own_fields() -> None:
     full = next(h for h, _ in households() if h.partner is not None and h.woning is not None)
     alone = Huishouden.model_validate({"aanvrager": {"toetsingsinkomen": 1000}})
     for huishouden in (full, alone):
-        # When its fields are made plain attributes for the generated functions
-        view = feiten.velden(huishouden)
+        # When its facts make its fields plain attributes for the generated functions
+        view = feiten.Huishoudfeiten(huishouden, PEILDATA[0]).velden
         # Then each is the model's own value, a model inside it read field by field alike
         for name in Huishouden.model_fields:
             value, seen = getattr(huishouden, name), getattr(view, name)
@@ -383,7 +383,7 @@ def test_the_fast_path_reads_the_households_own_fields() -> None:
             elif not isinstance(seen, feiten.Velden):
                 assert seen is value, name
     # And an absent model is one whose fields are all None
-    leeg = feiten.velden(alone)
+    leeg = feiten.Huishoudfeiten(alone, PEILDATA[0]).velden
     assert vars(leeg.partner) == dict.fromkeys(Persoon.model_fields)
     assert vars(leeg.woning) == dict.fromkeys(Woning.model_fields)
 

@@ -107,9 +107,11 @@ class Huishoudfeiten:
         self.sporen: dict[Any, Any] = {}
         self.model = type(household) is not dict  # a model, or the dict of its dump
         self.peildatum = peildatum
-        # The model's fields as the fast path's generated functions read them (`velden`).
-        self.velden = velden(household) if self.model else None
+        # A model's fields, read once: each read of a model's attribute passes pydantic's hook
+        # (`Velden`).
         fields = household.__dict__ if self.model else household
+        # The model's fields as the fast path's generated functions read them (`velden`).
+        self.velden = velden(type(household), fields) if self.model else None
         self.gemeentecode: str | None = fields.get("gemeentecode")
         self.heeft_partner = fields.get("partner") is not None
         self._read: dict[Hashable, tuple[Any, list[str]]] = {}
@@ -353,7 +355,7 @@ class Lijstinvoer:
         self.path = path
         self.velden = velden
         self.maanden = maanden
-        self.items = _attribute_getter(path)
+        self.items = _attribute_getter(path)  # read from the household's `Velden`
         # The fields of an item in one call, as a tuple (attrgetter gives one field bare).
         attributes = [ATTRIBUTES.get(veld, veld) for veld in velden]
         self.getter = operator.attrgetter(*attributes) if attributes else (lambda _: ())
@@ -365,7 +367,7 @@ class Lijstinvoer:
         the whole series when a month of the window is missing (as `_months`)."""
         if self.maanden is not None:
             return self._maanden(facts)
-        items = self.items(facts.household)
+        items = self.items(facts.velden)
         if not items:
             return () if items is not None else Ontbreekt([PREFIX + self.path])
         rows = list(map(self.getter, items))
@@ -417,7 +419,7 @@ class Lijstinvoer:
         order; any other (a longer one, or one that names a month twice) month by month."""
         assert self.maanden is not None
         months = _window(facts.peildatum, self.maanden)
-        items = self.items(facts.household)
+        items = self.items(facts.velden)
         if items is not None and len(items) == len(months):  # else no month tuple to make
             given = tuple(map(_MAAND, items))
             if given == months:
@@ -494,14 +496,15 @@ class Velden:
     (some 300 processor instructions a read, where a plain object's takes a tenth of that)."""
 
 
-def velden(model: BaseModel) -> Velden:
-    """A model's Velden: the household's, made once per household for its fast decisions,
-    a model inside it absent as one without facts (`_leeg`: its fields read as None, without
-    a test of the model first). The models are frozen: a model inside it lends its own
-    `__dict__`. (Its numbers are read by each function that reads them: reading them all
-    here cost a regeling decided alone a fifth more, docs/decisions.md, round 14.)"""
-    fields = model.__dict__.copy()
-    for name, kind in _modelvelden(type(model)):
+def velden(model: type[BaseModel], values: dict[str, Any]) -> Velden:
+    """The Velden of a model of this type with these fields (its `__dict__`): the household's,
+    made once per household for its fast decisions, a model inside it absent as one without
+    facts (`_leeg`: its fields read as None, without a test of the model first). The models
+    are frozen: a model inside it lends its own `__dict__`. (Its numbers are read by each
+    function that reads them: reading them all here cost a regeling decided alone a fifth
+    more, docs/decisions.md, round 14.)"""
+    fields = values.copy()
+    for name, kind in _modelvelden(model):
         if (value := fields[name]) is None:
             fields[name] = _leeg(kind)
         else:
