@@ -168,13 +168,12 @@ class Huishoudfeiten:
         """A list input's reading when this household's is made already, else None."""
         return self._lijsten.get(invoer)
 
-    def per_maand(self, path: str) -> dict[date, Any] | None:
-        """A month series' items by month, made once per household for every window read."""
+    def per_maand(self, path: str, items: list[Any]) -> dict[date, Any]:
+        """A month series' items (`items`, the series at `path`) by month, made once per
+        household for every window read."""
         by_month = self._lijsten.get(path)
         if by_month is None:
-            items = _attribute_getter(path)(self.household)
-            by_month = None if items is None else {item.maand: item for item in items}
-            self._lijsten[path] = by_month
+            by_month = self._lijsten[path] = {item.maand: item for item in items}
         return by_month
 
     def snel_uitkomst(self, regeling_id: str, veld: str) -> Any:
@@ -419,15 +418,15 @@ class Lijstinvoer:
         assert self.maanden is not None
         months = _window(facts.peildatum, self.maanden)
         items = self.items(facts.velden)
-        if items is not None and len(items) == len(months):  # else no month tuple to make
+        if items is None:
+            return None
+        if len(items) == len(months):  # else no month tuple to make
             given = tuple(map(_MAAND, items))
             if given == months:
                 return items
             if given[::-1] == months:
                 return items[::-1]
-        by_month = facts.per_maand(self.path)
-        if by_month is None:
-            return None
+        by_month = facts.per_maand(self.path, items)
         try:
             return [by_month[maand] for maand in months]
         except KeyError:
