@@ -122,6 +122,12 @@ bench: $(STAMP)
 		echo "make bench: geen valgrind, dus geen instructies per huishouden (apt install valgrind)"; \
 	fi
 
+## bench-debian: `vil bench --batch` on Debian 13's python3.13, built with PGO and LTO as
+## distributions build it, in a Debian 13 root in .bench-debian/ (needs root; local/bench-debian.sh)
+.PHONY: bench-debian
+bench-debian:
+	local/bench-debian.sh
+
 ## generate: regenerate what is generated from the code (tests fail when these drift)
 generate: $(STAMP)
 	$(BIN)/python tests/generated.py
