@@ -11,6 +11,7 @@ value: each of the twelve gets € 14 more, more than +5%.
 import copy
 import hashlib
 import json
+import logging
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -245,8 +246,12 @@ def test_the_approval_names_a_finished_report_of_the_version_with_its_hash(
 
 
 def test_a_very_large_run_fans_out_in_groups_and_the_last_adds_them_up(
-    diensten: Impactstartdiensten, catalogus: Catalogus, monkeypatch: pytest.MonkeyPatch
+    diensten: Impactstartdiensten,
+    catalogus: Catalogus,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="vil")
     heel = impactrapport.start(diensten, TWEEDE, IIT, versie(diensten, catalogus))
     monkeypatch.setattr(impactrapport, "SYNCHROON", 10)
     monkeypatch.setattr(impactrapport, "PER_DEEL", 5)  # 23 households: 5 parts
@@ -269,6 +274,11 @@ def test_a_very_large_run_fans_out_in_groups_and_the_last_adds_them_up(
     assert klaar.id == lopend.id
     assert klaar.regelingen == heel.regelingen  # the same figures as one run over all 23
     assert klaar.synthetisch is None  # the groups count real households only
+    # and each group's worker logged how many households it decided, in how much CPU time
+    beslist = [r.__dict__ for r in caplog.records if r.getMessage() == "Impactgroep beslist"]
+    assert sorted(r["huishoudens"] for r in beslist) == [3, 10, 10, 10]  # the first one twice
+    assert {r["regelingen"] for r in beslist} == {len(klaar.regelingen)}
+    assert all(isinstance(r["cpu_ms"], int) and r["cpu_ms"] >= 0 for r in beslist)
 
 
 def test_the_impact_covers_the_regelingen_that_read_the_outcome_of_the_version_s_regeling() -> None:

@@ -19,6 +19,7 @@ population where the gemeente has few.
 
 import hashlib
 import json
+import time
 import uuid
 from typing import Any
 
@@ -131,10 +132,15 @@ def _groep(
     documenten = diensten.impactrapporten.huishoudens(
         bericht.momentopname, van, van + PER_GROEP - 1
     )
-    echt = opgeslagen_lijst(Huishouden, documenten)  # stored as validated: not again
     voorgesteld = beheer.catalogus_met(diensten, versie)
     gedekt = gedekte_regelingen(diensten.catalogus, versie)
+    begin = time.process_time()
+    echt = opgeslagen_lijst(Huishouden, documenten)  # stored as validated: not again
     telling = tel(diensten.catalogus, voorgesteld, echt, versie.ingangsdatum, gedekt)
+    # The engine's speed where it runs, what `vil bench --impact` measures per group here
+    # (docs/operations.md, "The rules engine's speed in Lambda").
+    logger.info("Impactgroep beslist", huishoudens=len(echt), regelingen=len(gedekt),
+                cpu_ms=round((time.process_time() - begin) * 1000))  # fmt: skip
     verloopt = int((diensten.nu() + MOMENTOPNAME_BEWAARTERMIJN).timestamp())
     klaar = diensten.impactrapporten.bewaar_deeltelling(
         rapport, bericht.groep, {r: t.ruw() for r, t in telling.items()}, verloopt
