@@ -31,8 +31,11 @@ git ls-files -z --cached --others --exclude-standard |
 cat >"$root/bench.sh" <<'EOF'
 set -eu
 cd /src
-[ -x /venv/bin/python ] || python3.13 -m venv /venv
-/venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+if [ ! -x /venv/bin/python ]; then
+	python3.13 -m venv /venv
+	/venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+fi
+# Every run: the tree was copied in again, and its dependencies may have changed.
 /venv/bin/python -m pip install --quiet --group lambda-runtime --editable .
 exec /venv/bin/vil bench "$@"
 EOF
